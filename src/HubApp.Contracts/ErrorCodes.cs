@@ -1,0 +1,42 @@
+namespace HubApp.Contracts;
+
+/// <summary>
+/// The codes a refused invocation carries: the HubException message is "&lt;code&gt;: &lt;text&gt;"
+/// (shared/contract.md, "Errors").
+/// </summary>
+public static class ErrorCodes
+{
+    public const string InvalidRoom = "invalid_room";
+    public const string NotInRoom = "not_in_room";
+    public const string InvalidMessage = "invalid_message";
+    public const string MessageTooLong = "message_too_long";
+    public const string TooManyRooms = "too_many_rooms";
+    public const string InvalidUser = "invalid_user";
+    public const string RateLimited = "rate_limited";
+    public const string Unavailable = "unavailable";
+    public const string TooManyConnections = "too_many_connections";
+
+    /// <summary>
+    /// Finds the code in an error message as a client sees it, after SignalR's own prefix
+    /// ("An unexpected error occurred invoking 'X' on the server. HubException: code: text").
+    /// </summary>
+    public static string? Find(string? message)
+    {
+        if (string.IsNullOrEmpty(message))
+        {
+            return null;
+        }
+
+        const string marker = "HubException: ";
+        var start = message.LastIndexOf(marker, StringComparison.Ordinal);
+        var rest = start >= 0 ? message[(start + marker.Length)..] : message;
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return null;
+        }
+
+        var code = rest[..colon];
+        return code.All(c => c is (>= 'a' and <= 'z') or '_') ? code : null;
+    }
+}

@@ -1,0 +1,14 @@
+namespace HubApp.Contracts;
+
+/// <summary>The hub's path and method names, so that clients never spell them by hand.</summary>
+public static class HubMethods
+{
+    public const string Path = "/hubs/chat";
+    public const string JoinRoom = nameof(JoinRoom);
+    public const string LeaveRoom = nameof(LeaveRoom);
+    public const string SendMessage = nameof(SendMessage);
+    public const string Typing = nameof(Typing);
+    public const string SendDirectMessage = nameof(SendDirectMessage);
+    public const string GetHistory = nameof(GetHistory);
+    public const string Ping = nameof(Ping);
+}
