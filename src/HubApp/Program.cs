@@ -1,4 +1,33 @@
+using HubApp.Auth;
+using HubApp.Client;
+using HubApp.Configuration;
+using HubApp.Hubs;
+using HubApp.Security;
+using HubApp.Stats;
+using HubApp.Storage;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddChatLogging();
+builder.AddChatAuthentication();
+builder.AddChatSecurity();
+builder.AddChatStorage();
+builder.AddChatHub();
+
 var app = builder.Build();
-app.MapGet("/", () => "HubApp");
+if (!app.ValidateConfiguration())
+{
+    return 1;
+}
+
+app.UseChatSecurity();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapChatClient();
+app.MapChatAuthentication();
+app.MapChatHub();
+app.MapChatStats();
+app.MapHealthChecks("/health");
+
 app.Run();
+return 0;

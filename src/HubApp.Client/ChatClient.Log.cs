@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace HubApp.Client;
+
+public sealed partial class ChatClient
+{
+    // Event ids 1-99 belong to ChatClient; never reuse a retired one.
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "The connection to the chat server was lost.")]
+        public static partial void ConnectionLost(ILogger logger, Exception? exception);
+
+        [LoggerMessage(2, LogLevel.Debug, "Reconnect attempt {Attempt}.")]
+        public static partial void ReconnectAttempt(ILogger logger, int attempt);
+
+        [LoggerMessage(3, LogLevel.Warning, "Reconnect attempt {Attempt} failed.")]
+        public static partial void ReconnectAttemptFailed(ILogger logger, int attempt, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Information, "Reconnected after {Attempt} attempt(s); rooms rejoined and caught up.")]
+        public static partial void Reconnected(ILogger logger, int attempt);
+
+        [LoggerMessage(5, LogLevel.Error, "Gave up reconnecting after {Attempts} attempt(s).")]
+        public static partial void ReconnectGaveUp(ILogger logger, int attempts, Exception? exception);
+
+        [LoggerMessage(6, LogLevel.Warning, "The server refused to rejoin room {Room} ({Code}); it is no longer tracked.")]
+        public static partial void RejoinRefused(ILogger logger, string room, string code, Exception exception);
+
+        [LoggerMessage(7, LogLevel.Debug, "Dropped message {Id} for room {Room}, which is not joined.")]
+        public static partial void MessageForUntrackedRoom(ILogger logger, string room, long id);
+
+        [LoggerMessage(8, LogLevel.Debug, "Stopping a replaced connection failed.")]
+        public static partial void StopFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(9, LogLevel.Information, "Stopped by the app.")]
+        public static partial void Stopped(ILogger logger);
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HubApp.Auth;
+
+public static class AuthExtensions
+{
+    /// <summary>JWT bearer authentication for the API and the hub, and the development token issuer.</summary>
+    public static WebApplicationBuilder AddChatAuthentication(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        builder.Services.AddSingleton<SigningKeyProvider>();
+        builder.Services.AddSingleton<DevTokenIssuer>();
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // Configured from AuthOptions only when first used, so that a broken configuration is reported by
+        // options validation at start-up rather than by a key constructor.
+        builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapChatAuthentication(this IEndpointRouteBuilder app) => app.MapDevTokens();
+
+    private sealed class ConfigureJwtBearer(IOptions<AuthOptions> auth, SigningKeyProvider keys) : IConfigureNamedOptions<JwtBearerOptions>
+    {
+        public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
+
+        public void Configure(string? name, JwtBearerOptions options)
+        {
+            if (name != JwtBearerDefaults.AuthenticationScheme)
+            {
+                return;
+            }
+
+            var settings = auth.Value;
+            // Keep "sub" and "name" as they are in the token instead of the WS-* claim URIs.
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidateIssuer = true,
+                ValidIssuer = settings.Issuer,
+                ValidateAudience = true,
+                ValidAudience = settings.Audience,
+                ValidateLifetime = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ValidateIssuerSigningKey = true,
+                ClockSkew = settings.ClockSkew,
+                NameClaimType = ChatClaims.Name,
+            };
+
+            if (string.IsNullOrEmpty(settings.Authority))
+            {
+                options.TokenValidationParameters.IssuerSigningKey = keys.Key;
+                options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+            }
+            else
+            {
+                options.Authority = settings.Authority;
+                options.Audience = settings.Audience;
+            }
+
+            options.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = ReadHubTokenFromQuery,
+                OnTokenValidated = RequireSubject,
+            };
+        }
+
+        // Browsers cannot set headers on WebSockets or EventSource, so hub requests may carry the token in
+        // the query string; nothing else may, so that tokens do not leak into other URLs.
+        private static Task ReadHubTokenFromQuery(MessageReceivedContext context)
+        {
+            if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+                && string.IsNullOrEmpty(context.Token)
+                && context.Request.Query.TryGetValue("access_token", out var token)
+                && token.Count == 1)
+            {
+                context.Token = token[0];
+            }
+
+            return Task.CompletedTask;
+        }
+
+        private static Task RequireSubject(TokenValidatedContext context)
+        {
+            if (!ChatClaims.IsValidUserId(context.Principal.UserId()))
+            {
+                context.Fail("The token has no valid 'sub' claim.");
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Security.Claims;
+
+namespace HubApp.Auth;
+
+/// <summary>Identity as the hub sees it: only from validated token claims, never from a payload.</summary>
+public static class ChatClaims
+{
+    public const string Subject = "sub";
+    public const string Name = "name";
+
+    /// <summary>Longest user id (<c>sub</c>) accepted.</summary>
+    public const int MaxUserIdLength = 128;
+
+    public static string? UserId(this ClaimsPrincipal? user) => user?.FindFirst(Subject)?.Value;
+
+    public static string UserName(this ClaimsPrincipal? user)
+    {
+        var name = user?.FindFirst(Name)?.Value;
+        return string.IsNullOrWhiteSpace(name) ? user.UserId() ?? string.Empty : name;
+    }
+
+    /// <summary>A user id is 1–128 characters with no white space or control characters.</summary>
+    public static bool IsValidUserId(string? userId) =>
+        !string.IsNullOrEmpty(userId)
+        && userId.Length <= MaxUserIdLength
+        && !userId.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || char.IsSurrogate(c));
+}

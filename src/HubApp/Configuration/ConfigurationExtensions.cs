@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace HubApp.Configuration;
+
+public static class ConfigurationExtensions
+{
+    /// <summary>
+    /// Runs every start-up options validation now, before the host starts, so that a configuration that
+    /// cannot work ends the process with one line naming the key instead of a stack trace.
+    /// </summary>
+    public static bool ValidateConfiguration(this WebApplication app, TextWriter? error = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            app.Services.GetService<IStartupValidator>()?.Validate();
+            return true;
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
+        {
+            var failures = ex is AggregateException aggregate
+                ? aggregate.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures)
+                : ((OptionsValidationException)ex).Failures;
+            (error ?? Console.Error).WriteLine($"HubApp cannot start, invalid configuration: {string.Join(" ", failures)}");
+            return false;
+        }
+    }
+}

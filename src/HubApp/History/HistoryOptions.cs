@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HubApp.History;
+
+/// <summary>
+/// How much history a client gets and the server keeps. Section <c>History</c>:
+/// <code>
+/// "History": { "JoinCount": 50, "MaxCatchUp": 500, "MaxMessagesPerRoom": 10000 }
+/// </code>
+/// </summary>
+public sealed class HistoryOptions
+{
+    public const string SectionName = "History";
+
+    /// <summary>Messages in a <c>JoinRoom</c> snapshot when the client has none yet (sinceId null). Default 50.</summary>
+    [Range(1, 10_000)]
+    public int JoinCount { get; set; } = 50;
+
+    /// <summary>Most messages one catch-up <c>JoinRoom</c> returns; the client asks again when it is not complete. Default 500.</summary>
+    [Range(1, 100_000)]
+    public int MaxCatchUp { get; set; } = 500;
+
+    /// <summary>Messages kept per room; older ones are pruned. Default 10000.</summary>
+    [Range(1, 100_000_000)]
+    public int MaxMessagesPerRoom { get; set; } = 10_000;
+
+    /// <summary>Most messages one <c>GetHistory</c> call returns (fixed by the contract).</summary>
+    public const int MaxHistoryPage = 200;
+}

@@ -1,0 +1,55 @@
+using HubApp.Contracts;
+using HubApp.Hubs;
+using HubApp.Storage;
+using Microsoft.Extensions.Options;
+
+namespace HubApp.History;
+
+/// <summary>What a joining or scrolling client reads from history.</summary>
+internal sealed class HistoryService(IMessageStore store, IOptions<HistoryOptions> options)
+{
+    /// <summary>
+    /// With no <paramref name="sinceId"/> the newest <see cref="HistoryOptions.JoinCount"/>; otherwise the oldest
+    /// messages after it, at most <see cref="HistoryOptions.MaxCatchUp"/>, and whether they reach the newest.
+    /// </summary>
+    public async Task<HistoryPage> ForJoinAsync(string room, long? sinceId, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        try
+        {
+            if (sinceId is not { } after)
+            {
+                return new HistoryPage(await store.GetLatestAsync(room, settings.JoinCount, cancellationToken), Complete: true);
+            }
+
+            // One more than asked for tells whether anything lies beyond the page.
+            var messages = await store.GetAfterAsync(room, Math.Max(0, after), settings.MaxCatchUp + 1, cancellationToken);
+            return messages.Count > settings.MaxCatchUp
+                ? new HistoryPage(messages.Take(settings.MaxCatchUp).ToArray(), Complete: false)
+                : new HistoryPage(messages, Complete: true);
+        }
+        catch (StoreUnavailableException)
+        {
+            throw ChatErrors.Unavailable();
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> messages just before <paramref name="beforeId"/>, ascending; the limit is clamped to 1–200.</summary>
+    public async Task<IReadOnlyList<ChatMessage>> BeforeAsync(string room, long? beforeId, int limit, CancellationToken cancellationToken)
+    {
+        var count = Math.Clamp(limit, 1, HistoryOptions.MaxHistoryPage);
+        try
+        {
+            return beforeId is { } before
+                ? await store.GetBeforeAsync(room, before, count, cancellationToken)
+                : await store.GetLatestAsync(room, count, cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            throw ChatErrors.Unavailable();
+        }
+    }
+}
+
+/// <summary>Messages for a snapshot, and whether they reach the room's newest.</summary>
+internal sealed record HistoryPage(IReadOnlyList<ChatMessage> Messages, bool Complete);

@@ -1,0 +1,43 @@
+using HubApp.Contracts;
+using HubApp.History;
+using HubApp.Messaging;
+using HubApp.Presence;
+using HubApp.Rooms;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace HubApp.Hubs;
+
+/// <summary>
+/// The chat hub of shared/contract.md. Transient, like every hub: it only maps calls onto the
+/// singleton services that hold state. Identity comes from the token, never from an argument.
+/// </summary>
+[Authorize]
+internal sealed class ChatHub(RoomService rooms, MessageService messages, HistoryService history, PresenceTracker presence) : Hub<IChatClient>
+{
+    private ChatCaller Caller => ChatCaller.From(Context);
+
+    public override Task OnConnectedAsync()
+    {
+        rooms.Connect(Caller);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception) => rooms.DisconnectAsync(Caller);
+
+    public Task<RoomSnapshot> JoinRoom(string room, long? sinceId) => rooms.JoinAsync(Caller, room, sinceId, Context.ConnectionAborted);
+
+    public Task LeaveRoom(string room) => rooms.LeaveAsync(Caller, room);
+
+    public Task<ChatMessage> SendMessage(string room, string text) => messages.SendAsync(Caller, room, text, Context.ConnectionAborted);
+
+    public Task Typing(string room, bool isTyping) => messages.TypingAsync(Caller, room, isTyping);
+
+    public Task<DirectMessage> SendDirectMessage(string userId, string text) => messages.SendDirectAsync(Caller, userId, text, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<ChatMessage>> GetHistory(string room, long? beforeId, int limit) =>
+        history.BeforeAsync(presence.RequireJoined(Caller, room), beforeId, limit, Context.ConnectionAborted);
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "SignalR invokes instance methods only.")]
+    public string Ping() => "pong";
+}

@@ -1,0 +1,54 @@
+using HubApp.Contracts;
+using HubApp.History;
+using HubApp.Limits;
+using HubApp.Messaging;
+using HubApp.Presence;
+using HubApp.Rooms;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace HubApp.Hubs;
+
+public static class ChatHubExtensions
+{
+    /// <summary>SignalR, the hub's services and the Limits and History options.</summary>
+    public static WebApplicationBuilder AddChatHub(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.AddSingleton<PresenceTracker>();
+        builder.Services.AddSingleton<RoomService>();
+        builder.Services.AddSingleton<HistoryService>();
+        builder.Services.AddSingleton<MessageService>();
+        builder.Services.AddSingleton<IMessageDelivery, HubMessageDelivery>();
+        builder.Services.AddSingleton<RateLimitFilter>();
+
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddSignalR(hub =>
+        {
+            hub.EnableDetailedErrors = development;
+            hub.AddFilter<RateLimitFilter>();
+        });
+        builder.Services.AddSingleton<IConfigureOptions<HubOptions>, ConfigureReceiveLimit>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapChatHub(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<ChatHub>(HubMethods.Path, connection =>
+        {
+            connection.CloseOnAuthenticationExpiration = true;
+            connection.AllowStatefulReconnects = true;
+        });
+        return app;
+    }
+
+    // Room names and user ids are short; text may be all escapes (\uXXXX, 6 bytes a character). Anything
+    // larger than that plus the envelope is not a valid invocation, so it is refused before it is buffered.
+    private sealed class ConfigureReceiveLimit(IOptions<LimitsOptions> limits) : IConfigureOptions<HubOptions>
+    {
+        public void Configure(HubOptions options) => options.MaximumReceiveMessageSize = (limits.Value.MaxMessageLength * 6L) + 2048;
+    }
+}

@@ -1,0 +1,57 @@
+using HubApp.Auth;
+using HubApp.Contracts;
+using HubApp.Hubs;
+using HubApp.Limits;
+using HubApp.Presence;
+using HubApp.Rooms;
+using HubApp.Storage;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace HubApp.Messaging;
+
+/// <summary>Room messages, typing and direct messages: validation, then the store, then delivery.</summary>
+internal sealed class MessageService(
+    PresenceTracker presence,
+    MessageWriter writer,
+    IHubContext<ChatHub, IChatClient> hub,
+    IOptions<LimitsOptions> limits)
+{
+    public async Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, CancellationToken cancellationToken)
+    {
+        var name = presence.RequireJoined(caller, room);
+        var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
+        try
+        {
+            return await writer.WriteAsync(new NewChatMessage(name, caller.UserId, caller.UserName, body), cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            throw ChatErrors.Unavailable();
+        }
+    }
+
+    public Task TypingAsync(ChatCaller caller, string? room, bool isTyping)
+    {
+        var name = presence.RequireJoined(caller, room);
+        return hub.Clients.GroupExcept(name, caller.ConnectionId).UserTyping(new TypingEvent(name, caller.UserId, caller.UserName, isTyping));
+    }
+
+    public async Task<DirectMessage> SendDirectAsync(ChatCaller caller, string? userId, string? text, CancellationToken cancellationToken)
+    {
+        if (!ChatClaims.IsValidUserId(userId))
+        {
+            throw ChatErrors.InvalidUser();
+        }
+
+        var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
+        try
+        {
+            return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, userId!, body), cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            throw ChatErrors.Unavailable();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using HubApp.Contracts;
+
+namespace HubApp.Presence;
+
+/// <summary>
+/// Which connection has joined which room, and so which users are present where. A user is present in a
+/// room while at least one of their connections has joined it.
+/// </summary>
+/// <remarks>
+/// Called concurrently from every connection. Joins and leaves take one lock: they are rare next to
+/// messages, and one lock keeps "became present" / "no longer present" exact. The per-message check
+/// <see cref="IsInRoom"/> takes no lock: it reads the connection's immutable room set, replaced under the lock.
+/// </remarks>
+public sealed class PresenceTracker
+{
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, ConnectionEntry> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, UserEntry>> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _connectionsPerUser = new(StringComparer.Ordinal);
+
+    /// <summary>Registers a connection; false when the user already holds <paramref name="maxPerUser"/> connections.</summary>
+    public bool TryConnect(string connectionId, string userId, string userName, int maxPerUser)
+    {
+        lock (_gate)
+        {
+            _connectionsPerUser.TryGetValue(userId, out var count);
+            if (count >= maxPerUser)
+            {
+                return false;
+            }
+
+            _connectionsPerUser[userId] = count + 1;
+            _connections[connectionId] = new ConnectionEntry(new Member(userId, userName));
+            return true;
+        }
+    }
+
+    /// <summary>Forgets a connection and returns the rooms where its user is no longer present.</summary>
+    public IReadOnlyList<string> Disconnect(string connectionId)
+    {
+        lock (_gate)
+        {
+            if (!_connections.TryRemove(connectionId, out var entry))
+            {
+                return [];
+            }
+
+            var userId = entry.Member.UserId;
+            if (--_connectionsPerUser[userId] == 0)
+            {
+                _connectionsPerUser.Remove(userId);
+            }
+
+            var left = new List<string>();
+            foreach (var room in entry.Rooms)
+            {
+                if (RemoveFromRoom(room, userId))
+                {
+                    left.Add(room);
+                }
+            }
+
+            return left;
+        }
+    }
+
+    public JoinResult Join(string connectionId, string room, int maxRooms)
+    {
+        lock (_gate)
+        {
+            var entry = _connections[connectionId];
+            if (entry.Rooms.Contains(room))
+            {
+                return JoinResult.AlreadyJoined;
+            }
+
+            if (entry.Rooms.Count >= maxRooms)
+            {
+                return JoinResult.TooManyRooms;
+            }
+
+            entry.Rooms = entry.Rooms.Add(room);
+            if (!_rooms.TryGetValue(room, out var users))
+            {
+                _rooms[room] = users = new Dictionary<string, UserEntry>(StringComparer.Ordinal);
+            }
+
+            var member = entry.Member;
+            if (users.TryGetValue(member.UserId, out var user))
+            {
+                user.Connections++;
+                return JoinResult.Joined;
+            }
+
+            users[member.UserId] = new UserEntry(member);
+            return JoinResult.BecamePresent;
+        }
+    }
+
+    /// <summary>Removes the connection from the room; true when its user is no longer present there.</summary>
+    public bool Leave(string connectionId, string room)
+    {
+        lock (_gate)
+        {
+            if (!_connections.TryGetValue(connectionId, out var entry) || !entry.Rooms.Contains(room))
+            {
+                return false;
+            }
+
+            entry.Rooms = entry.Rooms.Remove(room);
+            return RemoveFromRoom(room, entry.Member.UserId);
+        }
+    }
+
+    public bool IsInRoom(string connectionId, string room) =>
+        _connections.TryGetValue(connectionId, out var entry) && entry.Rooms.Contains(room);
+
+    public IReadOnlyList<Member> Members(string room)
+    {
+        lock (_gate)
+        {
+            return _rooms.TryGetValue(room, out var users) ? users.Values.Select(u => u.Member).ToArray() : [];
+        }
+    }
+
+    public PresenceCounts Counts()
+    {
+        lock (_gate)
+        {
+            var rooms = _rooms.ToDictionary(r => r.Key, r => r.Value.Count, StringComparer.Ordinal);
+            return new PresenceCounts(_connections.Count, _connectionsPerUser.Count, rooms);
+        }
+    }
+
+    private bool RemoveFromRoom(string room, string userId)
+    {
+        var users = _rooms[room];
+        var user = users[userId];
+        if (--user.Connections > 0)
+        {
+            return false;
+        }
+
+        users.Remove(userId);
+        if (users.Count == 0)
+        {
+            _rooms.Remove(room);
+        }
+
+        return true;
+    }
+
+    private sealed class ConnectionEntry(Member member)
+    {
+        public Member Member { get; } = member;
+
+        // Replaced, never mutated, so that readers outside the lock see a whole set.
+        public volatile ImmutableHashSet<string> Rooms = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    }
+
+    private sealed class UserEntry(Member member)
+    {
+        public Member Member { get; } = member;
+
+        public int Connections { get; set; } = 1;
+    }
+}
+
+public enum JoinResult
+{
+    Joined,
+    BecamePresent,
+    AlreadyJoined,
+    TooManyRooms,
+}
+
+/// <summary>Live counts for <c>GET /stats</c>: room value = users present.</summary>
+public sealed record PresenceCounts(int Connections, int Users, IReadOnlyDictionary<string, int> Rooms);

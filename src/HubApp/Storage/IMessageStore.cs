@@ -1,0 +1,44 @@
+using HubApp.Contracts;
+
+namespace HubApp.Storage;
+
+/// <summary>
+/// Durable history. Implementations assign ids: per room strictly increasing, for direct messages unique.
+/// </summary>
+/// <remarks>
+/// <see cref="AppendAsync"/> is called by one writer at a time (<see cref="MessageWriter"/>); reads come
+/// concurrently from every connection. Any failure to reach the store surfaces as
+/// <see cref="StoreUnavailableException"/>, and a failed append stored nothing.
+/// </remarks>
+public interface IMessageStore
+{
+    /// <summary>Creates or upgrades the schema.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores all of <paramref name="batch"/> in one transaction, or nothing.</summary>
+    Task<AppendResult> AppendAsync(WriteBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>The newest <paramref name="count"/> messages, ascending.</summary>
+    Task<IReadOnlyList<ChatMessage>> GetLatestAsync(string room, int count, CancellationToken cancellationToken);
+
+    /// <summary>The oldest messages with id greater than <paramref name="afterId"/>, ascending, at most <paramref name="count"/>.</summary>
+    Task<IReadOnlyList<ChatMessage>> GetAfterAsync(string room, long afterId, int count, CancellationToken cancellationToken);
+
+    /// <summary>The newest messages with id less than <paramref name="beforeId"/>, ascending, at most <paramref name="count"/>.</summary>
+    Task<IReadOnlyList<ChatMessage>> GetBeforeAsync(string room, long beforeId, int count, CancellationToken cancellationToken);
+
+    /// <summary>Answers when the store can be reached.</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A message to store, before it has an id.</summary>
+public sealed record NewChatMessage(string Room, string UserId, string UserName, string Text);
+
+/// <summary>A direct message to store, before it has an id.</summary>
+public sealed record NewDirectMessage(string FromUserId, string FromUserName, string ToUserId, string Text);
+
+/// <summary>What one transaction stores, and when (one timestamp for the batch).</summary>
+public sealed record WriteBatch(IReadOnlyList<NewChatMessage> Messages, IReadOnlyList<NewDirectMessage> DirectMessages, DateTime SentAt);
+
+/// <summary>The stored forms, in the order of the batch.</summary>
+public sealed record AppendResult(IReadOnlyList<ChatMessage> Messages, IReadOnlyList<DirectMessage> DirectMessages);

@@ -1,0 +1,171 @@
+using System.Threading.Channels;
+using HubApp.Contracts;
+using HubApp.Messaging;
+using Microsoft.Extensions.Options;
+
+namespace HubApp.Storage;
+
+/// <summary>
+/// The one writer of history: batches what many connections send into one transaction (group commit),
+/// then hands the stored messages to delivery in id order, then completes each sender's task. So an
+/// acknowledged message is always stored, a failed batch is neither stored nor delivered, and every
+/// connection sees a room's messages in id order.
+/// </summary>
+/// <remarks>
+/// Enqueuing is thread-safe; the loop is the only caller of <see cref="IMessageStore.AppendAsync"/> and of
+/// <see cref="IMessageDelivery"/>. On shutdown it stops taking new writes and commits those queued (flush).
+/// </remarks>
+internal sealed partial class MessageWriter(
+    IMessageStore store,
+    IMessageDelivery delivery,
+    IOptions<StorageOptions> options,
+    TimeProvider time,
+    ILogger<MessageWriter> logger) : BackgroundService
+{
+    private const int QueueCapacity = 10_000;
+
+    private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly int _maxBatch = Math.Max(1, options.Value.MaxBatchSize);
+
+    /// <summary>When the last batch failed, until one succeeds again; null while writes go through.</summary>
+    public DateTime? FailingSince { get; private set; }
+
+    public async Task<ChatMessage> WriteAsync(NewChatMessage message, CancellationToken cancellationToken)
+    {
+        var pending = new PendingChatMessage(message);
+        await EnqueueAsync(pending, cancellationToken);
+        return await pending.Completion.Task;
+    }
+
+    public async Task<DirectMessage> WriteAsync(NewDirectMessage message, CancellationToken cancellationToken)
+    {
+        var pending = new PendingDirectMessage(message);
+        await EnqueueAsync(pending, cancellationToken);
+        return await pending.Completion.Task;
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var stopping = stoppingToken.Register(() => _queue.Writer.TryComplete());
+        var batch = new List<PendingWrite>(_maxBatch);
+        // Not cancelled by stoppingToken: once the queue is completed the loop drains what is left and ends.
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            await CommitAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async ValueTask EnqueueAsync(PendingWrite pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new StoreUnavailableException("The server is shutting down.", ex);
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        var messages = new List<NewChatMessage>(batch.Count);
+        var direct = new List<NewDirectMessage>();
+        foreach (var item in batch)
+        {
+            if (item is PendingChatMessage chat)
+            {
+                messages.Add(chat.Message);
+            }
+            else
+            {
+                direct.Add(((PendingDirectMessage)item).Message);
+            }
+        }
+
+        AppendResult stored;
+        try
+        {
+            var now = time.GetUtcNow();
+            // Millisecond precision, so that what is sent equals what every store reads back.
+            var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()).UtcDateTime;
+            stored = await store.AppendAsync(new WriteBatch(messages, direct, sentAt), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            FailingSince ??= time.GetUtcNow().UtcDateTime;
+            LogBatchFailed(logger, batch.Count, ex);
+            var error = ex as StoreUnavailableException ?? new StoreUnavailableException("The store failed.", ex);
+            foreach (var item in batch)
+            {
+                item.Fail(error);
+            }
+
+            return;
+        }
+
+        if (FailingSince is not null)
+        {
+            LogRecovered(logger);
+            FailingSince = null;
+        }
+
+        int m = 0, d = 0;
+        foreach (var item in batch)
+        {
+            if (item is PendingChatMessage chat)
+            {
+                delivery.Deliver(stored.Messages[m]);
+                chat.Completion.TrySetResult(stored.Messages[m++]);
+            }
+            else
+            {
+                delivery.Deliver(stored.DirectMessages[d]);
+                ((PendingDirectMessage)item).Completion.TrySetResult(stored.DirectMessages[d++]);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "A batch of {Count} writes could not be stored; its senders were told 'unavailable'.")]
+    private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "The store takes writes again.")]
+    private static partial void LogRecovered(ILogger logger);
+
+    private abstract class PendingWrite
+    {
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class PendingChatMessage(NewChatMessage message) : PendingWrite
+    {
+        public NewChatMessage Message { get; } = message;
+
+        public TaskCompletionSource<ChatMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Fail(Exception error) => Completion.TrySetException(error);
+    }
+
+    private sealed class PendingDirectMessage(NewDirectMessage message) : PendingWrite
+    {
+        public NewDirectMessage Message { get; } = message;
+
+        public TaskCompletionSource<DirectMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Fail(Exception error) => Completion.TrySetException(error);
+    }
+}

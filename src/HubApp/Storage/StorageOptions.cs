@@ -1,0 +1,27 @@
+namespace HubApp.Storage;
+
+/// <summary>
+/// Where history lives. Section <c>Storage</c> plus <c>ConnectionStrings</c>:
+/// <code>
+/// "Storage": { "Provider": "sqlite" },
+/// "ConnectionStrings": { "Sqlite": "Data Source=data/hubapp.db", "Postgres": null }
+/// </code>
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    /// <summary><c>sqlite</c> (default, an embedded file) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = Sqlite;
+
+    /// <summary>From <c>ConnectionStrings:Sqlite</c>. Default <c>Data Source=data/hubapp.db</c>, relative to the working directory.</summary>
+    public string SqliteConnectionString { get; set; } = "Data Source=data/hubapp.db";
+
+    /// <summary>From <c>ConnectionStrings:Postgres</c>. Unset by default.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>Most writes committed in one transaction (group commit). Default 512.</summary>
+    public int MaxBatchSize { get; set; } = 512;
+}
