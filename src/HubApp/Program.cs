@@ -22,6 +22,7 @@ if (!app.ValidateConfiguration())
 app.UseChatSecurity();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseChatConnectionLimits();
 
 app.MapChatClient();
 app.MapChatAuthentication();

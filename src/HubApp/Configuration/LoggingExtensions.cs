@@ -7,16 +7,23 @@ public static class LoggingExtensions
     /// <summary>Category of ASP.NET Core's "Request starting …" lines, which print the whole query string.</summary>
     public const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
+    /// <summary>SignalR's dispatcher, which logs every refused invocation as an error (see InvocationLoggingFilter).</summary>
+    public const string HubDispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
+
     /// <summary>
     /// Keeps tokens out of logs: hub clients carry them in the <c>access_token</c> query string, and the host's
     /// request log writes query strings verbatim, so that log is held to warnings whatever the configuration says.
+    /// Also quiets SignalR's dispatcher, whose failures <see cref="Hubs.InvocationLoggingFilter"/> logs instead.
     /// </summary>
     public static WebApplicationBuilder AddChatLogging(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         // PostConfigure: appended after the configuration's rules, so it wins for this category.
         builder.Services.PostConfigure<LoggerFilterOptions>(options =>
-            options.Rules.Add(new LoggerFilterRule(providerName: null, RequestLogCategory, LogLevel.Warning, filter: null)));
+        {
+            options.Rules.Add(new LoggerFilterRule(providerName: null, RequestLogCategory, LogLevel.Warning, filter: null));
+            options.Rules.Add(new LoggerFilterRule(providerName: null, HubDispatcherCategory, LogLevel.Critical, filter: null));
+        });
         return builder;
     }
 }

@@ -24,16 +24,21 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton<MessageService>();
         builder.Services.AddSingleton<IMessageDelivery, HubMessageDelivery>();
         builder.Services.AddSingleton<RateLimitFilter>();
+        builder.Services.AddSingleton<InvocationLoggingFilter>();
 
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddSignalR(hub =>
         {
             hub.EnableDetailedErrors = development;
+            hub.AddFilter<InvocationLoggingFilter>();
             hub.AddFilter<RateLimitFilter>();
         });
         builder.Services.AddSingleton<IConfigureOptions<HubOptions>, ConfigureReceiveLimit>();
         return builder;
     }
+
+    /// <summary>Refuses, before the upgrade, a connection that would take a user past <c>Limits:MaxConnectionsPerUser</c>.</summary>
+    public static IApplicationBuilder UseChatConnectionLimits(this IApplicationBuilder app) => app.UseMiddleware<ConnectionLimitMiddleware>();
 
     public static IEndpointRouteBuilder MapChatHub(this IEndpointRouteBuilder app)
     {

@@ -114,6 +114,14 @@ public sealed class PresenceTracker
         }
     }
 
+    public int ConnectionsOf(string userId)
+    {
+        lock (_gate)
+        {
+            return _connectionsPerUser.GetValueOrDefault(userId);
+        }
+    }
+
     public bool IsInRoom(string connectionId, string room) =>
         _connections.TryGetValue(connectionId, out var entry) && entry.Rooms.Contains(room);
 

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using HubApp.Contracts;
+using HubApp.Tests.Infrastructure;
+
+namespace HubApp.Tests.Auth;
+
+public sealed class AuthenticationTests
+{
+    public static TheoryData<string, string> BadTokens() => new()
+    {
+        { "malformed", "not-a-jwt" },
+        { "wrong key", TestTokens.Create("alice", key: "some-other-signing-key-of-sufficient-length-0123456789") },
+        { "expired", TestTokens.Create("alice", expires: DateTime.UtcNow.AddMinutes(-5), notBefore: DateTime.UtcNow.AddMinutes(-30)) },
+        { "not yet valid", TestTokens.Create("alice", notBefore: DateTime.UtcNow.AddMinutes(10), expires: DateTime.UtcNow.AddMinutes(70)) },
+        { "wrong issuer", TestTokens.Create("alice", issuer: "someone-else") },
+        { "wrong audience", TestTokens.Create("alice", audience: "another-app") },
+        { "alg none", TestTokens.AlgNone("alice") },
+        { "no subject", TestTokens.WithoutSubject() },
+    };
+
+    [Fact]
+    public async Task AHubConnectionWithoutATokenIsRefusedWith401()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var client = host.CreateClient("alice", token: () => string.Empty, autoReconnect: false);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task AHubConnectionWithABadTokenIsRefusedWith401(string why, string token)
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var client = host.CreateClient("alice", token: () => token, autoReconnect: false);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
+
+        Assert.True(error.StatusCode == HttpStatusCode.Unauthorized, $"{why}: {error.StatusCode}");
+    }
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task StatsRefuseABadBearerTokenWith401(string why, string token)
+    {
+        await using var host = await HubAppHost.StartAsync();
+        using var http = host.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/stats");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{why}: {response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task TheQueryStringTokenIsHonouredOnlyForHubPaths()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        using var http = host.CreateHttpClient();
+        var token = TestTokens.Create("alice");
+
+        using var stats = await http.GetAsync($"/stats?access_token={token}");
+        using var negotiate = await http.PostAsync($"/hubs/chat/negotiate?negotiateVersion=1&access_token={token}", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, stats.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
+    }
+
+    [Fact]
+    public async Task AConnectionIsClosedWhenItsTokenExpires()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:ClockSkew"] = "00:00:00" });
+        var token = TestTokens.Create("alice", expires: DateTime.UtcNow.AddSeconds(3));
+        await using var client = host.CreateClient("alice", token: () => token, autoReconnect: false);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Closed += ex =>
+        {
+            closed.TrySetResult(ex);
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        Assert.Equal("pong", await client.PingAsync().WaitAsync(TestTimeouts.Default));
+
+        await closed.Task.WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(HubApp.Client.ChatConnectionState.Disconnected, client.State);
+    }
+
+    [Fact]
+    public async Task AReconnectAfterTokenExpiryUsesAFreshToken()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:ClockSkew"] = "00:00:00" });
+        var issued = 0;
+        await using var client = host.CreateClient("alice", token: () =>
+        {
+            Interlocked.Increment(ref issued);
+            return TestTokens.Create("alice", expires: DateTime.UtcNow.AddSeconds(3));
+        });
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Reconnected += () =>
+        {
+            reconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        await client.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        await reconnected.Task.WaitAsync(TestTimeouts.Default);
+
+        Assert.True(Volatile.Read(ref issued) >= 2);
+        Assert.Equal("room", (await client.SendMessageAsync("room", "still here").WaitAsync(TestTimeouts.Default)).Room);
+    }
+
+    [Fact]
+    public async Task ConnectionsBeyondTheUsersLimitAreRefusedAndOthersAreUnaffected()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Limits:MaxConnectionsPerUser"] = "2" });
+        await using var first = await host.ConnectAsync("alice");
+        await using var second = await host.ConnectAsync("alice");
+        await using var third = host.CreateClient("alice", autoReconnect: false);
+
+        var refusal = await Assert.ThrowsAsync<HttpRequestException>(() => third.StartAsync().WaitAsync(TestTimeouts.Default));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refusal.StatusCode);
+        await using var bob = await host.ConnectAsync("bob");
+        Assert.Equal("pong", await bob.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await first.PingAsync().WaitAsync(TestTimeouts.Default));
+        await second.StopAsync().WaitAsync(TestTimeouts.Default);
+        await WaitUntilAcceptedAsync(third);
+    }
+
+    // The server settles a closed connection just after the client's close; retry the start, bounded.
+    private static async Task WaitUntilAcceptedAsync(HubApp.Client.ChatClient client)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        while (true)
+        {
+            try
+            {
+                await client.StartAsync(timeout.Token);
+                return;
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task NoTokenAppearsInTheLogsOfGoodOrFailedConnections()
+    {
+        await using var host = await HubAppHost.StartAsync(environment: "Development");
+        var good = TestTokens.Create("alice");
+        var expired = TestTokens.Create("alice", expires: DateTime.UtcNow.AddMinutes(-5), notBefore: DateTime.UtcNow.AddMinutes(-30));
+        var wrongKey = TestTokens.Create("alice", key: "some-other-signing-key-of-sufficient-length-0123456789");
+        await using (var client = host.CreateClient("alice", token: () => good))
+        {
+            await client.StartAsync().WaitAsync(TestTimeouts.Default);
+            await client.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        }
+
+        foreach (var bad in new[] { expired, wrongKey, TestTokens.AlgNone("alice") })
+        {
+            await using var client = host.CreateClient("alice", token: () => bad, autoReconnect: false);
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
+        }
+
+        using var http = host.CreateHttpClient();
+        using var issued = await http.PostAsJsonAsync("/auth/token", new { userName = "alice" });
+        var devToken = (await issued.Content.ReadFromJsonAsync<TokenAnswer>())!.AccessToken;
+
+        Assert.NotEmpty(host.Logs.Lines);
+        foreach (var token in new[] { good, expired, wrongKey, devToken })
+        {
+            // The signature part is what makes a token usable; no line may carry it.
+            var signature = token[(token.LastIndexOf('.') + 1)..];
+            Assert.DoesNotContain(host.Logs.Lines, l => l.ToString().Contains(signature, StringComparison.Ordinal));
+        }
+    }
+
+    private sealed record TokenAnswer(string AccessToken);
+}

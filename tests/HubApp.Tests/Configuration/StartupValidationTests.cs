@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using HubApp.Tests.Infrastructure;
+
+namespace HubApp.Tests.Configuration;
+
+/// <summary>A configuration that cannot work stops the real process with one line naming the key.</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("Auth__SigningKey", "too-short", "Auth:SigningKey")]
+    [InlineData("Limits__MessagesPerSecond", "0", "MessagesPerSecond")]
+    [InlineData("Limits__MaxMessageLength", "-1", "MaxMessageLength")]
+    [InlineData("History__JoinCount", "0", "JoinCount")]
+    [InlineData("Storage__Provider", "postgres", "ConnectionStrings:Postgres")]
+    [InlineData("Storage__Provider", "mongodb", "Storage:Provider")]
+    [InlineData("Cors__AllowedOrigins__0", "not an origin", "Cors:AllowedOrigins")]
+    public async Task ABrokenSettingStopsStartUpWithOneLineNamingTheKey(string variable, string value, string named)
+    {
+        var (exitCode, stdout, stderr) = await RunHostAsync(new() { [variable] = value, ["ASPNETCORE_ENVIRONMENT"] = "Development" });
+
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProductionRefusesToStartWithoutASigningKey()
+    {
+        var (exitCode, _, stderr) = await RunHostAsync(new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Auth:SigningKey is required", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProductionRefusesThePublicDevelopmentKey()
+    {
+        var (exitCode, _, stderr) = await RunHostAsync(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Auth__SigningKey"] = "hubapp-development-signing-key-not-for-production-use",
+        });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("public development key", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunHostAsync(Dictionary<string, string> environment)
+    {
+        var data = Directory.CreateTempSubdirectory("hubapp-startup-");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "HubApp.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            WorkingDirectory = RepositoryRoot.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(data.FullName, "hubapp.db")}";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Slow);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            data.Delete(recursive: true);
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
