@@ -1,0 +1,133 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+using HubApp.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+namespace HubApp.Tests.Interop;
+
+/// <summary>
+/// The official <c>@microsoft/signalr</c> client, the one the browser page uses, against the real host over real
+/// sockets: negotiate, then WebSockets with the token in the <c>access_token</c> query string. The checks live in
+/// <c>tests/interop/chat-interop.mjs</c>; its packages come from <c>npm ci --prefix tests/interop</c>, which the
+/// repository's test script runs before <c>dotnet test</c>.
+/// </summary>
+public sealed class JavaScriptClientTests
+{
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(60);
+
+    private static readonly string InteropDirectory = Path.Combine(RepositoryRoot.Path, "tests", "interop");
+
+    [Fact]
+    public async Task OfficialJavaScriptClientChatsThroughTheHub()
+    {
+        Assert.True(
+            Directory.Exists(Path.Combine(InteropDirectory, "node_modules", "@microsoft", "signalr")),
+            $"The JavaScript client is not installed in {InteropDirectory}: run `npm ci --prefix tests/interop` from the repository root first.");
+        var aliceToken = TestTokens.Create("alice", "Alice");
+        var bobToken = TestTokens.Create("bob", "Bob");
+
+        var host = await HubAppHost.StartAsync();
+        ScriptRun run;
+        try
+        {
+            run = await RunScriptAsync(host.BaseAddress.ToString(), aliceToken, bobToken);
+        }
+        finally
+        {
+            // The script provokes a refused invocation on purpose, which SignalR logs as an error; the host's log is
+            // checked below instead, after shutdown, so that shutdown errors count too.
+            host.ExpectErrors();
+            await host.DisposeAsync();
+        }
+
+        Assert.True(run.ExitCode == 0, $"chat-interop.mjs exited with {run.ExitCode}.{run}");
+        Assert.True(run.Succeeded(), $"chat-interop.mjs did not print an {{\"ok\":true}} summary.{run}");
+        var unexpected = host.Logs.Lines.Where(l => l.Level >= LogLevel.Error && !IsTheProvokedRefusal(l)).ToArray();
+        Assert.True(unexpected.Length == 0, "The host logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, unexpected));
+        var leaks = host.Logs.Lines.Where(l => l.ToString().Contains(aliceToken, StringComparison.Ordinal) || l.ToString().Contains(bobToken, StringComparison.Ordinal)).ToArray();
+        Assert.True(leaks.Length == 0, "The host logged a token:" + Environment.NewLine + string.Join(Environment.NewLine, leaks));
+    }
+
+    /// <summary>SendMessage to a room not joined: SignalR's dispatcher logs every HubException at Error level.</summary>
+    private static bool IsTheProvokedRefusal(LogLine line) =>
+        line.Category == "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher"
+        && line.Exception?.StartsWith("Microsoft.AspNetCore.SignalR.HubException: not_in_room:", StringComparison.Ordinal) == true;
+
+    private static async Task<ScriptRun> RunScriptAsync(params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = InteropDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add("chat-interop.mjs");
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            Assert.Fail($"Could not start `node` (Node.js 20 or later must be on PATH): {e.Message}");
+        }
+
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var timedOut = false;
+        using (var timeout = new CancellationTokenSource(ScriptTimeout))
+        {
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                timedOut = true;
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+            }
+        }
+
+        // The pipes close when the process (and anything it started) has gone.
+        var output = await stdout.WaitAsync(TestTimeouts.Default);
+        var errors = await stderr.WaitAsync(TestTimeouts.Default);
+        Assert.False(timedOut, $"chat-interop.mjs did not finish within {ScriptTimeout.TotalSeconds} s and was killed.{new ScriptRun(process.ExitCode, output, errors)}");
+        return new ScriptRun(process.ExitCode, output, errors);
+    }
+
+    private sealed record ScriptRun(int ExitCode, string Stdout, string Stderr)
+    {
+        /// <summary>The last stdout line is the script's JSON summary.</summary>
+        public bool Succeeded()
+        {
+            var last = Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+            if (last is null)
+            {
+                return false;
+            }
+
+            try
+            {
+                using var summary = JsonDocument.Parse(last);
+                return summary.RootElement.ValueKind == JsonValueKind.Object
+                    && summary.RootElement.TryGetProperty("ok", out var ok)
+                    && ok.ValueKind == JsonValueKind.True;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        public override string ToString() =>
+            $"{Environment.NewLine}--- stdout ---{Environment.NewLine}{Stdout}{Environment.NewLine}--- stderr ---{Environment.NewLine}{Stderr}";
+    }
+}
