@@ -3,6 +3,7 @@ using HubApp.Client.Tests.TestHost;
 using HubApp.Client.Transport;
 using HubApp.Contracts;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Client.Tests.Transport;
 
@@ -133,6 +134,7 @@ public sealed class WebSocketConnectionFactoryTests : IAsyncLifetime
     {
         var connection = new HubConnectionBuilder()
             .WithWebSocket(new Uri(_host.Url, EchoHub.Path), tokenProvider, null)
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Encoder = EchoServer.RawUtf8)
             .Build();
         await connection.StartAsync().WaitAsync(Timeouts.Default);
         return connection;

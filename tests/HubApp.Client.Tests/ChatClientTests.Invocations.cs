@@ -1,0 +1,101 @@
+using System.Net;
+using HubApp.Client.Tests.TestHost;
+using HubApp.Contracts;
+
+namespace HubApp.Client.Tests;
+
+public sealed partial class ChatClientTests
+{
+    [Fact]
+    public async Task Ping_round_trips_over_the_websocket_transport()
+    {
+        var client = CreateClient();
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+
+        Assert.Equal("pong", await client.PingAsync().WaitAsync(Timeouts.Default));
+        Assert.Equal(ChatConnectionState.Connected, client.State);
+        Assert.NotNull(client.ConnectionId);
+    }
+
+    [Fact]
+    public async Task A_sent_message_is_returned_and_raised_once_to_the_sender()
+    {
+        var (client, messages) = await StartJoinedClientAsync();
+
+        var sent = await client.SendMessageAsync(Room, "hello \U0001F600 \u4f60\u597d").WaitAsync(Timeouts.Default);
+        await messages.WaitForCountAsync(1);
+
+        Assert.Equal("hello \U0001F600 \u4f60\u597d", sent.Text);
+        Assert.Equal([sent], messages.Items);
+    }
+
+    [Fact]
+    public async Task A_refused_invocation_throws_a_ChatException_with_the_servers_code()
+    {
+        var client = CreateClient();
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+
+        var error = await Assert.ThrowsAsync<ChatException>(() => client.SendMessageAsync("elsewhere", "hi").WaitAsync(Timeouts.Default));
+
+        Assert.Equal(ErrorCodes.NotInRoom, error.Code);
+        Assert.Equal("pong", await client.PingAsync().WaitAsync(Timeouts.Default));
+    }
+
+    [Fact]
+    public async Task Invoking_before_starting_throws_InvalidOperationException()
+    {
+        var client = CreateClient();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.PingAsync());
+
+        Assert.Contains("Disconnected", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_upgrade_fails_StartAsync_with_status_401()
+    {
+        _chat.RejectStatus = 401;
+        var client = CreateClient(_ => ValueTask.FromResult<string?>("expired"));
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().WaitAsync(Timeouts.Default));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        Assert.Equal(ChatConnectionState.Disconnected, client.State);
+    }
+
+    [Fact]
+    public async Task The_access_token_reaches_the_server_url_escaped()
+    {
+        var client = CreateClient(_ => ValueTask.FromResult<string?>("a+b/c=d&e f"));
+
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+
+        Assert.Equal(["?access_token=a%2Bb%2Fc%3Dd%26e%20f"], _chat.Queries);
+    }
+
+    [Fact]
+    public async Task The_websocket_can_be_configured_by_the_app()
+    {
+        var client = CreateClient(configureWebSocket: o => o.SetRequestHeader("Origin", "https://chat.example"));
+
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+
+        Assert.Equal(["https://chat.example"], _chat.Origins);
+    }
+
+    [Fact]
+    public async Task Joining_returns_the_snapshot_unchanged_and_tracks_the_lowercase_room()
+    {
+        var first = _chat.Append(Room, "one");
+        var second = _chat.Append(Room, "two");
+        var client = CreateClient();
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+
+        var snapshot = await client.JoinRoomAsync("LoBBy").WaitAsync(Timeouts.Default);
+
+        Assert.Equal(Room, snapshot.Room);
+        Assert.Equal([first, second], snapshot.Messages);
+        Assert.True(snapshot.Complete);
+        Assert.Equal(second.Id, client.LastSeenIds[Room]);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Net;
+using HubApp.Client.Tests.TestHost;
+using HubApp.Contracts;
+
+namespace HubApp.Client.Tests;
+
+public sealed partial class ChatClientTests
+{
+    [Fact]
+    public async Task After_a_server_abort_the_client_reconnects_with_a_fresh_token_and_raises_missed_messages_once_in_order()
+    {
+        _chat.MaxCatchUp = 2;
+        var tokenCalls = 0;
+        var client = CreateClient(_ => ValueTask.FromResult<string?>($"token {Interlocked.Increment(ref tokenCalls)}"));
+        var messages = new EventLog<ChatMessage>();
+        var reconnecting = new EventLog<Exception?>();
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.MessageReceived += messages.Handle;
+        client.Reconnecting += reconnecting.Handle;
+        client.Reconnected += () =>
+        {
+            // Reconnected comes after the caught-up messages: they must all be here already.
+            reconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+        await client.JoinRoomAsync(Room).WaitAsync(Timeouts.Default);
+        var live = new[] { await _chat.AppendAndPublishAsync(Room, "live 1"), await _chat.AppendAndPublishAsync(Room, "live 2") };
+        await messages.WaitForCountAsync(2);
+
+        var missed = Enumerable.Range(1, 5).Select(i => _chat.Append(Room, $"missed {i}")).ToList();
+        ChatMessage? duringRejoin = null;
+        _chat.AfterSnapshot = async (room, sinceId) =>
+        {
+            // During the second catch-up page: a duplicate of one already delivered, and a new one sent live.
+            if (sinceId == missed[1].Id)
+            {
+                await _chat.PublishAsync(missed[0]);
+                duringRejoin ??= await _chat.AppendAndPublishAsync(room, "during rejoin");
+            }
+        };
+        _chat.AbortAll();
+        await reconnected.Task.WaitAsync(Timeouts.Default);
+        var afterMessages = messages.Items;
+        _chat.AfterSnapshot = null;
+        var sentinel = await _chat.AppendAndPublishAsync(Room, "after");
+        await messages.WaitForAsync(items => items.Contains(sentinel));
+
+        Assert.Equal(Ids([.. live, .. missed, duringRejoin!]), Ids(afterMessages));
+        Assert.Equal(Ids([.. live, .. missed, duringRejoin!, sentinel]), Ids(messages.Items));
+        // Pages of two from the last seen id; the third page also holds the message sent live during the second.
+        Assert.Equal([(Room, (long?)null), (Room, live[1].Id), (Room, missed[1].Id), (Room, missed[3].Id)], _chat.Joins);
+        Assert.Equal(["?access_token=token%201", "?access_token=token%202"], _chat.Queries);
+        Assert.Single(reconnecting.Items);
+        Assert.Equal(ChatConnectionState.Connected, client.State);
+        Assert.Equal(sentinel.Id, client.LastSeenIds[Room]);
+    }
+
+    [Fact]
+    public async Task Reconnecting_gives_up_after_the_maximum_attempts_and_raises_Closed_with_the_last_error()
+    {
+        var client = CreateClient(maxReconnectAttempts: 2);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Closed += error =>
+        {
+            closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+        _chat.RejectStatus = 401;
+
+        _chat.AbortAll();
+        var error = await closed.Task.WaitAsync(Timeouts.Default);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, Assert.IsType<HttpRequestException>(error).StatusCode);
+        Assert.Equal(ChatConnectionState.Disconnected, client.State);
+        Assert.Equal(3, _chat.Queries.Count);
+    }
+
+    [Fact]
+    public async Task StopAsync_ends_a_reconnect_loop_and_raises_Closed_once()
+    {
+        var attempts = new EventLog<int>();
+        var calls = 0;
+        var client = CreateClient(
+            async _ =>
+            {
+                await attempts.Handle(Interlocked.Increment(ref calls));
+                return null;
+            },
+            reconnectDelay: TimeSpan.FromMilliseconds(20));
+        var closed = new EventLog<Exception?>();
+        client.Closed += closed.Handle;
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+        _chat.RejectStatus = 503;
+        _chat.AbortAll();
+        await attempts.WaitForCountAsync(3);
+        Assert.Equal(ChatConnectionState.Reconnecting, client.State);
+
+        await client.StopAsync().WaitAsync(Timeouts.Default);
+        var callsWhenStopped = calls;
+        await client.DisposeAsync().AsTask().WaitAsync(Timeouts.Default);
+
+        Assert.Equal(ChatConnectionState.Disconnected, client.State);
+        Assert.Equal([null], closed.Items);
+        Assert.Equal(callsWhenStopped, calls);
+    }
+
+    [Fact]
+    public async Task Without_auto_reconnect_a_lost_connection_raises_Closed_with_the_error()
+    {
+        var client = CreateClient(autoReconnect: false);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reconnecting = new EventLog<Exception?>();
+        client.Closed += error =>
+        {
+            closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+        client.Reconnecting += reconnecting.Handle;
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+
+        _chat.AbortAll();
+        await closed.Task.WaitAsync(Timeouts.Default);
+        await client.DisposeAsync().AsTask().WaitAsync(Timeouts.Default);
+
+        Assert.Equal(ChatConnectionState.Disconnected, client.State);
+        Assert.Empty(reconnecting.Items);
+        Assert.Single(_chat.Queries);
+    }
+
+    [Fact]
+    public async Task A_client_stopped_by_the_app_does_not_reconnect()
+    {
+        var client = CreateClient();
+        var reconnecting = new EventLog<Exception?>();
+        var closed = new EventLog<Exception?>();
+        client.Reconnecting += reconnecting.Handle;
+        client.Closed += closed.Handle;
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+
+        await client.StopAsync().WaitAsync(Timeouts.Default);
+        await client.DisposeAsync().AsTask().WaitAsync(Timeouts.Default);
+
+        Assert.Empty(reconnecting.Items);
+        Assert.Equal([null], closed.Items);
+        Assert.Single(_chat.Queries);
+    }
+}
