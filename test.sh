@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: the .NET unit and integration tests (real host on 127.0.0.1, real SQLite files)
+# and the interop test with the official @microsoft/signalr client under Node. Installs what it needs.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+command -v dotnet >/dev/null || { echo "test.sh: the .NET SDK 10 (dotnet) is required" >&2; exit 1; }
+command -v npm >/dev/null || { echo "test.sh: Node.js 20+ with npm is required" >&2; exit 1; }
+
+npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+status=0
+dotnet test HubApp.sln --logger "trx" --results-directory "$results" "$@" || status=$?
+
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx")"
+  total=$(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$counters")
+  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
+  f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + total - p - f))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$passed" -eq 0 ]; then
+  echo "test.sh: no test ran" >&2
+  exit 1
+fi
+exit "$status"
