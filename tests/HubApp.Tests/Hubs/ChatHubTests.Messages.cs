@@ -142,4 +142,27 @@ public sealed partial class ChatHubTests
 
         Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
     }
+
+    [Fact]
+    public async Task AFrameOfAMegabyteIsRefusedByClosingThatConnectionAndTheServerCarriesOn()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = host.CreateClient("alice", autoReconnect: false);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        alice.Closed += ex =>
+        {
+            closed.TrySetResult(ex);
+            return Task.CompletedTask;
+        };
+        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => alice.SendMessageAsync("room", new string('x', 1024 * 1024)).WaitAsync(TestTimeouts.Default));
+        await closed.Task.WaitAsync(TestTimeouts.Default);
+
+        await using var bob = await host.ConnectAsync("bob");
+        var snapshot = await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        Assert.Empty(snapshot.Messages);
+        Assert.Equal("pong", await bob.PingAsync().WaitAsync(TestTimeouts.Default));
+    }
 }
