@@ -30,10 +30,10 @@ internal sealed partial class RoomService(
     /// <summary>Leaves every room the connection had joined. Runs for every closed connection, errors included.</summary>
     public async Task DisconnectAsync(ChatCaller caller)
     {
-        // SignalR removes a closed connection from its groups by itself; only presence is ours to settle.
+        // SignalR removes a closed connection from its groups by itself, after this runs; only presence is ours.
         foreach (var room in presence.Disconnect(caller.ConnectionId))
         {
-            await hub.Clients.Group(room).UserLeft(new PresenceEvent(room, caller.UserId, caller.UserName, Now()));
+            await hub.Clients.GroupExcept(room, caller.ConnectionId).UserLeft(new PresenceEvent(room, caller.UserId, caller.UserName, Now()));
         }
     }
 
