@@ -7,7 +7,13 @@ cd "$(dirname "$0")"
 command -v dotnet >/dev/null || { echo "test.sh: the .NET SDK 10 (dotnet) is required" >&2; exit 1; }
 command -v npm >/dev/null || { echo "test.sh: Node.js 20+ with npm is required" >&2; exit 1; }
 
-npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+# Each script in scripts/prereqs/ installs or starts one thing the tests need (a browser, a database server)
+# and may export variables for them; they are sourced in name order.
+for prereq in scripts/prereqs/*.sh; do
+  [ -e "$prereq" ] || continue
+  # shellcheck source=/dev/null
+  source "$prereq"
+done
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
