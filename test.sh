@@ -7,6 +7,12 @@ cd "$(dirname "$0")"
 command -v dotnet >/dev/null || { echo "test.sh: the .NET SDK 10 (dotnet) is required" >&2; exit 1; }
 command -v npm >/dev/null || { echo "test.sh: Node.js 20+ with npm is required" >&2; exit 1; }
 
+# Cleanup steps run when this script exits, last registered first; prereqs register theirs with at_exit.
+exit_steps=()
+at_exit() { exit_steps=("$1" "${exit_steps[@]}"); }
+run_exit_steps() { for step in "${exit_steps[@]}"; do eval "$step" || true; done; }
+trap run_exit_steps EXIT
+
 # Each script in scripts/prereqs/ installs or starts one thing the tests need (a browser, a database server)
 # and may export variables for them; they are sourced in name order.
 for prereq in scripts/prereqs/*.sh; do
@@ -16,7 +22,7 @@ for prereq in scripts/prereqs/*.sh; do
 done
 
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+at_exit "rm -rf '$results'"
 status=0
 dotnet test HubApp.sln --logger "trx" --results-directory "$results" "$@" || status=$?
 
