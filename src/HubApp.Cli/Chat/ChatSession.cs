@@ -1,0 +1,287 @@
+using System.Globalization;
+using HubApp.Client;
+using HubApp.Contracts;
+
+namespace HubApp.Cli.Chat;
+
+/// <summary>
+/// The terminal chat: lines typed go to the current room, lines starting with '/' are commands, and
+/// what the server sends is printed as it comes. Input and output are parameters so tests can drive it.
+/// </summary>
+/// <remarks>Output is written from the input loop and from the client's event handlers: one lock keeps lines whole.</remarks>
+internal sealed class ChatSession(ChatClient client, TextReader input, TextWriter output)
+{
+    private const string Help = """
+        Type a line to send it to the current room. Commands:
+          /join ROOM        join a room (it becomes the current one) and show its latest messages
+          /room ROOM        switch to a room you joined
+          /leave [ROOM]     leave a room (the current one by default)
+          /rooms            the rooms you joined
+          /who              who is present in the current room
+          /history [N]      N older messages of the current room (default 20)
+          /dm USER TEXT     a direct message
+          /typing           tell the room you are typing (clears when you send)
+          /quit             leave
+        """;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, RoomView> _rooms = new(StringComparer.Ordinal);
+    private string? _current;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> initialRooms, CancellationToken cancellationToken)
+    {
+        Subscribe();
+        Print($"Connecting…");
+        try
+        {
+            await client.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
+        {
+            Print($"! Could not connect: {ex.Message}");
+            return 1;
+        }
+
+        Print("Connected. /help lists the commands.");
+        foreach (var room in initialRooms)
+        {
+            await RunCommandAsync($"/join {room}", cancellationToken);
+        }
+
+        while (!cancellationToken.IsCancellationRequested && await input.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (!await RunCommandAsync(line.Trim(), cancellationToken))
+            {
+                break;
+            }
+        }
+
+        await client.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    /// <summary>Runs one typed line; false when the user asked to quit.</summary>
+    internal async Task<bool> RunCommandAsync(string line, CancellationToken cancellationToken)
+    {
+        if (line.Length == 0)
+        {
+            return true;
+        }
+
+        var (verb, rest) = Split(line);
+        try
+        {
+            switch (verb)
+            {
+                case "/quit" or "/exit":
+                    return false;
+                case "/help":
+                    Print(Help);
+                    break;
+                case "/join" when rest.Length > 0:
+                    await JoinAsync(rest, cancellationToken);
+                    break;
+                case "/room" when rest.Length > 0:
+                    SwitchTo(rest);
+                    break;
+                case "/leave":
+                    await LeaveAsync(rest.Length > 0 ? rest.ToLowerInvariant() : _current, cancellationToken);
+                    break;
+                case "/rooms":
+                    Print(_rooms.Count == 0 ? "You have joined no room." : string.Join(", ", _rooms.Keys.Select(r => r == _current ? $"[{r}]" : r)));
+                    break;
+                case "/who":
+                    PrintMembers();
+                    break;
+                case "/history":
+                    await HistoryAsync(int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 20, cancellationToken);
+                    break;
+                case "/dm" when Split(rest) is ({ Length: > 0 } user, { Length: > 0 } text):
+                    await client.SendDirectMessageAsync(user, text, cancellationToken);
+                    break;
+                case "/typing" when _current is not null:
+                    await client.TypingAsync(_current, true, cancellationToken);
+                    break;
+                case ['/', ..]:
+                    Print($"! Unknown or incomplete command '{line}'. /help lists the commands.");
+                    break;
+                default:
+                    if (_current is null)
+                    {
+                        Print("! Join a room first: /join ROOM");
+                        break;
+                    }
+
+                    await client.SendMessageAsync(_current, line, cancellationToken);
+                    break;
+            }
+        }
+        catch (ChatException ex)
+        {
+            Print($"! {Describe(ex.Code)}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            Print($"! {ex.Message}");
+        }
+
+        return true;
+    }
+
+    /// <summary>A short human message for each of the contract's error codes.</summary>
+    internal static string Describe(string code) => code switch
+    {
+        ErrorCodes.InvalidRoom => "Room names are 1–64 letters, digits, '_', '-' or '.', starting with a letter or digit.",
+        ErrorCodes.NotInRoom => "Join that room first.",
+        ErrorCodes.InvalidMessage => "Empty messages are not sent.",
+        ErrorCodes.MessageTooLong => "That message is too long.",
+        ErrorCodes.TooManyRooms => "You have joined as many rooms as allowed; leave one first.",
+        ErrorCodes.InvalidUser => "No such user id.",
+        ErrorCodes.RateLimited => "Slow down: too many messages at once. Nothing was sent.",
+        ErrorCodes.Unavailable => "The server cannot store messages right now. Nothing was sent; try again.",
+        _ => $"The server refused ({code}).",
+    };
+
+    private async Task JoinAsync(string room, CancellationToken cancellationToken)
+    {
+        var snapshot = await client.JoinRoomAsync(room, null, cancellationToken);
+        lock (_gate)
+        {
+            _rooms[snapshot.Room] = new RoomView(snapshot.Members, snapshot.Messages.Count > 0 ? snapshot.Messages[0].Id : null);
+            _current = snapshot.Room;
+        }
+
+        Print($"— {snapshot.Room}: {snapshot.Members.Count} present ({string.Join(", ", snapshot.Members.Select(m => m.UserName))})");
+        foreach (var message in snapshot.Messages)
+        {
+            Print(Format(message));
+        }
+    }
+
+    private void SwitchTo(string room)
+    {
+        var name = room.ToLowerInvariant();
+        lock (_gate)
+        {
+            if (!_rooms.ContainsKey(name))
+            {
+                Print($"! You have not joined '{name}': /join {name}");
+                return;
+            }
+
+            _current = name;
+        }
+
+        Print($"— now in {name}");
+    }
+
+    private async Task LeaveAsync(string? room, CancellationToken cancellationToken)
+    {
+        if (room is null)
+        {
+            Print("! Which room? /leave ROOM");
+            return;
+        }
+
+        await client.LeaveRoomAsync(room, cancellationToken);
+        lock (_gate)
+        {
+            _rooms.Remove(room);
+            _current = _current == room ? _rooms.Keys.FirstOrDefault() : _current;
+        }
+
+        Print($"— left {room}{(_current is null ? string.Empty : $"; now in {_current}")}");
+    }
+
+    private async Task HistoryAsync(int count, CancellationToken cancellationToken)
+    {
+        if (_current is not { } room || !_rooms.TryGetValue(room, out var view))
+        {
+            Print("! Join a room first: /join ROOM");
+            return;
+        }
+
+        var older = await client.GetHistoryAsync(room, view.OldestId, count, cancellationToken);
+        if (older.Count == 0)
+        {
+            Print("— nothing older");
+            return;
+        }
+
+        view.OldestId = older[0].Id;
+        Print($"— {older.Count} older messages in {room}:");
+        foreach (var message in older)
+        {
+            Print(Format(message));
+        }
+    }
+
+    private void PrintMembers()
+    {
+        lock (_gate)
+        {
+            Print(_current is { } room && _rooms.TryGetValue(room, out var view)
+                ? $"— present in {room}: {string.Join(", ", view.Members.Select(m => m.UserName))}"
+                : "! Join a room first: /join ROOM");
+        }
+    }
+
+    private void Subscribe()
+    {
+        client.MessageReceived += message => Show(Format(message));
+        client.DirectMessageReceived += message => Show($"{Time(message.SentAt)} [dm] {message.FromUserName} → {message.ToUserId}: {message.Text}");
+        client.UserJoined += presence => Presence(presence, joined: true);
+        client.UserLeft += presence => Presence(presence, joined: false);
+        client.UserTyping += typing => typing.IsTyping ? Show($"… {typing.UserName} is typing in {typing.Room}") : Task.CompletedTask;
+        client.Reconnecting += _ => Show("[connection lost, reconnecting…]");
+        client.Reconnected += () => Show("[reconnected; missed messages shown above]");
+        client.Closed += error => error is null ? Task.CompletedTask : Show($"[disconnected: {error.Message}]");
+    }
+
+    private Task Presence(PresenceEvent presence, bool joined)
+    {
+        lock (_gate)
+        {
+            if (_rooms.TryGetValue(presence.Room, out var view))
+            {
+                var member = new Member(presence.UserId, presence.UserName);
+                view.Members = joined ? [.. view.Members.Where(m => m.UserId != member.UserId), member] : [.. view.Members.Where(m => m.UserId != member.UserId)];
+            }
+        }
+
+        return Show($"{Time(presence.At)} {(joined ? "→" : "←")} {presence.UserName} {(joined ? "joined" : "left")} {presence.Room}");
+    }
+
+    private static string Format(ChatMessage message) => $"{Time(message.SentAt)} [{message.Room}] {message.UserName}: {message.Text}";
+
+    private static string Time(DateTime utc) => utc.ToLocalTime().ToString("HH:mm:ss", CultureInfo.CurrentCulture);
+
+    private static (string Head, string Tail) Split(string text)
+    {
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? (text, string.Empty) : (text[..space], text[(space + 1)..].Trim());
+    }
+
+    private void Print(string line)
+    {
+        lock (_gate)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+
+    // For event handlers, which return a Task.
+    private Task Show(string line)
+    {
+        Print(line);
+        return Task.CompletedTask;
+    }
+
+    private sealed class RoomView(IReadOnlyList<Member> members, long? oldestId)
+    {
+        public IReadOnlyList<Member> Members { get; set; } = members;
+
+        public long? OldestId { get; set; } = oldestId;
+    }
+}
