@@ -1,1 +1,152 @@
-namespace HubApp.Cli.Bench; internal static class BenchCommand { public static System.CommandLine.Command Create() => new("bench", "Load generator (not built yet)."); }
+using System.CommandLine;
+
+namespace HubApp.Cli.Bench;
+
+/// <summary><c>hubapp bench</c>: load against any host that speaks the contract, or a comparison with plain SignalR.</summary>
+internal static class BenchCommand
+{
+    private static readonly Option<Uri> Server = CommonOptions.Server();
+    private static readonly Option<bool> NoAuth = new("--no-auth") { Description = "The host takes no token (the plain SignalR baseline)." };
+    private static readonly Option<int?> ServerPid = new("--server-pid") { Description = "The host's process id on this machine, for its CPU and memory figures." };
+    private static readonly Option<int> Rooms = new("--rooms") { Description = "Rooms in the fan-out.", DefaultValueFactory = _ => 50 };
+    private static readonly Option<int> Members = new("--members") { Description = "Members per room.", DefaultValueFactory = _ => 20 };
+    private static readonly Option<int> Window = new("--window") { Description = "Sends each room's sender keeps outstanding.", DefaultValueFactory = _ => 16 };
+    private static readonly Option<double> Warmup = new("--warmup") { Description = "Seconds of load before measuring.", DefaultValueFactory = _ => 3 };
+    private static readonly Option<double> Duration = new("--duration") { Description = "Seconds measured.", DefaultValueFactory = _ => 15 };
+    private static readonly Option<double?> Rate = new("--rate") { Description = "Offered deliveries per second (paced sends) instead of saturation." };
+    private static readonly Option<int> Connections = new("--connections") { Description = "Idle connections to open.", DefaultValueFactory = _ => 19_000 };
+    private static readonly Option<int> PingCount = new("--count") { Description = "Ping round trips.", DefaultValueFactory = _ => 2000 };
+    private static readonly Option<string?> JsonFile = new("--json") { Description = "Also write the figures to this JSON file." };
+
+    public static Command Create()
+    {
+        var command = new Command("bench", "Load generator: fan-out throughput and latency, a fixed offered rate, idle connections, ping.")
+        {
+            FanOut(), Idle(), Ping(), Compare(), IdleWorker(),
+        };
+        return command;
+    }
+
+    private static Command FanOut()
+    {
+        var command = new Command("fanout", "R rooms × M members, one sender per room; deliveries/s, latency, loss, server CPU and memory.")
+        {
+            Server, NoAuth, ServerPid, Rooms, Members, Window, Warmup, Duration, Rate, JsonFile,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var target = Target(parse, "host");
+            var result = await new FanOutWorkload(target, Settings(parse), Console.Out).RunAsync(ct);
+            await Report(parse, result.Settings.OfferedRate is null ? [result] : [], result.Settings.OfferedRate is null ? [] : [result], [], new Dictionary<string, LatencySummary>());
+            return result.Lost == 0 ? 0 : 3;
+        });
+        return command;
+    }
+
+    private static Command Idle()
+    {
+        var command = new Command("idle", "Open N idle connections (spread over worker processes), report connect rate and server memory per connection.")
+        {
+            Server, NoAuth, ServerPid, Connections, JsonFile,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var target = Target(parse, "host");
+            var result = await new IdleWorkload(target, parse.GetValue(Connections), 100, !parse.GetValue(NoAuth), Console.Out).RunAsync(ct);
+            await Report(parse, [], [], [result], new Dictionary<string, LatencySummary>());
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Ping()
+    {
+        var command = new Command("ping", "Ping round trips on one connection.") { Server, NoAuth, PingCount, JsonFile };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var target = Target(parse, "host");
+            var result = await PingWorkload.RunAsync(target, parse.GetValue(PingCount), ct);
+            await Report(parse, [], [], [], new Dictionary<string, LatencySummary> { [target.Name] = result });
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var idle = new Option<int>("--idle") { Description = "Idle connections per target (0 skips).", DefaultValueFactory = _ => 5000 };
+        var rate = new Option<double>("--rate") { Description = "Offered deliveries per second for the fixed-rate run (0 skips).", DefaultValueFactory = _ => 50_000 };
+        var command = new Command("compare", "Start the plain SignalR baseline and HubApp (SQLite) on 127.0.0.1 in turn, run every workload on each, print both with ratios.")
+        {
+            Rooms, Members, Window, Warmup, Duration, rate, idle, PingCount, JsonFile,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var fanOut = new List<FanOutResult>();
+            var fixedRate = new List<FanOutResult>();
+            var idles = new List<IdleResult>();
+            var pings = new Dictionary<string, LatencySummary>();
+            foreach (var (name, authenticate) in new[] { ("baseline", false), ("hubapp", true) })
+            {
+                await using var server = authenticate
+                    ? await ServerProcess.StartHubAppAsync(new Dictionary<string, string>(), ct)
+                    : await ServerProcess.StartBaselineAsync(ct);
+                using var target = new BenchTarget(name, server.Url, authenticate, new ProcessMeter(server.Pid));
+                Console.WriteLine($"{name}: pid {server.Pid} at {server.Url}");
+                fanOut.Add(await new FanOutWorkload(target, Settings(parse) with { OfferedRate = null }, Console.Out).RunAsync(ct));
+                if (parse.GetValue(rate) > 0)
+                {
+                    fixedRate.Add(await new FanOutWorkload(target, Settings(parse) with { OfferedRate = parse.GetValue(rate) }, Console.Out).RunAsync(ct));
+                }
+
+                pings[name] = await PingWorkload.RunAsync(target, parse.GetValue(PingCount), ct);
+                if (parse.GetValue(idle) > 0)
+                {
+                    idles.Add(await new IdleWorkload(target, parse.GetValue(idle), 100, authenticate, Console.Out).RunAsync(ct));
+                }
+            }
+
+            await Report(parse, fanOut, fixedRate, idles, pings);
+            return fanOut.Concat(fixedRate).Any(r => r.Lost != 0) ? 3 : 0;
+        });
+        return command;
+    }
+
+    private static Command IdleWorker()
+    {
+        var offset = new Option<int>("--offset");
+        var count = new Option<int>("--count");
+        var rooms = new Option<int>("--rooms") { DefaultValueFactory = _ => 100 };
+        var command = new Command("idle-worker", "Internal: holds a share of the idle connections for `bench idle`.") { Server, NoAuth, offset, count, rooms };
+        command.Hidden = true;
+        command.SetAction(async (parse, ct) =>
+        {
+            using var target = Target(parse, "host");
+            return await IdleWorkload.RunWorkerAsync(target, parse.GetValue(offset), parse.GetValue(count), parse.GetValue(rooms), ct);
+        });
+        return command;
+    }
+
+    private static BenchTarget Target(ParseResult parse, string name) =>
+        new(name, parse.GetValue(Server)!, !parse.GetValue(NoAuth), parse.GetValue(ServerPid) is { } pid ? new ProcessMeter(pid) : null);
+
+    private static FanOutSettings Settings(ParseResult parse) => new(
+        parse.GetValue(Rooms),
+        parse.GetValue(Members),
+        parse.GetValue(Window),
+        TimeSpan.FromSeconds(parse.GetValue(Warmup)),
+        TimeSpan.FromSeconds(parse.GetValue(Duration)),
+        parse.GetResult(Rate) is null ? null : parse.GetValue(Rate));
+
+    private static async Task Report(ParseResult parse, List<FanOutResult> fanOut, List<FanOutResult> fixedRate, List<IdleResult> idle, Dictionary<string, LatencySummary> ping)
+    {
+        var report = new BenchReport(BenchReport.DescribeMachine(), fanOut, fixedRate, idle, ping);
+        Console.WriteLine();
+        report.Print(Console.Out);
+        if (parse.GetValue(JsonFile) is { } path)
+        {
+            await report.WriteJsonAsync(path);
+            Console.WriteLine($"Figures written to {path}");
+        }
+    }
+}

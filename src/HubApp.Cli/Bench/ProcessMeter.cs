@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace HubApp.Cli.Bench;
+
+/// <summary>CPU time and memory of a process on this machine, read from /proc (Linux).</summary>
+internal sealed class ProcessMeter(int pid)
+{
+    // USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux this runs on.
+    private const double TicksPerSecond = 100;
+
+    public int Pid => pid;
+
+    /// <summary>User plus system CPU seconds the process has used so far.</summary>
+    public double CpuSeconds()
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // Fields after the command name, which is in parentheses and may contain spaces.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var utime = long.Parse(fields[11], CultureInfo.InvariantCulture);
+        var stime = long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return (utime + stime) / TicksPerSecond;
+    }
+
+    /// <summary>Resident set size now, in bytes.</summary>
+    public long RssBytes() => StatusKilobytes("VmRSS:") * 1024;
+
+    /// <summary>Peak resident set size since the process started, in bytes.</summary>
+    public long PeakRssBytes() => StatusKilobytes("VmHWM:") * 1024;
+
+    private long StatusKilobytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"/proc/{pid}/status has no {field}");
+    }
+}
