@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace HubApp.Storage;
 
@@ -18,11 +19,36 @@ public static class StorageExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
-        builder.Services.AddSingleton<IMessageStore, SqliteMessageStore>();
+        builder.Services.AddSingleton(services => NpgsqlDataSource.Create(PostgresConnectionString(services)));
+        builder.Services.AddSingleton<IMessageStore>(services =>
+            services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageOptions.Postgres
+                ? ActivatorUtilities.CreateInstance<PostgresMessageStore>(services)
+                : ActivatorUtilities.CreateInstance<SqliteMessageStore>(services));
         builder.Services.AddSingleton<MessageWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MessageWriter>());
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return builder;
+    }
+
+    /// <summary>The PostgreSQL connection string (the store's and the backplane's), with HubApp's name for the server's views.</summary>
+    internal static string PostgresConnectionString(IServiceProvider services)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(services.GetRequiredService<IOptions<StorageOptions>>().Value.PostgresConnectionString);
+        connection.ApplicationName ??= "HubApp";
+        return connection.ConnectionString;
+    }
+
+    private static bool IsValidPostgresConnectionString(string? connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
@@ -36,8 +62,11 @@ public static class StorageExtensions
             StorageOptions.Sqlite => ValidateOptionsResult.Success,
             StorageOptions.Postgres when string.IsNullOrWhiteSpace(options.PostgresConnectionString) =>
                 ValidateOptionsResult.Fail("ConnectionStrings:Postgres must be set when Storage:Provider is 'postgres'."),
-            StorageOptions.Postgres =>
-                ValidateOptionsResult.Fail("Storage:Provider 'postgres' is not available in this build yet; use 'sqlite'."),
+            StorageOptions.Postgres when !IsValidPostgresConnectionString(options.PostgresConnectionString) =>
+                ValidateOptionsResult.Fail("ConnectionStrings:Postgres is not a valid PostgreSQL connection string."),
+            StorageOptions.Postgres when options.MaxBatchSize < 1 =>
+                ValidateOptionsResult.Fail("Storage:MaxBatchSize must be positive."),
+            StorageOptions.Postgres => ValidateOptionsResult.Success,
             _ => ValidateOptionsResult.Fail($"Storage:Provider must be 'sqlite' or 'postgres', not '{options.Provider}'."),
         };
     }

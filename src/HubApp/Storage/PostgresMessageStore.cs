@@ -1,0 +1,111 @@
+using System.Data;
+using System.Data.Common;
+using System.Net.Sockets;
+using System.Text;
+using HubApp.History;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace HubApp.Storage;
+
+/// <summary>
+/// History in PostgreSQL, shared by every node. Room ids come from the counter row that
+/// <see cref="RelationalMessageStore"/> bumps with <c>UPDATE … RETURNING</c>: its row lock serializes the
+/// batches of one room across nodes until commit, so ids strictly increase per room whoever writes, and
+/// commits of one room happen in id order. A batch is committed (and so durable, with the server's
+/// <c>synchronous_commit</c>) before <see cref="MessageWriter"/> acknowledges it.
+/// </summary>
+/// <remarks>
+/// Texts are stored as UTF-8 <c>bytea</c>: PostgreSQL <c>text</c> cannot hold U+0000, which a message may.
+/// The schema is created or upgraded under an advisory lock, so nodes starting together do not race.
+/// </remarks>
+internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions<HistoryOptions> history, IEnumerable<IPostgresAppendHook> hooks)
+    : RelationalMessageStore(history)
+{
+    /// <summary>The advisory lock that every schema change of HubApp takes (the store's and the backplane's).</summary>
+    public const long SchemaLockKey = 0x4875_6241_7070; // "HubApp"
+
+    private const int SchemaVersion = 1;
+
+    private readonly IPostgresAppendHook[] _hooks = [.. hooks];
+
+    protected override string StoreName => "PostgreSQL";
+
+    protected override DbType TextType => DbType.Binary;
+
+    public override Task InitializeAsync(CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await RunSchemaAsync(dataSource, """
+            CREATE TABLE IF NOT EXISTS rooms (name text PRIMARY KEY, last_id bigint NOT NULL);
+            CREATE TABLE IF NOT EXISTS messages (
+                room text NOT NULL, id bigint NOT NULL, user_id text NOT NULL, user_name text NOT NULL,
+                text bytea NOT NULL, sent_at bigint NOT NULL, PRIMARY KEY (room, id));
+            CREATE TABLE IF NOT EXISTS direct_messages (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, from_user_id text NOT NULL, from_user_name text NOT NULL,
+                to_user_id text NOT NULL, text bytea NOT NULL, sent_at bigint NOT NULL);
+            """, "store", SchemaVersion, cancellationToken);
+        return 0;
+    });
+
+    /// <summary>
+    /// Runs <paramref name="ddl"/> in one transaction holding <see cref="SchemaLockKey"/>, and records
+    /// <paramref name="component"/>'s schema version; refuses a database written by a newer build.
+    /// </summary>
+    public static async Task RunSchemaAsync(NpgsqlDataSource dataSource, string ddl, string component, int version, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({SchemaLockKey});", connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var command = new NpgsqlCommand(
+            "CREATE TABLE IF NOT EXISTS hubapp_schema (component text PRIMARY KEY, version integer NOT NULL);" + ddl,
+            connection,
+            transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var command = new NpgsqlCommand(
+            """
+            INSERT INTO hubapp_schema (component, version) VALUES (@component, @version) ON CONFLICT (component) DO NOTHING;
+            SELECT version FROM hubapp_schema WHERE component = @component;
+            """,
+            connection,
+            transaction))
+        {
+            command.Parameters.AddWithValue("component", component);
+            command.Parameters.AddWithValue("version", version);
+            var found = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+            if (found > version)
+            {
+                throw new InvalidOperationException($"The PostgreSQL database has {component} schema version {found}; this build knows {version}.");
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
+
+    protected override async Task BeforeCommitAsync(DbConnection connection, AppendResult stored, CancellationToken cancellationToken)
+    {
+        foreach (var hook in _hooks)
+        {
+            await hook.OnAppendAsync((NpgsqlConnection)connection, stored, cancellationToken);
+        }
+    }
+
+    protected override object TextValue(string text) => Encoding.UTF8.GetBytes(text);
+
+    protected override string ReadText(DbDataReader reader, int ordinal) => Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(ordinal));
+
+    protected override bool IsStoreFailure(Exception exception) =>
+        exception is NpgsqlException or IOException or SocketException or TimeoutException
+        || (exception is InvalidOperationException && exception.Source == "Npgsql");
+
+    // After a server restart every idle pooled connection is dead; drop them rather than fail on each in turn.
+    protected override void OnStoreFailure() => dataSource.Clear();
+}

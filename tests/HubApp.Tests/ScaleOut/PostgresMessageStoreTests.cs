@@ -1,0 +1,100 @@
+using HubApp.History;
+using HubApp.Storage;
+using HubApp.Tests.Infrastructure;
+using HubApp.Tests.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace HubApp.Tests.ScaleOut;
+
+/// <summary>The PostgreSQL store on a fresh database of the test cluster: the shared store tests, and what several nodes add.</summary>
+public sealed class PostgresMessageStoreTests : MessageStoreTests
+{
+    private static readonly string[] Rooms = ["a", "b"];
+
+    private TestPostgres _database = null!;
+
+    public override async Task InitializeAsync() => _database = await TestPostgres.CreateAsync();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task NodesStartingTogetherCreateTheSchemaOnce()
+    {
+        var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(OpenAsync))).WaitAsync(TestTimeouts.Slow);
+        try
+        {
+            var result = await stores[3].Store.AppendAsync(new WriteBatch([new("a", "u", "U", "x")], [], DateTime.UtcNow), CancellationToken.None);
+            Assert.Equal(1, result.Messages[0].Id);
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersOnSeveralNodesGetStrictlyIncreasingIdsPerRoom()
+    {
+        const int Nodes = 3, Batches = 40;
+        var stores = new List<OpenStore>();
+        for (var i = 0; i < Nodes; i++)
+        {
+            stores.Add(await OpenAsync());
+        }
+
+        try
+        {
+            // Batches over two rooms in opposite orders: the counter rows are locked in one order, so no deadlock.
+            var results = await Task.WhenAll(stores.Select((store, node) => Task.Run(async () =>
+            {
+                var ids = new List<(string Room, long Id)>();
+                for (var b = 0; b < Batches; b++)
+                {
+                    var rooms = node % 2 == 0 ? ("a", "b") : ("b", "a");
+                    var batch = new WriteBatch([new(rooms.Item1, "u", "U", $"{node}-{b}-1"), new(rooms.Item2, "u", "U", $"{node}-{b}-2"), new(rooms.Item1, "u", "U", $"{node}-{b}-3")], [], DateTime.UtcNow);
+                    var stored = await store.Store.AppendAsync(batch, CancellationToken.None);
+                    ids.AddRange(stored.Messages.Select(m => (m.Room, m.Id)));
+                }
+
+                return ids;
+            }))).WaitAsync(TestTimeouts.Slow);
+
+            foreach (var room in Rooms)
+            {
+                // Each writer sees its own ids of a room strictly increasing; together they are 1..N without gaps or repeats.
+                Assert.All(results, r => Assert.True(r.Where(x => x.Room == room).Select(x => x.Id).Zip(r.Where(x => x.Room == room).Select(x => x.Id).Skip(1)).All(p => p.First < p.Second)));
+                var all = results.SelectMany(r => r).Where(x => x.Room == room).Select(x => x.Id).Order().ToArray();
+                Assert.Equal(Enumerable.Range(1, all.Length).Select(i => (long)i), all);
+                var history = await stores[0].Store.GetAfterAsync(room, 0, 1000, CancellationToken.None);
+                Assert.Equal(all, history.Select(m => m.Id));
+            }
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    private protected override async Task<OpenStore> OpenAsync()
+    {
+        var dataSource = _database.CreateDataSource();
+        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()), []);
+        await store.InitializeAsync(CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        return new OpenStore(store, store, dataSource);
+    }
+
+    private protected override OpenStore CreateBroken()
+    {
+        // A port nothing listens on: the cluster's own port plus nothing is not guaranteed free, port 1 is.
+        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Port = 1, Timeout = 3 }.ConnectionString);
+        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()), []);
+        return new OpenStore(store, store, dataSource);
+    }
+}
