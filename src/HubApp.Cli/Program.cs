@@ -2,9 +2,19 @@ using System.CommandLine;
 using HubApp.Cli.Bench;
 using HubApp.Cli.Chat;
 
-var root = new RootCommand("HubApp's command-line tool: a terminal chat and a load generator, built on HubApp.Client.")
+namespace HubApp.Cli;
+
+// A named entry point rather than top-level statements: the test project sees both this assembly and the
+// host's, and two global `Program` types would collide there.
+internal static class CliProgram
 {
-    ChatCommand.Create(),
-    BenchCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("HubApp's command-line tool: a terminal chat and a load generator, built on HubApp.Client.")
+        {
+            ChatCommand.Create(),
+            BenchCommand.Create(),
+        };
+        return root.Parse(args).InvokeAsync();
+    }
+}

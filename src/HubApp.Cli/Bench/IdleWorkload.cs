@@ -66,9 +66,9 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        if (!Environment.ProcessPath!.EndsWith("/hubapp", StringComparison.Ordinal))
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            start.ArgumentList.Add(typeof(IdleWorkload).Assembly.Location); // run as `dotnet hubapp.dll`
+            start.ArgumentList.Add(typeof(IdleWorkload).Assembly.Location); // run as `dotnet HubApp.Cli.dll`
         }
 
         foreach (var argument in (string[])["bench", "idle-worker", "--server", target.Server.ToString(), "--offset", offset.ToString(CultureInfo.InvariantCulture),

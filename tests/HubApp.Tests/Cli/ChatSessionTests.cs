@@ -1,0 +1,173 @@
+using System.Threading.Channels;
+using HubApp.Cli.Chat;
+using HubApp.Contracts;
+using HubApp.Tests.Infrastructure;
+
+namespace HubApp.Tests.Cli;
+
+/// <summary>The terminal chat (`hubapp chat`), typed into line by line, against the real host.</summary>
+public sealed class ChatSessionTests
+{
+    [Fact]
+    public async Task ATerminalUserJoinsChatsSeesPresenceTypingAndDirectMessagesAndGetsHumanErrors()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var bob = await host.ConnectAsync("bob", "Bob");
+        var bobMessages = new Inbox<ChatMessage>();
+        var bobDirect = new Inbox<DirectMessage>();
+        bob.MessageReceived += bobMessages.Add;
+        bob.DirectMessageReceived += bobDirect.Add;
+        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.SendMessageAsync("general", "earlier").WaitAsync(TestTimeouts.Default);
+        await using var terminal = await Terminal.StartAsync(host, "alice");
+
+        terminal.Type("/join General");
+        await terminal.WaitForAsync("— general: 2 present");
+        await terminal.WaitForAsync("[general] Bob: earlier");
+        terminal.Type("hello from the terminal");
+        Assert.Equal("hello from the terminal", (await bobMessages.NextAsync(m => m.UserId == "alice")).Text);
+        await bob.TypingAsync("general", true).WaitAsync(TestTimeouts.Default);
+        await terminal.WaitForAsync("… Bob is typing in general");
+        await bob.SendMessageAsync("general", "hi alice").WaitAsync(TestTimeouts.Default);
+        await terminal.WaitForAsync("[general] Bob: hi alice");
+        terminal.Type("/dm bob psst");
+        Assert.Equal("psst", (await bobDirect.NextAsync()).Text);
+        terminal.Type("/join -bad-");
+        await terminal.WaitForAsync("! Room names are");
+        terminal.Type("/room nowhere");
+        await terminal.WaitForAsync("! You have not joined 'nowhere'");
+        await bob.LeaveRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await terminal.WaitForAsync("← Bob left general");
+        terminal.Type("/who");
+        await terminal.WaitForAsync("— present in general: alice");
+    }
+
+    [Fact]
+    public async Task TheTerminalChatSurvivesALostConnectionAndShowsWhatWasMissedOnce()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var bob = await host.ConnectAsync("bob", "Bob");
+        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await using var terminal = await Terminal.StartAsync(host, "alice");
+        terminal.Type("/join general");
+        await terminal.WaitForAsync("— general:");
+
+        host.Aborter.AbortUser("alice");
+        await terminal.WaitForAsync("[connection lost, reconnecting…]");
+        await bob.SendMessageAsync("general", "while you were away").WaitAsync(TestTimeouts.Default);
+        await terminal.WaitForAsync("[reconnected");
+        await bob.SendMessageAsync("general", "welcome back").WaitAsync(TestTimeouts.Default);
+        await terminal.WaitForAsync("Bob: welcome back");
+
+        Assert.Equal(1, terminal.Count("Bob: while you were away"));
+        Assert.True(terminal.IndexOf("Bob: while you were away") < terminal.IndexOf("Bob: welcome back"));
+    }
+
+    [Theory]
+    [InlineData(ErrorCodes.RateLimited, "Slow down")]
+    [InlineData(ErrorCodes.MessageTooLong, "too long")]
+    [InlineData(ErrorCodes.Unavailable, "try again")]
+    [InlineData("something_new", "something_new")]
+    public void EveryErrorCodeHasAShortHumanMessage(string code, string expected) =>
+        Assert.Contains(expected, ChatSession.Describe(code), StringComparison.Ordinal);
+
+    /// <summary>A ChatSession with a keyboard the test types on and a screen it reads.</summary>
+    private sealed class Terminal : IAsyncDisposable
+    {
+        private readonly Channel<string?> _keyboard = Channel.CreateUnbounded<string?>();
+        private readonly Screen _screen = new();
+        private readonly HubApp.Client.ChatClient _client;
+        private readonly Task<int> _session;
+
+        private Terminal(HubApp.Client.ChatClient client)
+        {
+            _client = client;
+            _session = new ChatSession(client, new Keyboard(_keyboard.Reader), _screen).RunAsync([], CancellationToken.None);
+        }
+
+        public static async Task<Terminal> StartAsync(HubAppHost host, string user)
+        {
+            var terminal = new Terminal(host.CreateClient(user));
+            await terminal.WaitForAsync("Connected.");
+            return terminal;
+        }
+
+        public void Type(string line) => _keyboard.Writer.TryWrite(line);
+
+        public Task WaitForAsync(string text) => _screen.WaitForAsync(text);
+
+        public int Count(string text) => _screen.Lines.Count(l => l.Contains(text, StringComparison.Ordinal));
+
+        public int IndexOf(string text) => _screen.Lines.FindIndex(l => l.Contains(text, StringComparison.Ordinal));
+
+        public async ValueTask DisposeAsync()
+        {
+            Type("/quit");
+            Assert.Equal(0, await _session.WaitAsync(TestTimeouts.Default));
+            await _client.DisposeAsync();
+        }
+    }
+
+    private sealed class Keyboard(ChannelReader<string?> lines) : TextReader
+    {
+        public override async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => await lines.ReadAsync(cancellationToken);
+    }
+
+    private sealed class Screen : StringWriter
+    {
+        private readonly Lock _gate = new();
+        private readonly List<string> _lines = [];
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<string> Lines
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public override void WriteLine(string? value)
+        {
+            TaskCompletionSource changed;
+            lock (_gate)
+            {
+                _lines.AddRange((value ?? string.Empty).Split('\n'));
+                changed = _changed;
+                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            changed.TrySetResult();
+        }
+
+        public async Task WaitForAsync(string text)
+        {
+            using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+            while (true)
+            {
+                Task changed;
+                lock (_gate)
+                {
+                    if (_lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+                    {
+                        return;
+                    }
+
+                    changed = _changed.Task;
+                }
+
+                try
+                {
+                    await changed.WaitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    Assert.Fail($"The terminal never showed '{text}'. It shows:{Environment.NewLine}{string.Join(Environment.NewLine, Lines)}");
+                }
+            }
+        }
+    }
+}
