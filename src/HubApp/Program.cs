@@ -19,6 +19,7 @@ if (!app.ValidateConfiguration())
     return 1;
 }
 
+app.UseChatClient();
 app.UseChatSecurity();
 app.UseAuthentication();
 app.UseAuthorization();

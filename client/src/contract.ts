@@ -1,0 +1,77 @@
+// The wire shapes of shared/contract.md, as the JSON hub protocol delivers them (camelCase, ISO-8601 strings).
+
+export interface ChatMessage {
+  id: number;
+  room: string;
+  userId: string;
+  userName: string;
+  text: string;
+  sentAt: string;
+}
+
+export interface DirectMessage {
+  id: number;
+  fromUserId: string;
+  fromUserName: string;
+  toUserId: string;
+  text: string;
+  sentAt: string;
+}
+
+export interface Member {
+  userId: string;
+  userName: string;
+}
+
+export interface RoomSnapshot {
+  room: string;
+  members: Member[];
+  messages: ChatMessage[];
+  complete: boolean;
+}
+
+export interface PresenceEvent {
+  room: string;
+  userId: string;
+  userName: string;
+  at: string;
+}
+
+export interface TypingEvent {
+  room: string;
+  userId: string;
+  userName: string;
+  isTyping: boolean;
+}
+
+export interface TokenResponse {
+  accessToken: string;
+  expiresAt: string;
+  userId: string;
+  userName: string;
+}
+
+export const HubPath = "/hubs/chat";
+
+export const HubMethods = {
+  joinRoom: "JoinRoom",
+  leaveRoom: "LeaveRoom",
+  sendMessage: "SendMessage",
+  typing: "Typing",
+  sendDirectMessage: "SendDirectMessage",
+  getHistory: "GetHistory",
+} as const;
+
+export const ClientEvents = {
+  messageReceived: "MessageReceived",
+  userJoined: "UserJoined",
+  userLeft: "UserLeft",
+  userTyping: "UserTyping",
+  directMessageReceived: "DirectMessageReceived",
+} as const;
+
+/** Room names: a letter or digit, then letters, digits, `_`, `-` or `.`; 1–64 characters, case-insensitive. */
+export const RoomNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Dev-token user names: 1–32 letters, digits, `_`, `-` or `.`. */
+export const UserNamePattern = /^[A-Za-z0-9_.-]{1,32}$/;

@@ -1,0 +1,69 @@
+import "./styles.css";
+import { ChatApp } from "./app";
+import { signInWithName, signInWithToken, SignInError, type Identity } from "./auth";
+import { loadConfig } from "./config";
+import { UserNamePattern } from "./contract";
+import { byId } from "./dom";
+
+// Who is signed in survives a reload of this tab (sessionStorage), not the tab itself; the rooms joined are
+// remembered per user for the next visit (localStorage).
+const sessionKey = "hubapp.signin";
+type SavedSignIn = { userName: string } | { token: string };
+
+let app: ChatApp | null = null;
+
+async function signIn(saved: SavedSignIn): Promise<void> {
+  const error = byId("signin-error");
+  error.textContent = "";
+  let identity: Identity;
+  try {
+    identity = "token" in saved ? signInWithToken(saved.token) : await signInWithName(saved.userName);
+  } catch (e) {
+    error.textContent = e instanceof SignInError ? e.message : "Could not sign in. Try again.";
+    sessionStorage.removeItem(sessionKey);
+    return;
+  }
+  sessionStorage.setItem(sessionKey, JSON.stringify(saved));
+  byId("signin").hidden = true;
+  const roomsKey = `hubapp.rooms.${identity.userId}`;
+  app = new ChatApp(identity, await loadConfig(), () => void signOut(), {
+    load: () => (JSON.parse(localStorage.getItem(roomsKey) ?? "{}") as { rooms?: string[] }).rooms ?? [],
+    active: () => (JSON.parse(localStorage.getItem(roomsKey) ?? "{}") as { active?: string | null }).active ?? null,
+    save: (rooms, active) => localStorage.setItem(roomsKey, JSON.stringify({ rooms, active })),
+  });
+  await app.start();
+}
+
+async function signOut(): Promise<void> {
+  sessionStorage.removeItem(sessionKey);
+  const current = app;
+  app = null;
+  await current?.dispose();
+  byId("signin").hidden = false;
+  byId("signin-name").focus();
+}
+
+byId("signin-name-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const userName = byId<HTMLInputElement>("signin-name").value.trim();
+  if (!UserNamePattern.test(userName)) {
+    byId("signin-error").textContent = "Names are 1–32 letters, digits, “_”, “-” or “.”.";
+    byId("signin-name").focus();
+    return;
+  }
+  localStorage.setItem("hubapp.lastName", userName);
+  void signIn({ userName });
+});
+
+byId("signin-token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  void signIn({ token: byId<HTMLTextAreaElement>("signin-token").value });
+});
+
+const saved = sessionStorage.getItem(sessionKey);
+if (saved) {
+  void signIn(JSON.parse(saved) as SavedSignIn);
+} else {
+  byId<HTMLInputElement>("signin-name").value = localStorage.getItem("hubapp.lastName") ?? "";
+  byId("signin-name").focus();
+}

@@ -1,0 +1,333 @@
+import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import type { Identity } from "./auth";
+import {
+  ClientEvents,
+  HubMethods,
+  HubPath,
+  type ChatMessage,
+  type DirectMessage,
+  type Member,
+  type PresenceEvent,
+  type RoomSnapshot,
+  type TypingEvent,
+} from "./contract";
+import { describeError, type ChatError } from "./errors";
+import { ReconnectPolicy } from "./retry";
+import { Timeline, type Placement } from "./timeline";
+import { TypingIndicators, TypingNotifier } from "./typing";
+
+export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "disconnected";
+
+/** Why messages reached a timeline: `history` is what the user had not missed (a first join, scroll-back). */
+export type Arrival = "history" | "new";
+
+/** What the page shows reacts to these; each is called after the session's state already changed. */
+export interface SessionListener {
+  status(status: ConnectionStatus, error?: ChatError): void;
+  roomsChanged(): void;
+  roomMessages(room: string, placements: Placement<ChatMessage>[], arrival: Arrival): void;
+  membersChanged(room: string): void;
+  typingChanged(room: string): void;
+  directMessages(partnerId: string, placements: Placement<DirectMessage>[]): void;
+}
+
+export class RoomState {
+  readonly timeline = new Timeline<ChatMessage>();
+  readonly members = new Map<string, Member>();
+  /** GetHistory found the room's first message. */
+  historyExhausted = false;
+
+  constructor(readonly name: string) {}
+}
+
+export class Conversation {
+  readonly timeline = new Timeline<DirectMessage>();
+
+  constructor(readonly partnerId: string) {}
+}
+
+/** The history page size for scroll-back. */
+export const HistoryPageSize = 50;
+/** Catch-up pages per rejoin before giving up (500 messages each by default). */
+const maxCatchUpPages = 200;
+
+/**
+ * One signed-in user's chat: a SignalR connection that reconnects by itself (stateful reconnect first; a new
+ * connection after a host restart), the rooms joined with their messages and members, and direct messages.
+ * After every reconnect each room is rejoined with the last id it holds, so that nothing is missed, and every
+ * timeline merges by id, so that nothing is shown twice.
+ */
+export class ChatSession {
+  readonly rooms = new Map<string, RoomState>();
+  readonly conversations = new Map<string, Conversation>();
+  readonly typing: TypingIndicators;
+  private readonly names = new Map<string, string>();
+  private readonly notifier: TypingNotifier;
+  private readonly connection: HubConnection;
+  private current: ConnectionStatus = "disconnected";
+  private stopped = false;
+
+  constructor(
+    readonly identity: Identity,
+    private readonly listener: SessionListener,
+    baseUrl = "",
+  ) {
+    this.names.set(identity.userId, identity.userName);
+    this.typing = new TypingIndicators((room) => listener.typingChanged(room));
+    this.notifier = new TypingNotifier((room, isTyping) => {
+      if (this.connected && this.rooms.has(room)) {
+        this.connection.invoke(HubMethods.typing, room, isTyping).catch(() => {
+          // Best effort: a lost typing notice expires on the others' side by itself.
+        });
+      }
+    });
+    this.connection = new HubConnectionBuilder()
+      .withUrl(baseUrl + HubPath, { accessTokenFactory: () => identity.token() })
+      .withAutomaticReconnect(new ReconnectPolicy())
+      .withStatefulReconnect()
+      .configureLogging(LogLevel.None)
+      .build();
+    this.connection.serverTimeoutInMilliseconds = 30_000;
+    this.connection.on(ClientEvents.messageReceived, (m: ChatMessage) => this.onMessage(m));
+    this.connection.on(ClientEvents.userJoined, (e: PresenceEvent) => this.onPresence(e, true));
+    this.connection.on(ClientEvents.userLeft, (e: PresenceEvent) => this.onPresence(e, false));
+    this.connection.on(ClientEvents.userTyping, (e: TypingEvent) => this.onTyping(e));
+    this.connection.on(ClientEvents.directMessageReceived, (m: DirectMessage) => this.onDirectMessage(m));
+    this.connection.onreconnecting(() => {
+      this.forgetTyping();
+      this.setStatus("reconnecting");
+    });
+    this.connection.onreconnected(() => {
+      this.setStatus("connected");
+      void this.rejoinAll();
+    });
+    this.connection.onclose((error) => {
+      this.forgetTyping();
+      this.setStatus("disconnected", this.stopped || !error ? undefined : describeError(error));
+    });
+  }
+
+  get status(): ConnectionStatus {
+    return this.current;
+  }
+
+  get connected(): boolean {
+    return this.connection.state === HubConnectionState.Connected;
+  }
+
+  /** The display name of a user id seen in a room or a direct message (else the id itself). */
+  nameOf(userId: string): string {
+    return this.names.get(userId) ?? userId;
+  }
+
+  /** Connects (or connects again after giving up) and rejoins the rooms held. Throws the reason it could not. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.setStatus("connecting");
+    try {
+      await this.connection.start();
+    } catch (error) {
+      const described = describeError(error);
+      this.setStatus("disconnected", described);
+      throw Object.assign(new Error(described.message), { chat: described });
+    }
+    this.setStatus("connected");
+    await this.rejoinAll();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.notifier.reset();
+    await this.connection.stop();
+  }
+
+  /** Joins a room (or catches it up); returns its state. Throws ChatError-carrying errors. */
+  async join(name: string): Promise<RoomState> {
+    const key = name.trim().toLowerCase();
+    const existing = this.rooms.get(key);
+    const room = existing ?? new RoomState(key);
+    const first = await this.sync(room);
+    if (!existing) {
+      this.rooms.set(first.room, room);
+      this.listener.roomsChanged();
+    }
+    return room;
+  }
+
+  async leave(name: string): Promise<void> {
+    const room = this.rooms.get(name);
+    if (!room) {
+      return;
+    }
+    this.notifier.stop();
+    this.rooms.delete(name);
+    this.typing.clearRoom(name);
+    this.listener.roomsChanged();
+    if (this.connected) {
+      await this.connection.invoke(HubMethods.leaveRoom, name);
+    }
+  }
+
+  async send(room: string, text: string): Promise<void> {
+    const message = await this.connection.invoke<ChatMessage>(HubMethods.sendMessage, room, text);
+    this.notifier.sent();
+    const state = this.rooms.get(message.room);
+    if (state) {
+      // The returned message may overtake the events of earlier ones: it must not advance the sync point.
+      this.listener.roomMessages(message.room, state.timeline.merge([message]), "new");
+    }
+  }
+
+  async sendDirect(userId: string, text: string): Promise<void> {
+    const message = await this.connection.invoke<DirectMessage>(HubMethods.sendDirectMessage, userId, text);
+    this.onDirectMessage(message);
+  }
+
+  /** The composer's text changed in a room: keeps the others' typing indicator up to date. */
+  composing(room: string | null, text: string): void {
+    if (room === null) {
+      this.notifier.stop();
+    } else {
+      this.notifier.input(room, text);
+    }
+  }
+
+  /** Loads the page of messages before the oldest one held. Returns how many were new. */
+  async loadOlder(name: string): Promise<number> {
+    const room = this.rooms.get(name);
+    if (!room || room.historyExhausted) {
+      return 0;
+    }
+    const beforeId = room.timeline.firstId;
+    if (beforeId === null) {
+      room.historyExhausted = true;
+      return 0;
+    }
+    const page = await this.connection.invoke<ChatMessage[]>(HubMethods.getHistory, name, beforeId, HistoryPageSize);
+    if (page.length < HistoryPageSize) {
+      room.historyExhausted = true;
+    }
+    const placements = room.timeline.merge(page);
+    this.remember(page.map((m) => [m.userId, m.userName]));
+    this.listener.roomMessages(name, placements, "history");
+    return placements.length;
+  }
+
+  conversation(partnerId: string): Conversation {
+    let conversation = this.conversations.get(partnerId);
+    if (!conversation) {
+      conversation = new Conversation(partnerId);
+      this.conversations.set(partnerId, conversation);
+    }
+    return conversation;
+  }
+
+  /** JoinRoom with the room's sync point, again while the snapshot says more messages are waiting. */
+  private async sync(room: RoomState): Promise<RoomSnapshot> {
+    const arrival: Arrival = room.timeline.syncedId === null ? "history" : "new";
+    room.timeline.beginCatchUp();
+    let sinceId = room.timeline.syncedId;
+    let first: RoomSnapshot | undefined;
+    for (let page = 0; page < maxCatchUpPages; page++) {
+      const snapshot = await this.connection.invoke<RoomSnapshot>(HubMethods.joinRoom, room.name, sinceId);
+      if (!first) {
+        first = snapshot;
+        room.members.clear();
+        for (const member of snapshot.members) {
+          room.members.set(member.userId, member);
+        }
+        this.remember(snapshot.members.map((m) => [m.userId, m.userName]));
+        if (this.rooms.has(room.name)) {
+          this.listener.membersChanged(room.name);
+        }
+      }
+      const { placements, nextSinceId } = room.timeline.mergeCatchUp(snapshot.messages, snapshot.complete);
+      this.remember(snapshot.messages.map((m) => [m.userId, m.userName]));
+      if (this.rooms.has(room.name)) {
+        this.listener.roomMessages(room.name, placements, arrival);
+      }
+      if (snapshot.complete) {
+        break;
+      }
+      sinceId = nextSinceId;
+    }
+    if (first && first.messages.length === 0 && arrival === "history") {
+      room.historyExhausted = true;
+    }
+    return first!;
+  }
+
+  private async rejoinAll(): Promise<void> {
+    for (const room of [...this.rooms.values()]) {
+      try {
+        await this.sync(room);
+      } catch (error) {
+        if (this.connected) {
+          this.listener.status(this.current, describeError(error));
+        }
+        return;
+      }
+    }
+  }
+
+  private onMessage(message: ChatMessage): void {
+    const room = this.rooms.get(message.room);
+    if (!room) {
+      return;
+    }
+    this.remember([[message.userId, message.userName]]);
+    this.typing.clear(message.room, message.userId);
+    const placement = room.timeline.mergeLive(message);
+    if (placement) {
+      this.listener.roomMessages(message.room, [placement], "new");
+    }
+  }
+
+  private onPresence(event: PresenceEvent, present: boolean): void {
+    const room = this.rooms.get(event.room);
+    if (!room) {
+      return;
+    }
+    if (present) {
+      this.remember([[event.userId, event.userName]]);
+      room.members.set(event.userId, { userId: event.userId, userName: event.userName });
+    } else {
+      room.members.delete(event.userId);
+      this.typing.clear(event.room, event.userId);
+    }
+    this.listener.membersChanged(event.room);
+  }
+
+  private onTyping(event: TypingEvent): void {
+    if (event.userId !== this.identity.userId && this.rooms.has(event.room)) {
+      this.typing.update(event.room, event.userId, event.userName, event.isTyping);
+    }
+  }
+
+  private onDirectMessage(message: DirectMessage): void {
+    const partnerId = message.fromUserId === this.identity.userId ? message.toUserId : message.fromUserId;
+    this.remember([[message.fromUserId, message.fromUserName]]);
+    const placements = this.conversation(partnerId).timeline.merge([message]);
+    if (placements.length > 0) {
+      this.listener.directMessages(partnerId, placements);
+    }
+  }
+
+  private forgetTyping(): void {
+    this.notifier.reset();
+    for (const room of this.rooms.keys()) {
+      this.typing.clearRoom(room);
+    }
+  }
+
+  private remember(pairs: Iterable<[string, string]>): void {
+    for (const [id, name] of pairs) {
+      this.names.set(id, name);
+    }
+  }
+
+  private setStatus(status: ConnectionStatus, error?: ChatError): void {
+    this.current = status;
+    this.listener.status(status, error);
+  }
+}

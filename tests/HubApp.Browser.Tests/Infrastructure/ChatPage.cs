@@ -1,0 +1,55 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace HubApp.Browser.Tests.Infrastructure;
+
+/// <summary>One person's HubApp page, driven as they would: by its labels and roles.</summary>
+public sealed class ChatPage(IPage page) : IAsyncDisposable
+{
+    public IPage Page { get; } = page;
+
+    public ILocator Status => Page.Locator("#status-text");
+
+    public ILocator Messages => Page.Locator("#message-list > li");
+
+    public ILocator Members => Page.Locator("#member-list > li");
+
+    public ILocator Typing => Page.Locator("#typing");
+
+    public ILocator Composer => Page.GetByRole(AriaRole.Textbox, new() { NameRegex = new("^Message ") });
+
+    public ILocator Toasts => Page.Locator("#toasts");
+
+    public static async Task<ChatPage> SignInAsync(Chromium chromium, Uri baseAddress, string userName, ViewportSize? viewport = null)
+    {
+        var chat = new ChatPage(await chromium.OpenPageAsync(baseAddress, viewport));
+        await chat.Page.GetByLabel("Your name").FillAsync(userName);
+        await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(chat.Status).ToHaveTextAsync("Connected");
+        // A first visit joins #general.
+        await Expect(chat.Page.Locator("#conversation-title")).ToHaveTextAsync("#general");
+        return chat;
+    }
+
+    public async Task JoinAsync(string room)
+    {
+        await Page.GetByLabel("Join a room").FillAsync(room);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Join", Exact = true }).ClickAsync();
+        await Expect(Page.Locator("#conversation-title")).ToHaveTextAsync($"#{room}");
+    }
+
+    public async Task SendAsync(string text)
+    {
+        await Composer.FillAsync(text);
+        await Composer.PressAsync("Enter");
+        await Expect(Composer).ToHaveValueAsync(string.Empty);
+    }
+
+    /// <summary>The message list's texts, in the order shown.</summary>
+    public Task<IReadOnlyList<string>> MessageTextsAsync() => Page.Locator("#message-list .message-text").AllTextContentsAsync();
+
+    public ILocator Message(string text) => Page.Locator("#message-list .message-text", new() { HasTextRegex = new($"^{System.Text.RegularExpressions.Regex.Escape(text)}$") });
+
+    /// <summary>Closes the person's browser context: their connection goes, as when a window closes.</summary>
+    public async ValueTask DisposeAsync() => await Page.Context.CloseAsync();
+}
