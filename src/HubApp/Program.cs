@@ -1,4 +1,5 @@
 using HubApp.Auth;
+using HubApp.Backplane;
 using HubApp.Client;
 using HubApp.Configuration;
 using HubApp.Hubs;
@@ -12,6 +13,7 @@ builder.AddChatAuthentication();
 builder.AddChatSecurity();
 builder.AddChatStorage();
 builder.AddChatHub();
+builder.AddChatBackplane();
 
 var app = builder.Build();
 if (!app.ValidateConfiguration())

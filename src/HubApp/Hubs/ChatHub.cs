@@ -17,11 +17,7 @@ internal sealed class ChatHub(RoomService rooms, MessageService messages, Histor
 {
     private ChatCaller Caller => ChatCaller.From(Context);
 
-    public override Task OnConnectedAsync()
-    {
-        rooms.Connect(Caller);
-        return Task.CompletedTask;
-    }
+    public override Task OnConnectedAsync() => rooms.ConnectAsync(Caller, Context.ConnectionAborted);
 
     public override Task OnDisconnectedAsync(Exception? exception) => rooms.DisconnectAsync(Caller);
 

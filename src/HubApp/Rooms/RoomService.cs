@@ -3,6 +3,7 @@ using HubApp.History;
 using HubApp.Hubs;
 using HubApp.Limits;
 using HubApp.Presence;
+using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -11,13 +12,14 @@ namespace HubApp.Rooms;
 /// <summary>Connections entering and leaving rooms: SignalR groups, presence and the presence events.</summary>
 internal sealed partial class RoomService(
     PresenceTracker presence,
+    IPresenceDirectory directory,
     HistoryService history,
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
     ILogger<RoomService> logger)
 {
-    public void Connect(ChatCaller caller)
+    public async Task ConnectAsync(ChatCaller caller, CancellationToken cancellationToken)
     {
         var max = limits.Value.MaxConnectionsPerUser;
         if (!presence.TryConnect(caller.ConnectionId, caller.UserId, caller.UserName, max))
@@ -25,13 +27,16 @@ internal sealed partial class RoomService(
             LogTooManyConnections(logger, caller.UserId, max);
             throw ChatErrors.TooManyConnections(max);
         }
+
+        await directory.ConnectedAsync(caller.ConnectionId, caller.Member, cancellationToken);
     }
 
     /// <summary>Leaves every room the connection had joined. Runs for every closed connection, errors included.</summary>
     public async Task DisconnectAsync(ChatCaller caller)
     {
         // SignalR removes a closed connection from its groups by itself, after this runs; only presence is ours.
-        foreach (var room in presence.Disconnect(caller.ConnectionId))
+        var goneHere = presence.Disconnect(caller.ConnectionId);
+        foreach (var room in await directory.DisconnectedAsync(caller.ConnectionId, caller.Member, goneHere, CancellationToken.None))
         {
             await hub.Clients.GroupExcept(room, caller.ConnectionId).UserLeft(new PresenceEvent(room, caller.UserId, caller.UserName, Now()));
         }
@@ -50,29 +55,44 @@ internal sealed partial class RoomService(
         // snapshot, or both (the client drops the duplicate by id), never neither.
         await hub.Groups.AddToGroupAsync(caller.ConnectionId, name, cancellationToken);
         HistoryPage page;
+        var becamePresent = false;
         try
         {
             page = await history.ForJoinAsync(name, sinceId, cancellationToken);
+            if (result != JoinResult.AlreadyJoined)
+            {
+                becamePresent = await directory.JoinedAsync(caller.ConnectionId, caller.Member, name, result == JoinResult.BecamePresent, cancellationToken);
+            }
         }
-        catch when (result != JoinResult.AlreadyJoined)
+        catch (Exception ex) when (result != JoinResult.AlreadyJoined)
         {
             await LeaveAsync(caller, name, notify: false);
-            throw;
+            throw ex is StoreUnavailableException ? ChatErrors.Unavailable() : ex;
         }
 
-        if (result == JoinResult.BecamePresent)
+        if (becamePresent)
         {
             await hub.Clients.GroupExcept(name, caller.ConnectionId).UserJoined(new PresenceEvent(name, caller.UserId, caller.UserName, Now()));
         }
 
-        return new RoomSnapshot(name, presence.Members(name), page.Messages, page.Complete);
+        IReadOnlyList<Member> members;
+        try
+        {
+            members = await directory.MembersAsync(name, cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            throw ChatErrors.Unavailable();
+        }
+
+        return new RoomSnapshot(name, members, page.Messages, page.Complete);
     }
 
     public Task LeaveAsync(ChatCaller caller, string? room) => LeaveAsync(caller, RoomAccess.RequireValid(room), notify: true);
 
     private async Task LeaveAsync(ChatCaller caller, string name, bool notify)
     {
-        var noLongerPresent = presence.Leave(caller.ConnectionId, name);
+        var noLongerPresent = await directory.LeftAsync(caller.ConnectionId, caller.Member, name, presence.Leave(caller.ConnectionId, name), CancellationToken.None);
         await hub.Groups.RemoveFromGroupAsync(caller.ConnectionId, name);
         if (noLongerPresent && notify)
         {

@@ -4,10 +4,10 @@ namespace HubApp.Stats;
 
 public static class StatsEndpoints
 {
-    /// <summary><c>GET /stats</c>: live connection, user and per-room presence counts, for a bearer of a valid token.</summary>
+    /// <summary><c>GET /stats</c>: live connection, user and per-room presence counts (of every node, with a backplane), for a bearer of a valid token.</summary>
     public static IEndpointRouteBuilder MapChatStats(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/stats", (PresenceTracker presence) => Results.Ok(presence.Counts())).RequireAuthorization();
+        app.MapGet("/stats", async (IPresenceDirectory presence, CancellationToken cancellationToken) => Results.Ok(await presence.CountsAsync(cancellationToken))).RequireAuthorization();
         return app;
     }
 }

@@ -8,6 +8,7 @@ using Npgsql;
 namespace HubApp.Tests.ScaleOut;
 
 /// <summary>The PostgreSQL store on a fresh database of the test cluster: the shared store tests, and what several nodes add.</summary>
+[Collection(PostgresCluster.Name)]
 public sealed class PostgresMessageStoreTests : MessageStoreTests
 {
     private static readonly string[] Rooms = ["a", "b"];

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HubApp.Backplane;
+
+/// <summary>
+/// One send as it travels between nodes in a NOTIFY payload (or a <c>backplane_payloads</c> row when larger):
+/// whom it is for, the client method and its arguments, already in the hub protocol's JSON.
+/// </summary>
+/// <param name="Origin">The node that already delivered it to its own connections, which skips it; null for
+/// sends made inside a store transaction, which every node, the origin included, delivers from the stream.</param>
+internal sealed record BackplaneEnvelope(
+    [property: JsonPropertyName("k")] EnvelopeKind Kind,
+    [property: JsonPropertyName("o")] string? Origin,
+    [property: JsonPropertyName("t")] IReadOnlyList<string> Targets,
+    [property: JsonPropertyName("x")] IReadOnlyList<string>? Excluded,
+    [property: JsonPropertyName("m")] string Method,
+    [property: JsonPropertyName("a")] IReadOnlyList<JsonElement> Args)
+{
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    /// <summary>An envelope whose arguments are serialized with <paramref name="json"/>, the hub protocol's payload options.</summary>
+    public static BackplaneEnvelope Create(EnvelopeKind kind, string? origin, IReadOnlyList<string> targets, IReadOnlyList<string>? excluded, string method, object?[] args, JsonSerializerOptions json) =>
+        new(kind, origin, targets, excluded, method, [.. args.Select(a => JsonSerializer.SerializeToElement(a, a?.GetType() ?? typeof(object), json))]);
+
+    public string Serialize() => JsonSerializer.Serialize(this, Options);
+
+    public static BackplaneEnvelope? Deserialize(string payload) => JsonSerializer.Deserialize<BackplaneEnvelope>(payload, Options);
+
+    public object?[] ArgsAsObjects() => [.. Args.Select(a => (object?)a)];
+}
+
+/// <summary>What <see cref="BackplaneEnvelope.Targets"/> names.</summary>
+internal enum EnvelopeKind
+{
+    All,
+    Connections,
+    Groups,
+    Users,
+
+    /// <summary>Add the connection (Targets[0]) to the group (Targets[1]) on the node that holds it.</summary>
+    AddToGroup,
+
+    /// <summary>Remove the connection (Targets[0]) from the group (Targets[1]) on the node that holds it.</summary>
+    RemoveFromGroup,
+}

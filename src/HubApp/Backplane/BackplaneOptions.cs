@@ -1,0 +1,31 @@
+namespace HubApp.Backplane;
+
+/// <summary>
+/// How several nodes share rooms, presence and delivery. Section <c>Backplane</c>:
+/// <code>"Backplane": { "Provider": "postgres", "HeartbeatInterval": "00:00:05", "NodeTimeout": "00:00:20" }</code>
+/// </summary>
+public sealed class BackplaneOptions
+{
+    public const string SectionName = "Backplane";
+    public const string None = "none";
+    public const string Postgres = "postgres";
+
+    /// <summary><c>none</c> (default: one node) or <c>postgres</c> (needs <c>Storage:Provider</c> <c>postgres</c>).</summary>
+    public string Provider { get; set; } = None;
+
+    /// <summary>The PostgreSQL <c>LISTEN</c> channel; nodes sharing a database and channel form one cluster. Default <c>hubapp</c>.</summary>
+    public string Channel { get; set; } = "hubapp";
+
+    /// <summary>How often a node says it is alive. Default 5 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A node silent for this long is dead: another node removes its connections from presence and sends
+    /// <c>UserLeft</c> for them. So a crashed node's users leave within NodeTimeout + HeartbeatInterval.
+    /// Default 20 s; at least twice <see cref="HeartbeatInterval"/>.
+    /// </summary>
+    public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Longest wait between attempts to reconnect to PostgreSQL after an outage. Default 5 s.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using HubApp.Contracts;
+using HubApp.Messaging;
+using HubApp.Storage;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace HubApp.Backplane;
+
+/// <summary>
+/// Room and direct messages with the PostgreSQL backplane: published inside the transaction that stored
+/// them (<see cref="IPostgresAppendHook"/>), and delivered by every node, this one included, from the
+/// notification stream. PostgreSQL delivers notifications in commit order, and the room's counter row lock
+/// orders the commits of a room as its ids, so every node hands a room's messages to SignalR in id order,
+/// whichever node stored them. A batch that fails to commit notifies nobody.
+/// </summary>
+/// <remarks>So the writer's post-commit <see cref="IMessageDelivery"/> calls have nothing left to do.</remarks>
+internal sealed class PostgresMessageDelivery(PostgresBackplane backplane, IOptions<JsonHubProtocolOptions> json) : IMessageDelivery, IPostgresAppendHook
+{
+    private readonly JsonSerializerOptions _json = json.Value.PayloadSerializerOptions;
+
+    public async Task OnAppendAsync(NpgsqlConnection connection, AppendResult stored, CancellationToken cancellationToken)
+    {
+        var envelopes = new List<BackplaneEnvelope>(stored.Messages.Count + stored.DirectMessages.Count);
+        foreach (var message in stored.Messages)
+        {
+            envelopes.Add(Envelope(EnvelopeKind.Groups, [message.Room], nameof(IChatClient.MessageReceived), message));
+        }
+
+        foreach (var message in stored.DirectMessages)
+        {
+            string[] users = message.FromUserId == message.ToUserId ? [message.ToUserId] : [message.ToUserId, message.FromUserId];
+            envelopes.Add(Envelope(EnvelopeKind.Users, users, nameof(IChatClient.DirectMessageReceived), message));
+        }
+
+        await backplane.PublishAsync(connection, envelopes, cancellationToken);
+    }
+
+    public void Deliver(ChatMessage message)
+    {
+    }
+
+    public void Deliver(DirectMessage message)
+    {
+    }
+
+    // No origin: every node delivers it, the one that stored it too.
+    private BackplaneEnvelope Envelope(EnvelopeKind kind, IReadOnlyList<string> targets, string method, object message) =>
+        BackplaneEnvelope.Create(kind, origin: null, targets, excluded: null, method, [message], _json);
+}

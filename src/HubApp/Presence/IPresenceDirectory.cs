@@ -1,0 +1,31 @@
+using HubApp.Contracts;
+
+namespace HubApp.Presence;
+
+/// <summary>
+/// Who is present where as every user sees it: this node alone (<see cref="LocalPresenceDirectory"/>), or
+/// all nodes sharing a backplane. <see cref="PresenceTracker"/> stays the per-connection truth of this node
+/// (which rooms a connection joined: the hot-path check); this is told about each change after the tracker
+/// and answers whether the change made the user present, or no longer present, anywhere.
+/// </summary>
+/// <remarks>
+/// Called concurrently from every connection. A shared implementation throws
+/// <c>StoreUnavailableException</c> when it cannot reach its store.
+/// </remarks>
+public interface IPresenceDirectory
+{
+    Task ConnectedAsync(string connectionId, Member member, CancellationToken cancellationToken);
+
+    /// <summary>True when the user became present in <paramref name="room"/>; <paramref name="firstHere"/>: on this node.</summary>
+    Task<bool> JoinedAsync(string connectionId, Member member, string room, bool firstHere, CancellationToken cancellationToken);
+
+    /// <summary>True when the user is no longer present in <paramref name="room"/>; <paramref name="lastHere"/>: on this node.</summary>
+    Task<bool> LeftAsync(string connectionId, Member member, string room, bool lastHere, CancellationToken cancellationToken);
+
+    /// <summary>The rooms where the user is no longer present; <paramref name="goneHere"/>: those of this node.</summary>
+    Task<IReadOnlyList<string>> DisconnectedAsync(string connectionId, Member member, IReadOnlyList<string> goneHere, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Member>> MembersAsync(string room, CancellationToken cancellationToken);
+
+    Task<PresenceCounts> CountsAsync(CancellationToken cancellationToken);
+}

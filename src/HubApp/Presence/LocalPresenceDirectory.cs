@@ -1,0 +1,19 @@
+using HubApp.Contracts;
+
+namespace HubApp.Presence;
+
+/// <summary>One node: the tracker's answers are the whole truth.</summary>
+internal sealed class LocalPresenceDirectory(PresenceTracker tracker) : IPresenceDirectory
+{
+    public Task ConnectedAsync(string connectionId, Member member, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<bool> JoinedAsync(string connectionId, Member member, string room, bool firstHere, CancellationToken cancellationToken) => Task.FromResult(firstHere);
+
+    public Task<bool> LeftAsync(string connectionId, Member member, string room, bool lastHere, CancellationToken cancellationToken) => Task.FromResult(lastHere);
+
+    public Task<IReadOnlyList<string>> DisconnectedAsync(string connectionId, Member member, IReadOnlyList<string> goneHere, CancellationToken cancellationToken) => Task.FromResult(goneHere);
+
+    public Task<IReadOnlyList<Member>> MembersAsync(string room, CancellationToken cancellationToken) => Task.FromResult(tracker.Members(room));
+
+    public Task<PresenceCounts> CountsAsync(CancellationToken cancellationToken) => Task.FromResult(tracker.Counts());
+}
