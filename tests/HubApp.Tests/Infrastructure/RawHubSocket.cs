@@ -1,0 +1,108 @@
+using System.Net.WebSockets;
+using System.Text;
+
+namespace HubApp.Tests.Infrastructure;
+
+/// <summary>
+/// A WebSocket to the hub that speaks SignalR's JSON protocol by hand, so tests can send what no client
+/// library would: broken handshakes, invalid JSON, wrong arguments, binary frames.
+/// </summary>
+internal sealed class RawHubSocket : IAsyncDisposable
+{
+    public const char Separator = '\u001e';
+
+    private readonly ClientWebSocket _socket = new();
+    private readonly StringBuilder _received = new();
+
+    public WebSocketState State => _socket.State;
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public static async Task<RawHubSocket> ConnectAsync(HubAppHost host, string userId, bool handshake = true)
+    {
+        var socket = new RawHubSocket();
+        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = "/hubs/chat", Query = $"access_token={TestTokens.Create(userId)}" }.Uri;
+        await socket._socket.ConnectAsync(url, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        if (handshake)
+        {
+            await socket.SendTextAsync("""{"protocol":"json","version":1}""" + Separator);
+            Assert.Equal("{}", await socket.ReceiveRecordAsync());
+        }
+
+        return socket;
+    }
+
+    public Task SendTextAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
+
+    public async Task SendAsync(byte[] bytes, WebSocketMessageType type) =>
+        await _socket.SendAsync(bytes, type, endOfMessage: true, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+    /// <summary>Sends one invocation record and returns its completion, skipping pings and other records.</summary>
+    public async Task<string> InvokeAsync(string invocationId, string target, string argumentsJson)
+    {
+        await SendTextAsync($$"""{"type":1,"invocationId":"{{invocationId}}","target":"{{target}}","arguments":{{argumentsJson}}}""" + Separator);
+        var completion = await ReceiveRecordAsync(r => r.Contains($"\"invocationId\":\"{invocationId}\"", StringComparison.Ordinal) && r.Contains("\"type\":3", StringComparison.Ordinal));
+        return completion ?? throw new InvalidOperationException($"The server closed the socket instead of completing {target}.");
+    }
+
+    /// <summary>The next record (without its separator) that matches, or null when the server closed the socket.</summary>
+    public async Task<string?> ReceiveRecordAsync(Func<string, bool>? match = null)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var text = _received.ToString();
+            var end = text.IndexOf(Separator, StringComparison.Ordinal);
+            while (end >= 0)
+            {
+                var record = text[..end];
+                _received.Remove(0, end + 1);
+                if (match is null || match(record))
+                {
+                    return record;
+                }
+
+                text = _received.ToString();
+                end = text.IndexOf(Separator, StringComparison.Ordinal);
+            }
+
+            var result = await _socket.ReceiveAsync(buffer, timeout.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+
+            _received.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+        }
+    }
+
+    /// <summary>Reads until the server closes the socket; returns the records it sent before (a close message, say).</summary>
+    public async Task<IReadOnlyList<string>> ReadUntilClosedAsync()
+    {
+        var records = new List<string>();
+        while (await ReceiveRecordAsync() is { } record)
+        {
+            records.Add(record);
+        }
+
+        return records;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+            }
+            catch (WebSocketException)
+            {
+                // Closed under us: nothing left to close.
+            }
+        }
+
+        _socket.Dispose();
+    }
+}
