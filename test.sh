@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: the .NET unit and integration tests (real host on 127.0.0.1, real SQLite files)
-# and the interop test with the official @microsoft/signalr client under Node. Installs what it needs.
+# Runs the whole test suite: the .NET unit and integration tests (real host on 127.0.0.1, real SQLite files),
+# the interop test with the official @microsoft/signalr client under Node, the browser client's unit tests
+# (vitest) and its end-to-end tests in headless Chromium. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -24,6 +25,8 @@ done
 results="$(mktemp -d)"
 at_exit "rm -rf '$results'"
 status=0
+# The browser client's unit tests (client/test, vitest); their counts join the total below.
+npm --prefix client test --silent -- --reporter=default --reporter=json --outputFile="$results/vitest.json" || status=$?
 dotnet test HubApp.sln --logger "trx" --results-directory "$results" "$@" || status=$?
 
 passed=0 failed=0 skipped=0
@@ -35,6 +38,10 @@ for trx in "$results"/*.trx; do
   f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + total - p - f))
 done
+if [ -e "$results/vitest.json" ]; then
+  read -r p f s < <(node -p 'const r = require(process.argv[1]); `${r.numPassedTests} ${r.numFailedTests} ${r.numTotalTests - r.numPassedTests - r.numFailedTests}`' "$results/vitest.json")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$passed" -eq 0 ]; then
   echo "test.sh: no test ran" >&2
