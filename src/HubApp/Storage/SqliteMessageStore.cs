@@ -1,4 +1,6 @@
+using System.Data;
 using System.Data.Common;
+using System.Text;
 using HubApp.History;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -61,6 +63,14 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
         await ExecuteAsync(connection, "PRAGMA synchronous=FULL;", cancellationToken);
         return connection;
     }
+
+    // Texts are bound as UTF-8 bytes: Microsoft.Data.Sqlite binds long strings as C strings, cutting them
+    // at the first NUL, and a message may carry any character.
+    protected override DbType TextType => DbType.Binary;
+
+    protected override object TextValue(string text) => Encoding.UTF8.GetBytes(text);
+
+    protected override string ReadText(DbDataReader reader, int ordinal) => Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(ordinal));
 
     protected override bool IsStoreFailure(Exception exception) => exception is DbException or IOException or UnauthorizedAccessException;
 

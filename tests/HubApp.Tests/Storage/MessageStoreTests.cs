@@ -55,6 +55,18 @@ public abstract class MessageStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALongTextWithNulCharactersIsStoredWhole()
+    {
+        // Long enough that a provider binding strings as C strings would cut it at the first NUL.
+        await using var opened = await OpenAsync();
+        var text = new string('\u0301', 3000) + "\u0000after the nul\u0000";
+
+        await opened.Store.AppendAsync(new WriteBatch([new("a", "u", "U", text)], [], DateTime.UtcNow), CancellationToken.None);
+
+        Assert.Equal(text, (await opened.Store.GetLatestAsync("a", 1, CancellationToken.None)).Single().Text);
+    }
+
+    [Fact]
     public async Task HistoryPagesGoBothWaysInIdOrder()
     {
         await using var opened = await OpenAsync();
