@@ -78,16 +78,24 @@ export class ChatApp implements SessionListener {
   /** Connects, then rejoins the rooms of the last visit (or #general for a first one). */
   async start(): Promise<void> {
     byId("app").hidden = false;
+    await this.connect();
+  }
+
+  /** Connects (again); on the first success joins the rooms of the last visit. */
+  private async connect(): Promise<void> {
     try {
       await this.session.start();
     } catch {
       return; // The status bar says why and offers to reconnect.
     }
+    if (this.session.rooms.size > 0) {
+      return; // start() rejoined them.
+    }
     const rooms = this.savedRooms.load();
+    const active = this.savedRooms.active(); // Read first: joining saves as it goes.
     for (const room of rooms.length > 0 ? rooms : ["general"]) {
       await this.joinRoom(room, false);
     }
-    const active = this.savedRooms.active();
     if (active && this.session.rooms.has(active)) {
       this.activate({ kind: "room", name: active });
     }
@@ -458,7 +466,7 @@ export class ChatApp implements SessionListener {
       void this.joinRoom(name);
     }, { signal });
     byId("leave").addEventListener("click", () => void this.leaveActiveRoom(), { signal });
-    byId("reconnect").addEventListener("click", () => void this.session.start().catch(() => undefined), { signal });
+    byId("reconnect").addEventListener("click", () => void this.connect(), { signal });
     byId("signout").addEventListener("click", () => this.onSignOut(), { signal });
     byId("load-older").addEventListener("click", () => void this.loadOlder(), { signal });
     this.messages.addEventListener("scroll", () => {
