@@ -11,7 +11,7 @@ internal static class BenchCommand
     private static readonly Option<int> Rooms = new("--rooms") { Description = "Rooms in the fan-out.", DefaultValueFactory = _ => 50 };
     private static readonly Option<int> Members = new("--members") { Description = "Members per room.", DefaultValueFactory = _ => 20 };
     private static readonly Option<int> Window = new("--window") { Description = "Sends each room's sender keeps outstanding.", DefaultValueFactory = _ => 16 };
-    private static readonly Option<double> Warmup = new("--warmup") { Description = "Seconds of load before measuring.", DefaultValueFactory = _ => 3 };
+    private static readonly Option<double> Warmup = new("--warmup") { Description = "Seconds of load before measuring (the JIT settles in this time).", DefaultValueFactory = _ => 8 };
     private static readonly Option<double> Duration = new("--duration") { Description = "Seconds measured.", DefaultValueFactory = _ => 15 };
     private static readonly Option<double?> Rate = new("--rate") { Description = "Offered deliveries per second (paced sends) instead of saturation." };
     private static readonly Option<int> Connections = new("--connections") { Description = "Idle connections to open.", DefaultValueFactory = _ => 19_000 };
@@ -86,23 +86,29 @@ internal static class BenchCommand
             var fixedRate = new List<FanOutResult>();
             var idles = new List<IdleResult>();
             var pings = new Dictionary<string, LatencySummary>();
+            // Every workload gets a fresh server process, so that one run's memory and JIT state do not color the next.
             foreach (var (name, authenticate) in new[] { ("baseline", false), ("hubapp", true) })
             {
-                await using var server = authenticate
-                    ? await ServerProcess.StartHubAppAsync(new Dictionary<string, string>(), ct)
-                    : await ServerProcess.StartBaselineAsync(ct);
-                using var target = new BenchTarget(name, server.Url, authenticate, new ProcessMeter(server.Pid));
-                Console.WriteLine($"{name}: pid {server.Pid} at {server.Url}");
-                fanOut.Add(await new FanOutWorkload(target, Settings(parse) with { OfferedRate = null }, Console.Out).RunAsync(ct));
-                if (parse.GetValue(rate) > 0)
+                async Task<T> OnFreshServerAsync<T>(Func<BenchTarget, Task<T>> workload)
                 {
-                    fixedRate.Add(await new FanOutWorkload(target, Settings(parse) with { OfferedRate = parse.GetValue(rate) }, Console.Out).RunAsync(ct));
+                    await using var server = authenticate
+                        ? await ServerProcess.StartHubAppAsync(new Dictionary<string, string>(), ct)
+                        : await ServerProcess.StartBaselineAsync(ct);
+                    using var target = new BenchTarget(name, server.Url, authenticate, new ProcessMeter(server.Pid));
+                    return await workload(target);
                 }
 
-                pings[name] = await PingWorkload.RunAsync(target, parse.GetValue(PingCount), ct);
+                Console.WriteLine($"{name}:");
+                fanOut.Add(await OnFreshServerAsync(t => new FanOutWorkload(t, Settings(parse) with { OfferedRate = null }, Console.Out).RunAsync(ct)));
+                if (parse.GetValue(rate) > 0)
+                {
+                    fixedRate.Add(await OnFreshServerAsync(t => new FanOutWorkload(t, Settings(parse) with { OfferedRate = parse.GetValue(rate) }, Console.Out).RunAsync(ct)));
+                }
+
+                pings[name] = await OnFreshServerAsync(t => PingWorkload.RunAsync(t, parse.GetValue(PingCount), ct));
                 if (parse.GetValue(idle) > 0)
                 {
-                    idles.Add(await new IdleWorkload(target, parse.GetValue(idle), 100, authenticate, Console.Out).RunAsync(ct));
+                    idles.Add(await OnFreshServerAsync(t => new IdleWorkload(t, parse.GetValue(idle), 100, authenticate, Console.Out).RunAsync(ct)));
                 }
             }
 

@@ -75,6 +75,14 @@ internal sealed record BenchReport(
         {
             output.WriteLine($"ratio = {targets[1]} / {targets[0]}");
         }
+
+        foreach (var result in FanOut.Concat(FixedRate))
+        {
+            if (result.Saturation() is { } note)
+            {
+                output.WriteLine($"note ({result.Target}, {(result.Settings.OfferedRate is null ? "fan-out" : "fixed rate")}): {note}");
+            }
+        }
     }
 
     public async Task WriteJsonAsync(string path) => await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, Json));

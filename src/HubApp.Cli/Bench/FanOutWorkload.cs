@@ -222,4 +222,22 @@ internal sealed record FanOutResult(
     double ServerCpuSecondsPer100k,
     double ServerCores,
     double ServerPeakRssMb,
-    double ClientCores);
+    double ClientCores)
+{
+    /// <summary>Says when the load generator, not the server, may have set the pace.</summary>
+    public string? Saturation()
+    {
+        var cores = Environment.ProcessorCount;
+        if (ClientCores >= 0.9 * cores)
+        {
+            return $"the load generator used {ClientCores:F2} of {cores} cores: it is the bottleneck, the figures understate the server.";
+        }
+
+        if (!double.IsNaN(ServerCores) && ClientCores + ServerCores >= 0.9 * cores)
+        {
+            return $"load generator ({ClientCores:F2} cores) and server ({ServerCores:F2}) together saturate the {cores} cores they share; compare ratios from one run only.";
+        }
+
+        return null;
+    }
+}
