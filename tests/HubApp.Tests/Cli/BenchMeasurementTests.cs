@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using HubApp.Cli.Bench;
+
+namespace HubApp.Tests.Cli;
+
+public sealed class BenchMeasurementTests
+{
+    [Fact]
+    public void PercentilesAreTheNearestRankOfTheSortedSamples()
+    {
+        var oneMs = Stopwatch.Frequency / 1000;
+        var samples = Enumerable.Range(1, 100).Select(i => i * oneMs).Reverse().ToList();
+
+        var summary = Percentiles.Summarize(samples);
+
+        Assert.Equal(100, summary.Samples);
+        Assert.Equal(50, summary.P50Ms, precision: 6);
+        Assert.Equal(95, summary.P95Ms, precision: 6);
+        Assert.Equal(99, summary.P99Ms, precision: 6);
+        Assert.Equal(100, summary.MaxMs, precision: 6);
+    }
+
+    [Fact]
+    public void NoSamplesGiveNoFigures() => Assert.True(double.IsNaN(Percentiles.Summarize([]).P50Ms));
+
+    [Fact]
+    public void TheProcessMeterReadsThisProcessesCpuAndMemory()
+    {
+        var meter = new ProcessMeter(Environment.ProcessId);
+        var before = meter.CpuSeconds();
+        var spin = Stopwatch.StartNew();
+        while (spin.ElapsedMilliseconds < 200)
+        {
+            // Burn CPU for the meter to see.
+        }
+
+        Assert.InRange(meter.CpuSeconds() - before, 0.05, 60);
+        Assert.InRange(meter.RssBytes(), 10L << 20, 64L << 30);
+        Assert.True(meter.PeakRssBytes() >= meter.RssBytes());
+    }
+}
