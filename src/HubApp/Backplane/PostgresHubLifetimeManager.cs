@@ -16,7 +16,8 @@ namespace HubApp.Backplane;
 /// <remarks>
 /// Called concurrently from every connection. Group membership is kept where the connection lives;
 /// adding or removing a connection of another node is forwarded to it without waiting for an answer.
-/// Client results (<c>InvokeConnectionAsync</c>) work only for this node's connections.
+/// Client results (<c>InvokeConnectionAsync</c>) work only for this node's connections. On shutdown it
+/// closes its connections first, so that their clients reconnect elsewhere.
 /// </remarks>
 internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeManager<THub>
     where THub : Hub
@@ -27,7 +28,7 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
 
-    public PostgresHubLifetimeManager(PostgresBackplane backplane, IOptions<JsonHubProtocolOptions> json, ILoggerFactory loggers)
+    public PostgresHubLifetimeManager(PostgresBackplane backplane, IOptions<JsonHubProtocolOptions> json, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
     {
         _local = new DefaultHubLifetimeManager<THub>(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>());
         _backplane = backplane;
@@ -35,6 +36,7 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
         _logger = loggers.CreateLogger<PostgresHubLifetimeManager<THub>>();
         backplane.Received = DeliverLocallyAsync;
         backplane.Resubscribed = CloseLocalConnectionsAsync;
+        lifetime.ApplicationStopping.Register(CloseForShutdown);
     }
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
@@ -139,6 +141,46 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
         };
     }
 
+    // SIGTERM: every connection is told to reconnect (a close message with allowReconnect) and closed, so
+    // that its client moves to another node at once instead of being cut off at the end of the host's
+    // shutdown timeout. The server stops listening just after ApplicationStopping, so a client that
+    // reconnects at once could still land here: the sweep repeats for a few seconds. Presence is cleaned up
+    // as each connection closes.
+    private void CloseForShutdown()
+    {
+        _ = Task.Run(async () =>
+        {
+            for (var sweep = 0; sweep < 20; sweep++)
+            {
+                var connections = _connections.Values.ToArray();
+                if (connections.Length > 0)
+                {
+                    LogClosingForShutdown(_logger, connections.Length);
+                    await Task.WhenAll(connections.Select(CloseAsync));
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        });
+
+        static async Task CloseAsync(HubConnectionContext connection)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await connection.WriteAsync(new CloseMessage("The server is shutting down.", allowReconnect: true), timeout.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                // Closed anyway, just below.
+            }
+            finally
+            {
+                connection.Abort();
+            }
+        }
+    }
+
     private Task CloseLocalConnectionsAsync()
     {
         var connections = _connections.Values.ToArray();
@@ -153,6 +195,9 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
 
     [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "'{Method}' could not be published to the other nodes.")]
     private static partial void LogPublishFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 47, Level = LogLevel.Information, Message = "Shutting down: closing this node's {Count} connections so that their clients reconnect to another node.")]
+    private static partial void LogClosingForShutdown(ILogger logger, int count);
 
     [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The backplane may have missed notifications: closing this node's {Count} connections so that their clients reconnect and catch up from history.")]
     private static partial void LogClosingAfterGap(ILogger logger, int count);

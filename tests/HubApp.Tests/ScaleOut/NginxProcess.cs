@@ -40,6 +40,7 @@ internal sealed partial class NginxProcess : IAsyncDisposable
         site = UpstreamServer().Replace(site, string.Empty);
         site = site.Replace("    ip_hash;", "    ip_hash;" + string.Concat(upstreamPorts.Select(p => $"\n    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;")), StringComparison.Ordinal);
         var d = directory.FullName;
+        site = site.Replace("/var/log/nginx/", d + "/", StringComparison.Ordinal);
         var config = $$"""
             worker_processes 1;
             daemon off;
@@ -47,8 +48,6 @@ internal sealed partial class NginxProcess : IAsyncDisposable
             error_log {{d}}/error.log warn;
             events { worker_connections 512; }
             http {
-                log_format upstream '$upstream_addr $status $request_uri';
-                access_log {{d}}/access.log upstream;
                 client_body_temp_path {{d}}/body;
                 proxy_temp_path {{d}}/proxy;
                 fastcgi_temp_path {{d}}/fastcgi;

@@ -151,8 +151,6 @@ internal sealed class NodeProcess : IAsyncDisposable
             AccessTokenProvider = _ => ValueTask.FromResult<string?>(TestTokens.Create(userId, userId)),
             AutoReconnect = autoReconnect,
             ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500)],
-            ServerTimeout = TimeSpan.FromSeconds(10),
-            KeepAliveInterval = TimeSpan.FromSeconds(2),
         });
 
     public async Task<ChatClient> ConnectAsync(string userId, bool autoReconnect = true)

@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using HubApp.Client;
+using HubApp.Contracts;
+using HubApp.Tests.Infrastructure;
+
+namespace HubApp.Tests.ScaleOut;
+
+/// <summary>
+/// Nodes that die, stop or lose PostgreSQL under load, with clients through the repository's nginx recipe:
+/// nothing acknowledged is lost or doubled, and every client keeps a room's messages in id order.
+/// </summary>
+[Collection(PostgresCluster.Name)]
+public sealed class FaultTests
+{
+    [Fact]
+    public async Task ANodeKilledMidChatLosesNothingAcknowledgedItsClientsReconnectThroughNginx()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2, withNginx: true);
+        await using var alice = NodeProcess.CreateClient(cluster.Nginx!.BaseAddress, "alice");
+        await using var bob = NodeProcess.CreateClient(cluster.Nginx.BaseAddress, "bob");
+        var (aliceInbox, bobInbox) = (Watch(alice), Watch(bob));
+        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
+        await bob.StartAsync().WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        var victim = await cluster.NodeOfAsync("alice");
+        var survivor = cluster.Nodes.Single(n => n != victim);
+
+        // A user on the victim that does not come back: the survivor announces that it left.
+        await using var ghost = await victim.ConnectAsync("ghost", autoReconnect: false);
+        await using var olga = await survivor.ConnectAsync("olga");
+        var olgaInbox = Watch(olga);
+        var olgaLeft = new Inbox<PresenceEvent>();
+        olga.UserLeft += olgaLeft.Add;
+        await olga.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await ghost.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        var load = new Load([alice, bob, olga], "room");
+        await load.WaitForAcksAsync(20);
+        await victim.KillAsync();
+        var killedAt = Stopwatch.StartNew();
+        await load.WaitForAcksAsync(load.AckedCount + 40);
+        var acked = await load.StopAsync();
+
+        var left = await olgaLeft.NextAsync(e => e.UserId == "ghost", TestTimeouts.Slow);
+        Assert.True(killedAt.Elapsed < TimeSpan.FromSeconds(15), $"UserLeft came {killedAt.Elapsed} after the kill");
+        Assert.Equal("room", left.Room);
+        Assert.Same(survivor, await cluster.NodeOfAsync("alice"));
+        foreach (var inbox in new[] { aliceInbox, bobInbox, olgaInbox })
+        {
+            await AssertAllOnceInOrderAsync(inbox, acked, cluster);
+        }
+    }
+
+    [Fact]
+    public async Task PostgresRestartedUnderLoadNodesRecoverAndNothingAcknowledgedIsLost()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2);
+        await using var alice = await cluster.Nodes[0].ConnectAsync("alice");
+        await using var bob = await cluster.Nodes[1].ConnectAsync("bob");
+        var (aliceInbox, bobInbox) = (Watch(alice), Watch(bob));
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        var load = new Load([alice, bob], "room");
+        await load.WaitForAcksAsync(20);
+        await RestartPostgresAsync();
+        var restarted = load.AckedCount;
+        await load.WaitForAcksAsync(restarted + 40, TestTimeouts.Slow);
+        var acked = await load.StopAsync();
+
+        foreach (var node in cluster.Nodes)
+        {
+            await node.WaitUntilHealthyAsync(TestTimeouts.Slow);
+            Assert.Contains(node.Problems("warn"), l => l.Contains("Backplane lost its PostgreSQL connection", StringComparison.Ordinal));
+        }
+
+        await AssertAllOnceInOrderAsync(aliceInbox, acked, cluster);
+        await AssertAllOnceInOrderAsync(bobInbox, acked, cluster);
+    }
+
+    [Fact]
+    public async Task SigtermClosesConnectionsSoClientsMoveToAnotherNodeAndExitsCleanly()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2, withNginx: true);
+        await using var alice = NodeProcess.CreateClient(cluster.Nginx!.BaseAddress, "alice");
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        alice.Reconnected += () =>
+        {
+            reconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+        var aliceInbox = Watch(alice);
+        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        var victim = await cluster.NodeOfAsync("alice");
+        var survivor = cluster.Nodes.Single(n => n != victim);
+        await using var olga = await survivor.ConnectAsync("olga");
+        var olgaInbox = Watch(olga);
+        await olga.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        var load = new Load([alice, olga], "room");
+        await load.WaitForAcksAsync(20);
+        victim.Terminate();
+        // Well within the host's 10 s shutdown timeout: the node closed its connections rather than waiting them out.
+        await victim.WaitForExitAsync(TimeSpan.FromSeconds(8));
+        await reconnected.Task.WaitAsync(TestTimeouts.Default);
+        await load.WaitForAcksAsync(load.AckedCount + 20);
+        var acked = await load.StopAsync();
+
+        Assert.Equal(0, victim.ExitCode);
+        Assert.Same(survivor, await cluster.NodeOfAsync("alice"));
+        await AssertAllOnceInOrderAsync(aliceInbox, acked, cluster);
+        await AssertAllOnceInOrderAsync(olgaInbox, acked, cluster);
+    }
+
+    private static Inbox<ChatMessage> Watch(ChatClient client)
+    {
+        var inbox = new Inbox<ChatMessage>();
+        client.MessageReceived += inbox.Add;
+        return inbox;
+    }
+
+    // Every acknowledged message arrives, none twice, all in increasing id order.
+    private static async Task AssertAllOnceInOrderAsync(Inbox<ChatMessage> inbox, IReadOnlyCollection<ChatMessage> acked, ScaleOutCluster cluster)
+    {
+        var ids = acked.Select(m => m.Id).ToHashSet();
+        var deadline = DateTime.UtcNow + TestTimeouts.Slow;
+        while (!ids.IsSubsetOf(inbox.All.Select(m => m.Id)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var received = inbox.All;
+        var missing = ids.Except(received.Select(m => m.Id)).Order().ToArray();
+        Assert.True(missing.Length == 0, $"{missing.Length} acknowledged messages never arrived ({string.Join(",", missing.Take(20))}); got {received.Count}.{Environment.NewLine}{cluster.Logs()}");
+        Assert.True(received.Zip(received.Skip(1)).All(p => p.First.Id < p.Second.Id), "ids strictly increase: " + string.Join(",", received.Select(m => m.Id)));
+        foreach (var message in acked)
+        {
+            Assert.Equal(message, received.Single(m => m.Id == message.Id));
+        }
+    }
+
+    private static async Task RestartPostgresAsync()
+    {
+        var data = Environment.GetEnvironmentVariable("HUBAPP_TEST_POSTGRES_DATA");
+        var bin = Environment.GetEnvironmentVariable("HUBAPP_TEST_POSTGRES_BIN");
+        var user = Environment.GetEnvironmentVariable("HUBAPP_TEST_POSTGRES_USER");
+        Assert.False(string.IsNullOrEmpty(data) || string.IsNullOrEmpty(bin), "HUBAPP_TEST_POSTGRES_DATA and _BIN are not set: run through ./test.sh (scripts/prereqs/30-postgres.sh).");
+        // The restarted server writes to the prereq's log file, not to a pipe of ours that it would hold open.
+        string[] restart = [Path.Combine(bin!, "pg_ctl"), "-D", data!, "-l", Path.Combine(Path.GetDirectoryName(data!)!, "server.log"), "-m", "fast", "-w", "-t", "60", "restart"];
+        var start = Environment.UserName == "root" && !string.IsNullOrEmpty(user) && user != "root"
+            ? new ProcessStartInfo("runuser", ["-u", user, "--", .. restart])
+            : new ProcessStartInfo(restart[0], restart[1..]);
+        start.RedirectStandardOutput = true;
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync().WaitAsync(TestTimeouts.Slow);
+        Assert.True(process.ExitCode == 0, $"pg_ctl restart failed with {process.ExitCode}");
+    }
+
+    /// <summary>
+    /// Each client sends to the room in a loop (20 ms apart, at most 2000 each), keeping the acknowledged
+    /// messages; a refused or failed send (while a node or PostgreSQL is down) is not acknowledged and is
+    /// simply not counted.
+    /// </summary>
+    private sealed class Load
+    {
+        private readonly ConcurrentQueue<ChatMessage> _acked = new();
+        private volatile bool _stopped;
+        private readonly Task[] _loops;
+
+        public Load(IReadOnlyList<ChatClient> clients, string room)
+        {
+            _loops = [.. clients.Select((client, c) => Task.Run(async () =>
+            {
+                for (var i = 0; i < 2000 && !_stopped; i++)
+                {
+                    try
+                    {
+                        _acked.Enqueue(await client.SendMessageAsync(room, $"{c}-{i}").WaitAsync(TimeSpan.FromSeconds(5)));
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        // Not acknowledged: the node went away, refused with 'unavailable', or the client was reconnecting.
+                    }
+
+                    await Task.Delay(20);
+                }
+            }))];
+        }
+
+        public int AckedCount => _acked.Count;
+
+        public async Task WaitForAcksAsync(int count, TimeSpan? timeout = null)
+        {
+            var deadline = DateTime.UtcNow + (timeout ?? TestTimeouts.Slow);
+            while (_acked.Count < count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"only {_acked.Count} of {count} sends were acknowledged in time");
+                await Task.Delay(50);
+            }
+        }
+
+        public async Task<IReadOnlyCollection<ChatMessage>> StopAsync()
+        {
+            _stopped = true;
+            await Task.WhenAll(_loops).WaitAsync(TestTimeouts.Default);
+            return [.. _acked];
+        }
+    }
+}
