@@ -20,7 +20,7 @@ namespace HubApp.Storage;
 internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history) : IMessageStore, IAsyncDisposable
 {
     private readonly int _maxPerRoom = history.Value.MaxMessagesPerRoom;
-    private DbConnection? _writer;
+    private WriterSession? _writer;
 
     /// <summary>For messages: "SQLite", "PostgreSQL".</summary>
     protected abstract string StoreName { get; }
@@ -31,12 +31,13 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
     {
         try
         {
-            _writer ??= await OpenWriterAsync(cancellationToken);
-            await using var transaction = await _writer.BeginTransactionAsync(cancellationToken);
+            _writer ??= new WriterSession(await OpenWriterAsync(cancellationToken), TextType);
+            await using var transaction = await _writer.Connection.BeginTransactionAsync(cancellationToken);
+            _writer.Enlist(transaction);
             var messages = await AppendMessagesAsync(_writer, batch, cancellationToken);
             var direct = await AppendDirectAsync(_writer, batch, cancellationToken);
             var stored = new AppendResult(messages, direct);
-            await BeforeCommitAsync(_writer, stored, cancellationToken);
+            await BeforeCommitAsync(_writer.Connection, stored, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return stored;
         }
@@ -123,7 +124,7 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         return parameter;
     }
 
-    private async Task<IReadOnlyList<ChatMessage>> AppendMessagesAsync(DbConnection connection, WriteBatch batch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ChatMessage>> AppendMessagesAsync(WriterSession session, WriteBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Messages.Count == 0)
         {
@@ -135,80 +136,44 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         foreach (var group in batch.Messages.GroupBy(m => m.Room, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var count = group.Count();
-            await using var bump = connection.CreateCommand();
-            bump.CommandText = """
-                INSERT INTO rooms (name, last_id) VALUES (@room, @count)
-                ON CONFLICT (name) DO UPDATE SET last_id = rooms.last_id + @count RETURNING last_id;
-                """;
-            AddParameter(bump, "@room", DbType.String, group.Key);
-            AddParameter(bump, "@count", DbType.Int64, (long)count);
-            var last = Convert.ToInt64(await bump.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            var last = await session.BumpAsync(group.Key, count, cancellationToken);
             nextIds[group.Key] = last - count + 1;
             if (last > _maxPerRoom && (last / 64) != ((last - count) / 64))
             {
-                await PruneAsync(connection, group.Key, last - _maxPerRoom, cancellationToken);
+                await session.PruneAsync(group.Key, last - _maxPerRoom, cancellationToken);
             }
         }
 
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO messages (room, id, user_id, user_name, text, sent_at) VALUES (@room, @id, @user_id, @user_name, @text, @sent_at);";
-        var room = AddParameter(insert, "@room", DbType.String);
-        var id = AddParameter(insert, "@id", DbType.Int64);
-        var userId = AddParameter(insert, "@user_id", DbType.String);
-        var userName = AddParameter(insert, "@user_name", DbType.String);
-        var text = AddParameter(insert, "@text", TextType);
-        AddParameter(insert, "@sent_at", DbType.Int64, ToUnixMilliseconds(batch.SentAt));
-
+        var sentAt = ToUnixMilliseconds(batch.SentAt);
         var stored = new ChatMessage[batch.Messages.Count];
         for (var i = 0; i < stored.Length; i++)
         {
             var message = batch.Messages[i];
             var messageId = nextIds[message.Room]++;
-            (room.Value, id.Value, userId.Value, userName.Value, text.Value) = (message.Room, messageId, message.UserId, message.UserName, TextValue(message.Text));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await session.InsertAsync(message, messageId, TextValue(message.Text), sentAt, cancellationToken);
             stored[i] = new ChatMessage(messageId, message.Room, message.UserId, message.UserName, message.Text, batch.SentAt);
         }
 
         return stored;
     }
 
-    private async Task<IReadOnlyList<DirectMessage>> AppendDirectAsync(DbConnection connection, WriteBatch batch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DirectMessage>> AppendDirectAsync(WriterSession session, WriteBatch batch, CancellationToken cancellationToken)
     {
         if (batch.DirectMessages.Count == 0)
         {
             return [];
         }
 
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at)
-            VALUES (@from, @from_name, @to, @text, @sent_at) RETURNING id;
-            """;
-        var from = AddParameter(insert, "@from", DbType.String);
-        var fromName = AddParameter(insert, "@from_name", DbType.String);
-        var to = AddParameter(insert, "@to", DbType.String);
-        var text = AddParameter(insert, "@text", TextType);
-        AddParameter(insert, "@sent_at", DbType.Int64, ToUnixMilliseconds(batch.SentAt));
-
+        var sentAt = ToUnixMilliseconds(batch.SentAt);
         var stored = new DirectMessage[batch.DirectMessages.Count];
         for (var i = 0; i < stored.Length; i++)
         {
             var message = batch.DirectMessages[i];
-            (from.Value, fromName.Value, to.Value, text.Value) = (message.FromUserId, message.FromUserName, message.ToUserId, TextValue(message.Text));
-            var messageId = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            var messageId = await session.InsertDirectAsync(message, TextValue(message.Text), sentAt, cancellationToken);
             stored[i] = new DirectMessage(messageId, message.FromUserId, message.FromUserName, message.ToUserId, message.Text, batch.SentAt);
         }
 
         return stored;
-    }
-
-    private static async Task PruneAsync(DbConnection connection, string room, long upToId, CancellationToken cancellationToken)
-    {
-        await using var prune = connection.CreateCommand();
-        prune.CommandText = "DELETE FROM messages WHERE room = @room AND id <= @id;";
-        AddParameter(prune, "@room", DbType.String, room);
-        AddParameter(prune, "@id", DbType.Int64, upToId);
-        await prune.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private Task<IReadOnlyList<ChatMessage>> QueryAsync(string room, string sql, long id, int count, bool descending, CancellationToken cancellationToken) => Guard(async () =>
@@ -246,4 +211,105 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
     private static long ToUnixMilliseconds(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     private static DateTime FromUnixMilliseconds(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).UtcDateTime;
+
+    /// <summary>
+    /// The writer's connection with its statements, prepared once and reused for every batch: a batch is then
+    /// a run of executions of ready statements, with no SQL parsed on the write path.
+    /// </summary>
+    private sealed class WriterSession : IAsyncDisposable
+    {
+        private readonly DbCommand _bump;
+        private readonly DbParameter _bumpRoom;
+        private readonly DbParameter _bumpCount;
+        private readonly DbCommand _prune;
+        private readonly DbParameter _pruneRoom;
+        private readonly DbParameter _pruneId;
+        private readonly DbCommand _insert;
+        private readonly DbParameter[] _insertValues;
+        private readonly DbCommand _insertDirect;
+        private readonly DbParameter[] _directValues;
+
+        public WriterSession(DbConnection connection, DbType textType)
+        {
+            Connection = connection;
+            _bump = Command("""
+                INSERT INTO rooms (name, last_id) VALUES (@room, @count)
+                ON CONFLICT (name) DO UPDATE SET last_id = rooms.last_id + @count RETURNING last_id;
+                """);
+            _bumpRoom = AddParameter(_bump, "@room", DbType.String);
+            _bumpCount = AddParameter(_bump, "@count", DbType.Int64);
+            _prune = Command("DELETE FROM messages WHERE room = @room AND id <= @id;");
+            _pruneRoom = AddParameter(_prune, "@room", DbType.String);
+            _pruneId = AddParameter(_prune, "@id", DbType.Int64);
+            _insert = Command("INSERT INTO messages (room, id, user_id, user_name, text, sent_at) VALUES (@room, @id, @user_id, @user_name, @text, @sent_at);");
+            _insertValues =
+            [
+                AddParameter(_insert, "@room", DbType.String), AddParameter(_insert, "@id", DbType.Int64), AddParameter(_insert, "@user_id", DbType.String),
+                AddParameter(_insert, "@user_name", DbType.String), AddParameter(_insert, "@text", textType), AddParameter(_insert, "@sent_at", DbType.Int64),
+            ];
+            _insertDirect = Command("""
+                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at)
+                VALUES (@from, @from_name, @to, @text, @sent_at) RETURNING id;
+                """);
+            _directValues =
+            [
+                AddParameter(_insertDirect, "@from", DbType.String), AddParameter(_insertDirect, "@from_name", DbType.String),
+                AddParameter(_insertDirect, "@to", DbType.String), AddParameter(_insertDirect, "@text", textType), AddParameter(_insertDirect, "@sent_at", DbType.Int64),
+            ];
+        }
+
+        public DbConnection Connection { get; }
+
+        /// <summary>Points the statements at this batch's transaction (Microsoft.Data.Sqlite insists).</summary>
+        public void Enlist(DbTransaction transaction)
+        {
+            foreach (var command in new[] { _bump, _prune, _insert, _insertDirect })
+            {
+                command.Transaction = transaction;
+            }
+        }
+
+        public async Task<long> BumpAsync(string room, int count, CancellationToken cancellationToken)
+        {
+            (_bumpRoom.Value, _bumpCount.Value) = (room, (long)count);
+            return Convert.ToInt64(await _bump.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public async Task PruneAsync(string room, long upToId, CancellationToken cancellationToken)
+        {
+            (_pruneRoom.Value, _pruneId.Value) = (room, upToId);
+            await _prune.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public async Task InsertAsync(NewChatMessage message, long id, object text, long sentAt, CancellationToken cancellationToken)
+        {
+            (_insertValues[0].Value, _insertValues[1].Value, _insertValues[2].Value) = (message.Room, id, message.UserId);
+            (_insertValues[3].Value, _insertValues[4].Value, _insertValues[5].Value) = (message.UserName, text, sentAt);
+            await _insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public async Task<long> InsertDirectAsync(NewDirectMessage message, object text, long sentAt, CancellationToken cancellationToken)
+        {
+            (_directValues[0].Value, _directValues[1].Value, _directValues[2].Value) = (message.FromUserId, message.FromUserName, message.ToUserId);
+            (_directValues[3].Value, _directValues[4].Value) = (text, sentAt);
+            return Convert.ToInt64(await _insertDirect.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in new[] { _bump, _prune, _insert, _insertDirect })
+            {
+                await command.DisposeAsync();
+            }
+
+            await Connection.DisposeAsync();
+        }
+
+        private DbCommand Command(string sql)
+        {
+            var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            return command;
+        }
+    }
 }
