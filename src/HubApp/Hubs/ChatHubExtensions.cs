@@ -11,6 +11,9 @@ namespace HubApp.Hubs;
 
 public static class ChatHubExtensions
 {
+    /// <summary>Invocations of one connection that may run at once (SignalR's default is 1).</summary>
+    public const int MaxParallelInvocationsPerClient = 8;
+
     /// <summary>SignalR, the hub's services and the Limits and History options.</summary>
     public static WebApplicationBuilder AddChatHub(this WebApplicationBuilder builder)
     {
@@ -30,6 +33,10 @@ public static class ChatHubExtensions
         builder.Services.AddSignalR(hub =>
         {
             hub.EnableDetailedErrors = development;
+            // A connection may have several sends waiting for the same group commit instead of one per commit.
+            // Order is kept: SignalR starts invocations in the order they arrive, and every hub method queues its
+            // write before its first await (MessageWriter), so a user's messages get ids in the order sent.
+            hub.MaximumParallelInvocationsPerClient = MaxParallelInvocationsPerClient;
             hub.AddFilter<InvocationLoggingFilter>();
             hub.AddFilter<RateLimitFilter>();
         });
