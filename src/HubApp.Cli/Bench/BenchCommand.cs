@@ -38,7 +38,7 @@ internal static class BenchCommand
             using var target = Target(parse, "host");
             var result = await new FanOutWorkload(target, Settings(parse), Console.Out).RunAsync(ct);
             await Report(parse, result.Settings.OfferedRate is null ? [result] : [], result.Settings.OfferedRate is null ? [] : [result], [], new Dictionary<string, LatencySummary>());
-            return result.Lost == 0 ? 0 : 3;
+            return result.Lost == 0 && result.SendErrors == 0 ? 0 : 3;
         });
         return command;
     }
@@ -113,7 +113,7 @@ internal static class BenchCommand
             }
 
             await Report(parse, fanOut, fixedRate, idles, pings);
-            return fanOut.Concat(fixedRate).Any(r => r.Lost != 0) ? 3 : 0;
+            return fanOut.Concat(fixedRate).Any(r => r.Lost != 0 || r.SendErrors != 0) ? 3 : 0;
         });
         return command;
     }

@@ -31,6 +31,7 @@ internal sealed record BenchReport(
             Add("  latency p95 ms", t => F(FanOut, t)?.Latency.P95Ms);
             Add("  latency p99 ms", t => F(FanOut, t)?.Latency.P99Ms);
             Add("  messages lost (deliveries)", t => F(FanOut, t)?.Lost);
+            Add("  sends refused or failed", t => F(FanOut, t)?.SendErrors);
             Add("  server CPU s per 100k deliveries", t => F(FanOut, t)?.ServerCpuSecondsPer100k);
             Add("  server cores busy", t => F(FanOut, t)?.ServerCores);
             Add("  server peak RSS MB", t => F(FanOut, t)?.ServerPeakRssMb);
@@ -43,6 +44,7 @@ internal sealed record BenchReport(
             Add("  latency p50 ms", t => F(FixedRate, t)?.Latency.P50Ms);
             Add("  latency p99 ms", t => F(FixedRate, t)?.Latency.P99Ms);
             Add("  messages lost (deliveries)", t => F(FixedRate, t)?.Lost);
+            Add("  sends refused or failed", t => F(FixedRate, t)?.SendErrors);
             Add("  server CPU s per 100k deliveries", t => F(FixedRate, t)?.ServerCpuSecondsPer100k);
             Add("  load generator cores busy", t => F(FixedRate, t)?.ClientCores);
         }

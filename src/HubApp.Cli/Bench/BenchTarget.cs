@@ -10,6 +10,9 @@ internal sealed class BenchTarget(string name, Uri server, bool authenticate, Pr
 {
     private readonly DevTokens _tokens = new(server);
 
+    // One token per user name, as a real client keeps its token until it expires.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> _issued = new(StringComparer.Ordinal);
+
     public string Name => name;
 
     public Uri Server => server;
@@ -22,7 +25,7 @@ internal sealed class BenchTarget(string name, Uri server, bool authenticate, Pr
         string? token = null;
         if (authenticate)
         {
-            token = (await _tokens.IssueAsync(userName, cancellationToken)).AccessToken;
+            token = await _issued.GetOrAdd(userName, name => new Lazy<Task<string>>(async () => (await _tokens.IssueAsync(name, cancellationToken)).AccessToken)).Value;
         }
 
         var client = new ChatClient(new ChatClientOptions
