@@ -8,6 +8,8 @@ internal static class BenchCommand
     private static readonly Option<Uri> Server = CommonOptions.Server();
     private static readonly Option<bool> NoAuth = new("--no-auth") { Description = "The host takes no token (the plain SignalR baseline)." };
     private static readonly Option<int?> ServerPid = new("--server-pid") { Description = "The host's process id on this machine, for its CPU and memory figures." };
+    private static readonly Option<string[]> AlsoServers = new("--also-server") { Description = "Further nodes of the same deployment (repeatable): clients are spread over all of them in turn." };
+    private static readonly Option<int[]> AlsoPids = new("--also-server-pid") { Description = "Process ids of the further nodes, for CPU and memory figures (summed)." };
     private static readonly Option<int> Rooms = new("--rooms") { Description = "Rooms in the fan-out.", DefaultValueFactory = _ => 50 };
     private static readonly Option<int> Members = new("--members") { Description = "Members per room.", DefaultValueFactory = _ => 20 };
     private static readonly Option<int> Window = new("--window") { Description = "Sends each room's sender keeps outstanding.", DefaultValueFactory = _ => 16 };
@@ -31,7 +33,7 @@ internal static class BenchCommand
     {
         var command = new Command("fanout", "R rooms × M members, one sender per room; deliveries/s, latency, loss, server CPU and memory.")
         {
-            Server, NoAuth, ServerPid, Rooms, Members, Window, Warmup, Duration, Rate, JsonFile,
+            Server, AlsoServers, NoAuth, ServerPid, AlsoPids, Rooms, Members, Window, Warmup, Duration, Rate, JsonFile,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -133,8 +135,12 @@ internal static class BenchCommand
         return command;
     }
 
-    private static BenchTarget Target(ParseResult parse, string name) =>
-        new(name, parse.GetValue(Server)!, !parse.GetValue(NoAuth), parse.GetValue(ServerPid) is { } pid ? new ProcessMeter(pid) : null);
+    private static BenchTarget Target(ParseResult parse, string name)
+    {
+        Uri[] servers = [parse.GetValue(Server)!, .. (parse.GetValue(AlsoServers) ?? []).Select(u => new Uri(u))];
+        int[] pids = [.. parse.GetValue(ServerPid) is { } pid ? [pid] : Array.Empty<int>(), .. parse.GetValue(AlsoPids) ?? []];
+        return new(name, servers, !parse.GetValue(NoAuth), pids.Length > 0 ? new ProcessMeter(pids) : null);
+    }
 
     private static FanOutSettings Settings(ParseResult parse) => new(
         parse.GetValue(Rooms),

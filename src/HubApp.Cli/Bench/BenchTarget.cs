@@ -3,19 +3,27 @@ using HubApp.Client;
 namespace HubApp.Cli.Bench;
 
 /// <summary>
-/// The host under load: its URL, whether it wants tokens (HubApp's development issuer) or none (the
-/// baseline), and its process when known, for CPU and memory figures.
+/// The host under load: its URL (or the URLs of several nodes, which clients are spread over in turn),
+/// whether it wants tokens (HubApp's development issuer) or none (the baseline), and its processes when
+/// known, for CPU and memory figures.
 /// </summary>
-internal sealed class BenchTarget(string name, Uri server, bool authenticate, ProcessMeter? process) : IDisposable
+internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool authenticate, ProcessMeter? process) : IDisposable
 {
-    private readonly DevTokens _tokens = new(server);
+    // Nodes of one deployment share their signing key: the first one's issuer serves for all.
+    private readonly DevTokens _tokens = new(servers[0]);
+    private int _next = -1;
+
+    public BenchTarget(string name, Uri server, bool authenticate, ProcessMeter? process)
+        : this(name, [server], authenticate, process)
+    {
+    }
 
     // One token per user name, as a real client keeps its token until it expires.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> _issued = new(StringComparer.Ordinal);
 
     public string Name => name;
 
-    public Uri Server => server;
+    public Uri Server => servers[0];
 
     public ProcessMeter? Process => process;
 
@@ -30,7 +38,7 @@ internal sealed class BenchTarget(string name, Uri server, bool authenticate, Pr
 
         var client = new ChatClient(new ChatClientOptions
         {
-            ServerUrl = server,
+            ServerUrl = servers[(int)((uint)Interlocked.Increment(ref _next) % (uint)servers.Count)],
             AccessTokenProvider = _ => ValueTask.FromResult(token),
             AutoReconnect = false,
         });

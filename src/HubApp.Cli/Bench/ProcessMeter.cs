@@ -2,16 +2,22 @@ using System.Globalization;
 
 namespace HubApp.Cli.Bench;
 
-/// <summary>CPU time and memory of a process on this machine, read from /proc (Linux).</summary>
-internal sealed class ProcessMeter(int pid)
+/// <summary>CPU time and memory of a process on this machine, read from /proc (Linux); of several, their sum.</summary>
+internal sealed class ProcessMeter(params int[] pids)
 {
     // USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux this runs on.
     private const double TicksPerSecond = 100;
 
-    public int Pid => pid;
+    /// <summary>User plus system CPU seconds the processes have used so far.</summary>
+    public double CpuSeconds() => pids.Sum(CpuSeconds);
 
-    /// <summary>User plus system CPU seconds the process has used so far.</summary>
-    public double CpuSeconds()
+    /// <summary>Resident set size now, in bytes.</summary>
+    public long RssBytes() => pids.Sum(pid => StatusKilobytes(pid, "VmRSS:") * 1024);
+
+    /// <summary>Peak resident set size since the processes started, in bytes.</summary>
+    public long PeakRssBytes() => pids.Sum(pid => StatusKilobytes(pid, "VmHWM:") * 1024);
+
+    private static double CpuSeconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         // Fields after the command name, which is in parentheses and may contain spaces.
@@ -21,13 +27,7 @@ internal sealed class ProcessMeter(int pid)
         return (utime + stime) / TicksPerSecond;
     }
 
-    /// <summary>Resident set size now, in bytes.</summary>
-    public long RssBytes() => StatusKilobytes("VmRSS:") * 1024;
-
-    /// <summary>Peak resident set size since the process started, in bytes.</summary>
-    public long PeakRssBytes() => StatusKilobytes("VmHWM:") * 1024;
-
-    private long StatusKilobytes(string field)
+    private static long StatusKilobytes(int pid, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {

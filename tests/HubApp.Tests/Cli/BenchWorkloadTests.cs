@@ -1,0 +1,49 @@
+using HubApp.Cli.Bench;
+using HubApp.Tests.Infrastructure;
+
+namespace HubApp.Tests.Cli;
+
+/// <summary>The load generator's workloads, small and short, against the real host: they run and count right.</summary>
+public sealed class BenchWorkloadTests
+{
+    [Fact]
+    public async Task FanOutDeliversEveryAcknowledgedMessageToEveryMemberAndMeasuresTheServer()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
+        using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, new ProcessMeter(Environment.ProcessId));
+        var settings = new FanOutSettings(Rooms: 2, Members: 3, Window: 4, Warmup: TimeSpan.FromMilliseconds(300), Duration: TimeSpan.FromSeconds(1), OfferedRate: null);
+
+        var result = await new FanOutWorkload(target, settings, TextWriter.Null).RunAsync(CancellationToken.None).WaitAsync(TestTimeouts.Slow);
+
+        Assert.True(result.DeliveriesPerSecond > 0);
+        Assert.Equal(0, result.Lost);
+        Assert.Equal(0, result.SendErrors);
+        Assert.True(result.Latency.Samples > 0 && result.Latency.P50Ms <= result.Latency.P99Ms);
+        Assert.True(result.ServerCpuSecondsPer100k > 0);
+    }
+
+    [Fact]
+    public async Task AFixedRateRunOffersAboutTheRateAskedFor()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
+        using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null);
+        var settings = new FanOutSettings(Rooms: 2, Members: 5, Window: 4, Warmup: TimeSpan.FromMilliseconds(300), Duration: TimeSpan.FromSeconds(2), OfferedRate: 200);
+
+        var result = await new FanOutWorkload(target, settings, TextWriter.Null).RunAsync(CancellationToken.None).WaitAsync(TestTimeouts.Slow);
+
+        Assert.InRange(result.DeliveriesPerSecond, 100, 300);
+        Assert.Equal(0, result.Lost);
+    }
+
+    [Fact]
+    public async Task PingMeasuresRoundTrips()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
+        using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null);
+
+        var result = await PingWorkload.RunAsync(target, 50, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(50, result.Samples);
+        Assert.True(result.P50Ms > 0);
+    }
+}
