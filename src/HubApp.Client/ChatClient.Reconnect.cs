@@ -108,7 +108,8 @@ public sealed partial class ChatClient
     }
 
     // Joins every tracked room again from its last seen id, page after page, raising what was missed.
-    // A room the server now refuses (ChatException) is dropped; any other failure fails the attempt.
+    // A room the server now refuses (ChatException) is dropped; any other failure, a transient refusal
+    // included ("unavailable": the store is down for now), fails the attempt, which is then retried.
     private async Task RejoinRoomsAsync(CancellationToken ct)
     {
         List<KeyValuePair<string, RoomTracker>> rooms;
@@ -152,7 +153,7 @@ public sealed partial class ChatClient
                     Deliver(tracker.EndCatchUp());
                 }
             }
-            catch (ChatException ex)
+            catch (ChatException ex) when (!IsTransient(ex.Code))
             {
                 Log.RejoinRefused(_logger, room, ex.Code, ex);
                 lock (_gate)
@@ -173,6 +174,8 @@ public sealed partial class ChatClient
             }
         }
     }
+
+    private static bool IsTransient(string code) => code is ErrorCodes.Unavailable or ErrorCodes.RateLimited;
 
     private async Task StopHubQuietlyAsync()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.SignalR;
 using HubApp.Client.Tests.TestHost;
 using HubApp.Contracts;
 
@@ -54,6 +55,35 @@ public sealed partial class ChatClientTests
         Assert.Single(reconnecting.Items);
         Assert.Equal(ChatConnectionState.Connected, client.State);
         Assert.Equal(sentinel.Id, client.LastSeenIds[Room]);
+    }
+
+    [Fact]
+    public async Task A_rejoin_refused_as_unavailable_is_retried_and_the_room_is_kept()
+    {
+        var client = CreateClient();
+        var messages = new EventLog<ChatMessage>();
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.MessageReceived += messages.Handle;
+        client.Reconnected += () =>
+        {
+            reconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+        await client.JoinRoomAsync(Room).WaitAsync(Timeouts.Default);
+        var missed = _chat.Append(Room, "sent while the store was down for the rejoin");
+        var refusals = 0;
+        _chat.AfterSnapshot = (_, _) => Interlocked.Increment(ref refusals) <= 2
+            ? throw new HubException($"{ErrorCodes.Unavailable}: the store cannot take messages now.")
+            : Task.CompletedTask;
+
+        _chat.AbortAll();
+        await reconnected.Task.WaitAsync(Timeouts.Default);
+
+        Assert.True(refusals >= 3);
+        Assert.Equal([missed.Id], Ids(messages.Items));
+        Assert.Equal(missed.Id, client.LastSeenIds[Room]);
+        Assert.Equal(ChatConnectionState.Connected, client.State);
     }
 
     [Fact]
