@@ -123,11 +123,14 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
         }
     }
 
+    // Runs on the backplane's single listener loop: it starts the local sends in arrival order (each
+    // connection queues its writes in that order) but does not wait for them, so one slow consumer holds up
+    // neither this node's other connections nor the notifications behind it.
     private Task DeliverLocallyAsync(BackplaneEnvelope envelope)
     {
         var args = envelope.ArgsAsObjects();
         var targets = envelope.Targets;
-        return envelope.Kind switch
+        var send = envelope.Kind switch
         {
             EnvelopeKind.All when envelope.Excluded is { Count: > 0 } excluded => _local.SendAllExceptAsync(envelope.Method, args, excluded),
             EnvelopeKind.All => _local.SendAllAsync(envelope.Method, args),
@@ -139,6 +142,18 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
             EnvelopeKind.RemoveFromGroup when _connections.ContainsKey(targets[0]) => _local.RemoveFromGroupAsync(targets[0], targets[1]),
             _ => Task.CompletedTask,
         };
+        if (!send.IsCompleted)
+        {
+            send.ContinueWith(
+                static (task, state) => LogLocalSendFailed((ILogger)state!, task.Exception!),
+                _logger,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return Task.CompletedTask;
+        }
+
+        return send;
     }
 
     // SIGTERM: every connection is told to reconnect (a close message with allowReconnect) and closed, so
@@ -192,6 +207,9 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
 
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(EventId = 48, Level = LogLevel.Debug, Message = "A delivery to a connection of this node failed (it closed meanwhile).")]
+    private static partial void LogLocalSendFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "'{Method}' could not be published to the other nodes.")]
     private static partial void LogPublishFailed(ILogger logger, string method, Exception exception);

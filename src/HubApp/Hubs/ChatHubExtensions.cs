@@ -11,6 +11,12 @@ namespace HubApp.Hubs;
 
 public static class ChatHubExtensions
 {
+    /// <summary>Unsent bytes buffered for one connection before its writes wait (SignalR's default).</summary>
+    public const long OutgoingBufferBytes = 64 * 1024;
+
+    /// <summary>How long one send to a connection may wait before the connection is closed as a slow consumer.</summary>
+    public static readonly TimeSpan SlowConsumerTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Invocations of one connection that may run at once (SignalR's default is 1).</summary>
     public const int MaxParallelInvocationsPerClient = 8;
 
@@ -53,6 +59,12 @@ public static class ChatHubExtensions
         {
             connection.CloseOnAuthenticationExpiration = true;
             connection.AllowStatefulReconnects = true;
+            // Slow consumers: what the server holds for a client that stops reading is capped. Past
+            // OutgoingBufferBytes unsent, further writes to it wait; a send that waits longer than
+            // SlowConsumerTimeout closes the connection, and its queued writes are dropped with it. The
+            // client catches up from history when it comes back (JoinRoom with sinceId); no one else waits.
+            connection.ApplicationMaxBufferSize = OutgoingBufferBytes;
+            connection.TransportSendTimeout = SlowConsumerTimeout;
         });
         return app;
     }

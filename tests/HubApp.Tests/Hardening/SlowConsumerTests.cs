@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using HubApp.Client;
+using HubApp.Contracts;
+using HubApp.Hubs;
+using HubApp.Tests.Infrastructure;
+
+namespace HubApp.Tests.Hardening;
+
+/// <summary>
+/// A member of a busy room stops reading. The others keep receiving, the server closes the stalled
+/// connection once one send has waited <see cref="ChatHubExtensions.SlowConsumerTimeout"/>, and the stalled
+/// client, back with <c>sinceId</c>, gets every message it missed.
+/// </summary>
+public sealed class SlowConsumerTests
+{
+    [Fact]
+    public async Task AClientThatStopsReadingIsClosedWithoutSlowingOthersAndCatchesUpFromHistory()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["History:MaxMessagesPerRoom"] = "100000" });
+        await using var sender = await host.ConnectAsync("sender");
+        await using var member = await host.ConnectAsync("member");
+        var received = new ConcurrentDictionary<long, bool>();
+        var left = new Inbox<PresenceEvent>();
+        member.MessageReceived += m =>
+        {
+            received[m.Id] = true;
+            return Task.CompletedTask;
+        };
+        member.UserLeft += left.Add;
+        await sender.JoinRoomAsync("busy").WaitAsync(TestTimeouts.Default);
+        await member.JoinRoomAsync("busy").WaitAsync(TestTimeouts.Default);
+        using var stalled = await StalledMemberAsync(host, "slowpoke", "busy");
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+
+        // 3,000-character texts until the server gives up on the stalled member: a few megabytes fill its
+        // socket buffers, then one send waits out the timeout. Bounded by count and by time.
+        var acknowledged = new List<long>();
+        var text = new string('x', 3000);
+        var deadline = DateTime.UtcNow + ChatHubExtensions.SlowConsumerTimeout + TimeSpan.FromSeconds(50);
+        var closedAt = -1;
+        while (acknowledged.Count < 40_000 && DateTime.UtcNow < deadline)
+        {
+            acknowledged.Add((await sender.SendMessageAsync("busy", text).WaitAsync(TestTimeouts.Default)).Id);
+            if (closedAt < 0 && left.All.Any(p => p.UserId == "slowpoke"))
+            {
+                closedAt = acknowledged.Count;
+            }
+            else if (closedAt >= 0 && acknowledged.Count >= closedAt + 50)
+            {
+                break;
+            }
+        }
+
+        Assert.True(closedAt > 0, $"the stalled member was not closed after {acknowledged.Count} messages");
+        // The member that reads got everything, the stalled one notwithstanding.
+        await WaitUntilAsync(() => acknowledged.All(received.ContainsKey));
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        // What the server held for the stalled member is freed with its connection: the heap of this whole
+        // process (host and clients) ends where it began, give or take what the test itself keeps (ids).
+        Assert.True(heapAfter - heapBefore < 64L << 20, $"heap grew by {(heapAfter - heapBefore) >> 20} MB");
+
+        await using var back = await host.ConnectAsync("slowpoke");
+        var caughtUp = new List<long>();
+        long? since = 0;
+        for (var page = 0; page < 200; page++)
+        {
+            var snapshot = await back.JoinRoomAsync("busy", since).WaitAsync(TestTimeouts.Default);
+            caughtUp.AddRange(snapshot.Messages.Select(m => m.Id));
+            if (snapshot.Complete)
+            {
+                break;
+            }
+
+            since = snapshot.Messages[^1].Id;
+        }
+
+        Assert.Equal(acknowledged, caughtUp);
+    }
+
+    /// <summary>A member whose socket, after joining, is never read again, with a small receive buffer.</summary>
+    private static async Task<IDisposable> StalledMemberAsync(HubAppHost host, string userId, string room)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        var invoker = new HttpMessageInvoker(handler);
+        var socket = new ClientWebSocket();
+        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = HubMethods.Path, Query = $"access_token={TestTokens.Create(userId)}" }.Uri;
+        await socket.ConnectAsync(url, invoker, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await SendAsync(socket, """{"protocol":"json","version":1}""");
+        await SendAsync(socket, $$"""{"type":1,"invocationId":"1","target":"JoinRoom","arguments":["{{room}}",null]}""");
+        // Read until the join's completion, then never again.
+        var buffer = new byte[16 * 1024];
+        var seen = new StringBuilder();
+        while (!seen.ToString().Contains("\"invocationId\":\"1\"", StringComparison.Ordinal))
+        {
+            var result = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+            seen.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+        }
+
+        return new Stalled(socket, invoker);
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, string record) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(record + RawHubSocket.Separator), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Slow);
+        while (!condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    private sealed class Stalled(ClientWebSocket socket, HttpMessageInvoker invoker) : IDisposable
+    {
+        public void Dispose()
+        {
+            socket.Dispose();
+            invoker.Dispose();
+        }
+    }
+}
