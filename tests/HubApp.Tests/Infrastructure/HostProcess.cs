@@ -47,7 +47,7 @@ internal class HostProcess : IAsyncDisposable
     /// <summary>
     /// The single-node embedded store: SQLite at <c>{dataDirectory}/hubapp.db</c>, no backplane, no dev tokens.
     /// </summary>
-    public static Task<HostProcess> StartSqliteAsync(string dataDirectory, int? port = null, long? fileSizeLimitKiB = null, IDictionary<string, string>? settings = null)
+    public static Task<HostProcess> StartSqliteAsync(string dataDirectory, int? port = null, bool fileSizeLimitable = false, IDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -59,22 +59,24 @@ internal class HostProcess : IAsyncDisposable
             environment[key] = value;
         }
 
-        return StartAsync("host", environment, port, fileSizeLimitKiB, (name, p, process) => new HostProcess(name, p, process));
+        return StartAsync("host", environment, port, fileSizeLimitable, (name, p, process) => new HostProcess(name, p, process));
     }
 
     /// <summary>
     /// Starts the host with <paramref name="settings"/> (environment variables, <c>Section__Key</c>) over the common
-    /// ones and waits until <c>/health</c> answers 200. With <paramref name="fileSizeLimitKiB"/> it runs under
-    /// <c>ulimit -S -f</c> (a soft limit, which prlimit can lift) with SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing it.
+    /// ones and waits until <c>/health</c> answers 200. With <paramref name="fileSizeLimitable"/> SIGXFSZ is ignored,
+    /// so that once <see cref="SetFileSizeLimitAsync"/> limits it, a write past the limit fails with EFBIG instead of
+    /// killing the host. (Started under <c>ulimit -f</c> the runtime itself does not come up: its double-mapped code
+    /// memory is a file too.)
     /// </summary>
-    protected static async Task<T> StartAsync<T>(string name, IDictionary<string, string> settings, int? port, long? fileSizeLimitKiB, Func<string, int, Process, T> create)
+    protected static async Task<T> StartAsync<T>(string name, IDictionary<string, string> settings, int? port, bool fileSizeLimitable, Func<string, int, Process, T> create)
         where T : HostProcess
     {
         var listenOn = port ?? FreePort();
         string[] host = [Path.Combine(AppContext.BaseDirectory, "HubApp.dll"), "--urls", $"http://127.0.0.1:{listenOn}"];
-        // An ignored signal stays ignored across exec; the limit is inherited. "$@" is the host's command line.
-        var start = fileSizeLimitKiB is { } limit
-            ? new ProcessStartInfo("bash", ["-c", "trap '' XFSZ; ulimit -S -f \"$0\" && exec dotnet \"$@\"", limit.ToString(CultureInfo.InvariantCulture), .. host])
+        // An ignored signal stays ignored across exec, and the shell's pid becomes the host's.
+        var start = fileSizeLimitable
+            ? new ProcessStartInfo("bash", ["-c", "trap '' XFSZ; exec dotnet \"$@\"", "bash", .. host])
             : new ProcessStartInfo("dotnet", host);
         start.WorkingDirectory = RepositoryRoot.Path;
         start.RedirectStandardOutput = true;
@@ -166,10 +168,14 @@ internal class HostProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
-    /// <summary>Lifts the file-size limit of the running host (util-linux prlimit), as freeing disk space would.</summary>
-    public async Task LiftFileSizeLimitAsync()
+    /// <summary>
+    /// Sets the largest file the running host may write (util-linux prlimit): <paramref name="bytes"/>, or no limit
+    /// when null. Only for a host started <c>fileSizeLimitable</c>; otherwise a write past the limit kills it.
+    /// </summary>
+    public async Task SetFileSizeLimitAsync(long? bytes)
     {
-        using var prlimit = Process.Start("prlimit", ["--pid", _process.Id.ToString(CultureInfo.InvariantCulture), "--fsize=unlimited"]);
+        var limit = bytes?.ToString(CultureInfo.InvariantCulture) ?? "unlimited";
+        using var prlimit = Process.Start("prlimit", ["--pid", _process.Id.ToString(CultureInfo.InvariantCulture), $"--fsize={limit}:unlimited"]);
         await prlimit.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
         if (prlimit.ExitCode != 0)
         {

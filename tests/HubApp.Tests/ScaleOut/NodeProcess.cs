@@ -30,6 +30,6 @@ internal sealed class NodeProcess : HostProcess
             environment[key] = value;
         }
 
-        return StartAsync(name, environment, port: null, fileSizeLimitKiB: null, (n, port, process) => new NodeProcess(n, port, process));
+        return StartAsync(name, environment, port: null, fileSizeLimitable: false, (n, port, process) => new NodeProcess(n, port, process));
     }
 }
