@@ -12,6 +12,7 @@ namespace HubApp.Tests.Infrastructure;
 /// the test signing key, limits out of the way) on 127.0.0.1, so that a test can kill it with SIGKILL, stop it
 /// with SIGTERM or start it under a file-size limit. Disposing it kills what is still running.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852", Justification = "ScaleOut's NodeProcess derives from it; HubApp.Browser.Tests links this file without that one.")]
 internal class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
