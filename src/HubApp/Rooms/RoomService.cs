@@ -17,8 +17,10 @@ internal sealed partial class RoomService(
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
-    ILogger<RoomService> logger)
+    ILogger<RoomService> logger) : IDisposable
 {
+    private readonly JoinRateLimiter _joins = new();
+
     public async Task ConnectAsync(ChatCaller caller, CancellationToken cancellationToken)
     {
         var max = limits.Value.MaxConnectionsPerUser;
@@ -45,6 +47,12 @@ internal sealed partial class RoomService(
     public async Task<RoomSnapshot> JoinAsync(ChatCaller caller, string? room, long? sinceId, CancellationToken cancellationToken)
     {
         var name = RoomAccess.RequireValid(room);
+        // Only new joins count: a catch-up page or a retry for a room the connection has joined costs nothing.
+        if (!presence.IsInRoom(caller.ConnectionId, name) && !_joins.TryAcquire(caller.UserId))
+        {
+            throw ChatErrors.JoinsRateLimited(JoinRateLimiter.PerMinute);
+        }
+
         var result = presence.Join(caller.ConnectionId, name, limits.Value.MaxRoomsPerConnection);
         if (result == JoinResult.TooManyRooms)
         {
@@ -99,6 +107,8 @@ internal sealed partial class RoomService(
             await hub.Clients.Group(name).UserLeft(new PresenceEvent(name, caller.UserId, caller.UserName, Now()));
         }
     }
+
+    public void Dispose() => _joins.Dispose();
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 
