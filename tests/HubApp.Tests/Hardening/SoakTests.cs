@@ -1,0 +1,273 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using HubApp.Client;
+using HubApp.Contracts;
+using HubApp.Presence;
+using HubApp.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace HubApp.Tests.Hardening;
+
+/// <summary>
+/// A minute of churn against one host: members who stay, and members who come and go, some of them cut off
+/// by the server and reconnecting. Afterwards every room's history holds every acknowledged message, every
+/// member who stayed received the room's messages once each and in id order, and the host is back where it
+/// began: no connection, user, room or presence left over, and the heap near its size before the churn.
+/// </summary>
+[Collection(RunsAlone.Name)]
+public sealed class SoakTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan ChurnDuration = TimeSpan.FromSeconds(60);
+
+    // A churner's cycle lasts at least this long: with at most four joins a cycle (two rooms, rejoined once after
+    // an abort) that keeps each churner under the per-user join allowance (JoinRateLimiter) for the whole run.
+    private static readonly TimeSpan MinimumCycle = TimeSpan.FromSeconds(1.5);
+
+    private static readonly string[] Rooms = ["soak-a", "soak-b", "soak-c"];
+
+    [Fact]
+    public async Task UnderAMinuteOfChurnEveryAcknowledgedMessageReachesEveryoneWhoStayedOnceInOrderAndNothingLeaks()
+    {
+        const int stayerCount = 10, senderStayers = 4, churnerCount = 15;
+        await using var host = await HubAppHost.StartAsync();
+        await WarmUpAsync(host);
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+
+        var acknowledged = new ConcurrentBag<ChatMessage>();
+        var stayers = new List<Stayer>();
+        try
+        {
+            for (var i = 0; i < stayerCount; i++)
+            {
+                // Each stayer in two of the three rooms, so that every room has several of them.
+                stayers.Add(await Stayer.JoinAsync(host, $"stayer-{i}", [Rooms[i % 3], Rooms[(i + 1) % 3]]));
+            }
+
+            var end = DateTime.UtcNow + ChurnDuration;
+            var churnTotals = new ConcurrentBag<(int Cycles, int Aborts)>();
+            var work = new List<Task>();
+            work.AddRange(stayers.Take(senderStayers).Select((s, i) => Task.Run(() => s.SendUntilAsync(end, new Random(i), acknowledged))));
+            work.AddRange(Enumerable.Range(0, churnerCount).Select(i => Task.Run(async () =>
+                churnTotals.Add(await ChurnAsync(host, $"churner-{i}", end, new Random(1000 + i), acknowledged)))));
+            await Task.WhenAll(work).WaitAsync(ChurnDuration + TestTimeouts.Slow);
+
+            var byRoom = acknowledged.GroupBy(m => m.Room).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Id).ToArray());
+            output.WriteLine($"{acknowledged.Count} messages acknowledged ({string.Join(", ", byRoom.Select(r => $"{r.Key}: {r.Value.Length}"))}); " +
+                $"{churnTotals.Sum(c => c.Cycles)} churn cycles, {churnTotals.Sum(c => c.Aborts)} server-side aborts");
+            Assert.Equal(Rooms.Order(), byRoom.Keys.Order());
+            Assert.All(churnTotals, c => Assert.True(c.Aborts > 0, "a churner was never aborted"));
+
+            foreach (var room in Rooms)
+            {
+                var members = stayers.Where(s => s.Rooms.Contains(room)).ToArray();
+                var history = await members[0].ReadHistoryAsync(room);
+                Assert.Equal(history.Select(m => m.Id).Order(), history.Select(m => m.Id)); // ascending
+                Assert.Equal(history.Count, history.Select(m => m.Id).Distinct().Count());
+                var missing = byRoom[room].Except(history).ToArray();
+                Assert.True(missing.Length == 0, $"{room}: {missing.Length} acknowledged messages are not in history, e.g. {missing.FirstOrDefault()}");
+
+                // Every stayer got exactly the room's history: each message once, in id order.
+                foreach (var stayer in members)
+                {
+                    var received = await stayer.WaitForAsync(room, history.Count);
+                    if (!received.SequenceEqual(history.Select(m => m.Id)))
+                    {
+                        Assert.Fail($"{stayer.UserId} in {room}: received {received.Count} ids, history has {history.Count}; first difference at #{FirstDifference(received, history)}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var stayer in stayers)
+            {
+                await stayer.DisposeAsync();
+            }
+        }
+
+        var stats = await WaitForEmptyStatsAsync(host);
+        Assert.True(stats is { Connections: 0, Users: 0, Rooms.Count: 0 }, $"left over after everyone left: {stats}");
+        var presence = host.Services.GetRequiredService<PresenceTracker>();
+        Assert.Equal(0, presence.Counts().Connections);
+        Assert.All(Rooms, room => Assert.Empty(presence.Members(room)));
+
+        // The host runs in this process, so this is the whole heap: host, clients and the test's own records.
+        // What may legitimately stay: the test's two or three thousand acknowledged messages and each stayer's received ids
+        // (well under 5 MB), captured log lines (Information and up: a few per connection), SQLite's page
+        // cache and connection pool, ASP.NET Core's and SignalR's pooled buffers. 50 MB is many times that and
+        // far below what leaking the churned connections would cost (each holds pipes, buffers and a
+        // WebSocket: hundreds of connections times their buffers, and every message ever sent through them).
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        output.WriteLine($"heap before {heapBefore >> 20} MB, after {heapAfter >> 20} MB");
+        Assert.True(heapAfter - heapBefore < 50L << 20, $"the heap grew by {(heapAfter - heapBefore) >> 20} MB");
+    }
+
+    // One churner: connect, join one or two rooms, send a few messages, then either leave by disposing or get
+    // cut off by the server, reconnect (the client rejoins by itself), send again and leave. Until the end.
+    private static async Task<(int Cycles, int Aborts)> ChurnAsync(HubAppHost host, string userId, DateTime end, Random random, ConcurrentBag<ChatMessage> acknowledged)
+    {
+        var cycles = 0;
+        var aborts = 0;
+        while (DateTime.UtcNow < end && cycles < 1000)
+        {
+            var cycle = Stopwatch.StartNew();
+            await using (var client = host.CreateClient(userId))
+            {
+                var reconnected = new Inbox<bool>();
+                client.Reconnected += () => reconnected.Add(true);
+                await client.StartAsync().WaitAsync(TestTimeouts.Default);
+                var rooms = Rooms.OrderBy(_ => random.Next()).Take(random.Next(1, 3)).ToArray();
+                foreach (var room in rooms)
+                {
+                    await client.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+                }
+
+                await SendAsync(client, rooms, random.Next(1, 4), random, userId, acknowledged);
+                if (random.Next(3) == 0 || (aborts == 0 && cycles >= 2))
+                {
+                    host.Aborter.AbortUser(userId);
+                    await reconnected.NextAsync(TestTimeouts.Slow);
+                    aborts++;
+                    await SendAsync(client, rooms, 1, random, userId, acknowledged);
+                }
+            }
+
+            cycles++;
+            var rest = MinimumCycle - cycle.Elapsed + TimeSpan.FromMilliseconds(random.Next(0, 500));
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.Delay(rest);
+            }
+        }
+
+        return (cycles, aborts);
+    }
+
+    private static async Task SendAsync(ChatClient client, string[] rooms, int count, Random random, string userId, ConcurrentBag<ChatMessage> acknowledged)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var room = rooms[random.Next(rooms.Length)];
+            acknowledged.Add(await client.SendMessageAsync(room, $"{userId} {Guid.NewGuid():N}").WaitAsync(TestTimeouts.Default));
+        }
+    }
+
+    // JIT, SQLite's first connection and Kestrel's first socket are not what the heap check is about.
+    private static async Task WarmUpAsync(HubAppHost host)
+    {
+        await using var client = await host.ConnectAsync("warm-up");
+        await client.JoinRoomAsync("warm-up").WaitAsync(TestTimeouts.Default);
+        await client.SendMessageAsync("warm-up", "hello").WaitAsync(TestTimeouts.Default);
+        await client.GetHistoryAsync("warm-up", null, 10).WaitAsync(TestTimeouts.Default);
+        await client.StopAsync().WaitAsync(TestTimeouts.Default);
+        await WaitForEmptyStatsAsync(host);
+    }
+
+    private static async Task<Stats> WaitForEmptyStatsAsync(HubAppHost host)
+    {
+        using var http = host.CreateHttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create("auditor"));
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (true)
+        {
+            var stats = (await http.GetFromJsonAsync<Stats>("/stats"))!;
+            if (stats is { Connections: 0, Users: 0, Rooms.Count: 0 } || DateTime.UtcNow > deadline)
+            {
+                return stats;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static int FirstDifference(IReadOnlyList<long> received, List<ChatMessage> history) =>
+        Enumerable.Range(0, Math.Max(received.Count, history.Count))
+            .First(i => i >= received.Count || i >= history.Count || received[i] != history[i].Id);
+
+    private sealed record Stats(int Connections, int Users, Dictionary<string, int> Rooms)
+    {
+        public override string ToString() => $"connections {Connections}, users {Users}, rooms [{string.Join(", ", Rooms.Select(r => $"{r.Key}: {r.Value}"))}]";
+    }
+
+    /// <summary>A member connected for the whole run, recording the ids it receives per room.</summary>
+    private sealed class Stayer : IAsyncDisposable
+    {
+        private readonly ChatClient _client;
+        private readonly ConcurrentDictionary<string, Inbox<long>> _received = new(StringComparer.Ordinal);
+
+        private Stayer(string userId, ChatClient client, string[] rooms)
+        {
+            UserId = userId;
+            _client = client;
+            Rooms = rooms;
+            foreach (var room in rooms)
+            {
+                _received[room] = new Inbox<long>();
+            }
+
+            client.MessageReceived += m => _received.GetOrAdd(m.Room, _ => new Inbox<long>()).Add(m.Id);
+        }
+
+        public string UserId { get; }
+
+        public string[] Rooms { get; }
+
+        public static async Task<Stayer> JoinAsync(HubAppHost host, string userId, string[] rooms)
+        {
+            var client = await host.ConnectAsync(userId);
+            var stayer = new Stayer(userId, client, rooms);
+            foreach (var room in rooms)
+            {
+                await client.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+            }
+
+            return stayer;
+        }
+
+        public async Task SendUntilAsync(DateTime end, Random random, ConcurrentBag<ChatMessage> acknowledged)
+        {
+            for (var i = 0; i < 10_000 && DateTime.UtcNow < end; i++)
+            {
+                await SendAsync(_client, Rooms, 1, random, UserId, acknowledged);
+                await Task.Delay(random.Next(200, 500));
+            }
+        }
+
+        /// <summary>The ids received in <paramref name="room"/> once there are at least <paramref name="count"/>.</summary>
+        public Task<IReadOnlyList<long>> WaitForAsync(string room, int count) => _received[room].WaitForCountAsync(count, TestTimeouts.Slow);
+
+        public async Task<List<ChatMessage>> ReadHistoryAsync(string room)
+        {
+            var all = new List<ChatMessage>();
+            long? before = null;
+            for (var page = 0; page < 1000; page++)
+            {
+                var older = await _client.GetHistoryAsync(room, before, 200).WaitAsync(TestTimeouts.Default);
+                if (older.Count == 0)
+                {
+                    break;
+                }
+
+                all.InsertRange(0, older);
+                before = older[0].Id;
+            }
+
+            return all;
+        }
+
+        public ValueTask DisposeAsync() => _client.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The soak runs alone: its heap check measures this whole process, and a minute of churn on a two-core
+/// machine shared with other test classes would make their timeouts, and its own, flaky.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunsAlone
+{
+    public const string Name = "Soak (runs alone)";
+}
