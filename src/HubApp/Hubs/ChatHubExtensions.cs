@@ -34,7 +34,6 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton<IMessageDelivery, HubMessageDelivery>();
         builder.Services.AddSingleton<RateLimitFilter>();
         builder.Services.AddSingleton<InvocationLoggingFilter>();
-        ShutdownConnectionCloser.AddTo(builder.Services);
 
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddSignalR(hub =>
