@@ -28,7 +28,7 @@ public static class BackplaneExtensions
         // Chosen when first resolved, from the bound options, so that every configuration source counts.
         builder.Services.AddSingleton<HubLifetimeManager<ChatHub>>(services => Shared(services)
             ? ActivatorUtilities.CreateInstance<PostgresHubLifetimeManager<ChatHub>>(services)
-            : ActivatorUtilities.CreateInstance<DefaultHubLifetimeManager<ChatHub>>(services));
+            : ActivatorUtilities.CreateInstance<LocalHubLifetimeManager<ChatHub>>(services));
         builder.Services.AddSingleton<IMessageDelivery>(services => Shared(services)
             ? services.GetRequiredService<PostgresMessageDelivery>()
             : ActivatorUtilities.CreateInstance<HubMessageDelivery>(services));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using HubApp.Hubs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,7 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
         _logger = loggers.CreateLogger<PostgresHubLifetimeManager<THub>>();
         backplane.Received = DeliverLocallyAsync;
         backplane.Resubscribed = CloseLocalConnectionsAsync;
-        lifetime.ApplicationStopping.Register(CloseForShutdown);
+        lifetime.ApplicationStopping.Register(() => ShutdownClose.Sweep(() => [.. _connections.Values], _logger));
     }
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
@@ -156,46 +157,6 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
         return send;
     }
 
-    // SIGTERM: every connection is told to reconnect (a close message with allowReconnect) and closed, so
-    // that its client moves to another node at once instead of being cut off at the end of the host's
-    // shutdown timeout. The server stops listening just after ApplicationStopping, so a client that
-    // reconnects at once could still land here: the sweep repeats for a few seconds. Presence is cleaned up
-    // as each connection closes.
-    private void CloseForShutdown()
-    {
-        _ = Task.Run(async () =>
-        {
-            for (var sweep = 0; sweep < 20; sweep++)
-            {
-                var connections = _connections.Values.ToArray();
-                if (connections.Length > 0)
-                {
-                    LogClosingForShutdown(_logger, connections.Length);
-                    await Task.WhenAll(connections.Select(CloseAsync));
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250));
-            }
-        });
-
-        static async Task CloseAsync(HubConnectionContext connection)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await connection.WriteAsync(new CloseMessage("The server is shutting down.", allowReconnect: true), timeout.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
-            {
-                // Closed anyway, just below.
-            }
-            finally
-            {
-                connection.Abort();
-            }
-        }
-    }
-
     private Task CloseLocalConnectionsAsync()
     {
         var connections = _connections.Values.ToArray();
@@ -213,9 +174,6 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
 
     [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "'{Method}' could not be published to the other nodes.")]
     private static partial void LogPublishFailed(ILogger logger, string method, Exception exception);
-
-    [LoggerMessage(EventId = 47, Level = LogLevel.Information, Message = "Shutting down: closing this node's {Count} connections so that their clients reconnect to another node.")]
-    private static partial void LogClosingForShutdown(ILogger logger, int count);
 
     [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The backplane may have missed notifications: closing this node's {Count} connections so that their clients reconnect and catch up from history.")]
     private static partial void LogClosingAfterGap(ILogger logger, int count);
