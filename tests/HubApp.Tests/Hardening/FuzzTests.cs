@@ -61,7 +61,7 @@ public sealed class FuzzTests
         foreach (var room in rooms)
         {
             var expected = acknowledged.Where(m => m.Room == room).ToArray();
-            var history = await ReadWholeHistoryAsync(alice, room);
+            var history = await RoomHistory.ReadAllAsync(alice, room);
             var first = Enumerable.Range(0, Math.Min(expected.Length, history.Count)).FirstOrDefault(i => expected[i] != history[i], -1);
             Assert.True(first < 0 && expected.Length == history.Count, first < 0 ? $"{expected.Length} acknowledged, {history.Count} in history" : $"#{first}: acknowledged {Escape(expected[first])}, history {Escape(history[first])}");
             Assert.Equal(expected.Select(m => Encoding.UTF8.GetBytes(m.Text)), ReadStoredTexts(host, room));
@@ -95,25 +95,6 @@ public sealed class FuzzTests
         2 => "not-joined-" + random.Next(100),
         _ => "../" + room,
     };
-
-    private static async Task<List<ChatMessage>> ReadWholeHistoryAsync(ChatClient client, string room)
-    {
-        var all = new List<ChatMessage>();
-        long? before = null;
-        for (var page = 0; page < 100; page++)
-        {
-            var older = await client.GetHistoryAsync(room, before, 200).WaitAsync(TestTimeouts.Default);
-            if (older.Count == 0)
-            {
-                break;
-            }
-
-            all.InsertRange(0, older);
-            before = older[0].Id;
-        }
-
-        return all;
-    }
 
     private static List<byte[]> ReadStoredTexts(HubAppHost host, string room)
     {

@@ -63,19 +63,7 @@ public sealed class SlowConsumerTests
         Assert.True(heapAfter - heapBefore < 64L << 20, $"heap grew by {(heapAfter - heapBefore) >> 20} MB");
 
         await using var back = await host.ConnectAsync("slowpoke");
-        var caughtUp = new List<long>();
-        long? since = 0;
-        for (var page = 0; page < 200; page++)
-        {
-            var snapshot = await back.JoinRoomAsync("busy", since).WaitAsync(TestTimeouts.Default);
-            caughtUp.AddRange(snapshot.Messages.Select(m => m.Id));
-            if (snapshot.Complete)
-            {
-                break;
-            }
-
-            since = snapshot.Messages[^1].Id;
-        }
+        var caughtUp = (await RoomHistory.ReadAllAsync(back, "busy", maxPages: 200)).Select(m => m.Id);
 
         Assert.Equal(acknowledged, caughtUp);
     }

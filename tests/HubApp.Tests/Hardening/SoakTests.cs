@@ -183,7 +183,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         }
     }
 
-    private static int FirstDifference(IReadOnlyList<long> received, List<ChatMessage> history) =>
+    private static int FirstDifference(IReadOnlyList<long> received, IReadOnlyList<ChatMessage> history) =>
         Enumerable.Range(0, Math.Max(received.Count, history.Count))
             .First(i => i >= received.Count || i >= history.Count || received[i] != history[i].Id);
 
@@ -239,24 +239,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         /// <summary>The ids received in <paramref name="room"/> once there are at least <paramref name="count"/>.</summary>
         public Task<IReadOnlyList<long>> WaitForAsync(string room, int count) => _received[room].WaitForCountAsync(count, TestTimeouts.Slow);
 
-        public async Task<List<ChatMessage>> ReadHistoryAsync(string room)
-        {
-            var all = new List<ChatMessage>();
-            long? before = null;
-            for (var page = 0; page < 1000; page++)
-            {
-                var older = await _client.GetHistoryAsync(room, before, 200).WaitAsync(TestTimeouts.Default);
-                if (older.Count == 0)
-                {
-                    break;
-                }
-
-                all.InsertRange(0, older);
-                before = older[0].Id;
-            }
-
-            return all;
-        }
+        public Task<IReadOnlyList<ChatMessage>> ReadHistoryAsync(string room) => RoomHistory.ReadAllAsync(_client, room);
 
         public ValueTask DisposeAsync() => _client.DisposeAsync();
     }
