@@ -20,7 +20,7 @@ namespace HubApp.Backplane;
 /// Client results (<c>InvokeConnectionAsync</c>) work only for this node's connections. On shutdown it
 /// closes its connections first, so that their clients reconnect elsewhere.
 /// </remarks>
-internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeManager<THub>
+internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeManager<THub>, ILocalConnections
     where THub : Hub
 {
     private readonly DefaultHubLifetimeManager<THub> _local;
@@ -39,6 +39,8 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
         backplane.Resubscribed = CloseLocalConnectionsAsync;
         lifetime.ApplicationStopping.Register(() => ShutdownClose.Sweep(() => [.. _connections.Values], _logger));
     }
+
+    public HubConnectionContext? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {

@@ -29,6 +29,7 @@ public static class ChatHubExtensions
 
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddSingleton<RoomService>();
+        builder.Services.AddSingleton<ConnectionRefusal>();
         builder.Services.AddSingleton<HistoryService>();
         builder.Services.AddSingleton<MessageService>();
         builder.Services.AddSingleton<IMessageDelivery, HubMessageDelivery>();

@@ -8,7 +8,7 @@ namespace HubApp.Hubs;
 /// connections so that it can close them all on shutdown (<see cref="ShutdownClose"/>).
 /// </summary>
 /// <remarks>OnConnected and OnDisconnected run concurrently for many connections.</remarks>
-internal sealed class LocalHubLifetimeManager<THub> : DefaultHubLifetimeManager<THub>
+internal sealed class LocalHubLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILocalConnections
     where THub : Hub
 {
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
@@ -19,6 +19,8 @@ internal sealed class LocalHubLifetimeManager<THub> : DefaultHubLifetimeManager<
         var logger = loggers.CreateLogger<LocalHubLifetimeManager<THub>>();
         lifetime.ApplicationStopping.Register(() => ShutdownClose.Sweep(() => [.. _connections.Values], logger));
     }
+
+    public HubConnectionContext? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {

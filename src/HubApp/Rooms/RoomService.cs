@@ -15,6 +15,7 @@ internal sealed partial class RoomService(
     IPresenceDirectory directory,
     HistoryService history,
     IHubContext<ChatHub, IChatClient> hub,
+    ConnectionRefusal refusal,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
     ILogger<RoomService> logger) : IDisposable
@@ -27,7 +28,8 @@ internal sealed partial class RoomService(
         if (!presence.TryConnect(caller.ConnectionId, caller.UserId, caller.UserName, max))
         {
             LogTooManyConnections(logger, caller.UserId, max);
-            throw ChatErrors.TooManyConnections(max);
+            await refusal.RefuseAsync(caller.ConnectionId, ChatErrors.TooManyConnections(max));
+            return;
         }
 
         await directory.ConnectedAsync(caller.ConnectionId, caller.Member, cancellationToken);
@@ -112,6 +114,6 @@ internal sealed partial class RoomService(
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "User {UserId} was refused a connection beyond the limit of {Max}.")]
+    [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "User {UserId} was refused a connection beyond the limit of {Max}.")]
     private static partial void LogTooManyConnections(ILogger logger, string userId, int max);
 }

@@ -20,10 +20,9 @@ public sealed class AbuseTests
     public async Task AFloodOfConnectionsFromOneUserGetsNoMoreThanTheLimitAndAnotherUserChatsMeanwhile()
     {
         const int limit = 20, attempts = 40; // Limits:MaxConnectionsPerUser's default, and twice that
+        // A refusal is the client's business: the flood must not put a single error line in the server's log
+        // (HubAppHost fails the test on any).
         await using var host = await HubAppHost.StartAsync();
-        // Known gap (docs/security.md): a request that raced past the 429 check and is refused at connect is
-        // logged by SignalR's HubConnectionHandler as an error. Those, and nothing else, are allowed here.
-        host.ExpectErrors();
         await using var bob = await host.ConnectAsync("bob");
         await using var carol = await host.ConnectAsync("carol");
         var received = new Inbox<ChatMessage>();
@@ -85,8 +84,6 @@ public sealed class AbuseTests
             await AssertRefusedWith429Async(host, "mallory");
             Assert.Equal(chat, await received.WaitForCountAsync(chat.Count));
             Assert.Equal("pong", await bob.PingAsync().WaitAsync(TestTimeouts.Default));
-            var errors = host.Logs.Lines.Where(l => l.Level >= LogLevel.Error).ToArray();
-            Assert.All(errors, e => Assert.Contains("HubException: " + ErrorCodes.TooManyConnections, e.Exception, StringComparison.Ordinal));
         }
         finally
         {

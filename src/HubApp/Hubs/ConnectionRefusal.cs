@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+
+namespace HubApp.Hubs;
+
+/// <summary>
+/// Closes a connection that is refused at connect, telling the client why and not to reconnect. A refusal
+/// is the client's business: thrown from OnConnectedAsync it would be logged by SignalR as a server error
+/// with a stack trace, once per attempt, so a flood from one user could fill the error log.
+/// </summary>
+internal sealed class ConnectionRefusal(HubLifetimeManager<ChatHub> lifetime)
+{
+    public async Task RefuseAsync(string connectionId, HubException reason)
+    {
+        if ((lifetime as ILocalConnections)?.Find(connectionId) is not { } connection)
+        {
+            // Not a manager of ours: fall back to SignalR's own refusal.
+            throw reason;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await connection.WriteAsync(new CloseMessage(reason.Message, allowReconnect: false), timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // Closed anyway, just below.
+        }
+        finally
+        {
+            connection.Abort();
+        }
+    }
+}
