@@ -46,7 +46,7 @@ public static class ChatHubExtensions
             hub.MaximumParallelInvocationsPerClient = MaxParallelInvocationsPerClient;
             hub.AddFilter<InvocationLoggingFilter>();
             hub.AddFilter<RateLimitFilter>();
-        });
+        }).AddMessagePackProtocol();
         builder.Services.AddSingleton<IConfigureOptions<HubOptions>, ConfigureReceiveLimit>();
         return builder;
     }

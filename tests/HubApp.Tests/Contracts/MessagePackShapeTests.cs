@@ -1,0 +1,59 @@
+using HubApp.Contracts;
+using MessagePack;
+using Microsoft.AspNetCore.SignalR;
+
+namespace HubApp.Tests.Contracts;
+
+/// <summary>The MessagePack protocol carries the contract's shapes with the JSON protocol's camelCase keys.</summary>
+public sealed class MessagePackShapeTests
+{
+    private static readonly MessagePackSerializerOptions SignalROptions = new MessagePackHubProtocolOptions().SerializerOptions;
+
+    [Fact]
+    public void AChatMessageIsAMapWithCamelCaseKeysAndATimestamp()
+    {
+        var sentAt = new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Utc);
+        var message = new ChatMessage(42, "general", "alice", "Alice", "héllo 👋", sentAt);
+
+        var bytes = MessagePackSerializer.Serialize(message, SignalROptions);
+
+        Assert.Equal(
+            """{"id":42,"room":"general","userId":"alice","userName":"Alice","text":"héllo 👋","sentAt":"2026-12-01T09:30:00.0000000Z"}""",
+            MessagePackSerializer.ConvertToJson(bytes, SignalROptions));
+        var reader = new MessagePackReader(bytes);
+        reader.ReadMapHeader();
+        for (var i = 0; i < 5; i++)
+        {
+            reader.Skip();
+            reader.Skip();
+        }
+
+        reader.Skip();
+        Assert.Equal(MessagePackType.Extension, reader.NextMessagePackType);
+        Assert.Equal(ReservedMessagePackExtensionTypeCode.DateTime, reader.ReadExtensionFormatHeader().TypeCode);
+    }
+
+    [Fact]
+    public void EveryShapeRoundTrips()
+    {
+        var at = new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Utc);
+        var message = new ChatMessage(1, "general", "alice", "Alice", "hi", at);
+        var snapshot = new RoomSnapshot("general", [new Member("alice", "Alice")], [message], Complete: true);
+
+        var back = MessagePackSerializer.Deserialize<RoomSnapshot>(MessagePackSerializer.Serialize(snapshot, SignalROptions), SignalROptions);
+
+        Assert.Equal(snapshot.Room, back.Room);
+        Assert.Equal(snapshot.Members, back.Members);
+        Assert.Equal(snapshot.Messages, back.Messages);
+        Assert.True(back.Complete);
+        Assert.Equal(
+            new DirectMessage(7, "alice", "Alice", "bob", "psst", at),
+            MessagePackSerializer.Deserialize<DirectMessage>(MessagePackSerializer.Serialize(new DirectMessage(7, "alice", "Alice", "bob", "psst", at), SignalROptions), SignalROptions));
+        Assert.Equal(
+            new PresenceEvent("general", "bob", "Bob", at),
+            MessagePackSerializer.Deserialize<PresenceEvent>(MessagePackSerializer.Serialize(new PresenceEvent("general", "bob", "Bob", at), SignalROptions), SignalROptions));
+        Assert.Equal(
+            new TypingEvent("general", "bob", "Bob", true),
+            MessagePackSerializer.Deserialize<TypingEvent>(MessagePackSerializer.Serialize(new TypingEvent("general", "bob", "Bob", true), SignalROptions), SignalROptions));
+    }
+}
