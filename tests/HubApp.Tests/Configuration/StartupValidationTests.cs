@@ -14,6 +14,7 @@ public sealed class StartupValidationTests
     [InlineData("Storage__Provider", "postgres", "ConnectionStrings:Postgres")]
     [InlineData("Storage__Provider", "mongodb", "Storage:Provider")]
     [InlineData("Cors__AllowedOrigins__0", "not an origin", "Cors:AllowedOrigins")]
+    [InlineData("Auth__AdminRole", " ", "Auth:AdminRole")]
     public async Task ABrokenSettingStopsStartUpWithOneLineNamingTheKey(string variable, string value, string named)
     {
         var (exitCode, stdout, stderr) = await RunHostAsync(new() { [variable] = value, ["ASPNETCORE_ENVIRONMENT"] = "Development" });
