@@ -39,7 +39,7 @@ public sealed class MetricsEndpointTests
         var repair = await bob.JoinRoomAsync("general", sent[0].Id).WaitAsync(TestTimeouts.Default);
         Assert.Equal(2, repair.Messages.Count);
 
-        var after = await WaitForAsync(http, s => Delta(before, s, "hubapp_gap_repairs_total") >= 1 && Delta(before, s, "hubapp_refusals_total") >= 1);
+        var after = await MetricsScrape.WaitForAsync(http, s => Delta(before, s, "hubapp_gap_repairs_total") >= 1 && Delta(before, s, "hubapp_refusals_total") >= 1);
 
         var why = after.HubAppLines();
         Assert.True(Delta(before, after, "hubapp_messages_stored_total", "kind=message") == 3, why);
@@ -139,22 +139,6 @@ public sealed class MetricsEndpointTests
 
     private static double Delta(MetricsScrape before, MetricsScrape after, string name, params string[] labels) =>
         after.Value(name, labels) - before.Value(name, labels);
-
-    /// <summary>Scrapes until <paramref name="done"/> holds (the exporter may answer from a short cache), bounded.</summary>
-    private static async Task<MetricsScrape> WaitForAsync(HttpClient http, Func<MetricsScrape, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TestTimeouts.Default;
-        while (true)
-        {
-            var scrape = await MetricsScrape.GetAsync(http).WaitAsync(TestTimeouts.Default);
-            if (done(scrape) || DateTime.UtcNow > deadline)
-            {
-                return scrape;
-            }
-
-            await Task.Delay(100);
-        }
-    }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string? token, string? origin = null)
     {

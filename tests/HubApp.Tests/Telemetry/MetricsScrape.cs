@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using HubApp.Tests.Infrastructure;
 
 namespace HubApp.Tests.Telemetry;
 
@@ -28,6 +29,22 @@ internal sealed partial class MetricsScrape
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Scrapes until <paramref name="done"/> holds (the exporter may answer from a short cache, a remote node takes its time), bounded; returns the last scrape.</summary>
+    public static async Task<MetricsScrape> WaitForAsync(HttpClient http, Func<MetricsScrape, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (true)
+        {
+            var scrape = await GetAsync(http).WaitAsync(TestTimeouts.Default);
+            if (done(scrape) || DateTime.UtcNow > deadline)
+            {
+                return scrape;
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     public static MetricsScrape Parse(string text)

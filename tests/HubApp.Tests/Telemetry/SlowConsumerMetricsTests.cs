@@ -35,13 +35,7 @@ public sealed class SlowConsumerMetricsTests
 
         Assert.Contains(left.All, p => p.UserId == "slowpoke");
         // The passerby's ordinary close is not counted; the stalled member's is, once.
-        var scrape = await MetricsScrape.GetAsync(http).WaitAsync(TestTimeouts.Default);
-        var until = DateTime.UtcNow + TestTimeouts.Default;
-        while (scrape.Value("hubapp_slow_consumers_closed_total") < 1 && DateTime.UtcNow < until)
-        {
-            await Task.Delay(100);
-            scrape = await MetricsScrape.GetAsync(http).WaitAsync(TestTimeouts.Default);
-        }
+        var scrape = await MetricsScrape.WaitForAsync(http, s => s.Value("hubapp_slow_consumers_closed_total") >= 1);
 
         Assert.Equal(1, scrape.Value("hubapp_slow_consumers_closed_total"));
     }
