@@ -6,6 +6,7 @@ using HubApp.Hubs;
 using HubApp.Security;
 using HubApp.Stats;
 using HubApp.Storage;
+using HubApp.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatLogging();
@@ -14,6 +15,7 @@ builder.AddChatSecurity();
 builder.AddChatStorage();
 builder.AddChatHub();
 builder.AddChatBackplane();
+builder.AddChatTelemetry();
 
 var app = builder.Build();
 if (!app.ValidateConfiguration())
@@ -31,6 +33,7 @@ app.MapChatClient();
 app.MapChatAuthentication();
 app.MapChatHub();
 app.MapChatStats();
+app.MapChatMetrics();
 app.MapHealthChecks("/health");
 
 app.Run();

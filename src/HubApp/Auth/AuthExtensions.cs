@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -9,6 +10,12 @@ namespace HubApp.Auth;
 
 public static class AuthExtensions
 {
+    /// <summary>
+    /// The authorization policy met by an admin: a token whose <c>role</c> claim holds <c>Auth:AdminRole</c>
+    /// (shared/contract.md, "Authentication").
+    /// </summary>
+    public const string AdminPolicy = "Admin";
+
     /// <summary>JWT bearer authentication for the API and the hub, and the development token issuer.</summary>
     public static WebApplicationBuilder AddChatAuthentication(this WebApplicationBuilder builder)
     {
@@ -27,6 +34,8 @@ public static class AuthExtensions
         // options validation at start-up rather than by a key constructor.
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
         builder.Services.AddAuthorization();
+        builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) =>
+            authorization.AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(ChatClaims.Role, auth.Value.AdminRole)));
         return builder;
     }
 
@@ -74,7 +83,7 @@ public static class AuthExtensions
             options.Events = new JwtBearerEvents
             {
                 OnMessageReceived = ReadHubTokenFromQuery,
-                OnTokenValidated = RequireSubject,
+                OnTokenValidated = context => RequireSubject(context, settings.AdminRole),
             };
         }
 
@@ -93,7 +102,7 @@ public static class AuthExtensions
             return Task.CompletedTask;
         }
 
-        private static Task RequireSubject(TokenValidatedContext context)
+        private static Task RequireSubject(TokenValidatedContext context, string adminRole)
         {
             var userId = context.Principal.UserId();
             if (!ChatClaims.IsValidUserId(userId))
@@ -102,15 +111,21 @@ public static class AuthExtensions
                 return Task.CompletedTask;
             }
 
-            // A hub connection keeps its principal for its whole life: keep the two claims the hub reads
-            // rather than the parsed token and every claim in it (tens of kilobytes per thousand connections).
-            var claims = new List<Claim>(2) { new(ChatClaims.Subject, userId!) };
+            // A hub connection keeps its principal for its whole life: keep the claims the app reads (and of
+            // the roles only the admin one) rather than the parsed token and every claim in it (tens of
+            // kilobytes per thousand connections). A role array arrives as one claim per element.
+            var claims = new List<Claim>(3) { new(ChatClaims.Subject, userId!) };
             if (context.Principal!.FindFirst(ChatClaims.Name)?.Value is { } name)
             {
                 claims.Add(new Claim(ChatClaims.Name, name));
             }
 
-            context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, context.Scheme.Name, ChatClaims.Name, roleType: null));
+            if (context.Principal.HasClaim(ChatClaims.Role, adminRole))
+            {
+                claims.Add(new Claim(ChatClaims.Role, adminRole));
+            }
+
+            context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, context.Scheme.Name, ChatClaims.Name, ChatClaims.Role));
             return Task.CompletedTask;
         }
     }

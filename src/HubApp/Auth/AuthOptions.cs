@@ -5,7 +5,7 @@ namespace HubApp.Auth;
 /// <code>
 /// "Auth": {
 ///   "SigningKey": "…at least 32 bytes…", "Issuer": "hubapp", "Audience": "hubapp", "Authority": null,
-///   "ClockSkew": "00:00:30",
+///   "ClockSkew": "00:00:30", "AdminRole": "hubapp.admin",
 ///   "DevTokens": { "Enabled": true, "Lifetime": "01:00:00" }
 /// }
 /// </code>
@@ -35,6 +35,12 @@ public sealed class AuthOptions
 
     /// <summary>Tolerance for clocks that disagree when checking <c>exp</c> and <c>nbf</c>. Default 30 s.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The value of the token's <c>role</c> claim (a string or an array) that makes its bearer an admin. Default
+    /// <c>hubapp.admin</c>. Today an admin may read <c>/metrics</c> when <c>Metrics:RequireAuth</c> is true.
+    /// </summary>
+    public string AdminRole { get; set; } = "hubapp.admin";
 
     /// <summary>The <c>POST /auth/token</c> issuer.</summary>
     public DevTokenOptions DevTokens { get; set; } = new();

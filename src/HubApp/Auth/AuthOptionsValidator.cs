@@ -22,6 +22,11 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IVali
             failures.Add("Auth:Audience must not be empty.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.AdminRole))
+        {
+            failures.Add("Auth:AdminRole must not be empty.");
+        }
+
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
         {
             failures.Add("Auth:ClockSkew must be between 00:00:00 and 00:05:00.");

@@ -8,6 +8,9 @@ public static class ChatClaims
     public const string Subject = "sub";
     public const string Name = "name";
 
+    /// <summary>Roles; a token may carry one (a string) or several (an array). See <see cref="AuthOptions.AdminRole"/>.</summary>
+    public const string Role = "role";
+
     /// <summary>Longest user id (<c>sub</c>) accepted.</summary>
     public const int MaxUserIdLength = 128;
 

@@ -9,13 +9,19 @@ namespace HubApp.Backplane;
 /// </summary>
 /// <param name="Origin">The node that already delivered it to its own connections, which skips it; null for
 /// sends made inside a store transaction, which every node, the origin included, delivers from the stream.</param>
+/// <param name="StoredBy">For a stored message (published inside the store transaction): the node that stored it.</param>
+/// <param name="PublishedAt">For a stored message: when its node published it, just before the commit, in
+/// microseconds since the Unix epoch by that node's clock; the receiving nodes measure the backplane's lag with it.
+/// Both are absent for every other send, and ignored by a node that does not know them.</param>
 internal sealed record BackplaneEnvelope(
     [property: JsonPropertyName("k")] EnvelopeKind Kind,
     [property: JsonPropertyName("o")] string? Origin,
     [property: JsonPropertyName("t")] IReadOnlyList<string> Targets,
     [property: JsonPropertyName("x")] IReadOnlyList<string>? Excluded,
     [property: JsonPropertyName("m")] string Method,
-    [property: JsonPropertyName("a")] IReadOnlyList<JsonElement> Args)
+    [property: JsonPropertyName("a")] IReadOnlyList<JsonElement> Args,
+    [property: JsonPropertyName("n")] string? StoredBy = null,
+    [property: JsonPropertyName("p")] long? PublishedAt = null)
 {
     private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -28,6 +34,13 @@ internal sealed record BackplaneEnvelope(
     public static BackplaneEnvelope? Deserialize(string payload) => JsonSerializer.Deserialize<BackplaneEnvelope>(payload, Options);
 
     public object?[] ArgsAsObjects() => [.. Args.Select(a => (object?)a)];
+
+    /// <summary>A time as <see cref="PublishedAt"/> carries it.</summary>
+    public static long ToPublishedAt(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
+
+    /// <summary>How long ago, by <paramref name="now"/>, the storing node published it; null for a send that is not a stored message.</summary>
+    public TimeSpan? Age(DateTimeOffset now) =>
+        PublishedAt is { } at ? now - DateTimeOffset.UnixEpoch.AddTicks(at * TimeSpan.TicksPerMicrosecond) : null;
 }
 
 /// <summary>What <see cref="BackplaneEnvelope.Targets"/> names.</summary>

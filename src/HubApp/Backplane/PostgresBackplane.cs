@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using HubApp.Storage;
+using HubApp.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -23,6 +24,7 @@ internal sealed partial class PostgresBackplane(
     NpgsqlDataSource dataSource,
     IOptions<BackplaneOptions> options,
     TimeProvider time,
+    ChatMetrics metrics,
     ILogger<PostgresBackplane> logger) : BackgroundService
 {
     public const int MaxInlineBytes = 7900;
@@ -204,6 +206,12 @@ internal sealed partial class PostgresBackplane(
                     }
 
                     var envelope = BackplaneEnvelope.Deserialize(payload.StartsWith('#') ? await FetchAsync(payload, stoppingToken) : payload);
+                    if (envelope?.StoredBy is { } storedBy && storedBy != NodeId && envelope.Age(time.GetUtcNow()) is { } lag)
+                    {
+                        // A message stored by another node: how long it took to get here, by the two nodes' clocks.
+                        metrics.BackplaneLag(lag);
+                    }
+
                     if (envelope is not null && envelope.Origin != NodeId && Received is { } received)
                     {
                         await received(envelope);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using HubApp.Hubs;
+using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
@@ -26,11 +27,13 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
     private readonly DefaultHubLifetimeManager<THub> _local;
     private readonly PostgresBackplane _backplane;
     private readonly JsonSerializerOptions _json;
+    private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
 
-    public PostgresHubLifetimeManager(PostgresBackplane backplane, IOptions<JsonHubProtocolOptions> json, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+    public PostgresHubLifetimeManager(PostgresBackplane backplane, IOptions<JsonHubProtocolOptions> json, IHostApplicationLifetime lifetime, ChatMetrics metrics, ILoggerFactory loggers)
     {
+        _metrics = metrics;
         _local = new DefaultHubLifetimeManager<THub>(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>());
         _backplane = backplane;
         _json = json.Value.PayloadSerializerOptions;
@@ -145,6 +148,11 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
             EnvelopeKind.RemoveFromGroup when _connections.ContainsKey(targets[0]) => _local.RemoveFromGroupAsync(targets[0], targets[1]),
             _ => Task.CompletedTask,
         };
+        if (envelope.StoredBy is not null)
+        {
+            _metrics.Delivered();
+        }
+
         if (!send.IsCompleted)
         {
             send.ContinueWith(

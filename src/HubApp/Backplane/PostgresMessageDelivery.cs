@@ -16,22 +16,23 @@ namespace HubApp.Backplane;
 /// whichever node stored them. A batch that fails to commit notifies nobody.
 /// </summary>
 /// <remarks>So the writer's post-commit <see cref="IMessageDelivery"/> calls have nothing left to do.</remarks>
-internal sealed class PostgresMessageDelivery(PostgresBackplane backplane, IOptions<JsonHubProtocolOptions> json) : IMessageDelivery, IPostgresAppendHook
+internal sealed class PostgresMessageDelivery(PostgresBackplane backplane, IOptions<JsonHubProtocolOptions> json, TimeProvider time) : IMessageDelivery, IPostgresAppendHook
 {
     private readonly JsonSerializerOptions _json = json.Value.PayloadSerializerOptions;
 
     public async Task OnAppendAsync(NpgsqlConnection connection, AppendResult stored, CancellationToken cancellationToken)
     {
         var envelopes = new List<BackplaneEnvelope>(stored.Messages.Count + stored.DirectMessages.Count);
+        var publishedAt = BackplaneEnvelope.ToPublishedAt(time.GetUtcNow());
         foreach (var message in stored.Messages)
         {
-            envelopes.Add(Envelope(EnvelopeKind.Groups, [message.Room], nameof(IChatClient.MessageReceived), message));
+            envelopes.Add(Envelope(EnvelopeKind.Groups, [message.Room], nameof(IChatClient.MessageReceived), message, publishedAt));
         }
 
         foreach (var message in stored.DirectMessages)
         {
             string[] users = message.FromUserId == message.ToUserId ? [message.ToUserId] : [message.ToUserId, message.FromUserId];
-            envelopes.Add(Envelope(EnvelopeKind.Users, users, nameof(IChatClient.DirectMessageReceived), message));
+            envelopes.Add(Envelope(EnvelopeKind.Users, users, nameof(IChatClient.DirectMessageReceived), message, publishedAt));
         }
 
         await backplane.PublishAsync(connection, envelopes, cancellationToken);
@@ -46,6 +47,6 @@ internal sealed class PostgresMessageDelivery(PostgresBackplane backplane, IOpti
     }
 
     // No origin: every node delivers it, the one that stored it too.
-    private BackplaneEnvelope Envelope(EnvelopeKind kind, IReadOnlyList<string> targets, string method, object message) =>
-        BackplaneEnvelope.Create(kind, origin: null, targets, excluded: null, method, [message], _json);
+    private BackplaneEnvelope Envelope(EnvelopeKind kind, IReadOnlyList<string> targets, string method, object message, long publishedAt) =>
+        BackplaneEnvelope.Create(kind, origin: null, targets, excluded: null, method, [message], _json) with { StoredBy = backplane.NodeId, PublishedAt = publishedAt };
 }

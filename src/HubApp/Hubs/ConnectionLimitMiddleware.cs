@@ -2,6 +2,7 @@ using HubApp.Auth;
 using HubApp.Contracts;
 using HubApp.Limits;
 using HubApp.Presence;
+using HubApp.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace HubApp.Hubs;
@@ -11,7 +12,7 @@ namespace HubApp.Hubs;
 /// <c>Limits:MaxConnectionsPerUser</c> connections, so that a flood from one user costs no upgrade.
 /// <see cref="Rooms.RoomService.Connect"/> checks again at connect, which settles concurrent attempts.
 /// </summary>
-internal sealed class ConnectionLimitMiddleware(RequestDelegate next, PresenceTracker presence, IOptions<LimitsOptions> limits)
+internal sealed class ConnectionLimitMiddleware(RequestDelegate next, PresenceTracker presence, IOptions<LimitsOptions> limits, ChatMetrics metrics)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -19,6 +20,7 @@ internal sealed class ConnectionLimitMiddleware(RequestDelegate next, PresenceTr
             && context.User.UserId() is { } userId
             && presence.ConnectionsOf(userId) >= limits.Value.MaxConnectionsPerUser)
         {
+            metrics.Refused(ErrorCodes.TooManyConnections);
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return context.Response.WriteAsync($"{ErrorCodes.TooManyConnections}: a user may hold at most {limits.Value.MaxConnectionsPerUser} connections.");
         }

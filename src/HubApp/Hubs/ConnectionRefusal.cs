@@ -1,3 +1,4 @@
+using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
@@ -8,10 +9,11 @@ namespace HubApp.Hubs;
 /// is the client's business: thrown from OnConnectedAsync it would be logged by SignalR as a server error
 /// with a stack trace, once per attempt, so a flood from one user could fill the error log.
 /// </summary>
-internal sealed class ConnectionRefusal(HubLifetimeManager<ChatHub> lifetime)
+internal sealed class ConnectionRefusal(HubLifetimeManager<ChatHub> lifetime, ChatMetrics metrics)
 {
     public async Task RefuseAsync(string connectionId, HubException reason)
     {
+        metrics.Refused(reason.Message);
         if ((lifetime as ILocalConnections)?.Find(connectionId) is not { } connection)
         {
             // Not a manager of ours: fall back to SignalR's own refusal.

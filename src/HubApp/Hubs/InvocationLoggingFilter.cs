@@ -1,3 +1,4 @@
+using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HubApp.Hubs;
@@ -6,9 +7,10 @@ namespace HubApp.Hubs;
 /// Logs each failed invocation once, at a level that fits: a refusal (HubException: bad input, limits) is
 /// the client's business and goes to Debug; anything else is a server fault and goes to Error. SignalR's
 /// own dispatcher would log every refusal as an error with a stack trace, so its category is held to
-/// Critical (see LoggingExtensions) and this filter, outermost, speaks instead.
+/// Critical (see LoggingExtensions) and this filter, outermost, speaks instead. Every refusal, the rate
+/// limiter's included, is counted by its code (<c>hubapp_refusals_total</c>).
 /// </summary>
-internal sealed partial class InvocationLoggingFilter(ILogger<InvocationLoggingFilter> logger) : IHubFilter
+internal sealed partial class InvocationLoggingFilter(ChatMetrics metrics, ILogger<InvocationLoggingFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -18,6 +20,7 @@ internal sealed partial class InvocationLoggingFilter(ILogger<InvocationLoggingF
         }
         catch (HubException ex)
         {
+            metrics.Refused(ex.Message);
             LogRefused(logger, invocationContext.HubMethodName, invocationContext.Context.ConnectionId, ex.Message);
             throw;
         }

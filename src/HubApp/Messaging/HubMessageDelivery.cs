@@ -1,5 +1,6 @@
 using HubApp.Contracts;
 using HubApp.Hubs;
+using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HubApp.Messaging;
@@ -9,9 +10,13 @@ namespace HubApp.Messaging;
 /// each connection's writes are queued in that order (its write lock is fair), so id order holds per
 /// connection while a slow one is left to its own buffer.
 /// </summary>
-internal sealed partial class HubMessageDelivery(IHubContext<ChatHub, IChatClient> hub, ILogger<HubMessageDelivery> logger) : IMessageDelivery
+internal sealed partial class HubMessageDelivery(IHubContext<ChatHub, IChatClient> hub, ChatMetrics metrics, ILogger<HubMessageDelivery> logger) : IMessageDelivery
 {
-    public void Deliver(ChatMessage message) => Observe(hub.Clients.Group(message.Room).MessageReceived(message));
+    public void Deliver(ChatMessage message)
+    {
+        Observe(hub.Clients.Group(message.Room).MessageReceived(message));
+        metrics.Delivered();
+    }
 
     public void Deliver(DirectMessage message)
     {
@@ -19,6 +24,7 @@ internal sealed partial class HubMessageDelivery(IHubContext<ChatHub, IChatClien
             ? hub.Clients.User(message.ToUserId)
             : hub.Clients.Users([message.ToUserId, message.FromUserId]);
         Observe(recipients.DirectMessageReceived(message));
+        metrics.Delivered();
     }
 
     private void Observe(Task send)

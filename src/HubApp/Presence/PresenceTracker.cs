@@ -142,6 +142,30 @@ public sealed class PresenceTracker
         }
     }
 
+    /// <summary>Rooms where at least one user is present through this node (a metrics gauge, read per scrape).</summary>
+    public int ActiveRooms()
+    {
+        lock (_gate)
+        {
+            return _rooms.Count;
+        }
+    }
+
+    /// <summary>Users with at least one connection of this node in a room (a metrics gauge, read per scrape); takes no lock.</summary>
+    public int UsersPresent()
+    {
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, entry) in _connections)
+        {
+            if (entry.Rooms.Count > 0)
+            {
+                users.Add(entry.Member.UserId);
+            }
+        }
+
+        return users.Count;
+    }
+
     private bool RemoveFromRoom(string room, string userId)
     {
         var users = _rooms[room];

@@ -4,6 +4,7 @@ using HubApp.Hubs;
 using HubApp.Limits;
 using HubApp.Presence;
 using HubApp.Storage;
+using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ internal sealed partial class RoomService(
     HistoryService history,
     IHubContext<ChatHub, IChatClient> hub,
     ConnectionRefusal refusal,
+    ChatMetrics metrics,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
     ILogger<RoomService> logger) : IDisposable
@@ -38,6 +40,7 @@ internal sealed partial class RoomService(
     /// <summary>Leaves every room the connection had joined. Runs for every closed connection, errors included.</summary>
     public async Task DisconnectAsync(ChatCaller caller)
     {
+        metrics.ConnectionClosed(caller.ConnectionId);
         // SignalR removes a closed connection from its groups by itself, after this runs; only presence is ours.
         var goneHere = presence.Disconnect(caller.ConnectionId);
         foreach (var room in await directory.DisconnectedAsync(caller.ConnectionId, caller.Member, goneHere, CancellationToken.None))
@@ -93,6 +96,13 @@ internal sealed partial class RoomService(
         catch (StoreUnavailableException)
         {
             throw ChatErrors.Unavailable();
+        }
+
+        if (sinceId is not null)
+        {
+            // A sinceId on a connection that has joined the room already: its client saw a gap in the ids and is
+            // repairing it (or fetching the next page of a catch-up that was not complete).
+            metrics.CaughtUp(page.Messages.Count, gapRepair: result == JoinResult.AlreadyJoined);
         }
 
         return new RoomSnapshot(name, members, page.Messages, page.Complete);

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using HubApp.Contracts;
 using HubApp.Messaging;
+using HubApp.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace HubApp.Storage;
@@ -20,6 +21,7 @@ internal sealed partial class MessageWriter(
     IMessageDelivery delivery,
     IOptions<StorageOptions> options,
     TimeProvider time,
+    ChatMetrics metrics,
     ILogger<MessageWriter> logger) : BackgroundService
 {
     private const int QueueCapacity = 10_000;
@@ -98,6 +100,7 @@ internal sealed partial class MessageWriter(
         }
 
         AppendResult stored;
+        var started = time.GetTimestamp();
         try
         {
             var now = time.GetUtcNow();
@@ -107,6 +110,7 @@ internal sealed partial class MessageWriter(
         }
         catch (Exception ex)
         {
+            metrics.StoreCommitted(batch.Count, time.GetElapsedTime(started));
             FailingSince ??= time.GetUtcNow().UtcDateTime;
             LogBatchFailed(logger, batch.Count, ex);
             var error = ex as StoreUnavailableException ?? new StoreUnavailableException("The store failed.", ex);
@@ -118,6 +122,8 @@ internal sealed partial class MessageWriter(
             return;
         }
 
+        metrics.StoreCommitted(batch.Count, time.GetElapsedTime(started));
+        metrics.MessagesStored(stored.Messages.Count, stored.DirectMessages.Count);
         if (FailingSince is not null)
         {
             LogRecovered(logger);

@@ -14,6 +14,10 @@ public sealed class StartupValidationTests
     [InlineData("Storage__Provider", "postgres", "ConnectionStrings:Postgres")]
     [InlineData("Storage__Provider", "mongodb", "Storage:Provider")]
     [InlineData("Cors__AllowedOrigins__0", "not an origin", "Cors:AllowedOrigins")]
+    [InlineData("Telemetry__OtlpEndpoint", "collector:4317 (not a URL)", "Telemetry:OtlpEndpoint")]
+    [InlineData("Telemetry__OtlpEndpoint", "ftp://collector", "Telemetry:OtlpEndpoint")]
+    [InlineData("Telemetry__OtlpProtocol", "udp", "Telemetry:OtlpProtocol")]
+    [InlineData("Auth__AdminRole", " ", "Auth:AdminRole")]
     public async Task ABrokenSettingStopsStartUpWithOneLineNamingTheKey(string variable, string value, string named)
     {
         var (exitCode, stdout, stderr) = await RunHostAsync(new() { [variable] = value, ["ASPNETCORE_ENVIRONMENT"] = "Development" });

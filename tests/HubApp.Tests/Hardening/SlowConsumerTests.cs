@@ -68,8 +68,8 @@ public sealed class SlowConsumerTests
         Assert.Equal(acknowledged, caughtUp);
     }
 
-    /// <summary>A member whose socket, after joining, is never read again, with a small receive buffer.</summary>
-    private static async Task<IDisposable> StalledMemberAsync(HubAppHost host, string userId, string room)
+    /// <summary>A member whose socket, after joining, is never read again, with a small receive buffer (also used by the metrics tests).</summary>
+    internal static async Task<IDisposable> StalledMemberAsync(HubAppHost host, string userId, string room)
     {
         var handler = new SocketsHttpHandler
         {

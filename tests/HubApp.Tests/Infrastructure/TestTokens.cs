@@ -12,6 +12,9 @@ public static class TestTokens
     public const string Issuer = "hubapp";
     public const string Audience = "hubapp";
 
+    /// <summary>The default <c>Auth:AdminRole</c>.</summary>
+    public const string AdminRole = "hubapp.admin";
+
     public static string Create(
         string userId,
         string? userName = null,
@@ -19,7 +22,8 @@ public static class TestTokens
         string issuer = Issuer,
         string audience = Audience,
         DateTime? expires = null,
-        DateTime? notBefore = null)
+        DateTime? notBefore = null,
+        IReadOnlyList<string>? roles = null)
     {
         var now = DateTime.UtcNow;
         var claims = new List<Claim> { new("sub", userId) };
@@ -27,6 +31,9 @@ public static class TestTokens
         {
             claims.Add(new Claim("name", userName));
         }
+
+        // One role is written as a string, several as an array: both forms a token may use.
+        claims.AddRange((roles ?? []).Select(role => new Claim("role", role)));
 
         var notBeforeValue = notBefore ?? now.AddMinutes(-1);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

@@ -1,0 +1,42 @@
+using HubApp.Contracts;
+using HubApp.Hubs;
+using HubApp.Tests.Hardening;
+using HubApp.Tests.Infrastructure;
+
+namespace HubApp.Tests.Telemetry;
+
+/// <summary><c>hubapp_slow_consumers_closed_total</c> counts the connections SignalR closed because a send to them timed out, and no other close.</summary>
+[Collection(MetricsRunAlone.Name)]
+public sealed class SlowConsumerMetricsTests
+{
+    [Fact]
+    public async Task AConnectionClosedForASendThatTimedOutIsCountedOnceAndOrdinaryClosesAreNot()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["History:MaxMessagesPerRoom"] = "100000" });
+        using var http = host.CreateHttpClient();
+        await using var sender = await host.ConnectAsync("sender");
+        var left = new Inbox<PresenceEvent>();
+        sender.UserLeft += left.Add;
+        await sender.JoinRoomAsync("busy").WaitAsync(TestTimeouts.Default);
+        await using (var passerby = await host.ConnectAsync("passerby"))
+        {
+            await passerby.JoinRoomAsync("busy").WaitAsync(TestTimeouts.Default);
+        }
+
+        using var stalled = await SlowConsumerTests.StalledMemberAsync(host, "slowpoke", "busy");
+
+        // As in SlowConsumerTests: large messages until the server gives up on the member that stopped reading.
+        var text = new string('x', 3000);
+        var deadline = DateTime.UtcNow + ChatHubExtensions.SlowConsumerTimeout + TimeSpan.FromSeconds(50);
+        while (!left.All.Any(p => p.UserId == "slowpoke") && DateTime.UtcNow < deadline)
+        {
+            await sender.SendMessageAsync("busy", text).WaitAsync(TestTimeouts.Default);
+        }
+
+        Assert.Contains(left.All, p => p.UserId == "slowpoke");
+        // The passerby's ordinary close is not counted; the stalled member's is, once.
+        var scrape = await MetricsScrape.WaitForAsync(http, s => s.Value("hubapp_slow_consumers_closed_total") >= 1);
+
+        Assert.Equal(1, scrape.Value("hubapp_slow_consumers_closed_total"));
+    }
+}
