@@ -1,4 +1,5 @@
-// The wire shapes of shared/contract.md, as the JSON hub protocol delivers them (camelCase, ISO-8601 strings).
+// The wire shapes of shared/contract.md, as the session hands them on: camelCase, timestamps as ISO-8601 UTC
+// strings whichever hub protocol carried them (see fromWire).
 
 export interface ChatMessage {
   id: number;
@@ -75,3 +76,30 @@ export const RoomNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Dev-token user names: 1–32 letters, digits, `_`, `-` or `.`. */
 export const UserNamePattern = /^[A-Za-z0-9_.-]{1,32}$/;
+
+/**
+ * A hub result or event argument as the rest of the page expects it. The JSON protocol delivers timestamps as
+ * ISO-8601 strings, the MessagePack protocol as its timestamp extension, which the decoder makes a `Date`: every
+ * `Date`, at any depth, becomes its ISO-8601 UTC string (to the millisecond, as the host stores messages).
+ * Everything else is returned as it came.
+ */
+export function fromWire<T>(value: unknown): T {
+  return normalise(value) as T;
+}
+
+function normalise(value: unknown): unknown {
+  if (value instanceof Date) {
+    return value.toISOString();
+  }
+  if (Array.isArray(value)) {
+    return value.map(normalise);
+  }
+  if (value !== null && typeof value === "object") {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      result[key] = normalise(item);
+    }
+    return result;
+  }
+  return value;
+}

@@ -2,6 +2,7 @@ import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } fro
 import type { Identity } from "./auth";
 import {
   ClientEvents,
+  fromWire,
   HubMethods,
   HubPath,
   type ChatMessage,
@@ -14,6 +15,7 @@ import {
 import { describeError, type ChatError } from "./errors";
 import { ReconnectPolicy } from "./retry";
 import { Timeline, type Placement } from "./timeline";
+import { connectionPlans, hubProtocol, mayFallBack, type ConnectionPlan } from "./transports";
 import { TypingIndicators, TypingNotifier } from "./typing";
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "disconnected";
@@ -55,7 +57,9 @@ const maxCatchUpPages = 200;
  * One signed-in user's chat: a SignalR connection that reconnects by itself (stateful reconnect first; a new
  * connection after a host restart), the rooms joined with their messages and members, and direct messages.
  * After every reconnect each room is rejoined with the last id it holds, so that nothing is missed, and every
- * timeline merges by id, so that nothing is shown twice.
+ * timeline merges by id, so that nothing is shown twice. The connection is made by the first of
+ * `connectionPlans` that starts (MessagePack over WebSockets, else JSON over Server-Sent Events, else MessagePack
+ * over long polling) and keeps that transport and protocol until it is closed; automatic reconnects stay on it.
  */
 export class ChatSession {
   readonly rooms = new Map<string, RoomState>();
@@ -63,14 +67,15 @@ export class ChatSession {
   readonly typing: TypingIndicators;
   private readonly names = new Map<string, string>();
   private readonly notifier: TypingNotifier;
-  private readonly connection: HubConnection;
+  private connection: HubConnection;
+  private currentPlan: ConnectionPlan;
   private current: ConnectionStatus = "disconnected";
   private stopped = false;
 
   constructor(
     readonly identity: Identity,
     private readonly listener: SessionListener,
-    baseUrl = "",
+    private readonly baseUrl = "",
   ) {
     this.names.set(identity.userId, identity.userName);
     this.typing = new TypingIndicators((room) => listener.typingChanged(room));
@@ -81,30 +86,13 @@ export class ChatSession {
         });
       }
     });
-    this.connection = new HubConnectionBuilder()
-      .withUrl(baseUrl + HubPath, { accessTokenFactory: () => identity.token() })
-      .withAutomaticReconnect(new ReconnectPolicy())
-      .withStatefulReconnect()
-      .configureLogging(LogLevel.None)
-      .build();
-    this.connection.serverTimeoutInMilliseconds = 30_000;
-    this.connection.on(ClientEvents.messageReceived, (m: ChatMessage) => this.onMessage(m));
-    this.connection.on(ClientEvents.userJoined, (e: PresenceEvent) => this.onPresence(e, true));
-    this.connection.on(ClientEvents.userLeft, (e: PresenceEvent) => this.onPresence(e, false));
-    this.connection.on(ClientEvents.userTyping, (e: TypingEvent) => this.onTyping(e));
-    this.connection.on(ClientEvents.directMessageReceived, (m: DirectMessage) => this.onDirectMessage(m));
-    this.connection.onreconnecting(() => {
-      this.forgetTyping();
-      this.setStatus("reconnecting");
-    });
-    this.connection.onreconnected(() => {
-      this.setStatus("connected");
-      void this.rejoinAll();
-    });
-    this.connection.onclose((error) => {
-      this.forgetTyping();
-      this.setStatus("disconnected", this.stopped || !error ? undefined : describeError(error));
-    });
+    this.currentPlan = connectionPlans[0]!;
+    this.connection = this.build(this.currentPlan);
+  }
+
+  /** The transport and hub protocol of the connection made last (or about to be tried). */
+  get plan(): ConnectionPlan {
+    return this.currentPlan;
   }
 
   get status(): ConnectionStatus {
@@ -124,10 +112,25 @@ export class ChatSession {
   async start(): Promise<void> {
     this.stopped = false;
     this.setStatus("connecting");
-    try {
-      await this.connection.start();
-    } catch (error) {
-      const described = describeError(error);
+    let failure: unknown = null;
+    for (const plan of connectionPlans) {
+      if (plan !== this.currentPlan) {
+        this.currentPlan = plan;
+        this.connection = this.build(plan);
+      }
+      try {
+        await this.connection.start();
+        failure = null;
+        break;
+      } catch (error) {
+        failure = error;
+        if (this.stopped || !mayFallBack(error)) {
+          break;
+        }
+      }
+    }
+    if (failure !== null) {
+      const described = describeError(failure);
       this.setStatus("disconnected", described);
       throw Object.assign(new Error(described.message), { chat: described });
     }
@@ -169,7 +172,7 @@ export class ChatSession {
   }
 
   async send(room: string, text: string): Promise<void> {
-    const message = await this.connection.invoke<ChatMessage>(HubMethods.sendMessage, room, text);
+    const message = await this.call<ChatMessage>(HubMethods.sendMessage, room, text);
     this.notifier.sent();
     const state = this.rooms.get(message.room);
     if (state) {
@@ -179,7 +182,7 @@ export class ChatSession {
   }
 
   async sendDirect(userId: string, text: string): Promise<void> {
-    const message = await this.connection.invoke<DirectMessage>(HubMethods.sendDirectMessage, userId, text);
+    const message = await this.call<DirectMessage>(HubMethods.sendDirectMessage, userId, text);
     this.onDirectMessage(message);
   }
 
@@ -203,7 +206,7 @@ export class ChatSession {
       room.historyExhausted = true;
       return 0;
     }
-    const page = await this.connection.invoke<ChatMessage[]>(HubMethods.getHistory, name, beforeId, HistoryPageSize);
+    const page = await this.call<ChatMessage[]>(HubMethods.getHistory, name, beforeId, HistoryPageSize);
     if (page.length < HistoryPageSize) {
       room.historyExhausted = true;
     }
@@ -222,6 +225,56 @@ export class ChatSession {
     return conversation;
   }
 
+  /**
+   * A connection for one plan. Its events reach the session only while it is the session's connection: one
+   * left behind by a fallback cannot report a status or a message.
+   */
+  private build(plan: ConnectionPlan): HubConnection {
+    const connection = new HubConnectionBuilder()
+      .withUrl(this.baseUrl + HubPath, { accessTokenFactory: () => this.identity.token(), transport: plan.transport })
+      .withHubProtocol(hubProtocol(plan))
+      .withAutomaticReconnect(new ReconnectPolicy())
+      .withStatefulReconnect()
+      .configureLogging(LogLevel.None)
+      .build();
+    connection.serverTimeoutInMilliseconds = 30_000;
+    const on = <T>(event: string, handler: (argument: T) => void) =>
+      connection.on(event, (argument: unknown) => {
+        if (connection === this.connection) {
+          handler(fromWire<T>(argument));
+        }
+      });
+    on<ChatMessage>(ClientEvents.messageReceived, (m) => this.onMessage(m));
+    on<PresenceEvent>(ClientEvents.userJoined, (e) => this.onPresence(e, true));
+    on<PresenceEvent>(ClientEvents.userLeft, (e) => this.onPresence(e, false));
+    on<TypingEvent>(ClientEvents.userTyping, (e) => this.onTyping(e));
+    on<DirectMessage>(ClientEvents.directMessageReceived, (m) => this.onDirectMessage(m));
+    connection.onreconnecting(() => {
+      if (connection === this.connection) {
+        this.forgetTyping();
+        this.setStatus("reconnecting");
+      }
+    });
+    connection.onreconnected(() => {
+      if (connection === this.connection) {
+        this.setStatus("connected");
+        void this.rejoinAll();
+      }
+    });
+    connection.onclose((error) => {
+      if (connection === this.connection) {
+        this.forgetTyping();
+        this.setStatus("disconnected", this.stopped || !error ? undefined : describeError(error));
+      }
+    });
+    return connection;
+  }
+
+  /** An invocation whose result is in the page's shapes, whichever protocol carried it. */
+  private async call<T>(method: string, ...args: unknown[]): Promise<T> {
+    return fromWire<T>(await this.connection.invoke(method, ...args));
+  }
+
   /** JoinRoom with the room's sync point, again while the snapshot says more messages are waiting. */
   private async sync(room: RoomState): Promise<RoomSnapshot> {
     const arrival: Arrival = room.timeline.syncedId === null ? "history" : "new";
@@ -229,7 +282,7 @@ export class ChatSession {
     let sinceId = room.timeline.syncedId;
     let first: RoomSnapshot | undefined;
     for (let page = 0; page < maxCatchUpPages; page++) {
-      const snapshot = await this.connection.invoke<RoomSnapshot>(HubMethods.joinRoom, room.name, sinceId);
+      const snapshot = await this.call<RoomSnapshot>(HubMethods.joinRoom, room.name, sinceId);
       if (!first) {
         first = snapshot;
         room.members.clear();

@@ -1,13 +1,15 @@
 // Interop check: the official @microsoft/signalr client (the one the browser page uses) against a
-// running HubApp host, over negotiate + WebSockets, with the JWT from accessTokenFactory.
+// running HubApp host, over negotiate + WebSockets, with the JWT from accessTokenFactory, speaking the JSON
+// or the MessagePack hub protocol (@microsoft/signalr-protocol-msgpack).
 //
-//   node chat-interop.mjs <baseUrl> <tokenAlice> <tokenBob>
+//   node chat-interop.mjs <baseUrl> <tokenAlice> <tokenBob> [json|messagepack]   (json by default)
 //
 // The tokens must be for the users "alice" and "bob". On success prints one JSON line
 // {"ok":true,"checks":[...]} to stdout and exits 0; on any failure prints {"ok":false,...} and a
 // clear message on stderr and exits 1. Every wait is bounded. Client logs (Warning and up) go to stderr.
 
 import signalR from "@microsoft/signalr";
+import { MessagePackHubProtocol } from "@microsoft/signalr-protocol-msgpack";
 import NodeWebSocket from "ws";
 
 const STEP_TIMEOUT_MS = 10_000;
@@ -16,6 +18,8 @@ const OVERALL_TIMEOUT_MS = 50_000;
 const ROOM = "Interop";
 const ROOM_LOWER = "interop";
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|\+00:00)$/;
+const PROTOCOLS = ["json", "messagepack"];
+let protocol = "json";
 
 const checks = [];
 let currentStep = "start-up";
@@ -33,6 +37,11 @@ function assert(condition, message) {
 
 function show(value) {
   return JSON.stringify(value);
+}
+
+/** Equal as wire values: timestamps decoded to Date (MessagePack) compare by their instant. */
+function same(a, b) {
+  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 }
 
 /** Bounds a promise: rejects with a message naming what was awaited. */
@@ -87,7 +96,7 @@ class Inbox {
  * access_token to the query string, and the browser adds the page's Origin. Under Node the client would send an
  * Authorization header instead; this keeps the test on the browser's path. Records each URL for the checks.
  */
-function browserLikeWebSocket(origin, openedUrls) {
+function browserLikeWebSocket(origin, openedUrls, sentFrames) {
   return class BrowserLikeWebSocket extends NodeWebSocket {
     constructor(url, protocols, options = {}) {
       const headers = { ...(options.headers ?? {}) };
@@ -102,11 +111,17 @@ function browserLikeWebSocket(origin, openedUrls) {
       openedUrls.push(browserUrl);
       super(browserUrl, protocols, { ...options, headers, origin });
     }
+
+    send(data, ...rest) {
+      sentFrames.push(typeof data === "string" ? data : "binary");
+      return super.send(data, ...rest);
+    }
   };
 }
 
 function connect(baseUrl, label, token, openedUrls, logLevel = signalR.LogLevel.Warning) {
   let tokenRequests = 0;
+  const sentFrames = [];
   const connection = new signalR.HubConnectionBuilder()
     .withUrl(`${baseUrl}/hubs/chat`, {
       accessTokenFactory: () => {
@@ -114,8 +129,9 @@ function connect(baseUrl, label, token, openedUrls, logLevel = signalR.LogLevel.
         return token;
       },
       transport: signalR.HttpTransportType.WebSockets,
-      WebSocket: browserLikeWebSocket(new URL(baseUrl).origin, openedUrls),
+      WebSocket: browserLikeWebSocket(new URL(baseUrl).origin, openedUrls, sentFrames),
     })
+    .withHubProtocol(protocol === "messagepack" ? new MessagePackHubProtocol() : new signalR.JsonHubProtocol())
     .withStatefulReconnect()
     .configureLogging(logLevel)
     .build();
@@ -132,29 +148,34 @@ function connect(baseUrl, label, token, openedUrls, logLevel = signalR.LogLevel.
   connection.on("UserLeft", inbox.left.add);
   connection.on("UserTyping", inbox.typing.add);
   connection.on("DirectMessageReceived", inbox.directs.add);
-  return { label, connection, inbox, tokenRequests: () => tokenRequests };
+  return { label, connection, inbox, sentFrames, tokenRequests: () => tokenRequests };
 }
 
-function assertIsoUtc(value, what) {
-  assert(typeof value === "string" && ISO_UTC.test(value) && !Number.isNaN(Date.parse(value)),
-    `${what} should be an ISO-8601 UTC timestamp, got ${show(value)}`);
+/** JSON: an ISO-8601 UTC string; MessagePack: its timestamp extension, which the decoder makes a Date. */
+function assertTimestamp(value, what) {
+  if (protocol === "messagepack") {
+    assert(value instanceof Date && !Number.isNaN(value.getTime()), `${what} should be a MessagePack timestamp (a Date), got ${show(value)}`);
+  } else {
+    assert(typeof value === "string" && ISO_UTC.test(value) && !Number.isNaN(Date.parse(value)),
+      `${what} should be an ISO-8601 UTC timestamp, got ${show(value)}`);
+  }
 }
 
 function assertChatMessage(message, expected, what) {
   assert(message !== null && typeof message === "object", `${what} should be a ChatMessage, got ${show(message)}`);
   assert(Number.isInteger(message.id) && message.id > 0, `${what}.id should be a positive JSON number, got ${show(message)}`);
   for (const [key, value] of Object.entries(expected)) {
-    assert(message[key] === value, `${what}.${key} should be ${show(value)}, got ${show(message)}`);
+    assert(same(message[key], value), `${what}.${key} should be ${show(value)}, got ${show(message)}`);
   }
   assert(typeof message.userName === "string" && message.userName.length > 0, `${what}.userName missing in ${show(message)}`);
-  assertIsoUtc(message.sentAt, `${what}.sentAt`);
+  assertTimestamp(message.sentAt, `${what}.sentAt`);
 }
 
 function assertPresence(event, userId, what) {
   assert(event.room === ROOM_LOWER, `${what}.room should be ${show(ROOM_LOWER)}, got ${show(event)}`);
   assert(event.userId === userId, `${what}.userId should be ${show(userId)}, got ${show(event)}`);
   assert(typeof event.userName === "string" && event.userName.length > 0, `${what}.userName missing in ${show(event)}`);
-  assertIsoUtc(event.at, `${what}.at`);
+  assertTimestamp(event.at, `${what}.at`);
 }
 
 function assertSnapshot(snapshot, mustInclude, what) {
@@ -209,6 +230,18 @@ async function run(baseUrl, tokenAlice, tokenBob) {
     }
   });
 
+  await step("protocolOnTheWire", async () => {
+    // The handshake is a text frame naming the protocol; MessagePack's messages after it are binary frames.
+    for (const { label, sentFrames } of [alice, bob]) {
+      const [handshake, ...rest] = sentFrames;
+      assert(typeof handshake === "string" && JSON.parse(handshake.replace(/\u001e$/, "")).protocol === protocol,
+        `${label}'s handshake should name ${show(protocol)}, got ${show(handshake)}`);
+      const expected = protocol === "messagepack" ? "binary" : "text";
+      const wrong = rest.filter((frame) => (frame === "binary" ? "binary" : "text") !== expected);
+      assert(wrong.length === 0, `${label} should send only ${expected} frames after the handshake, sent ${show(rest)}`);
+    }
+  });
+
   await step("ping", async () => {
     const pong = await within(alice.connection.invoke("Ping"), "Ping");
     assert(pong === "pong", `Ping() should return "pong", got ${show(pong)}`);
@@ -252,9 +285,9 @@ async function run(baseUrl, tokenAlice, tokenBob) {
     const direct = await within(alice.connection.invoke("SendDirectMessage", "bob", "psst"), "alice's SendDirectMessage");
     assert(Number.isInteger(direct?.id) && direct.fromUserId === "alice" && direct.toUserId === "bob" && direct.text === "psst",
       `SendDirectMessage result should be a DirectMessage from alice to bob, got ${show(direct)}`);
-    assertIsoUtc(direct.sentAt, "SendDirectMessage result .sentAt");
+    assertTimestamp(direct.sentAt, "SendDirectMessage result .sentAt");
     const toBob = await bob.inbox.directs.waitFor((d) => d.id === direct.id, `direct message ${direct.id}`);
-    assert(toBob.fromUserId === "alice" && toBob.toUserId === "bob" && toBob.text === "psst" && toBob.sentAt === direct.sentAt,
+    assert(toBob.fromUserId === "alice" && toBob.toUserId === "bob" && toBob.text === "psst" && same(toBob.sentAt, direct.sentAt),
       `bob's DirectMessageReceived should match ${show(direct)}, got ${show(toBob)}`);
     // The contract also sends it to the sender's connections.
     await alice.inbox.directs.waitFor((d) => d.id === direct.id, `its own direct message ${direct.id}`);
@@ -311,7 +344,7 @@ function redact(url) {
 
 function finish(ok, extra = {}) {
   clearTimeout(watchdog);
-  const summary = JSON.stringify({ ok, checks, ...extra });
+  const summary = JSON.stringify({ ok, protocol, checks, ...extra });
   process.stdout.write(summary + "\n", () => process.exit(ok ? 0 : 1));
 }
 
@@ -338,9 +371,10 @@ const watchdog = setTimeout(() => {
 
 process.on("unhandledRejection", (reason) => failAndExit(reason));
 
-const [baseUrlArg, tokenAlice, tokenBob] = process.argv.slice(2);
-if (!baseUrlArg || !tokenAlice || !tokenBob) {
-  process.stderr.write("usage: node chat-interop.mjs <baseUrl> <tokenAlice> <tokenBob>\n");
+const [baseUrlArg, tokenAlice, tokenBob, protocolArg = "json"] = process.argv.slice(2);
+protocol = protocolArg;
+if (!baseUrlArg || !tokenAlice || !tokenBob || !PROTOCOLS.includes(protocol)) {
+  process.stderr.write("usage: node chat-interop.mjs <baseUrl> <tokenAlice> <tokenBob> [json|messagepack]\n");
   clearTimeout(watchdog);
   process.exit(2);
 }

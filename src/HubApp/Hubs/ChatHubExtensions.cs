@@ -1,5 +1,6 @@
 using HubApp.Contracts;
 using HubApp.History;
+using HubApp.Json;
 using HubApp.Limits;
 using HubApp.Messaging;
 using HubApp.Presence;
@@ -46,7 +47,17 @@ public static class ChatHubExtensions
             hub.MaximumParallelInvocationsPerClient = MaxParallelInvocationsPerClient;
             hub.AddFilter<InvocationLoggingFilter>();
             hub.AddFilter<RateLimitFilter>();
-        }).AddMessagePackProtocol();
+        })
+            // Text as UTF-8, not \uXXXX (an emoji: 4 bytes, not 12), with what must be escaped still escaped (markup
+            // included). The converter does the work, as the protocol's own writer ignores the Encoder (see there).
+            .AddJsonProtocol(json =>
+            {
+                json.PayloadSerializerOptions.Encoder = WireJsonEncoder.Instance;
+                json.PayloadSerializerOptions.Converters.Add(new WireStringConverter());
+            })
+            .AddMessagePackProtocol();
+        // The HTTP endpoints' JSON (dev tokens, /stats, /app-config.json) is written the same way.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = WireJsonEncoder.Instance);
         builder.Services.AddSingleton<IConfigureOptions<HubOptions>, ConfigureReceiveLimit>();
         return builder;
     }
@@ -70,8 +81,10 @@ public static class ChatHubExtensions
         return app;
     }
 
-    // Room names and user ids are short; text may be all escapes (\uXXXX, 6 bytes a character). Anything
-    // larger than that plus the envelope is not a valid invocation, so it is refused before it is buffered.
+    // Room names and user ids are short; text may be all escapes (\uXXXX, 6 bytes a UTF-16 code unit), the most
+    // any encoding of it takes (raw UTF-8, in JSON or MessagePack, is at most 3). Anything larger than that plus the
+    // envelope is not a valid invocation, so it is refused before it is buffered. It bounds what clients send, so
+    // the server's own encoder (WireJsonEncoder) does not enter into it.
     private sealed class ConfigureReceiveLimit(IOptions<LimitsOptions> limits) : IConfigureOptions<HubOptions>
     {
         public void Configure(HubOptions options) => options.MaximumReceiveMessageSize = (limits.Value.MaxMessageLength * 6L) + 2048;

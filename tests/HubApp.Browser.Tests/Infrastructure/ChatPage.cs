@@ -20,9 +20,15 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
 
     public ILocator Toasts => Page.Locator("#toasts");
 
-    public static async Task<ChatPage> SignInAsync(Chromium chromium, Uri baseAddress, string userName, ViewportSize? viewport = null)
+    /// <summary>Opens the page and signs in; <paramref name="beforeSignIn"/> runs on the loaded page before the connection is made.</summary>
+    public static async Task<ChatPage> SignInAsync(Chromium chromium, Uri baseAddress, string userName, ViewportSize? viewport = null, Func<IPage, Task>? beforeSignIn = null)
     {
         var chat = new ChatPage(await chromium.OpenPageAsync(baseAddress, viewport));
+        if (beforeSignIn is not null)
+        {
+            await beforeSignIn(chat.Page);
+        }
+
         await chat.Page.GetByLabel("Your name").FillAsync(userName);
         await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(chat.Status).ToHaveTextAsync("Connected");

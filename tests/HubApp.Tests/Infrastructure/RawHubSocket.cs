@@ -12,7 +12,10 @@ internal sealed class RawHubSocket : IAsyncDisposable
     public const char Separator = '\u001e';
 
     private readonly ClientWebSocket _socket = new();
-    private readonly StringBuilder _received = new();
+
+    // Bytes, not text: a character may be split across two reads, and the separator (0x1E) is one byte that never
+    // occurs inside a UTF-8 sequence.
+    private readonly List<byte> _received = [];
 
     public WebSocketState State => _socket.State;
 
@@ -48,23 +51,28 @@ internal sealed class RawHubSocket : IAsyncDisposable
     /// <summary>The next record (without its separator) that matches, or null when the server closed the socket.</summary>
     public async Task<string?> ReceiveRecordAsync(Func<string, bool>? match = null)
     {
+        var record = await ReceiveRecordBytesAsync(match is null ? null : bytes => match(Encoding.UTF8.GetString(bytes)));
+        return record is null ? null : Encoding.UTF8.GetString(record);
+    }
+
+    /// <summary>The next record's bytes as they came over the wire (without the separator), or null when the server closed the socket.</summary>
+    public async Task<byte[]?> ReceiveRecordBytesAsync(Func<byte[], bool>? match = null)
+    {
         using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         var buffer = new byte[64 * 1024];
         while (true)
         {
-            var text = _received.ToString();
-            var end = text.IndexOf(Separator, StringComparison.Ordinal);
+            var end = _received.IndexOf((byte)Separator);
             while (end >= 0)
             {
-                var record = text[..end];
-                _received.Remove(0, end + 1);
+                var record = _received.GetRange(0, end).ToArray();
+                _received.RemoveRange(0, end + 1);
                 if (match is null || match(record))
                 {
                     return record;
                 }
 
-                text = _received.ToString();
-                end = text.IndexOf(Separator, StringComparison.Ordinal);
+                end = _received.IndexOf((byte)Separator);
             }
 
             var result = await _socket.ReceiveAsync(buffer, timeout.Token);
@@ -73,7 +81,7 @@ internal sealed class RawHubSocket : IAsyncDisposable
                 return null;
             }
 
-            _received.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+            _received.AddRange(buffer.AsSpan(0, result.Count));
         }
     }
 

@@ -8,9 +8,10 @@ namespace HubApp.Tests.Interop;
 
 /// <summary>
 /// The official <c>@microsoft/signalr</c> client, the one the browser page uses, against the real host over real
-/// sockets: negotiate, then WebSockets with the token in the <c>access_token</c> query string. The checks live in
-/// <c>tests/interop/chat-interop.mjs</c>; its packages come from <c>npm ci --prefix tests/interop</c>, which the
-/// repository's test script runs before <c>dotnet test</c>.
+/// sockets: negotiate, then WebSockets with the token in the <c>access_token</c> query string, once with each hub
+/// protocol the host offers (JSON, and MessagePack through <c>@microsoft/signalr-protocol-msgpack</c>, which the page
+/// uses over WebSockets). The checks live in <c>tests/interop/chat-interop.mjs</c>; its packages come from
+/// <c>npm ci --prefix tests/interop</c>, which the repository's test script runs before <c>dotnet test</c>.
 /// </summary>
 public sealed class JavaScriptClientTests
 {
@@ -18,11 +19,14 @@ public sealed class JavaScriptClientTests
 
     private static readonly string InteropDirectory = Path.Combine(RepositoryRoot.Path, "tests", "interop");
 
-    [Fact]
-    public async Task OfficialJavaScriptClientChatsThroughTheHub()
+    [Theory]
+    [InlineData("json")]
+    [InlineData("messagepack")]
+    public async Task OfficialJavaScriptClientChatsThroughTheHub(string protocol)
     {
         Assert.True(
-            Directory.Exists(Path.Combine(InteropDirectory, "node_modules", "@microsoft", "signalr")),
+            Directory.Exists(Path.Combine(InteropDirectory, "node_modules", "@microsoft", "signalr"))
+                && Directory.Exists(Path.Combine(InteropDirectory, "node_modules", "@microsoft", "signalr-protocol-msgpack")),
             $"The JavaScript client is not installed in {InteropDirectory}: run `npm ci --prefix tests/interop` from the repository root first.");
         var aliceToken = TestTokens.Create("alice", "Alice");
         var bobToken = TestTokens.Create("bob", "Bob");
@@ -31,7 +35,7 @@ public sealed class JavaScriptClientTests
         ScriptRun run;
         try
         {
-            run = await RunScriptAsync(host.BaseAddress.ToString(), aliceToken, bobToken);
+            run = await RunScriptAsync(host.BaseAddress.ToString(), aliceToken, bobToken, protocol);
         }
         finally
         {
@@ -42,7 +46,7 @@ public sealed class JavaScriptClientTests
         }
 
         Assert.True(run.ExitCode == 0, $"chat-interop.mjs exited with {run.ExitCode}.{run}");
-        Assert.True(run.Succeeded(), $"chat-interop.mjs did not print an {{\"ok\":true}} summary.{run}");
+        Assert.True(run.Succeeded(protocol), $"chat-interop.mjs did not print an {{\"ok\":true,\"protocol\":\"{protocol}\"}} summary.{run}");
         var unexpected = host.Logs.Lines.Where(l => l.Level >= LogLevel.Error).ToArray();
         Assert.True(unexpected.Length == 0, "The host logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, unexpected));
         var leaks = host.Logs.Lines.Where(l => l.ToString().Contains(aliceToken, StringComparison.Ordinal) || l.ToString().Contains(bobToken, StringComparison.Ordinal)).ToArray();
@@ -100,8 +104,8 @@ public sealed class JavaScriptClientTests
 
     private sealed record ScriptRun(int ExitCode, string Stdout, string Stderr)
     {
-        /// <summary>The last stdout line is the script's JSON summary.</summary>
-        public bool Succeeded()
+        /// <summary>The last stdout line is the script's JSON summary, naming the protocol it spoke.</summary>
+        public bool Succeeded(string protocol)
         {
             var last = Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
             if (last is null)
@@ -114,7 +118,10 @@ public sealed class JavaScriptClientTests
                 using var summary = JsonDocument.Parse(last);
                 return summary.RootElement.ValueKind == JsonValueKind.Object
                     && summary.RootElement.TryGetProperty("ok", out var ok)
-                    && ok.ValueKind == JsonValueKind.True;
+                    && ok.ValueKind == JsonValueKind.True
+                    && summary.RootElement.TryGetProperty("protocol", out var spoken)
+                    && spoken.ValueKind == JsonValueKind.String
+                    && spoken.GetString() == protocol;
             }
             catch (JsonException)
             {
