@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HubApp.Contracts;
 
 namespace HubApp.Backplane;
 
@@ -25,6 +27,11 @@ internal sealed record BackplaneEnvelope(
 {
     private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
+    // The argument types of every client method, so that a received send is made with the contract records it
+    // was published with: SignalR's MessagePack protocol cannot write a JsonElement (it sends an empty map).
+    private static readonly FrozenDictionary<string, Type[]> ClientMethodArguments = typeof(IChatClient).GetMethods()
+        .ToFrozenDictionary(m => m.Name, m => m.GetParameters().Select(p => p.ParameterType).ToArray(), StringComparer.Ordinal);
+
     /// <summary>An envelope whose arguments are serialized with <paramref name="json"/>, the hub protocol's payload options.</summary>
     public static BackplaneEnvelope Create(EnvelopeKind kind, string? origin, IReadOnlyList<string> targets, IReadOnlyList<string>? excluded, string method, object?[] args, JsonSerializerOptions json) =>
         new(kind, origin, targets, excluded, method, [.. args.Select(a => JsonSerializer.SerializeToElement(a, a?.GetType() ?? typeof(object), json))]);
@@ -33,7 +40,14 @@ internal sealed record BackplaneEnvelope(
 
     public static BackplaneEnvelope? Deserialize(string payload) => JsonSerializer.Deserialize<BackplaneEnvelope>(payload, Options);
 
-    public object?[] ArgsAsObjects() => [.. Args.Select(a => (object?)a)];
+    /// <summary>
+    /// The arguments as the client method's own types, read with <paramref name="json"/> (the hub protocol's payload
+    /// options), so that every hub protocol can write them; a method this node does not know keeps its JSON.
+    /// </summary>
+    public object?[] ArgsAsObjects(JsonSerializerOptions json) =>
+        ClientMethodArguments.TryGetValue(Method, out var types) && types.Length == Args.Count
+            ? [.. Args.Select((a, i) => a.Deserialize(types[i], json))]
+            : [.. Args.Select(a => (object?)a)];
 
     /// <summary>A time as <see cref="PublishedAt"/> carries it.</summary>
     public static long ToPublishedAt(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;

@@ -134,7 +134,7 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
     // neither this node's other connections nor the notifications behind it.
     private Task DeliverLocallyAsync(BackplaneEnvelope envelope)
     {
-        var args = envelope.ArgsAsObjects();
+        var args = envelope.ArgsAsObjects(_json);
         var targets = envelope.Targets;
         var send = envelope.Kind switch
         {
