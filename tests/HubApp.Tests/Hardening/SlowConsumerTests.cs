@@ -14,6 +14,7 @@ namespace HubApp.Tests.Hardening;
 /// connection once one send has waited <see cref="ChatHubExtensions.SlowConsumerTimeout"/>, and the stalled
 /// client, back with <c>sinceId</c>, gets every message it missed.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class SlowConsumerTests
 {
     [Fact]

@@ -244,13 +244,3 @@ public sealed class SoakTests(ITestOutputHelper output)
         public ValueTask DisposeAsync() => _client.DisposeAsync();
     }
 }
-
-/// <summary>
-/// The soak runs alone: its heap check measures this whole process, and a minute of churn on a two-core
-/// machine shared with other test classes would make their timeouts, and its own, flaky.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class RunsAlone
-{
-    public const string Name = "Soak (runs alone)";
-}

@@ -7,7 +7,7 @@ using HubApp.Tests.Infrastructure;
 namespace HubApp.Tests.Telemetry;
 
 /// <summary><c>GET /metrics</c> on the real host: what traffic does to HubApp's meter, the framework's meters, and the switches.</summary>
-[Collection(MetricsRunAlone.Name)]
+[Collection(RunsAlone.Name)]
 public sealed class MetricsEndpointTests
 {
     [Fact]

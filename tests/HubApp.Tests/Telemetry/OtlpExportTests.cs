@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace HubApp.Tests.Telemetry;
 
 /// <summary>With <c>Telemetry:OtlpEndpoint</c> set, metrics and traces reach a collector over OTLP (http/protobuf).</summary>
-[Collection(MetricsRunAlone.Name)]
+[Collection(RunsAlone.Name)]
 public sealed class OtlpExportTests
 {
     [Fact]

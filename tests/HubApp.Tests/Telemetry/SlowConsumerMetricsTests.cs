@@ -6,7 +6,7 @@ using HubApp.Tests.Infrastructure;
 namespace HubApp.Tests.Telemetry;
 
 /// <summary><c>hubapp_slow_consumers_closed_total</c> counts the connections SignalR closed because a send to them timed out, and no other close.</summary>
-[Collection(MetricsRunAlone.Name)]
+[Collection(RunsAlone.Name)]
 public sealed class SlowConsumerMetricsTests
 {
     [Fact]
