@@ -9,8 +9,9 @@ namespace HubApp.Client;
 // event). When the connection itself is gone (host restart, another node, a drop too long), SignalR's
 // WithAutomaticReconnect makes a new one, paced by ReconnectPolicy. On top, ours: after every new connection
 // the rooms are rejoined from their last seen ids (RecoverAsync). WithAutomaticReconnect does not reconnect
-// after a close message without allowReconnect, which is how the server ends a connection whose token
-// expired: from that Closed, RecoverAsync restarts the HubConnection itself, with the same delays.
+// after a close message without allowReconnect (a server may end a connection whose token expired that way;
+// HubApp's host, with stateful reconnect, is seen here as an ordinary loss instead): from that Closed,
+// RecoverAsync restarts the HubConnection itself, with the same delays and a fresh token.
 public sealed partial class ChatClient
 {
     // A bound on the JoinRoom pages of one room's catch-up (500 messages each by default).
