@@ -16,8 +16,8 @@ public sealed partial class ChatClient
         [LoggerMessage(3, LogLevel.Warning, "Reconnect attempt {Attempt} failed.")]
         public static partial void ReconnectAttemptFailed(ILogger logger, int attempt, Exception exception);
 
-        [LoggerMessage(4, LogLevel.Information, "Reconnected after {Attempt} attempt(s); rooms rejoined and caught up.")]
-        public static partial void Reconnected(ILogger logger, int attempt);
+        [LoggerMessage(4, LogLevel.Information, "Reconnected as connection {ConnectionId}; rooms rejoined and caught up.")]
+        public static partial void Reconnected(ILogger logger, string? connectionId);
 
         [LoggerMessage(5, LogLevel.Error, "Gave up reconnecting after {Attempts} attempt(s).")]
         public static partial void ReconnectGaveUp(ILogger logger, int attempts, Exception? exception);
@@ -28,7 +28,7 @@ public sealed partial class ChatClient
         [LoggerMessage(7, LogLevel.Debug, "Dropped message {Id} for room {Room}, which is not joined.")]
         public static partial void MessageForUntrackedRoom(ILogger logger, string room, long id);
 
-        [LoggerMessage(8, LogLevel.Debug, "Stopping a replaced connection failed.")]
+        [LoggerMessage(8, LogLevel.Debug, "Stopping a connection that is being given up failed.")]
         public static partial void StopFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(9, LogLevel.Information, "Stopped by the app.")]

@@ -4,14 +4,24 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace HubApp.Client;
 
-// Our own reconnect loop. SignalR's WithAutomaticReconnect is not used: it does not reconnect after a
-// close without allowReconnect, which is how the server ends a connection whose token expired.
+// Reconnects in three layers. SignalR's stateful reconnect bridges a short drop inside the transport: the
+// same connection, unacknowledged messages resent both ways, nothing for us to do (HubConnection raises no
+// event). When the connection itself is gone (host restart, another node, a drop too long), SignalR's
+// WithAutomaticReconnect makes a new one, paced by ReconnectPolicy. On top, ours: after every new connection
+// the rooms are rejoined from their last seen ids (RecoverAsync). WithAutomaticReconnect does not reconnect
+// after a close message without allowReconnect (a server may end a connection whose token expired that way;
+// HubApp's host, with stateful reconnect, is seen here as an ordinary loss instead): from that Closed,
+// RecoverAsync restarts the HubConnection itself, with the same delays and a fresh token.
 public sealed partial class ChatClient
 {
     // A bound on the JoinRoom pages of one room's catch-up (500 messages each by default).
     private const int MaxCatchUpPages = 1000;
 
+    // Guarded by _gate. Completed, and replaced, whenever HubConnection reconnects or closes.
+    private TaskCompletionSource _hubChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The connection was lost and the client is reconnecting; invocations fail until <see cref="Reconnected"/>.</summary>
+    /// <remarks>Not raised for a drop that stateful reconnect bridges: that connection was never lost.</remarks>
     public event Func<Exception?, Task>? Reconnecting;
 
     /// <summary>Connected again, after the rooms were rejoined and their missed messages raised.</summary>
@@ -20,65 +30,124 @@ public sealed partial class ChatClient
     /// <summary>Final: stopped by the app (null), or the connection was lost and not re-established.</summary>
     public event Func<Exception?, Task>? Closed;
 
-    // Runs on a SignalR task after any close, including the ones StopAsync and the reconnect loop cause:
-    // only the loss of a connection the client believes Connected starts a reconnect.
-    private Task OnHubClosedAsync(Exception? error)
+    // HubConnection lost its connection and runs its reconnect loop.
+    private Task OnHubReconnectingAsync(Exception? error)
     {
         lock (_gate)
         {
-            if (_state != ChatConnectionState.Connected || _hub.State != HubConnectionState.Disconnected)
+            // When already Reconnecting, a new connection was lost during its rejoin: RecoverAsync waits for the next.
+            if (_state == ChatConnectionState.Connected)
             {
-                return Task.CompletedTask;
+                BeginRecovery(error);
             }
-
-            Log.ConnectionLost(_logger, error);
-            if (!_options.AutoReconnect || _disposed)
-            {
-                _state = ChatConnectionState.Disconnected;
-                _events.Raise(Closed, error, nameof(Closed));
-                return Task.CompletedTask;
-            }
-
-            _state = ChatConnectionState.Reconnecting;
-            _events.Raise(Reconnecting, error, nameof(Reconnecting));
-            var cts = new CancellationTokenSource();
-            _reconnectCts = cts;
-            _reconnectLoop = Task.Run(() => ReconnectLoopAsync(error, cts.Token), CancellationToken.None);
         }
 
         return Task.CompletedTask;
     }
 
-    // Ends in one of three ways: connected (raises Reconnected), out of attempts (raises Closed), or
-    // cancelled by StopAsync, which then owns the state and raises Closed itself.
-    private async Task ReconnectLoopAsync(Exception? error, CancellationToken ct)
+    private Task OnHubReconnectedAsync(string? connectionId)
+    {
+        PulseHubChanged();
+        return Task.CompletedTask;
+    }
+
+    // Runs on a SignalR task after any close, including the ones StopAsync and RecoverAsync cause: only the
+    // loss of a connection the client believes Connected starts a recovery.
+    private Task OnHubClosedAsync(Exception? error)
+    {
+        lock (_gate)
+        {
+            if (_state == ChatConnectionState.Connected && _hub.State == HubConnectionState.Disconnected)
+            {
+                if (!_options.AutoReconnect || _disposed)
+                {
+                    Log.ConnectionLost(_logger, error);
+                    _state = ChatConnectionState.Disconnected;
+                    _events.Raise(Closed, error, nameof(Closed));
+                }
+                else
+                {
+                    BeginRecovery(error);
+                }
+            }
+        }
+
+        PulseHubChanged();
+        return Task.CompletedTask;
+    }
+
+    // Call under _gate.
+    private void BeginRecovery(Exception? error)
+    {
+        Log.ConnectionLost(_logger, error);
+        _state = ChatConnectionState.Reconnecting;
+        _events.Raise(Reconnecting, error, nameof(Reconnecting));
+        var cts = new CancellationTokenSource();
+        _reconnectCts = cts;
+        _reconnectLoop = Task.Run(() => RecoverAsync(error, cts.Token), CancellationToken.None);
+    }
+
+    private void PulseHubChanged()
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            changed = _hubChanged;
+            _hubChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
+
+    // One outage, from a lost connection to Reconnected or Closed. While SignalR reconnects, this waits; once
+    // connected, it rejoins; when SignalR has closed for good, it either gives up (SignalR's attempts ran out)
+    // or starts the connection again itself. Ends in one of three ways: connected (raises Reconnected), out of
+    // attempts (raises Closed), or cancelled by StopAsync, which then owns the state and raises Closed itself.
+    // `attempt` counts our own tries: restarts, and rejoins that did not finish.
+    private async Task RecoverAsync(Exception? error, CancellationToken ct)
     {
         var lastError = error;
-        for (var attempt = 1; attempt <= _options.MaxReconnectAttempts; attempt++)
+        var attempt = 0;
+        while (true)
         {
+            Task changed;
+            lock (_gate)
+            {
+                changed = _hubChanged.Task;
+            }
+
             try
             {
-                await Task.Delay(_options.ReconnectDelays[Math.Min(attempt - 1, _options.ReconnectDelays.Count - 1)], ct).ConfigureAwait(false);
-                Log.ReconnectAttempt(_logger, attempt);
-                await _hub.StartAsync(ct).ConfigureAwait(false);
-                await RejoinRoomsAsync(ct).ConfigureAwait(false);
-                lock (_gate)
+                switch (_hub.State)
                 {
-                    if (_state != ChatConnectionState.Reconnecting || ct.IsCancellationRequested)
-                    {
-                        return;
-                    }
+                    case HubConnectionState.Connecting or HubConnectionState.Reconnecting:
+                        await changed.WaitAsync(ct).ConfigureAwait(false);
+                        continue;
 
-                    // A close during the rejoin was ignored by OnHubClosedAsync (we were Reconnecting): look again.
-                    if (_hub.State == HubConnectionState.Connected)
-                    {
-                        _state = ChatConnectionState.Connected;
-                        Log.Reconnected(_logger, attempt);
-                        _events.Raise(Reconnected, nameof(Reconnected));
+                    case HubConnectionState.Disconnected when _policy.Exhausted:
+                        GiveUp(_policy.LastError ?? lastError, _options.MaxReconnectAttempts, ct);
                         return;
-                    }
+
+                    case HubConnectionState.Disconnected:
+                        if (++attempt > _options.MaxReconnectAttempts)
+                        {
+                            GiveUp(lastError, attempt - 1, ct);
+                            return;
+                        }
+
+                        await Task.Delay(_policy.Delay(attempt), ct).ConfigureAwait(false);
+                        Log.ReconnectAttempt(_logger, attempt);
+                        await _hub.StartAsync(ct).ConfigureAwait(false);
+                        continue;
                 }
 
+                await RejoinRoomsAsync(ct).ConfigureAwait(false);
+                if (TryFinishRecovery(ct))
+                {
+                    return;
+                }
+
+                // The connection was lost again during the rejoin; the next turn sees what SignalR does about it.
                 lastError = new InvalidOperationException("The connection closed again while the rooms were being rejoined.");
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -88,12 +157,57 @@ public sealed partial class ChatClient
             catch (Exception ex)
             {
                 lastError = ex;
-                Log.ReconnectAttemptFailed(_logger, attempt, ex);
+                Log.ReconnectAttemptFailed(_logger, Math.Max(attempt, 1), ex);
+                if (_hub.State != HubConnectionState.Connected)
+                {
+                    continue;
+                }
+
+                // Connected, but a rejoin was refused for now ("unavailable", "rate_limited"): retry it, paced.
+                if (++attempt > _options.MaxReconnectAttempts)
+                {
+                    await StopHubQuietlyAsync().ConfigureAwait(false);
+                    GiveUp(lastError, attempt - 1, ct);
+                    return;
+                }
+
+                try
+                {
+                    await Task.Delay(_policy.Delay(attempt), ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private bool TryFinishRecovery(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_state != ChatConnectionState.Reconnecting || ct.IsCancellationRequested)
+            {
+                return true;
             }
 
-            await StopHubQuietlyAsync().ConfigureAwait(false);
-        }
+            // A close during the rejoin was ignored by OnHubClosedAsync (we were Reconnecting): look again.
+            if (_hub.State != HubConnectionState.Connected)
+            {
+                return false;
+            }
 
+            _state = ChatConnectionState.Connected;
+            _policy.Reset();
+            Log.Reconnected(_logger, _hub.ConnectionId);
+            _events.Raise(Reconnected, nameof(Reconnected));
+            return true;
+        }
+    }
+
+    private void GiveUp(Exception? lastError, int attempts, CancellationToken ct)
+    {
         lock (_gate)
         {
             if (_state != ChatConnectionState.Reconnecting || ct.IsCancellationRequested)
@@ -101,7 +215,7 @@ public sealed partial class ChatClient
                 return;
             }
 
-            Log.ReconnectGaveUp(_logger, _options.MaxReconnectAttempts, lastError);
+            Log.ReconnectGaveUp(_logger, attempts, lastError);
             _state = ChatConnectionState.Disconnected;
             _events.Raise(Closed, lastError, nameof(Closed));
         }
@@ -185,7 +299,7 @@ public sealed partial class ChatClient
         }
         catch (Exception ex)
         {
-            // The connection is being replaced; a failure to close it changes nothing.
+            // The connection is being given up; a failure to close it changes nothing.
             Log.StopFailed(_logger, ex);
         }
     }

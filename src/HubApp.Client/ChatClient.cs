@@ -1,6 +1,7 @@
 using HubApp.Client.Internal;
-using HubApp.Client.Transport;
 using HubApp.Contracts;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,8 @@ namespace HubApp.Client;
 /// a joined room is raised once and in id order, across reconnects.
 /// </summary>
 /// <remarks>
+/// Built on SignalR's own client (<c>HubConnectionBuilder().WithUrl(...)</c>): negotiate, transport fallback,
+/// stateful reconnect and the reconnect policy are SignalR's; the rooms and their catch-up are ours.
 /// Thread-safety: the app may call any member from any thread. Server events arrive on SignalR's
 /// receive loop, reconnects run on a task of their own; <see cref="_gate"/> guards the state they share
 /// and is never held across an await. Event handlers run one at a time on a dispatcher task, in order,
@@ -26,6 +29,7 @@ public sealed partial class ChatClient : IAsyncDisposable
     private readonly HubConnection _hub;
     private readonly ILogger _logger;
     private readonly EventDispatcher _events;
+    private readonly ReconnectPolicy _policy;
 
     // Guarded by _gate. Keys are lowercase room names.
     private readonly Dictionary<string, RoomTracker> _rooms = new(StringComparer.Ordinal);
@@ -44,11 +48,30 @@ public sealed partial class ChatClient : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<ChatClient>();
         _events = new EventDispatcher(_logger);
 
-        var builder = new HubConnectionBuilder().WithWebSocket(HubUrl(options.ServerUrl), options.AccessTokenProvider, options.ConfigureWebSocket);
+        _policy = new ReconnectPolicy(options.ReconnectDelays, options.MaxReconnectAttempts);
+
+        var builder = new HubConnectionBuilder().WithUrl(HubUrl(options.ServerUrl), options.Transports, http => ConfigureHttp(http, options));
+        if (options.Protocol == ChatProtocol.MessagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        if (options.StatefulReconnect && !options.SkipNegotiation)
+        {
+            builder.WithStatefulReconnect();
+        }
+
+        if (options.AutoReconnect)
+        {
+            builder.WithAutomaticReconnect(_policy);
+        }
+
         builder.Services.AddSingleton(loggerFactory);
         _hub = builder.Build();
         _hub.ServerTimeout = options.ServerTimeout;
         _hub.KeepAliveInterval = options.KeepAliveInterval;
+        _hub.Reconnecting += OnHubReconnectingAsync;
+        _hub.Reconnected += OnHubReconnectedAsync;
         _hub.Closed += OnHubClosedAsync;
         RegisterServerEvents();
     }
@@ -64,10 +87,19 @@ public sealed partial class ChatClient : IAsyncDisposable
         }
     }
 
-    /// <summary>The transport's id for this connection, for logs; the client skips negotiate, so the server's id is not known.</summary>
+    /// <summary>
+    /// The server's id for the current connection, from negotiate: the same across a stateful reconnect, a new
+    /// one after any other reconnect. Null while disconnected, and always with <see cref="ChatClientOptions.SkipNegotiation"/>.
+    /// </summary>
     public string? ConnectionId => _hub.ConnectionId;
 
     /// <summary>Connects. Rooms tracked by an earlier session are forgotten: join them again, with <see cref="LastSeenIds"/> as sinceId.</summary>
+    /// <remarks>
+    /// Failures are SignalR's: a refused negotiate throws <see cref="HttpRequestException"/> with its status code
+    /// (401, 429); when every allowed transport failed, an <see cref="AggregateException"/> of one
+    /// <c>TransportFailedException</c> per transport; with <see cref="ChatClientOptions.SkipNegotiation"/>, the
+    /// WebSocket's own <see cref="System.Net.WebSockets.WebSocketException"/>.
+    /// </remarks>
     public async Task StartAsync(CancellationToken ct = default)
     {
         lock (_gate)
@@ -80,6 +112,7 @@ public sealed partial class ChatClient : IAsyncDisposable
 
             _state = ChatConnectionState.Connecting;
             _rooms.Clear();
+            _policy.Reset();
         }
 
         try
@@ -176,6 +209,24 @@ public sealed partial class ChatClient : IAsyncDisposable
         return new Uri(baseUrl, HubMethods.Path.TrimStart('/'));
     }
 
+    private static void ConfigureHttp(HttpConnectionOptions http, ChatClientOptions options)
+    {
+        if (options.AccessTokenProvider is { } provider)
+        {
+            // SignalR's provider takes no cancellation token; it asks on every connect, for negotiate and the transport.
+            http.AccessTokenProvider = async () => await provider(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        http.SkipNegotiation = options.SkipNegotiation;
+        http.Proxy = options.Proxy;
+        foreach (var (name, value) in options.Headers)
+        {
+            http.Headers[name] = value;
+        }
+
+        http.WebSocketConfiguration = options.ConfigureWebSocket;
+    }
+
     private static void Validate(ChatClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options.ServerUrl, nameof(options.ServerUrl));
@@ -189,6 +240,25 @@ public sealed partial class ChatClient : IAsyncDisposable
             throw new ArgumentException($"{nameof(options.ReconnectDelays)} needs at least one delay, none negative.", nameof(options));
         }
 
+        const HttpTransportType every = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
+        if ((options.Transports & every) == HttpTransportType.None || (options.Transports & ~every) != HttpTransportType.None)
+        {
+            throw new ArgumentException($"{nameof(options.Transports)} needs at least one of WebSockets, ServerSentEvents and LongPolling, and nothing else.", nameof(options));
+        }
+
+        if (options.SkipNegotiation && options.Transports != HttpTransportType.WebSockets)
+        {
+            throw new ArgumentException($"{nameof(options.SkipNegotiation)} works only with WebSockets: set {nameof(options.Transports)} to WebSockets alone.", nameof(options));
+        }
+
+        if (options.Protocol == ChatProtocol.MessagePack && options.Transports == HttpTransportType.ServerSentEvents)
+        {
+            throw new ArgumentException(
+                $"MessagePack is binary and Server-Sent Events carry only text: use {nameof(ChatProtocol)}.{nameof(ChatProtocol.Json)} over SSE, or allow WebSockets or LongPolling.",
+                nameof(options));
+        }
+
+        ArgumentNullException.ThrowIfNull(options.Headers, nameof(options.Headers));
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxReconnectAttempts, nameof(options.MaxReconnectAttempts));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ServerTimeout, TimeSpan.Zero, nameof(options.ServerTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.KeepAliveInterval, TimeSpan.Zero, nameof(options.KeepAliveInterval));

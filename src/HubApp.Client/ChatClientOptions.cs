@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace HubApp.Client;
@@ -14,6 +16,32 @@ public sealed class ChatClientOptions
     /// should hand out a fresh token (the server closes connections whose token expires). Default: none.
     /// </summary>
     public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; init; }
+
+    /// <summary>
+    /// The transports the client may use. After negotiate it tries them in SignalR's order: WebSockets,
+    /// then Server-Sent Events, then long polling. Default: all three.
+    /// </summary>
+    public HttpTransportType Transports { get; init; } = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
+
+    /// <summary>
+    /// Connects straight to the hub's WebSocket without the negotiate request, for deployments that
+    /// serve WebSockets only. Needs <see cref="Transports"/> to be exactly WebSockets. Without negotiate
+    /// there is no connection id and no stateful reconnect. Default: false.
+    /// </summary>
+    public bool SkipNegotiation { get; init; }
+
+    /// <summary>The hub protocol. Default: <see cref="ChatProtocol.Json"/>.</summary>
+    public ChatProtocol Protocol { get; init; } = ChatProtocol.Json;
+
+    /// <summary>
+    /// Asks for SignalR's stateful reconnect: when a WebSocket drops, the client reconnects it at once to
+    /// the same server connection and both sides resend what the other has not acknowledged, so a short
+    /// network drop loses nothing and needs no rejoin (no <see cref="ChatClient.Reconnecting"/> is raised).
+    /// Drops it cannot bridge (a host restart, the server's connection gone) fall back to a new connection
+    /// and the rejoin of <see cref="AutoReconnect"/>. Needs negotiate and the WebSockets transport; the
+    /// server must allow it. Default: true.
+    /// </summary>
+    public bool StatefulReconnect { get; init; } = true;
 
     /// <summary>Whether a lost connection is re-established, its rooms rejoined and caught up. Default: true.</summary>
     public bool AutoReconnect { get; init; } = true;
@@ -33,7 +61,16 @@ public sealed class ChatClientOptions
     /// <summary>How often a ping is sent when nothing else is; keep it well under the server's client timeout. Default: 15 s.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Adjusts each WebSocket before it connects (headers, proxy, certificates). Default: none.</summary>
+    /// <summary>
+    /// The HTTP proxy for every request (negotiate, WebSocket, SSE, long polling). Default: null, which
+    /// leaves the platform's default proxy settings (<c>HTTP_PROXY</c>, <c>HTTPS_PROXY</c>, <c>NO_PROXY</c>) in effect.
+    /// </summary>
+    public IWebProxy? Proxy { get; init; }
+
+    /// <summary>Headers added to every request (negotiate, WebSocket handshake, SSE, long polling). Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Adjusts each WebSocket before it connects (certificates, keep-alive, headers for the handshake only). Default: none.</summary>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; init; }
 
     /// <summary>Where the client and SignalR log. Default: nowhere.</summary>

@@ -7,14 +7,14 @@ namespace HubApp.Client.Tests;
 public sealed partial class ChatClientTests
 {
     [Fact]
-    public async Task Ping_round_trips_over_the_websocket_transport()
+    public async Task Ping_round_trips_and_ConnectionId_is_the_servers_id_for_the_connection()
     {
         var client = CreateClient();
         await client.StartAsync().WaitAsync(Timeouts.Default);
 
         Assert.Equal("pong", await client.PingAsync().WaitAsync(Timeouts.Default));
         Assert.Equal(ChatConnectionState.Connected, client.State);
-        Assert.NotNull(client.ConnectionId);
+        Assert.Equal(_chat.Connections.Keys.Single(), client.ConnectionId);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed partial class ChatClientTests
     }
 
     [Fact]
-    public async Task A_refused_upgrade_fails_StartAsync_with_status_401()
+    public async Task A_refused_negotiate_fails_StartAsync_with_status_401()
     {
         _chat.RejectStatus = 401;
         var client = CreateClient(_ => ValueTask.FromResult<string?>("expired"));
@@ -64,13 +64,17 @@ public sealed partial class ChatClientTests
     }
 
     [Fact]
-    public async Task The_access_token_reaches_the_server_url_escaped()
+    public async Task The_access_token_reaches_negotiate_and_the_websocket_as_a_bearer_header()
     {
         var client = CreateClient(_ => ValueTask.FromResult<string?>("a+b/c=d&e f"));
 
         await client.StartAsync().WaitAsync(Timeouts.Default);
 
-        Assert.Equal(["?access_token=a%2Bb%2Fc%3Dd%26e%20f"], _chat.Queries);
+        var requests = _chat.Requests.ToArray();
+        Assert.Equal([(true, false), (false, true)], requests.Select(r => (r.Negotiate, r.WebSocket)));
+        Assert.All(requests, r => Assert.Equal("Bearer a+b/c=d&e f", r.Authorization));
+        // Outside a browser the official client keeps the token out of the URL, so out of request logs.
+        Assert.All(requests, r => Assert.Null(r.AccessTokenQuery));
     }
 
     [Fact]
@@ -80,7 +84,7 @@ public sealed partial class ChatClientTests
 
         await client.StartAsync().WaitAsync(Timeouts.Default);
 
-        Assert.Equal(["https://chat.example"], _chat.Origins);
+        Assert.Equal(["https://chat.example"], _chat.Requests.Where(r => r.WebSocket).Select(r => r.Origin));
     }
 
     [Fact]

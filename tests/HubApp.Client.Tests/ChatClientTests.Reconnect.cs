@@ -51,10 +51,42 @@ public sealed partial class ChatClientTests
         Assert.Equal(Ids([.. live, .. missed, duringRejoin!, sentinel]), Ids(messages.Items));
         // Pages of two from the last seen id; the third page also holds the message sent live during the second.
         Assert.Equal([(Room, (long?)null), (Room, live[1].Id), (Room, missed[1].Id), (Room, missed[3].Id)], _chat.Joins);
-        Assert.Equal(["?access_token=token%201", "?access_token=token%202"], _chat.Queries);
+        // One negotiate per connection, each with a fresh token (SignalR asks the provider again for the WebSocket too).
+        Assert.Equal(2, _chat.Negotiates.Count);
+        Assert.Equal(2, _chat.Negotiates.Select(r => r.Authorization).Distinct().Count());
         Assert.Single(reconnecting.Items);
         Assert.Equal(ChatConnectionState.Connected, client.State);
         Assert.Equal(sentinel.Id, client.LastSeenIds[Room]);
+    }
+
+    [Fact]
+    public async Task After_a_close_message_without_allowReconnect_the_client_reconnects_by_itself_and_catches_up()
+    {
+        var tokenCalls = 0;
+        var client = CreateClient(_ => ValueTask.FromResult<string?>($"token {Interlocked.Increment(ref tokenCalls)}"));
+        var messages = new EventLog<ChatMessage>();
+        var reconnecting = new EventLog<Exception?>();
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.MessageReceived += messages.Handle;
+        client.Reconnecting += reconnecting.Handle;
+        client.Reconnected += () =>
+        {
+            reconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+        await client.JoinRoomAsync(Room).WaitAsync(Timeouts.Default);
+        var missed = _chat.Append(Room, "sent while the token was being renewed");
+
+        // How the server ends a connection whose token expired: SignalR's own reconnect does not follow it.
+        await _chat.CloseAllAsync("the token expired", allowReconnect: false).WaitAsync(Timeouts.Default);
+        await reconnected.Task.WaitAsync(Timeouts.Default);
+
+        Assert.Equal([missed.Id], Ids(messages.Items));
+        Assert.Contains("the token expired", Assert.Single(reconnecting.Items)!.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _chat.Negotiates.Count);
+        Assert.Equal(2, _chat.Negotiates.Select(r => r.Authorization).Distinct().Count());
+        Assert.Equal(ChatConnectionState.Connected, client.State);
     }
 
     [Fact]
@@ -104,7 +136,7 @@ public sealed partial class ChatClientTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, Assert.IsType<HttpRequestException>(error).StatusCode);
         Assert.Equal(ChatConnectionState.Disconnected, client.State);
-        Assert.Equal(3, _chat.Queries.Count);
+        Assert.Equal(3, _chat.Negotiates.Count);
     }
 
     [Fact]
@@ -156,7 +188,7 @@ public sealed partial class ChatClientTests
 
         Assert.Equal(ChatConnectionState.Disconnected, client.State);
         Assert.Empty(reconnecting.Items);
-        Assert.Single(_chat.Queries);
+        Assert.Single(_chat.Negotiates);
     }
 
     [Fact]
@@ -174,6 +206,6 @@ public sealed partial class ChatClientTests
 
         Assert.Empty(reconnecting.Items);
         Assert.Equal([null], closed.Items);
-        Assert.Single(_chat.Queries);
+        Assert.Single(_chat.Negotiates);
     }
 }

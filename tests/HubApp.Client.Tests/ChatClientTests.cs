@@ -29,9 +29,8 @@ public sealed partial class ChatClientTests : IAsyncLifetime
         bool autoReconnect = true,
         int maxReconnectAttempts = 100,
         TimeSpan? reconnectDelay = null,
-        Action<ClientWebSocketOptions>? configureWebSocket = null)
-    {
-        var client = new ChatClient(new ChatClientOptions
+        Action<ClientWebSocketOptions>? configureWebSocket = null) =>
+        CreateClient(new ChatClientOptions
         {
             ServerUrl = _host.Url,
             AccessTokenProvider = accessTokenProvider,
@@ -40,6 +39,10 @@ public sealed partial class ChatClientTests : IAsyncLifetime
             ReconnectDelays = [reconnectDelay ?? TimeSpan.Zero],
             ConfigureWebSocket = configureWebSocket,
         });
+
+    private ChatClient CreateClient(ChatClientOptions options)
+    {
+        var client = new ChatClient(options);
         _clients.Add(client);
         return client;
     }

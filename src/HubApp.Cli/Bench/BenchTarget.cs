@@ -1,4 +1,5 @@
 using HubApp.Client;
+using Microsoft.AspNetCore.Http.Connections;
 
 namespace HubApp.Cli.Bench;
 
@@ -36,11 +37,15 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
             token = await _issued.GetOrAdd(userName, name => new Lazy<Task<string>>(async () => (await _tokens.IssueAsync(name, cancellationToken)).AccessToken)).Value;
         }
 
+        // WebSockets without negotiate, as the figures in docs/performance.md were measured: one request per
+        // connection on both targets, and no stateful-reconnect buffering that only HubApp allows.
         var client = new ChatClient(new ChatClientOptions
         {
             ServerUrl = servers[(int)((uint)Interlocked.Increment(ref _next) % (uint)servers.Count)],
             AccessTokenProvider = _ => ValueTask.FromResult(token),
             AutoReconnect = false,
+            Transports = HttpTransportType.WebSockets,
+            SkipNegotiation = true,
         });
         await client.StartAsync(cancellationToken);
         return client;

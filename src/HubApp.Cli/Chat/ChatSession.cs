@@ -36,7 +36,8 @@ internal sealed class ChatSession(ChatClient client, TextReader input, TextWrite
         {
             await client.StartAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
+        // SignalR's failures: a refused negotiate, every transport refused (one inner error each), a refused WebSocket.
+        catch (Exception ex) when (ex is HttpRequestException or AggregateException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
         {
             Print($"! Could not connect: {ex.Message}");
             return 1;

@@ -18,6 +18,15 @@ public static class ChatHubExtensions
     /// <summary>How long one send to a connection may wait before the connection is closed as a slow consumer.</summary>
     public static readonly TimeSpan SlowConsumerTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Sent but unacknowledged bytes kept per stateful-reconnect connection, for resending after a drop.
+    /// Clients acknowledge once a second and writes wait while the buffer is full, so this is also the most
+    /// a stateful connection receives per second: SignalR's default (100 KB) would hold a client sending
+    /// 3 KB messages to about 16 a second. Group sends share their bytes, so a room's fan-out is not
+    /// multiplied by its members.
+    /// </summary>
+    public const long StatefulReconnectBufferBytes = 1024 * 1024;
+
     /// <summary>Invocations of one connection that may run at once (SignalR's default is 1).</summary>
     public const int MaxParallelInvocationsPerClient = 8;
 
@@ -45,6 +54,7 @@ public static class ChatHubExtensions
             // Order is kept: SignalR starts invocations in the order they arrive, and every hub method queues its
             // write before its first await (MessageWriter), so a user's messages get ids in the order sent.
             hub.MaximumParallelInvocationsPerClient = MaxParallelInvocationsPerClient;
+            hub.StatefulReconnectBufferSize = StatefulReconnectBufferBytes;
             hub.AddFilter<InvocationLoggingFilter>();
             hub.AddFilter<RateLimitFilter>();
         })

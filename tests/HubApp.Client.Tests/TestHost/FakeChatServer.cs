@@ -3,6 +3,7 @@ using HubApp.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Client.Tests.TestHost;
@@ -17,21 +18,26 @@ public sealed class FakeChatServer
     private readonly Dictionary<string, List<ChatMessage>> _history = [];
     private long _lastId;
     private IHubContext<FakeChatHub, IChatClient>? _hub;
+    private RecordingLifetimeManager? _lifetime;
 
     public int JoinCount { get; set; } = 50;
 
     public int MaxCatchUp { get; set; } = 500;
 
-    /// <summary>When set, WebSocket upgrades are answered with this status instead.</summary>
+    /// <summary>When set, every hub request (negotiate, connect) is answered with this status instead.</summary>
     public int? RejectStatus { get; set; }
+
+    /// <summary>When set, WebSocket upgrades carrying this Origin are answered 403 (other transports are not).</summary>
+    public string? RejectWebSocketsFrom { get; set; }
 
     /// <summary>Runs inside JoinRoom after the snapshot was taken, before it is returned.</summary>
     public Func<string, long?, Task>? AfterSnapshot { get; set; }
 
-    /// <summary>The raw query string of every upgrade request, in order.</summary>
-    public ConcurrentQueue<string> Queries { get; } = new();
+    /// <summary>Every request to the hub's path (negotiate, WebSocket upgrade, SSE, long polling), in order.</summary>
+    public ConcurrentQueue<HubRequest> Requests { get; } = new();
 
-    public ConcurrentQueue<string?> Origins { get; } = new();
+    /// <summary>The negotiate requests: one per connect, reconnects included.</summary>
+    public IReadOnlyList<HubRequest> Negotiates => [.. Requests.Where(r => r.Negotiate)];
 
     public ConcurrentQueue<(string Room, long? SinceId)> Joins { get; } = new();
 
@@ -41,18 +47,23 @@ public sealed class FakeChatServer
     {
         var chat = new FakeChatServer();
         var host = await TestServer.StartAsync(
-            services => services.AddSingleton(chat),
+            services => services.AddSingleton(chat).AddSingleton<HubLifetimeManager<FakeChatHub>, RecordingLifetimeManager>(),
             app =>
             {
                 app.Use(async (context, next) =>
                 {
                     if (context.Request.Path.StartsWithSegments(HubMethods.Path))
                     {
-                        chat.Queries.Enqueue(context.Request.QueryString.Value ?? "");
-                        chat.Origins.Enqueue(context.Request.Headers.Origin.FirstOrDefault());
+                        chat.Requests.Enqueue(HubRequest.From(context));
                         if (chat.RejectStatus is { } status)
                         {
                             context.Response.StatusCode = status;
+                            return;
+                        }
+
+                        if (chat.Requests.Last().WebSocket && chat.RejectWebSocketsFrom is { } origin && context.Request.Headers.Origin == origin)
+                        {
+                            context.Response.StatusCode = StatusCodes.Status403Forbidden;
                             return;
                         }
                     }
@@ -62,6 +73,7 @@ public sealed class FakeChatServer
                 app.MapHub<FakeChatHub>(HubMethods.Path);
             });
         chat._hub = host.Services.GetRequiredService<IHubContext<FakeChatHub, IChatClient>>();
+        chat._lifetime = (RecordingLifetimeManager)host.Services.GetRequiredService<HubLifetimeManager<FakeChatHub>>();
         return (host, chat);
     }
 
@@ -101,6 +113,19 @@ public sealed class FakeChatServer
                 : all.TakeLast(JoinCount).ToList();
             var complete = all.Count == 0 || (page.Count > 0 ? page[^1].Id == all[^1].Id : sinceId >= all[^1].Id);
             return new RoomSnapshot(room, [new Member("u1", "alice")], page, complete);
+        }
+    }
+
+    /// <summary>
+    /// Ends every connection with a close message, as the server does for a connection whose token expired
+    /// (<paramref name="allowReconnect"/> false: SignalR's automatic reconnect does not follow it).
+    /// </summary>
+    public async Task CloseAllAsync(string error, bool allowReconnect)
+    {
+        foreach (var connection in _lifetime!.Open.Values)
+        {
+            await connection.WriteAsync(new CloseMessage(error, allowReconnect));
+            connection.Abort();
         }
     }
 

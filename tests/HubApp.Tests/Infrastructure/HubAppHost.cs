@@ -1,5 +1,6 @@
 using HubApp.Client;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -38,6 +39,8 @@ internal sealed class HubAppHost : IAsyncDisposable
 
     public ConnectionAborter Aborter => _factory.Aborter;
 
+    public InvocationRecorder Recorder => _factory.Recorder;
+
     public IServiceProvider Services => _factory.Services;
 
     /// <summary>
@@ -69,14 +72,28 @@ internal sealed class HubAppHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>A client for <paramref name="userId"/>, not yet started. Its token provider mints a fresh token per connect.</summary>
-    public ChatClient CreateClient(string userId, string? userName = null, Func<string>? token = null, bool autoReconnect = true, TimeSpan? firstRetry = null) =>
+    /// <summary>
+    /// A client for <paramref name="userId"/>, not yet started, with the library's defaults but for short reconnect
+    /// delays. Its token provider mints a fresh token per connect; <paramref name="via"/> connects elsewhere (a proxy).
+    /// </summary>
+    public ChatClient CreateClient(
+        string userId,
+        string? userName = null,
+        Func<string>? token = null,
+        bool autoReconnect = true,
+        TimeSpan? firstRetry = null,
+        Uri? via = null,
+        HttpTransportType transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling,
+        ChatProtocol protocol = ChatProtocol.Json,
+        Func<CancellationToken, ValueTask<string?>>? tokenProvider = null) =>
         new(new ChatClientOptions
         {
-            ServerUrl = BaseAddress,
-            AccessTokenProvider = _ => ValueTask.FromResult<string?>(token is null ? TestTokens.Create(userId, userName ?? userId) : token()),
+            ServerUrl = via ?? BaseAddress,
+            AccessTokenProvider = tokenProvider ?? (_ => ValueTask.FromResult<string?>(token is null ? TestTokens.Create(userId, userName ?? userId) : token())),
             AutoReconnect = autoReconnect,
             ReconnectDelays = [firstRetry ?? TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500)],
+            Transports = transports,
+            Protocol = protocol,
         });
 
     public async Task<ChatClient> ConnectAsync(string userId, string? userName = null)
@@ -125,6 +142,8 @@ internal sealed class HubAppHost : IAsyncDisposable
 
         public ConnectionAborter Aborter { get; } = new();
 
+        public InvocationRecorder Recorder { get; } = new();
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment(environment);
@@ -135,7 +154,11 @@ internal sealed class HubAppHost : IAsyncDisposable
             }
 
             builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-            builder.ConfigureTestServices(services => services.Configure<HubOptions>(options => options.AddFilter(Aborter)));
+            builder.ConfigureTestServices(services => services.Configure<HubOptions>(options =>
+            {
+                options.AddFilter(Aborter);
+                options.AddFilter(Recorder);
+            }));
             UseKestrel();
         }
     }

@@ -1,5 +1,7 @@
 using System.Net;
 using HubApp.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 
 namespace HubApp.Tests.Security;
 
@@ -35,12 +37,17 @@ public sealed class OriginCheckTests
             ServerUrl = host.BaseAddress,
             AccessTokenProvider = _ => ValueTask.FromResult<string?>(TestTokens.Create("alice")),
             AutoReconnect = false,
+            // Only the WebSocket carries the foreign Origin; with fallback allowed, SSE would connect without one.
+            Transports = HttpTransportType.WebSockets,
             ConfigureWebSocket = socket => socket.SetRequestHeader("Origin", "https://evil.example"),
         });
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
+        // Negotiate (no Origin) is accepted; the handshake is refused, and no other transport is allowed.
+        var error = await Assert.ThrowsAsync<AggregateException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
 
-        Assert.Equal(HttpStatusCode.Forbidden, error.StatusCode);
+        var webSockets = Assert.IsType<TransportFailedException>(error.InnerExceptions[0]);
+        Assert.Equal(nameof(HttpTransportType.WebSockets), webSockets.TransportType);
+        Assert.Contains("'403'", webSockets.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,6 +60,7 @@ public sealed class OriginCheckTests
             ServerUrl = host.BaseAddress,
             AccessTokenProvider = _ => ValueTask.FromResult<string?>(TestTokens.Create("alice")),
             AutoReconnect = false,
+            Transports = HttpTransportType.WebSockets,
             ConfigureWebSocket = socket => socket.SetRequestHeader("Origin", own),
         });
 
