@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HubApp.Contracts;
+using HubApp.Json;
 
 namespace HubApp.Backplane;
 
@@ -25,7 +26,8 @@ internal sealed record BackplaneEnvelope(
     [property: JsonPropertyName("n")] string? StoredBy = null,
     [property: JsonPropertyName("p")] long? PublishedAt = null)
 {
-    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    // Text as UTF-8, as on the hub's wire: NOTIFY payloads are limited to 8000 bytes, and an escaped emoji takes 12.
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = WireJsonEncoder.Instance };
 
     // The argument types of every client method, so that a received send is made with the contract records it
     // was published with: SignalR's MessagePack protocol cannot write a JsonElement (it sends an empty map).

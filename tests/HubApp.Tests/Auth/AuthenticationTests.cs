@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using HubApp.Contracts;
 using HubApp.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Connections;
 
 namespace HubApp.Tests.Auth;
 
@@ -132,6 +133,32 @@ public sealed class AuthenticationTests
         Assert.Equal("pong", await first.PingAsync().WaitAsync(TestTimeouts.Default));
         await second.StopAsync().WaitAsync(TestTimeouts.Default);
         await WaitUntilAcceptedAsync(third);
+    }
+
+    [Theory]
+    [InlineData(HttpTransportType.LongPolling)]
+    [InlineData(HttpTransportType.ServerSentEvents)]
+    public async Task AUserAtTheConnectionLimitKeepsUsingTheConnectionTheyHave(HttpTransportType transport)
+    {
+        // Every poll and every send of these transports is a request of its own, carrying the connection's id.
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Limits:MaxConnectionsPerUser"] = "1" });
+        await using var alice = host.CreateClient("alice", transports: transport);
+        var received = new Inbox<ChatMessage>();
+        alice.MessageReceived += received.Add;
+        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        var sent = new List<ChatMessage>();
+        for (var i = 0; i < 5; i++)
+        {
+            sent.Add(await alice.SendMessageAsync("room", $"m{i}").WaitAsync(TestTimeouts.Default));
+        }
+
+        Assert.Equal(sent, await received.WaitForCountAsync(5));
+        await using var second = host.CreateClient("alice", autoReconnect: false);
+        var refusal = await Assert.ThrowsAsync<HttpRequestException>(() => second.StartAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refusal.StatusCode);
+        Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
     }
 
     // The server settles a closed connection just after the client's close; retry the start, bounded.

@@ -10,7 +10,8 @@ public sealed class StatefulReconnectTests
     [Fact]
     public async Task AConnectionResetMidTrafficResumesTheSameConnectionWithNothingMissedAndNoRejoin()
     {
-        await using var host = await HubAppHost.StartAsync();
+        // Alice's one connection is her limit: resuming it must not count as another.
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Limits:MaxConnectionsPerUser"] = "1" });
         await using var proxy = TcpProxy.Start(host.BaseAddress);
         await using var alice = host.CreateClient("alice", via: proxy.BaseAddress);
         await using var bob = await host.ConnectAsync("bob");
