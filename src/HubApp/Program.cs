@@ -2,6 +2,7 @@ using HubApp.Auth;
 using HubApp.Backplane;
 using HubApp.Client;
 using HubApp.Configuration;
+using HubApp.Health;
 using HubApp.Hubs;
 using HubApp.Security;
 using HubApp.Stats;
@@ -34,7 +35,7 @@ app.MapChatAuthentication();
 app.MapChatHub();
 app.MapChatStats();
 app.MapChatMetrics();
-app.MapHealthChecks("/health");
+app.MapChatHealth();
 
 app.Run();
 return 0;

@@ -4,6 +4,9 @@ namespace HubApp.Configuration;
 
 public static class ConfigurationExtensions
 {
+    // Where the options binder's conversion failures come from.
+    private const string BinderAssembly = "Microsoft.Extensions.Configuration.Binder";
+
     /// <summary>
     /// Runs every start-up options validation now, before the host starts, so that a configuration that
     /// cannot work ends the process with one line naming the key instead of a stack trace.
@@ -22,6 +25,12 @@ public static class ConfigurationExtensions
                 ? aggregate.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures)
                 : ((OptionsValidationException)ex).Failures;
             (error ?? Console.Error).WriteLine($"HubApp cannot start, invalid configuration: {string.Join(" ", failures)}");
+            return false;
+        }
+        catch (InvalidOperationException ex) when (ex.Source == BinderAssembly)
+        {
+            // A value of the wrong type ("Limits:Burst" = "abc"): the binder's message names the key as configured.
+            (error ?? Console.Error).WriteLine($"HubApp cannot start, invalid configuration: {ex.Message}");
             return false;
         }
     }

@@ -21,6 +21,8 @@ internal static class ChatErrors
 
     public static HubException RateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} messages per second; nothing was delivered.");
 
+    public static HubException TypingRateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} typing notices per second; nothing was delivered.");
+
     public static HubException JoinsRateLimited(int perMinute) => Create(ErrorCodes.RateLimited, $"too many room joins; at most {perMinute} a minute once the burst is spent.");
 
     public static HubException Unavailable() => Create(ErrorCodes.Unavailable, "the message store cannot take messages now; nothing was stored or delivered, retry later.");

@@ -7,8 +7,10 @@ using Microsoft.Extensions.Options;
 namespace HubApp.Hubs;
 
 /// <summary>
-/// A token bucket per connection (<c>Limits:MessagesPerSecond</c>, burst <c>Limits:Burst</c>) over the
-/// methods that make others receive something. A refused call reaches no one.
+/// Token buckets per connection over the methods that make others receive something: one for messages
+/// (<c>Limits:MessagesPerSecond</c>, burst <c>Limits:Burst</c>) and one of its own for typing notices
+/// (<c>Limits:TypingPerSecond</c>), so that typing never uses up a user's allowance to send. A refused call
+/// reaches no one.
 /// </summary>
 /// <remarks>
 /// One partitioned limiter for all connections: its single timer replenishes every bucket, instead of a
@@ -16,41 +18,63 @@ namespace HubApp.Hubs;
 /// </remarks>
 internal sealed class RateLimitFilter : IHubFilter, IDisposable
 {
-    private static readonly HashSet<string> LimitedMethods =
-        [HubMethods.SendMessage, HubMethods.Typing, HubMethods.SendDirectMessage];
+    private static readonly HashSet<string> MessageMethods = [HubMethods.SendMessage, HubMethods.SendDirectMessage];
 
-    private readonly PartitionedRateLimiter<string> _limiter;
-    private readonly int _perSecond;
+    private readonly PartitionedRateLimiter<string> _messages;
+    private readonly PartitionedRateLimiter<string> _typing;
+    private readonly int _messagesPerSecond;
+    private readonly int _typingPerSecond;
 
     public RateLimitFilter(IOptions<LimitsOptions> options)
     {
         var limits = options.Value;
-        _perSecond = limits.MessagesPerSecond;
-        var bucket = new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.Burst,
-            TokensPerPeriod = limits.MessagesPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        };
-        _limiter = PartitionedRateLimiter.Create<string, string>(
-            connectionId => RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => bucket), StringComparer.Ordinal);
+        _messagesPerSecond = limits.MessagesPerSecond;
+        _typingPerSecond = limits.TypingPerSecond;
+        _messages = PerConnection(limits.MessagesPerSecond, limits.Burst);
+        _typing = PerConnection(limits.TypingPerSecond, limits.TypingBurst);
     }
 
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (LimitedMethods.Contains(invocationContext.HubMethodName))
+        var method = invocationContext.HubMethodName;
+        if (method == HubMethods.Typing)
         {
-            using var lease = _limiter.AttemptAcquire(invocationContext.Context.ConnectionId);
-            if (!lease.IsAcquired)
-            {
-                throw ChatErrors.RateLimited(_perSecond);
-            }
+            Acquire(_typing, invocationContext.Context.ConnectionId, () => ChatErrors.TypingRateLimited(_typingPerSecond));
+        }
+        else if (MessageMethods.Contains(method))
+        {
+            Acquire(_messages, invocationContext.Context.ConnectionId, () => ChatErrors.RateLimited(_messagesPerSecond));
         }
 
         return next(invocationContext);
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _messages.Dispose();
+        _typing.Dispose();
+    }
+
+    private static void Acquire(PartitionedRateLimiter<string> limiter, string connectionId, Func<HubException> refusal)
+    {
+        using var lease = limiter.AttemptAcquire(connectionId);
+        if (!lease.IsAcquired)
+        {
+            throw refusal();
+        }
+    }
+
+    private static PartitionedRateLimiter<string> PerConnection(int perSecond, int burst)
+    {
+        var bucket = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = perSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = false,
+        };
+        return PartitionedRateLimiter.Create<string, string>(
+            connectionId => RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => bucket), StringComparer.Ordinal);
+    }
 }

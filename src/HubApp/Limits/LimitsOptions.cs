@@ -5,7 +5,8 @@ namespace HubApp.Limits;
 /// <summary>
 /// Per-connection and per-user limits. Section <c>Limits</c>:
 /// <code>
-/// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MessagesPerSecond": 10, "Burst": 20, "MaxConnectionsPerUser": 20 }
+/// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MessagesPerSecond": 10, "Burst": 20,
+///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20 }
 /// </code>
 /// </summary>
 public sealed class LimitsOptions
@@ -20,13 +21,24 @@ public sealed class LimitsOptions
     [Range(1, 100_000)]
     public int MaxRoomsPerConnection { get; set; } = 50;
 
-    /// <summary>Sustained rate of SendMessage, Typing and SendDirectMessage per connection. Default 10.</summary>
+    /// <summary>Sustained rate of SendMessage and SendDirectMessage per connection. Default 10.</summary>
     [Range(1, 1_000_000)]
     public int MessagesPerSecond { get; set; } = 10;
 
     /// <summary>How many of those a connection may send at once before the rate applies. Default 20.</summary>
     [Range(1, 1_000_000)]
     public int Burst { get; set; } = 20;
+
+    /// <summary>
+    /// Sustained rate of Typing per connection, an allowance of its own: typing notices never use up the one
+    /// for messages, so a user who types fast is not refused their send. Default 2; the burst is
+    /// <see cref="TypingBurst"/>.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int TypingPerSecond { get; set; } = 2;
+
+    /// <summary>Typing notices a connection may send at once: two and a half seconds' worth, at least 5 (the contract's default burst).</summary>
+    public int TypingBurst => Math.Max(5, (int)Math.Min(int.MaxValue, TypingPerSecond * 5L / 2));
 
     /// <summary>Connections one user may hold open; further ones are refused at connect. Default 20.</summary>
     [Range(1, 100_000)]

@@ -1,13 +1,18 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace HubApp.Security;
 
 public static class SecurityExtensions
 {
-    /// <summary>CORS for the allowed browser origins (credentialed, as the SignalR browser client sends credentials).</summary>
+    /// <summary>
+    /// CORS for the allowed browser origins (credentialed, as the SignalR browser client sends credentials), and
+    /// no <c>Server</c> header: naming the server and its version only helps someone look up its known bugs.
+    /// </summary>
     public static WebApplicationBuilder AddChatSecurity(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddOptions<CorsSettings>()
             .BindConfiguration(CorsSettings.SectionName)
             .Validate(s => s.AllowedOrigins.All(IsOrigin), "Cors:AllowedOrigins must hold origins such as https://chat.example.com (scheme, host and port only).")

@@ -18,6 +18,9 @@ public sealed class StartupValidationTests
     [InlineData("Telemetry__OtlpEndpoint", "ftp://collector", "Telemetry:OtlpEndpoint")]
     [InlineData("Telemetry__OtlpProtocol", "udp", "Telemetry:OtlpProtocol")]
     [InlineData("Auth__AdminRole", " ", "Auth:AdminRole")]
+    [InlineData("Limits__Burst", "abc", "Limits:Burst")]
+    [InlineData("Metrics__Enabled", "maybe", "Metrics:Enabled")]
+    [InlineData("History__MaxCatchUp", "99999999999", "History:MaxCatchUp")]
     public async Task ABrokenSettingStopsStartUpWithOneLineNamingTheKey(string variable, string value, string named)
     {
         var (exitCode, stdout, stderr) = await RunHostAsync(new() { [variable] = value, ["ASPNETCORE_ENVIRONMENT"] = "Development" });

@@ -35,13 +35,13 @@ public sealed partial class ChatHubTests
             }
         }
 
-        // Typing and direct messages draw on the same bucket.
-        var typing = await Assert.ThrowsAsync<ChatException>(() => alice.TypingAsync("room", true).WaitAsync(TestTimeouts.Default));
+        // Direct messages draw on the same bucket; typing has an allowance of its own, untouched.
         var direct = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync("bob", "x").WaitAsync(TestTimeouts.Default));
+        await alice.TypingAsync("room", true).WaitAsync(TestTimeouts.Default);
 
         // The burst of 5 plus at most the few tokens refilled while the loop ran.
         Assert.InRange(accepted.Count, 5, 8);
-        Assert.All(refused.Concat([typing, direct]), e => Assert.Equal(ErrorCodes.RateLimited, e.Code));
+        Assert.All(refused.Append(direct), e => Assert.Equal(ErrorCodes.RateLimited, e.Code));
         Assert.Equal(accepted.Select(m => m.Id), (await alice.GetHistoryAsync("room", null, 50).WaitAsync(TestTimeouts.Default)).Select(m => m.Id));
         await received.WaitForCountAsync(accepted.Count);
         // Bob's own message, after alice's, is the barrier: nothing refused reached him before it.
@@ -49,6 +49,47 @@ public sealed partial class ChatHubTests
         var all = await received.WaitForCountAsync(accepted.Count + 1);
         Assert.Equal(accepted.Append(barrier), all);
         Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
+    }
+
+    [Fact]
+    public async Task TypingHasAnAllowanceOfItsOwnThatNeverUsesUpTheOneForMessages()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Limits:MessagesPerSecond"] = "1",
+            ["Limits:Burst"] = "2",
+            ["Limits:TypingPerSecond"] = "1",
+        });
+        await using var alice = await host.ConnectAsync("alice");
+        await using var bob = await host.ConnectAsync("bob");
+        var typing = new Inbox<TypingEvent>();
+        bob.UserTyping += typing.Add;
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        // The typing burst is 5 (the contract's default); a few more may have been refilled meanwhile.
+        var refusedTyping = 0;
+        for (var i = 0; i < 12; i++)
+        {
+            try
+            {
+                await alice.TypingAsync("room", i % 2 == 0).WaitAsync(TestTimeouts.Default);
+            }
+            catch (ChatException ex) when (ex.Code == ErrorCodes.RateLimited)
+            {
+                refusedTyping++;
+            }
+        }
+
+        // Every message of the burst still goes through after all that typing.
+        var first = await alice.SendMessageAsync("room", "one").WaitAsync(TestTimeouts.Default);
+        var second = await alice.SendMessageAsync("room", "two").WaitAsync(TestTimeouts.Default);
+
+        Assert.InRange(refusedTyping, 4, 7);
+        Assert.Equal(["one", "two"], new[] { first.Text, second.Text });
+        await typing.WaitForCountAsync(12 - refusedTyping);
+        await Task.Delay(200);
+        Assert.Equal(12 - refusedTyping, typing.All.Count);
     }
 
     [Fact]
