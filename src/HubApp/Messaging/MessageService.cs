@@ -1,5 +1,6 @@
 using HubApp.Auth;
 using HubApp.Contracts;
+using HubApp.Errors;
 using HubApp.Hubs;
 using HubApp.Limits;
 using HubApp.Presence;
@@ -10,7 +11,10 @@ using Microsoft.Extensions.Options;
 
 namespace HubApp.Messaging;
 
-/// <summary>Room messages, typing and direct messages: validation, then the store, then delivery.</summary>
+/// <summary>
+/// Room messages, typing and direct messages: validation, then the store, then delivery. A store that cannot
+/// take a message throws <see cref="StoreUnavailableException"/>, which the hub answers with <c>unavailable</c>.
+/// </summary>
 internal sealed class MessageService(
     PresenceTracker presence,
     MessageWriter writer,
@@ -21,14 +25,7 @@ internal sealed class MessageService(
     {
         var name = presence.RequireJoined(caller, room);
         var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
-        try
-        {
-            return await writer.WriteAsync(new NewChatMessage(name, caller.UserId, caller.UserName, body), cancellationToken);
-        }
-        catch (StoreUnavailableException)
-        {
-            throw ChatErrors.Unavailable();
-        }
+        return await writer.WriteAsync(new NewChatMessage(name, caller.UserId, caller.UserName, body), cancellationToken);
     }
 
     public Task TypingAsync(ChatCaller caller, string? room, bool isTyping)
@@ -45,13 +42,6 @@ internal sealed class MessageService(
         }
 
         var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
-        try
-        {
-            return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, userId!, body), cancellationToken);
-        }
-        catch (StoreUnavailableException)
-        {
-            throw ChatErrors.Unavailable();
-        }
+        return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, userId!, body), cancellationToken);
     }
 }

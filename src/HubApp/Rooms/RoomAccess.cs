@@ -1,3 +1,4 @@
+using HubApp.Errors;
 using HubApp.Hubs;
 using HubApp.Presence;
 

@@ -1,9 +1,9 @@
 using HubApp.Contracts;
+using HubApp.Errors;
 using HubApp.History;
 using HubApp.Hubs;
 using HubApp.Limits;
 using HubApp.Presence;
-using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -77,10 +77,10 @@ internal sealed partial class RoomService(
                 becamePresent = await directory.JoinedAsync(caller.ConnectionId, caller.Member, name, result == JoinResult.BecamePresent, cancellationToken);
             }
         }
-        catch (Exception ex) when (result != JoinResult.AlreadyJoined)
+        catch when (result != JoinResult.AlreadyJoined)
         {
             await LeaveAsync(caller, name, notify: false);
-            throw ex is StoreUnavailableException ? ChatErrors.Unavailable() : ex;
+            throw;
         }
 
         if (becamePresent)
@@ -88,15 +88,7 @@ internal sealed partial class RoomService(
             await hub.Clients.GroupExcept(name, caller.ConnectionId).UserJoined(new PresenceEvent(name, caller.UserId, caller.UserName, Now()));
         }
 
-        IReadOnlyList<Member> members;
-        try
-        {
-            members = await directory.MembersAsync(name, cancellationToken);
-        }
-        catch (StoreUnavailableException)
-        {
-            throw ChatErrors.Unavailable();
-        }
+        var members = await directory.MembersAsync(name, cancellationToken);
 
         if (sinceId is not null)
         {
