@@ -12,8 +12,21 @@ namespace HubApp.Hubs;
 /// fault and goes to Error. SignalR's own dispatcher would log every refusal as an error with a stack trace, so
 /// its category is held to Critical (see LoggingExtensions) and this filter, outermost, speaks instead.
 /// </summary>
-internal sealed partial class InvocationLoggingFilter(ChatMetrics metrics, ILogger<InvocationLoggingFilter> logger) : IHubFilter
+internal sealed partial class InvocationLoggingFilter(ChatMetrics metrics, ConnectionRefusal connectionRefusal, ILogger<InvocationLoggingFilter> logger) : IHubFilter
 {
+    /// <summary>A refusal at connect (too many connections) closes the connection with its reason: see <see cref="ConnectionRefusal"/>.</summary>
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (ChatRefusedException refusal)
+        {
+            await connectionRefusal.RefuseAsync(context.Context.ConnectionId, refusal);
+        }
+    }
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try

@@ -1,7 +1,6 @@
 using HubApp.Auth;
 using HubApp.Contracts;
 using HubApp.Errors;
-using HubApp.Hubs;
 using HubApp.Limits;
 using HubApp.Presence;
 using HubApp.Rooms;
@@ -18,7 +17,7 @@ namespace HubApp.Messaging;
 internal sealed class MessageService(
     PresenceTracker presence,
     MessageWriter writer,
-    IHubContext<ChatHub, IChatClient> hub,
+    IHubClients<IChatClient> clients,
     IOptions<LimitsOptions> limits)
 {
     public async Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, CancellationToken cancellationToken)
@@ -31,7 +30,7 @@ internal sealed class MessageService(
     public Task TypingAsync(ChatCaller caller, string? room, bool isTyping)
     {
         var name = presence.RequireJoined(caller, room);
-        return hub.Clients.GroupExcept(name, caller.ConnectionId).UserTyping(new TypingEvent(name, caller.UserId, caller.UserName, isTyping));
+        return clients.GroupExcept(name, caller.ConnectionId).UserTyping(new TypingEvent(name, caller.UserId, caller.UserName, isTyping));
     }
 
     public async Task<DirectMessage> SendDirectAsync(ChatCaller caller, string? userId, string? text, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using HubApp.Errors;
-using HubApp.Hubs;
 using HubApp.Presence;
 
 namespace HubApp.Rooms;

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HubApp.Tests.Hubs;
 
@@ -25,7 +26,9 @@ public sealed class InvocationLoggingFilterTests : IDisposable
     public InvocationLoggingFilterTests()
     {
         _metrics = new ChatMetrics(_services.GetRequiredService<IMeterFactory>(), new PresenceTracker());
-        _filter = new InvocationLoggingFilter(_metrics, new Logger<InvocationLoggingFilter>(new LoggerFactory([_logs])));
+        // Not a lifetime manager of ours, so a refusal at connect falls back to SignalR's own: a HubException.
+        var lifetime = new DefaultHubLifetimeManager<ChatHub>(NullLogger<DefaultHubLifetimeManager<ChatHub>>.Instance);
+        _filter = new InvocationLoggingFilter(_metrics, new ConnectionRefusal(lifetime, _metrics), new Logger<InvocationLoggingFilter>(new LoggerFactory([_logs])));
     }
 
     public static TheoryData<string, Exception, string> RefusalCases() => new()
@@ -61,6 +64,17 @@ public sealed class InvocationLoggingFilterTests : IDisposable
         Assert.Same(fault, thrown);
         Assert.Equal(0, Refusals(code: null));
         Assert.Equal(LogLevel.Error, Assert.Single(_logs.Lines).Level);
+    }
+
+    [Fact]
+    public async Task ARefusalAtConnectIsCountedAndRefusesTheConnectionWithCodeColonText()
+    {
+        var context = new HubLifetimeContext(new Caller(), new ServiceCollection().BuildServiceProvider(), new TestHub());
+
+        var sent = await Assert.ThrowsAsync<HubException>(() => _filter.OnConnectedAsync(context, _ => throw ChatErrors.TooManyConnections(20)).WaitAsync(TestTimeouts.Default));
+
+        Assert.Equal("too_many_connections: a user may hold at most 20 connections.", sent.Message);
+        Assert.Equal(1, Refusals(ErrorCodes.TooManyConnections));
     }
 
     [Fact]
