@@ -1,11 +1,13 @@
 using HubApp.Contracts;
-using HubApp.Hubs;
 using HubApp.Storage;
 using Microsoft.Extensions.Options;
 
 namespace HubApp.History;
 
-/// <summary>What a joining or scrolling client reads from history.</summary>
+/// <summary>
+/// What a joining or scrolling client reads from history. A store that cannot answer throws
+/// <see cref="StoreUnavailableException"/>, which the hub answers with <c>unavailable</c>.
+/// </summary>
 internal sealed class HistoryService(IMessageStore store, IOptions<HistoryOptions> options)
 {
     /// <summary>
@@ -15,39 +17,25 @@ internal sealed class HistoryService(IMessageStore store, IOptions<HistoryOption
     public async Task<HistoryPage> ForJoinAsync(string room, long? sinceId, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        try
+        if (sinceId is not { } after)
         {
-            if (sinceId is not { } after)
-            {
-                return new HistoryPage(await store.GetLatestAsync(room, settings.JoinCount, cancellationToken), Complete: true);
-            }
+            return new HistoryPage(await store.GetLatestAsync(room, settings.JoinCount, cancellationToken), Complete: true);
+        }
 
-            // One more than asked for tells whether anything lies beyond the page.
-            var messages = await store.GetAfterAsync(room, Math.Max(0, after), settings.MaxCatchUp + 1, cancellationToken);
-            return messages.Count > settings.MaxCatchUp
-                ? new HistoryPage(messages.Take(settings.MaxCatchUp).ToArray(), Complete: false)
-                : new HistoryPage(messages, Complete: true);
-        }
-        catch (StoreUnavailableException)
-        {
-            throw ChatErrors.Unavailable();
-        }
+        // One more than asked for tells whether anything lies beyond the page.
+        var messages = await store.GetAfterAsync(room, Math.Max(0, after), settings.MaxCatchUp + 1, cancellationToken);
+        return messages.Count > settings.MaxCatchUp
+            ? new HistoryPage(messages.Take(settings.MaxCatchUp).ToArray(), Complete: false)
+            : new HistoryPage(messages, Complete: true);
     }
 
     /// <summary>Up to <paramref name="limit"/> messages just before <paramref name="beforeId"/>, ascending; the limit is clamped to 1–200.</summary>
     public async Task<IReadOnlyList<ChatMessage>> BeforeAsync(string room, long? beforeId, int limit, CancellationToken cancellationToken)
     {
         var count = Math.Clamp(limit, 1, HistoryOptions.MaxHistoryPage);
-        try
-        {
-            return beforeId is { } before
-                ? await store.GetBeforeAsync(room, before, count, cancellationToken)
-                : await store.GetLatestAsync(room, count, cancellationToken);
-        }
-        catch (StoreUnavailableException)
-        {
-            throw ChatErrors.Unavailable();
-        }
+        return beforeId is { } before
+            ? await store.GetBeforeAsync(room, before, count, cancellationToken)
+            : await store.GetLatestAsync(room, count, cancellationToken);
     }
 }
 

@@ -1,3 +1,4 @@
+using HubApp.Auth;
 using HubApp.Contracts;
 using HubApp.History;
 using HubApp.Messaging;
@@ -15,7 +16,7 @@ namespace HubApp.Hubs;
 [Authorize]
 internal sealed class ChatHub(RoomService rooms, MessageService messages, HistoryService history, PresenceTracker presence) : Hub<IChatClient>
 {
-    private ChatCaller Caller => ChatCaller.From(Context);
+    private ChatCaller Caller => new(Context.ConnectionId, new Member(Context.User.UserId() ?? string.Empty, Context.User.UserName()));
 
     public override Task OnConnectedAsync() => rooms.ConnectAsync(Caller, Context.ConnectionAborted);
 

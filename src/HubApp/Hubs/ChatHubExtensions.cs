@@ -43,6 +43,10 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton<HistoryService>();
         builder.Services.AddSingleton<MessageService>();
         builder.Services.AddSingleton<IMessageDelivery, HubMessageDelivery>();
+        // What the services send through: the hub's clients and groups, not IHubContext<ChatHub>, whose hub type
+        // would make Rooms and Messaging depend on Hubs while Hubs depends on them.
+        builder.Services.AddSingleton(services => services.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Clients);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Groups);
         builder.Services.AddSingleton<RateLimitFilter>();
         builder.Services.AddSingleton<InvocationLoggingFilter>();
 

@@ -1,5 +1,6 @@
 using HubApp.Auth;
 using HubApp.Contracts;
+using HubApp.Errors;
 using HubApp.Limits;
 using HubApp.Presence;
 using HubApp.Telemetry;
@@ -10,7 +11,7 @@ namespace HubApp.Hubs;
 /// <summary>
 /// Answers 429 to a hub request that would make a new connection (negotiate, or a transport request without
 /// negotiate) from a user who already holds <c>Limits:MaxConnectionsPerUser</c> connections, so that a flood
-/// from one user costs no upgrade. <see cref="Rooms.RoomService.Connect"/> checks again at connect, which
+/// from one user costs no upgrade. <see cref="Rooms.RoomService.ConnectAsync"/> checks again at connect, which
 /// settles concurrent attempts.
 /// </summary>
 /// <remarks>
@@ -30,9 +31,11 @@ internal sealed class ConnectionLimitMiddleware(RequestDelegate next, PresenceTr
             && context.User.UserId() is { } userId
             && presence.ConnectionsOf(userId) >= limits.Value.MaxConnectionsPerUser)
         {
-            metrics.Refused(ErrorCodes.TooManyConnections);
+            // The hub's refusal at connect, in the same words, as a plain-text body: this is HTTP, not an invocation.
+            var refusal = ChatErrors.TooManyConnections(limits.Value.MaxConnectionsPerUser);
+            metrics.Refused(refusal.Code);
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            return context.Response.WriteAsync($"{ErrorCodes.TooManyConnections}: a user may hold at most {limits.Value.MaxConnectionsPerUser} connections.");
+            return context.Response.WriteAsync($"{refusal.Code}: {refusal.Text}");
         }
 
         return next(context);

@@ -1,3 +1,4 @@
+using HubApp.Errors;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -11,9 +12,10 @@ namespace HubApp.Hubs;
 /// </summary>
 internal sealed class ConnectionRefusal(HubLifetimeManager<ChatHub> lifetime, ChatMetrics metrics)
 {
-    public async Task RefuseAsync(string connectionId, HubException reason)
+    public async Task RefuseAsync(string connectionId, ChatRefusedException refusal)
     {
-        metrics.Refused(reason.Message);
+        metrics.Refused(refusal.Code);
+        var reason = HubErrors.ToHubException(refusal);
         if ((lifetime as ILocalConnections)?.Find(connectionId) is not { } connection)
         {
             // Not a manager of ours: fall back to SignalR's own refusal.

@@ -1,25 +1,47 @@
+using HubApp.Errors;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HubApp.Hubs;
 
 /// <summary>
-/// Logs each failed invocation once, at a level that fits: a refusal (HubException: bad input, limits) is
-/// the client's business and goes to Debug; anything else is a server fault and goes to Error. SignalR's
-/// own dispatcher would log every refusal as an error with a stack trace, so its category is held to
-/// Critical (see LoggingExtensions) and this filter, outermost, speaks instead. Every refusal, the rate
-/// limiter's included, is counted by its code (<c>hubapp_refusals_total</c>).
+/// The one place where failed invocations become what clients see, and are logged, once, at a level that fits.
+/// A refusal (a <see cref="ChatRefusedException"/> from the services or the rate limiter, a store that cannot
+/// take the call now: see <see cref="HubErrors"/>) is the client's business: it goes out as the HubException
+/// "code: text", to Debug, and is counted by its code (<c>hubapp_refusals_total</c>). Anything else is a server
+/// fault and goes to Error. SignalR's own dispatcher would log every refusal as an error with a stack trace, so
+/// its category is held to Critical (see LoggingExtensions) and this filter, outermost, speaks instead.
 /// </summary>
-internal sealed partial class InvocationLoggingFilter(ChatMetrics metrics, ILogger<InvocationLoggingFilter> logger) : IHubFilter
+internal sealed partial class InvocationLoggingFilter(ChatMetrics metrics, ConnectionRefusal connectionRefusal, ILogger<InvocationLoggingFilter> logger) : IHubFilter
 {
+    /// <summary>A refusal at connect (too many connections) closes the connection with its reason: see <see cref="ConnectionRefusal"/>.</summary>
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (ChatRefusedException refusal)
+        {
+            await connectionRefusal.RefuseAsync(context.Context.ConnectionId, refusal);
+        }
+    }
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
         {
             return await next(invocationContext);
         }
+        catch (Exception ex) when (HubErrors.AsRefusal(ex) is { } refusal)
+        {
+            metrics.Refused(refusal.Code);
+            LogRefused(logger, invocationContext.HubMethodName, invocationContext.Context.ConnectionId, refusal.Message);
+            throw HubErrors.ToHubException(refusal);
+        }
         catch (HubException ex)
         {
+            // Not ours (SignalR's, or a filter's): the client sees it as thrown.
             metrics.Refused(ex.Message);
             LogRefused(logger, invocationContext.HubMethodName, invocationContext.Context.ConnectionId, ex.Message);
             throw;

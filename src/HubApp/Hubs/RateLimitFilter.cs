@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using HubApp.Contracts;
+using HubApp.Errors;
 using HubApp.Limits;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace HubApp.Hubs;
 /// Token buckets per connection over the methods that make others receive something: one for messages
 /// (<c>Limits:MessagesPerSecond</c>, burst <c>Limits:Burst</c>) and one of its own for typing notices
 /// (<c>Limits:TypingPerSecond</c>), so that typing never uses up a user's allowance to send. A refused call
-/// reaches no one.
+/// reaches no one; its refusal goes out through <see cref="InvocationLoggingFilter"/>, which runs outside this.
 /// </summary>
 /// <remarks>
 /// One partitioned limiter for all connections: its single timer replenishes every bucket, instead of a
@@ -55,7 +56,7 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         _typing.Dispose();
     }
 
-    private static void Acquire(PartitionedRateLimiter<string> limiter, string connectionId, Func<HubException> refusal)
+    private static void Acquire(PartitionedRateLimiter<string> limiter, string connectionId, Func<ChatRefusedException> refusal)
     {
         using var lease = limiter.AttemptAcquire(connectionId);
         if (!lease.IsAcquired)

@@ -1,5 +1,4 @@
 using HubApp.Contracts;
-using HubApp.Hubs;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 
@@ -10,19 +9,19 @@ namespace HubApp.Messaging;
 /// each connection's writes are queued in that order (its write lock is fair), so id order holds per
 /// connection while a slow one is left to its own buffer.
 /// </summary>
-internal sealed partial class HubMessageDelivery(IHubContext<ChatHub, IChatClient> hub, ChatMetrics metrics, ILogger<HubMessageDelivery> logger) : IMessageDelivery
+internal sealed partial class HubMessageDelivery(IHubClients<IChatClient> clients, ChatMetrics metrics, ILogger<HubMessageDelivery> logger) : IMessageDelivery
 {
     public void Deliver(ChatMessage message)
     {
-        Observe(hub.Clients.Group(message.Room).MessageReceived(message));
+        Observe(clients.Group(message.Room).MessageReceived(message));
         metrics.Delivered();
     }
 
     public void Deliver(DirectMessage message)
     {
         var recipients = message.FromUserId == message.ToUserId
-            ? hub.Clients.User(message.ToUserId)
-            : hub.Clients.Users([message.ToUserId, message.FromUserId]);
+            ? clients.User(message.ToUserId)
+            : clients.Users([message.ToUserId, message.FromUserId]);
         Observe(recipients.DirectMessageReceived(message));
         metrics.Delivered();
     }

@@ -1,6 +1,6 @@
 using HubApp.Auth;
 using HubApp.Contracts;
-using HubApp.Hubs;
+using HubApp.Errors;
 using HubApp.Limits;
 using HubApp.Presence;
 using HubApp.Rooms;
@@ -10,31 +10,27 @@ using Microsoft.Extensions.Options;
 
 namespace HubApp.Messaging;
 
-/// <summary>Room messages, typing and direct messages: validation, then the store, then delivery.</summary>
+/// <summary>
+/// Room messages, typing and direct messages: validation, then the store, then delivery. A store that cannot
+/// take a message throws <see cref="StoreUnavailableException"/>, which the hub answers with <c>unavailable</c>.
+/// </summary>
 internal sealed class MessageService(
     PresenceTracker presence,
     MessageWriter writer,
-    IHubContext<ChatHub, IChatClient> hub,
+    IHubClients<IChatClient> clients,
     IOptions<LimitsOptions> limits)
 {
     public async Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, CancellationToken cancellationToken)
     {
         var name = presence.RequireJoined(caller, room);
         var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
-        try
-        {
-            return await writer.WriteAsync(new NewChatMessage(name, caller.UserId, caller.UserName, body), cancellationToken);
-        }
-        catch (StoreUnavailableException)
-        {
-            throw ChatErrors.Unavailable();
-        }
+        return await writer.WriteAsync(new NewChatMessage(name, caller.UserId, caller.UserName, body), cancellationToken);
     }
 
     public Task TypingAsync(ChatCaller caller, string? room, bool isTyping)
     {
         var name = presence.RequireJoined(caller, room);
-        return hub.Clients.GroupExcept(name, caller.ConnectionId).UserTyping(new TypingEvent(name, caller.UserId, caller.UserName, isTyping));
+        return clients.GroupExcept(name, caller.ConnectionId).UserTyping(new TypingEvent(name, caller.UserId, caller.UserName, isTyping));
     }
 
     public async Task<DirectMessage> SendDirectAsync(ChatCaller caller, string? userId, string? text, CancellationToken cancellationToken)
@@ -45,13 +41,6 @@ internal sealed class MessageService(
         }
 
         var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
-        try
-        {
-            return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, userId!, body), cancellationToken);
-        }
-        catch (StoreUnavailableException)
-        {
-            throw ChatErrors.Unavailable();
-        }
+        return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, userId!, body), cancellationToken);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using HubApp.Hubs;
+using HubApp.Errors;
 
 namespace HubApp.Messaging;
 

@@ -1,4 +1,4 @@
-using HubApp.Hubs;
+using HubApp.Errors;
 using HubApp.Presence;
 
 namespace HubApp.Rooms;

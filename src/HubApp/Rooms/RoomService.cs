@@ -1,9 +1,8 @@
 using HubApp.Contracts;
+using HubApp.Errors;
 using HubApp.History;
-using HubApp.Hubs;
 using HubApp.Limits;
 using HubApp.Presence;
-using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -15,8 +14,8 @@ internal sealed partial class RoomService(
     PresenceTracker presence,
     IPresenceDirectory directory,
     HistoryService history,
-    IHubContext<ChatHub, IChatClient> hub,
-    ConnectionRefusal refusal,
+    IHubClients<IChatClient> clients,
+    IGroupManager groups,
     ChatMetrics metrics,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
@@ -30,8 +29,8 @@ internal sealed partial class RoomService(
         if (!presence.TryConnect(caller.ConnectionId, caller.UserId, caller.UserName, max))
         {
             LogTooManyConnections(logger, caller.UserId, max);
-            await refusal.RefuseAsync(caller.ConnectionId, ChatErrors.TooManyConnections(max));
-            return;
+            // The hub's filter closes the connection with it (Hubs/ConnectionRefusal), as a refusal, not a fault.
+            throw ChatErrors.TooManyConnections(max);
         }
 
         await directory.ConnectedAsync(caller.ConnectionId, caller.Member, cancellationToken);
@@ -45,7 +44,7 @@ internal sealed partial class RoomService(
         var goneHere = presence.Disconnect(caller.ConnectionId);
         foreach (var room in await directory.DisconnectedAsync(caller.ConnectionId, caller.Member, goneHere, CancellationToken.None))
         {
-            await hub.Clients.GroupExcept(room, caller.ConnectionId).UserLeft(new PresenceEvent(room, caller.UserId, caller.UserName, Now()));
+            await clients.GroupExcept(room, caller.ConnectionId).UserLeft(new PresenceEvent(room, caller.UserId, caller.UserName, Now()));
         }
     }
 
@@ -66,7 +65,7 @@ internal sealed partial class RoomService(
 
         // Into the group before reading history: a message stored meanwhile then arrives live, in the
         // snapshot, or both (the client drops the duplicate by id), never neither.
-        await hub.Groups.AddToGroupAsync(caller.ConnectionId, name, cancellationToken);
+        await groups.AddToGroupAsync(caller.ConnectionId, name, cancellationToken);
         HistoryPage page;
         var becamePresent = false;
         try
@@ -77,26 +76,18 @@ internal sealed partial class RoomService(
                 becamePresent = await directory.JoinedAsync(caller.ConnectionId, caller.Member, name, result == JoinResult.BecamePresent, cancellationToken);
             }
         }
-        catch (Exception ex) when (result != JoinResult.AlreadyJoined)
+        catch when (result != JoinResult.AlreadyJoined)
         {
             await LeaveAsync(caller, name, notify: false);
-            throw ex is StoreUnavailableException ? ChatErrors.Unavailable() : ex;
+            throw;
         }
 
         if (becamePresent)
         {
-            await hub.Clients.GroupExcept(name, caller.ConnectionId).UserJoined(new PresenceEvent(name, caller.UserId, caller.UserName, Now()));
+            await clients.GroupExcept(name, caller.ConnectionId).UserJoined(new PresenceEvent(name, caller.UserId, caller.UserName, Now()));
         }
 
-        IReadOnlyList<Member> members;
-        try
-        {
-            members = await directory.MembersAsync(name, cancellationToken);
-        }
-        catch (StoreUnavailableException)
-        {
-            throw ChatErrors.Unavailable();
-        }
+        var members = await directory.MembersAsync(name, cancellationToken);
 
         if (sinceId is not null)
         {
@@ -113,10 +104,10 @@ internal sealed partial class RoomService(
     private async Task LeaveAsync(ChatCaller caller, string name, bool notify)
     {
         var noLongerPresent = await directory.LeftAsync(caller.ConnectionId, caller.Member, name, presence.Leave(caller.ConnectionId, name), CancellationToken.None);
-        await hub.Groups.RemoveFromGroupAsync(caller.ConnectionId, name);
+        await groups.RemoveFromGroupAsync(caller.ConnectionId, name);
         if (noLongerPresent && notify)
         {
-            await hub.Clients.Group(name).UserLeft(new PresenceEvent(name, caller.UserId, caller.UserName, Now()));
+            await clients.Group(name).UserLeft(new PresenceEvent(name, caller.UserId, caller.UserName, Now()));
         }
     }
 

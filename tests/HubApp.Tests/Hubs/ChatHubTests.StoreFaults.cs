@@ -1,7 +1,11 @@
 using HubApp.Client;
 using HubApp.Contracts;
+using HubApp.Hubs;
+using HubApp.Storage;
 using HubApp.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace HubApp.Tests.Hubs;
 
@@ -46,5 +50,39 @@ public sealed partial class ChatHubTests
         Assert.Equal([before, after], await received.WaitForCountAsync(2));
         Assert.Equal([before, after], await bob.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
         Assert.Contains(host.Logs.Lines, l => l.Message.Contains("could not be stored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WhileTheStoreIsDownJoinSendHistoryAndDirectMessagesAnswerUnavailableOnceEachAndTheConnectionCarriesOn()
+    {
+        var filter = typeof(InvocationLoggingFilter).FullName!;
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { [$"Logging:LogLevel:{filter}"] = "Debug" }, services: SwitchableStore.Install);
+        host.ExpectErrors();
+        var store = (SwitchableStore)host.Services.GetRequiredService<IMessageStore>();
+        await using var alice = await host.ConnectAsync("alice");
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        store.Failing = true;
+        var join = await Assert.ThrowsAsync<ChatException>(() => alice.JoinRoomAsync("other").WaitAsync(TestTimeouts.Default));
+        var send = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", "during").WaitAsync(TestTimeouts.Default));
+        var history = await Assert.ThrowsAsync<ChatException>(() => alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync("bob", "during").WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
+        store.Failing = false;
+
+        const string Unavailable = "HubException: unavailable: the message store cannot take messages now; nothing was stored or delivered, retry later.";
+        Assert.All([join, send, history, direct], e => Assert.EndsWith(Unavailable, e.Message, StringComparison.Ordinal));
+        // The failed join left nothing behind: joining again is a first join, with the room's members.
+        var rejoined = await alice.JoinRoomAsync("other").WaitAsync(TestTimeouts.Default);
+        Assert.Equal([new Member("alice", "alice")], rejoined.Members);
+        var after = await alice.SendMessageAsync("room", "after").WaitAsync(TestTimeouts.Default);
+        Assert.Equal([after], await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+        // Each refusal logged once, by the hub's one filter, at Debug; none of them as a server fault.
+        var refusals = host.Logs.Lines.Where(l => l.Category == filter && l.Message.Contains(": unavailable: ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(
+            [HubMethods.JoinRoom, HubMethods.SendMessage, HubMethods.GetHistory, HubMethods.SendDirectMessage],
+            refusals.Select(l => l.Message.Split(' ')[1]));
+        Assert.All(refusals, l => Assert.Equal(LogLevel.Debug, l.Level));
+        Assert.DoesNotContain(host.Logs.Lines, l => l.Category == filter && l.Level >= LogLevel.Error);
     }
 }

@@ -45,9 +45,14 @@ internal sealed class HubAppHost : IAsyncDisposable
 
     /// <summary>
     /// Starts a host. Settings use configuration keys ("Limits:Burst"), "{data}" in a value standing for the
-    /// data folder; <paramref name="dataDirectory"/> reuses a store.
+    /// data folder; <paramref name="dataDirectory"/> reuses a store; <paramref name="services"/> replaces services
+    /// after the app's own registrations (a store that fails on demand, say).
     /// </summary>
-    public static async Task<HubAppHost> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, string environment = "Testing")
+    public static async Task<HubAppHost> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        string? dataDirectory = null,
+        string environment = "Testing",
+        Action<IServiceCollection>? services = null)
     {
         var directory = dataDirectory ?? Directory.CreateTempSubdirectory("hubapp-test-").FullName;
         var all = new Dictionary<string, string?>
@@ -64,7 +69,7 @@ internal sealed class HubAppHost : IAsyncDisposable
             all[key] = value?.Replace("{data}", directory, StringComparison.Ordinal);
         }
 
-        var factory = new Factory(all, environment);
+        var factory = new Factory(all, environment, services);
         var host = new HubAppHost(factory, directory, ownsDirectory: dataDirectory is null);
         await Task.Run(factory.StartServer).WaitAsync(TimeSpan.FromSeconds(60));
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
@@ -136,7 +141,7 @@ internal sealed class HubAppHost : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(IDictionary<string, string?> settings, string environment) : WebApplicationFactory<Program>
+    private sealed class Factory(IDictionary<string, string?> settings, string environment, Action<IServiceCollection>? replace) : WebApplicationFactory<Program>
     {
         public CapturedLogs Logs { get; } = new();
 
@@ -154,11 +159,15 @@ internal sealed class HubAppHost : IAsyncDisposable
             }
 
             builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-            builder.ConfigureTestServices(services => services.Configure<HubOptions>(options =>
+            builder.ConfigureTestServices(services =>
             {
-                options.AddFilter(Aborter);
-                options.AddFilter(Recorder);
-            }));
+                services.Configure<HubOptions>(options =>
+                {
+                    options.AddFilter(Aborter);
+                    options.AddFilter(Recorder);
+                });
+                replace?.Invoke(services);
+            });
             UseKestrel();
         }
     }

@@ -1,0 +1,34 @@
+using HubApp.Contracts;
+
+namespace HubApp.Errors;
+
+/// <summary>Refusals as the contract words them: its code and the text that follows it ("code: text").</summary>
+internal static class ChatErrors
+{
+    public static ChatRefusedException InvalidRoom() =>
+        Create(ErrorCodes.InvalidRoom, "room names are 1–64 characters: a letter or digit, then letters, digits, '_', '-' or '.'.");
+
+    public static ChatRefusedException NotInRoom(string room) => Create(ErrorCodes.NotInRoom, $"join '{room}' first.");
+
+    public static ChatRefusedException InvalidMessage() => Create(ErrorCodes.InvalidMessage, "the message is empty.");
+
+    public static ChatRefusedException MessageTooLong(int max) => Create(ErrorCodes.MessageTooLong, $"messages are at most {max} characters.");
+
+    public static ChatRefusedException TooManyRooms(int max) => Create(ErrorCodes.TooManyRooms, $"a connection may join at most {max} rooms.");
+
+    public static ChatRefusedException InvalidUser() => Create(ErrorCodes.InvalidUser, "the user id is empty or malformed.");
+
+    public static ChatRefusedException RateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} messages per second; nothing was delivered.");
+
+    public static ChatRefusedException TypingRateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} typing notices per second; nothing was delivered.");
+
+    public static ChatRefusedException JoinsRateLimited(int perMinute) => Create(ErrorCodes.RateLimited, $"too many room joins; at most {perMinute} a minute once the burst is spent.");
+
+    /// <summary>The store (or the shared presence) failed; what was asked of it did not happen.</summary>
+    public static ChatRefusedException Unavailable(Exception? cause = null) =>
+        new(ErrorCodes.Unavailable, "the message store cannot take messages now; nothing was stored or delivered, retry later.", cause);
+
+    public static ChatRefusedException TooManyConnections(int max) => Create(ErrorCodes.TooManyConnections, $"a user may hold at most {max} connections.");
+
+    private static ChatRefusedException Create(string code, string text) => new(code, text);
+}

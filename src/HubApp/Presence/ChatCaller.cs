@@ -1,0 +1,14 @@
+using HubApp.Contracts;
+
+namespace HubApp.Presence;
+
+/// <summary>
+/// Who is calling: the connection and the identity its token proved. The hub builds it from its caller context
+/// (never from an argument); the services take it as a plain value and know nothing of SignalR's context.
+/// </summary>
+public sealed record ChatCaller(string ConnectionId, Member Member)
+{
+    public string UserId => Member.UserId;
+
+    public string UserName => Member.UserName;
+}
