@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using HubApp.Hubs;
+using HubApp.Messaging;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -153,18 +154,8 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
             _metrics.Delivered();
         }
 
-        if (!send.IsCompleted)
-        {
-            send.ContinueWith(
-                static (task, state) => LogLocalSendFailed((ILogger)state!, task.Exception!),
-                _logger,
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-            return Task.CompletedTask;
-        }
-
-        return send;
+        FireAndForget.Observe(send, _logger);
+        return Task.CompletedTask;
     }
 
     private Task CloseLocalConnectionsAsync()
@@ -178,9 +169,6 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
 
         return Task.CompletedTask;
     }
-
-    [LoggerMessage(EventId = 48, Level = LogLevel.Debug, Message = "A delivery to a connection of this node failed (it closed meanwhile).")]
-    private static partial void LogLocalSendFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "'{Method}' could not be published to the other nodes.")]
     private static partial void LogPublishFailed(ILogger logger, string method, Exception exception);

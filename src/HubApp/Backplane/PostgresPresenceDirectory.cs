@@ -1,5 +1,6 @@
 using HubApp.Contracts;
 using HubApp.Hubs;
+using HubApp.Messaging;
 using HubApp.Presence;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
@@ -224,13 +225,15 @@ internal sealed partial class PostgresPresenceDirectory(
             LogReaped(logger, absent.Count);
         }
 
-        // The connection's own leave or disconnect is announced by RoomService; reaped ones here.
+        // The connection's own leave or disconnect is announced by RoomService; reaped ones here. Started, not
+        // awaited (FireAndForget), as RoomService does: this runs in the heartbeat loop (and the goodbye), which a
+        // member that stops reading must not hold up, once per room, past the node timeout.
         if (connectionId is null)
         {
             var now = time.GetUtcNow().UtcDateTime;
             foreach (var (absentRoom, member) in absent)
             {
-                await hub.Clients.Group(absentRoom).UserLeft(new PresenceEvent(absentRoom, member.UserId, member.UserName, now));
+                FireAndForget.Observe(hub.Clients.Group(absentRoom).UserLeft(new PresenceEvent(absentRoom, member.UserId, member.UserName, now)), logger);
             }
         }
 

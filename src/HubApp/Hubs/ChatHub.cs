@@ -28,7 +28,7 @@ internal sealed class ChatHub(RoomService rooms, MessageService messages, Histor
 
     public Task<ChatMessage> SendMessage(string room, string text) => messages.SendAsync(Caller, room, text, Context.ConnectionAborted);
 
-    public Task Typing(string room, bool isTyping) => messages.TypingAsync(Caller, room, isTyping);
+    public void Typing(string room, bool isTyping) => messages.Typing(Caller, room, isTyping);
 
     public Task<DirectMessage> SendDirectMessage(string userId, string text) => messages.SendDirectAsync(Caller, userId, text, Context.ConnectionAborted);
 

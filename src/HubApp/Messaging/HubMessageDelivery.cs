@@ -7,13 +7,13 @@ namespace HubApp.Messaging;
 /// <summary>
 /// Delivery through SignalR's lifetime manager. The sends are started in call order and not awaited:
 /// each connection's writes are queued in that order (its write lock is fair), so id order holds per
-/// connection while a slow one is left to its own buffer.
+/// connection while a slow one is left to its own buffer (see <see cref="FireAndForget"/>).
 /// </summary>
-internal sealed partial class HubMessageDelivery(IHubClients<IChatClient> clients, ChatMetrics metrics, ILogger<HubMessageDelivery> logger) : IMessageDelivery
+internal sealed class HubMessageDelivery(IHubClients<IChatClient> clients, ChatMetrics metrics, ILogger<HubMessageDelivery> logger) : IMessageDelivery
 {
     public void Deliver(ChatMessage message)
     {
-        Observe(clients.Group(message.Room).MessageReceived(message));
+        FireAndForget.Observe(clients.Group(message.Room).MessageReceived(message), logger);
         metrics.Delivered();
     }
 
@@ -22,25 +22,7 @@ internal sealed partial class HubMessageDelivery(IHubClients<IChatClient> client
         var recipients = message.FromUserId == message.ToUserId
             ? clients.User(message.ToUserId)
             : clients.Users([message.ToUserId, message.FromUserId]);
-        Observe(recipients.DirectMessageReceived(message));
+        FireAndForget.Observe(recipients.DirectMessageReceived(message), logger);
         metrics.Delivered();
     }
-
-    private void Observe(Task send)
-    {
-        if (send.IsCompletedSuccessfully)
-        {
-            return;
-        }
-
-        send.ContinueWith(
-            static (task, state) => LogSendFailed((ILogger)state!, task.Exception!),
-            logger,
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "A delivery failed.")]
-    private static partial void LogSendFailed(ILogger logger, Exception exception);
 }

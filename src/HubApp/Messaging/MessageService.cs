@@ -18,7 +18,8 @@ internal sealed class MessageService(
     PresenceTracker presence,
     MessageWriter writer,
     IHubClients<IChatClient> clients,
-    IOptions<LimitsOptions> limits)
+    IOptions<LimitsOptions> limits,
+    ILogger<MessageService> logger)
 {
     public async Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, CancellationToken cancellationToken)
     {
@@ -27,10 +28,11 @@ internal sealed class MessageService(
         return await writer.WriteAsync(new NewChatMessage(name, caller.UserId, caller.UserName, body), cancellationToken);
     }
 
-    public Task TypingAsync(ChatCaller caller, string? room, bool isTyping)
+    /// <summary>Started, not awaited (<see cref="FireAndForget"/>): a member that stops reading does not hold up the caller.</summary>
+    public void Typing(ChatCaller caller, string? room, bool isTyping)
     {
         var name = presence.RequireJoined(caller, room);
-        return clients.GroupExcept(name, caller.ConnectionId).UserTyping(new TypingEvent(name, caller.UserId, caller.UserName, isTyping));
+        FireAndForget.Observe(clients.GroupExcept(name, caller.ConnectionId).UserTyping(new TypingEvent(name, caller.UserId, caller.UserName, isTyping)), logger);
     }
 
     public async Task<DirectMessage> SendDirectAsync(ChatCaller caller, string? userId, string? text, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using HubApp.Contracts;
 using HubApp.Errors;
 using HubApp.History;
 using HubApp.Limits;
+using HubApp.Messaging;
 using HubApp.Presence;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
@@ -9,7 +10,11 @@ using Microsoft.Extensions.Options;
 
 namespace HubApp.Rooms;
 
-/// <summary>Connections entering and leaving rooms: SignalR groups, presence and the presence events.</summary>
+/// <summary>
+/// Connections entering and leaving rooms: SignalR groups, presence and the presence events. The events are
+/// started, not awaited (<see cref="FireAndForget"/>): a member that stops reading never holds up another
+/// caller's JoinRoom or LeaveRoom, nor a disconnect.
+/// </summary>
 internal sealed partial class RoomService(
     PresenceTracker presence,
     IPresenceDirectory directory,
@@ -44,7 +49,7 @@ internal sealed partial class RoomService(
         var goneHere = presence.Disconnect(caller.ConnectionId);
         foreach (var room in await directory.DisconnectedAsync(caller.ConnectionId, caller.Member, goneHere, CancellationToken.None))
         {
-            await clients.GroupExcept(room, caller.ConnectionId).UserLeft(new PresenceEvent(room, caller.UserId, caller.UserName, Now()));
+            FireAndForget.Observe(clients.GroupExcept(room, caller.ConnectionId).UserLeft(new PresenceEvent(room, caller.UserId, caller.UserName, Now())), logger);
         }
     }
 
@@ -84,7 +89,7 @@ internal sealed partial class RoomService(
 
         if (becamePresent)
         {
-            await clients.GroupExcept(name, caller.ConnectionId).UserJoined(new PresenceEvent(name, caller.UserId, caller.UserName, Now()));
+            FireAndForget.Observe(clients.GroupExcept(name, caller.ConnectionId).UserJoined(new PresenceEvent(name, caller.UserId, caller.UserName, Now())), logger);
         }
 
         var members = await directory.MembersAsync(name, cancellationToken);
@@ -107,7 +112,7 @@ internal sealed partial class RoomService(
         await groups.RemoveFromGroupAsync(caller.ConnectionId, name);
         if (noLongerPresent && notify)
         {
-            await clients.Group(name).UserLeft(new PresenceEvent(name, caller.UserId, caller.UserName, Now()));
+            FireAndForget.Observe(clients.Group(name).UserLeft(new PresenceEvent(name, caller.UserId, caller.UserName, Now())), logger);
         }
     }
 
