@@ -1,8 +1,8 @@
 using HubApp.Hubs;
-using HubApp.Messaging;
 using HubApp.Presence;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HubApp.Backplane;
@@ -10,9 +10,11 @@ namespace HubApp.Backplane;
 public static class BackplaneExtensions
 {
     /// <summary>
-    /// With <c>Backplane:Provider</c> <c>postgres</c>: SignalR sends, room and direct messages, and presence
-    /// across every node on the same PostgreSQL database, and a <c>backplane</c> health check. With <c>none</c>
-    /// (the default) the node is alone and nothing here runs. Call after <c>AddChatStorage</c> and <c>AddChatHub</c>.
+    /// <c>Backplane:Provider</c>: with <c>postgres</c>, SignalR sends, room and direct messages, and presence across
+    /// every node on the same PostgreSQL database, and a <c>backplane</c> health check. With <c>none</c> (the
+    /// default) the node is alone: the single-node parts that each feature registers stay as they are. An engine
+    /// replaces only what it must (the lifetime manager, delivery, presence), so the order of the <c>AddChat…</c>
+    /// calls does not matter.
     /// </summary>
     public static WebApplicationBuilder AddChatBackplane(this WebApplicationBuilder builder)
     {
@@ -20,37 +22,31 @@ public static class BackplaneExtensions
         builder.Services.AddOptions<BackplaneOptions>().BindConfiguration(BackplaneOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BackplaneOptions>, BackplaneOptionsValidator>();
 
-        builder.Services.AddSingleton<PostgresBackplane>();
-        builder.Services.AddSingleton<PostgresMessageDelivery>();
-        builder.Services.AddSingleton<PostgresPresenceDirectory>();
-        builder.Services.AddSingleton<LocalPresenceDirectory>();
+        // Read here, not when resolved: what is registered depends on it. An unknown value registers nothing and
+        // fails start-up through the validator.
+        var provider = builder.Configuration.GetSection(BackplaneOptions.SectionName)[nameof(BackplaneOptions.Provider)] ?? BackplaneOptions.None;
+        if (string.Equals(provider, BackplaneOptions.Postgres, StringComparison.Ordinal))
+        {
+            AddPostgres(builder.Services);
+        }
 
-        // Chosen when first resolved, from the bound options, so that every configuration source counts.
-        builder.Services.AddSingleton<HubLifetimeManager<ChatHub>>(services => Shared(services)
-            ? ActivatorUtilities.CreateInstance<PostgresHubLifetimeManager<ChatHub>>(services)
-            : ActivatorUtilities.CreateInstance<LocalHubLifetimeManager<ChatHub>>(services));
-        builder.Services.AddSingleton<IMessageDelivery>(services => Shared(services)
-            ? services.GetRequiredService<PostgresMessageDelivery>()
-            : ActivatorUtilities.CreateInstance<HubMessageDelivery>(services));
-        builder.Services.AddSingleton<IPostgresAppendHook>(services => Shared(services)
-            ? services.GetRequiredService<PostgresMessageDelivery>()
-            : NoHook.Instance);
-        builder.Services.AddSingleton<IPresenceDirectory>(services => Shared(services)
-            ? services.GetRequiredService<PostgresPresenceDirectory>()
-            : services.GetRequiredService<LocalPresenceDirectory>());
-        // AddSingleton, not AddHostedService: that one keeps only the first of two factories of one return type.
-        builder.Services.AddSingleton<IHostedService>(services => Shared(services) ? services.GetRequiredService<PostgresBackplane>() : Idle.Instance);
-        builder.Services.AddSingleton<IHostedService>(services => Shared(services) ? services.GetRequiredService<PostgresPresenceDirectory>() : Idle.Instance);
-        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
-            "backplane",
-            services => Shared(services) ? ActivatorUtilities.CreateInstance<BackplaneHealthCheck>(services) : Idle.Instance,
-            failureStatus: null,
-            tags: null));
         return builder;
     }
 
-    private static bool Shared(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<BackplaneOptions>>().Value.Provider == BackplaneOptions.Postgres;
+    private static void AddPostgres(IServiceCollection services)
+    {
+        services.AddSingleton<PostgresBackplane>();
+        services.AddSingleton<PostgresHubLifetimeManager<ChatHub>>();
+        services.AddSingleton<IBackplaneInbox>(s => s.GetRequiredService<PostgresHubLifetimeManager<ChatHub>>());
+        services.Replace(ServiceDescriptor.Singleton<HubLifetimeManager<ChatHub>>(s => s.GetRequiredService<PostgresHubLifetimeManager<ChatHub>>()));
+        services.Replace(ServiceDescriptor.Singleton<IMessageDelivery, PostgresMessageDelivery>());
+        services.AddSingleton<PostgresPresenceDirectory>();
+        services.Replace(ServiceDescriptor.Singleton<IPresenceDirectory>(s => s.GetRequiredService<PostgresPresenceDirectory>()));
+        services.AddSingleton<PostgresListener>();
+        services.AddHostedService(s => s.GetRequiredService<PostgresListener>());
+        services.AddHostedService(s => s.GetRequiredService<PostgresPresenceDirectory>());
+        services.AddHealthChecks().AddCheck<PostgresBackplaneHealthCheck>("backplane");
+    }
 
     private sealed class BackplaneOptionsValidator(IOptions<StorageOptions> storage) : IValidateOptions<BackplaneOptions>
     {
@@ -70,26 +66,5 @@ public static class BackplaneExtensions
             BackplaneOptions.Postgres => ValidateOptionsResult.Success,
             _ => ValidateOptionsResult.Fail($"Backplane:Provider must be 'none' or 'postgres', not '{options.Provider}'."),
         };
-    }
-
-    private sealed class NoHook : IPostgresAppendHook
-    {
-        public static readonly NoHook Instance = new();
-
-        public Task OnAppendAsync(Npgsql.NpgsqlConnection connection, AppendResult stored, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    // Stands in for the backplane's hosted services and health check on a single node.
-    private sealed class Idle : IHostedService, Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
-    {
-        public static readonly Idle Instance = new();
-
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
-            Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy("No backplane: a single node."));
     }
 }

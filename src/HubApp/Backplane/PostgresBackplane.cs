@@ -1,61 +1,29 @@
 using System.Text;
-using System.Threading.Channels;
 using HubApp.Storage;
-using HubApp.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace HubApp.Backplane;
 
 /// <summary>
-/// The wire between nodes: publishes envelopes with <c>pg_notify</c> and listens on one dedicated
-/// connection (<c>LISTEN</c>). Payloads over <see cref="MaxInlineBytes"/> (NOTIFY takes under 8000 bytes)
-/// go into a <c>backplane_payloads</c> row and travel as <c>#id</c>; rows are deleted after
-/// <see cref="PayloadRetention"/>. Received envelopes are handed to <see cref="Received"/> one at a time,
-/// in the order PostgreSQL delivered them (commit order).
+/// The sending half of the wire between nodes: publishes envelopes with <c>pg_notify</c>. Payloads over
+/// <see cref="MaxInlineBytes"/> (NOTIFY takes under 8000 bytes) go into a <c>backplane_payloads</c> row and travel
+/// as <c>#id</c>. <see cref="PostgresListener"/> is the receiving half.
 /// </summary>
-/// <remarks>
-/// After the listening connection is lost it reconnects with a bounded backoff, logging the loss and the
-/// recovery; <see cref="DisconnectedSince"/> feeds <c>/health</c>. Notifications sent while it was away are
-/// lost to this node, so on recovery it raises <see cref="Resubscribed"/>: the hub closes its connections,
-/// whose clients reconnect and catch up from history (which the store has, notifications or not).
-/// </remarks>
-internal sealed partial class PostgresBackplane(
-    NpgsqlDataSource dataSource,
-    IOptions<BackplaneOptions> options,
-    TimeProvider time,
-    ChatMetrics metrics,
-    ILogger<PostgresBackplane> logger) : BackgroundService
+internal sealed class PostgresBackplane(NpgsqlDataSource dataSource, IOptions<BackplaneOptions> options)
 {
     public const int MaxInlineBytes = 7900;
     private const int SchemaVersion = 1;
-    private static readonly TimeSpan PayloadRetention = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(2);
 
     private readonly BackplaneOptions _options = options.Value;
-    private readonly Channel<string> _inbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private volatile bool _missedSome;
 
     /// <summary>This process's name among the nodes: fresh on every start.</summary>
     public string NodeId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
-    /// <summary>When the listening connection was lost (or, before the first connect, when the node started); null while listening.</summary>
-    public DateTime? DisconnectedSince { get; private set; } = DateTime.UtcNow;
-
-    /// <summary>Each envelope from any node, the origin included; called by one loop, in delivery order.</summary>
-    public Func<BackplaneEnvelope, Task>? Received { get; set; }
-
-    /// <summary>Listening again after notifications may have been missed.</summary>
-    public Func<Task>? Resubscribed { get; set; }
-
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await PostgresMessageStore.RunSchemaAsync(dataSource, """
-            CREATE TABLE IF NOT EXISTS backplane_payloads (
-                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
-            """, "backplane", SchemaVersion, cancellationToken);
-        await base.StartAsync(cancellationToken);
-    }
+    public Task CreateSchemaAsync(CancellationToken cancellationToken) => PostgresMessageStore.RunSchemaAsync(dataSource, """
+        CREATE TABLE IF NOT EXISTS backplane_payloads (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+        """, "backplane", SchemaVersion, cancellationToken);
 
     /// <summary>Sends now, on a pooled connection.</summary>
     public async Task PublishAsync(BackplaneEnvelope envelope, CancellationToken cancellationToken)
@@ -90,161 +58,4 @@ internal sealed partial class PostgresBackplane(
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Task.Run(() => ListenAsync(stoppingToken), CancellationToken.None), Task.Run(() => DispatchAsync(stoppingToken), CancellationToken.None));
-
-    private async Task ListenAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        var wasConnected = false;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => _inbox.Writer.TryWrite(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN \"{_options.Channel.Replace("\"", "\"\"", StringComparison.Ordinal)}\";", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
-                if (DisconnectedSince is { } since)
-                {
-                    LogListening(logger, _options.Channel, NodeId, wasConnected ? time.GetUtcNow().UtcDateTime - since : TimeSpan.Zero);
-                }
-
-                DisconnectedSince = null;
-                failures = 0;
-                if (wasConnected)
-                {
-                    _missedSome = true;
-                }
-
-                wasConnected = true;
-                await WaitForNotificationsAsync(connection, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
-            {
-                if (DisconnectedSince is null)
-                {
-                    LogLost(logger, ex);
-                }
-
-                DisconnectedSince ??= time.GetUtcNow().UtcDateTime;
-                failures++;
-                // A restarted server leaves every pooled connection dead.
-                dataSource.Clear();
-                var delay = TimeSpan.FromMilliseconds(Math.Min(_options.MaxReconnectDelay.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures - 1, 8))));
-                try
-                {
-                    await Task.Delay(delay, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    // Waits for notifications, pinging the server when idle so that a dead connection is noticed within
-    // PingInterval, and raising Resubscribed (outside the Npgsql callback) when something may have been missed.
-    private async Task WaitForNotificationsAsync(NpgsqlConnection connection, CancellationToken stoppingToken)
-    {
-        var lastCleanup = time.GetUtcNow();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            if (_missedSome)
-            {
-                _missedSome = false;
-                _inbox.Writer.TryWrite(ResubscribedMarker);
-            }
-
-            if (await connection.WaitAsync(PingInterval, stoppingToken))
-            {
-                continue;
-            }
-
-            await using (var ping = new NpgsqlCommand("SELECT 1;", connection))
-            {
-                await ping.ExecuteNonQueryAsync(stoppingToken);
-            }
-
-            if (time.GetUtcNow() - lastCleanup > PayloadRetention / 2)
-            {
-                lastCleanup = time.GetUtcNow();
-                await using var cleanup = new NpgsqlCommand("DELETE FROM backplane_payloads WHERE created_at < now() - @retention;", connection);
-                cleanup.Parameters.AddWithValue("retention", PayloadRetention);
-                await cleanup.ExecuteNonQueryAsync(stoppingToken);
-            }
-        }
-    }
-
-    private const string ResubscribedMarker = "\u0001resubscribed";
-
-    private async Task DispatchAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var payload in _inbox.Reader.ReadAllAsync(stoppingToken))
-            {
-                try
-                {
-                    if (payload == ResubscribedMarker)
-                    {
-                        if (Resubscribed is { } resubscribed)
-                        {
-                            await resubscribed();
-                        }
-
-                        continue;
-                    }
-
-                    var envelope = BackplaneEnvelope.Deserialize(payload.StartsWith('#') ? await FetchAsync(payload, stoppingToken) : payload);
-                    if (envelope?.StoredBy is { } storedBy && storedBy != NodeId && envelope.Age(time.GetUtcNow()) is { } lag)
-                    {
-                        // A message stored by another node: how long it took to get here, by the two nodes' clocks.
-                        metrics.BackplaneLag(lag);
-                    }
-
-                    if (envelope is not null && envelope.Origin != NodeId && Received is { } received)
-                    {
-                        await received(envelope);
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // Something for this node's connections was not delivered: have them catch up once listening works.
-                    _missedSome = true;
-                    LogDispatchFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task<string> FetchAsync(string reference, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT body FROM backplane_payloads WHERE id = @id;", connection);
-        command.Parameters.AddWithValue("id", long.Parse(reference.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture));
-        return await command.ExecuteScalarAsync(cancellationToken) as string
-            ?? throw new InvalidOperationException($"Backplane payload {reference} is gone (older than {PayloadRetention}).");
-    }
-
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Backplane listening on PostgreSQL channel '{Channel}' as node {NodeId} (after an outage of {Outage}).")]
-    private static partial void LogListening(ILogger logger, string channel, string nodeId, TimeSpan outage);
-
-    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Backplane lost its PostgreSQL connection; reconnecting. Until then this node neither receives nor delivers other nodes' sends.")]
-    private static partial void LogLost(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "A backplane notification could not be delivered here; this node's connections will be closed to catch up.")]
-    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
 }

@@ -11,108 +11,79 @@ using Microsoft.Extensions.Options;
 namespace HubApp.Backplane;
 
 /// <summary>
-/// SignalR's sends across nodes. This node's connections and groups are SignalR's own in-memory manager;
-/// every send is delivered to them at once and published through <see cref="PostgresBackplane"/> for the
-/// other nodes, which deliver it to theirs. Arguments travel as the hub protocol's JSON (the app speaks
-/// only the JSON protocol), serialized with the hub's payload options, so they arrive exactly as sent.
+/// SignalR's sends across nodes on PostgreSQL. This node's connections and groups are SignalR's own in-memory
+/// manager (<see cref="ChatLifetimeManager{THub}"/>); every send is delivered to them at once and published through
+/// <see cref="PostgresBackplane"/> for the other nodes, which deliver it to theirs (<see cref="IBackplaneInbox"/>). Arguments travel as the hub protocol's JSON, serialized with
+/// the hub's payload options, and are read back as the client method's types, so they arrive exactly as sent.
 /// </summary>
 /// <remarks>
 /// Called concurrently from every connection. Group membership is kept where the connection lives;
 /// adding or removing a connection of another node is forwarded to it without waiting for an answer.
-/// Client results (<c>InvokeConnectionAsync</c>) work only for this node's connections. On shutdown it
-/// closes its connections first, so that their clients reconnect elsewhere.
+/// Client results (<c>InvokeConnectionAsync</c>) work only for this node's connections.
 /// </remarks>
-internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeManager<THub>, ILocalConnections
+internal sealed partial class PostgresHubLifetimeManager<THub>(
+    PostgresBackplane backplane,
+    IOptions<JsonHubProtocolOptions> json,
+    IHostApplicationLifetime lifetime,
+    ChatMetrics metrics,
+    ILoggerFactory loggers) : ChatLifetimeManager<THub>(lifetime, loggers), IBackplaneInbox
     where THub : Hub
 {
-    private readonly DefaultHubLifetimeManager<THub> _local;
-    private readonly PostgresBackplane _backplane;
-    private readonly JsonSerializerOptions _json;
-    private readonly ChatMetrics _metrics;
-    private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
-
-    public PostgresHubLifetimeManager(PostgresBackplane backplane, IOptions<JsonHubProtocolOptions> json, IHostApplicationLifetime lifetime, ChatMetrics metrics, ILoggerFactory loggers)
-    {
-        _metrics = metrics;
-        _local = new DefaultHubLifetimeManager<THub>(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>());
-        _backplane = backplane;
-        _json = json.Value.PayloadSerializerOptions;
-        _logger = loggers.CreateLogger<PostgresHubLifetimeManager<THub>>();
-        backplane.Received = DeliverLocallyAsync;
-        backplane.Resubscribed = CloseLocalConnectionsAsync;
-        lifetime.ApplicationStopping.Register(() => ShutdownClose.Sweep(() => [.. _connections.Values], _logger));
-    }
-
-    public HubConnectionContext? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
-
-    public override Task OnConnectedAsync(HubConnectionContext connection)
-    {
-        _connections[connection.ConnectionId] = connection;
-        return _local.OnConnectedAsync(connection);
-    }
-
-    public override Task OnDisconnectedAsync(HubConnectionContext connection)
-    {
-        _connections.TryRemove(connection.ConnectionId, out _);
-        return _local.OnDisconnectedAsync(connection);
-    }
+    private readonly JsonSerializerOptions _json = json.Value.PayloadSerializerOptions;
+    private readonly ILogger _logger = loggers.CreateLogger<PostgresHubLifetimeManager<THub>>();
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(_local.SendAllAsync(methodName, args, cancellationToken), EnvelopeKind.All, [], null, methodName, args, cancellationToken);
+        SendAsync(SendLocalAllAsync(methodName, args), EnvelopeKind.All, [], null, methodName, args, cancellationToken);
 
     public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        SendAsync(_local.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken), EnvelopeKind.All, [], excludedConnectionIds, methodName, args, cancellationToken);
+        SendAsync(SendLocalAllExceptAsync(methodName, args, excludedConnectionIds), EnvelopeKind.All, [], excludedConnectionIds, methodName, args, cancellationToken);
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _connections.ContainsKey(connectionId)
-            ? _local.SendConnectionAsync(connectionId, methodName, args, cancellationToken)
+        IsLocal(connectionId)
+            ? base.SendConnectionAsync(connectionId, methodName, args, cancellationToken)
             : PublishAsync(EnvelopeKind.Connections, [connectionId], null, methodName, args, cancellationToken);
 
     public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
-        var remote = connectionIds.Where(id => !_connections.ContainsKey(id)).ToArray();
-        var local = _local.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken);
+        var remote = connectionIds.Where(id => !IsLocal(id)).ToArray();
+        var local = SendLocalConnectionsAsync(connectionIds, methodName, args);
         return remote.Length == 0 ? local : SendAsync(local, EnvelopeKind.Connections, remote, null, methodName, args, cancellationToken);
     }
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(_local.SendGroupAsync(groupName, methodName, args, cancellationToken), EnvelopeKind.Groups, [groupName], null, methodName, args, cancellationToken);
+        SendAsync(SendLocalGroupAsync(groupName, methodName, args), EnvelopeKind.Groups, [groupName], null, methodName, args, cancellationToken);
 
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(_local.SendGroupsAsync(groupNames, methodName, args, cancellationToken), EnvelopeKind.Groups, groupNames, null, methodName, args, cancellationToken);
+        SendAsync(SendLocalGroupsAsync(groupNames, methodName, args), EnvelopeKind.Groups, groupNames, null, methodName, args, cancellationToken);
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        SendAsync(_local.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken), EnvelopeKind.Groups, [groupName], excludedConnectionIds, methodName, args, cancellationToken);
+        SendAsync(SendLocalGroupExceptAsync(groupName, methodName, args, excludedConnectionIds), EnvelopeKind.Groups, [groupName], excludedConnectionIds, methodName, args, cancellationToken);
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(_local.SendUserAsync(userId, methodName, args, cancellationToken), EnvelopeKind.Users, [userId], null, methodName, args, cancellationToken);
+        SendAsync(SendLocalUsersAsync([userId], methodName, args), EnvelopeKind.Users, [userId], null, methodName, args, cancellationToken);
 
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(_local.SendUsersAsync(userIds, methodName, args, cancellationToken), EnvelopeKind.Users, userIds, null, methodName, args, cancellationToken);
+        SendAsync(SendLocalUsersAsync(userIds, methodName, args), EnvelopeKind.Users, userIds, null, methodName, args, cancellationToken);
 
     public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        _connections.ContainsKey(connectionId)
-            ? _local.AddToGroupAsync(connectionId, groupName, cancellationToken)
+        IsLocal(connectionId)
+            ? AddLocalToGroupAsync(connectionId, groupName)
             : PublishAsync(EnvelopeKind.AddToGroup, [connectionId, groupName], null, string.Empty, [], cancellationToken);
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        _connections.ContainsKey(connectionId)
-            ? _local.RemoveFromGroupAsync(connectionId, groupName, cancellationToken)
+        IsLocal(connectionId)
+            ? RemoveLocalFromGroupAsync(connectionId, groupName)
             : PublishAsync(EnvelopeKind.RemoveFromGroup, [connectionId, groupName], null, string.Empty, [], cancellationToken);
 
     public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
-        _connections.ContainsKey(connectionId)
-            ? _local.InvokeConnectionAsync<T>(connectionId, methodName, args, cancellationToken)
+        IsLocal(connectionId)
+            ? base.InvokeConnectionAsync<T>(connectionId, methodName, args, cancellationToken)
             : throw new NotSupportedException("Client results are supported only for connections on the same node.");
 
-    public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result) => _local.SetConnectionResultAsync(connectionId, result);
-
-    public override bool TryGetReturnType(string invocationId, [NotNullWhen(true)] out Type? type) => _local.TryGetReturnType(invocationId, out type);
-
+    // The local sends are started first, so this node's members get it without waiting for the database.
     private async Task SendAsync(Task local, EnvelopeKind kind, IReadOnlyList<string> targets, IReadOnlyList<string>? excluded, string methodName, object?[] args, CancellationToken cancellationToken)
     {
-        await local;
+        FireAndForget.Observe(local, _logger);
         await PublishAsync(kind, targets, excluded, methodName, args, cancellationToken);
     }
 
@@ -122,7 +93,7 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
     {
         try
         {
-            await _backplane.PublishAsync(BackplaneEnvelope.Create(kind, _backplane.NodeId, targets, excluded, methodName, args, _json), cancellationToken);
+            await backplane.PublishAsync(BackplaneEnvelope.Create(kind, backplane.NodeId, targets, excluded, methodName, args, _json), cancellationToken);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or IOException or TimeoutException)
         {
@@ -133,46 +104,44 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : HubLifetimeMana
     // Runs on the backplane's single listener loop: it starts the local sends in arrival order (each
     // connection queues its writes in that order) but does not wait for them, so one slow consumer holds up
     // neither this node's other connections nor the notifications behind it.
-    private Task DeliverLocallyAsync(BackplaneEnvelope envelope)
+    public void Deliver(BackplaneEnvelope envelope)
     {
         var args = envelope.ArgsAsObjects(_json);
         var targets = envelope.Targets;
         var send = envelope.Kind switch
         {
-            EnvelopeKind.All when envelope.Excluded is { Count: > 0 } excluded => _local.SendAllExceptAsync(envelope.Method, args, excluded),
-            EnvelopeKind.All => _local.SendAllAsync(envelope.Method, args),
-            EnvelopeKind.Connections => _local.SendConnectionsAsync(targets, envelope.Method, args),
-            EnvelopeKind.Groups when envelope.Excluded is { Count: > 0 } excluded => _local.SendGroupExceptAsync(targets[0], envelope.Method, args, excluded),
-            EnvelopeKind.Groups => _local.SendGroupsAsync(targets, envelope.Method, args),
-            EnvelopeKind.Users => _local.SendUsersAsync(targets, envelope.Method, args),
-            EnvelopeKind.AddToGroup when _connections.ContainsKey(targets[0]) => _local.AddToGroupAsync(targets[0], targets[1]),
-            EnvelopeKind.RemoveFromGroup when _connections.ContainsKey(targets[0]) => _local.RemoveFromGroupAsync(targets[0], targets[1]),
+            EnvelopeKind.All when envelope.Excluded is { Count: > 0 } excluded => SendLocalAllExceptAsync(envelope.Method, args, excluded),
+            EnvelopeKind.All => SendLocalAllAsync(envelope.Method, args),
+            EnvelopeKind.Connections => SendLocalConnectionsAsync(targets, envelope.Method, args),
+            EnvelopeKind.Groups when envelope.Excluded is { Count: > 0 } excluded => SendLocalGroupExceptAsync(targets[0], envelope.Method, args, excluded),
+            EnvelopeKind.Groups => SendLocalGroupsAsync(targets, envelope.Method, args),
+            EnvelopeKind.Users => SendLocalUsersAsync(targets, envelope.Method, args),
+            EnvelopeKind.AddToGroup when IsLocal(targets[0]) => AddLocalToGroupAsync(targets[0], targets[1]),
+            EnvelopeKind.RemoveFromGroup when IsLocal(targets[0]) => RemoveLocalFromGroupAsync(targets[0], targets[1]),
             _ => Task.CompletedTask,
         };
         if (envelope.StoredBy is not null)
         {
-            _metrics.Delivered();
+            metrics.Delivered();
         }
 
         FireAndForget.Observe(send, _logger);
-        return Task.CompletedTask;
     }
 
-    private Task CloseLocalConnectionsAsync()
+    // Their clients reconnect and catch up from the store, which has every message, notified or not.
+    public void MayHaveMissed()
     {
-        var connections = _connections.Values.ToArray();
+        var connections = LocalConnections.ToArray();
         LogClosingAfterGap(_logger, connections.Length);
         foreach (var connection in connections)
         {
             connection.Abort();
         }
-
-        return Task.CompletedTask;
     }
-
-    [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "'{Method}' could not be published to the other nodes.")]
-    private static partial void LogPublishFailed(ILogger logger, string method, Exception exception);
 
     [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The backplane may have missed notifications: closing this node's {Count} connections so that their clients reconnect and catch up from history.")]
     private static partial void LogClosingAfterGap(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "'{Method}' could not be published to the other nodes.")]
+    private static partial void LogPublishFailed(ILogger logger, string method, Exception exception);
 }

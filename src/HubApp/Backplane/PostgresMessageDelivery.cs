@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Text.Json;
 using HubApp.Contracts;
-using HubApp.Messaging;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -10,17 +10,16 @@ namespace HubApp.Backplane;
 
 /// <summary>
 /// Room and direct messages with the PostgreSQL backplane: published inside the transaction that stored
-/// them (<see cref="IPostgresAppendHook"/>), and delivered by every node, this one included, from the
-/// notification stream. PostgreSQL delivers notifications in commit order, and the room's counter row lock
+/// them, and delivered by every node, this one included, from the notification stream. PostgreSQL delivers notifications in commit order, and the room's counter row lock
 /// orders the commits of a room as its ids, so every node hands a room's messages to SignalR in id order,
 /// whichever node stored them. A batch that fails to commit notifies nobody.
 /// </summary>
-/// <remarks>So the writer's post-commit <see cref="IMessageDelivery"/> calls have nothing left to do.</remarks>
-internal sealed class PostgresMessageDelivery(PostgresBackplane backplane, IOptions<JsonHubProtocolOptions> json, TimeProvider time) : IMessageDelivery, IPostgresAppendHook
+/// <remarks>So there is nothing left to do once committed.</remarks>
+internal sealed class PostgresMessageDelivery(PostgresBackplane backplane, IOptions<JsonHubProtocolOptions> json, TimeProvider time) : IMessageDelivery
 {
     private readonly JsonSerializerOptions _json = json.Value.PayloadSerializerOptions;
 
-    public async Task OnAppendAsync(NpgsqlConnection connection, AppendResult stored, CancellationToken cancellationToken)
+    public async Task OnCommittingAsync(DbConnection connection, AppendResult stored, CancellationToken cancellationToken)
     {
         var envelopes = new List<BackplaneEnvelope>(stored.Messages.Count + stored.DirectMessages.Count);
         var publishedAt = BackplaneEnvelope.ToPublishedAt(time.GetUtcNow());
@@ -35,14 +34,10 @@ internal sealed class PostgresMessageDelivery(PostgresBackplane backplane, IOpti
             envelopes.Add(Envelope(EnvelopeKind.Users, users, nameof(IChatClient.DirectMessageReceived), message, publishedAt));
         }
 
-        await backplane.PublishAsync(connection, envelopes, cancellationToken);
+        await backplane.PublishAsync((NpgsqlConnection)connection, envelopes, cancellationToken);
     }
 
-    public void Deliver(ChatMessage message)
-    {
-    }
-
-    public void Deliver(DirectMessage message)
+    public void OnCommitted(AppendResult stored)
     {
     }
 

@@ -5,7 +5,9 @@ using HubApp.Limits;
 using HubApp.Messaging;
 using HubApp.Presence;
 using HubApp.Rooms;
+using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HubApp.Hubs;
@@ -42,7 +44,11 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton<ConnectionRefusal>();
         builder.Services.AddSingleton<HistoryService>();
         builder.Services.AddSingleton<MessageService>();
-        builder.Services.AddSingleton<IMessageDelivery, HubMessageDelivery>();
+        // The single-node parts; a backplane engine (AddChatBackplane) replaces them, before or after this call.
+        builder.Services.TryAddSingleton<IMessageDelivery, LocalMessageDelivery>();
+        builder.Services.TryAddSingleton<IPresenceDirectory, LocalPresenceDirectory>();
+        builder.Services.TryAddSingleton<HubLifetimeManager<ChatHub>, ChatLifetimeManager<ChatHub>>();
+        builder.Services.AddSingleton(services => (ILocalConnections)services.GetRequiredService<HubLifetimeManager<ChatHub>>());
         // What the services send through: the hub's clients and groups, not IHubContext<ChatHub>, whose hub type
         // would make Rooms and Messaging depend on Hubs while Hubs depends on them.
         builder.Services.AddSingleton(services => services.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Clients);

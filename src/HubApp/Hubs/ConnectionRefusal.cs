@@ -10,15 +10,15 @@ namespace HubApp.Hubs;
 /// is the client's business: thrown from OnConnectedAsync it would be logged by SignalR as a server error
 /// with a stack trace, once per attempt, so a flood from one user could fill the error log.
 /// </summary>
-internal sealed class ConnectionRefusal(HubLifetimeManager<ChatHub> lifetime, ChatMetrics metrics)
+internal sealed class ConnectionRefusal(ILocalConnections connections, ChatMetrics metrics)
 {
     public async Task RefuseAsync(string connectionId, ChatRefusedException refusal)
     {
         metrics.Refused(refusal.Code);
         var reason = HubErrors.ToHubException(refusal);
-        if ((lifetime as ILocalConnections)?.Find(connectionId) is not { } connection)
+        if (connections.Find(connectionId) is not { } connection)
         {
-            // Not a manager of ours: fall back to SignalR's own refusal.
+            // Already gone: SignalR's own refusal, for the record.
             throw reason;
         }
 

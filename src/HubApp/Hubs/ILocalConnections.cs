@@ -2,8 +2,11 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace HubApp.Hubs;
 
-/// <summary>The hub connections open on this node, as the lifetime manager knows them.</summary>
+/// <summary>The hub connections open on this node, and sends to them only (<see cref="ChatLifetimeManager{THub}"/>).</summary>
 internal interface ILocalConnections
 {
     HubConnectionContext? Find(string connectionId);
+
+    /// <summary>Sends to this node's members of <paramref name="groupName"/>, whatever the engine.</summary>
+    Task SendLocalGroupAsync(string groupName, string methodName, object?[] args);
 }

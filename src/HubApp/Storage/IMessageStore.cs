@@ -1,3 +1,4 @@
+using System.Data.Common;
 using HubApp.Contracts;
 
 namespace HubApp.Storage;
@@ -15,8 +16,11 @@ public interface IMessageStore
     /// <summary>Creates or upgrades the schema.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
-    /// <summary>Stores all of <paramref name="batch"/> in one transaction, or nothing.</summary>
-    Task<AppendResult> AppendAsync(WriteBatch batch, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores all of <paramref name="batch"/> in one transaction, or nothing; <paramref name="beforeCommit"/> runs inside
+    /// it once the batch has its ids, and a failure there fails the batch.
+    /// </summary>
+    Task<AppendResult> AppendAsync(WriteBatch batch, BeforeCommit? beforeCommit, CancellationToken cancellationToken);
 
     /// <summary>The newest <paramref name="count"/> messages, ascending.</summary>
     Task<IReadOnlyList<ChatMessage>> GetLatestAsync(string room, int count, CancellationToken cancellationToken);
@@ -30,6 +34,9 @@ public interface IMessageStore
     /// <summary>Answers when the store can be reached.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>Work that commits, or not, with an append: called inside its transaction, on its connection.</summary>
+public delegate Task BeforeCommit(DbConnection connection, AppendResult stored, CancellationToken cancellationToken);
 
 /// <summary>A message to store, before it has an id.</summary>
 public sealed record NewChatMessage(string Room, string UserId, string UserName, string Text);

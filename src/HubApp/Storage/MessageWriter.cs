@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using HubApp.Contracts;
-using HubApp.Messaging;
 using HubApp.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -8,9 +7,9 @@ namespace HubApp.Storage;
 
 /// <summary>
 /// The one writer of history: batches what many connections send into one transaction (group commit),
-/// then hands the stored messages to delivery in id order, then completes each sender's task. So an
-/// acknowledged message is always stored, a failed batch is neither stored nor delivered, and every
-/// connection sees a room's messages in id order.
+/// handing it to delivery inside the transaction and after the commit (<see cref="IMessageDelivery"/>, in id
+/// order), then completes each sender's task. So an acknowledged message is always stored, a failed batch is
+/// neither stored nor delivered, and every connection sees a room's messages in id order.
 /// </summary>
 /// <remarks>
 /// Enqueuing is thread-safe; the loop is the only caller of <see cref="IMessageStore.AppendAsync"/> and of
@@ -106,7 +105,7 @@ internal sealed partial class MessageWriter(
             var now = time.GetUtcNow();
             // Millisecond precision, so that what is sent equals what every store reads back.
             var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()).UtcDateTime;
-            stored = await store.AppendAsync(new WriteBatch(messages, direct, sentAt), CancellationToken.None);
+            stored = await store.AppendAsync(new WriteBatch(messages, direct, sentAt), delivery.OnCommittingAsync, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -130,17 +129,16 @@ internal sealed partial class MessageWriter(
             FailingSince = null;
         }
 
+        delivery.OnCommitted(stored);
         int m = 0, d = 0;
         foreach (var item in batch)
         {
             if (item is PendingChatMessage chat)
             {
-                delivery.Deliver(stored.Messages[m]);
                 chat.Completion.TrySetResult(stored.Messages[m++]);
             }
             else
             {
-                delivery.Deliver(stored.DirectMessages[d]);
                 ((PendingDirectMessage)item).Completion.TrySetResult(stored.DirectMessages[d++]);
             }
         }

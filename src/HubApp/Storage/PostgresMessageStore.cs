@@ -19,15 +19,13 @@ namespace HubApp.Storage;
 /// Texts are stored as UTF-8 <c>bytea</c>: PostgreSQL <c>text</c> cannot hold U+0000, which a message may.
 /// The schema is created or upgraded under an advisory lock, so nodes starting together do not race.
 /// </remarks>
-internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions<HistoryOptions> history, IEnumerable<IPostgresAppendHook> hooks)
+internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions<HistoryOptions> history)
     : RelationalMessageStore(history)
 {
     /// <summary>The advisory lock that every schema change of HubApp takes (the store's and the backplane's).</summary>
     public const long SchemaLockKey = 0x4875_6241_7070; // "HubApp"
 
     private const int SchemaVersion = 1;
-
-    private readonly IPostgresAppendHook[] _hooks = [.. hooks];
 
     protected override string StoreName => "PostgreSQL";
 
@@ -89,14 +87,6 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     }
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
-
-    protected override async Task BeforeCommitAsync(DbConnection connection, AppendResult stored, CancellationToken cancellationToken)
-    {
-        foreach (var hook in _hooks)
-        {
-            await hook.OnAppendAsync((NpgsqlConnection)connection, stored, cancellationToken);
-        }
-    }
 
     protected override object TextValue(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -27,7 +27,7 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
 
     public abstract Task InitializeAsync(CancellationToken cancellationToken);
 
-    public Task<AppendResult> AppendAsync(WriteBatch batch, CancellationToken cancellationToken) => Guard(async () =>
+    public Task<AppendResult> AppendAsync(WriteBatch batch, BeforeCommit? beforeCommit, CancellationToken cancellationToken) => Guard(async () =>
     {
         try
         {
@@ -37,7 +37,11 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
             var messages = await AppendMessagesAsync(_writer, batch, cancellationToken);
             var direct = await AppendDirectAsync(_writer, batch, cancellationToken);
             var stored = new AppendResult(messages, direct);
-            await BeforeCommitAsync(_writer.Connection, stored, cancellationToken);
+            if (beforeCommit is not null)
+            {
+                await beforeCommit(_writer.Connection, stored, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
             return stored;
         }
@@ -80,9 +84,6 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
     protected virtual void OnStoreFailure()
     {
     }
-
-    /// <summary>Runs inside the append transaction, after the batch got its ids: whatever must commit with it.</summary>
-    protected virtual Task BeforeCommitAsync(DbConnection connection, AppendResult stored, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The column type of message texts.</summary>
     protected virtual DbType TextType => DbType.String;

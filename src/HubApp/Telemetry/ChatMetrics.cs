@@ -100,7 +100,7 @@ internal sealed class ChatMetrics
         Interlocked.Add(ref _directMessagesStored, directMessages);
     }
 
-    public void Delivered() => Interlocked.Increment(ref _deliveries);
+    public void Delivered(int count = 1) => Interlocked.Add(ref _deliveries, count);
 
     /// <summary>A refusal, from its code or from a HubException message as the contract words it ("code: text").</summary>
     public void Refused(string codeOrMessage)

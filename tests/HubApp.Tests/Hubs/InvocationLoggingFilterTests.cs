@@ -10,6 +10,7 @@ using HubApp.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -26,8 +27,8 @@ public sealed class InvocationLoggingFilterTests : IDisposable
     public InvocationLoggingFilterTests()
     {
         _metrics = new ChatMetrics(_services.GetRequiredService<IMeterFactory>(), new PresenceTracker());
-        // Not a lifetime manager of ours, so a refusal at connect falls back to SignalR's own: a HubException.
-        var lifetime = new DefaultHubLifetimeManager<ChatHub>(NullLogger<DefaultHubLifetimeManager<ChatHub>>.Instance);
+        // No connection registered, so a refusal at connect falls back to SignalR's own: a HubException.
+        var lifetime = new ChatLifetimeManager<ChatHub>(new NoLifetime(), NullLoggerFactory.Instance);
         _filter = new InvocationLoggingFilter(_metrics, new ConnectionRefusal(lifetime, _metrics), new Logger<InvocationLoggingFilter>(new LoggerFactory([_logs])));
     }
 
@@ -145,6 +146,19 @@ public sealed class InvocationLoggingFilterTests : IDisposable
         public override CancellationToken ConnectionAborted => CancellationToken.None;
 
         public override void Abort()
+        {
+        }
+    }
+
+    private sealed class NoLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
         {
         }
     }

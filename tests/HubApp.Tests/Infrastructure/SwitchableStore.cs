@@ -30,8 +30,8 @@ internal sealed class SwitchableStore(IMessageStore inner) : IMessageStore
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
-    public Task<AppendResult> AppendAsync(WriteBatch batch, CancellationToken cancellationToken) =>
-        _failing ? Fail<AppendResult>() : inner.AppendAsync(batch, cancellationToken);
+    public Task<AppendResult> AppendAsync(WriteBatch batch, BeforeCommit? beforeCommit, CancellationToken cancellationToken) =>
+        _failing ? Fail<AppendResult>() : inner.AppendAsync(batch, beforeCommit, cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> GetLatestAsync(string room, int count, CancellationToken cancellationToken) =>
         _failing ? Fail<IReadOnlyList<ChatMessage>>() : inner.GetLatestAsync(room, count, cancellationToken);

@@ -25,7 +25,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
         var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(OpenAsync))).WaitAsync(TestTimeouts.Slow);
         try
         {
-            var result = await stores[3].Store.AppendAsync(new WriteBatch([new("a", "u", "U", "x")], [], DateTime.UtcNow), CancellationToken.None);
+            var result = await stores[3].Store.AppendAsync(new WriteBatch([new("a", "u", "U", "x")], [], DateTime.UtcNow), null, CancellationToken.None);
             Assert.Equal(1, result.Messages[0].Id);
         }
         finally
@@ -57,7 +57,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
                 {
                     var rooms = node % 2 == 0 ? ("a", "b") : ("b", "a");
                     var batch = new WriteBatch([new(rooms.Item1, "u", "U", $"{node}-{b}-1"), new(rooms.Item2, "u", "U", $"{node}-{b}-2"), new(rooms.Item1, "u", "U", $"{node}-{b}-3")], [], DateTime.UtcNow);
-                    var stored = await store.Store.AppendAsync(batch, CancellationToken.None);
+                    var stored = await store.Store.AppendAsync(batch, null, CancellationToken.None);
                     ids.AddRange(stored.Messages.Select(m => (m.Room, m.Id)));
                 }
 
@@ -86,7 +86,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
     private protected override async Task<OpenStore> OpenAsync()
     {
         var dataSource = _database.CreateDataSource();
-        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()), []);
+        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()));
         await store.InitializeAsync(CancellationToken.None).WaitAsync(TestTimeouts.Default);
         return new OpenStore(store, store, dataSource);
     }
@@ -95,7 +95,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
     {
         // A port nothing listens on: the cluster's own port plus nothing is not guaranteed free, port 1 is.
         var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Port = 1, Timeout = 3 }.ConnectionString);
-        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()), []);
+        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()));
         return new OpenStore(store, store, dataSource);
     }
 }

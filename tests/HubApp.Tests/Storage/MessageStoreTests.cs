@@ -21,6 +21,7 @@ public abstract class MessageStoreTests : IAsyncLifetime
                 [new("a", "u1", "U1", "one"), new("b", "u1", "U1", "two"), new("a", "u2", "U2", "three")],
                 [new("u1", "U1", "u2", "direct")],
                 sentAt),
+            null,
             CancellationToken.None);
 
         Assert.Equal([("a", 1L), ("b", 1L), ("a", 2L)], result.Messages.Select(m => (m.Room, m.Id)));
@@ -34,11 +35,11 @@ public abstract class MessageStoreTests : IAsyncLifetime
     {
         await using (var first = await OpenAsync())
         {
-            await first.Store.AppendAsync(new WriteBatch([new("a", "u", "U", "x"), new("a", "u", "U", "y")], [], DateTime.UtcNow), CancellationToken.None);
+            await first.Store.AppendAsync(new WriteBatch([new("a", "u", "U", "x"), new("a", "u", "U", "y")], [], DateTime.UtcNow), null, CancellationToken.None);
         }
 
         await using var second = await OpenAsync();
-        var result = await second.Store.AppendAsync(new WriteBatch([new("a", "u", "U", "z")], [], DateTime.UtcNow), CancellationToken.None);
+        var result = await second.Store.AppendAsync(new WriteBatch([new("a", "u", "U", "z")], [], DateTime.UtcNow), null, CancellationToken.None);
 
         Assert.Equal(3, result.Messages[0].Id);
     }
@@ -49,7 +50,7 @@ public abstract class MessageStoreTests : IAsyncLifetime
         await using var opened = await OpenAsync();
         const string hostile = "'; DROP TABLE messages; -- <img src=x onerror=alert(1)> \u202Eevil\u0000nul 👋 \u0301\u0301";
 
-        await opened.Store.AppendAsync(new WriteBatch([new("a", "u", "U", hostile)], [new("u", "U", "v", hostile)], DateTime.UtcNow), CancellationToken.None);
+        await opened.Store.AppendAsync(new WriteBatch([new("a", "u", "U", hostile)], [new("u", "U", "v", hostile)], DateTime.UtcNow), null, CancellationToken.None);
 
         Assert.Equal(hostile, (await opened.Store.GetAfterAsync("a", 0, 10, CancellationToken.None)).Single().Text);
     }
@@ -61,7 +62,7 @@ public abstract class MessageStoreTests : IAsyncLifetime
         await using var opened = await OpenAsync();
         var text = new string('\u0301', 3000) + "\u0000after the nul\u0000";
 
-        await opened.Store.AppendAsync(new WriteBatch([new("a", "u", "U", text)], [], DateTime.UtcNow), CancellationToken.None);
+        await opened.Store.AppendAsync(new WriteBatch([new("a", "u", "U", text)], [], DateTime.UtcNow), null, CancellationToken.None);
 
         Assert.Equal(text, (await opened.Store.GetLatestAsync("a", 1, CancellationToken.None)).Single().Text);
     }
@@ -71,7 +72,7 @@ public abstract class MessageStoreTests : IAsyncLifetime
     {
         await using var opened = await OpenAsync();
         var store = opened.Store;
-        await store.AppendAsync(new WriteBatch([.. Enumerable.Range(1, 10).Select(i => new NewChatMessage("a", "u", "U", $"m{i}"))], [], DateTime.UtcNow), CancellationToken.None);
+        await store.AppendAsync(new WriteBatch([.. Enumerable.Range(1, 10).Select(i => new NewChatMessage("a", "u", "U", $"m{i}"))], [], DateTime.UtcNow), null, CancellationToken.None);
 
         Assert.Equal([4L, 5L, 6L], (await store.GetAfterAsync("a", 3, 3, CancellationToken.None)).Select(m => m.Id));
         Assert.Equal([5L, 6L, 7L], (await store.GetBeforeAsync("a", 8, 3, CancellationToken.None)).Select(m => m.Id));
@@ -85,7 +86,7 @@ public abstract class MessageStoreTests : IAsyncLifetime
         await using var broken = CreateBroken();
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => broken.Store.PingAsync(CancellationToken.None));
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => broken.Store.AppendAsync(new WriteBatch([new("a", "u", "U", "x")], [], DateTime.UtcNow), CancellationToken.None));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => broken.Store.AppendAsync(new WriteBatch([new("a", "u", "U", "x")], [], DateTime.UtcNow), null, CancellationToken.None));
     }
 
     /// <summary>A store on this test's database, initialized.</summary>

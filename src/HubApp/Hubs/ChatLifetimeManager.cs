@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+
+namespace HubApp.Hubs;
+
+/// <summary>
+/// SignalR's in-memory lifetime manager, plus what every node needs whatever its engine: the registry of this
+/// node's connections (to close one that is refused, or all of them on shutdown: <see cref="ShutdownClose"/>) and
+/// sends that reach this node's connections only. A single node uses it as it is; a backplane engine derives from
+/// it and overrides the sends that must reach other nodes, keeping the base ones for its local deliveries.
+/// </summary>
+/// <remarks>OnConnected and OnDisconnected run concurrently for many connections.</remarks>
+internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILocalConnections
+    where THub : Hub
+{
+    private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
+
+    public ChatLifetimeManager(IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+        : base(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>())
+    {
+        var logger = loggers.CreateLogger<ChatLifetimeManager<THub>>();
+        lifetime.ApplicationStopping.Register(() => ShutdownClose.Sweep(() => [.. _connections.Values], logger));
+    }
+
+    public HubConnectionContext? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
+
+    /// <summary>This node's connections.</summary>
+    protected ICollection<HubConnectionContext> LocalConnections => _connections.Values;
+
+    /// <summary>Whether the connection is open on this node.</summary>
+    protected bool IsLocal(string connectionId) => _connections.ContainsKey(connectionId);
+
+    public override Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        _connections[connection.ConnectionId] = connection;
+        return base.OnConnectedAsync(connection);
+    }
+
+    public override Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        _connections.TryRemove(connection.ConnectionId, out _);
+        return base.OnDisconnectedAsync(connection);
+    }
+
+    public Task SendLocalGroupAsync(string groupName, string methodName, object?[] args) => base.SendGroupAsync(groupName, methodName, args);
+
+    public Task SendLocalGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args) => base.SendGroupsAsync(groupNames, methodName, args);
+
+    public Task SendLocalGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds) =>
+        base.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds);
+
+    public Task SendLocalAllAsync(string methodName, object?[] args) => base.SendAllAsync(methodName, args);
+
+    public Task SendLocalAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds) =>
+        base.SendAllExceptAsync(methodName, args, excludedConnectionIds);
+
+    public Task SendLocalConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args) =>
+        base.SendConnectionsAsync(connectionIds, methodName, args);
+
+    public Task SendLocalUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args) => base.SendUsersAsync(userIds, methodName, args);
+
+    public Task AddLocalToGroupAsync(string connectionId, string groupName) => base.AddToGroupAsync(connectionId, groupName);
+
+    public Task RemoveLocalFromGroupAsync(string connectionId, string groupName) => base.RemoveFromGroupAsync(connectionId, groupName);
+}

@@ -1,0 +1,35 @@
+using System.Data.Common;
+using HubApp.Contracts;
+using HubApp.Storage;
+using HubApp.Telemetry;
+using Microsoft.AspNetCore.SignalR;
+
+namespace HubApp.Messaging;
+
+/// <summary>
+/// One node: delivery through SignalR once committed. The sends are started in id order and not awaited: each
+/// connection's writes are queued in that order (its write lock is fair), so id order holds per connection while a
+/// slow one is left to its own buffer (see <see cref="FireAndForget"/>).
+/// </summary>
+internal sealed class LocalMessageDelivery(IHubClients<IChatClient> clients, ChatMetrics metrics, ILogger<LocalMessageDelivery> logger) : IMessageDelivery
+{
+    public Task OnCommittingAsync(DbConnection connection, AppendResult stored, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void OnCommitted(AppendResult stored)
+    {
+        foreach (var message in stored.Messages)
+        {
+            FireAndForget.Observe(clients.Group(message.Room).MessageReceived(message), logger);
+        }
+
+        foreach (var message in stored.DirectMessages)
+        {
+            var recipients = message.FromUserId == message.ToUserId
+                ? clients.User(message.ToUserId)
+                : clients.Users([message.ToUserId, message.FromUserId]);
+            FireAndForget.Observe(recipients.DirectMessageReceived(message), logger);
+        }
+
+        metrics.Delivered(stored.Messages.Count + stored.DirectMessages.Count);
+    }
+}
