@@ -1,7 +1,9 @@
+using HubApp.Configuration;
 using HubApp.Hubs;
 using HubApp.Presence;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +21,10 @@ public static class BackplaneExtensions
     public static WebApplicationBuilder AddChatBackplane(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<BackplaneOptions>().BindConfiguration(BackplaneOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<BackplaneOptions>()
+            .BindConfiguration(BackplaneOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) => options.RedisConnectionString = configuration.GetConnectionString("Redis"))
+            .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BackplaneOptions>, BackplaneOptionsValidator>();
 
         // Read here, not when resolved: what is registered depends on it. An unknown value registers nothing and
@@ -29,23 +34,63 @@ public static class BackplaneExtensions
         {
             AddPostgres(builder.Services);
         }
+        else if (string.Equals(provider, BackplaneOptions.Redis, StringComparison.Ordinal))
+        {
+            AddRedis(builder.Services);
+        }
 
         return builder;
     }
 
     private static void AddPostgres(IServiceCollection services)
     {
+        AddSharedPresence(services);
         services.AddSingleton<PostgresBackplane>();
         services.AddSingleton<PostgresHubLifetimeManager<ChatHub>>();
         services.AddSingleton<IBackplaneInbox>(s => s.GetRequiredService<PostgresHubLifetimeManager<ChatHub>>());
         services.Replace(ServiceDescriptor.Singleton<HubLifetimeManager<ChatHub>>(s => s.GetRequiredService<PostgresHubLifetimeManager<ChatHub>>()));
         services.Replace(ServiceDescriptor.Singleton<IMessageDelivery, PostgresMessageDelivery>());
-        services.AddSingleton<PostgresPresenceDirectory>();
-        services.Replace(ServiceDescriptor.Singleton<IPresenceDirectory>(s => s.GetRequiredService<PostgresPresenceDirectory>()));
         services.AddSingleton<PostgresListener>();
         services.AddHostedService(s => s.GetRequiredService<PostgresListener>());
-        services.AddHostedService(s => s.GetRequiredService<PostgresPresenceDirectory>());
         services.AddHealthChecks().AddCheck<PostgresBackplaneHealthCheck>("backplane");
+    }
+
+    // Redis carries the sends (SignalR's own Redis manager, and HubApp's room-log channel); PostgreSQL keeps what is
+    // state (history, ids, presence and node heartbeats), as with the PostgreSQL engine.
+    private static void AddRedis(IServiceCollection services)
+    {
+        AddSharedPresence(services);
+        services.AddSingleton<RedisConnection>();
+        services.AddSignalR().AddStackExchangeRedis(_ => { });
+        services.AddOptions<RedisOptions>().Configure<RedisConnection>((options, redis) =>
+            options.ConnectionFactory = async _ => await redis.GetAsync());
+        services.AddSingleton<RedisChatLifetimeManager<ChatHub>>();
+        services.Replace(ServiceDescriptor.Singleton<HubLifetimeManager<ChatHub>>(s => s.GetRequiredService<RedisChatLifetimeManager<ChatHub>>()));
+        services.AddSingleton<RedisRoomLog>();
+        services.AddHostedService(s => s.GetRequiredService<RedisRoomLog>());
+        services.Replace(ServiceDescriptor.Singleton<IMessageDelivery, RedisMessageDelivery>());
+        services.AddSingleton<IStartupCheck, RedisStartupCheck>();
+        services.AddHealthChecks().AddCheck<RedisBackplaneHealthCheck>("backplane");
+    }
+
+    private static void AddSharedPresence(IServiceCollection services)
+    {
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<PostgresPresenceDirectory>();
+        services.Replace(ServiceDescriptor.Singleton<IPresenceDirectory>(s => s.GetRequiredService<PostgresPresenceDirectory>()));
+        services.AddHostedService(s => s.GetRequiredService<PostgresPresenceDirectory>());
+    }
+
+    private static bool IsValidRedisConfiguration(string? configuration)
+    {
+        try
+        {
+            return StackExchange.Redis.ConfigurationOptions.Parse(configuration!).EndPoints.Count > 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private sealed class BackplaneOptionsValidator(IOptions<StorageOptions> storage) : IValidateOptions<BackplaneOptions>
@@ -53,18 +98,22 @@ public static class BackplaneExtensions
         public ValidateOptionsResult Validate(string? name, BackplaneOptions options) => options.Provider switch
         {
             BackplaneOptions.None => ValidateOptionsResult.Success,
-            BackplaneOptions.Postgres when storage.Value.Provider != StorageOptions.Postgres =>
-                ValidateOptionsResult.Fail("Backplane:Provider 'postgres' needs Storage:Provider 'postgres' (the nodes share history, ids and presence in one database)."),
-            BackplaneOptions.Postgres when options.HeartbeatInterval <= TimeSpan.Zero =>
+            BackplaneOptions.Postgres or BackplaneOptions.Redis when storage.Value.Provider != StorageOptions.Postgres =>
+                ValidateOptionsResult.Fail($"Backplane:Provider '{options.Provider}' needs Storage:Provider 'postgres' (the nodes share history, ids and presence in one database)."),
+            BackplaneOptions.Redis when string.IsNullOrWhiteSpace(options.RedisConnectionString) =>
+                ValidateOptionsResult.Fail("ConnectionStrings:Redis must be set when Backplane:Provider is 'redis'."),
+            BackplaneOptions.Redis when !IsValidRedisConfiguration(options.RedisConnectionString) =>
+                ValidateOptionsResult.Fail("ConnectionStrings:Redis is not a valid StackExchange.Redis configuration string (host:port[,option=value…])."),
+            _ when options.HeartbeatInterval <= TimeSpan.Zero =>
                 ValidateOptionsResult.Fail("Backplane:HeartbeatInterval must be positive."),
-            BackplaneOptions.Postgres when options.NodeTimeout < 2 * options.HeartbeatInterval =>
+            _ when options.NodeTimeout < 2 * options.HeartbeatInterval =>
                 ValidateOptionsResult.Fail("Backplane:NodeTimeout must be at least twice Backplane:HeartbeatInterval."),
-            BackplaneOptions.Postgres when options.MaxReconnectDelay <= TimeSpan.Zero =>
+            _ when options.MaxReconnectDelay <= TimeSpan.Zero =>
                 ValidateOptionsResult.Fail("Backplane:MaxReconnectDelay must be positive."),
-            BackplaneOptions.Postgres when string.IsNullOrWhiteSpace(options.Channel) || options.Channel.Length > 63 =>
+            _ when string.IsNullOrWhiteSpace(options.Channel) || options.Channel.Length > 63 =>
                 ValidateOptionsResult.Fail("Backplane:Channel must be 1–63 characters."),
-            BackplaneOptions.Postgres => ValidateOptionsResult.Success,
-            _ => ValidateOptionsResult.Fail($"Backplane:Provider must be 'none' or 'postgres', not '{options.Provider}'."),
+            BackplaneOptions.Postgres or BackplaneOptions.Redis => ValidateOptionsResult.Success,
+            _ => ValidateOptionsResult.Fail($"Backplane:Provider must be 'none', 'postgres' or 'redis', not '{options.Provider}'."),
         };
     }
 }

@@ -9,11 +9,21 @@ public sealed class BackplaneOptions
     public const string SectionName = "Backplane";
     public const string None = "none";
     public const string Postgres = "postgres";
+    public const string Redis = "redis";
 
-    /// <summary><c>none</c> (default: one node) or <c>postgres</c> (needs <c>Storage:Provider</c> <c>postgres</c>).</summary>
+    /// <summary>
+    /// <c>none</c> (default: one node), <c>postgres</c> or <c>redis</c>; both engines need <c>Storage:Provider</c>
+    /// <c>postgres</c>, where history, ids and presence live.
+    /// </summary>
     public string Provider { get; set; } = None;
 
-    /// <summary>The PostgreSQL <c>LISTEN</c> channel; nodes sharing a database and channel form one cluster. Default <c>hubapp</c>.</summary>
+    /// <summary>From <c>ConnectionStrings:Redis</c>: a StackExchange.Redis configuration string; required by <c>redis</c>.</summary>
+    public string? RedisConnectionString { get; set; }
+
+    /// <summary>
+    /// The PostgreSQL <c>LISTEN</c> channel, or the prefix of the Redis channels; nodes sharing a database (and Redis)
+    /// and channel form one cluster. Default <c>hubapp</c>.
+    /// </summary>
     public string Channel { get; set; } = "hubapp";
 
     /// <summary>How often a node says it is alive. Default 5 s.</summary>

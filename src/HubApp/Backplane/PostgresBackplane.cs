@@ -10,15 +10,14 @@ namespace HubApp.Backplane;
 /// <see cref="MaxInlineBytes"/> (NOTIFY takes under 8000 bytes) go into a <c>backplane_payloads</c> row and travel
 /// as <c>#id</c>. <see cref="PostgresListener"/> is the receiving half.
 /// </summary>
-internal sealed class PostgresBackplane(NpgsqlDataSource dataSource, IOptions<BackplaneOptions> options)
+internal sealed class PostgresBackplane(NpgsqlDataSource dataSource, NodeIdentity node, IOptions<BackplaneOptions> options)
 {
     public const int MaxInlineBytes = 7900;
     private const int SchemaVersion = 1;
 
     private readonly BackplaneOptions _options = options.Value;
 
-    /// <summary>This process's name among the nodes: fresh on every start.</summary>
-    public string NodeId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+    public string NodeId => node.Id;
 
     public Task CreateSchemaAsync(CancellationToken cancellationToken) => PostgresMessageStore.RunSchemaAsync(dataSource, """
         CREATE TABLE IF NOT EXISTS backplane_payloads (

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using HubApp.Contracts;
 using HubApp.Hubs;
 using HubApp.Messaging;
+using HubApp.Presence;
+using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -21,16 +24,37 @@ namespace HubApp.Backplane;
 /// adding or removing a connection of another node is forwarded to it without waiting for an answer.
 /// Client results (<c>InvokeConnectionAsync</c>) work only for this node's connections.
 /// </remarks>
-internal sealed partial class PostgresHubLifetimeManager<THub>(
-    PostgresBackplane backplane,
-    IOptions<JsonHubProtocolOptions> json,
-    IHostApplicationLifetime lifetime,
-    ChatMetrics metrics,
-    ILoggerFactory loggers) : ChatLifetimeManager<THub>(lifetime, loggers), IBackplaneInbox
+internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeManager<THub>, IBackplaneInbox, IDisposable
     where THub : Hub
 {
-    private readonly JsonSerializerOptions _json = json.Value.PayloadSerializerOptions;
-    private readonly ILogger _logger = loggers.CreateLogger<PostgresHubLifetimeManager<THub>>();
+    private readonly PostgresBackplane _backplane;
+    private readonly JsonSerializerOptions _json;
+    private readonly ChatMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public PostgresHubLifetimeManager(
+        PostgresBackplane backplane,
+        IMessageStore store,
+        PresenceTracker presence,
+        IOptions<JsonHubProtocolOptions> json,
+        IHostApplicationLifetime lifetime,
+        ChatMetrics metrics,
+        TimeProvider time,
+        ILoggerFactory loggers)
+        : base(lifetime, loggers)
+    {
+        _backplane = backplane;
+        _json = json.Value.PayloadSerializerOptions;
+        _metrics = metrics;
+        _logger = loggers.CreateLogger<PostgresHubLifetimeManager<THub>>();
+        RoomLog = new RoomLogSequencer(store, this, presence, metrics, time, loggers.CreateLogger<RoomLogSequencer>());
+    }
+
+    /// <summary>
+    /// This node's deliveries of room-log entries. PostgreSQL notifies in commit order, so they arrive in id order; it
+    /// earns its keep after the listener's outage, when each room held here reads what it missed from the store.
+    /// </summary>
+    public RoomLogSequencer RoomLog { get; }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendAsync(SendLocalAllAsync(methodName, args), EnvelopeKind.All, [], null, methodName, args, cancellationToken);
@@ -65,10 +89,18 @@ internal sealed partial class PostgresHubLifetimeManager<THub>(
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendAsync(SendLocalUsersAsync(userIds, methodName, args), EnvelopeKind.Users, userIds, null, methodName, args, cancellationToken);
 
-    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        IsLocal(connectionId)
-            ? AddLocalToGroupAsync(connectionId, groupName)
-            : PublishAsync(EnvelopeKind.AddToGroup, [connectionId, groupName], null, string.Empty, [], cancellationToken);
+    public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (IsLocal(connectionId))
+        {
+            await AddLocalToGroupAsync(connectionId, groupName);
+            await RoomLog.TrackAsync(groupName, cancellationToken);
+        }
+        else
+        {
+            await PublishAsync(EnvelopeKind.AddToGroup, [connectionId, groupName], null, string.Empty, [], cancellationToken);
+        }
+    }
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
         IsLocal(connectionId)
@@ -93,7 +125,7 @@ internal sealed partial class PostgresHubLifetimeManager<THub>(
     {
         try
         {
-            await backplane.PublishAsync(BackplaneEnvelope.Create(kind, backplane.NodeId, targets, excluded, methodName, args, _json), cancellationToken);
+            await _backplane.PublishAsync(BackplaneEnvelope.Create(kind, _backplane.NodeId, targets, excluded, methodName, args, _json), cancellationToken);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or IOException or TimeoutException)
         {
@@ -107,6 +139,12 @@ internal sealed partial class PostgresHubLifetimeManager<THub>(
     public void Deliver(BackplaneEnvelope envelope)
     {
         var args = envelope.ArgsAsObjects(_json);
+        if (envelope.StoredBy is not null && args is [ChatMessage entry])
+        {
+            RoomLog.Offer(entry);
+            return;
+        }
+
         var targets = envelope.Targets;
         var send = envelope.Kind switch
         {
@@ -122,25 +160,24 @@ internal sealed partial class PostgresHubLifetimeManager<THub>(
         };
         if (envelope.StoredBy is not null)
         {
-            metrics.Delivered();
+            _metrics.Delivered();
         }
 
         FireAndForget.Observe(send, _logger);
     }
 
-    // Their clients reconnect and catch up from the store, which has every message, notified or not.
+    // What was notified meanwhile is in the store: every room held here reads it from there. Presence and typing
+    // events of that time are not (they are ephemeral), nor direct messages to this node's users.
     public void MayHaveMissed()
     {
-        var connections = LocalConnections.ToArray();
-        LogClosingAfterGap(_logger, connections.Length);
-        foreach (var connection in connections)
-        {
-            connection.Abort();
-        }
+        LogCatchingUp(_logger);
+        RoomLog.RepairAll();
     }
 
-    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The backplane may have missed notifications: closing this node's {Count} connections so that their clients reconnect and catch up from history.")]
-    private static partial void LogClosingAfterGap(ILogger logger, int count);
+    public void Dispose() => RoomLog.Dispose();
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The backplane may have missed notifications: the rooms of this node catch up from the store.")]
+    private static partial void LogCatchingUp(ILogger logger);
 
     [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "'{Method}' could not be published to the other nodes.")]
     private static partial void LogPublishFailed(ILogger logger, string method, Exception exception);

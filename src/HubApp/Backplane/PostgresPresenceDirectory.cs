@@ -23,7 +23,7 @@ namespace HubApp.Backplane;
 /// </remarks>
 internal sealed partial class PostgresPresenceDirectory(
     NpgsqlDataSource dataSource,
-    PostgresBackplane backplane,
+    NodeIdentity node,
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<BackplaneOptions> options,
     TimeProvider time,
@@ -33,7 +33,7 @@ internal sealed partial class PostgresPresenceDirectory(
 
     private readonly BackplaneOptions _options = options.Value;
 
-    private string NodeId => backplane.NodeId;
+    private string NodeId => node.Id;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -66,13 +66,31 @@ internal sealed partial class PostgresPresenceDirectory(
         }
     }
 
-    public Task ConnectedAsync(string connectionId, Member member, CancellationToken cancellationToken) => Guard(async () =>
+    // Counted under a lock on the user, so two nodes taking the user's last allowed connection at once admit one.
+    // A crashed node's connections count until it is reaped (Backplane:NodeTimeout).
+    public Task<bool> ConnectedAsync(string connectionId, Member member, int maxPerUser, CancellationToken cancellationToken) => Guard(async () =>
     {
-        await using var command = dataSource.CreateCommand(
-            "INSERT INTO connections (connection_id, node_id, user_id, user_name) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING;");
-        AddParameters(command, connectionId, NodeId, member.UserId, member.UserName);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return 0;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, "\u0001connections", member.UserId, cancellationToken);
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM connections WHERE user_id = $1 AND connection_id <> $2;", connection))
+        {
+            AddParameters(count, member.UserId, connectionId);
+            if ((long)(await count.ExecuteScalarAsync(cancellationToken))! >= maxPerUser)
+            {
+                return false;
+            }
+        }
+
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO connections (connection_id, node_id, user_id, user_name) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING;", connection))
+        {
+            AddParameters(insert, connectionId, NodeId, member.UserId, member.UserName);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     });
 
     public Task<bool> JoinedAsync(string connectionId, Member member, string room, bool firstHere, CancellationToken cancellationToken) => Guard(async () =>

@@ -8,8 +8,9 @@ public static class ConfigurationExtensions
     private const string BinderAssembly = "Microsoft.Extensions.Configuration.Binder";
 
     /// <summary>
-    /// Runs every start-up options validation now, before the host starts, so that a configuration that
-    /// cannot work ends the process with one line naming the key instead of a stack trace.
+    /// Runs every start-up options validation now, before the host starts, then the <see cref="IStartupCheck"/>s, so
+    /// that a configuration (or a resource) that cannot work ends the process with one line naming the key instead of
+    /// a stack trace.
     /// </summary>
     public static bool ValidateConfiguration(this WebApplication app, TextWriter? error = null)
     {
@@ -17,7 +18,6 @@ public static class ConfigurationExtensions
         try
         {
             app.Services.GetService<IStartupValidator>()?.Validate();
-            return true;
         }
         catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
         {
@@ -33,5 +33,16 @@ public static class ConfigurationExtensions
             (error ?? Console.Error).WriteLine($"HubApp cannot start, invalid configuration: {ex.Message}");
             return false;
         }
+
+        foreach (var check in app.Services.GetServices<IStartupCheck>())
+        {
+            if (check.CheckAsync(CancellationToken.None).GetAwaiter().GetResult() is { } failure)
+            {
+                (error ?? Console.Error).WriteLine($"HubApp cannot start: {failure}");
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -24,12 +24,18 @@ internal sealed class LocalMessageDelivery(IHubClients<IChatClient> clients, Cha
 
         foreach (var message in stored.DirectMessages)
         {
-            var recipients = message.FromUserId == message.ToUserId
-                ? clients.User(message.ToUserId)
-                : clients.Users([message.ToUserId, message.FromUserId]);
-            FireAndForget.Observe(recipients.DirectMessageReceived(message), logger);
+            SendDirect(clients, message, logger);
         }
 
         metrics.Delivered(stored.Messages.Count + stored.DirectMessages.Count);
+    }
+
+    /// <summary>A direct message to every connection of both users (once to a note to self), started, not awaited.</summary>
+    public static void SendDirect(IHubClients<IChatClient> clients, DirectMessage message, ILogger logger)
+    {
+        var recipients = message.FromUserId == message.ToUserId
+            ? clients.User(message.ToUserId)
+            : clients.Users([message.ToUserId, message.FromUserId]);
+        FireAndForget.Observe(recipients.DirectMessageReceived(message), logger);
     }
 }

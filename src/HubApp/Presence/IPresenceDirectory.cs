@@ -14,7 +14,11 @@ namespace HubApp.Presence;
 /// </remarks>
 public interface IPresenceDirectory
 {
-    Task ConnectedAsync(string connectionId, Member member, CancellationToken cancellationToken);
+    /// <summary>
+    /// Registers the connection; false (and nothing registered) when its user already holds <paramref name="maxPerUser"/>
+    /// connections, on every node together.
+    /// </summary>
+    Task<bool> ConnectedAsync(string connectionId, Member member, int maxPerUser, CancellationToken cancellationToken);
 
     /// <summary>True when the user became present in <paramref name="room"/>; <paramref name="firstHere"/>: on this node.</summary>
     Task<bool> JoinedAsync(string connectionId, Member member, string room, bool firstHere, CancellationToken cancellationToken);

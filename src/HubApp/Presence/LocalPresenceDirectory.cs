@@ -5,7 +5,8 @@ namespace HubApp.Presence;
 /// <summary>One node: the tracker's answers are the whole truth.</summary>
 internal sealed class LocalPresenceDirectory(PresenceTracker tracker) : IPresenceDirectory
 {
-    public Task ConnectedAsync(string connectionId, Member member, CancellationToken cancellationToken) => Task.CompletedTask;
+    // The tracker counted the connection already (PresenceTracker.TryConnect).
+    public Task<bool> ConnectedAsync(string connectionId, Member member, int maxPerUser, CancellationToken cancellationToken) => Task.FromResult(true);
 
     public Task<bool> JoinedAsync(string connectionId, Member member, string room, bool firstHere, CancellationToken cancellationToken) => Task.FromResult(firstHere);
 

@@ -30,15 +30,21 @@ internal sealed partial class RoomService(
 
     public async Task ConnectAsync(ChatCaller caller, CancellationToken cancellationToken)
     {
+        // This node's count first (no round trip for a flood from one user), then every node's.
         var max = limits.Value.MaxConnectionsPerUser;
-        if (!presence.TryConnect(caller.ConnectionId, caller.UserId, caller.UserName, max))
+        var admitted = presence.TryConnect(caller.ConnectionId, caller.UserId, caller.UserName, max);
+        if (admitted && !await directory.ConnectedAsync(caller.ConnectionId, caller.Member, max, cancellationToken))
+        {
+            presence.Disconnect(caller.ConnectionId);
+            admitted = false;
+        }
+
+        if (!admitted)
         {
             LogTooManyConnections(logger, caller.UserId, max);
             // The hub's filter closes the connection with it (Hubs/ConnectionRefusal), as a refusal, not a fault.
             throw ChatErrors.TooManyConnections(max);
         }
-
-        await directory.ConnectedAsync(caller.ConnectionId, caller.Member, cancellationToken);
     }
 
     /// <summary>Leaves every room the connection had joined. Runs for every closed connection, errors included.</summary>

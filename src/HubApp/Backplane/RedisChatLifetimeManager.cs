@@ -1,0 +1,130 @@
+using System.Diagnostics.CodeAnalysis;
+using HubApp.Hubs;
+using HubApp.Presence;
+using HubApp.Storage;
+using HubApp.Telemetry;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+
+namespace HubApp.Backplane;
+
+/// <summary>
+/// SignalR's sends across nodes on Redis: every send, group and connection change goes to SignalR's own Redis
+/// lifetime manager (<c>AddStackExchangeRedis</c>), which this wraps. This node's connections and groups are also kept
+/// by <see cref="ChatLifetimeManager{THub}"/>, for the sends that must not wait for Redis: the room log, which
+/// <see cref="RoomLog"/> delivers here in id order (<see cref="RedisRoomLog"/> carries it between nodes).
+/// </summary>
+/// <remarks>
+/// A local connection joining a group holds the group's room in <see cref="RoomLog"/> before the join goes on to
+/// read history. Disposing the Redis manager can throw when Redis is gone; a stopping node logs it and exits cleanly.
+/// </remarks>
+internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManager<THub>, IDisposable
+    where THub : Hub
+{
+    private readonly RedisHubLifetimeManager<THub> _redis;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    public RedisChatLifetimeManager(IServiceProvider services, IMessageStore store, PresenceTracker presence, ChatMetrics metrics, TimeProvider time, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+        : base(lifetime, loggers)
+    {
+        _redis = ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<THub>>(services);
+        _logger = loggers.CreateLogger<RedisChatLifetimeManager<THub>>();
+        RoomLog = new RoomLogSequencer(store, this, presence, metrics, time, loggers.CreateLogger<RoomLogSequencer>());
+    }
+
+    /// <summary>This node's deliveries of room-log entries, in id order.</summary>
+    public RoomLogSequencer RoomLog { get; }
+
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        await base.OnConnectedAsync(connection);
+        await _redis.OnConnectedAsync(connection);
+    }
+
+    public override async Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        await base.OnDisconnectedAsync(connection);
+        await _redis.OnDisconnectedAsync(connection);
+    }
+
+    public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (IsLocal(connectionId))
+        {
+            await AddLocalToGroupAsync(connectionId, groupName);
+            await RoomLog.TrackAsync(groupName, cancellationToken);
+        }
+
+        await _redis.AddToGroupAsync(connectionId, groupName, cancellationToken);
+    }
+
+    public override async Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (IsLocal(connectionId))
+        {
+            await RemoveLocalFromGroupAsync(connectionId, groupName);
+        }
+
+        await _redis.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
+    }
+
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _redis.SendAllAsync(methodName, args, cancellationToken);
+
+    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        _redis.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken);
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _redis.SendConnectionAsync(connectionId, methodName, args, cancellationToken);
+
+    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _redis.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken);
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _redis.SendGroupAsync(groupName, methodName, args, cancellationToken);
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _redis.SendGroupsAsync(groupNames, methodName, args, cancellationToken);
+
+    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        _redis.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken);
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _redis.SendUserAsync(userId, methodName, args, cancellationToken);
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _redis.SendUsersAsync(userIds, methodName, args, cancellationToken);
+
+    public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
+        _redis.InvokeConnectionAsync<T>(connectionId, methodName, args, cancellationToken);
+
+    public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result) => _redis.SetConnectionResultAsync(connectionId, result);
+
+    public override bool TryGetReturnType(string invocationId, [NotNullWhen(true)] out Type? type) => _redis.TryGetReturnType(invocationId, out type);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            // Registered as itself and as SignalR's manager: disposed once per registration.
+            return;
+        }
+
+        RoomLog.Dispose();
+        try
+        {
+            _redis.Dispose();
+        }
+        catch (Exception ex)
+        {
+            // Known: with Redis gone, unsubscribing on the way out throws (shared/dependencies.md). Nothing is left to
+            // tell Redis; a node that stops must still exit cleanly.
+            LogDisposeFailed(_logger, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "SignalR's Redis lifetime manager failed to close its subscriptions (Redis is gone); stopping anyway.")]
+    private static partial void LogDisposeFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HubApp.Contracts;
+using HubApp.Json;
+using HubApp.Telemetry;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace HubApp.Backplane;
+
+/// <summary>
+/// Room-log entries between nodes on a Redis channel of HubApp's own (<c>{Channel}:log</c>), beside SignalR's: Redis
+/// keeps the order of one publisher's messages but not across nodes, so every node puts them back in id order
+/// (<see cref="RoomLogSequencer"/>). Redis is a fast hint and the store the truth: what a node misses (an outage, a
+/// publish that failed) it reads from the store.
+/// </summary>
+/// <remarks>
+/// Recovery: when the subscription is back, every node repairs each room it holds from the store, at once and again
+/// <see cref="SecondRepair"/> later (the subscription may come back a moment after the connection); a node whose
+/// publishes failed meanwhile then publishes a hint per room (its newest id), so that the others read those entries
+/// too even if nothing else is sent in the room. Received messages are handled one at a time, in arrival order.
+/// </remarks>
+internal sealed partial class RedisRoomLog(
+    RedisConnection redis,
+    RedisChatLifetimeManager<Hubs.ChatHub> lifetime,
+    NodeIdentity node,
+    ChatMetrics metrics,
+    IOptions<JsonHubProtocolOptions> json,
+    TimeProvider time,
+    ILogger<RedisRoomLog> logger) : IHostedService
+{
+    private static readonly TimeSpan SecondRepair = TimeSpan.FromSeconds(2);
+    private const int MaxUnpublishedRooms = 10_000;
+    private static readonly RedisChannel Channel = RedisChannel.Literal("log");
+    private static readonly JsonSerializerOptions EnvelopeOptions = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = WireJsonEncoder.Instance };
+
+    private readonly JsonSerializerOptions _json = json.Value.PayloadSerializerOptions;
+    private readonly Dictionary<string, long> _unpublished = new(StringComparer.Ordinal);
+    private ISubscriber? _subscriber;
+    private ChannelMessageQueue? _queue;
+
+    private RoomLogSequencer Sequencer => lifetime.RoomLog;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var multiplexer = await redis.GetAsync().WaitAsync(cancellationToken);
+        _subscriber = multiplexer.GetSubscriber();
+        _queue = await _subscriber.SubscribeAsync(Channel).WaitAsync(cancellationToken);
+        _queue.OnMessage(Receive);
+        multiplexer.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Subscription)
+            {
+                _ = RecoverAsync();
+            }
+        };
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_queue is not null)
+        {
+            try
+            {
+                await _queue.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
+            {
+                // Redis is gone: nothing to unsubscribe from.
+            }
+        }
+    }
+
+    /// <summary>Publishes a committed batch's entries; not awaited by the writer. A publish that fails is remembered for the hint.</summary>
+    public void Publish(IReadOnlyList<ChatMessage> entries)
+    {
+        if (entries.Count == 0 || _subscriber is null)
+        {
+            return;
+        }
+
+        var payload = JsonSerializer.Serialize(new LogEnvelope(node.Id, [.. entries.Select(e => JsonSerializer.SerializeToElement(e, _json))], null), EnvelopeOptions);
+        _subscriber.PublishAsync(Channel, payload).ContinueWith(
+            (task, state) => ((RedisRoomLog)state!).PublishFailed(entries, task.Exception!),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void PublishFailed(IReadOnlyList<ChatMessage> entries, Exception exception)
+    {
+        lock (_unpublished)
+        {
+            foreach (var entry in entries)
+            {
+                if (_unpublished.Count < MaxUnpublishedRooms || _unpublished.ContainsKey(entry.Room))
+                {
+                    _unpublished[entry.Room] = Math.Max(entry.Id, _unpublished.GetValueOrDefault(entry.Room));
+                }
+            }
+        }
+
+        LogPublishFailed(logger, entries.Count, exception);
+    }
+
+    private async Task RecoverAsync()
+    {
+        try
+        {
+            Sequencer.RepairAll();
+            Dictionary<string, long> hints;
+            lock (_unpublished)
+            {
+                hints = new(_unpublished, StringComparer.Ordinal);
+                _unpublished.Clear();
+            }
+
+            if (hints.Count > 0 && _subscriber is not null)
+            {
+                await _subscriber.PublishAsync(Channel, JsonSerializer.Serialize(new LogEnvelope(node.Id, null, hints), EnvelopeOptions));
+            }
+
+            await Task.Delay(SecondRepair, time);
+            Sequencer.RepairAll();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Lost again: the next restore recovers.
+            LogRecoveryFailed(logger, ex);
+        }
+    }
+
+    private void Receive(ChannelMessage message)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize<LogEnvelope>((string)message.Message!, EnvelopeOptions);
+            if (envelope is null || envelope.Origin == node.Id)
+            {
+                return;
+            }
+
+            foreach (var entry in envelope.Entries ?? [])
+            {
+                if (entry.Deserialize<ChatMessage>(_json) is { } chat)
+                {
+                    // From the batch's timestamp, taken just before its commit, by the two nodes' clocks.
+                    metrics.BackplaneLag(time.GetUtcNow().UtcDateTime - chat.SentAt);
+                    Sequencer.Offer(chat);
+                }
+            }
+
+            foreach (var (room, lastId) in envelope.Hints ?? new Dictionary<string, long>())
+            {
+                Sequencer.Hint(room, lastId);
+            }
+        }
+        catch (JsonException ex)
+        {
+            LogUnreadable(logger, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 57, Level = LogLevel.Debug, Message = "{Count} room-log entries could not be published to Redis; the other nodes read them from the store once it is back.")]
+    private static partial void LogPublishFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 58, Level = LogLevel.Warning, Message = "Catching up after a Redis outage failed; the next reconnect tries again.")]
+    private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 59, Level = LogLevel.Warning, Message = "An unreadable message on the room-log channel was ignored.")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception);
+
+    /// <summary>What travels on the channel: entries of one committed batch, or the newest ids of rooms whose publish failed.</summary>
+    private sealed record LogEnvelope(
+        [property: JsonPropertyName("o")] string Origin,
+        [property: JsonPropertyName("e")] IReadOnlyList<JsonElement>? Entries,
+        [property: JsonPropertyName("h")] IReadOnlyDictionary<string, long>? Hints);
+}
