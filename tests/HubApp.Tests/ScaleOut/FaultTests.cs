@@ -9,12 +9,15 @@ namespace HubApp.Tests.ScaleOut;
 
 /// <summary>
 /// Nodes that die, stop or lose PostgreSQL under load, on each backplane engine, with clients through the
-/// repository's nginx recipe: nothing acknowledged is lost or doubled, and every client keeps a room's messages
-/// in id order.
+/// repository's nginx recipe or straight on each node: nothing acknowledged is lost or doubled, and every client
+/// keeps a room's messages in id order.
 /// </summary>
 [Collection(PostgresCluster.Name)]
 public sealed class FaultTests
 {
+    // The room of LoadAroundAsync's and OnePerNode's clients.
+    private const string Room = "room";
+
     [Theory]
     [InlineData(Engine.Postgres)]
     [InlineData(Engine.Redis)]
@@ -40,12 +43,12 @@ public sealed class FaultTests
         await olga.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
         await ghost.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
 
-        var load = new Load([alice, bob, olga], "room");
-        await load.WaitForAcksAsync(20);
-        await victim.KillAsync();
-        var killedAt = Stopwatch.StartNew();
-        await load.WaitForAcksAsync(load.AckedCount + 40);
-        var acked = await load.StopAsync();
+        var killedAt = new Stopwatch();
+        var acked = await LoadAroundAsync([alice, bob, olga], async _ =>
+        {
+            await victim.KillAsync();
+            killedAt.Start();
+        });
 
         var left = await olgaLeft.NextAsync(e => e.UserId == "ghost", TestTimeouts.Slow);
         Assert.True(killedAt.Elapsed < TimeSpan.FromSeconds(15), $"UserLeft came {killedAt.Elapsed} after the kill");
@@ -63,18 +66,8 @@ public sealed class FaultTests
     public async Task PostgresRestartedUnderLoadNodesRecoverAndNothingAcknowledgedIsLost(Engine engine)
     {
         await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
-        await using var alice = await cluster.Nodes[0].ConnectAsync("alice");
-        await using var bob = await cluster.Nodes[1].ConnectAsync("bob");
-        var (aliceInbox, bobInbox) = (Watch(alice), Watch(bob));
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-
-        var load = new Load([alice, bob], "room");
-        await load.WaitForAcksAsync(20);
-        await RestartPostgresAsync();
-        var restarted = load.AckedCount;
-        await load.WaitForAcksAsync(restarted + 40, TestTimeouts.Slow);
-        var acked = await load.StopAsync();
+        await using var members = await OnePerNode.JoinAsync(cluster);
+        var acked = await LoadAroundAsync(members.Clients, _ => RestartPostgresAsync());
 
         foreach (var node in cluster.Nodes)
         {
@@ -86,8 +79,7 @@ public sealed class FaultTests
             }
         }
 
-        await AssertAllOnceInOrderAsync(aliceInbox, acked, cluster);
-        await AssertAllOnceInOrderAsync(bobInbox, acked, cluster);
+        await members.AssertEachGotAllOnceInOrderAsync(acked, cluster);
     }
 
     [Theory]
@@ -112,19 +104,28 @@ public sealed class FaultTests
         var olgaInbox = Watch(olga);
         await olga.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
 
-        var load = new Load([alice, olga], "room");
-        await load.WaitForAcksAsync(20);
-        victim.Terminate();
-        // Well within the host's 10 s shutdown timeout: the node closed its connections rather than waiting them out.
-        await victim.WaitForExitAsync(TimeSpan.FromSeconds(8));
-        await reconnected.Task.WaitAsync(TestTimeouts.Default);
-        await load.WaitForAcksAsync(load.AckedCount + 20);
-        var acked = await load.StopAsync();
+        var acked = await LoadAroundAsync([alice, olga], async _ =>
+        {
+            victim.Terminate();
+            // Well within the host's 10 s shutdown timeout: the node closed its connections rather than waiting them out.
+            await victim.WaitForExitAsync(TimeSpan.FromSeconds(8));
+            await reconnected.Task.WaitAsync(TestTimeouts.Default);
+        });
 
         Assert.Equal(0, victim.ExitCode);
         Assert.Same(survivor, await cluster.NodeOfAsync("alice"));
         await AssertAllOnceInOrderAsync(aliceInbox, acked, cluster);
         await AssertAllOnceInOrderAsync(olgaInbox, acked, cluster);
+    }
+
+    // Each client sends to the room: about 20 acknowledged before the fault, about 40 after it.
+    private static async Task<IReadOnlyCollection<ChatMessage>> LoadAroundAsync(IReadOnlyList<ChatClient> clients, Func<Load, Task> fault)
+    {
+        var load = new Load(clients, Room);
+        await load.WaitForAcksAsync(20);
+        await fault(load);
+        await load.WaitForAcksAsync(load.AckedCount + 40, TestTimeouts.Slow);
+        return await load.StopAsync();
     }
 
     private static Inbox<ChatMessage> Watch(ChatClient client)
@@ -169,6 +170,54 @@ public sealed class FaultTests
         using var process = Process.Start(start)!;
         await process.WaitForExitAsync().WaitAsync(TestTimeouts.Slow);
         Assert.True(process.ExitCode == 0, $"pg_ctl restart failed with {process.ExitCode}");
+    }
+
+    /// <summary>
+    /// One client straight on each node (no nginx: which node a client is on stays fixed), all in <see cref="Room"/>,
+    /// each with its inbox.
+    /// </summary>
+    private sealed class OnePerNode : IAsyncDisposable
+    {
+        private readonly List<(ChatClient Client, Inbox<ChatMessage> Inbox)> _members = [];
+
+        public IReadOnlyList<ChatClient> Clients => [.. _members.Select(m => m.Client)];
+
+        public static async Task<OnePerNode> JoinAsync(ScaleOutCluster cluster)
+        {
+            var members = new OnePerNode();
+            try
+            {
+                foreach (var node in cluster.Nodes)
+                {
+                    var client = await node.ConnectAsync($"user-{node.Name}");
+                    members._members.Add((client, Watch(client)));
+                    await client.JoinRoomAsync(Room).WaitAsync(TestTimeouts.Default);
+                }
+            }
+            catch
+            {
+                await members.DisposeAsync();
+                throw;
+            }
+
+            return members;
+        }
+
+        public async Task AssertEachGotAllOnceInOrderAsync(IReadOnlyCollection<ChatMessage> acked, ScaleOutCluster cluster)
+        {
+            foreach (var (_, inbox) in _members)
+            {
+                await AssertAllOnceInOrderAsync(inbox, acked, cluster);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var (client, _) in _members)
+            {
+                await client.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>
