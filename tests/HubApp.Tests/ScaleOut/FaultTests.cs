@@ -8,9 +8,9 @@ using HubApp.Tests.Infrastructure;
 namespace HubApp.Tests.ScaleOut;
 
 /// <summary>
-/// Nodes that die, stop or lose PostgreSQL under load, on each backplane engine, with clients through the
-/// repository's nginx recipe or straight on each node: nothing acknowledged is lost or doubled, and every client
-/// keeps a room's messages in id order.
+/// Nodes that die, stop or lose PostgreSQL or Redis under load, with clients through the repository's nginx
+/// recipe or straight on each node: nothing acknowledged is lost or doubled, and every client keeps a room's
+/// messages in id order.
 /// </summary>
 [Collection(PostgresCluster.Name)]
 public sealed class FaultTests
@@ -80,6 +80,58 @@ public sealed class FaultTests
         }
 
         await members.AssertEachGotAllOnceInOrderAsync(acked, cluster);
+    }
+
+    [Fact]
+    public async Task ARedisOutageMidBurstLosesAndDoublesNothingForClientsOnEveryNode()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(Engine.Redis, nodes: 2);
+        var redis = cluster.Redis!;
+        await using var members = await OnePerNode.JoinAsync(cluster);
+        var acked = await LoadAroundAsync(members.Clients, async load =>
+        {
+            await redis.KillAsync();
+            var atKill = load.AckedCount;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            // The store, not Redis, acknowledges a send: the outage only delays delivery to the other node.
+            Assert.True(load.AckedCount >= atKill + 10, $"only {load.AckedCount - atKill} sends were acknowledged while Redis was down.{Environment.NewLine}{cluster.Logs()}");
+            await redis.StartAgainAsync();
+        });
+
+        foreach (var node in cluster.Nodes)
+        {
+            await node.WaitUntilHealthyAsync(TestTimeouts.Slow);
+        }
+
+        await members.AssertEachGotAllOnceInOrderAsync(acked, cluster);
+        Assert.True(members.Reconnects.Count == 0, $"clients reconnected: {string.Join("; ", members.Reconnects)}");
+    }
+
+    [Fact]
+    public async Task ANodeStoppedWhileRedisIsDownExitsCleanlyWithinItsShutdownTimeout()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(Engine.Redis, nodes: 1);
+        var node = cluster.Nodes[0];
+        // A member of a room, so that the node has subscriptions and a connection of its own to close.
+        await using var alice = await node.ConnectAsync("alice", autoReconnect: false);
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.SendMessageAsync("room", "hello").WaitAsync(TestTimeouts.Default);
+
+        await cluster.Redis!.KillAsync();
+        // The reset reaches the node at once; a second lets its Redis client start reconnecting, which is what
+        // the shutdown then meets.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        node.Terminate();
+        try
+        {
+            await node.WaitForExitAsync(NodeProcess.ShutdownTimeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"still running {NodeProcess.ShutdownTimeout} after SIGTERM:{Environment.NewLine}{node.Output}");
+        }
+
+        Assert.True(node.ExitCode == 0, $"exit code {node.ExitCode}:{Environment.NewLine}{node.Output}");
     }
 
     [Theory]
@@ -174,13 +226,16 @@ public sealed class FaultTests
 
     /// <summary>
     /// One client straight on each node (no nginx: which node a client is on stays fixed), all in <see cref="Room"/>,
-    /// each with its inbox.
+    /// each with its inbox; any reconnect is noted, for the faults that clients should not notice.
     /// </summary>
     private sealed class OnePerNode : IAsyncDisposable
     {
         private readonly List<(ChatClient Client, Inbox<ChatMessage> Inbox)> _members = [];
+        private readonly ConcurrentQueue<string> _reconnects = new();
 
         public IReadOnlyList<ChatClient> Clients => [.. _members.Select(m => m.Client)];
+
+        public IReadOnlyCollection<string> Reconnects => [.. _reconnects];
 
         public static async Task<OnePerNode> JoinAsync(ScaleOutCluster cluster)
         {
@@ -189,8 +244,14 @@ public sealed class FaultTests
             {
                 foreach (var node in cluster.Nodes)
                 {
-                    var client = await node.ConnectAsync($"user-{node.Name}");
+                    var userId = $"user-{node.Name}";
+                    var client = await node.ConnectAsync(userId);
                     members._members.Add((client, Watch(client)));
+                    client.Reconnecting += error =>
+                    {
+                        members._reconnects.Enqueue($"{userId}: {error?.Message}");
+                        return Task.CompletedTask;
+                    };
                     await client.JoinRoomAsync(Room).WaitAsync(TestTimeouts.Default);
                 }
             }
