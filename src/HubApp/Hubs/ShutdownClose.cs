@@ -1,12 +1,11 @@
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace HubApp.Hubs;
 
 /// <summary>
-/// SIGTERM: every connection of this node is told to reconnect (a close message with allowReconnect) and
-/// closed, so that its client moves on at once (to another node, or back here once the host is up again)
-/// instead of being cut off at the end of the host's shutdown timeout; WebSocket requests never end by
+/// SIGTERM: every connection of this node is closed with SignalR's closing message saying allowReconnect, so
+/// that its client moves on at once (to another node, or back here once the host is up again) instead of being cut off at the end of the host's shutdown timeout; WebSocket requests never end by
 /// themselves. The server stops listening just after ApplicationStopping, so a client that reconnects at
 /// once could still land here: the sweep repeats for a few seconds. Writes already queued for the store are
 /// committed when the writer drains on stop.
@@ -23,7 +22,10 @@ internal static partial class ShutdownClose
                 if (open.Length > 0)
                 {
                     LogClosingForShutdown(logger, open.Length);
-                    await Task.WhenAll(open.Select(CloseAsync));
+                    foreach (var connection in open)
+                    {
+                        Close(connection);
+                    }
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(250));
@@ -31,18 +33,17 @@ internal static partial class ShutdownClose
         });
     }
 
-    private static async Task CloseAsync(HubConnectionContext connection)
+    // Ends the hub's read loop, as SignalR itself does when a write fails: the hub then sends its closing message
+    // with allowReconnect (nothing withdrew it), flushes what is queued, and ends the connection. Not
+    // connection.Abort(): that withdraws the reconnect, so the closing message would tell clients to stop for good
+    // (a client reading a close of ours and that one in one batch obeys the second).
+    private static void Close(HubConnectionContext connection)
     {
-        try
+        if (connection.Features.Get<IConnectionTransportFeature>()?.Transport is { } transport)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await connection.WriteAsync(new CloseMessage("The server is shutting down.", allowReconnect: true), timeout.Token);
+            transport.Input.CancelPendingRead();
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
-        {
-            // Closed anyway, just below.
-        }
-        finally
+        else
         {
             connection.Abort();
         }

@@ -156,11 +156,7 @@ internal class HostProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: no goodbye, no flush.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill();
-        await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
-    }
+    public Task KillAsync() => _process.KillAndWaitAsync();
 
     /// <summary>SIGTERM, as systemd or a container runtime stops a service.</summary>
     public void Terminate()
@@ -207,12 +203,7 @@ internal class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
-        }
-
+        await _process.KillAndWaitAsync();
         _process.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -134,12 +134,26 @@ internal sealed class HubAppHost : IAsyncDisposable
             }
         }
 
-        var errors = Logs.Lines.Where(l => l.Level >= LogLevel.Error).ToArray();
+        var errors = Logs.Lines.Where(l => l.Level >= LogLevel.Error && !IsStatefulReconnectFlushRace(l)).ToArray();
         if (!_errorsExpected && errors.Length > 0)
         {
             throw new InvalidOperationException("The host logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
         }
     }
+
+    /// <summary>
+    /// A race inside SignalR's stateful-reconnect MessageBuffer (ASP.NET Core 10): it awaits a write's flush outside
+    /// its lock, so when a client stops reading (a drop the server holds open for a reconnect, or a slow reader) and
+    /// its outgoing pipe is full, the once-a-second acknowledgement flush can overlap it, and the Pipe refuses two
+    /// pending flushes. SignalR logs it as an error and closes the connection with allowReconnect; the client
+    /// reconnects and catches up from the room log, which the soak test checks message by message. Not ours to fix,
+    /// so not counted against the app; any other write failure still is.
+    /// </summary>
+    private static bool IsStatefulReconnectFlushRace(LogLine line) =>
+        line.Category == "Microsoft.AspNetCore.SignalR.HubConnectionContext"
+        && line.Exception is { } exception
+        && exception.StartsWith("System.InvalidOperationException: Concurrent reads or writes are not supported.", StringComparison.Ordinal)
+        && exception.Contains("Microsoft.AspNetCore.SignalR.Internal.MessageBuffer.WriteAsyncCore", StringComparison.Ordinal);
 
     private sealed class Factory(IDictionary<string, string?> settings, string environment, Action<IServiceCollection>? replace) : WebApplicationFactory<Program>
     {

@@ -8,16 +8,22 @@ using HubApp.Tests.Infrastructure;
 namespace HubApp.Tests.ScaleOut;
 
 /// <summary>
-/// Nodes that die, stop or lose PostgreSQL under load, with clients through the repository's nginx recipe:
-/// nothing acknowledged is lost or doubled, and every client keeps a room's messages in id order.
+/// Nodes that die, stop or lose PostgreSQL or Redis under load, with clients through the repository's nginx
+/// recipe or straight on each node: nothing acknowledged is lost or doubled, and every client keeps a room's
+/// messages in id order.
 /// </summary>
 [Collection(PostgresCluster.Name)]
 public sealed class FaultTests
 {
-    [Fact]
-    public async Task ANodeKilledMidChatLosesNothingAcknowledgedItsClientsReconnectThroughNginx()
+    // The room of LoadAroundAsync's and OnePerNode's clients.
+    private const string Room = "room";
+
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task ANodeKilledMidChatLosesNothingAcknowledgedItsClientsReconnectThroughNginx(Engine engine)
     {
-        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2, withNginx: true);
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2, withNginx: true);
         await using var alice = NodeProcess.CreateClient(cluster.Nginx!.BaseAddress, "alice");
         await using var bob = NodeProcess.CreateClient(cluster.Nginx.BaseAddress, "bob");
         var (aliceInbox, bobInbox) = (Watch(alice), Watch(bob));
@@ -37,12 +43,12 @@ public sealed class FaultTests
         await olga.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
         await ghost.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
 
-        var load = new Load([alice, bob, olga], "room");
-        await load.WaitForAcksAsync(20);
-        await victim.KillAsync();
-        var killedAt = Stopwatch.StartNew();
-        await load.WaitForAcksAsync(load.AckedCount + 40);
-        var acked = await load.StopAsync();
+        var killedAt = new Stopwatch();
+        var acked = await LoadAroundAsync([alice, bob, olga], async _ =>
+        {
+            await victim.KillAsync();
+            killedAt.Start();
+        });
 
         var left = await olgaLeft.NextAsync(e => e.UserId == "ghost", TestTimeouts.Slow);
         Assert.True(killedAt.Elapsed < TimeSpan.FromSeconds(15), $"UserLeft came {killedAt.Elapsed} after the kill");
@@ -54,37 +60,86 @@ public sealed class FaultTests
         }
     }
 
-    [Fact]
-    public async Task PostgresRestartedUnderLoadNodesRecoverAndNothingAcknowledgedIsLost()
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task PostgresRestartedUnderLoadNodesRecoverAndNothingAcknowledgedIsLost(Engine engine)
     {
-        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2);
-        await using var alice = await cluster.Nodes[0].ConnectAsync("alice");
-        await using var bob = await cluster.Nodes[1].ConnectAsync("bob");
-        var (aliceInbox, bobInbox) = (Watch(alice), Watch(bob));
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-
-        var load = new Load([alice, bob], "room");
-        await load.WaitForAcksAsync(20);
-        await RestartPostgresAsync();
-        var restarted = load.AckedCount;
-        await load.WaitForAcksAsync(restarted + 40, TestTimeouts.Slow);
-        var acked = await load.StopAsync();
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
+        await using var members = await OnePerNode.JoinAsync(cluster);
+        var acked = await LoadAroundAsync(members.Clients, _ => RestartPostgresAsync());
 
         foreach (var node in cluster.Nodes)
         {
             await node.WaitUntilHealthyAsync(TestTimeouts.Slow);
-            Assert.Contains(node.Problems("warn"), l => l.Contains("Backplane lost its PostgreSQL connection", StringComparison.Ordinal));
+            // Only the PostgreSQL engine listens on the database; Redis's backplane connection stayed up.
+            if (engine == Engine.Postgres)
+            {
+                Assert.Contains(node.Problems("warn"), l => l.Contains("Backplane lost its PostgreSQL connection", StringComparison.Ordinal));
+            }
         }
 
-        await AssertAllOnceInOrderAsync(aliceInbox, acked, cluster);
-        await AssertAllOnceInOrderAsync(bobInbox, acked, cluster);
+        await members.AssertEachGotAllOnceInOrderAsync(acked, cluster);
     }
 
     [Fact]
-    public async Task SigtermClosesConnectionsSoClientsMoveToAnotherNodeAndExitsCleanly()
+    public async Task ARedisOutageMidBurstLosesAndDoublesNothingForClientsOnEveryNode()
     {
-        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2, withNginx: true);
+        await using var cluster = await ScaleOutCluster.StartAsync(Engine.Redis, nodes: 2);
+        var redis = cluster.Redis!;
+        await using var members = await OnePerNode.JoinAsync(cluster);
+        var acked = await LoadAroundAsync(members.Clients, async load =>
+        {
+            await redis.KillAsync();
+            var atKill = load.AckedCount;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            // The store, not Redis, acknowledges a send: the outage only delays delivery to the other node.
+            Assert.True(load.AckedCount >= atKill + 10, $"only {load.AckedCount - atKill} sends were acknowledged while Redis was down.{Environment.NewLine}{cluster.Logs()}");
+            await redis.StartAgainAsync();
+        });
+
+        foreach (var node in cluster.Nodes)
+        {
+            await node.WaitUntilHealthyAsync(TestTimeouts.Slow);
+        }
+
+        await members.AssertEachGotAllOnceInOrderAsync(acked, cluster);
+        Assert.True(members.Reconnects.Count == 0, $"clients reconnected: {string.Join("; ", members.Reconnects)}");
+    }
+
+    [Fact]
+    public async Task ANodeStoppedWhileRedisIsDownExitsCleanlyWithinItsShutdownTimeout()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(Engine.Redis, nodes: 1);
+        var node = cluster.Nodes[0];
+        // A member of a room, so that the node has subscriptions and a connection of its own to close.
+        await using var alice = await node.ConnectAsync("alice", autoReconnect: false);
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.SendMessageAsync("room", "hello").WaitAsync(TestTimeouts.Default);
+
+        await cluster.Redis!.KillAsync();
+        // The reset reaches the node at once; a second lets its Redis client start reconnecting, which is what
+        // the shutdown then meets.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        node.Terminate();
+        try
+        {
+            await node.WaitForExitAsync(NodeProcess.ShutdownTimeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"still running {NodeProcess.ShutdownTimeout} after SIGTERM:{Environment.NewLine}{node.Output}");
+        }
+
+        Assert.True(node.ExitCode == 0, $"exit code {node.ExitCode}:{Environment.NewLine}{node.Output}");
+    }
+
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task SigtermClosesConnectionsSoClientsMoveToAnotherNodeAndExitsCleanly(Engine engine)
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2, withNginx: true);
         await using var alice = NodeProcess.CreateClient(cluster.Nginx!.BaseAddress, "alice");
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         alice.Reconnected += () =>
@@ -101,19 +156,28 @@ public sealed class FaultTests
         var olgaInbox = Watch(olga);
         await olga.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
 
-        var load = new Load([alice, olga], "room");
-        await load.WaitForAcksAsync(20);
-        victim.Terminate();
-        // Well within the host's 10 s shutdown timeout: the node closed its connections rather than waiting them out.
-        await victim.WaitForExitAsync(TimeSpan.FromSeconds(8));
-        await reconnected.Task.WaitAsync(TestTimeouts.Default);
-        await load.WaitForAcksAsync(load.AckedCount + 20);
-        var acked = await load.StopAsync();
+        var acked = await LoadAroundAsync([alice, olga], async _ =>
+        {
+            victim.Terminate();
+            // Well within the host's 10 s shutdown timeout: the node closed its connections rather than waiting them out.
+            await victim.WaitForExitAsync(TimeSpan.FromSeconds(8));
+            await reconnected.Task.WaitAsync(TestTimeouts.Default);
+        });
 
         Assert.Equal(0, victim.ExitCode);
         Assert.Same(survivor, await cluster.NodeOfAsync("alice"));
         await AssertAllOnceInOrderAsync(aliceInbox, acked, cluster);
         await AssertAllOnceInOrderAsync(olgaInbox, acked, cluster);
+    }
+
+    // Each client sends to the room: about 20 acknowledged before the fault, about 40 after it.
+    private static async Task<IReadOnlyCollection<ChatMessage>> LoadAroundAsync(IReadOnlyList<ChatClient> clients, Func<Load, Task> fault)
+    {
+        var load = new Load(clients, Room);
+        await load.WaitForAcksAsync(20);
+        await fault(load);
+        await load.WaitForAcksAsync(load.AckedCount + 40, TestTimeouts.Slow);
+        return await load.StopAsync();
     }
 
     private static Inbox<ChatMessage> Watch(ChatClient client)
@@ -158,6 +222,63 @@ public sealed class FaultTests
         using var process = Process.Start(start)!;
         await process.WaitForExitAsync().WaitAsync(TestTimeouts.Slow);
         Assert.True(process.ExitCode == 0, $"pg_ctl restart failed with {process.ExitCode}");
+    }
+
+    /// <summary>
+    /// One client straight on each node (no nginx: which node a client is on stays fixed), all in <see cref="Room"/>,
+    /// each with its inbox; any reconnect is noted, for the faults that clients should not notice.
+    /// </summary>
+    private sealed class OnePerNode : IAsyncDisposable
+    {
+        private readonly List<(ChatClient Client, Inbox<ChatMessage> Inbox)> _members = [];
+        private readonly ConcurrentQueue<string> _reconnects = new();
+
+        public IReadOnlyList<ChatClient> Clients => [.. _members.Select(m => m.Client)];
+
+        public IReadOnlyCollection<string> Reconnects => [.. _reconnects];
+
+        public static async Task<OnePerNode> JoinAsync(ScaleOutCluster cluster)
+        {
+            var members = new OnePerNode();
+            try
+            {
+                foreach (var node in cluster.Nodes)
+                {
+                    var userId = $"user-{node.Name}";
+                    var client = await node.ConnectAsync(userId);
+                    members._members.Add((client, Watch(client)));
+                    client.Reconnecting += error =>
+                    {
+                        members._reconnects.Enqueue($"{userId}: {error?.Message}");
+                        return Task.CompletedTask;
+                    };
+                    await client.JoinRoomAsync(Room).WaitAsync(TestTimeouts.Default);
+                }
+            }
+            catch
+            {
+                await members.DisposeAsync();
+                throw;
+            }
+
+            return members;
+        }
+
+        public async Task AssertEachGotAllOnceInOrderAsync(IReadOnlyCollection<ChatMessage> acked, ScaleOutCluster cluster)
+        {
+            foreach (var (_, inbox) in _members)
+            {
+                await AssertAllOnceInOrderAsync(inbox, acked, cluster);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var (client, _) in _members)
+            {
+                await client.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>

@@ -8,10 +8,12 @@ namespace HubApp.Tests.ScaleOut;
 
 public sealed partial class MultiNodeTests
 {
-    [Fact]
-    public async Task AMessagePackClientOnAnotherNodeReceivesEveryEventWhole()
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task AMessagePackClientOnAnotherNodeReceivesEveryEventWhole(Engine engine)
     {
-        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2);
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
         var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
         await using var alice = await a.ConnectAsync("alice");
         // The official client on MessagePack, so that nothing of HubApp's client stands between the wire and the check.

@@ -7,14 +7,16 @@ using HubApp.Tests.Infrastructure;
 
 namespace HubApp.Tests.ScaleOut;
 
-/// <summary>Several real node processes on one PostgreSQL: what a user on one node sees of users on another.</summary>
+/// <summary>Several real node processes on each backplane engine: what a user on one node sees of users on another.</summary>
 [Collection(PostgresCluster.Name)]
 public sealed partial class MultiNodeTests
 {
-    [Fact]
-    public async Task ChatPresenceTypingAndDirectMessagesCrossNodes()
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task ChatPresenceTypingAndDirectMessagesCrossNodes(Engine engine)
     {
-        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2);
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
         var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
         await using var alice = await a.ConnectAsync("alice");
         await using var bob = await b.ConnectAsync("bob");
@@ -38,7 +40,7 @@ public sealed partial class MultiNodeTests
         Assert.Equal(hello, await bobMessages.NextAsync());
         Assert.Equal(hello, await aliceMessages.NextAsync());
 
-        // 4000 three-byte characters: over NOTIFY's payload limit, so it travels by reference to a row.
+        // 4000 three-byte characters: over NOTIFY's payload limit, so on PostgreSQL it travels by reference to a row.
         var large = await bob.SendMessageAsync("general", new string('€', 4000)).WaitAsync(TestTimeouts.Default);
         Assert.Equal(large, await aliceMessages.NextAsync());
         Assert.Equal(large, await bobMessages.NextAsync());
@@ -64,10 +66,12 @@ public sealed partial class MultiNodeTests
         Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
     }
 
-    [Fact]
-    public async Task AUserIsPresentWhileAnyConnectionOnAnyNodeHasJoined()
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task AUserIsPresentWhileAnyConnectionOnAnyNodeHasJoined(Engine engine)
     {
-        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2);
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
         await using var olga = await cluster.Nodes[0].ConnectAsync("olga");
         await using var aliceOn0 = await cluster.Nodes[0].ConnectAsync("alice");
         await using var aliceOn1 = await cluster.Nodes[1].ConnectAsync("alice");
@@ -88,11 +92,13 @@ public sealed partial class MultiNodeTests
         Assert.Single(left.All);
     }
 
-    [Fact]
-    public async Task ConcurrentSendsFromEveryNodeKeepIdsIncreasingAndOneOrderForEveryone()
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task ConcurrentSendsFromEveryNodeKeepIdsIncreasingAndOneOrderForEveryone(Engine engine)
     {
         const int SendersPerNode = 2, MessagesEach = 40;
-        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 3);
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 3);
         var receivers = new List<(ChatClient Client, Inbox<ChatMessage> Inbox)>();
         var senders = new List<ChatClient>();
         try

@@ -93,12 +93,7 @@ internal sealed partial class NginxProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
-        }
-
+        await _process.KillAndWaitAsync();
         _process.Dispose();
         _directory.Delete(recursive: true);
     }

@@ -3,11 +3,14 @@ using HubApp.Tests.Infrastructure;
 namespace HubApp.Tests.ScaleOut;
 
 /// <summary>
-/// One HubApp node as a real process (<see cref="HostProcess"/>) on a shared PostgreSQL store and backplane,
-/// with short heartbeats so that the other nodes notice quickly when it dies.
+/// One HubApp node as a real process (<see cref="HostProcess"/>) on a shared PostgreSQL store and (unless the
+/// settings name another) backplane, with short heartbeats so that the other nodes notice quickly when it dies.
 /// </summary>
 internal sealed class NodeProcess : HostProcess
 {
+    /// <summary>How long a node's graceful stop may take (<c>HostOptions:ShutdownTimeout</c>).</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(10);
+
     private NodeProcess(string name, int port, System.Diagnostics.Process process)
         : base(name, port, process)
     {
@@ -23,7 +26,7 @@ internal sealed class NodeProcess : HostProcess
             ["Backplane__HeartbeatInterval"] = "00:00:01",
             ["Backplane__NodeTimeout"] = "00:00:04",
             ["Backplane__MaxReconnectDelay"] = "00:00:01",
-            ["HostOptions__ShutdownTimeout"] = "00:00:10",
+            ["HostOptions__ShutdownTimeout"] = ShutdownTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

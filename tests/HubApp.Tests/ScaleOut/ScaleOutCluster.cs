@@ -3,32 +3,54 @@ using Npgsql;
 
 namespace HubApp.Tests.ScaleOut;
 
-/// <summary>Several nodes on one fresh PostgreSQL database, optionally behind nginx; all torn down on dispose.</summary>
+/// <summary>
+/// Several nodes on one fresh PostgreSQL database (the store and presence) and one backplane engine, optionally
+/// behind nginx; all torn down on dispose. On <see cref="Engine.Redis"/> the cluster has a Redis server of its own.
+/// </summary>
 internal sealed class ScaleOutCluster : IAsyncDisposable
 {
     private readonly List<NodeProcess> _nodes;
 
-    private ScaleOutCluster(TestPostgres database, List<NodeProcess> nodes, NginxProcess? nginx)
+    private ScaleOutCluster(TestPostgres database, TestRedis? redis, List<NodeProcess> nodes, NginxProcess? nginx)
     {
         Database = database;
+        Redis = redis;
         _nodes = nodes;
         Nginx = nginx;
     }
 
     public TestPostgres Database { get; }
 
+    /// <summary>The Redis backplane's server, for a test to kill and start again; null on <see cref="Engine.Postgres"/>.</summary>
+    public TestRedis? Redis { get; }
+
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
     public NginxProcess? Nginx { get; }
 
-    public static async Task<ScaleOutCluster> StartAsync(int nodes, bool withNginx = false, IDictionary<string, string>? settings = null)
+    /// <param name="settings">Node settings (<c>Section__Key</c>) over the engine's.</param>
+    public static async Task<ScaleOutCluster> StartAsync(Engine engine, int nodes, bool withNginx = false, IDictionary<string, string>? settings = null)
     {
         var database = await TestPostgres.CreateAsync();
+        TestRedis? redis = null;
         var started = new List<NodeProcess>();
         try
         {
+            var nodeSettings = new Dictionary<string, string>();
+            if (engine == Engine.Redis)
+            {
+                redis = await TestRedis.StartAsync();
+                nodeSettings["Backplane__Provider"] = "redis";
+                nodeSettings["ConnectionStrings__Redis"] = redis.ConnectionString;
+            }
+
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                nodeSettings[key] = value;
+            }
+
             // The nodes start together, as after a deploy: the schema is created under the advisory lock.
-            var starting = Enumerable.Range(0, nodes).Select(i => NodeProcess.StartAsync($"node{i}", database.ConnectionString, settings)).ToArray();
+            var starting = Enumerable.Range(0, nodes).Select(i => NodeProcess.StartAsync($"node{i}", database.ConnectionString, nodeSettings)).ToArray();
             try
             {
                 await Task.WhenAll(starting);
@@ -39,16 +61,11 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
             }
 
             var nginx = withNginx ? await NginxProcess.StartAsync(started.Select(n => n.Port)) : null;
-            return new ScaleOutCluster(database, started, nginx);
+            return new ScaleOutCluster(database, redis, started, nginx);
         }
         catch
         {
-            foreach (var node in started)
-            {
-                await node.DisposeAsync();
-            }
-
-            await database.DisposeAsync();
+            await DisposeAsync(null, started, redis, database);
             throw;
         }
     }
@@ -63,21 +80,32 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
         return _nodes.Single(n => nodeId.Contains($"-{n.ProcessId}-", StringComparison.Ordinal));
     }
 
-    /// <summary>Node output, for a failure message.</summary>
-    public string Logs() => string.Join(Environment.NewLine, _nodes.Select(n => $"--- {n.Name} ---{Environment.NewLine}{n.Output}")) + Environment.NewLine + Nginx?.ErrorLog();
+    /// <summary>Node output (and nginx's and Redis's), for a failure message.</summary>
+    public string Logs() =>
+        string.Join(Environment.NewLine, _nodes.Select(n => $"--- {n.Name} ---{Environment.NewLine}{n.Output}"))
+        + Environment.NewLine + Nginx?.ErrorLog()
+        + (Redis is null ? string.Empty : $"{Environment.NewLine}--- redis ---{Environment.NewLine}{Redis.Output}");
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => DisposeAsync(Nginx, _nodes, Redis, Database);
+
+    // Nodes first: Redis and the database then go away with nobody left to reconnect to them.
+    private static async ValueTask DisposeAsync(NginxProcess? nginx, IEnumerable<NodeProcess> nodes, TestRedis? redis, TestPostgres database)
     {
-        if (Nginx is not null)
+        if (nginx is not null)
         {
-            await Nginx.DisposeAsync();
+            await nginx.DisposeAsync();
         }
 
-        foreach (var node in _nodes)
+        foreach (var node in nodes)
         {
             await node.DisposeAsync();
         }
 
-        await Database.DisposeAsync();
+        if (redis is not null)
+        {
+            await redis.DisposeAsync();
+        }
+
+        await database.DisposeAsync();
     }
 }

@@ -4,14 +4,16 @@ using HubApp.Tests.ScaleOut;
 
 namespace HubApp.Tests.Telemetry;
 
-/// <summary>Two real node processes on one PostgreSQL: what each node's <c>/metrics</c> says about the same messages.</summary>
+/// <summary>Two real node processes on each backplane engine: what each node's <c>/metrics</c> says about the same messages.</summary>
 [Collection(PostgresCluster.Name)]
 public sealed class BackplaneMetricsTests
 {
-    [Fact]
-    public async Task TheNodeThatReceivesAnotherNodesMessagesRecordsTheirBackplaneLag()
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task TheNodeThatReceivesAnotherNodesMessagesRecordsTheirBackplaneLag(Engine engine)
     {
-        await using var cluster = await ScaleOutCluster.StartAsync(nodes: 2);
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
         var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
         await using var alice = await a.ConnectAsync("alice");
         await using var bob = await b.ConnectAsync("bob");
