@@ -59,7 +59,9 @@ public sealed partial class ChatClient
         {
             if (_state == ChatConnectionState.Connected && _hub.State == HubConnectionState.Disconnected)
             {
-                if (!_options.AutoReconnect || _disposed)
+                // Refused at connect (the user holds too many connections, on any node): trying again would be
+                // refused again, each attempt costing the server a connection.
+                if (!_options.AutoReconnect || _disposed || IsRefusal(error))
                 {
                     Log.ConnectionLost(_logger, error);
                     _state = ChatConnectionState.Disconnected;
@@ -290,6 +292,8 @@ public sealed partial class ChatClient
     }
 
     private static bool IsTransient(string code) => code is ErrorCodes.Unavailable or ErrorCodes.RateLimited;
+
+    private static bool IsRefusal(Exception? error) => error is not null && ErrorCodes.Find(error.Message) == ErrorCodes.TooManyConnections;
 
     private async Task StopHubQuietlyAsync()
     {

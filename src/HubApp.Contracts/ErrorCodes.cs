@@ -18,7 +18,7 @@ public static class ErrorCodes
 
     /// <summary>
     /// Finds the code in an error message as a client sees it, after SignalR's own prefix
-    /// ("An unexpected error occurred invoking 'X' on the server. HubException: code: text").
+    /// ("An unexpected error occurred invoking 'X' on the server. HubException: code: text"), or in a close.
     /// </summary>
     public static string? Find(string? message)
     {
@@ -30,13 +30,29 @@ public static class ErrorCodes
         const string marker = "HubException: ";
         var start = message.LastIndexOf(marker, StringComparison.Ordinal);
         var rest = start >= 0 ? message[(start + marker.Length)..] : message;
-        var colon = rest.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0)
+        // The code starts the text, or follows SignalR's own words and a ": " (a close: "The server closed the
+        // connection with the following error: code: text").
+        for (var at = 0; at >= 0 && at < rest.Length; at = NextClause(rest, at))
         {
-            return null;
+            var colon = rest.IndexOf(':', at);
+            if (colon <= at)
+            {
+                return null;
+            }
+
+            var code = rest[at..colon];
+            if (code.All(c => c is (>= 'a' and <= 'z') or '_'))
+            {
+                return code;
+            }
         }
 
-        var code = rest[..colon];
-        return code.All(c => c is (>= 'a' and <= 'z') or '_') ? code : null;
+        return null;
+    }
+
+    private static int NextClause(string text, int from)
+    {
+        var next = text.IndexOf(": ", from, StringComparison.Ordinal);
+        return next < 0 ? -1 : next + 2;
     }
 }

@@ -151,6 +151,58 @@ public sealed partial class MultiNodeTests
         }
     }
 
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task TheConnectionLimitCountsAUsersConnectionsOnEveryNode(Engine engine)
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2, settings: new Dictionary<string, string> { ["Limits__MaxConnectionsPerUser"] = "2" });
+        var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
+        // A ping is answered once the server has admitted the connection (StartAsync returns at the handshake, before).
+        await using var onA = await a.ConnectAsync("mallory");
+        Assert.Equal("pong", await onA.PingAsync().WaitAsync(TestTimeouts.Default));
+        await using var onB = await b.ConnectAsync("mallory");
+        Assert.Equal("pong", await onB.PingAsync().WaitAsync(TestTimeouts.Default));
+
+        // Node a holds one of the two: its own count lets the third through negotiate; the shared count refuses it at connect.
+        await using var third = NodeProcess.CreateClient(a.BaseAddress, "mallory", autoReconnect: false);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        third.Closed += ex =>
+        {
+            closed.TrySetResult(ex);
+            return Task.CompletedTask;
+        };
+        var refusal = await Record.ExceptionAsync(() => third.StartAsync().WaitAsync(TestTimeouts.Default));
+        var reason = refusal ?? await closed.Task.WaitAsync(TestTimeouts.Default);
+        Assert.Contains(ErrorCodes.TooManyConnections, reason?.ToString() ?? string.Empty, StringComparison.Ordinal);
+
+        // The two it holds still work, and once one closes, a connection on either node is let in again.
+        Assert.Equal("pong", await onB.PingAsync().WaitAsync(TestTimeouts.Default));
+        await onA.DisposeAsync();
+        await using var again = await AdmittedAsync(b, "mallory");
+        Assert.Equal("pong", await again.PingAsync().WaitAsync(TestTimeouts.Default));
+    }
+
+    // A closed connection leaves the shared count a moment after its client sees the close: until then a new one
+    // is refused (after its handshake, so the ping tells). Bounded: 50 tries, 100 ms apart.
+    private static async Task<ChatClient> AdmittedAsync(NodeProcess node, string userId)
+    {
+        for (var i = 0; ; i++)
+        {
+            var client = await node.ConnectAsync(userId, autoReconnect: false);
+            try
+            {
+                await client.PingAsync().WaitAsync(TestTimeouts.Default);
+                return client;
+            }
+            catch (ChatException ex) when (ex.Code == ErrorCodes.TooManyConnections && i < 50)
+            {
+                await client.DisposeAsync();
+                await Task.Delay(100);
+            }
+        }
+    }
+
     private static async Task<JsonElement> GetStatsAsync(NodeProcess node)
     {
         using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TestTimeouts.Default };
