@@ -8,7 +8,18 @@ export interface ChatMessage {
   userName: string;
   text: string;
   sentAt: string;
+  /** (v2) Optional here, as a v1 server leaves it out: read a missing kind as "message". */
+  kind?: MessageKind;
+  /** (v2) The message an edit or delete applies to. */
+  targetId?: number | null;
+  /** (v2) The sender's idempotency key, when it gave one. */
+  clientMessageId?: string | null;
+  /** (v2) Set on a stored target that was edited or deleted. */
+  editedAt?: string | null;
+  deletedAt?: string | null;
 }
+
+export type MessageKind = "message" | "edit" | "delete";
 
 export interface DirectMessage {
   id: number;
@@ -17,6 +28,8 @@ export interface DirectMessage {
   toUserId: string;
   text: string;
   sentAt: string;
+  /** (v2) The sender's idempotency key, when it gave one. */
+  clientMessageId?: string | null;
 }
 
 export interface Member {
@@ -58,8 +71,10 @@ export const HubMethods = {
   joinRoom: "JoinRoom",
   leaveRoom: "LeaveRoom",
   sendMessage: "SendMessage",
+  postMessage: "PostMessage",
   typing: "Typing",
   sendDirectMessage: "SendDirectMessage",
+  postDirectMessage: "PostDirectMessage",
   getHistory: "GetHistory",
 } as const;
 

@@ -7,8 +7,10 @@ public static class HubMethods
     public const string JoinRoom = nameof(JoinRoom);
     public const string LeaveRoom = nameof(LeaveRoom);
     public const string SendMessage = nameof(SendMessage);
+    public const string PostMessage = nameof(PostMessage);
     public const string Typing = nameof(Typing);
     public const string SendDirectMessage = nameof(SendDirectMessage);
+    public const string PostDirectMessage = nameof(PostDirectMessage);
     public const string GetHistory = nameof(GetHistory);
     public const string Ping = nameof(Ping);
 }

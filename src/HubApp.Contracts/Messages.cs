@@ -7,7 +7,12 @@ namespace HubApp.Contracts;
 // resolver would use the C# names. Timestamps are UTC DateTimes so that they serialize as ISO-8601 with a
 // trailing "Z" in JSON and as the MessagePack timestamp extension.
 
-/// <summary>A message stored in a room's history. <see cref="Id"/> strictly increases within a room.</summary>
+/// <summary>
+/// An entry of a room's log. <see cref="Id"/> strictly increases within a room. <see cref="Kind"/> is one of
+/// <see cref="MessageKinds"/>; <see cref="TargetId"/> names the message an edit or delete applies to, and
+/// <see cref="EditedAt"/> / <see cref="DeletedAt"/> are set on a stored target. The v2 fields come last, with
+/// defaults, so that a v1 message reads as a plain <c>message</c> entry.
+/// </summary>
 [MessagePackObject]
 public sealed record ChatMessage(
     [property: Key("id")] long Id,
@@ -15,7 +20,12 @@ public sealed record ChatMessage(
     [property: Key("userId")] string UserId,
     [property: Key("userName")] string UserName,
     [property: Key("text")] string Text,
-    [property: Key("sentAt")] DateTime SentAt);
+    [property: Key("sentAt")] DateTime SentAt,
+    [property: Key("kind")] string Kind = MessageKinds.Message,
+    [property: Key("targetId")] long? TargetId = null,
+    [property: Key("clientMessageId")] string? ClientMessageId = null,
+    [property: Key("editedAt")] DateTime? EditedAt = null,
+    [property: Key("deletedAt")] DateTime? DeletedAt = null);
 
 /// <summary>A message from one user to another.</summary>
 [MessagePackObject]
@@ -25,7 +35,8 @@ public sealed record DirectMessage(
     [property: Key("fromUserName")] string FromUserName,
     [property: Key("toUserId")] string ToUserId,
     [property: Key("text")] string Text,
-    [property: Key("sentAt")] DateTime SentAt);
+    [property: Key("sentAt")] DateTime SentAt,
+    [property: Key("clientMessageId")] string? ClientMessageId = null);
 
 /// <summary>A user present in a room.</summary>
 [MessagePackObject]

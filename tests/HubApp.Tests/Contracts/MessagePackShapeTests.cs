@@ -18,7 +18,7 @@ public sealed class MessagePackShapeTests
         var bytes = MessagePackSerializer.Serialize(message, SignalROptions);
 
         Assert.Equal(
-            """{"id":42,"room":"general","userId":"alice","userName":"Alice","text":"héllo 👋","sentAt":"2026-12-01T09:30:00.0000000Z"}""",
+            """{"id":42,"room":"general","userId":"alice","userName":"Alice","text":"héllo 👋","sentAt":"2026-12-01T09:30:00.0000000Z","kind":"message","targetId":null,"clientMessageId":null,"editedAt":null,"deletedAt":null}""",
             MessagePackSerializer.ConvertToJson(bytes, SignalROptions));
         var reader = new MessagePackReader(bytes);
         reader.ReadMapHeader();
@@ -31,6 +31,20 @@ public sealed class MessagePackShapeTests
         reader.Skip();
         Assert.Equal(MessagePackType.Extension, reader.NextMessagePackType);
         Assert.Equal(ReservedMessagePackExtensionTypeCode.DateTime, reader.ReadExtensionFormatHeader().TypeCode);
+    }
+
+    [Fact]
+    public void TheV2FieldsOfAChatMessageAndADirectMessageRoundTrip()
+    {
+        var at = new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Utc);
+        var edit = new ChatMessage(3, "general", "alice", "Alice", "fixed", at, MessageKinds.Edit, TargetId: 2, ClientMessageId: "c-1", EditedAt: at.AddSeconds(1), DeletedAt: at.AddSeconds(2));
+        var direct = new DirectMessage(7, "alice", "Alice", "bob", "psst", at, "dm_1");
+
+        Assert.Equal(edit, MessagePackSerializer.Deserialize<ChatMessage>(MessagePackSerializer.Serialize(edit, SignalROptions), SignalROptions));
+        Assert.Equal(direct, MessagePackSerializer.Deserialize<DirectMessage>(MessagePackSerializer.Serialize(direct, SignalROptions), SignalROptions));
+        Assert.Equal(
+            """{"id":7,"fromUserId":"alice","fromUserName":"Alice","toUserId":"bob","text":"psst","sentAt":"2026-12-01T09:30:00.0000000Z","clientMessageId":"dm_1"}""",
+            MessagePackSerializer.ConvertToJson(MessagePackSerializer.Serialize(direct, SignalROptions), SignalROptions));
     }
 
     [Fact]
