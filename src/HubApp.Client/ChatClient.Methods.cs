@@ -69,6 +69,18 @@ public sealed partial class ChatClient
         return InvokeCoreAsync<ChatMessage>(HubMethods.SendMessage, [room, text], ct);
     }
 
+    /// <summary>
+    /// Sends a message that is safe to send again: a repeat with the same <paramref name="clientMessageId"/> (1–64 letters,
+    /// digits, '_' or '-'; make one per message and keep it across retries) returns the message stored first.
+    /// </summary>
+    public Task<ChatMessage> PostMessageAsync(string room, string text, string? clientMessageId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(text);
+        EnsureConnected();
+        return InvokeCoreAsync<ChatMessage>(HubMethods.PostMessage, [room, text, clientMessageId], ct);
+    }
+
     public Task TypingAsync(string room, bool isTyping, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(room);
@@ -82,6 +94,15 @@ public sealed partial class ChatClient
         ArgumentNullException.ThrowIfNull(text);
         EnsureConnected();
         return InvokeCoreAsync<DirectMessage>(HubMethods.SendDirectMessage, [userId, text], ct);
+    }
+
+    /// <summary>As <see cref="PostMessageAsync"/>, for a direct message: a repeat to the same user returns the first one.</summary>
+    public Task<DirectMessage> PostDirectMessageAsync(string userId, string text, string? clientMessageId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(text);
+        EnsureConnected();
+        return InvokeCoreAsync<DirectMessage>(HubMethods.PostDirectMessage, [userId, text, clientMessageId], ct);
     }
 
     /// <summary>Scroll-back: the <paramref name="limit"/> messages before <paramref name="beforeId"/>, ascending. Not raised as events.</summary>

@@ -12,6 +12,9 @@ internal static class ChatErrors
 
     public static ChatRefusedException InvalidMessage() => Create(ErrorCodes.InvalidMessage, "the message is empty.");
 
+    public static ChatRefusedException InvalidClientMessageId(int max) =>
+        Create(ErrorCodes.InvalidMessage, $"a client message id is 1–{max} characters: letters, digits, '_' or '-'.");
+
     public static ChatRefusedException MessageTooLong(int max) => Create(ErrorCodes.MessageTooLong, $"messages are at most {max} characters.");
 
     public static ChatRefusedException TooManyRooms(int max) => Create(ErrorCodes.TooManyRooms, $"a connection may join at most {max} rooms.");

@@ -26,11 +26,17 @@ internal sealed class ChatHub(RoomService rooms, MessageService messages, Histor
 
     public Task LeaveRoom(string room) => rooms.LeaveAsync(Caller, room);
 
-    public Task<ChatMessage> SendMessage(string room, string text) => messages.SendAsync(Caller, room, text, Context.ConnectionAborted);
+    public Task<ChatMessage> SendMessage(string room, string text) => PostMessage(room, text, null);
+
+    public Task<ChatMessage> PostMessage(string room, string text, string? clientMessageId) =>
+        messages.SendAsync(Caller, room, text, clientMessageId, Context.ConnectionAborted);
 
     public void Typing(string room, bool isTyping) => messages.Typing(Caller, room, isTyping);
 
-    public Task<DirectMessage> SendDirectMessage(string userId, string text) => messages.SendDirectAsync(Caller, userId, text, Context.ConnectionAborted);
+    public Task<DirectMessage> SendDirectMessage(string userId, string text) => PostDirectMessage(userId, text, null);
+
+    public Task<DirectMessage> PostDirectMessage(string userId, string text, string? clientMessageId) =>
+        messages.SendDirectAsync(Caller, userId, text, clientMessageId, Context.ConnectionAborted);
 
     public Task<IReadOnlyList<ChatMessage>> GetHistory(string room, long? beforeId, int limit) =>
         history.BeforeAsync(presence.RequireJoined(Caller, room), beforeId, limit, Context.ConnectionAborted);

@@ -19,7 +19,8 @@ namespace HubApp.Hubs;
 /// </remarks>
 internal sealed class RateLimitFilter : IHubFilter, IDisposable
 {
-    private static readonly HashSet<string> MessageMethods = [HubMethods.SendMessage, HubMethods.SendDirectMessage];
+    private static readonly HashSet<string> MessageMethods =
+        [HubMethods.SendMessage, HubMethods.PostMessage, HubMethods.SendDirectMessage, HubMethods.PostDirectMessage];
 
     private readonly PartitionedRateLimiter<string> _messages;
     private readonly PartitionedRateLimiter<string> _typing;

@@ -21,11 +21,16 @@ internal sealed class MessageService(
     IOptions<LimitsOptions> limits,
     ILogger<MessageService> logger)
 {
-    public async Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores and delivers a message; with a <paramref name="clientMessageId"/> the store keeps one per room and user,
+    /// and a repeat is answered with the message stored first, which is not delivered again.
+    /// </summary>
+    public async Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, string? clientMessageId, CancellationToken cancellationToken)
     {
         var name = presence.RequireJoined(caller, room);
         var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
-        return await writer.WriteAsync(new NewChatMessage(name, caller.UserId, caller.UserName, body), cancellationToken);
+        var id = ClientMessageId.Validate(clientMessageId);
+        return await writer.WriteAsync(new NewChatMessage(name, caller.UserId, caller.UserName, body, id), cancellationToken);
     }
 
     /// <summary>Started, not awaited (<see cref="FireAndForget"/>): a member that stops reading does not hold up the caller.</summary>
@@ -35,7 +40,8 @@ internal sealed class MessageService(
         FireAndForget.Observe(clients.GroupExcept(name, caller.ConnectionId).UserTyping(new TypingEvent(name, caller.UserId, caller.UserName, isTyping)), logger);
     }
 
-    public async Task<DirectMessage> SendDirectAsync(ChatCaller caller, string? userId, string? text, CancellationToken cancellationToken)
+    /// <summary>As <see cref="SendAsync"/>: one direct message per sender, target and <paramref name="clientMessageId"/>.</summary>
+    public async Task<DirectMessage> SendDirectAsync(ChatCaller caller, string? userId, string? text, string? clientMessageId, CancellationToken cancellationToken)
     {
         if (!ChatClaims.IsValidUserId(userId))
         {
@@ -43,6 +49,7 @@ internal sealed class MessageService(
         }
 
         var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
-        return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, userId!, body), cancellationToken);
+        var id = ClientMessageId.Validate(clientMessageId);
+        return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, userId!, body, id), cancellationToken);
     }
 }

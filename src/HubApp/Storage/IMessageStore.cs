@@ -38,14 +38,27 @@ public interface IMessageStore
 /// <summary>Work that commits, or not, with an append: called inside its transaction, on its connection.</summary>
 public delegate Task BeforeCommit(DbConnection connection, AppendResult stored, CancellationToken cancellationToken);
 
-/// <summary>A message to store, before it has an id.</summary>
-public sealed record NewChatMessage(string Room, string UserId, string UserName, string Text);
+/// <summary>
+/// A message to store, before it has an id. With a <paramref name="ClientMessageId"/>, the store keeps at most one
+/// message per (room, user, id): a repeat is answered with the one stored first.
+/// </summary>
+public sealed record NewChatMessage(string Room, string UserId, string UserName, string Text, string? ClientMessageId = null);
 
-/// <summary>A direct message to store, before it has an id.</summary>
-public sealed record NewDirectMessage(string FromUserId, string FromUserName, string ToUserId, string Text);
+/// <summary>A direct message to store, before it has an id; at most one per (sender, target, <paramref name="ClientMessageId"/>).</summary>
+public sealed record NewDirectMessage(string FromUserId, string FromUserName, string ToUserId, string Text, string? ClientMessageId = null);
 
 /// <summary>What one transaction stores, and when (one timestamp for the batch).</summary>
 public sealed record WriteBatch(IReadOnlyList<NewChatMessage> Messages, IReadOnlyList<NewDirectMessage> DirectMessages, DateTime SentAt);
 
-/// <summary>The stored forms, in the order of the batch.</summary>
-public sealed record AppendResult(IReadOnlyList<ChatMessage> Messages, IReadOnlyList<DirectMessage> DirectMessages);
+/// <summary>
+/// What a batch stored and what each of its writes is answered with. <see cref="Messages"/> and
+/// <see cref="DirectMessages"/> are the entries new in this batch, in batch order: what delivery gets.
+/// <see cref="MessageAnswers"/> and <see cref="DirectAnswers"/> have one entry per write of the batch, in its
+/// order: the new entry, or for a repeated client message id the entry stored first (by an earlier batch, another
+/// node, or an earlier write of this batch).
+/// </summary>
+public sealed record AppendResult(
+    IReadOnlyList<ChatMessage> Messages,
+    IReadOnlyList<DirectMessage> DirectMessages,
+    IReadOnlyList<ChatMessage> MessageAnswers,
+    IReadOnlyList<DirectMessage> DirectAnswers);

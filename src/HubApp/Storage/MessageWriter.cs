@@ -129,17 +129,18 @@ internal sealed partial class MessageWriter(
             FailingSince = null;
         }
 
+        // Only what is new in this batch is delivered; a repeated client message id was delivered when first stored.
         delivery.OnCommitted(stored);
         int m = 0, d = 0;
         foreach (var item in batch)
         {
             if (item is PendingChatMessage chat)
             {
-                chat.Completion.TrySetResult(stored.Messages[m++]);
+                chat.Completion.TrySetResult(stored.MessageAnswers[m++]);
             }
             else
             {
-                ((PendingDirectMessage)item).Completion.TrySetResult(stored.DirectMessages[d++]);
+                ((PendingDirectMessage)item).Completion.TrySetResult(stored.DirectAnswers[d++]);
             }
         }
     }

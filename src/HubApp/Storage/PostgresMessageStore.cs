@@ -25,7 +25,11 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     /// <summary>The advisory lock that every schema change of HubApp takes (the store's and the backplane's).</summary>
     public const long SchemaLockKey = 0x4875_6241_7070; // "HubApp"
 
-    private const int SchemaVersion = 1;
+    /// <summary>1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.</summary>
+    private const int SchemaVersion = 2;
+
+    /// <summary>The first key of the two-key advisory locks on direct messages' client message ids (<see cref="KeyLockSql"/>).</summary>
+    private const int DirectKeyLockSpace = 0x4875_6244; // "HubD"
 
     protected override string StoreName => "PostgreSQL";
 
@@ -41,13 +45,21 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
             CREATE TABLE IF NOT EXISTS direct_messages (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, from_user_id text NOT NULL, from_user_name text NOT NULL,
                 to_user_id text NOT NULL, text bytea NOT NULL, sent_at bigint NOT NULL);
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS client_message_id text;
+            ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS client_message_id text;
+            CREATE UNIQUE INDEX IF NOT EXISTS messages_client_message_id
+                ON messages (room, user_id, client_message_id) WHERE client_message_id IS NOT NULL;
+            CREATE UNIQUE INDEX IF NOT EXISTS direct_messages_client_message_id
+                ON direct_messages (from_user_id, to_user_id, client_message_id) WHERE client_message_id IS NOT NULL;
             """, "store", SchemaVersion, cancellationToken);
         return 0;
     });
 
     /// <summary>
     /// Runs <paramref name="ddl"/> in one transaction holding <see cref="SchemaLockKey"/>, and records
-    /// <paramref name="component"/>'s schema version; refuses a database written by a newer build.
+    /// <paramref name="component"/>'s schema version (raising an older one: <paramref name="ddl"/> must bring any
+    /// earlier version up, e.g. with <c>ADD COLUMN IF NOT EXISTS</c>); refuses a database written by a newer build,
+    /// and then changes nothing (the transaction is rolled back).
     /// </summary>
     public static async Task RunSchemaAsync(NpgsqlDataSource dataSource, string ddl, string component, int version, CancellationToken cancellationToken)
     {
@@ -68,7 +80,8 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
 
         await using (var command = new NpgsqlCommand(
             """
-            INSERT INTO hubapp_schema (component, version) VALUES (@component, @version) ON CONFLICT (component) DO NOTHING;
+            INSERT INTO hubapp_schema (component, version) VALUES (@component, @version)
+            ON CONFLICT (component) DO UPDATE SET version = GREATEST(hubapp_schema.version, EXCLUDED.version);
             SELECT version FROM hubapp_schema WHERE component = @component;
             """,
             connection,
@@ -85,6 +98,10 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
 
         await transaction.CommitAsync(cancellationToken);
     }
+
+    // Every node's writer takes these in key order before inserting direct messages with client message ids, so that
+    // a repeat on another node waits here, then finds the first one committed (see RelationalMessageStore).
+    protected override string? KeyLockSql => $"SELECT pg_advisory_xact_lock({DirectKeyLockSpace}, hashtext(@key));";
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
 

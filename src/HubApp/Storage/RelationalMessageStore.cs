@@ -16,6 +16,17 @@ namespace HubApp.Storage;
 /// <see cref="AppendAsync"/> runs on one writer at a time and keeps its own connection; reads open pooled
 /// connections and run concurrently with it. Counter rows are bumped in room-name order, so that batches of
 /// several nodes that share rooms lock them in one order and cannot deadlock.
+/// <para>
+/// Idempotent sends (client message ids; shared/design-notes.md): a unique index on (room, user_id,
+/// client_message_id) and on (from_user_id, to_user_id, client_message_id) guards the store, but a batch never
+/// runs into it, since a failed statement would fail every sender of the batch. For a room, the counter row is
+/// locked first (a bump by 0): every writer of the room, on any node, holds that lock from before its inserts to
+/// its commit, so the lookup that follows sees every committed id and no other can be stored until this batch
+/// commits; only the writes not found are counted, so a repeat takes no id. For direct messages (ids need not be
+/// consecutive) the keys are locked in key order where the database is shared (<see cref="KeyLockSql"/>), then
+/// inserted with ON CONFLICT DO NOTHING and, when nothing was inserted, read back: that also answers a repeat
+/// within the same batch with the row it just stored.
+/// </para>
 /// </remarks>
 internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history) : IMessageStore, IAsyncDisposable
 {
@@ -31,12 +42,12 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
     {
         try
         {
-            _writer ??= new WriterSession(await OpenWriterAsync(cancellationToken), TextType);
+            _writer ??= new WriterSession(await OpenWriterAsync(cancellationToken), TextType, ReadText, KeyLockSql);
             await using var transaction = await _writer.Connection.BeginTransactionAsync(cancellationToken);
             _writer.Enlist(transaction);
-            var messages = await AppendMessagesAsync(_writer, batch, cancellationToken);
-            var direct = await AppendDirectAsync(_writer, batch, cancellationToken);
-            var stored = new AppendResult(messages, direct);
+            var (messages, answers) = await AppendMessagesAsync(_writer, batch, cancellationToken);
+            var (direct, directAnswers) = await AppendDirectAsync(_writer, batch, cancellationToken);
+            var stored = new AppendResult(messages, direct, answers, directAnswers);
             if (beforeCommit is not null)
             {
                 await beforeCommit(_writer.Connection, stored, cancellationToken);
@@ -54,13 +65,13 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
     });
 
     public Task<IReadOnlyList<ChatMessage>> GetLatestAsync(string room, int count, CancellationToken cancellationToken) =>
-        QueryAsync(room, "SELECT id, user_id, user_name, text, sent_at FROM messages WHERE room = @room ORDER BY id DESC LIMIT @count;", 0, count, descending: true, cancellationToken);
+        QueryAsync(room, "SELECT id, user_id, user_name, text, sent_at, client_message_id FROM messages WHERE room = @room ORDER BY id DESC LIMIT @count;", 0, count, descending: true, cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> GetAfterAsync(string room, long afterId, int count, CancellationToken cancellationToken) =>
-        QueryAsync(room, "SELECT id, user_id, user_name, text, sent_at FROM messages WHERE room = @room AND id > @id ORDER BY id LIMIT @count;", afterId, count, descending: false, cancellationToken);
+        QueryAsync(room, "SELECT id, user_id, user_name, text, sent_at, client_message_id FROM messages WHERE room = @room AND id > @id ORDER BY id LIMIT @count;", afterId, count, descending: false, cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> GetBeforeAsync(string room, long beforeId, int count, CancellationToken cancellationToken) =>
-        QueryAsync(room, "SELECT id, user_id, user_name, text, sent_at FROM messages WHERE room = @room AND id < @id ORDER BY id DESC LIMIT @count;", beforeId, count, descending: true, cancellationToken);
+        QueryAsync(room, "SELECT id, user_id, user_name, text, sent_at, client_message_id FROM messages WHERE room = @room AND id < @id ORDER BY id DESC LIMIT @count;", beforeId, count, descending: true, cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) => Guard(async () =>
     {
@@ -94,6 +105,12 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
     /// <summary>Reads back what <see cref="TextValue"/> stored.</summary>
     protected virtual string ReadText(DbDataReader reader, int ordinal) => reader.GetString(ordinal);
 
+    /// <summary>
+    /// A statement that takes a lock on the idempotency key <c>@key</c> until the transaction ends, where several
+    /// nodes write one database; null where one writer has the database to itself (SQLite).
+    /// </summary>
+    protected virtual string? KeyLockSql => null;
+
     /// <summary>Runs <paramref name="action"/>, turning provider failures into <see cref="StoreUnavailableException"/>.</summary>
     protected async Task<T> Guard<T>(Func<Task<T>> action)
     {
@@ -125,18 +142,40 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         return parameter;
     }
 
-    private async Task<IReadOnlyList<ChatMessage>> AppendMessagesAsync(WriterSession session, WriteBatch batch, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<ChatMessage> Stored, IReadOnlyList<ChatMessage> Answers)> AppendMessagesAsync(
+        WriterSession session, WriteBatch batch, CancellationToken cancellationToken)
     {
-        if (batch.Messages.Count == 0)
+        var writes = batch.Messages;
+        if (writes.Count == 0)
         {
-            return [];
+            return ([], []);
         }
 
-        // One counter bump per room in the batch: ids are handed out in batch order.
+        // answers[i] is set once write i is found stored or stored now; a write repeating an earlier one of the
+        // batch (repeatOf[i] >= 0) takes that one's answer.
+        var answers = new ChatMessage?[writes.Count];
+        var repeatOf = RepeatsWithinBatch(writes);
         var nextIds = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var group in batch.Messages.GroupBy(m => m.Room, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in Enumerable.Range(0, writes.Count).GroupBy(i => writes[i].Room, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var count = group.Count();
+            var keyed = group.Where(i => writes[i].ClientMessageId is not null && repeatOf[i] < 0).ToList();
+            if (keyed.Count > 0)
+            {
+                // Locks the counter row before the lookup (see the remarks): a bump by 0.
+                await session.BumpAsync(group.Key, 0, cancellationToken);
+                foreach (var i in keyed)
+                {
+                    answers[i] = await session.FindAsync(writes[i], cancellationToken);
+                }
+            }
+
+            // One counter bump per room in the batch, for the writes new to it: ids are handed out in batch order.
+            var count = group.Count(i => answers[i] is null && repeatOf[i] < 0);
+            if (count == 0)
+            {
+                continue;
+            }
+
             var last = await session.BumpAsync(group.Key, count, cancellationToken);
             nextIds[group.Key] = last - count + 1;
             if (last > _maxPerRoom && (last / 64) != ((last - count) / 64))
@@ -146,36 +185,85 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         }
 
         var sentAt = ToUnixMilliseconds(batch.SentAt);
-        var stored = new ChatMessage[batch.Messages.Count];
-        for (var i = 0; i < stored.Length; i++)
+        var stored = new List<ChatMessage>(writes.Count);
+        for (var i = 0; i < writes.Count; i++)
         {
-            var message = batch.Messages[i];
+            if (answers[i] is not null)
+            {
+                continue;
+            }
+
+            if (repeatOf[i] >= 0)
+            {
+                answers[i] = answers[repeatOf[i]];
+                continue;
+            }
+
+            var message = writes[i];
             var messageId = nextIds[message.Room]++;
             await session.InsertAsync(message, messageId, TextValue(message.Text), sentAt, cancellationToken);
-            stored[i] = new ChatMessage(messageId, message.Room, message.UserId, message.UserName, message.Text, batch.SentAt);
+            answers[i] = new ChatMessage(messageId, message.Room, message.UserId, message.UserName, message.Text, batch.SentAt, ClientMessageId: message.ClientMessageId);
+            stored.Add(answers[i]!);
         }
 
-        return stored;
+        return (stored, Array.ConvertAll(answers, a => a!));
     }
 
-    private async Task<IReadOnlyList<DirectMessage>> AppendDirectAsync(WriterSession session, WriteBatch batch, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<DirectMessage> Stored, IReadOnlyList<DirectMessage> Answers)> AppendDirectAsync(
+        WriterSession session, WriteBatch batch, CancellationToken cancellationToken)
     {
-        if (batch.DirectMessages.Count == 0)
+        var writes = batch.DirectMessages;
+        if (writes.Count == 0)
         {
-            return [];
+            return ([], []);
+        }
+
+        if (session.LocksKeys)
+        {
+            // In key order, so that batches of several nodes cannot deadlock on each other's keys.
+            foreach (var key in writes.Where(m => m.ClientMessageId is not null).Select(DirectKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                await session.LockKeyAsync(key, cancellationToken);
+            }
         }
 
         var sentAt = ToUnixMilliseconds(batch.SentAt);
-        var stored = new DirectMessage[batch.DirectMessages.Count];
-        for (var i = 0; i < stored.Length; i++)
+        var stored = new List<DirectMessage>(writes.Count);
+        var answers = new DirectMessage[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
         {
-            var message = batch.DirectMessages[i];
-            var messageId = await session.InsertDirectAsync(message, TextValue(message.Text), sentAt, cancellationToken);
-            stored[i] = new DirectMessage(messageId, message.FromUserId, message.FromUserName, message.ToUserId, message.Text, batch.SentAt);
+            var message = writes[i];
+            if (await session.InsertDirectAsync(message, TextValue(message.Text), sentAt, cancellationToken) is { } messageId)
+            {
+                answers[i] = new DirectMessage(messageId, message.FromUserId, message.FromUserName, message.ToUserId, message.Text, batch.SentAt, message.ClientMessageId);
+                stored.Add(answers[i]);
+            }
+            else
+            {
+                answers[i] = await session.FindDirectAsync(message, cancellationToken)
+                    ?? throw new InvalidOperationException("A direct message with this client message id conflicted, yet none is stored.");
+            }
         }
 
-        return stored;
+        return (stored, answers);
     }
+
+    /// <summary>For each write, the index of the first earlier write of the batch with the same key, else -1.</summary>
+    private static int[] RepeatsWithinBatch(IReadOnlyList<NewChatMessage> writes)
+    {
+        var repeatOf = new int[writes.Count];
+        var first = new Dictionary<(string Room, string UserId, string ClientMessageId), int>();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var message = writes[i];
+            repeatOf[i] = message.ClientMessageId is { } id && !first.TryAdd((message.Room, message.UserId, id), i) ? first[(message.Room, message.UserId, id)] : -1;
+        }
+
+        return repeatOf;
+    }
+
+    // User ids carry no control characters (ChatClaims), so the unit separator cannot occur inside a part.
+    private static string DirectKey(NewDirectMessage message) => $"{message.FromUserId}\u001f{message.ToUserId}\u001f{message.ClientMessageId}";
 
     private Task<IReadOnlyList<ChatMessage>> QueryAsync(string room, string sql, long id, int count, bool descending, CancellationToken cancellationToken) => Guard(async () =>
     {
@@ -189,7 +277,9 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            messages.Add(new ChatMessage(reader.GetInt64(0), room, reader.GetString(1), reader.GetString(2), ReadText(reader, 3), FromUnixMilliseconds(reader.GetInt64(4))));
+            messages.Add(new ChatMessage(
+                reader.GetInt64(0), room, reader.GetString(1), reader.GetString(2), ReadText(reader, 3), FromUnixMilliseconds(reader.GetInt64(4)),
+                ClientMessageId: reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
         if (descending)
@@ -229,9 +319,18 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         private readonly DbParameter[] _insertValues;
         private readonly DbCommand _insertDirect;
         private readonly DbParameter[] _directValues;
+        private readonly DbCommand _find;
+        private readonly DbParameter[] _findValues;
+        private readonly DbCommand _findDirect;
+        private readonly DbParameter[] _findDirectValues;
+        private readonly DbCommand? _lockKey;
+        private readonly DbParameter? _lockKeyValue;
 
-        public WriterSession(DbConnection connection, DbType textType)
+        private readonly Func<DbDataReader, int, string> _readText;
+
+        public WriterSession(DbConnection connection, DbType textType, Func<DbDataReader, int, string> readText, string? keyLockSql)
         {
+            _readText = readText;
             Connection = connection;
             _bump = Command("""
                 INSERT INTO rooms (name, last_id) VALUES (@room, @count)
@@ -242,29 +341,53 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
             _prune = Command("DELETE FROM messages WHERE room = @room AND id <= @id;");
             _pruneRoom = AddParameter(_prune, "@room", DbType.String);
             _pruneId = AddParameter(_prune, "@id", DbType.Int64);
-            _insert = Command("INSERT INTO messages (room, id, user_id, user_name, text, sent_at) VALUES (@room, @id, @user_id, @user_name, @text, @sent_at);");
+            _insert = Command("""
+                INSERT INTO messages (room, id, user_id, user_name, text, sent_at, client_message_id)
+                VALUES (@room, @id, @user_id, @user_name, @text, @sent_at, @client_id);
+                """);
             _insertValues =
             [
                 AddParameter(_insert, "@room", DbType.String), AddParameter(_insert, "@id", DbType.Int64), AddParameter(_insert, "@user_id", DbType.String),
                 AddParameter(_insert, "@user_name", DbType.String), AddParameter(_insert, "@text", textType), AddParameter(_insert, "@sent_at", DbType.Int64),
+                AddParameter(_insert, "@client_id", DbType.String),
             ];
             _insertDirect = Command("""
-                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at)
-                VALUES (@from, @from_name, @to, @text, @sent_at) RETURNING id;
+                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id)
+                VALUES (@from, @from_name, @to, @text, @sent_at, @client_id)
+                ON CONFLICT (from_user_id, to_user_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING RETURNING id;
                 """);
             _directValues =
             [
                 AddParameter(_insertDirect, "@from", DbType.String), AddParameter(_insertDirect, "@from_name", DbType.String),
                 AddParameter(_insertDirect, "@to", DbType.String), AddParameter(_insertDirect, "@text", textType), AddParameter(_insertDirect, "@sent_at", DbType.Int64),
+                AddParameter(_insertDirect, "@client_id", DbType.String),
             ];
+            _find = Command("SELECT id, user_name, text, sent_at FROM messages WHERE room = @room AND user_id = @user_id AND client_message_id = @client_id;");
+            _findValues = [AddParameter(_find, "@room", DbType.String), AddParameter(_find, "@user_id", DbType.String), AddParameter(_find, "@client_id", DbType.String)];
+            _findDirect = Command("""
+                SELECT id, from_user_name, text, sent_at FROM direct_messages
+                WHERE from_user_id = @from AND to_user_id = @to AND client_message_id = @client_id;
+                """);
+            _findDirectValues = [AddParameter(_findDirect, "@from", DbType.String), AddParameter(_findDirect, "@to", DbType.String), AddParameter(_findDirect, "@client_id", DbType.String)];
+            if (keyLockSql is not null)
+            {
+                _lockKey = Command(keyLockSql);
+                _lockKeyValue = AddParameter(_lockKey, "@key", DbType.String);
+            }
         }
 
         public DbConnection Connection { get; }
 
+        /// <summary>Whether idempotency keys are locked before direct messages are inserted (a shared database).</summary>
+        public bool LocksKeys => _lockKey is not null;
+
+        private IEnumerable<DbCommand> Commands =>
+            new[] { _bump, _prune, _insert, _insertDirect, _find, _findDirect, _lockKey }.OfType<DbCommand>();
+
         /// <summary>Points the statements at this batch's transaction (Microsoft.Data.Sqlite insists).</summary>
         public void Enlist(DbTransaction transaction)
         {
-            foreach (var command in new[] { _bump, _prune, _insert, _insertDirect })
+            foreach (var command in Commands)
             {
                 command.Transaction = transaction;
             }
@@ -286,19 +409,49 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         {
             (_insertValues[0].Value, _insertValues[1].Value, _insertValues[2].Value) = (message.Room, id, message.UserId);
             (_insertValues[3].Value, _insertValues[4].Value, _insertValues[5].Value) = (message.UserName, text, sentAt);
+            _insertValues[6].Value = (object?)message.ClientMessageId ?? DBNull.Value;
             await _insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        public async Task<long> InsertDirectAsync(NewDirectMessage message, object text, long sentAt, CancellationToken cancellationToken)
+        /// <summary>The new message's id, or null when one with its client message id is stored already.</summary>
+        public async Task<long?> InsertDirectAsync(NewDirectMessage message, object text, long sentAt, CancellationToken cancellationToken)
         {
             (_directValues[0].Value, _directValues[1].Value, _directValues[2].Value) = (message.FromUserId, message.FromUserName, message.ToUserId);
             (_directValues[3].Value, _directValues[4].Value) = (text, sentAt);
-            return Convert.ToInt64(await _insertDirect.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            _directValues[5].Value = (object?)message.ClientMessageId ?? DBNull.Value;
+            var id = await _insertDirect.ExecuteScalarAsync(cancellationToken);
+            return id is null or DBNull ? null : Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>The stored message with <paramref name="message"/>'s room, user and client message id, if any.</summary>
+        public async Task<ChatMessage?> FindAsync(NewChatMessage message, CancellationToken cancellationToken)
+        {
+            (_findValues[0].Value, _findValues[1].Value, _findValues[2].Value) = (message.Room, message.UserId, message.ClientMessageId);
+            await using var reader = await _find.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new ChatMessage(reader.GetInt64(0), message.Room, message.UserId, reader.GetString(1), _readText(reader, 2), FromUnixMilliseconds(reader.GetInt64(3)), ClientMessageId: message.ClientMessageId)
+                : null;
+        }
+
+        /// <summary>The stored direct message with <paramref name="message"/>'s sender, target and client message id, if any.</summary>
+        public async Task<DirectMessage?> FindDirectAsync(NewDirectMessage message, CancellationToken cancellationToken)
+        {
+            (_findDirectValues[0].Value, _findDirectValues[1].Value, _findDirectValues[2].Value) = (message.FromUserId, message.ToUserId, message.ClientMessageId);
+            await using var reader = await _findDirect.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new DirectMessage(reader.GetInt64(0), message.FromUserId, reader.GetString(1), message.ToUserId, _readText(reader, 2), FromUnixMilliseconds(reader.GetInt64(3)), message.ClientMessageId)
+                : null;
+        }
+
+        public async Task LockKeyAsync(string key, CancellationToken cancellationToken)
+        {
+            _lockKeyValue!.Value = key;
+            await _lockKey!.ExecuteNonQueryAsync(cancellationToken);
         }
 
         public async ValueTask DisposeAsync()
         {
-            foreach (var command in new[] { _bump, _prune, _insert, _insertDirect })
+            foreach (var command in Commands)
             {
                 await command.DisposeAsync();
             }

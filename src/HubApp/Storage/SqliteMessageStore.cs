@@ -14,7 +14,8 @@ namespace HubApp.Storage;
 /// <remarks>WAL readers do not block the writer, so reads on pooled connections run concurrently with appends.</remarks>
 internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOptions<HistoryOptions> history) : RelationalMessageStore(history)
 {
-    private const int SchemaVersion = 1;
+    /// <summary>1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.</summary>
+    private const int SchemaVersion = 2;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
 
@@ -38,16 +39,36 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
                     to_user_id TEXT NOT NULL, text TEXT NOT NULL, sent_at INTEGER NOT NULL);
                 INSERT INTO schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
                 """, cancellationToken);
-            await using var version = connection.CreateCommand();
-            version.CommandText = "SELECT MAX(version) FROM schema_version;";
-            var found = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            var found = await ReadVersionAsync(connection, cancellationToken);
             if (found > SchemaVersion)
             {
                 throw new InvalidOperationException($"The SQLite store has schema version {found}; this build knows {SchemaVersion}.");
             }
 
+            if (found < 2)
+            {
+                // A new file is made in the v1 shape above and upgraded here, like an old one: one path, always tested.
+                // Existing rows get NULL ids, which never collide. One transaction: a crash leaves v1 or v2, nothing between.
+                await ExecuteAsync(connection, """
+                    BEGIN IMMEDIATE;
+                    ALTER TABLE messages ADD COLUMN client_message_id TEXT;
+                    ALTER TABLE direct_messages ADD COLUMN client_message_id TEXT;
+                    CREATE UNIQUE INDEX messages_client_message_id ON messages (room, user_id, client_message_id) WHERE client_message_id IS NOT NULL;
+                    CREATE UNIQUE INDEX direct_messages_client_message_id ON direct_messages (from_user_id, to_user_id, client_message_id) WHERE client_message_id IS NOT NULL;
+                    UPDATE schema_version SET version = 2;
+                    COMMIT;
+                    """, cancellationToken);
+            }
+
             return 0;
         });
+    }
+
+    private static async Task<int> ReadVersionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var version = connection.CreateCommand();
+        version.CommandText = "SELECT MAX(version) FROM schema_version;";
+        return Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -83,6 +83,86 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
         }
     }
 
+    [Fact]
+    public async Task RepeatsOnSeveralNodesAtOnceAreStoredOnceAndNoBatchFails()
+    {
+        const int Nodes = 3, Rounds = 20;
+        var stores = new List<OpenStore>();
+        for (var i = 0; i < Nodes; i++)
+        {
+            stores.Add(await OpenAsync());
+        }
+
+        try
+        {
+            // Every node sends the same keyed message and direct message of each round (a client retrying through
+            // each node), beside a message of its own; keys of two rounds in opposite orders, so locks cross.
+            var results = await Task.WhenAll(stores.Select((store, node) => Task.Run(async () =>
+            {
+                var answers = new List<AppendResult>();
+                for (var r = 0; r < Rounds; r++)
+                {
+                    var keys = node % 2 == 0 ? ($"k{r}", $"k{r}b") : ($"k{r}b", $"k{r}");
+                    var batch = new WriteBatch(
+                        [new("a", "u", "U", $"m{r}", $"k{r}"), new("a", $"n{node}", "N", $"own {node}-{r}")],
+                        [new("u", "U", "v", $"d{r}", keys.Item1), new("u", "U", "v", $"d{r}", keys.Item2)],
+                        DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).UtcDateTime);
+                    answers.Add(await store.Store.AppendAsync(batch, null, CancellationToken.None));
+                }
+
+                return answers;
+            }))).WaitAsync(TestTimeouts.Slow);
+
+            var history = await stores[0].Store.GetAfterAsync("a", 0, 1000, CancellationToken.None);
+            Assert.Equal(Enumerable.Range(1, Rounds + (Nodes * Rounds)).Select(i => (long)i), history.Select(m => m.Id));
+            for (var r = 0; r < Rounds; r++)
+            {
+                var stored = Assert.Single(history, m => m.ClientMessageId == $"k{r}");
+                Assert.All(results, node => Assert.Equal(stored, node[r].MessageAnswers[0]));
+                Assert.Single(results.SelectMany(node => node[r].Messages), m => m.ClientMessageId == $"k{r}");
+                Assert.Equal(2, results.SelectMany(node => node[r].DirectMessages).Count());
+                Assert.Single(results.Select(node => node[r].DirectAnswers.OrderBy(m => m.Id).First()).Distinct());
+            }
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AVersion1DatabaseIsUpgradedAndKeepsItsMessages()
+    {
+        await using (var dataSource = _database.CreateDataSource())
+        await using (var create = dataSource.CreateCommand("""
+            CREATE TABLE hubapp_schema (component text PRIMARY KEY, version integer NOT NULL);
+            INSERT INTO hubapp_schema VALUES ('store', 1);
+            CREATE TABLE rooms (name text PRIMARY KEY, last_id bigint NOT NULL);
+            CREATE TABLE messages (
+                room text NOT NULL, id bigint NOT NULL, user_id text NOT NULL, user_name text NOT NULL,
+                text bytea NOT NULL, sent_at bigint NOT NULL, PRIMARY KEY (room, id));
+            CREATE TABLE direct_messages (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, from_user_id text NOT NULL, from_user_name text NOT NULL,
+                to_user_id text NOT NULL, text bytea NOT NULL, sent_at bigint NOT NULL);
+            INSERT INTO rooms VALUES ('a', 1);
+            INSERT INTO messages VALUES ('a', 1, 'u', 'U', convert_to('old', 'UTF8'), 1764590400000);
+            """))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var opened = await OpenAsync();
+        await opened.Store.AppendAsync(new WriteBatch([new("a", "u", "U", "new", "c-1"), new("a", "u", "U", "new", "c-1")], [], DateTime.UtcNow), null, CancellationToken.None);
+
+        Assert.Equal([(1L, "old", (string?)null), (2L, "new", "c-1")], (await opened.Store.GetLatestAsync("a", 10, CancellationToken.None)).Select(m => (m.Id, m.Text, m.ClientMessageId)));
+        await using var check = _database.CreateDataSource();
+        await using var version = check.CreateCommand("SELECT version FROM hubapp_schema WHERE component = 'store';");
+        Assert.Equal(2, await version.ExecuteScalarAsync());
+    }
+
     private protected override async Task<OpenStore> OpenAsync()
     {
         var dataSource = _database.CreateDataSource();

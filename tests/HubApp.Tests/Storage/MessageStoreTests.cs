@@ -1,3 +1,4 @@
+using HubApp.Contracts;
 using HubApp.Storage;
 
 namespace HubApp.Tests.Storage;
@@ -78,6 +79,65 @@ public abstract class MessageStoreTests : IAsyncLifetime
         Assert.Equal([5L, 6L, 7L], (await store.GetBeforeAsync("a", 8, 3, CancellationToken.None)).Select(m => m.Id));
         Assert.Equal([9L, 10L], (await store.GetLatestAsync("a", 2, CancellationToken.None)).Select(m => m.Id));
         Assert.Empty(await store.GetLatestAsync("elsewhere", 2, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ARepeatedClientMessageIdIsAnsweredWithTheStoredMessageAndTakesNoId()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Store;
+        var sentAt = new DateTime(2026, 12, 1, 12, 0, 0, 5, DateTimeKind.Utc);
+        var first = await store.AppendAsync(new WriteBatch([new("a", "u", "U", "x", "c-1")], [], sentAt), null, CancellationToken.None);
+
+        var second = await store.AppendAsync(
+            new WriteBatch([new("a", "u", "U", "x again", "c-1"), new("a", "v", "V", "other", "c-1"), new("b", "u", "U", "elsewhere", "c-1")], [], sentAt.AddSeconds(1)),
+            null,
+            CancellationToken.None);
+
+        var original = Assert.Single(first.Messages);
+        Assert.Equal(("x", "c-1", MessageKinds.Message, 1L), (original.Text, original.ClientMessageId, original.Kind, original.Id));
+        Assert.Equal(original, second.MessageAnswers[0]);
+        Assert.Equal([("a", 2L, "v"), ("b", 1L, "u")], second.Messages.Select(m => (m.Room, m.Id, m.UserId)));
+        Assert.Equal(second.Messages, second.MessageAnswers.Skip(1));
+        Assert.Equal([original, second.Messages[0]], await store.GetLatestAsync("a", 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RepeatsWithinOneBatchStoreOneMessageAndEveryWriteGetsIt()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Store;
+
+        var result = await store.AppendAsync(
+            new WriteBatch(
+                [new("a", "u", "U", "one", "c"), new("a", "v", "V", "no id"), new("a", "u", "U", "one", "c"), new("a", "v", "V", "no id")],
+                [new("u", "U", "v", "dm", "d"), new("u", "U", "w", "dm", "d"), new("u", "U", "v", "dm", "d")],
+                new DateTime(2026, 12, 1, 12, 0, 0, 5, DateTimeKind.Utc)),
+            null,
+            CancellationToken.None);
+
+        Assert.Equal([1L, 2L, 3L], result.Messages.Select(m => m.Id));
+        Assert.Equal([1L, 2L, 1L, 3L], result.MessageAnswers.Select(m => m.Id));
+        Assert.Equal(2, result.DirectMessages.Count);
+        Assert.Equal(result.DirectAnswers[0], result.DirectAnswers[2]);
+        Assert.Equal(result.DirectMessages, result.DirectAnswers.Take(2));
+        Assert.Equal([1L, 2L, 3L], (await store.GetLatestAsync("a", 10, CancellationToken.None)).Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task ARepeatedDirectMessageIsAnsweredWithTheStoredOneAndStoresNothing()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Store;
+        var sentAt = new DateTime(2026, 12, 1, 12, 0, 0, 5, DateTimeKind.Utc);
+        var first = await store.AppendAsync(new WriteBatch([], [new("u", "U", "v", "psst", "d-1")], sentAt), null, CancellationToken.None);
+
+        var again = await store.AppendAsync(new WriteBatch([new("a", "u", "U", "meanwhile")], [new("u", "U", "v", "psst", "d-1"), new("v", "V", "u", "reply", "d-1")], sentAt.AddSeconds(1)), null, CancellationToken.None);
+
+        Assert.Equal(new DirectMessage(first.DirectMessages[0].Id, "u", "U", "v", "psst", sentAt, "d-1"), again.DirectAnswers[0]);
+        Assert.Equal(("v", "reply"), (Assert.Single(again.DirectMessages).FromUserId, again.DirectMessages[0].Text));
+        Assert.Equal(again.DirectMessages[0], again.DirectAnswers[1]);
+        Assert.Single(again.Messages);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
+using HubApp.Contracts;
 using HubApp.History;
 using HubApp.Storage;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace HubApp.Tests.Storage;
@@ -11,9 +13,54 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
 
     public override Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteConnection.ClearAllPools();
         _directory.Delete(recursive: true);
         return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task AVersion1FileIsUpgradedAndKeepsItsMessages()
+    {
+        var connectionString = $"Data Source={Path.Combine(_directory.FullName, "store.db")}";
+        await using (var v1 = new SqliteConnection(connectionString))
+        {
+            await v1.OpenAsync();
+            await using var create = v1.CreateCommand();
+            // The schema as version 1 made it, with a message in room "a" and a direct message.
+            create.CommandText = """
+                CREATE TABLE schema_version (version INTEGER NOT NULL);
+                CREATE TABLE rooms (name TEXT NOT NULL PRIMARY KEY, last_id INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE messages (
+                    room TEXT NOT NULL, id INTEGER NOT NULL, user_id TEXT NOT NULL, user_name TEXT NOT NULL,
+                    text TEXT NOT NULL, sent_at INTEGER NOT NULL, PRIMARY KEY (room, id)) WITHOUT ROWID;
+                CREATE TABLE direct_messages (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, from_user_id TEXT NOT NULL, from_user_name TEXT NOT NULL,
+                    to_user_id TEXT NOT NULL, text TEXT NOT NULL, sent_at INTEGER NOT NULL);
+                INSERT INTO schema_version (version) VALUES (1);
+                INSERT INTO rooms (name, last_id) VALUES ('a', 2);
+                INSERT INTO messages VALUES ('a', 1, 'u', 'U', CAST('old one' AS BLOB), 1764590400000), ('a', 2, 'u', 'U', CAST('old two' AS BLOB), 1764590400001);
+                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at) VALUES ('u', 'U', 'v', CAST('old dm' AS BLOB), 1764590400002);
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = Create(connectionString);
+        await store.InitializeAsync(CancellationToken.None);
+        var result = await store.AppendAsync(
+            new WriteBatch([new("a", "u", "U", "new", "c-1"), new("a", "u", "U", "new", "c-1")], [new("u", "U", "v", "dm", "d-1")], DateTime.UtcNow),
+            null,
+            CancellationToken.None);
+
+        var history = await store.GetLatestAsync("a", 10, CancellationToken.None);
+        Assert.Equal([(1L, "old one", (string?)null), (2L, "old two", null), (3L, "new", "c-1")], history.Select(m => (m.Id, m.Text, m.ClientMessageId)));
+        Assert.All(history, m => Assert.Equal(MessageKinds.Message, m.Kind));
+        Assert.Equal(2, Assert.Single(result.DirectMessages).Id);
+        await using var check = new SqliteConnection(connectionString);
+        await check.OpenAsync();
+        await using var version = check.CreateCommand();
+        version.CommandText = "SELECT MAX(version) FROM schema_version;";
+        Assert.Equal(2L, await version.ExecuteScalarAsync());
     }
 
     private protected override async Task<OpenStore> OpenAsync()
