@@ -52,6 +52,27 @@ public sealed partial class ChatHubTests
     }
 
     [Fact]
+    public async Task PostMessageAndPostDirectMessageDrawOnTheMessageAllowanceRepeatsIncluded()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Limits:MessagesPerSecond"] = "1",
+            ["Limits:Burst"] = "2",
+        });
+        await using var alice = await host.ConnectAsync("alice");
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        var first = await alice.PostMessageAsync("room", "hi", "c-1").WaitAsync(TestTimeouts.Default);
+        await alice.PostMessageAsync("room", "hi", "c-1").WaitAsync(TestTimeouts.Default);
+        // The burst is spent within well under the second one token takes to come back.
+        var post = await Assert.ThrowsAsync<ChatException>(() => alice.PostMessageAsync("room", "hi", "c-1").WaitAsync(TestTimeouts.Default));
+        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.PostDirectMessageAsync("bob", "hi", "d-1").WaitAsync(TestTimeouts.Default));
+
+        Assert.All([post, direct], e => Assert.Equal(ErrorCodes.RateLimited, e.Code));
+        Assert.Equal([first], await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+    }
+
+    [Fact]
     public async Task TypingHasAnAllowanceOfItsOwnThatNeverUsesUpTheOneForMessages()
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?>
