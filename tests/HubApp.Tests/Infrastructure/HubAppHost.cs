@@ -80,6 +80,8 @@ internal sealed class HubAppHost : IAsyncDisposable
     /// <summary>
     /// A client for <paramref name="userId"/>, not yet started, with the library's defaults but for short reconnect
     /// delays. Its token provider mints a fresh token per connect; <paramref name="via"/> connects elsewhere (a proxy).
+    /// Without <paramref name="statefulReconnect"/> it takes what the server sends as fast as it reads, instead of at
+    /// most <see cref="HubApp.Hubs.ChatHubExtensions.StatefulReconnectBufferBytes"/> a second (it acknowledges once a second).
     /// </summary>
     public ChatClient CreateClient(
         string userId,
@@ -90,7 +92,8 @@ internal sealed class HubAppHost : IAsyncDisposable
         Uri? via = null,
         HttpTransportType transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling,
         ChatProtocol protocol = ChatProtocol.Json,
-        Func<CancellationToken, ValueTask<string?>>? tokenProvider = null) =>
+        Func<CancellationToken, ValueTask<string?>>? tokenProvider = null,
+        bool statefulReconnect = true) =>
         new(new ChatClientOptions
         {
             ServerUrl = via ?? BaseAddress,
@@ -99,6 +102,7 @@ internal sealed class HubAppHost : IAsyncDisposable
             ReconnectDelays = [firstRetry ?? TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500)],
             Transports = transports,
             Protocol = protocol,
+            StatefulReconnect = statefulReconnect,
         });
 
     public async Task<ChatClient> ConnectAsync(string userId, string? userName = null)
