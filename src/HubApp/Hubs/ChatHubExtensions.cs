@@ -82,8 +82,12 @@ public static class ChatHubExtensions
         return builder;
     }
 
-    /// <summary>Refuses, before the upgrade, a connection that would take a user past <c>Limits:MaxConnectionsPerUser</c>.</summary>
-    public static IApplicationBuilder UseChatConnectionLimits(this IApplicationBuilder app) => app.UseMiddleware<ConnectionLimitMiddleware>();
+    /// <summary>
+    /// Refuses, before the upgrade, a connection that would take a user past <c>Limits:MaxConnectionsPerUser</c>, and
+    /// a request of a connection made with another user's token (<see cref="ConnectionOwnerMiddleware"/>).
+    /// </summary>
+    public static IApplicationBuilder UseChatConnectionLimits(this IApplicationBuilder app) =>
+        app.UseMiddleware<ConnectionOwnerMiddleware>().UseMiddleware<ConnectionLimitMiddleware>();
 
     public static IEndpointRouteBuilder MapChatHub(this IEndpointRouteBuilder app)
     {

@@ -161,6 +161,57 @@ public sealed class AuthenticationTests
         Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
     }
 
+    [Theory]
+    [InlineData(HttpTransportType.LongPolling)]
+    [InlineData(HttpTransportType.ServerSentEvents)]
+    public async Task AConnectionTokenIsRefusedToAnotherUser(HttpTransportType transport)
+    {
+        // Both users share a display name: the connection is bound to the user id, not to what is shown.
+        await using var host = await HubAppHost.StartAsync();
+        using var http = host.CreateHttpClient();
+        var aliceToken = TestTokens.Create("alice", "Sam");
+        var malloryToken = TestTokens.Create("mallory", "Sam");
+        using var negotiate = new HttpRequestMessage(HttpMethod.Post, $"{HubMethods.Path}/negotiate?negotiateVersion=1");
+        negotiate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", aliceToken);
+        using var negotiated = await http.SendAsync(negotiate);
+        negotiated.EnsureSuccessStatusCode();
+        var connectionToken = (await negotiated.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("connectionToken").GetString();
+
+        // Mallory opens Alice's stream (the transport's first request) and sends into it: both refused.
+        using (var read = Request(HttpMethod.Get, malloryToken))
+        using (var readRefused = await http.SendAsync(read, HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, readRefused.StatusCode);
+        }
+
+        using (var send = Request(HttpMethod.Post, malloryToken))
+        using (var sendRefused = await http.SendAsync(send))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, sendRefused.StatusCode);
+        }
+
+        // Alice herself opens it.
+        using var own = Request(HttpMethod.Get, aliceToken);
+        using var opened = await http.SendAsync(own, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+
+        HttpRequestMessage Request(HttpMethod method, string token)
+        {
+            var request = new HttpRequestMessage(method, $"{HubMethods.Path}?id={connectionToken}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (method == HttpMethod.Post)
+            {
+                request.Content = new StringContent("""{"protocol":"json","version":1}""" + '\u001e');
+            }
+            else if (transport == HttpTransportType.ServerSentEvents)
+            {
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            }
+
+            return request;
+        }
+    }
+
     // The server settles a closed connection just after the client's close; retry the start, bounded.
     private static async Task WaitUntilAcceptedAsync(HubApp.Client.ChatClient client)
     {

@@ -24,11 +24,11 @@ public sealed class CapturedLogs : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(new LogLine(logLevel, category, formatter(state, exception), exception?.ToString()));
+            lines.Enqueue(new LogLine(logLevel, category, formatter(state, exception), exception?.ToString(), eventId.Name));
     }
 }
 
-public sealed record LogLine(LogLevel Level, string Category, string Message, string? Exception)
+public sealed record LogLine(LogLevel Level, string Category, string Message, string? Exception, string? EventName)
 {
     public override string ToString() => $"{Level} {Category}: {Message}{(Exception is null ? string.Empty : Environment.NewLine + Exception)}";
 }
