@@ -312,7 +312,7 @@ internal sealed partial class RoomLogSequencer(
             {
                 lock (state)
                 {
-                    if (state.Last is not null && !state.RepairDue && state.Waiting.Count == 0 && presence.Members(room).Count == 0)
+                    if (state.Last is not null && !state.RepairDue && state.Waiting.Count == 0 && !presence.HasMembers(room))
                     {
                         _rooms.Remove(room);
                     }

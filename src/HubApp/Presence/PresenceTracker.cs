@@ -125,6 +125,15 @@ public sealed class PresenceTracker
     public bool IsInRoom(string connectionId, string room) =>
         _connections.TryGetValue(connectionId, out var entry) && entry.Rooms.Contains(room);
 
+    /// <summary>Whether any connection of this node has joined <paramref name="room"/>.</summary>
+    public bool HasMembers(string room)
+    {
+        lock (_gate)
+        {
+            return _rooms.ContainsKey(room);
+        }
+    }
+
     public IReadOnlyList<Member> Members(string room)
     {
         lock (_gate)
