@@ -42,6 +42,10 @@ export interface RoomSnapshot {
   members: Member[];
   messages: ChatMessage[];
   complete: boolean;
+  /** (v2) The caller's read marker in the room (0 = none); optional here, as a v1 server leaves it out. */
+  lastReadId?: number;
+  /** (v2) Message entries by others after the marker, at most 1000. */
+  unreadCount?: number;
 }
 
 export interface PresenceEvent {
@@ -56,6 +60,28 @@ export interface TypingEvent {
   userId: string;
   userName: string;
   isTyping: boolean;
+}
+
+/** (v2) The answer to SyncDirectMessages. */
+export interface DirectSync {
+  messages: DirectMessage[];
+  complete: boolean;
+}
+
+/** (v2) One of the caller's direct conversations. */
+export interface Conversation {
+  userId: string;
+  userName: string;
+  lastMessage: DirectMessage;
+  lastReadId: number;
+  unreadCount: number;
+}
+
+/** (v2) The argument of ReadMarkerMoved: room for a room, userId (the other user) for a conversation. */
+export interface ReadMarker {
+  room: string | null;
+  userId: string | null;
+  lastReadId: number;
 }
 
 export interface TokenResponse {
@@ -76,6 +102,11 @@ export const HubMethods = {
   sendDirectMessage: "SendDirectMessage",
   postDirectMessage: "PostDirectMessage",
   getHistory: "GetHistory",
+  getDirectHistory: "GetDirectHistory",
+  syncDirectMessages: "SyncDirectMessages",
+  getConversations: "GetConversations",
+  markRead: "MarkRead",
+  markDirectRead: "MarkDirectRead",
 } as const;
 
 export const ClientEvents = {
@@ -84,6 +115,7 @@ export const ClientEvents = {
   userLeft: "UserLeft",
   userTyping: "UserTyping",
   directMessageReceived: "DirectMessageReceived",
+  readMarkerMoved: "ReadMarkerMoved",
 } as const;
 
 /** Room names: a letter or digit, then letters, digits, `_`, `-` or `.`; 1–64 characters, case-insensitive. */

@@ -12,5 +12,10 @@ public static class HubMethods
     public const string SendDirectMessage = nameof(SendDirectMessage);
     public const string PostDirectMessage = nameof(PostDirectMessage);
     public const string GetHistory = nameof(GetHistory);
+    public const string GetDirectHistory = nameof(GetDirectHistory);
+    public const string SyncDirectMessages = nameof(SyncDirectMessages);
+    public const string GetConversations = nameof(GetConversations);
+    public const string MarkRead = nameof(MarkRead);
+    public const string MarkDirectRead = nameof(MarkDirectRead);
     public const string Ping = nameof(Ping);
 }

@@ -12,4 +12,7 @@ public interface IChatClient
     Task UserTyping(TypingEvent typing);
 
     Task DirectMessageReceived(DirectMessage message);
+
+    /// <summary>(v2) The user's read marker moved, on another of their connections.</summary>
+    Task ReadMarkerMoved(ReadMarker marker);
 }

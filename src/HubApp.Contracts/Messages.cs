@@ -44,13 +44,19 @@ public sealed record Member(
     [property: Key("userId")] string UserId,
     [property: Key("userName")] string UserName);
 
-/// <summary>The answer to <c>JoinRoom</c>: who is present and the messages asked for.</summary>
+/// <summary>
+/// The answer to <c>JoinRoom</c>: who is present and the messages asked for. <see cref="LastReadId"/> is the
+/// caller's read marker in the room (0 = none); <see cref="UnreadCount"/> counts the <c>message</c> entries by
+/// others after it, at most 1000.
+/// </summary>
 [MessagePackObject]
 public sealed record RoomSnapshot(
     [property: Key("room")] string Room,
     [property: Key("members")] IReadOnlyList<Member> Members,
     [property: Key("messages")] IReadOnlyList<ChatMessage> Messages,
-    [property: Key("complete")] bool Complete);
+    [property: Key("complete")] bool Complete,
+    [property: Key("lastReadId")] long LastReadId = 0,
+    [property: Key("unreadCount")] int UnreadCount = 0);
 
 /// <summary>The argument of <c>UserJoined</c> and <c>UserLeft</c>.</summary>
 [MessagePackObject]
@@ -67,3 +73,28 @@ public sealed record TypingEvent(
     [property: Key("userId")] string UserId,
     [property: Key("userName")] string UserName,
     [property: Key("isTyping")] bool IsTyping);
+
+/// <summary>The answer to <c>SyncDirectMessages</c>: direct messages to or from the caller, oldest first.</summary>
+[MessagePackObject]
+public sealed record DirectSync(
+    [property: Key("messages")] IReadOnlyList<DirectMessage> Messages,
+    [property: Key("complete")] bool Complete);
+
+/// <summary>One of the caller's direct conversations, as <c>GetConversations</c> lists them.</summary>
+[MessagePackObject]
+public sealed record Conversation(
+    [property: Key("userId")] string UserId,
+    [property: Key("userName")] string UserName,
+    [property: Key("lastMessage")] DirectMessage LastMessage,
+    [property: Key("lastReadId")] long LastReadId,
+    [property: Key("unreadCount")] int UnreadCount);
+
+/// <summary>
+/// The argument of <c>ReadMarkerMoved</c>: the caller's marker moved in <see cref="Room"/>, or in the conversation
+/// with <see cref="UserId"/> (the other user); exactly one of the two is set.
+/// </summary>
+[MessagePackObject]
+public sealed record ReadMarker(
+    [property: Key("room")] string? Room,
+    [property: Key("userId")] string? UserId,
+    [property: Key("lastReadId")] long LastReadId);

@@ -70,4 +70,25 @@ public sealed class MessagePackShapeTests
             new TypingEvent("general", "bob", "Bob", true),
             MessagePackSerializer.Deserialize<TypingEvent>(MessagePackSerializer.Serialize(new TypingEvent("general", "bob", "Bob", true), SignalROptions), SignalROptions));
     }
+
+    [Fact]
+    public void TheV2ReadStateShapesRoundTripWithCamelCaseKeys()
+    {
+        var at = new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Utc);
+        var direct = new DirectMessage(7, "alice", "Alice", "bob", "psst", at);
+        var snapshot = new RoomSnapshot("general", [], [], Complete: true, LastReadId: 41, UnreadCount: 3);
+        var conversation = new Conversation("bob", "Bob", direct, LastReadId: 6, UnreadCount: 1);
+        var marker = new ReadMarker(null, "bob", 7);
+
+        var snapshotBack = MessagePackSerializer.Deserialize<RoomSnapshot>(MessagePackSerializer.Serialize(snapshot, SignalROptions), SignalROptions);
+        var syncBack = MessagePackSerializer.Deserialize<DirectSync>(MessagePackSerializer.Serialize(new DirectSync([direct], Complete: false), SignalROptions), SignalROptions);
+
+        Assert.Equal((41L, 3), (snapshotBack.LastReadId, snapshotBack.UnreadCount));
+        Assert.Equal([direct], syncBack.Messages);
+        Assert.False(syncBack.Complete);
+        Assert.Equal(conversation, MessagePackSerializer.Deserialize<Conversation>(MessagePackSerializer.Serialize(conversation, SignalROptions), SignalROptions));
+        Assert.Equal(
+            """{"room":null,"userId":"bob","lastReadId":7}""",
+            MessagePackSerializer.ConvertToJson(MessagePackSerializer.Serialize(marker, SignalROptions), SignalROptions));
+    }
 }
