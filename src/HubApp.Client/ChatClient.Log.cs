@@ -33,5 +33,14 @@ public sealed partial class ChatClient
 
         [LoggerMessage(9, LogLevel.Information, "Stopped by the app.")]
         public static partial void Stopped(ILogger logger);
+
+        [LoggerMessage(10, LogLevel.Debug, "{Method} {ClientMessageId} was refused as rate_limited; posting it again after a pause.")]
+        public static partial void SendPaced(ILogger logger, string method, string clientMessageId);
+
+        [LoggerMessage(11, LogLevel.Information, "{Method} {ClientMessageId} was refused as unavailable; posting it again in {Delay}.")]
+        public static partial void SendRetryingUnavailable(ILogger logger, string method, string clientMessageId, TimeSpan delay);
+
+        [LoggerMessage(12, LogLevel.Information, "{Method} {ClientMessageId} got no answer before the connection went; posting it again once reconnected.")]
+        public static partial void SendInterrupted(ILogger logger, string method, string clientMessageId, Exception exception);
     }
 }

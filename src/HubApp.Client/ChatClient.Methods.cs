@@ -60,18 +60,10 @@ public sealed partial class ChatClient
         await InvokeCoreAsync(HubMethods.LeaveRoom, [room], ct).ConfigureAwait(false);
     }
 
-    /// <summary>Sends a message; the stored message is returned and also raised through <see cref="MessageReceived"/>.</summary>
-    public Task<ChatMessage> SendMessageAsync(string room, string text, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(room);
-        ArgumentNullException.ThrowIfNull(text);
-        EnsureConnected();
-        return InvokeCoreAsync<ChatMessage>(HubMethods.SendMessage, [room, text], ct);
-    }
-
     /// <summary>
-    /// Sends a message that is safe to send again: a repeat with the same <paramref name="clientMessageId"/> (1–64 letters,
-    /// digits, '_' or '-'; make one per message and keep it across retries) returns the message stored first.
+    /// One PostMessage invocation, not retried (<see cref="SendMessageAsync"/> is the retrying outbox): a repeat with the
+    /// same <paramref name="clientMessageId"/> (1–64 letters, digits, '_' or '-'; make one per message and keep it across
+    /// retries) returns the message stored first.
     /// </summary>
     public Task<ChatMessage> PostMessageAsync(string room, string text, string? clientMessageId, CancellationToken ct = default)
     {
@@ -86,14 +78,6 @@ public sealed partial class ChatClient
         ArgumentNullException.ThrowIfNull(room);
         EnsureConnected();
         return InvokeCoreAsync(HubMethods.Typing, [room, isTyping], ct);
-    }
-
-    public Task<DirectMessage> SendDirectMessageAsync(string userId, string text, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        ArgumentNullException.ThrowIfNull(text);
-        EnsureConnected();
-        return InvokeCoreAsync<DirectMessage>(HubMethods.SendDirectMessage, [userId, text], ct);
     }
 
     /// <summary>As <see cref="PostMessageAsync"/>, for a direct message: a repeat to the same user returns the first one.</summary>

@@ -64,7 +64,7 @@ public sealed partial class ChatClient
                 if (!_options.AutoReconnect || _disposed || IsRefusal(error))
                 {
                     Log.ConnectionLost(_logger, error);
-                    _state = ChatConnectionState.Disconnected;
+                    SetState(ChatConnectionState.Disconnected);
                     _events.Raise(Closed, error, nameof(Closed));
                 }
                 else
@@ -82,7 +82,7 @@ public sealed partial class ChatClient
     private void BeginRecovery(Exception? error)
     {
         Log.ConnectionLost(_logger, error);
-        _state = ChatConnectionState.Reconnecting;
+        SetState(ChatConnectionState.Reconnecting);
         _events.Raise(Reconnecting, error, nameof(Reconnecting));
         var cts = new CancellationTokenSource();
         _reconnectCts = cts;
@@ -200,7 +200,7 @@ public sealed partial class ChatClient
                 return false;
             }
 
-            _state = ChatConnectionState.Connected;
+            SetState(ChatConnectionState.Connected);
             _policy.Reset();
             Log.Reconnected(_logger, _hub.ConnectionId);
             _events.Raise(Reconnected, nameof(Reconnected));
@@ -218,7 +218,7 @@ public sealed partial class ChatClient
             }
 
             Log.ReconnectGaveUp(_logger, attempts, lastError);
-            _state = ChatConnectionState.Disconnected;
+            SetState(ChatConnectionState.Disconnected);
             _events.Raise(Closed, lastError, nameof(Closed));
         }
     }

@@ -110,7 +110,7 @@ public sealed partial class ChatClient : IAsyncDisposable
                 throw new InvalidOperationException($"The chat client is already {_state}; stop it before starting it again.");
             }
 
-            _state = ChatConnectionState.Connecting;
+            SetState(ChatConnectionState.Connecting);
             _rooms.Clear();
             _policy.Reset();
         }
@@ -125,7 +125,7 @@ public sealed partial class ChatClient : IAsyncDisposable
             {
                 if (_state == ChatConnectionState.Connecting)
                 {
-                    _state = ChatConnectionState.Disconnected;
+                    SetState(ChatConnectionState.Disconnected);
                 }
             }
 
@@ -136,7 +136,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         {
             if (_state == ChatConnectionState.Connecting)
             {
-                _state = ChatConnectionState.Connected;
+                SetState(ChatConnectionState.Connected);
                 return;
             }
         }
@@ -155,7 +155,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         lock (_gate)
         {
             wasStarted = _state != ChatConnectionState.Disconnected;
-            _state = ChatConnectionState.Disconnected;
+            SetState(ChatConnectionState.Disconnected);
             reconnectCts = _reconnectCts;
             reconnectLoop = _reconnectLoop;
             _reconnectCts = null;
@@ -260,6 +260,13 @@ public sealed partial class ChatClient : IAsyncDisposable
 
         ArgumentNullException.ThrowIfNull(options.Headers, nameof(options.Headers));
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxReconnectAttempts, nameof(options.MaxReconnectAttempts));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPendingSends, 1, nameof(options.MaxPendingSends));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RateLimitedRetryDelay, TimeSpan.Zero, nameof(options.RateLimitedRetryDelay));
+        if (options.UnavailableRetryDelays is null || options.UnavailableRetryDelays.Count == 0 || options.UnavailableRetryDelays.Any(d => d < TimeSpan.Zero))
+        {
+            throw new ArgumentException($"{nameof(options.UnavailableRetryDelays)} needs at least one delay, none negative.", nameof(options));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ServerTimeout, TimeSpan.Zero, nameof(options.ServerTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.KeepAliveInterval, TimeSpan.Zero, nameof(options.KeepAliveInterval));
     }

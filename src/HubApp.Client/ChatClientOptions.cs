@@ -73,6 +73,22 @@ public sealed class ChatClientOptions
     /// <summary>Adjusts each WebSocket before it connects (certificates, keep-alive, headers for the handshake only). Default: none.</summary>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; init; }
 
+    /// <summary>
+    /// How many sends (<see cref="ChatClient.SendMessageAsync"/>, <see cref="ChatClient.SendDirectMessageAsync"/>) may be
+    /// waiting to be stored at once; one more fails at once with <see cref="ChatOutboxFullException"/>. Default: 100.
+    /// </summary>
+    public int MaxPendingSends { get; init; } = 100;
+
+    /// <summary>The pause before a send refused with <c>rate_limited</c> is tried again (same clientMessageId). Default: 250 ms.</summary>
+    public TimeSpan RateLimitedRetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The waits before a send refused with <c>unavailable</c> (the store cannot take it now) is tried again; the last one
+    /// repeats. Default: 0.5 s, 1 s, 2 s, 5 s.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> UnavailableRetryDelays { get; init; } =
+        [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+
     /// <summary>Where the client and SignalR log. Default: nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

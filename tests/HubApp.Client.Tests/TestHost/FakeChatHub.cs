@@ -56,6 +56,70 @@ public sealed class FakeChatHub(FakeChatServer server) : Hub<IChatClient>
         return message;
     }
 
+    public async Task<ChatMessage> PostMessage(string room, string text, string? clientMessageId)
+    {
+        var name = room.ToLowerInvariant();
+        server.Posts.Enqueue((nameof(PostMessage), clientMessageId));
+        if (!Context.Items.ContainsKey(name))
+        {
+            throw new HubException($"{ErrorCodes.NotInRoom}: join '{name}' before sending to it.");
+        }
+
+        if (server.BeforePost is { } before)
+        {
+            await before(clientMessageId);
+        }
+
+        var message = server.Append(name, text, clientMessageId);
+        await Clients.Group(name).MessageReceived(message);
+        if (server.AfterPostStored is { } after)
+        {
+            await after(clientMessageId);
+        }
+
+        return message;
+    }
+
+    public async Task<DirectMessage> PostDirectMessage(string userId, string text, string? clientMessageId)
+    {
+        server.Posts.Enqueue((nameof(PostDirectMessage), clientMessageId));
+        if (server.BeforePost is { } before)
+        {
+            await before(clientMessageId);
+        }
+
+        var message = server.AppendDirect(userId, text, clientMessageId);
+        await Clients.Caller.DirectMessageReceived(message);
+        if (server.AfterPostStored is { } after)
+        {
+            await after(clientMessageId);
+        }
+
+        return message;
+    }
+
+    public async Task<DirectSync> SyncDirectMessages(long? sinceId)
+    {
+        server.Syncs.Enqueue(sinceId);
+        var page = server.SyncDirect(sinceId);
+        if (server.AfterSync is { } hook)
+        {
+            await hook(sinceId);
+        }
+
+        return page;
+    }
+
+    public IReadOnlyList<DirectMessage> GetDirectHistory(string userId, long? beforeId, int limit) => server.DirectHistory(userId, beforeId, limit);
+
+    public IReadOnlyList<Conversation> GetConversations() =>
+        [.. server.DirectHistory("bob", null, 1).Select(m => new Conversation("bob", "bob", m, 0, 1))];
+
+    // The fake has no users: the caller's other connections are every other connection.
+    public Task MarkRead(string room, long messageId) => Clients.Others.ReadMarkerMoved(new ReadMarker(room.ToLowerInvariant(), null, messageId));
+
+    public Task MarkDirectRead(string userId, long messageId) => Clients.Others.ReadMarkerMoved(new ReadMarker(null, userId, messageId));
+
 #pragma warning disable CA1822 // SignalR dispatches only to instance methods.
     public string Ping() => "pong";
 #pragma warning restore CA1822

@@ -16,7 +16,8 @@ public sealed class FakeChatServer
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ChatMessage>> _history = [];
-    private long _lastId;
+    private readonly List<DirectMessage> _direct = [];
+    private long _lastDirectId;
     private IHubContext<FakeChatHub, IChatClient>? _hub;
     private RecordingLifetimeManager? _lifetime;
 
@@ -32,6 +33,21 @@ public sealed class FakeChatServer
 
     /// <summary>Runs inside JoinRoom after the snapshot was taken, before it is returned.</summary>
     public Func<string, long?, Task>? AfterSnapshot { get; set; }
+
+    /// <summary>Runs inside PostMessage and PostDirectMessage before anything is stored (with the clientMessageId); may throw a refusal.</summary>
+    public Func<string?, Task>? BeforePost { get; set; }
+
+    /// <summary>Runs inside PostMessage and PostDirectMessage after the message was stored and sent, before it is returned.</summary>
+    public Func<string?, Task>? AfterPostStored { get; set; }
+
+    /// <summary>Runs inside SyncDirectMessages after the page was taken, before it is returned.</summary>
+    public Func<long?, Task>? AfterSync { get; set; }
+
+    /// <summary>Every PostMessage and PostDirectMessage invocation: the method and the clientMessageId, in order.</summary>
+    public ConcurrentQueue<(string Method, string? ClientMessageId)> Posts { get; } = new();
+
+    /// <summary>Every SyncDirectMessages invocation's sinceId, in order.</summary>
+    public ConcurrentQueue<long?> Syncs { get; } = new();
 
     /// <summary>Every request to the hub's path (negotiate, WebSocket upgrade, SSE, long polling), in order.</summary>
     public ConcurrentQueue<HubRequest> Requests { get; } = new();
@@ -77,19 +93,62 @@ public sealed class FakeChatServer
         return (host, chat);
     }
 
-    /// <summary>Stores a message in the room's history without sending it.</summary>
-    public ChatMessage Append(string room, string text)
+    /// <summary>Stores a message in the room's history without sending it; ids are consecutive within a room, as in the contract.</summary>
+    public ChatMessage Append(string room, string text, string? clientMessageId = null)
     {
         lock (_gate)
         {
-            var message = new ChatMessage(++_lastId, room, "u1", "alice", text, DateTime.UtcNow);
             if (!_history.TryGetValue(room, out var messages))
             {
                 _history[room] = messages = [];
             }
 
+            if (clientMessageId is not null && messages.Find(m => m.ClientMessageId == clientMessageId) is { } earlier)
+            {
+                return earlier;
+            }
+
+            var message = new ChatMessage(messages.Count + 1, room, "u1", "alice", text, DateTime.UtcNow, ClientMessageId: clientMessageId);
             messages.Add(message);
             return message;
+        }
+    }
+
+    /// <summary>Stores a direct message without sending it; a repeated clientMessageId returns the first one.</summary>
+    public DirectMessage AppendDirect(string toUserId, string text, string? clientMessageId = null)
+    {
+        lock (_gate)
+        {
+            if (clientMessageId is not null && _direct.Find(m => m.ClientMessageId == clientMessageId) is { } earlier)
+            {
+                return earlier;
+            }
+
+            // Strictly increasing, not consecutive, as the contract allows.
+            _lastDirectId += 2;
+            var message = new DirectMessage(_lastDirectId, "u1", "alice", toUserId, text, DateTime.UtcNow, clientMessageId);
+            _direct.Add(message);
+            return message;
+        }
+    }
+
+    /// <summary>Sends a direct message to every connection (the fake has no users).</summary>
+    public Task PublishDirectAsync(DirectMessage message) => _hub!.Clients.All.DirectMessageReceived(message);
+
+    public DirectSync SyncDirect(long? sinceId)
+    {
+        lock (_gate)
+        {
+            var page = sinceId is { } since ? _direct.Where(m => m.Id > since).Take(MaxCatchUp).ToList() : _direct.TakeLast(JoinCount).ToList();
+            return new DirectSync(page, _direct.Count == 0 || (page.Count > 0 ? page[^1].Id == _direct[^1].Id : sinceId >= _direct[^1].Id));
+        }
+    }
+
+    public IReadOnlyList<DirectMessage> DirectHistory(string userId, long? beforeId, int limit)
+    {
+        lock (_gate)
+        {
+            return [.. _direct.Where(m => m.ToUserId == userId && (beforeId is null || m.Id < beforeId)).TakeLast(limit)];
         }
     }
 

@@ -27,7 +27,8 @@ public sealed partial class ChatHubTests
         {
             try
             {
-                accepted.Add(await alice.SendMessageAsync("room", $"m{i}").WaitAsync(TestTimeouts.Default));
+                // The raw invocation: SendMessageAsync would pace itself instead of being refused.
+                accepted.Add(await alice.PostMessageAsync("room", $"m{i}", null).WaitAsync(TestTimeouts.Default));
             }
             catch (ChatException ex)
             {
@@ -36,7 +37,7 @@ public sealed partial class ChatHubTests
         }
 
         // Direct messages draw on the same bucket; typing has an allowance of its own, untouched.
-        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync("bob", "x").WaitAsync(TestTimeouts.Default));
+        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.PostDirectMessageAsync("bob", "x", null).WaitAsync(TestTimeouts.Default));
         await alice.TypingAsync("room", true).WaitAsync(TestTimeouts.Default);
 
         // The burst of 5 plus at most the few tokens refilled while the loop ran.
@@ -102,9 +103,10 @@ public sealed partial class ChatHubTests
             }
         }
 
-        // Every message of the burst still goes through after all that typing.
-        var first = await alice.SendMessageAsync("room", "one").WaitAsync(TestTimeouts.Default);
-        var second = await alice.SendMessageAsync("room", "two").WaitAsync(TestTimeouts.Default);
+        // Every message of the burst still goes through after all that typing, at the first try (the raw invocation,
+        // which SendMessageAsync would retry).
+        var first = await alice.PostMessageAsync("room", "one", null).WaitAsync(TestTimeouts.Default);
+        var second = await alice.PostMessageAsync("room", "two", null).WaitAsync(TestTimeouts.Default);
 
         Assert.InRange(refusedTyping, 4, 7);
         Assert.Equal(["one", "two"], new[] { first.Text, second.Text });
@@ -131,7 +133,7 @@ public sealed partial class ChatHubTests
             await first.SendMessageAsync("room", "first").WaitAsync(TestTimeouts.Default);
         }
 
-        await Assert.ThrowsAsync<ChatException>(() => first.SendMessageAsync("room", "over").WaitAsync(TestTimeouts.Default));
+        await Assert.ThrowsAsync<ChatException>(() => first.PostMessageAsync("room", "over", null).WaitAsync(TestTimeouts.Default));
         var fromSecond = await second.SendMessageAsync("room", "second").WaitAsync(TestTimeouts.Default);
 
         Assert.Equal("second", fromSecond.Text);

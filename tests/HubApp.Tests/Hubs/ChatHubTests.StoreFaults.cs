@@ -28,6 +28,7 @@ public sealed partial class ChatHubTests
         await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
         var before = await alice.SendMessageAsync("room", "before").WaitAsync(TestTimeouts.Default);
 
+        // The raw single invocations: SendMessageAsync and SendDirectMessageAsync would wait out the outage and retry.
         ChatException roomError, directError;
         await using (var blocker = new SqliteConnection($"Data Source={host.DatabasePath};Pooling=False"))
         {
@@ -37,8 +38,8 @@ public sealed partial class ChatHubTests
             exclusive.CommandText = "BEGIN EXCLUSIVE;";
             await exclusive.ExecuteNonQueryAsync();
 
-            roomError = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", "during").WaitAsync(TestTimeouts.Default));
-            directError = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync("bob", "during").WaitAsync(TestTimeouts.Default));
+            roomError = await Assert.ThrowsAsync<ChatException>(() => alice.PostMessageAsync("room", "during", null).WaitAsync(TestTimeouts.Default));
+            directError = await Assert.ThrowsAsync<ChatException>(() => alice.PostDirectMessageAsync("bob", "during", null).WaitAsync(TestTimeouts.Default));
             Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
         }
 
@@ -64,9 +65,9 @@ public sealed partial class ChatHubTests
 
         store.Failing = true;
         var join = await Assert.ThrowsAsync<ChatException>(() => alice.JoinRoomAsync("other").WaitAsync(TestTimeouts.Default));
-        var send = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", "during").WaitAsync(TestTimeouts.Default));
+        var send = await Assert.ThrowsAsync<ChatException>(() => alice.PostMessageAsync("room", "during", null).WaitAsync(TestTimeouts.Default));
         var history = await Assert.ThrowsAsync<ChatException>(() => alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
-        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync("bob", "during").WaitAsync(TestTimeouts.Default));
+        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.PostDirectMessageAsync("bob", "during", null).WaitAsync(TestTimeouts.Default));
         Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
         store.Failing = false;
 
@@ -80,7 +81,7 @@ public sealed partial class ChatHubTests
         // Each refusal logged once, by the hub's one filter, at Debug; none of them as a server fault.
         var refusals = host.Logs.Lines.Where(l => l.Category == filter && l.Message.Contains(": unavailable: ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(
-            [HubMethods.JoinRoom, HubMethods.SendMessage, HubMethods.GetHistory, HubMethods.SendDirectMessage],
+            [HubMethods.JoinRoom, HubMethods.PostMessage, HubMethods.GetHistory, HubMethods.PostDirectMessage],
             refusals.Select(l => l.Message.Split(' ')[1]));
         Assert.All(refusals, l => Assert.Equal(LogLevel.Debug, l.Level));
         Assert.DoesNotContain(host.Logs.Lines, l => l.Category == filter && l.Level >= LogLevel.Error);

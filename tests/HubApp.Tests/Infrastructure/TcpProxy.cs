@@ -7,7 +7,9 @@ namespace HubApp.Tests.Infrastructure;
 /// A TCP forwarder on 127.0.0.1 between clients and a host, for network faults. <see cref="ResetAll"/> drops
 /// every connection through it with a TCP reset on both sides, as a broken network path would; while
 /// <see cref="Hold"/> is in effect, new connections are accepted but wait before they reach the host, so a
-/// drop lasts as long as the test wants. Bounded: at most <see cref="MaxConnections"/> connections, a held one
+/// drop lasts as long as the test wants; <see cref="CutWhenHostSends"/> cuts the connection on which the host sends a
+/// given text before any of those bytes reach the client, as a network that fails right after the host committed would.
+/// Bounded: at most <see cref="MaxConnections"/> connections, a held one
 /// waits at most <see cref="TestTimeouts.Default"/>, and disposing ends them all.
 /// </summary>
 internal sealed class TcpProxy : IAsyncDisposable
@@ -22,6 +24,7 @@ internal sealed class TcpProxy : IAsyncDisposable
     private readonly List<Task> _pumps = [];
     private readonly Task _accepting;
     private TaskCompletionSource? _held;
+    private (byte[] Marker, TaskCompletionSource<int> Cut)? _cutOn;
     private int _accepted;
     private int _resets;
 
@@ -76,6 +79,27 @@ internal sealed class TcpProxy : IAsyncDisposable
             _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return new Release(this);
         }
+    }
+
+    /// <summary>
+    /// Once: the first chunk of bytes from the host that contains <paramref name="text"/> (UTF-8; unmasked, so the
+    /// host-to-client direction of a JSON WebSocket) is dropped and its connection reset both ways. The task completes when
+    /// that happened. A chunk is what one read returned: a marker split over two reads is not seen, so keep it short.
+    /// </summary>
+    public Task CutWhenHostSends(string text)
+    {
+        var cut = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_cutOn is not null)
+            {
+                throw new InvalidOperationException("A cut is already armed.");
+            }
+
+            _cutOn = (System.Text.Encoding.UTF8.GetBytes(text), cut);
+        }
+
+        return cut.Task;
     }
 
     public async ValueTask DisposeAsync()
@@ -154,7 +178,7 @@ internal sealed class TcpProxy : IAsyncDisposable
             }
 
             var toHost = client.GetStream().CopyToAsync(upstream.GetStream(), _stopping.Token);
-            var toClient = upstream.GetStream().CopyToAsync(client.GetStream(), _stopping.Token);
+            var toClient = PumpToClientAsync(pair, upstream.GetStream(), client.GetStream());
             await Task.WhenAny(toHost, toClient);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or TimeoutException)
@@ -169,6 +193,36 @@ internal sealed class TcpProxy : IAsyncDisposable
             }
 
             pair.Dispose();
+        }
+    }
+
+    // As CopyToAsync, but looks for an armed cut's marker in each chunk before forwarding it.
+    private async Task PumpToClientAsync(Pair pair, NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stopping.Token)) > 0)
+        {
+            TaskCompletionSource<int>? cut = null;
+            lock (_gate)
+            {
+                if (_cutOn is { } armed && buffer.AsSpan(0, read).IndexOf(armed.Marker) >= 0)
+                {
+                    cut = armed.Cut;
+                    _cutOn = null;
+                    _open.Remove(pair);
+                }
+            }
+
+            if (cut is not null)
+            {
+                pair.Reset();
+                Interlocked.Increment(ref _resets);
+                cut.TrySetResult(read);
+                return;
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read), _stopping.Token);
         }
     }
 

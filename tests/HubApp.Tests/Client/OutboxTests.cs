@@ -1,0 +1,52 @@
+using HubApp.Contracts;
+using HubApp.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Connections;
+
+namespace HubApp.Tests.Client;
+
+/// <summary>ChatClient's outbox against the real host: a send is stored exactly once whatever the network does.</summary>
+public sealed class OutboxTests
+{
+    [Fact]
+    public async Task AnAcknowledgementLostAfterTheCommitAndTheRetryYieldOneStoredMessage()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var proxy = TcpProxy.Start(host.BaseAddress);
+        // WebSockets only, so the proxy reads the host's JSON frames as they are; no stateful reconnect, so the cut
+        // connection is not resumed (which would replay the lost answer) and the client must post again on a new one.
+        await using var alice = host.CreateClient("alice", via: proxy.BaseAddress, transports: HttpTransportType.WebSockets, statefulReconnect: false);
+        var received = new Inbox<ChatMessage>();
+        var reconnected = new Inbox<bool>();
+        alice.MessageReceived += received.Add;
+        alice.Reconnected += () => reconnected.Add(true);
+        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await using var bob = await host.ConnectAsync("bob");
+        var bobReceived = new Inbox<ChatMessage>();
+        bob.MessageReceived += bobReceived.Add;
+        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        // The host sends the text only after committing it (the delivery, then the answer): the first bytes that carry
+        // it are dropped and the connection reset, so alice gets neither.
+        const string Text = "committed, answer lost";
+        var cut = proxy.CutWhenHostSends(Text);
+        var sent = await alice.SendMessageAsync("room", Text).WaitAsync(TestTimeouts.Slow);
+        await cut.WaitAsync(TestTimeouts.Default);
+        await reconnected.NextAsync(TestTimeouts.Slow);
+        var sentinel = await bob.SendMessageAsync("room", "after").WaitAsync(TestTimeouts.Default);
+        await received.NextAsync(m => m.Id == sentinel.Id);
+
+        var history = await RoomHistory.ReadAllAsync(bob, "room");
+        Assert.Equal([sent, sentinel], history);
+        Assert.Equal(Text, sent.Text);
+        Assert.NotNull(sent.ClientMessageId);
+        // Two posts of the one message, on two connections: the first stored it, the second got it back.
+        var posts = host.Recorder.Of("alice").Where(i => i.Method == HubMethods.PostMessage).ToArray();
+        Assert.Equal(2, posts.Length);
+        Assert.NotEqual(posts[0].ConnectionId, posts[1].ConnectionId);
+        // Each user saw it once: alice from her rejoin's catch-up, bob live.
+        Assert.Equal([sent.Id, sentinel.Id], received.All.Select(m => m.Id));
+        Assert.Equal([sent, sentinel], await bobReceived.WaitForCountAsync(2));
+        Assert.Equal(1, proxy.Resets);
+    }
+}
