@@ -42,5 +42,11 @@ public sealed partial class ChatClient
 
         [LoggerMessage(12, LogLevel.Information, "{Method} {ClientMessageId} got no answer before the connection went; posting it again once reconnected.")]
         public static partial void SendInterrupted(ILogger logger, string method, string clientMessageId, Exception exception);
+
+        [LoggerMessage(13, LogLevel.Information, "A message of room {Room} skipped an id after {LastSeen}; catching the room up.")]
+        public static partial void GapDetected(ILogger logger, string room, long lastSeen);
+
+        [LoggerMessage(14, LogLevel.Warning, "Catching room {Room} up after a gap failed.")]
+        public static partial void GapRepairFailed(ILogger logger, string room, Exception exception);
     }
 }

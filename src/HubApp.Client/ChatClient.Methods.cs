@@ -28,6 +28,7 @@ public sealed partial class ChatClient
             lock (_gate)
             {
                 Deliver(tracker.FailJoin());
+                RepairIfNeeded(key, tracker);
                 ForgetIfIdle(key, tracker);
             }
 
@@ -37,6 +38,7 @@ public sealed partial class ChatClient
         lock (_gate)
         {
             Deliver(tracker.EndJoin(sinceId, snapshot));
+            RepairIfNeeded(key, tracker);
         }
 
         return snapshot;

@@ -236,48 +236,23 @@ public sealed partial class ChatClient
 
         foreach (var (room, tracker) in rooms)
         {
-            long sinceId;
             lock (_gate)
             {
                 tracker.BeginCatchUp();
-                sinceId = tracker.LastSeen;
             }
 
             try
             {
-                for (var page = 0; page < MaxCatchUpPages; page++)
-                {
-                    var snapshot = await InvokeCoreAsync<RoomSnapshot>(HubMethods.JoinRoom, [room, sinceId], ct).ConfigureAwait(false);
-                    long lastSeen;
-                    lock (_gate)
-                    {
-                        Deliver(tracker.CatchUp(snapshot));
-                        lastSeen = tracker.LastSeen;
-                    }
-
-                    // No progress on an incomplete page would loop forever.
-                    if (snapshot.Complete || lastSeen == sinceId)
-                    {
-                        break;
-                    }
-
-                    sinceId = lastSeen;
-                }
-
+                await CatchUpAsync(room, tracker, ct).ConfigureAwait(false);
                 lock (_gate)
                 {
                     Deliver(tracker.EndCatchUp());
+                    RepairIfNeeded(room, tracker);
                 }
             }
             catch (ChatException ex) when (!IsTransient(ex.Code))
             {
-                Log.RejoinRefused(_logger, room, ex.Code, ex);
-                lock (_gate)
-                {
-                    tracker.FailJoin();
-                    tracker.Leave();
-                    ForgetIfIdle(room, tracker);
-                }
+                DropRefusedRoom(room, tracker, ex);
             }
             catch
             {
@@ -288,6 +263,47 @@ public sealed partial class ChatClient
 
                 throw;
             }
+        }
+    }
+
+    // After tracker.BeginCatchUp(): JoinRoom from the last id seen, page after page, raising what the app has not seen.
+    private async Task CatchUpAsync(string room, RoomTracker tracker, CancellationToken ct)
+    {
+        long sinceId;
+        lock (_gate)
+        {
+            sinceId = tracker.LastSeen;
+        }
+
+        for (var page = 0; page < MaxCatchUpPages; page++)
+        {
+            var snapshot = await InvokeCoreAsync<RoomSnapshot>(HubMethods.JoinRoom, [room, sinceId], ct).ConfigureAwait(false);
+            long lastSeen;
+            lock (_gate)
+            {
+                Deliver(tracker.CatchUp(snapshot));
+                lastSeen = tracker.LastSeen;
+            }
+
+            // No progress on an incomplete page would loop forever.
+            if (snapshot.Complete || lastSeen == sinceId)
+            {
+                return;
+            }
+
+            sinceId = lastSeen;
+        }
+    }
+
+    // The server now refuses the room (banned, made private): it is no longer tracked.
+    private void DropRefusedRoom(string room, RoomTracker tracker, ChatException ex)
+    {
+        Log.RejoinRefused(_logger, room, ex.Code, ex);
+        lock (_gate)
+        {
+            tracker.FailJoin();
+            tracker.Leave();
+            ForgetIfIdle(room, tracker);
         }
     }
 

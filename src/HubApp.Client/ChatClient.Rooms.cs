@@ -47,9 +47,11 @@ public sealed partial class ChatClient
     {
         lock (_gate)
         {
-            if (_rooms.TryGetValue(RoomKey(message.Room), out var tracker))
+            var key = RoomKey(message.Room);
+            if (_rooms.TryGetValue(key, out var tracker))
             {
                 Deliver(tracker.Live(message));
+                RepairIfNeeded(key, tracker);
             }
             else
             {

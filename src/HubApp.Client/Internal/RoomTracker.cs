@@ -6,7 +6,11 @@ namespace HubApp.Client.Internal;
 /// Decides which of a room's messages reach the app, so that it sees each one once and in id order.
 /// Messages come from three places: live events, the snapshot of a join, and catch-up pages after a
 /// reconnect. While a join is in flight live ones are held, and released after it if newer than
-/// what it returned. Not thread-safe: its owner calls it under a lock.
+/// what it returned. Ids are consecutive within a room (the contract's room log), so a live message
+/// that skips one means the one between was lost on its way: the tracker holds it and asks for a
+/// repair (<see cref="RepairNeeded"/>), a catch-up from <see cref="LastSeen"/> that its owner runs with
+/// <see cref="BeginCatchUp"/>, whose pages bring the missing ones, then the held one, in order.
+/// Not thread-safe: its owner calls it under a lock.
 /// </summary>
 internal sealed class RoomTracker
 {
@@ -24,6 +28,12 @@ internal sealed class RoomTracker
     /// the server's history, so the next join with the last id returns them, in order and once.
     /// </summary>
     public bool CatchingUp { get; private set; }
+
+    /// <summary>
+    /// A message skipped an id and is held: the owner should start a catch-up (<see cref="BeginCatchUp"/>, then the pages
+    /// from <see cref="LastSeen"/>) and clear this with <see cref="TakeRepair"/>.
+    /// </summary>
+    public bool RepairNeeded { get; private set; }
 
     /// <summary>Neither joined nor being joined: the tracker may be forgotten.</summary>
     public bool Idle => !Joined && _joinsInFlight == 0;
@@ -43,13 +53,33 @@ internal sealed class RoomTracker
     /// <summary>Returns the messages to deliver now for a live event: it, or nothing.</summary>
     public IReadOnlyList<ChatMessage> Live(ChatMessage message)
     {
-        if (_joinsInFlight > 0)
+        if (_joinsInFlight > 0 || RepairNeeded)
         {
             (_held ??= []).Add(message);
             return [];
         }
 
-        return Joined && !CatchingUp && Accept(message) ? [message] : [];
+        if (!Joined || CatchingUp)
+        {
+            return [];
+        }
+
+        if (message.Id > LastSeen + 1)
+        {
+            (_held ??= []).Add(message);
+            RepairNeeded = true;
+            return [];
+        }
+
+        return Accept(message) ? [message] : [];
+    }
+
+    /// <summary>Returns whether a repair was asked for, and clears the request.</summary>
+    public bool TakeRepair()
+    {
+        var needed = RepairNeeded;
+        RepairNeeded = false;
+        return needed;
     }
 
     /// <summary>Ends a join whose snapshot goes to the app; returns the held messages newer than it.</summary>
@@ -92,6 +122,7 @@ internal sealed class RoomTracker
     {
         Joined = false;
         CatchingUp = false;
+        RepairNeeded = false;
     }
 
     private List<ChatMessage> Release()
@@ -110,7 +141,24 @@ internal sealed class RoomTracker
         }
 
         held.Sort((a, b) => a.Id.CompareTo(b.Id));
-        return held.FindAll(Accept);
+        var released = new List<ChatMessage>();
+        foreach (var message in held)
+        {
+            if (message.Id > LastSeen + 1)
+            {
+                // A gap among the held ones: keep the rest for the repair.
+                _held = held[held.IndexOf(message)..];
+                RepairNeeded = true;
+                break;
+            }
+
+            if (Accept(message))
+            {
+                released.Add(message);
+            }
+        }
+
+        return released;
     }
 
     private bool Accept(ChatMessage message)

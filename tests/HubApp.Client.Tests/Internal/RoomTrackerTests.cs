@@ -31,6 +31,40 @@ public class RoomTrackerTests
     }
 
     [Fact]
+    public void A_live_message_that_skips_an_id_is_held_until_a_catch_up_brings_the_missing_one_first()
+    {
+        var tracker = Joined(Snapshot(complete: true, 1, 2));
+
+        Assert.Empty(tracker.Live(Message(4)));
+        Assert.True(tracker.TakeRepair());
+        Assert.False(tracker.TakeRepair());
+        tracker.BeginCatchUp();
+        Assert.Empty(tracker.Live(Message(5)));
+
+        Assert.Equal([3L, 4L], Ids(tracker.CatchUp(Snapshot(complete: true, 3, 4))));
+        Assert.Equal([5L], Ids(tracker.EndCatchUp()));
+        Assert.Equal(5, tracker.LastSeen);
+        Assert.False(tracker.RepairNeeded);
+    }
+
+    [Fact]
+    public void A_gap_among_messages_held_during_a_join_asks_for_a_repair_and_keeps_the_ones_past_it()
+    {
+        var tracker = new RoomTracker();
+        tracker.BeginJoin();
+        tracker.Live(Message(3));
+        tracker.Live(Message(5));
+
+        Assert.Equal([3L], Ids(tracker.EndJoin(null, Snapshot(complete: true, 1, 2))));
+        Assert.True(tracker.TakeRepair());
+        tracker.BeginCatchUp();
+
+        Assert.Equal([4L, 5L], Ids(tracker.CatchUp(Snapshot(complete: true, 4, 5))));
+        Assert.Empty(tracker.EndCatchUp());
+        Assert.Equal([6L], Ids(tracker.Live(Message(6))));
+    }
+
+    [Fact]
     public void The_last_seen_id_is_the_larger_of_since_id_and_the_snapshots_newest()
     {
         var tracker = new RoomTracker();
