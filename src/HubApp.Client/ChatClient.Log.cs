@@ -48,5 +48,8 @@ public sealed partial class ChatClient
 
         [LoggerMessage(14, LogLevel.Warning, "Catching room {Room} up after a gap failed.")]
         public static partial void GapRepairFailed(ILogger logger, string room, Exception exception);
+
+        [LoggerMessage(15, LogLevel.Warning, "The server refused SyncDirectMessages ({Code}); direct messages missed while away are not raised.")]
+        public static partial void DirectSyncRefused(ILogger logger, string code, Exception exception);
     }
 }

@@ -8,7 +8,7 @@ namespace HubApp.Client;
 // same connection, unacknowledged messages resent both ways, nothing for us to do (HubConnection raises no
 // event). When the connection itself is gone (host restart, another node, a drop too long), SignalR's
 // WithAutomaticReconnect makes a new one, paced by ReconnectPolicy. On top, ours: after every new connection
-// the rooms are rejoined from their last seen ids (RecoverAsync). WithAutomaticReconnect does not reconnect
+// the rooms are rejoined from their last seen ids and direct messages synced (RecoverAsync). WithAutomaticReconnect does not reconnect
 // after a close message without allowReconnect (a server may end a connection whose token expired that way;
 // HubApp's host, with stateful reconnect, is seen here as an ordinary loss instead): from that Closed,
 // RecoverAsync restarts the HubConnection itself, with the same delays and a fresh token.
@@ -24,7 +24,7 @@ public sealed partial class ChatClient
     /// <remarks>Not raised for a drop that stateful reconnect bridges: that connection was never lost.</remarks>
     public event Func<Exception?, Task>? Reconnecting;
 
-    /// <summary>Connected again, after the rooms were rejoined and their missed messages raised.</summary>
+    /// <summary>Connected again, after the rooms were rejoined and their missed messages raised, and direct messages synced.</summary>
     public event Func<Task>? Reconnected;
 
     /// <summary>Final: stopped by the app (null), or the connection was lost and not re-established.</summary>
@@ -144,6 +144,7 @@ public sealed partial class ChatClient
                 }
 
                 await RejoinRoomsAsync(ct).ConfigureAwait(false);
+                await SyncDirectOnConnectAsync(ct).ConfigureAwait(false);
                 if (TryFinishRecovery(ct))
                 {
                     return;

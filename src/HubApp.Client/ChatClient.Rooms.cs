@@ -16,8 +16,6 @@ public sealed partial class ChatClient
 
     public event Func<TypingEvent, Task>? UserTyping;
 
-    public event Func<DirectMessage, Task>? DirectMessageReceived;
-
     /// <summary>A copy, per joined room (lowercase), of the newest message id delivered to the app; 0 for none yet.</summary>
     public IReadOnlyDictionary<string, long> LastSeenIds
     {
@@ -40,7 +38,8 @@ public sealed partial class ChatClient
         _hub.On<PresenceEvent>(nameof(IChatClient.UserJoined), e => _events.Raise(UserJoined, e, nameof(UserJoined)));
         _hub.On<PresenceEvent>(nameof(IChatClient.UserLeft), e => _events.Raise(UserLeft, e, nameof(UserLeft)));
         _hub.On<TypingEvent>(nameof(IChatClient.UserTyping), e => _events.Raise(UserTyping, e, nameof(UserTyping)));
-        _hub.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), e => _events.Raise(DirectMessageReceived, e, nameof(DirectMessageReceived)));
+        _hub.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), OnDirectMessageReceived);
+        _hub.On<ReadMarker>(nameof(IChatClient.ReadMarkerMoved), e => _events.Raise(ReadMarkerMoved, e, nameof(ReadMarkerMoved)));
     }
 
     private void OnMessageReceived(ChatMessage message)

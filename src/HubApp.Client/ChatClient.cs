@@ -93,7 +93,11 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// </summary>
     public string? ConnectionId => _hub.ConnectionId;
 
-    /// <summary>Connects. Rooms tracked by an earlier session are forgotten: join them again, with <see cref="LastSeenIds"/> as sinceId.</summary>
+    /// <summary>
+    /// Connects, then syncs direct messages (raising, through <see cref="DirectMessageReceived"/>, those after
+    /// <see cref="LastDirectMessageId"/>, or the latest ones for a client that has seen none). Rooms tracked by an
+    /// earlier session are forgotten: join them again, with <see cref="LastSeenIds"/> as sinceId.
+    /// </summary>
     /// <remarks>
     /// Failures are SignalR's: a refused negotiate throws <see cref="HttpRequestException"/> with its status code
     /// (401, 429); when every allowed transport failed, an <see cref="AggregateException"/> of one
@@ -129,6 +133,24 @@ public sealed partial class ChatClient : IAsyncDisposable
                 }
             }
 
+            throw;
+        }
+
+        try
+        {
+            await SyncDirectOnConnectAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                if (_state == ChatConnectionState.Connecting)
+                {
+                    SetState(ChatConnectionState.Disconnected);
+                }
+            }
+
+            await _hub.StopAsync(CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
