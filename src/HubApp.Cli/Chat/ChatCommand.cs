@@ -23,10 +23,18 @@ internal static class ChatCommand
                 return 2;
             }
 
+            if (name is not null && DevTokens.Problem(name) is { } problem)
+            {
+                await Console.Error.WriteLineAsync(problem);
+                return 1;
+            }
+
             var url = parse.GetValue(server)!;
             using var tokens = new TokenSource(url, name, given);
             await using var client = new ChatClient(new ChatClientOptions { ServerUrl = url, AccessTokenProvider = tokens.GetAsync });
-            var session = new ChatSession(client, Console.In, Console.Out);
+            // Key by key with a line editor on a terminal; line by line when piped (scripts, tests).
+            IChatTerminal terminal = Console.IsInputRedirected || Console.IsOutputRedirected ? new PlainTerminal(Console.In, Console.Out) : new ConsoleTerminal();
+            var session = new ChatSession(client, terminal);
             return await session.RunAsync(parse.GetValue(rooms) ?? [], cancellationToken);
         });
         return command;

@@ -6,10 +6,14 @@ namespace HubApp.Cli.Chat;
 
 /// <summary>
 /// The terminal chat: lines typed go to the current room, lines starting with '/' are commands, and
-/// what the server sends is printed as it comes. Input and output are parameters so tests can drive it.
+/// what the server sends is printed as it comes. The terminal is a parameter so tests can drive it.
 /// </summary>
-/// <remarks>Output is written from the input loop and from the client's event handlers: one lock keeps lines whole.</remarks>
-internal sealed class ChatSession(ChatClient client, TextReader input, TextWriter output)
+/// <remarks>
+/// Output is written from the input loop and from the client's event handlers; the terminal keeps lines whole.
+/// Messages are sent in the background through the client's outbox, so the user keeps typing while one waits
+/// (for a reconnect, say); their order per room is the order they were typed, and a failure is reported in words.
+/// </remarks>
+internal sealed class ChatSession(ChatClient client, IChatTerminal terminal, TimeProvider? time = null)
 {
     private const string Help = """
         Type a line to send it to the current room. Commands:
@@ -24,9 +28,19 @@ internal sealed class ChatSession(ChatClient client, TextReader input, TextWrite
           /quit             leave
         """;
 
+    // How long /quit waits for messages still being sent.
+    private static readonly TimeSpan QuitGrace = TimeSpan.FromSeconds(10);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RoomView> _rooms = new(StringComparer.Ordinal);
+    private readonly List<Task> _sending = [];
+    private readonly TypingIndicator _typing = new(time ?? TimeProvider.System);
     private string? _current;
+
+    public ChatSession(ChatClient client, TextReader input, TextWriter output)
+        : this(client, new PlainTerminal(input, output))
+    {
+    }
 
     public async Task<int> RunAsync(IReadOnlyList<string> initialRooms, CancellationToken cancellationToken)
     {
@@ -39,7 +53,7 @@ internal sealed class ChatSession(ChatClient client, TextReader input, TextWrite
         // SignalR's failures: a refused negotiate, every transport refused (one inner error each), a refused WebSocket.
         catch (Exception ex) when (ex is HttpRequestException or AggregateException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
         {
-            Print($"! Could not connect: {ex.Message}");
+            Print($"! Could not connect: {ex.Message.ReplaceLineEndings(" ")}");
             return 1;
         }
 
@@ -49,7 +63,7 @@ internal sealed class ChatSession(ChatClient client, TextReader input, TextWrite
             await RunCommandAsync($"/join {room}", cancellationToken);
         }
 
-        while (!cancellationToken.IsCancellationRequested && await input.ReadLineAsync(cancellationToken) is { } line)
+        while (!cancellationToken.IsCancellationRequested && await terminal.ReadLineAsync(cancellationToken) is { } line)
         {
             if (!await RunCommandAsync(line.Trim(), cancellationToken))
             {
@@ -57,6 +71,7 @@ internal sealed class ChatSession(ChatClient client, TextReader input, TextWrite
             }
         }
 
+        await FinishSendingAsync();
         await client.StopAsync(CancellationToken.None);
         return 0;
     }
@@ -98,7 +113,7 @@ internal sealed class ChatSession(ChatClient client, TextReader input, TextWrite
                     await HistoryAsync(int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 20, cancellationToken);
                     break;
                 case "/dm" when Split(rest) is ({ Length: > 0 } user, { Length: > 0 } text):
-                    await client.SendDirectMessageAsync(user, text, cancellationToken);
+                    SendInBackground(() => client.SendDirectMessageAsync(user, text, cancellationToken), text);
                     break;
                 case "/typing" when _current is not null:
                     await client.TypingAsync(_current, true, cancellationToken);
@@ -113,7 +128,8 @@ internal sealed class ChatSession(ChatClient client, TextReader input, TextWrite
                         break;
                     }
 
-                    await client.SendMessageAsync(_current, line, cancellationToken);
+                    var room = _current;
+                    SendInBackground(() => client.SendMessageAsync(room, line, cancellationToken), line);
                     break;
             }
         }
@@ -140,8 +156,78 @@ internal sealed class ChatSession(ChatClient client, TextReader input, TextWrite
         ErrorCodes.InvalidUser => "No such user id.",
         ErrorCodes.RateLimited => "Slow down: too many messages at once. Nothing was sent.",
         ErrorCodes.Unavailable => "The server cannot store messages right now. Nothing was sent; try again.",
+        // Contract v2 codes.
+        "forbidden" => "You are not allowed to do that there.",
+        "muted" => "You are muted in that room.",
+        "not_found" => "There is no such message or room.",
         _ => $"The server refused ({code}).",
     };
+
+    // The outbox retries a message until the server has stored it; only what retrying cannot fix comes back here.
+    private void SendInBackground(Func<Task> send, string text)
+    {
+        if (client.State == ChatConnectionState.Reconnecting)
+        {
+            Print($"… not connected: “{Shorten(text)}” will be sent once reconnected");
+        }
+
+        var sending = SendAsync(send, text);
+        lock (_gate)
+        {
+            _sending.RemoveAll(t => t.IsCompleted);
+            _sending.Add(sending);
+        }
+    }
+
+    private async Task SendAsync(Func<Task> send, string text)
+    {
+        try
+        {
+            await send();
+        }
+        catch (ChatException ex)
+        {
+            Print($"! Not sent: “{Shorten(text)}”. {Describe(ex.Code)}");
+        }
+        catch (ChatOutboxFullException)
+        {
+            Print($"! Not sent: “{Shorten(text)}”. Too many messages are waiting to be sent; try again in a moment.");
+        }
+        catch (InvalidOperationException)
+        {
+            Print($"! Not confirmed: “{Shorten(text)}”. The connection ended before the server confirmed it; it may not have arrived.");
+        }
+        catch (OperationCanceledException)
+        {
+            Print($"! Not confirmed: “{Shorten(text)}”. Sending was cancelled.");
+        }
+    }
+
+    private async Task FinishSendingAsync()
+    {
+        Task[] pending;
+        lock (_gate)
+        {
+            pending = [.. _sending.Where(t => !t.IsCompleted)];
+        }
+
+        if (pending.Length == 0)
+        {
+            return;
+        }
+
+        Print($"Waiting for {pending.Length} message(s) to be sent…");
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(QuitGrace);
+        }
+        catch (TimeoutException)
+        {
+            Print($"! Gave up waiting after {QuitGrace.TotalSeconds:0} s; unsent messages are reported above or below.");
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 39), "…");
 
     private async Task JoinAsync(string room, CancellationToken cancellationToken)
     {
@@ -229,12 +315,18 @@ internal sealed class ChatSession(ChatClient client, TextReader input, TextWrite
 
     private void Subscribe()
     {
-        client.MessageReceived += message => Show(Format(message));
+        client.MessageReceived += message =>
+        {
+            _typing.MessageFrom(message.Room, message.UserId);
+            return Show(Format(message));
+        };
         client.DirectMessageReceived += message => Show($"{Time(message.SentAt)} [dm] {message.FromUserName} → {message.ToUserId}: {message.Text}");
         client.UserJoined += presence => Presence(presence, joined: true);
         client.UserLeft += presence => Presence(presence, joined: false);
-        client.UserTyping += typing => typing.IsTyping ? Show($"… {typing.UserName} is typing in {typing.Room}") : Task.CompletedTask;
-        client.Reconnecting += _ => Show("[connection lost, reconnecting…]");
+        client.UserTyping += typing => _typing.Update(typing.Room, typing.UserId, typing.IsTyping)
+            ? Show($"… {typing.UserName} is typing in {typing.Room}")
+            : Task.CompletedTask;
+        client.Reconnecting += _ => Show("[connection lost, reconnecting…] What you type meanwhile is sent once reconnected.");
         client.Reconnected += () => Show("[reconnected; missed messages shown above]");
         client.Closed += error => error is null ? Task.CompletedTask : Show($"[disconnected: {error.Message}]");
     }
@@ -263,14 +355,7 @@ internal sealed class ChatSession(ChatClient client, TextReader input, TextWrite
         return space < 0 ? (text, string.Empty) : (text[..space], text[(space + 1)..].Trim());
     }
 
-    private void Print(string line)
-    {
-        lock (_gate)
-        {
-            output.WriteLine(line);
-            output.Flush();
-        }
-    }
+    private void Print(string line) => terminal.WriteLine(line);
 
     // For event handlers, which return a Task.
     private Task Show(string line)

@@ -63,6 +63,67 @@ public sealed class ChatSessionTests
         Assert.True(terminal.IndexOf("Bob: while you were away") < terminal.IndexOf("Bob: welcome back"));
     }
 
+    [Fact]
+    public async Task LinesTypedWhileReconnectingAreQueuedAndDeliveredOnceInOrderAfterTheReconnect()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var bob = await host.ConnectAsync("bob", "Bob");
+        var bobMessages = new Inbox<ChatMessage>();
+        bob.MessageReceived += bobMessages.Add;
+        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        // Alice's reconnects wait at her token provider until the test lets them through.
+        var comeBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task? gate = null;
+        var alice = host.CreateClient("alice", tokenProvider: async ct =>
+        {
+            if (Volatile.Read(ref gate) is { } held)
+            {
+                await held.WaitAsync(TestTimeouts.Slow, ct);
+            }
+
+            return TestTokens.Create("alice");
+        });
+        await using var terminal = await Terminal.StartAsync(alice);
+        terminal.Type("/join general");
+        await terminal.WaitForAsync("— general:");
+
+        Volatile.Write(ref gate, comeBack.Task);
+        host.Aborter.AbortUser("alice");
+        await terminal.WaitForAsync("[connection lost, reconnecting…]");
+        terminal.Type("typed while away");
+        terminal.Type("and another");
+        await terminal.WaitForAsync("“and another” will be sent once reconnected");
+        comeBack.SetResult();
+        var first = await bobMessages.NextAsync(m => m.UserId == "alice", TestTimeouts.Slow);
+        var second = await bobMessages.NextAsync(m => m.UserId == "alice");
+        await terminal.WaitForAsync("alice: and another");
+
+        Assert.Equal(["typed while away", "and another"], new[] { first.Text, second.Text });
+        Assert.Equal(1, terminal.Count("alice: typed while away"));
+        Assert.DoesNotContain(terminal.Lines, l => l.StartsWith('!'));
+    }
+
+    [Fact]
+    public async Task TypingIsShownOnceUntilItStopsNotAtEveryRefresh()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Limits:TypingPerSecond"] = "1000" });
+        await using var bob = await host.ConnectAsync("bob", "Bob");
+        await using var terminal = await Terminal.StartAsync(host, "alice");
+        terminal.Type("/join general");
+        await terminal.WaitForAsync("— general:");
+        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+
+        foreach (var isTyping in new[] { true, true, true, false, true })
+        {
+            await bob.TypingAsync("general", isTyping).WaitAsync(TestTimeouts.Default);
+        }
+
+        await bob.SendMessageAsync("general", "done").WaitAsync(TestTimeouts.Default);
+        await terminal.WaitForAsync("Bob: done");
+
+        Assert.Equal(2, terminal.Count("Bob is typing in general"));
+    }
+
     [Theory]
     [InlineData(ErrorCodes.RateLimited, "Slow down")]
     [InlineData(ErrorCodes.MessageTooLong, "too long")]
@@ -85,12 +146,16 @@ public sealed class ChatSessionTests
             _session = new ChatSession(client, new Keyboard(_keyboard.Reader), _screen).RunAsync([], CancellationToken.None);
         }
 
-        public static async Task<Terminal> StartAsync(HubAppHost host, string user)
+        public static Task<Terminal> StartAsync(HubAppHost host, string user) => StartAsync(host.CreateClient(user));
+
+        public static async Task<Terminal> StartAsync(HubApp.Client.ChatClient client)
         {
-            var terminal = new Terminal(host.CreateClient(user));
+            var terminal = new Terminal(client);
             await terminal.WaitForAsync("Connected.");
             return terminal;
         }
+
+        public IReadOnlyList<string> Lines => _screen.Lines;
 
         public void Type(string line) => _keyboard.Writer.TryWrite(line);
 
