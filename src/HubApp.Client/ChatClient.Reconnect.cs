@@ -8,7 +8,8 @@ namespace HubApp.Client;
 // same connection, unacknowledged messages resent both ways, nothing for us to do (HubConnection raises no
 // event). When the connection itself is gone (host restart, another node, a drop too long), SignalR's
 // WithAutomaticReconnect makes a new one, paced by ReconnectPolicy. On top, ours: after every new connection
-// the rooms are rejoined from their last seen ids and direct messages synced (RecoverAsync). WithAutomaticReconnect does not reconnect
+// the rooms are rejoined from their last seen ids and direct messages synced (RecoverAsync); State stays
+// Reconnecting until then, so the outbox's sends wait for it. WithAutomaticReconnect does not reconnect
 // after a close message without allowReconnect (a server may end a connection whose token expired that way;
 // HubApp's host, with stateful reconnect, is seen here as an ordinary loss instead): from that Closed,
 // RecoverAsync restarts the HubConnection itself, with the same delays and a fresh token.

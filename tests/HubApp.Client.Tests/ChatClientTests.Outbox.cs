@@ -61,6 +61,26 @@ public sealed partial class ChatClientTests
     }
 
     [Fact]
+    public async Task A_send_waiting_for_the_reconnect_ends_when_its_token_is_cancelled_and_posts_nothing()
+    {
+        var client = CreateClient(reconnectDelay: TimeSpan.FromSeconds(2));
+        var reconnecting = new EventLog<Exception?>();
+        client.Reconnecting += reconnecting.Handle;
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+        await client.JoinRoomAsync(Room).WaitAsync(Timeouts.Default);
+        _chat.AbortAll();
+        await reconnecting.WaitForCountAsync(1);
+        using var cancel = new CancellationTokenSource();
+
+        var send = client.SendMessageAsync(Room, "given up", cancel.Token);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send.WaitAsync(Timeouts.Default));
+        Assert.Equal(0, client.PendingSends);
+        Assert.Empty(_chat.Posts);
+    }
+
+    [Fact]
     public async Task A_send_refused_as_rate_limited_is_paced_and_posted_again_not_failed_and_the_next_send_waits_for_it()
     {
         var client = CreateClient(new ChatClientOptions { ServerUrl = _host.Url, RateLimitedRetryDelay = TimeSpan.FromMilliseconds(50) });
