@@ -42,14 +42,7 @@ public sealed partial class ChatClientTests
     [Fact]
     public async Task Lines_sent_while_reconnecting_wait_for_the_reconnect_and_are_stored_once_each_in_order()
     {
-        var client = CreateClient(reconnectDelay: TimeSpan.FromMilliseconds(300));
-        var reconnecting = new EventLog<Exception?>();
-        client.Reconnecting += reconnecting.Handle;
-        await client.StartAsync().WaitAsync(Timeouts.Default);
-        await client.JoinRoomAsync(Room).WaitAsync(Timeouts.Default);
-
-        _chat.AbortAll();
-        await reconnecting.WaitForCountAsync(1);
+        var client = await StartJoinedThenLoseTheConnectionAsync(TimeSpan.FromMilliseconds(300));
         Assert.Equal(ChatConnectionState.Reconnecting, client.State);
         var sends = Enumerable.Range(0, 5).Select(i => client.SendMessageAsync(Room, $"queued {i}")).ToArray();
         var stored = await Task.WhenAll(sends).WaitAsync(Timeouts.Default);
@@ -63,13 +56,7 @@ public sealed partial class ChatClientTests
     [Fact]
     public async Task A_send_waiting_for_the_reconnect_ends_when_its_token_is_cancelled_and_posts_nothing()
     {
-        var client = CreateClient(reconnectDelay: TimeSpan.FromSeconds(2));
-        var reconnecting = new EventLog<Exception?>();
-        client.Reconnecting += reconnecting.Handle;
-        await client.StartAsync().WaitAsync(Timeouts.Default);
-        await client.JoinRoomAsync(Room).WaitAsync(Timeouts.Default);
-        _chat.AbortAll();
-        await reconnecting.WaitForCountAsync(1);
+        var client = await StartJoinedThenLoseTheConnectionAsync(TimeSpan.FromSeconds(2));
         using var cancel = new CancellationTokenSource();
 
         var send = client.SendMessageAsync(Room, "given up", cancel.Token);
@@ -159,5 +146,18 @@ public sealed partial class ChatClientTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => send.WaitAsync(Timeouts.Default));
         Assert.Contains("stopped before the message was confirmed stored", error.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => { _ = client.SendMessageAsync(Room, "after stop"); });
+    }
+
+    // A client in the room whose connection the server dropped: Reconnecting, the first attempt after reconnectDelay.
+    private async Task<ChatClient> StartJoinedThenLoseTheConnectionAsync(TimeSpan reconnectDelay)
+    {
+        var client = CreateClient(reconnectDelay: reconnectDelay);
+        var reconnecting = new EventLog<Exception?>();
+        client.Reconnecting += reconnecting.Handle;
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+        await client.JoinRoomAsync(Room).WaitAsync(Timeouts.Default);
+        _chat.AbortAll();
+        await reconnecting.WaitForCountAsync(1);
+        return client;
     }
 }

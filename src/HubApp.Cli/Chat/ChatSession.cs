@@ -13,7 +13,7 @@ namespace HubApp.Cli.Chat;
 /// Messages are sent in the background through the client's outbox, so the user keeps typing while one waits
 /// (for a reconnect, say); their order per room is the order they were typed, and a failure is reported in words.
 /// </remarks>
-internal sealed class ChatSession(ChatClient client, IChatTerminal terminal, TimeProvider? time = null)
+internal sealed partial class ChatSession(ChatClient client, IChatTerminal terminal, TimeProvider? time = null)
 {
     private const string Help = """
         Type a line to send it to the current room. Commands:
@@ -28,12 +28,8 @@ internal sealed class ChatSession(ChatClient client, IChatTerminal terminal, Tim
           /quit             leave
         """;
 
-    // How long /quit waits for messages still being sent.
-    private static readonly TimeSpan QuitGrace = TimeSpan.FromSeconds(10);
-
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RoomView> _rooms = new(StringComparer.Ordinal);
-    private readonly List<Task> _sending = [];
     private readonly TypingIndicator _typing = new(time ?? TimeProvider.System);
     private string? _current;
 
@@ -162,72 +158,6 @@ internal sealed class ChatSession(ChatClient client, IChatTerminal terminal, Tim
         "not_found" => "There is no such message or room.",
         _ => $"The server refused ({code}).",
     };
-
-    // The outbox retries a message until the server has stored it; only what retrying cannot fix comes back here.
-    private void SendInBackground(Func<Task> send, string text)
-    {
-        if (client.State == ChatConnectionState.Reconnecting)
-        {
-            Print($"… not connected: “{Shorten(text)}” will be sent once reconnected");
-        }
-
-        var sending = SendAsync(send, text);
-        lock (_gate)
-        {
-            _sending.RemoveAll(t => t.IsCompleted);
-            _sending.Add(sending);
-        }
-    }
-
-    private async Task SendAsync(Func<Task> send, string text)
-    {
-        try
-        {
-            await send();
-        }
-        catch (ChatException ex)
-        {
-            Print($"! Not sent: “{Shorten(text)}”. {Describe(ex.Code)}");
-        }
-        catch (ChatOutboxFullException)
-        {
-            Print($"! Not sent: “{Shorten(text)}”. Too many messages are waiting to be sent; try again in a moment.");
-        }
-        catch (InvalidOperationException)
-        {
-            Print($"! Not confirmed: “{Shorten(text)}”. The connection ended before the server confirmed it; it may not have arrived.");
-        }
-        catch (OperationCanceledException)
-        {
-            Print($"! Not confirmed: “{Shorten(text)}”. Sending was cancelled.");
-        }
-    }
-
-    private async Task FinishSendingAsync()
-    {
-        Task[] pending;
-        lock (_gate)
-        {
-            pending = [.. _sending.Where(t => !t.IsCompleted)];
-        }
-
-        if (pending.Length == 0)
-        {
-            return;
-        }
-
-        Print($"Waiting for {pending.Length} message(s) to be sent…");
-        try
-        {
-            await Task.WhenAll(pending).WaitAsync(QuitGrace);
-        }
-        catch (TimeoutException)
-        {
-            Print($"! Gave up waiting after {QuitGrace.TotalSeconds:0} s; unsent messages are reported above or below.");
-        }
-    }
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 39), "…");
 
     private async Task JoinAsync(string room, CancellationToken cancellationToken)
     {
