@@ -1,4 +1,5 @@
 using HubApp.Contracts;
+using HubApp.Hubs;
 using HubApp.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 
@@ -48,5 +49,31 @@ public sealed class OutboxTests
         Assert.Equal([sent.Id, sentinel.Id], received.All.Select(m => m.Id));
         Assert.Equal([sent, sentinel], await bobReceived.WaitForCountAsync(2));
         Assert.Equal(1, proxy.Resets);
+    }
+
+    [Fact]
+    public async Task ThirtySendsAtOnceOverTheRateLimitAreAllStoredOnceInTheOrderTheyWereMade()
+    {
+        // Refusals are logged at Debug by the hub's one filter: shown here, to count them.
+        var filter = typeof(InvocationLoggingFilter).FullName!;
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Limits:MessagesPerSecond"] = "10",
+            ["Limits:Burst"] = "5",
+            [$"Logging:LogLevel:{filter}"] = "Debug",
+        });
+        await using var alice = await host.ConnectAsync("alice");
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        var texts = Enumerable.Range(0, 30).Select(i => $"quick {i}").ToArray();
+
+        // Thirty Enters at once: the outbox paces the ones past the burst instead of failing them.
+        var sends = texts.Select(text => alice.SendMessageAsync("room", text)).ToArray();
+        var stored = await Task.WhenAll(sends).WaitAsync(TestTimeouts.Slow);
+
+        Assert.Equal(texts, stored.Select(m => m.Text));
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), stored.Select(m => m.Id));
+        Assert.Equal(stored, await RoomHistory.ReadAllAsync(alice, "room"));
+        // At least 2.5 s of sending at 10 a second after a burst of 5: some were refused as rate_limited and posted again.
+        Assert.Contains(host.Logs.Lines, l => l.Category == filter && l.Message.Contains(": rate_limited: ", StringComparison.Ordinal));
     }
 }
