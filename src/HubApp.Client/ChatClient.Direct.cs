@@ -85,6 +85,32 @@ public sealed partial class ChatClient
         }
     }
 
+    // After StartAsync, which has returned: a connection closed at once (refused at connect, say) must still end in
+    // Closed, not in a failed StartAsync, so nothing here fails the start. A transient refusal is tried again while
+    // connected; a lost connection is left to the reconnect, which syncs again.
+    private async Task SyncDirectAfterStartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SyncDirectOnConnectAsync(CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.DirectSyncFailed(_logger, ex);
+                if (State != ChatConnectionState.Connected || attempt > _options.MaxReconnectAttempts
+                    || ex is not ChatException { Code: ErrorCodes.Unavailable or ErrorCodes.RateLimited })
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(_policy.Delay(attempt)).ConfigureAwait(false);
+        }
+    }
+
     // A refusal is logged and the connect goes on: the rooms work without it, and the next reconnect syncs again.
     // Anything else (the connection went, a transient refusal) fails the connect or the reconnect attempt.
     private async Task SyncDirectOnConnectAsync(CancellationToken ct)

@@ -51,5 +51,8 @@ public sealed partial class ChatClient
 
         [LoggerMessage(15, LogLevel.Warning, "The server refused SyncDirectMessages ({Code}); direct messages missed while away are not raised.")]
         public static partial void DirectSyncRefused(ILogger logger, string code, Exception exception);
+
+        [LoggerMessage(16, LogLevel.Information, "Syncing direct messages after the start failed.")]
+        public static partial void DirectSyncFailed(ILogger logger, Exception exception);
     }
 }

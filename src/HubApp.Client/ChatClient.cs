@@ -94,9 +94,9 @@ public sealed partial class ChatClient : IAsyncDisposable
     public string? ConnectionId => _hub.ConnectionId;
 
     /// <summary>
-    /// Connects, then syncs direct messages (raising, through <see cref="DirectMessageReceived"/>, those after
-    /// <see cref="LastDirectMessageId"/>, or the latest ones for a client that has seen none). Rooms tracked by an
-    /// earlier session are forgotten: join them again, with <see cref="LastSeenIds"/> as sinceId.
+    /// Connects, then syncs direct messages in the background (raising, through <see cref="DirectMessageReceived"/>,
+    /// those after <see cref="LastDirectMessageId"/>, or the latest ones for a client that has seen none). Rooms tracked
+    /// by an earlier session are forgotten: join them again, with <see cref="LastSeenIds"/> as sinceId.
     /// </summary>
     /// <remarks>
     /// Failures are SignalR's: a refused negotiate throws <see cref="HttpRequestException"/> with its status code
@@ -136,29 +136,12 @@ public sealed partial class ChatClient : IAsyncDisposable
             throw;
         }
 
-        try
-        {
-            await SyncDirectOnConnectAsync(ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            lock (_gate)
-            {
-                if (_state == ChatConnectionState.Connecting)
-                {
-                    SetState(ChatConnectionState.Disconnected);
-                }
-            }
-
-            await _hub.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-
         lock (_gate)
         {
             if (_state == ChatConnectionState.Connecting)
             {
                 SetState(ChatConnectionState.Connected);
+                _ = Task.Run(SyncDirectAfterStartAsync, CancellationToken.None);
                 return;
             }
         }

@@ -38,7 +38,8 @@ public sealed class DiskFullTests
                 var text = $"message {i} " + new string((char)('a' + (i % 26)), 3000);
                 try
                 {
-                    acked.Add(await alice.SendMessageAsync("room", text).WaitAsync(TestTimeouts.Default));
+                    // The raw invocation: SendMessageAsync would wait out the full disk and retry.
+                    acked.Add(await alice.PostMessageAsync("room", text, null).WaitAsync(TestTimeouts.Default));
                 }
                 catch (ChatException ex)
                 {

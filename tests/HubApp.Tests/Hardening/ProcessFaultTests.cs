@@ -205,7 +205,8 @@ public sealed class ProcessFaultTests
                 Sent[text] = (room, user);
                 try
                 {
-                    _acked.Enqueue(await client.SendMessageAsync(room, text).WaitAsync(TestTimeouts.Default));
+                    // The raw invocation, failing at once: SendMessageAsync would wait for the host and retry.
+                    _acked.Enqueue(await client.PostMessageAsync(room, text, null).WaitAsync(TestTimeouts.Default));
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
