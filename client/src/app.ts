@@ -7,11 +7,12 @@ import { describeError, type ChatError } from "./errors";
 import { Composer } from "./composer";
 import { MembersPanel } from "./members";
 import { Notices } from "./notices";
+import { foldPending, keyValueOutboxStorage, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
 import { channelKey, Sidebar, type Channel } from "./rooms";
 import { ChatSession, type Arrival, type ConnectionStatus, type SessionListener } from "./session";
 import { StatusBar } from "./status";
 import type { Placement } from "./timeline";
-import { directLine, roomLine, TimelineView, type Opened, type PlacedLine } from "./timeline-view";
+import { directLine, roomLine, TimelineView, type Opened, type PendingLine, type PlacedLine } from "./timeline-view";
 import { describeTypists } from "./typing";
 
 /** Where the rooms of the last visit are kept between visits, and which was open. */
@@ -32,6 +33,8 @@ export class ChatApp implements SessionListener {
   private readonly unread = new Map<string, number>();
   private loadingOlder = false;
   private readonly abort = new AbortController();
+  /** Outbox entries already reported as not sent (each is told once). */
+  private readonly failuresTold = new Set<string>();
 
   private readonly notices = new Notices();
   private readonly statusBar: StatusBar;
@@ -41,7 +44,7 @@ export class ChatApp implements SessionListener {
   private readonly composer: Composer;
 
   constructor(identity: Identity, config: AppConfig, onSignOut: () => void, private readonly savedRooms: SavedRooms) {
-    this.session = new ChatSession(identity, this);
+    this.session = new ChatSession(identity, this, "", keyValueOutboxStorage(localStore(), identity.userId));
     const signal = this.abort.signal;
     const me = identity.userId;
     this.statusBar = new StatusBar(identity, { reconnect: () => void this.connect(), signOut: onSignOut }, signal);
@@ -50,7 +53,11 @@ export class ChatApp implements SessionListener {
       join: (name) => void this.joinRoom(name),
       leave: () => void this.leaveActiveRoom(),
     }, signal);
-    this.timeline = new TimelineView(me, { loadOlder: () => void this.loadOlder() }, signal);
+    this.timeline = new TimelineView(me, {
+      loadOlder: () => void this.loadOlder(),
+      retry: (id) => this.session.outbox.retry(id),
+      discard: (id) => this.session.outbox.discard(id),
+    }, signal);
     this.members = new MembersPanel(me, { message: (userId) => this.openConversation(userId) }, signal);
     this.composer = new Composer(config.maxMessageLength, {
       send: (text) => this.send(text),
@@ -148,6 +155,18 @@ export class ChatApp implements SessionListener {
     }
   }
 
+  outboxChanged(): void {
+    for (const entry of this.session.outbox.entries) {
+      if (entry.status === "failed" && !this.failuresTold.has(entry.id)) {
+        this.failuresTold.add(entry.id);
+        this.notices.toast(`Not sent: ${entry.error?.message ?? "refused"}`);
+      }
+    }
+    if (this.active) {
+      this.timeline.showPending(this.pendingLines(this.active));
+    }
+  }
+
   // ---- Actions ---------------------------------------------------------------------------------------------
 
   private async joinRoom(name: string, announce = true): Promise<void> {
@@ -183,13 +202,15 @@ export class ChatApp implements SessionListener {
     this.notices.announce(`Left #${name}`);
   }
 
-  /** The composer's text, to the channel open when it was sent. */
+  /** The composer's text, into the outbox for the channel open when it was sent (resolves once it is there). */
   private async send(text: string): Promise<void> {
     const target = this.active;
     if (target?.kind === "room") {
-      await this.session.send(target.name, text);
+      this.session.send(target.name, text);
     } else if (target?.kind === "dm") {
-      await this.session.sendDirect(target.userId, text);
+      this.session.sendDirect(target.userId, text);
+    } else {
+      throw new Error("Open a room or a conversation first.");
     }
   }
 
@@ -268,6 +289,7 @@ export class ChatApp implements SessionListener {
       return {
         title: `#${room.name}`,
         lines: room.timeline.all.map(roomLine),
+        pending: this.pendingLines(target),
         edge: { kind: "room", name: room.name, exhausted: room.historyExhausted },
         typing: describeTypists(this.session.typing.names(room.name)),
       };
@@ -276,9 +298,19 @@ export class ChatApp implements SessionListener {
     return {
       title: `@${name}`,
       lines: this.session.conversation(target.userId).timeline.all.map(directLine),
+      pending: this.pendingLines(target),
       edge: { kind: "dm", partnerName: name },
       typing: "",
     };
+  }
+
+  /** The channel's outbox entries that its timeline does not hold the stored copy of. */
+  private pendingLines(channel: Channel): PendingLine[] {
+    const target: OutboxTarget = channel.kind === "room" ? { kind: "room", room: channel.name } : { kind: "dm", userId: channel.userId };
+    const stored = channel.kind === "room"
+      ? this.session.rooms.get(channel.name)?.timeline.all ?? []
+      : this.session.conversations.get(channel.userId)?.timeline.all ?? [];
+    return foldPending(stored, this.session.pendingFor(target)).map(pendingLine);
   }
 
   private renderHistoryEdge(): void {
@@ -317,5 +349,21 @@ export class ChatApp implements SessionListener {
 
   private saveRooms(): void {
     this.savedRooms.save([...this.session.rooms.keys()], this.active?.kind === "room" ? this.active.name : null);
+  }
+}
+
+const pendingLine = (entry: OutboxEntry): PendingLine => ({
+  clientMessageId: entry.id,
+  text: entry.text,
+  failed: entry.status === "failed",
+  ...(entry.error ? { reason: entry.error.message } : {}),
+});
+
+/** The page's localStorage, or null where reading it throws (storage disabled). */
+function localStore(): KeyValueStore | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
   }
 }

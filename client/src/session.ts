@@ -13,6 +13,7 @@ import {
   type TypingEvent,
 } from "./contract";
 import { describeError, type ChatError } from "./errors";
+import { memoryOutboxStorage, Outbox, type OutboxEntry, type OutboxStorage, type OutboxTarget } from "./outbox";
 import { ReconnectPolicy } from "./retry";
 import { Timeline, type Placement } from "./timeline";
 import { connectionPlans, hubProtocol, mayFallBack, type ConnectionPlan } from "./transports";
@@ -31,6 +32,8 @@ export interface SessionListener {
   membersChanged(room: string): void;
   typingChanged(room: string): void;
   directMessages(partnerId: string, placements: Placement<DirectMessage>[]): void;
+  /** An outbox entry was added, changed state (sending…, not sent) or left (stored, discarded). */
+  outboxChanged(): void;
 }
 
 export class RoomState {
@@ -38,6 +41,11 @@ export class RoomState {
   readonly members = new Map<string, Member>();
   /** GetHistory found the room's first message. */
   historyExhausted = false;
+  /** Joined (or rejoined) on the current connection: its outbox entries may go. */
+  live = false;
+  /** A catch-up for a gap in live messages is running; `repairAgain`: another gap was seen meanwhile. */
+  repairing = false;
+  repairAgain = false;
 
   constructor(readonly name: string) {}
 }
@@ -63,6 +71,8 @@ const maxCatchUpPages = 200;
  */
 export class ChatSession {
   readonly rooms = new Map<string, RoomState>();
+  /** What the user composed and the server has not stored yet (see outbox.ts); drained while connected. */
+  readonly outbox: Outbox;
   readonly conversations = new Map<string, Conversation>();
   readonly typing: TypingIndicators;
   private readonly names = new Map<string, string>();
@@ -76,6 +86,7 @@ export class ChatSession {
     readonly identity: Identity,
     private readonly listener: SessionListener,
     private readonly baseUrl = "",
+    outboxStorage: OutboxStorage = memoryOutboxStorage(),
   ) {
     this.names.set(identity.userId, identity.userName);
     this.typing = new TypingIndicators((room) => listener.typingChanged(room));
@@ -88,6 +99,15 @@ export class ChatSession {
     });
     this.currentPlan = connectionPlans[0]!;
     this.connection = this.build(this.currentPlan);
+    this.outbox = new Outbox({
+      storage: outboxStorage,
+      transport: {
+        // Rooms only once rejoined on this connection: a send before the rejoin would be refused not_in_room.
+        ready: (target) => this.connected && (target.kind === "dm" || this.rooms.get(target.room)?.live === true),
+        deliver: (entry) => this.deliver(entry),
+      },
+      onChange: () => listener.outboxChanged(),
+    });
   }
 
   /** The transport and hub protocol of the connection made last (or about to be tried). */
@@ -154,6 +174,7 @@ export class ChatSession {
       this.rooms.set(first.room, room);
       this.listener.roomsChanged();
     }
+    this.outbox.pump();
     return room;
   }
 
@@ -171,19 +192,23 @@ export class ChatSession {
     }
   }
 
-  async send(room: string, text: string): Promise<void> {
-    const message = await this.call<ChatMessage>(HubMethods.sendMessage, room, text);
+  /**
+   * Puts a message to a room in the outbox: it shows as "sending…" at once and goes when the room is joined on a
+   * live connection, at the pace the server allows, retried with the same `clientMessageId` until it is stored.
+   */
+  send(room: string, text: string): OutboxEntry {
     this.notifier.sent();
-    const state = this.rooms.get(message.room);
-    if (state) {
-      // The returned message may overtake the events of earlier ones: it must not advance the sync point.
-      this.listener.roomMessages(message.room, state.timeline.merge([message]), "new");
-    }
+    return this.outbox.enqueue({ kind: "room", room }, text);
   }
 
-  async sendDirect(userId: string, text: string): Promise<void> {
-    const message = await this.call<DirectMessage>(HubMethods.sendDirectMessage, userId, text);
-    this.onDirectMessage(message);
+  /** As `send`, for a direct message. */
+  sendDirect(userId: string, text: string): OutboxEntry {
+    return this.outbox.enqueue({ kind: "dm", userId }, text);
+  }
+
+  /** The outbox entries of a room or conversation that its timeline shows below the stored messages. */
+  pendingFor(target: OutboxTarget): OutboxEntry[] {
+    return this.outbox.pendingFor(target);
   }
 
   /** The composer's text changed in a room: keeps the others' typing indicator up to date. */
@@ -299,6 +324,7 @@ export class ChatSession {
       if (this.rooms.has(room.name)) {
         this.listener.roomMessages(room.name, placements, arrival);
       }
+      this.settleOwn(snapshot.messages.map((m) => [m.userId, m.clientMessageId]));
       if (snapshot.complete) {
         break;
       }
@@ -306,6 +332,10 @@ export class ChatSession {
     }
     if (first && first.messages.length === 0 && arrival === "history") {
       room.historyExhausted = true;
+    }
+    if (this.connected) {
+      room.live = true;
+      this.outbox.pump();
     }
     return first!;
   }
@@ -330,9 +360,86 @@ export class ChatSession {
     }
     this.remember([[message.userId, message.userName]]);
     this.typing.clear(message.room, message.userId);
+    const gap = room.timeline.skipsAhead(message.id);
+    if (gap) {
+      // Before merging, so that the sync point stays below the hole until the catch-up has filled it.
+      room.timeline.beginCatchUp();
+    }
     const placement = room.timeline.mergeLive(message);
     if (placement) {
       this.listener.roomMessages(message.room, [placement], "new");
+    }
+    this.settleOwn([[message.userId, message.clientMessageId]]);
+    if (gap) {
+      this.repair(room);
+    }
+  }
+
+  /**
+   * One catch-up, `JoinRoom(room, syncPoint)`, for messages a live event skipped; gaps seen while it runs are
+   * covered by it or by one more. The timeline merges by id, so what was there already is not shown again.
+   */
+  private repair(room: RoomState): void {
+    if (room.repairing) {
+      room.repairAgain = true;
+      return;
+    }
+    room.repairing = true;
+    void (async () => {
+      try {
+        do {
+          room.repairAgain = false;
+          if (!this.connected || this.rooms.get(room.name) !== room) {
+            break; // The rejoin after the reconnect catches up instead.
+          }
+          await this.sync(room);
+        } while (room.repairAgain);
+      } catch {
+        // The connection went or the join was refused: the next rejoin catches up from the same sync point.
+      } finally {
+        room.repairing = false;
+      }
+    })();
+  }
+
+  /**
+   * One attempt at an outbox entry: `PostMessage`/`PostDirectMessage` with its `clientMessageId` (a repeat returns
+   * the stored one), the result merged like an event. A room that refuses with `not_in_room` although the session
+   * holds it (the join was lost on the server's side) is joined again and the message sent once more.
+   */
+  private async deliver(entry: OutboxEntry): Promise<void> {
+    const target = entry.target;
+    if (target.kind === "dm") {
+      const message = await this.call<DirectMessage>(HubMethods.postDirectMessage, target.userId, entry.text, entry.id);
+      this.onDirectMessage(message);
+      return;
+    }
+    const post = () => this.call<ChatMessage>(HubMethods.postMessage, target.room, entry.text, entry.id);
+    let message: ChatMessage;
+    try {
+      message = await post();
+    } catch (error) {
+      const state = this.rooms.get(target.room);
+      if (describeError(error).code !== "not_in_room" || !state || !this.connected) {
+        throw error;
+      }
+      state.live = false;
+      await this.sync(state);
+      message = await post();
+    }
+    const state = this.rooms.get(message.room);
+    if (state) {
+      // The returned message may overtake the events of earlier ones: it must not advance the sync point.
+      this.listener.roomMessages(message.room, state.timeline.merge([message]), "new");
+    }
+  }
+
+  /** The user's own stored messages seen anywhere settle their outbox entries (fold by clientMessageId). */
+  private settleOwn(pairs: Iterable<[string, string | null | undefined]>): void {
+    for (const [userId, clientMessageId] of pairs) {
+      if (clientMessageId && userId === this.identity.userId) {
+        this.outbox.acknowledge(clientMessageId);
+      }
     }
   }
 
@@ -364,6 +471,7 @@ export class ChatSession {
     if (placements.length > 0) {
       this.listener.directMessages(partnerId, placements);
     }
+    this.settleOwn([[message.fromUserId, message.clientMessageId]]);
   }
 
   private forgetTyping(): void {
@@ -381,6 +489,12 @@ export class ChatSession {
 
   private setStatus(status: ConnectionStatus, error?: ChatError): void {
     this.current = status;
+    if (status !== "connected") {
+      for (const room of this.rooms.values()) {
+        room.live = false;
+      }
+    }
+    this.outbox.setOnline(status === "connected");
     this.listener.status(status, error);
   }
 }

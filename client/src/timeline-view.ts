@@ -9,6 +9,17 @@ export interface Line {
   authorName: string;
   text: string;
   sentAt: string;
+  /** The sender's idempotency key: the stored line replaces the pending one that carries it. */
+  clientMessageId?: string | null;
+}
+
+/** A message in the outbox, shown below the stored lines: "sending…", or "not sent" with Retry and Discard. */
+export interface PendingLine {
+  clientMessageId: string;
+  text: string;
+  failed: boolean;
+  /** Why it was not sent (failed only). */
+  reason?: string;
 }
 
 /** A line and where it goes: before the line with id `beforeId`, or at the end when null (see `Placement`). */
@@ -17,8 +28,8 @@ export interface PlacedLine {
   beforeId: number | null;
 }
 
-export const roomLine = (m: ChatMessage): Line => ({ id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt });
-export const directLine = (m: DirectMessage): Line => ({ id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt });
+export const roomLine = (m: ChatMessage): Line => ({ id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null });
+export const directLine = (m: DirectMessage): Line => ({ id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null });
 
 /** What sits above the oldest line: a way to load older messages, or where the conversation starts. */
 export type HistoryEdge = { kind: "room"; name: string; exhausted: boolean } | { kind: "dm"; partnerName: string };
@@ -27,6 +38,8 @@ export type HistoryEdge = { kind: "room"; name: string; exhausted: boolean } | {
 export interface Opened {
   title: string;
   lines: readonly Line[];
+  /** The outbox's lines for this conversation, oldest first. */
+  pending: readonly PendingLine[];
   edge: HistoryEdge;
   typing: string;
 }
@@ -34,6 +47,10 @@ export interface Opened {
 export interface TimelineActions {
   /** The user asked for older messages (the button, or scrolling near the top). */
   loadOlder(): void;
+  /** Send a "not sent" message again (same clientMessageId). */
+  retry(clientMessageId: string): void;
+  /** Drop a "not sent" message. */
+  discard(clientMessageId: string): void;
 }
 
 /** Scrolled this close to the bottom, the list follows new messages; this close to the top, it loads older ones. */
@@ -52,9 +69,22 @@ export class TimelineView {
   private readonly historyStart = byId("history-start");
   private readonly typingLine = byId("typing");
   private readonly lineElements = new Map<number, HTMLLIElement>();
+  /** The outbox's lines, by clientMessageId, always after every stored line. */
+  private readonly pendingElements = new Map<string, HTMLLIElement>();
 
   constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal) {
     this.loadOlderButton.addEventListener("click", () => actions.loadOlder(), { signal });
+    this.list.addEventListener("click", (event) => {
+      const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-outbox]");
+      const id = button?.closest<HTMLElement>("li[data-client-id]")?.dataset.clientId;
+      if (button && id) {
+        if (button.dataset.outbox === "retry") {
+          actions.retry(id);
+        } else {
+          actions.discard(id);
+        }
+      }
+    }, { signal });
     this.messages.addEventListener("scroll", () => {
       if (this.messages.scrollTop < loadOlderPx) {
         actions.loadOlder();
@@ -73,6 +103,7 @@ export class TimelineView {
     }
     this.title.textContent = opened.title;
     this.insert(opened.lines.map((line) => ({ line, beforeId: null })), "history");
+    this.showPending(opened.pending);
     this.showTyping(opened.typing);
     this.showEdge(opened.edge);
     this.scrollToBottom();
@@ -93,7 +124,12 @@ export class TimelineView {
         continue;
       }
       const item = this.lineElement(line, line.authorId === this.me);
-      const before = beforeId === null ? null : this.lineElements.get(beforeId) ?? null;
+      if (line.clientMessageId) {
+        // Stored: it takes the place of its "sending…" line.
+        this.pendingElements.get(line.clientMessageId)?.remove();
+        this.pendingElements.delete(line.clientMessageId);
+      }
+      const before = beforeId === null ? this.firstPending() : this.lineElements.get(beforeId) ?? this.firstPending();
       this.list.insertBefore(item, before);
       this.lineElements.set(line.id, item);
       shown.push(line);
@@ -105,6 +141,39 @@ export class TimelineView {
       this.scrollToBottom();
     }
     return shown;
+  }
+
+  /**
+   * Shows exactly these outbox lines below the stored ones, in this order: new ones are added at the end, the
+   * state of the others updated in place, and those no longer pending removed (a stored line replaced them).
+   */
+  showPending(lines: readonly PendingLine[]): void {
+    const wanted = new Set(lines.map((l) => l.clientMessageId));
+    for (const [id, item] of this.pendingElements) {
+      if (!wanted.has(id)) {
+        item.remove();
+        this.pendingElements.delete(id);
+      }
+    }
+    let added = false;
+    for (const line of lines) {
+      const existing = this.pendingElements.get(line.clientMessageId);
+      const state = line.failed ? "failed" : "sending";
+      if (existing?.dataset.state === state && existing.title === (line.reason ?? "")) {
+        continue;
+      }
+      const item = this.pendingElement(line);
+      if (existing) {
+        existing.replaceWith(item);
+      } else {
+        this.list.append(item);
+        added = true;
+      }
+      this.pendingElements.set(line.clientMessageId, item);
+    }
+    if (added) {
+      this.scrollToBottom();
+    }
   }
 
   showTyping(text: string): void {
@@ -132,6 +201,7 @@ export class TimelineView {
   clear(): void {
     this.list.replaceChildren();
     this.lineElements.clear();
+    this.pendingElements.clear();
     this.typingLine.textContent = "";
   }
 
@@ -141,6 +211,27 @@ export class TimelineView {
         el("span", { className: "author", text: own ? "You" : line.authorName, attrs: { title: line.authorId } }),
         timeElement(line.sentAt)),
       el("p", { className: "message-text", text: line.text }));
+  }
+
+  private pendingElement(line: PendingLine): HTMLLIElement {
+    const state = line.failed ? "failed" : "sending";
+    const delivery = line.failed
+      ? el("span", { className: "delivery" },
+        el("span", { text: "not sent — " }),
+        el("button", { className: "link-button", text: "retry", attrs: { type: "button", "data-outbox": "retry", "aria-label": "Retry sending" } }),
+        el("span", { text: " / " }),
+        el("button", { className: "link-button", text: "discard", attrs: { type: "button", "data-outbox": "discard", "aria-label": "Discard message" } }))
+      : el("span", { className: "delivery", text: "sending…" });
+    return el("li", {
+      className: `message own ${line.failed ? "failed" : "pending"}`,
+      attrs: { "data-client-id": line.clientMessageId, "data-state": state, title: line.reason ?? "" },
+    },
+    el("div", { className: "message-meta" }, el("span", { className: "author", text: "You" }), delivery),
+    el("p", { className: "message-text", text: line.text }));
+  }
+
+  private firstPending(): HTMLLIElement | null {
+    return this.list.querySelector<HTMLLIElement>(":scope > li[data-client-id]");
   }
 
   private scrollToBottom(): void {

@@ -20,6 +20,9 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
 
     public ILocator Toasts => Page.Locator("#toasts");
 
+    /// <summary>The outbox's lines: "sending…" or "not sent".</summary>
+    public ILocator Pending => Page.Locator("#message-list > li[data-client-id]");
+
     /// <summary>Opens the page and signs in; <paramref name="beforeSignIn"/> runs on the loaded page before the connection is made.</summary>
     public static async Task<ChatPage> SignInAsync(Chromium chromium, Uri baseAddress, string userName, ViewportSize? viewport = null, Func<IPage, Task>? beforeSignIn = null)
     {
