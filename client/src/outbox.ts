@@ -274,6 +274,8 @@ export interface OutboxOptions {
   onChange?: (entries: readonly OutboxEntry[]) => void;
 }
 
+const refillMargin = 0.98;
+
 /** Backing off after a refusal that asks for patience: 250 ms, doubling, at most 5 s. */
 const backoffBaseMs = 250;
 const backoffMaxMs = 5000;
@@ -306,7 +308,9 @@ export class Outbox {
     this.transport = options.transport;
     this.clock = options.clock ?? systemClock;
     const rate = options.rate ?? DefaultRate;
-    this.bucket = new TokenBucket(rate.perSecond, rate.burst, this.clock.now());
+    // Refilled 2% slower than the server's: a message that left a little late must not arrive a little early
+    // against the server's clock and be refused (it would only be retried, but need not be).
+    this.bucket = new TokenBucket(rate.perSecond * refillMargin, rate.burst, this.clock.now());
     this.newId = options.newId ?? newClientMessageId;
     this.onChange = options.onChange ?? (() => {});
     this.queue = this.storage.load();
