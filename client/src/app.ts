@@ -50,7 +50,7 @@ export class ChatApp implements SessionListener {
       join: (name) => void this.joinRoom(name),
       leave: () => void this.leaveActiveRoom(),
     }, signal);
-    this.timeline = new TimelineView(me, { loadOlder: () => void this.loadOlder() }, signal);
+    this.timeline = new TimelineView(me, { loadOlder: () => void this.loadOlder() }, signal, identity.userName);
     this.members = new MembersPanel(me, { message: (userId) => this.openConversation(userId) }, signal);
     this.composer = new Composer(config.maxMessageLength, {
       send: (text) => this.send(text),

@@ -1,5 +1,7 @@
-import type { ChatMessage, DirectMessage } from "./contract";
-import { byId, el, timeElement } from "./dom";
+import type { ChatMessage, DirectMessage, MessageKind } from "./contract";
+import { byId } from "./dom";
+import { fold, isChange, shownOf, type Shown } from "./fold";
+import { messageElement, nextLine, regroup, showText } from "./message-view";
 import type { Arrival } from "./session";
 
 /** One line of the message list, a room message or a direct one. */
@@ -9,6 +11,11 @@ export interface Line {
   authorName: string;
   text: string;
   sentAt: string;
+  /** Room log entries only (contract "The room log"): an edit or delete changes `targetId` and is no line of its own. */
+  kind?: MessageKind;
+  targetId?: number | null;
+  editedAt?: string | null;
+  deletedAt?: string | null;
 }
 
 /** A line and where it goes: before the line with id `beforeId`, or at the end when null (see `Placement`). */
@@ -17,7 +24,10 @@ export interface PlacedLine {
   beforeId: number | null;
 }
 
-export const roomLine = (m: ChatMessage): Line => ({ id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt });
+export const roomLine = (m: ChatMessage): Line => ({
+  id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt,
+  kind: m.kind ?? "message", targetId: m.targetId ?? null, editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null,
+});
 export const directLine = (m: DirectMessage): Line => ({ id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt });
 
 /** What sits above the oldest line: a way to load older messages, or where the conversation starts. */
@@ -52,8 +62,11 @@ export class TimelineView {
   private readonly historyStart = byId("history-start");
   private readonly typingLine = byId("typing");
   private readonly lineElements = new Map<number, HTMLLIElement>();
+  /** What each shown line shows now, with the edits and deletes folded on. */
+  private readonly shown = new Map<number, Shown>();
 
-  constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal) {
+  /** `myName` is the signed-in user's display name, whose @mentions are highlighted. */
+  constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal, private readonly myName: string | null = null) {
     this.loadOlderButton.addEventListener("click", () => actions.loadOlder(), { signal });
     this.messages.addEventListener("scroll", () => {
       if (this.messages.scrollTop < loadOlderPx) {
@@ -79,7 +92,9 @@ export class TimelineView {
   }
 
   /**
-   * Adds the lines not shown yet and returns them. Follows new lines when the user was at the bottom or sent
+   * Adds the lines not shown yet and returns them; edit and delete entries change the line they target
+   * instead. Groups each new line and the one below it again, so that lines inserted above (scroll-back) or
+   * between (catch-up) leave the grouping and day separators as a fresh render would. Follows new lines when the user was at the bottom or sent
    * one; history prepended above keeps what the user was reading in place.
    */
   insert(lines: readonly PlacedLine[], arrival: Arrival): Line[] {
@@ -88,17 +103,25 @@ export class TimelineView {
     const prepending = lines.length > 0 && lines[lines.length - 1]!.beforeId !== null && arrival === "history";
     const shown: Line[] = [];
     let ownNew = false;
+    const placed = new Set<HTMLLIElement>();
     for (const { line, beforeId } of lines) {
+      if (isChange(line)) {
+        this.foldOnto(line);
+        continue;
+      }
       if (this.lineElements.has(line.id)) {
         continue;
       }
-      const item = this.lineElement(line, line.authorId === this.me);
+      const item = messageElement(line, line.authorId === this.me, this.myName);
       const before = beforeId === null ? null : this.lineElements.get(beforeId) ?? null;
       this.list.insertBefore(item, before);
       this.lineElements.set(line.id, item);
+      this.shown.set(line.id, shownOf(line));
+      placed.add(item);
       shown.push(line);
       ownNew ||= line.authorId === this.me && arrival === "new";
     }
+    this.regroup(placed);
     if (prepending) {
       this.messages.scrollTop += this.messages.scrollHeight - heightBefore;
     } else if (nearBottom || ownNew) {
@@ -132,15 +155,37 @@ export class TimelineView {
   clear(): void {
     this.list.replaceChildren();
     this.lineElements.clear();
+    this.shown.clear();
     this.typingLine.textContent = "";
   }
 
-  private lineElement(line: Line, own: boolean): HTMLLIElement {
-    return el("li", { className: own ? "message own" : "message", attrs: { "data-id": String(line.id) } },
-      el("div", { className: "message-meta" },
-        el("span", { className: "author", text: own ? "You" : line.authorName, attrs: { title: line.authorId } }),
-        timeElement(line.sentAt)),
-      el("p", { className: "message-text", text: line.text }));
+  /** An edit or delete of a line not shown is dropped: when history brings that line, it is stored folded. */
+  private foldOnto(change: Line): void {
+    const targetId = change.targetId ?? null;
+    const item = targetId === null ? undefined : this.lineElements.get(targetId);
+    const before = targetId === null ? undefined : this.shown.get(targetId);
+    if (item === undefined || before === undefined) {
+      return;
+    }
+    const after = fold(before, change);
+    if (after !== before) {
+      this.shown.set(targetId!, after);
+      showText(item, after, item.classList.contains("own") ? null : this.myName);
+    }
+  }
+
+  /** The new lines and, below each, the line whose neighbour above may have changed. */
+  private regroup(items: Set<HTMLLIElement>): void {
+    const now = new Date();
+    for (const item of [...items]) {
+      const next = nextLine(item);
+      if (next !== null) {
+        items.add(next);
+      }
+    }
+    for (const item of items) {
+      regroup(item, now);
+    }
   }
 
   private scrollToBottom(): void {
