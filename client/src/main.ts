@@ -4,6 +4,7 @@ import { signInWithName, signInWithToken, SignInError, type Identity } from "./a
 import { loadConfig } from "./config";
 import { UserNamePattern } from "./contract";
 import { byId } from "./dom";
+import { installSkipLink } from "./skip-link";
 
 // Who is signed in survives a reload of this tab (sessionStorage), not the tab itself; the rooms joined are
 // remembered per user for the next visit (localStorage).
@@ -53,6 +54,8 @@ async function signOut(reason?: string, pasted = false): Promise<void> {
     byId("signin-name").focus();
   }
 }
+
+installSkipLink();
 
 byId("signin-name-form").addEventListener("submit", (event) => {
   event.preventDefault();
