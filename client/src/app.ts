@@ -1,4 +1,4 @@
-import type { Identity } from "./auth";
+import { refusedSignInMessage, type Identity } from "./auth";
 import type { AppConfig } from "./config";
 import type { ChatMessage, DirectMessage } from "./contract";
 import { RoomNamePattern } from "./contract";
@@ -43,11 +43,15 @@ export class ChatApp implements SessionListener {
   private readonly members: MembersPanel;
   private readonly composer: Composer;
 
-  constructor(identity: Identity, config: AppConfig, onSignOut: () => void, private readonly savedRooms: SavedRooms) {
+  /**
+   * `onSignOut` returns to the sign-in form: with no reason when the user signed out, with what to tell them
+   * when the server refused their token (a Reconnect button could never work then).
+   */
+  constructor(identity: Identity, config: AppConfig, private readonly onSignOut: (reason?: string) => void, private readonly savedRooms: SavedRooms) {
     this.session = new ChatSession(identity, this, "", keyValueOutboxStorage(localStore(), identity.userId));
     const signal = this.abort.signal;
     const me = identity.userId;
-    this.statusBar = new StatusBar(identity, { reconnect: () => void this.connect(), signOut: onSignOut }, signal);
+    this.statusBar = new StatusBar(identity, { reconnect: () => void this.connect(), signOut: () => onSignOut() }, signal);
     this.sidebar = new Sidebar({
       open: (channel) => this.activate(channel),
       join: (name) => void this.joinRoom(name),
@@ -57,7 +61,7 @@ export class ChatApp implements SessionListener {
       loadOlder: () => void this.loadOlder(),
       retry: (id) => this.session.outbox.retry(id),
       discard: (id) => this.session.outbox.discard(id),
-    }, signal);
+    }, signal, identity.userName);
     this.members = new MembersPanel(me, { message: (userId) => this.openConversation(userId) }, signal);
     this.composer = new Composer(config.maxMessageLength, {
       send: (text) => this.send(text),
@@ -107,6 +111,10 @@ export class ChatApp implements SessionListener {
   // ---- SessionListener -------------------------------------------------------------------------------------
 
   status(status: ConnectionStatus, error?: ChatError): void {
+    if (status === "disconnected" && error?.code === "unauthorized") {
+      this.onSignOut(refusedSignInMessage(this.session.identity));
+      return;
+    }
     this.statusBar.show(status);
     this.composer.setConnected(status === "connected");
     if (error) {

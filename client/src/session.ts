@@ -255,10 +255,11 @@ export class ChatSession {
    * left behind by a fallback cannot report a status or a message.
    */
   private build(plan: ConnectionPlan): HubConnection {
+    const retries = new ReconnectPolicy();
     const connection = new HubConnectionBuilder()
       .withUrl(this.baseUrl + HubPath, { accessTokenFactory: () => this.identity.token(), transport: plan.transport })
       .withHubProtocol(hubProtocol(plan))
-      .withAutomaticReconnect(new ReconnectPolicy())
+      .withAutomaticReconnect(retries)
       .withStatefulReconnect()
       .configureLogging(LogLevel.None)
       .build();
@@ -286,8 +287,9 @@ export class ChatSession {
         void this.rejoinAll();
       }
     });
-    connection.onclose((error) => {
+    connection.onclose((closedBy) => {
       if (connection === this.connection) {
+        const error = closedBy ?? retries.refusal;
         this.forgetTyping();
         this.setStatus("disconnected", this.stopped || !error ? undefined : describeError(error));
       }

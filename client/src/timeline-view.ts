@@ -1,5 +1,7 @@
-import type { ChatMessage, DirectMessage } from "./contract";
-import { byId, el, timeElement } from "./dom";
+import type { ChatMessage, DirectMessage, MessageKind } from "./contract";
+import { byId, el } from "./dom";
+import { fold, isChange, shownOf, type Shown } from "./fold";
+import { messageElement, nextLine, regroup, showText } from "./message-view";
 import type { Arrival } from "./session";
 
 /** One line of the message list, a room message or a direct one. */
@@ -11,6 +13,11 @@ export interface Line {
   sentAt: string;
   /** The sender's idempotency key: the stored line replaces the pending one that carries it. */
   clientMessageId?: string | null;
+  /** Room log entries only (contract "The room log"): an edit or delete changes `targetId` and is no line of its own. */
+  kind?: MessageKind;
+  targetId?: number | null;
+  editedAt?: string | null;
+  deletedAt?: string | null;
 }
 
 /** A message in the outbox, shown below the stored lines: "sending…", or "not sent" with Retry and Discard. */
@@ -28,8 +35,13 @@ export interface PlacedLine {
   beforeId: number | null;
 }
 
-export const roomLine = (m: ChatMessage): Line => ({ id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null });
-export const directLine = (m: DirectMessage): Line => ({ id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null });
+export const roomLine = (m: ChatMessage): Line => ({
+  id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
+  kind: m.kind ?? "message", targetId: m.targetId ?? null, editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null,
+});
+export const directLine = (m: DirectMessage): Line => ({
+  id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
+});
 
 /** What sits above the oldest line: a way to load older messages, or where the conversation starts. */
 export type HistoryEdge = { kind: "room"; name: string; exhausted: boolean } | { kind: "dm"; partnerName: string };
@@ -71,8 +83,11 @@ export class TimelineView {
   private readonly lineElements = new Map<number, HTMLLIElement>();
   /** The outbox's lines, by clientMessageId, always after every stored line. */
   private readonly pendingElements = new Map<string, HTMLLIElement>();
+  /** What each shown line shows now, with the edits and deletes folded on. */
+  private readonly shown = new Map<number, Shown>();
 
-  constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal) {
+  /** `myName` is the signed-in user's display name, whose @mentions are highlighted. */
+  constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal, private readonly myName: string | null = null) {
     this.loadOlderButton.addEventListener("click", () => actions.loadOlder(), { signal });
     this.list.addEventListener("click", (event) => {
       const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-outbox]");
@@ -110,7 +125,9 @@ export class TimelineView {
   }
 
   /**
-   * Adds the lines not shown yet and returns them. Follows new lines when the user was at the bottom or sent
+   * Adds the lines not shown yet and returns them; edit and delete entries change the line they target
+   * instead. Groups each new line and the one below it again, so that lines inserted above (scroll-back) or
+   * between (catch-up) leave the grouping and day separators as a fresh render would. Follows new lines when the user was at the bottom or sent
    * one; history prepended above keeps what the user was reading in place.
    */
   insert(lines: readonly PlacedLine[], arrival: Arrival): Line[] {
@@ -119,11 +136,16 @@ export class TimelineView {
     const prepending = lines.length > 0 && lines[lines.length - 1]!.beforeId !== null && arrival === "history";
     const shown: Line[] = [];
     let ownNew = false;
+    const placed = new Set<HTMLLIElement>();
     for (const { line, beforeId } of lines) {
+      if (isChange(line)) {
+        this.foldOnto(line);
+        continue;
+      }
       if (this.lineElements.has(line.id)) {
         continue;
       }
-      const item = this.lineElement(line, line.authorId === this.me);
+      const item = messageElement(line, line.authorId === this.me, this.myName);
       if (line.clientMessageId) {
         // Stored: it takes the place of its "sending…" line.
         this.pendingElements.get(line.clientMessageId)?.remove();
@@ -132,9 +154,12 @@ export class TimelineView {
       const before = beforeId === null ? this.firstPending() : this.lineElements.get(beforeId) ?? this.firstPending();
       this.list.insertBefore(item, before);
       this.lineElements.set(line.id, item);
+      this.shown.set(line.id, shownOf(line));
+      placed.add(item);
       shown.push(line);
       ownNew ||= line.authorId === this.me && arrival === "new";
     }
+    this.regroup(placed);
     if (prepending) {
       this.messages.scrollTop += this.messages.scrollHeight - heightBefore;
     } else if (nearBottom || ownNew) {
@@ -202,15 +227,37 @@ export class TimelineView {
     this.list.replaceChildren();
     this.lineElements.clear();
     this.pendingElements.clear();
+    this.shown.clear();
     this.typingLine.textContent = "";
   }
 
-  private lineElement(line: Line, own: boolean): HTMLLIElement {
-    return el("li", { className: own ? "message own" : "message", attrs: { "data-id": String(line.id) } },
-      el("div", { className: "message-meta" },
-        el("span", { className: "author", text: own ? "You" : line.authorName, attrs: { title: line.authorId } }),
-        timeElement(line.sentAt)),
-      el("p", { className: "message-text", text: line.text }));
+  /** An edit or delete of a line not shown is dropped: when history brings that line, it is stored folded. */
+  private foldOnto(change: Line): void {
+    const targetId = change.targetId ?? null;
+    const item = targetId === null ? undefined : this.lineElements.get(targetId);
+    const before = targetId === null ? undefined : this.shown.get(targetId);
+    if (item === undefined || before === undefined) {
+      return;
+    }
+    const after = fold(before, change);
+    if (after !== before) {
+      this.shown.set(targetId!, after);
+      showText(item, after, item.classList.contains("own") ? null : this.myName);
+    }
+  }
+
+  /** The new lines and, below each, the line whose neighbour above may have changed. */
+  private regroup(items: Set<HTMLLIElement>): void {
+    const now = new Date();
+    for (const item of [...items]) {
+      const next = nextLine(item);
+      if (next !== null) {
+        items.add(next);
+      }
+    }
+    for (const item of items) {
+      regroup(item, now);
+    }
   }
 
   private pendingElement(line: PendingLine): HTMLLIElement {
