@@ -1,6 +1,7 @@
 import type { ChatMessage, DirectMessage } from "./contract";
 import { byId, el, timeElement } from "./dom";
 import type { Arrival } from "./session";
+import { UnreadView } from "./unread-view";
 
 /** One line of the message list, a room message or a direct one. */
 export interface Line {
@@ -21,7 +22,7 @@ export const roomLine = (m: ChatMessage): Line => ({ id: m.id, authorId: m.userI
 export const directLine = (m: DirectMessage): Line => ({ id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt });
 
 /** What sits above the oldest line: a way to load older messages, or where the conversation starts. */
-export type HistoryEdge = { kind: "room"; name: string; exhausted: boolean } | { kind: "dm"; partnerName: string };
+export type HistoryEdge = { kind: "room"; name: string; exhausted: boolean } | { kind: "dm"; partnerName: string; exhausted: boolean };
 
 /** A conversation as the pane first shows it. */
 export interface Opened {
@@ -29,11 +30,15 @@ export interface Opened {
   lines: readonly Line[];
   edge: HistoryEdge;
   typing: string;
+  /** The read marker, for the "New messages" divider above the first unread line; null for none. */
+  unreadAfter: number | null;
 }
 
 export interface TimelineActions {
   /** The user asked for older messages (the button, or scrolling near the top). */
   loadOlder(): void;
+  /** The newest line may have come into view (the read marker may move). */
+  latestSeen(): void;
 }
 
 /** Scrolled this close to the bottom, the list follows new messages; this close to the top, it loads older ones. */
@@ -52,8 +57,10 @@ export class TimelineView {
   private readonly historyStart = byId("history-start");
   private readonly typingLine = byId("typing");
   private readonly lineElements = new Map<number, HTMLLIElement>();
+  private readonly unread: UnreadView;
 
   constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal) {
+    this.unread = new UnreadView(this.messages, this.list, () => actions.latestSeen(), signal);
     this.loadOlderButton.addEventListener("click", () => actions.loadOlder(), { signal });
     this.messages.addEventListener("scroll", () => {
       if (this.messages.scrollTop < loadOlderPx) {
@@ -76,6 +83,7 @@ export class TimelineView {
     this.showTyping(opened.typing);
     this.showEdge(opened.edge);
     this.scrollToBottom();
+    this.unread.open(opened.unreadAfter);
   }
 
   /**
@@ -104,7 +112,13 @@ export class TimelineView {
     } else if (nearBottom || ownNew) {
       this.scrollToBottom();
     }
+    this.unread.changed(arrival === "history");
     return shown;
+  }
+
+  /** Whether the newest line is scrolled into view. */
+  latestInView(): boolean {
+    return this.unread.latestInView();
   }
 
   showTyping(text: string): void {
@@ -113,15 +127,17 @@ export class TimelineView {
 
   /** Null (nothing open) hides both the button and the start. */
   showEdge(edge: HistoryEdge | null): void {
-    if (edge?.kind !== "room") {
+    if (edge === null) {
       this.loadOlderButton.hidden = true;
-      this.historyStart.hidden = edge === null;
-      this.historyStart.textContent = edge ? `Your direct messages with ${edge.partnerName} in this session.` : "";
+      this.historyStart.hidden = true;
+      this.historyStart.textContent = "";
       return;
     }
     this.loadOlderButton.hidden = edge.exhausted;
     this.historyStart.hidden = !edge.exhausted;
-    this.historyStart.textContent = `This is the beginning of #${edge.name}.`;
+    this.historyStart.textContent = edge.kind === "room"
+      ? `This is the beginning of #${edge.name}.`
+      : `This is the beginning of your conversation with ${edge.partnerName}.`;
   }
 
   /** While a history page is on its way the button cannot ask for another. */
@@ -130,6 +146,7 @@ export class TimelineView {
   }
 
   clear(): void {
+    this.unread.clear();
     this.list.replaceChildren();
     this.lineElements.clear();
     this.typingLine.textContent = "";
