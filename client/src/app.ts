@@ -89,13 +89,17 @@ export class ChatApp implements SessionListener {
     if (this.session.rooms.size > 0) {
       return; // start() rejoined them.
     }
-    const rooms = this.savedRooms.load();
+    const saved = this.savedRooms.load();
+    const rooms = saved.length > 0 ? saved : ["general"];
     const active = this.savedRooms.active(); // Read first: joining saves as it goes.
-    for (const room of rooms.length > 0 ? rooms : ["general"]) {
-      await this.joinRoom(room, false);
+    // Only the room shown is opened: opening a room reads it, and the others keep their unread counts.
+    const shown = active !== null && rooms.includes(active) ? active : rooms[rooms.length - 1];
+    for (const room of rooms) {
+      await this.joinRoom(room, false, room === shown);
     }
-    if (active && this.session.rooms.has(active)) {
-      this.activate({ kind: "room", name: active });
+    const first = [...this.session.rooms.keys()][0];
+    if (this.active === null && first !== undefined) {
+      this.activate({ kind: "room", name: first });
     }
     this.composer.focus();
   }
@@ -214,7 +218,7 @@ export class ChatApp implements SessionListener {
 
   // ---- Actions ---------------------------------------------------------------------------------------------
 
-  private async joinRoom(name: string, announce = true): Promise<void> {
+  private async joinRoom(name: string, announce = true, open = true): Promise<void> {
     const trimmed = name.trim().replace(/^#/, "");
     if (!RoomNamePattern.test(trimmed)) {
       this.notices.toast(describeError(new Error("HubException: invalid_room: bad name")).message);
@@ -222,7 +226,9 @@ export class ChatApp implements SessionListener {
     }
     try {
       const room = await this.session.join(trimmed);
-      this.activate({ kind: "room", name: room.name });
+      if (open) {
+        this.activate({ kind: "room", name: room.name });
+      }
       if (announce) {
         this.notices.announce(`Joined #${room.name}`);
       }
