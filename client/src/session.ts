@@ -6,12 +6,16 @@ import {
   HubMethods,
   HubPath,
   type ChatMessage,
+  type Conversation as ConversationSummary,
   type DirectMessage,
+  type DirectSync,
   type Member,
   type PresenceEvent,
+  type ReadMarker,
   type RoomSnapshot,
   type TypingEvent,
 } from "./contract";
+import { partnerOf, syncDirectMessages } from "./direct-sync";
 import { describeError, type ChatError } from "./errors";
 import { memoryOutboxStorage, Outbox, type OutboxEntry, type OutboxStorage, type OutboxTarget } from "./outbox";
 import { ReconnectPolicy } from "./retry";
@@ -31,9 +35,15 @@ export interface SessionListener {
   roomMessages(room: string, placements: Placement<ChatMessage>[], arrival: Arrival): void;
   membersChanged(room: string): void;
   typingChanged(room: string): void;
-  directMessages(partnerId: string, placements: Placement<DirectMessage>[]): void;
+  directMessages(partnerId: string, placements: Placement<DirectMessage>[], arrival: Arrival): void;
   /** An outbox entry was added, changed state (sending…, not sent) or left (stored, discarded). */
   outboxChanged(): void;
+  /** (v2) A room's read state after a (re)join: the marker, and the unread count up to `through`. */
+  roomReadState(room: string, lastReadId: number, unreadCount: number, through: number): void;
+  /** (v2) GetConversations answered (after every (re)connect): the conversations, most recent first. */
+  conversationsListed(conversations: ConversationSummary[]): void;
+  /** (v2) The user's read marker moved in another tab or on another device. */
+  readMarkerMoved(marker: ReadMarker): void;
 }
 
 export class RoomState {
@@ -52,6 +62,10 @@ export class RoomState {
 
 export class Conversation {
   readonly timeline = new Timeline<DirectMessage>();
+  /** GetDirectHistory has been asked for the newest page since the page loaded. */
+  historyLoaded = false;
+  /** GetDirectHistory found the conversation's first message. */
+  historyExhausted = false;
 
   constructor(readonly partnerId: string) {}
 }
@@ -81,6 +95,9 @@ export class ChatSession {
   private currentPlan: ConnectionPlan;
   private current: ConnectionStatus = "disconnected";
   private stopped = false;
+  /** The `sinceId` for the next SyncDirectMessages; `directSynced` once one completed. */
+  private directSyncedId: number | null = null;
+  private directSynced = false;
 
   constructor(
     readonly identity: Identity,
@@ -156,6 +173,7 @@ export class ChatSession {
     }
     this.setStatus("connected");
     await this.rejoinAll();
+    await this.syncDirect();
   }
 
   async stop(): Promise<void> {
@@ -275,6 +293,7 @@ export class ChatSession {
     on<PresenceEvent>(ClientEvents.userLeft, (e) => this.onPresence(e, false));
     on<TypingEvent>(ClientEvents.userTyping, (e) => this.onTyping(e));
     on<DirectMessage>(ClientEvents.directMessageReceived, (m) => this.onDirectMessage(m));
+    on<ReadMarker>(ClientEvents.readMarkerMoved, (m) => this.listener.readMarkerMoved(m));
     connection.onreconnecting(() => {
       if (connection === this.connection) {
         this.forgetTyping();
@@ -285,6 +304,7 @@ export class ChatSession {
       if (connection === this.connection) {
         this.setStatus("connected");
         void this.rejoinAll();
+        void this.syncDirect();
       }
     });
     connection.onclose((closedBy) => {
@@ -307,6 +327,9 @@ export class ChatSession {
     const arrival: Arrival = room.timeline.syncedId === null ? "history" : "new";
     room.timeline.beginCatchUp();
     let sinceId = room.timeline.syncedId;
+    const sinceIdAtStart = sinceId;
+    // The newest id the snapshots held: the server's unread count covers entries up to there.
+    let covered = 0;
     let first: RoomSnapshot | undefined;
     for (let page = 0; page < maxCatchUpPages; page++) {
       const snapshot = await this.call<RoomSnapshot>(HubMethods.joinRoom, room.name, sinceId);
@@ -322,6 +345,7 @@ export class ChatSession {
         }
       }
       const { placements, nextSinceId } = room.timeline.mergeCatchUp(snapshot.messages, snapshot.complete);
+      covered = snapshot.messages.reduce((max, m) => Math.max(max, m.id), covered);
       this.remember(snapshot.messages.map((m) => [m.userId, m.userName]));
       if (this.rooms.has(room.name)) {
         this.listener.roomMessages(room.name, placements, arrival);
@@ -334,6 +358,9 @@ export class ChatSession {
     }
     if (first && first.messages.length === 0 && arrival === "history") {
       room.historyExhausted = true;
+    }
+    if (first?.lastReadId !== undefined) {
+      this.listener.roomReadState(room.name, first.lastReadId, first.unreadCount ?? 0, Math.max(covered, sinceIdAtStart ?? 0));
     }
     if (this.connected) {
       room.live = true;
@@ -467,13 +494,86 @@ export class ChatSession {
   }
 
   private onDirectMessage(message: DirectMessage): void {
-    const partnerId = message.fromUserId === this.identity.userId ? message.toUserId : message.fromUserId;
-    this.remember([[message.fromUserId, message.fromUserName]]);
-    const placements = this.conversation(partnerId).timeline.merge([message]);
-    if (placements.length > 0) {
-      this.listener.directMessages(partnerId, placements);
+    this.mergeDirect([message], "new");
+  }
+
+  // ---- Direct messages and read markers (v2) ---------------------------------------------------------------
+
+  /** The user ids and names the page has seen (presence, messages, conversations), for "Write to". */
+  knownUsers(): ReadonlyMap<string, string> {
+    return this.names;
+  }
+
+  /** The page of a conversation's messages before the oldest one held (the newest page at first). Returns how many were new. */
+  async loadDirectHistory(partnerId: string): Promise<number> {
+    const conversation = this.conversation(partnerId);
+    if (conversation.historyExhausted) {
+      return 0;
     }
-    this.settleOwn([[message.fromUserId, message.clientMessageId]]);
+    const beforeId = conversation.historyLoaded ? conversation.timeline.firstId : null;
+    const page = await this.call<DirectMessage[]>(HubMethods.getDirectHistory, partnerId, beforeId, HistoryPageSize);
+    conversation.historyLoaded = true;
+    if (page.length < HistoryPageSize) {
+      conversation.historyExhausted = true;
+    }
+    return this.mergeDirect(page, "history");
+  }
+
+  /** Moves the user's read marker in a room (MarkRead); the server never moves it back. */
+  async markRead(room: string, messageId: number): Promise<void> {
+    await this.connection.invoke(HubMethods.markRead, room, messageId);
+  }
+
+  /** Moves the user's read marker in a direct conversation (MarkDirectRead). */
+  async markDirectRead(partnerId: string, messageId: number): Promise<void> {
+    await this.connection.invoke(HubMethods.markDirectRead, partnerId, messageId);
+  }
+
+  /**
+   * After every (re)connect: the conversation list with its unread counts, then every direct message since the
+   * last sync, so nothing sent while the page was away (or before it ever signed in) is missed.
+   */
+  private async syncDirect(): Promise<void> {
+    try {
+      const conversations = await this.call<ConversationSummary[]>(HubMethods.getConversations);
+      this.remember(conversations.map((c) => [c.userId, c.userName]));
+      for (const summary of conversations) {
+        this.conversation(summary.userId);
+      }
+      this.listener.conversationsListed(conversations);
+      const arrival: Arrival = this.directSynced ? "new" : "history";
+      this.directSyncedId = await syncDirectMessages(
+        (sinceId) => this.call<DirectSync>(HubMethods.syncDirectMessages, sinceId),
+        this.directSyncedId,
+        (messages) => this.mergeDirect(messages, arrival),
+      );
+      this.directSynced = true;
+    } catch (error) {
+      if (this.connected) {
+        this.listener.status(this.current, describeError(error));
+      }
+    }
+  }
+
+  /** Direct messages from anywhere (live, sent, sync, history) into their conversations, each once. */
+  private mergeDirect(messages: readonly DirectMessage[], arrival: Arrival): number {
+    const byPartner = new Map<string, DirectMessage[]>();
+    // Whichever brings the stored copy of an own message first (the live event, a sync, history) settles its outbox entry.
+    this.settleOwn(messages.map((m) => [m.fromUserId, m.clientMessageId]));
+    for (const message of messages) {
+      this.remember([[message.fromUserId, message.fromUserName]]);
+      const partnerId = partnerOf(message, this.identity.userId);
+      byPartner.set(partnerId, [...(byPartner.get(partnerId) ?? []), message]);
+    }
+    let added = 0;
+    for (const [partnerId, batch] of byPartner) {
+      const placements = this.conversation(partnerId).timeline.merge(batch);
+      added += placements.length;
+      if (placements.length > 0) {
+        this.listener.directMessages(partnerId, placements, arrival);
+      }
+    }
+    return added;
   }
 
   private forgetTyping(): void {

@@ -3,6 +3,7 @@ import { byId, el } from "./dom";
 import { fold, isChange, shownOf, type Shown } from "./fold";
 import { messageElement, nextLine, regroup, showText } from "./message-view";
 import type { Arrival } from "./session";
+import { UnreadView } from "./unread-view";
 
 /** One line of the message list, a room message or a direct one. */
 export interface Line {
@@ -44,7 +45,7 @@ export const directLine = (m: DirectMessage): Line => ({
 });
 
 /** What sits above the oldest line: a way to load older messages, or where the conversation starts. */
-export type HistoryEdge = { kind: "room"; name: string; exhausted: boolean } | { kind: "dm"; partnerName: string };
+export type HistoryEdge = { kind: "room"; name: string; exhausted: boolean } | { kind: "dm"; partnerName: string; exhausted: boolean };
 
 /** A conversation as the pane first shows it. */
 export interface Opened {
@@ -54,6 +55,8 @@ export interface Opened {
   pending: readonly PendingLine[];
   edge: HistoryEdge;
   typing: string;
+  /** The read marker, for the "New messages" divider above the first unread line; null for none. */
+  unreadAfter: number | null;
 }
 
 export interface TimelineActions {
@@ -63,6 +66,8 @@ export interface TimelineActions {
   retry(clientMessageId: string): void;
   /** Drop a "not sent" message. */
   discard(clientMessageId: string): void;
+  /** The newest line may have come into view (the read marker may move). */
+  latestSeen(): void;
 }
 
 /** Scrolled this close to the bottom, the list follows new messages; this close to the top, it loads older ones. */
@@ -85,9 +90,11 @@ export class TimelineView {
   private readonly pendingElements = new Map<string, HTMLLIElement>();
   /** What each shown line shows now, with the edits and deletes folded on. */
   private readonly shown = new Map<number, Shown>();
+  private readonly unread: UnreadView;
 
   /** `myName` is the signed-in user's display name, whose @mentions are highlighted. */
   constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal, private readonly myName: string | null = null) {
+    this.unread = new UnreadView(this.messages, this.list, () => actions.latestSeen(), signal);
     this.loadOlderButton.addEventListener("click", () => actions.loadOlder(), { signal });
     this.list.addEventListener("click", (event) => {
       const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-outbox]");
@@ -122,6 +129,7 @@ export class TimelineView {
     this.showTyping(opened.typing);
     this.showEdge(opened.edge);
     this.scrollToBottom();
+    this.unread.open(opened.unreadAfter);
   }
 
   /**
@@ -165,6 +173,7 @@ export class TimelineView {
     } else if (nearBottom || ownNew) {
       this.scrollToBottom();
     }
+    this.unread.changed(arrival === "history");
     return shown;
   }
 
@@ -201,21 +210,28 @@ export class TimelineView {
     }
   }
 
+  /** Whether the newest line is scrolled into view. */
+  latestInView(): boolean {
+    return this.unread.latestInView();
+  }
+
   showTyping(text: string): void {
     this.typingLine.textContent = text;
   }
 
   /** Null (nothing open) hides both the button and the start. */
   showEdge(edge: HistoryEdge | null): void {
-    if (edge?.kind !== "room") {
+    if (edge === null) {
       this.loadOlderButton.hidden = true;
-      this.historyStart.hidden = edge === null;
-      this.historyStart.textContent = edge ? `Your direct messages with ${edge.partnerName} in this session.` : "";
+      this.historyStart.hidden = true;
+      this.historyStart.textContent = "";
       return;
     }
     this.loadOlderButton.hidden = edge.exhausted;
     this.historyStart.hidden = !edge.exhausted;
-    this.historyStart.textContent = `This is the beginning of #${edge.name}.`;
+    this.historyStart.textContent = edge.kind === "room"
+      ? `This is the beginning of #${edge.name}.`
+      : `This is the beginning of your conversation with ${edge.partnerName}.`;
   }
 
   /** While a history page is on its way the button cannot ask for another. */
@@ -224,6 +240,7 @@ export class TimelineView {
   }
 
   clear(): void {
+    this.unread.clear();
     this.list.replaceChildren();
     this.lineElements.clear();
     this.pendingElements.clear();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using HubApp.Errors;
 
 namespace HubApp.Auth;
 
@@ -21,6 +22,9 @@ public static class ChatClaims
         var name = user?.FindFirst(Name)?.Value;
         return string.IsNullOrWhiteSpace(name) ? user.UserId() ?? string.Empty : name;
     }
+
+    /// <summary>The user id a call names (a direct message's target, say), refused with <c>invalid_user</c> when malformed.</summary>
+    internal static string RequireValidUserId(string? userId) => IsValidUserId(userId) ? userId! : throw ChatErrors.InvalidUser();
 
     /// <summary>A user id is 1–128 characters with no white space or control characters.</summary>
     public static bool IsValidUserId(string? userId) =>

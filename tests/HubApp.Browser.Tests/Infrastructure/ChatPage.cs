@@ -59,6 +59,21 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
 
     public ILocator Message(string text) => Page.Locator("#message-list .message-text", new() { HasTextRegex = new($"^{System.Text.RegularExpressions.Regex.Escape(text)}$") });
 
+    /// <summary>A room or direct conversation in the sidebar, by its accessible name (e.g. "#random, 2 unread").</summary>
+    public ILocator Channel(string name) =>
+        Page.Locator("#sidebar").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    /// <summary>Another tab of the same browser (shared local storage), signed in on its own as sign-in is per tab.</summary>
+    public async Task<ChatPage> OpenTabAsync(string userName)
+    {
+        var tab = new ChatPage(await Page.Context.NewPageAsync());
+        await tab.Page.GotoAsync("/");
+        await tab.Page.GetByLabel("Your name").FillAsync(userName);
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(tab.Status).ToHaveTextAsync("Connected");
+        return tab;
+    }
+
     /// <summary>Closes the person's browser context: their connection goes, as when a window closes.</summary>
     public async ValueTask DisposeAsync() => await Page.Context.CloseAsync();
 }

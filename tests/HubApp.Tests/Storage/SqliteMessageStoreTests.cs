@@ -60,7 +60,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(2L, await version.ExecuteScalarAsync());
+        Assert.Equal(3L, await version.ExecuteScalarAsync());
     }
 
     private protected override async Task<OpenStore> OpenAsync()
