@@ -11,7 +11,6 @@ public static class DirectMessagesExtensions
     public static WebApplicationBuilder AddChatDirectMessages(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<IDirectMessageStore>(services => (IDirectMessageStore)services.GetRequiredService<IMessageStore>());
         builder.Services.AddSingleton<DirectHistoryService>();
         return builder;
     }

@@ -11,7 +11,6 @@ public static class ReadStateExtensions
     public static WebApplicationBuilder AddChatReadState(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<IReadMarkerStore>(services => (IReadMarkerStore)services.GetRequiredService<IMessageStore>());
         builder.Services.AddSingleton<ReadStateService>();
         return builder;
     }

@@ -74,5 +74,24 @@ public sealed partial class ChatHubTests
         Assert.Empty(bob.Markers.All);
     }
 
+    [Fact]
+    public async Task MarkReadPastItsOwnAllowanceIsRateLimitedWhileSendingStillWorks()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await RawChatConnection.ConnectAsync(host.BaseAddress, "alice");
+        await alice.JoinAsync("room");
+        await alice.SendAsync("room", "one");
+
+        var refusals = 0;
+        for (var i = 0; i < HubApp.Hubs.RateLimitFilter.ReadMarkersBurst + 10; i++)
+        {
+            refusals += await Task.WhenAny(alice.MarkReadAsync("room", 1)) is { IsFaulted: true } ? 1 : 0;
+        }
+
+        Assert.InRange(refusals, 1, 10);
+        Assert.Equal(ErrorCodes.RateLimited, await RawChatConnection.RefusalAsync(() => alice.MarkReadAsync("room", 1)));
+        Assert.Equal(2, (await alice.SendAsync("room", "two")).Id);
+    }
+
     private static (long LastReadId, int UnreadCount) Read(RoomSnapshot snapshot) => (snapshot.LastReadId, snapshot.UnreadCount);
 }
