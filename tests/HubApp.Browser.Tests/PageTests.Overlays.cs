@@ -51,19 +51,19 @@ public sealed partial class PageTests
         await menu.ClickAsync();
         await Expect(alice.Page.GetByLabel("Join a room")).ToBeFocusedAsync();
 
-        // Join input, Join, #general: Tab goes round them and never out.
+        // Join input, Join, #general, the "Write to" input and its button: Tab goes round them and never out.
         var seen = new List<string>();
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 6; i++)
         {
             await alice.Page.Keyboard.PressAsync("Tab");
             Assert.True(await FocusIsInsideAsync(alice.Page, "#sidebar"), $"Tab {i + 1} left the drawer");
             seen.Add(await alice.Page.EvaluateAsync<string>("() => document.activeElement.textContent.trim() || document.activeElement.id"));
         }
 
-        Assert.Equal(["Join", "#general", "join-room", "Join"], seen);
+        Assert.Equal(["Join", "#general", "dm-user", "Write", "join-room", "Join"], seen);
         await alice.Page.Keyboard.PressAsync("Shift+Tab");
         await alice.Page.Keyboard.PressAsync("Shift+Tab");
-        await Expect(sidebar.GetByRole(AriaRole.Button, new() { Name = "#general" })).ToBeFocusedAsync();
+        await Expect(sidebar.GetByRole(AriaRole.Button, new() { Name = "Write", Exact = true })).ToBeFocusedAsync();
 
         // The drawer covers the left of the page; the messages show to its right.
         await alice.Page.Locator("#messages").ClickAsync(new() { Position = new() { X = Phone.Width - 30, Y = 100 } });
@@ -79,8 +79,9 @@ public sealed partial class PageTests
         var skip = alice.Page.GetByRole(AriaRole.Link, new() { Name = "Skip to messages" });
         Assert.Equal("skip-link", await alice.Page.EvaluateAsync<string>("() => document.querySelector('#app a, #app button, #app input, #app textarea, #app [tabindex]').id"));
 
-        // Nothing Tab can reach lies between it and Sign out (the menu and Reconnect buttons are hidden here).
-        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).FocusAsync();
+        // Nothing Tab can reach lies between it and the top bar's first visible control, Notifications (the menu and
+        // Reconnect buttons are hidden here).
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Notifications" }).FocusAsync();
         await alice.Page.Keyboard.PressAsync("Shift+Tab");
         await Expect(skip).ToBeFocusedAsync();
         await Expect(skip).ToBeInViewportAsync();
