@@ -1,18 +1,23 @@
-import type { Identity } from "./auth";
+import { refusedSignInMessage, type Identity } from "./auth";
 import type { AppConfig } from "./config";
-import type { ChatMessage, DirectMessage } from "./contract";
+import type { ChatMessage, Conversation, DirectMessage, ReadMarker } from "./contract";
 import { RoomNamePattern } from "./contract";
 import { byId } from "./dom";
 import { describeError, type ChatError } from "./errors";
 import { Composer } from "./composer";
+import { DirectStart } from "./direct-start";
 import { MembersPanel } from "./members";
 import { Notices } from "./notices";
+import { DesktopNotifications, mentions, shouldNotify } from "./notifications";
+import { foldPending, keyValueOutboxStorage, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
+import { ReadState, type Countable } from "./read-state";
 import { channelKey, Sidebar, type Channel } from "./rooms";
 import { ChatSession, type Arrival, type ConnectionStatus, type SessionListener } from "./session";
 import { StatusBar } from "./status";
 import type { Placement } from "./timeline";
-import { directLine, roomLine, TimelineView, type Opened, type PlacedLine } from "./timeline-view";
+import { directLine, roomLine, TimelineView, type Opened, type PendingLine, type PlacedLine } from "./timeline-view";
 import { describeTypists } from "./typing";
+import { UnreadSummary } from "./unread-summary";
 
 /** Where the rooms of the last visit are kept between visits, and which was open. */
 export interface SavedRooms {
@@ -23,15 +28,19 @@ export interface SavedRooms {
 
 /**
  * The signed-in page: wires the session to the page's regions (sidebar, timeline, members, composer, status
- * bar, notices) and keeps what they share, the open channel and the unread counts. Each region owns its part
- * of the DOM below #app; this class touches only #app itself.
+ * bar, notices) and keeps what they share, the open channel and the read state (unread counts, markers). Each
+ * region owns its part of the DOM below #app; this class touches only #app itself.
  */
 export class ChatApp implements SessionListener {
   readonly session: ChatSession;
   private active: Channel | null = null;
-  private readonly unread = new Map<string, number>();
+  private readonly reads: ReadState;
+  /** Per channel, the newest read marker the server has (or has been sent): MarkRead only moves it further. */
+  private readonly confirmed = new Map<string, number>();
   private loadingOlder = false;
   private readonly abort = new AbortController();
+  /** Outbox entries already reported as not sent (each is told once). */
+  private readonly failuresTold = new Set<string>();
 
   private readonly notices = new Notices();
   private readonly statusBar: StatusBar;
@@ -39,24 +48,40 @@ export class ChatApp implements SessionListener {
   private readonly timeline: TimelineView;
   private readonly members: MembersPanel;
   private readonly composer: Composer;
+  private readonly summary = new UnreadSummary();
+  private readonly notifications: DesktopNotifications;
+  private readonly directStart: DirectStart;
 
-  constructor(identity: Identity, config: AppConfig, onSignOut: () => void, private readonly savedRooms: SavedRooms) {
-    this.session = new ChatSession(identity, this);
+  /**
+   * `onSignOut` returns to the sign-in form: with no reason when the user signed out, with what to tell them
+   * when the server refused their token (a Reconnect button could never work then).
+   */
+  constructor(identity: Identity, config: AppConfig, private readonly onSignOut: (reason?: string) => void, private readonly savedRooms: SavedRooms) {
+    this.session = new ChatSession(identity, this, "", keyValueOutboxStorage(localStore(), identity.userId));
     const signal = this.abort.signal;
     const me = identity.userId;
-    this.statusBar = new StatusBar(identity, { reconnect: () => void this.connect(), signOut: onSignOut }, signal);
+    this.reads = new ReadState(me);
+    this.statusBar = new StatusBar(identity, { reconnect: () => void this.connect(), signOut: () => onSignOut() }, signal);
     this.sidebar = new Sidebar({
       open: (channel) => this.activate(channel),
       join: (name) => void this.joinRoom(name),
       leave: () => void this.leaveActiveRoom(),
     }, signal);
-    this.timeline = new TimelineView(me, { loadOlder: () => void this.loadOlder() }, signal);
+    this.timeline = new TimelineView(me, {
+      loadOlder: () => void this.loadOlder(),
+      retry: (id) => this.session.outbox.retry(id),
+      discard: (id) => this.session.outbox.discard(id),
+      latestSeen: () => this.markSeen(),
+    }, signal, identity.userName);
     this.members = new MembersPanel(me, { message: (userId) => this.openConversation(userId) }, signal);
     this.composer = new Composer(config.maxMessageLength, {
       send: (text) => this.send(text),
       input: (text) => this.session.composing(this.active?.kind === "room" ? this.active.name : null, text),
       notify: (message) => this.notices.toast(message),
     }, signal);
+    this.notifications = new DesktopNotifications((message) => this.notices.toast(message), signal);
+    this.directStart = new DirectStart((userId) => this.openConversation(userId), () => this.session.knownUsers(), me, signal);
+    document.addEventListener("visibilitychange", () => this.markSeen(), { signal });
     this.renderConversation();
   }
 
@@ -76,13 +101,17 @@ export class ChatApp implements SessionListener {
     if (this.session.rooms.size > 0) {
       return; // start() rejoined them.
     }
-    const rooms = this.savedRooms.load();
+    const saved = this.savedRooms.load();
+    const rooms = saved.length > 0 ? saved : ["general"];
     const active = this.savedRooms.active(); // Read first: joining saves as it goes.
-    for (const room of rooms.length > 0 ? rooms : ["general"]) {
-      await this.joinRoom(room, false);
+    // Only the room shown is opened: opening a room reads it, and the others keep their unread counts.
+    const shown = active !== null && rooms.includes(active) ? active : rooms[rooms.length - 1];
+    for (const room of rooms) {
+      await this.joinRoom(room, false, room === shown);
     }
-    if (active && this.session.rooms.has(active)) {
-      this.activate({ kind: "room", name: active });
+    const first = [...this.session.rooms.keys()][0];
+    if (this.active === null && first !== undefined) {
+      this.activate({ kind: "room", name: first });
     }
     this.composer.focus();
   }
@@ -94,12 +123,19 @@ export class ChatApp implements SessionListener {
     this.sidebar.clear();
     this.members.clear();
     this.notices.clear();
+    this.summary.clear();
+    this.notifications.clear();
+    this.directStart.clear();
     byId("app").hidden = true;
   }
 
   // ---- SessionListener -------------------------------------------------------------------------------------
 
   status(status: ConnectionStatus, error?: ChatError): void {
+    if (status === "disconnected" && error?.code === "unauthorized") {
+      this.onSignOut(refusedSignInMessage(this.session.identity));
+      return;
+    }
     this.statusBar.show(status);
     this.composer.setConnected(status === "connected");
     if (error) {
@@ -116,10 +152,20 @@ export class ChatApp implements SessionListener {
     if (placements.length === 0) {
       return;
     }
-    if (this.isActiveRoom(room)) {
+    const channel: Channel = { kind: "room", name: room };
+    const open = this.isActiveRoom(room);
+    if (open) {
       this.insertLines(placements.map((p) => ({ line: roomLine(p.item), beforeId: p.beforeId })), arrival);
-    } else if (arrival === "new") {
-      this.bumpUnread({ kind: "room", name: room }, placements.filter((p) => p.item.userId !== this.session.identity.userId).length);
+    }
+    if (arrival === "new") {
+      const entries = placements.map((p) => roomEntry(p.item));
+      const me = this.session.identity.userName;
+      for (const { item } of placements) {
+        if (this.reads.counts(roomEntry(item)) && shouldNotify({ direct: false, mention: mentions(item.text, me), open, hidden: document.hidden })) {
+          this.alert(channel, `${item.userName} in #${room}`, item.text);
+        }
+      }
+      this.countArrivals(channel, entries);
     }
   }
 
@@ -135,22 +181,72 @@ export class ChatApp implements SessionListener {
     }
   }
 
-  directMessages(partnerId: string, placements: Placement<DirectMessage>[]): void {
+  directMessages(partnerId: string, placements: Placement<DirectMessage>[], arrival: Arrival): void {
     const channel: Channel = { kind: "dm", userId: partnerId };
     const known = this.sidebar.lists(channel);
-    if (this.active?.kind === "dm" && this.active.userId === partnerId) {
-      this.insertLines(placements.map((p) => ({ line: directLine(p.item), beforeId: p.beforeId })), "new");
-    } else {
-      this.bumpUnread(channel, placements.filter((p) => p.item.fromUserId !== this.session.identity.userId).length);
+    const open = this.active?.kind === "dm" && this.active.userId === partnerId;
+    if (open) {
+      this.insertLines(placements.map((p) => ({ line: directLine(p.item), beforeId: p.beforeId })), arrival);
+    }
+    if (arrival === "new") {
+      for (const { item } of placements) {
+        if (this.reads.counts(directEntry(item)) && shouldNotify({ direct: true, mention: false, open, hidden: document.hidden })) {
+          this.alert(channel, item.fromUserName, item.text);
+        }
+      }
+      this.countArrivals(channel, placements.map((p) => directEntry(p.item)));
     }
     if (!known) {
       this.renderChannels();
     }
   }
 
+  outboxChanged(): void {
+    for (const entry of this.session.outbox.entries) {
+      if (entry.status === "failed" && !this.failuresTold.has(entry.id)) {
+        this.failuresTold.add(entry.id);
+        this.notices.toast(`Not sent: ${entry.error?.message ?? "refused"}`);
+      }
+    }
+    if (this.active) {
+      this.timeline.showPending(this.pendingLines(this.active));
+    }
+  }
+
+  roomReadState(room: string, lastReadId: number, unreadCount: number, through: number): void {
+    const key = channelKey({ kind: "room", name: room });
+    this.reads.baseline(key, lastReadId, unreadCount, through);
+    this.confirm(key, lastReadId);
+    this.renderChannels();
+    this.markSeen();
+  }
+
+  conversationsListed(conversations: Conversation[]): void {
+    for (const conversation of conversations) {
+      const key = channelKey({ kind: "dm", userId: conversation.userId });
+      this.reads.baseline(key, conversation.lastReadId, conversation.unreadCount, conversation.lastMessage.id);
+      this.confirm(key, conversation.lastReadId);
+    }
+    this.renderChannels();
+    this.markSeen();
+  }
+
+  readMarkerMoved(marker: ReadMarker): void {
+    const channel: Channel | null = marker.room !== null ? { kind: "room", name: marker.room }
+      : marker.userId !== null ? { kind: "dm", userId: marker.userId } : null;
+    if (channel === null) {
+      return;
+    }
+    const key = channelKey(channel);
+    this.confirm(key, marker.lastReadId);
+    if (this.reads.read(key, marker.lastReadId, this.held(channel))) {
+      this.renderChannels();
+    }
+  }
+
   // ---- Actions ---------------------------------------------------------------------------------------------
 
-  private async joinRoom(name: string, announce = true): Promise<void> {
+  private async joinRoom(name: string, announce = true, open = true): Promise<void> {
     const trimmed = name.trim().replace(/^#/, "");
     if (!RoomNamePattern.test(trimmed)) {
       this.notices.toast(describeError(new Error("HubException: invalid_room: bad name")).message);
@@ -158,7 +254,9 @@ export class ChatApp implements SessionListener {
     }
     try {
       const room = await this.session.join(trimmed);
-      this.activate({ kind: "room", name: room.name });
+      if (open) {
+        this.activate({ kind: "room", name: room.name });
+      }
       if (announce) {
         this.notices.announce(`Joined #${room.name}`);
       }
@@ -177,34 +275,38 @@ export class ChatApp implements SessionListener {
     } catch (error) {
       this.notices.toast(describeError(error).message);
     }
-    this.unread.delete(channelKey({ kind: "room", name }));
+    this.reads.forget(channelKey({ kind: "room", name }));
+    this.confirmed.delete(channelKey({ kind: "room", name }));
     const next = [...this.session.rooms.keys()][0];
     this.activate(next ? { kind: "room", name: next } : null);
     this.notices.announce(`Left #${name}`);
   }
 
-  /** The composer's text, to the channel open when it was sent. */
+  /** The composer's text, into the outbox for the channel open when it was sent (resolves once it is there). */
   private async send(text: string): Promise<void> {
     const target = this.active;
     if (target?.kind === "room") {
-      await this.session.send(target.name, text);
+      this.session.send(target.name, text);
     } else if (target?.kind === "dm") {
-      await this.session.sendDirect(target.userId, text);
+      this.session.sendDirect(target.userId, text);
+    } else {
+      throw new Error("Open a room or a conversation first.");
     }
   }
 
   private async loadOlder(): Promise<void> {
-    if (this.active?.kind !== "room" || this.loadingOlder) {
-      return;
-    }
-    const room = this.session.rooms.get(this.active.name);
-    if (!room || room.historyExhausted) {
+    const target = this.active;
+    if (target === null || this.loadingOlder || this.historyExhausted(target)) {
       return;
     }
     this.loadingOlder = true;
     this.timeline.setLoadingOlder(true);
     try {
-      await this.session.loadOlder(room.name);
+      if (target.kind === "room") {
+        await this.session.loadOlder(target.name);
+      } else {
+        await this.session.loadDirectHistory(target.userId);
+      }
     } catch (error) {
       this.notices.toast(describeError(error).message);
     } finally {
@@ -225,14 +327,14 @@ export class ChatApp implements SessionListener {
   private activate(target: Channel | null): void {
     this.session.composing(null, "");
     this.active = target;
-    if (target) {
-      this.unread.delete(channelKey(target));
-    }
     this.sidebar.close();
     this.renderChannels();
     this.renderConversation();
     this.saveRooms();
     this.composer.focus();
+    if (target?.kind === "dm" && !this.session.conversation(target.userId).historyLoaded && this.session.connected) {
+      void this.loadOlder(); // The newest page of the conversation's stored history.
+    }
   }
 
   private renderChannels(): void {
@@ -240,9 +342,10 @@ export class ChatApp implements SessionListener {
       rooms: [...this.session.rooms.keys()],
       partners: [...this.session.conversations.keys()],
       active: this.active,
-      unread: (key) => this.unread.get(key) ?? 0,
+      unread: (key) => this.reads.count(key),
       nameOf: (userId) => this.session.nameOf(userId),
     });
+    this.summary.show(this.reads.total());
   }
 
   private renderConversation(): void {
@@ -268,17 +371,31 @@ export class ChatApp implements SessionListener {
       return {
         title: `#${room.name}`,
         lines: room.timeline.all.map(roomLine),
+        pending: this.pendingLines(target),
         edge: { kind: "room", name: room.name, exhausted: room.historyExhausted },
         typing: describeTypists(this.session.typing.names(room.name)),
+        unreadAfter: this.unreadAfter(target),
       };
     }
     const name = this.session.nameOf(target.userId);
+    const conversation = this.session.conversation(target.userId);
     return {
       title: `@${name}`,
-      lines: this.session.conversation(target.userId).timeline.all.map(directLine),
-      edge: { kind: "dm", partnerName: name },
+      lines: conversation.timeline.all.map(directLine),
+      pending: this.pendingLines(target),
+      edge: { kind: "dm", partnerName: name, exhausted: conversation.historyExhausted },
       typing: "",
+      unreadAfter: this.unreadAfter(target),
     };
+  }
+
+  /** The channel's outbox entries that its timeline does not hold the stored copy of. */
+  private pendingLines(channel: Channel): PendingLine[] {
+    const target: OutboxTarget = channel.kind === "room" ? { kind: "room", room: channel.name } : { kind: "dm", userId: channel.userId };
+    const stored = channel.kind === "room"
+      ? this.session.rooms.get(channel.name)?.timeline.all ?? []
+      : this.session.conversations.get(channel.userId)?.timeline.all ?? [];
+    return foldPending(stored, this.session.pendingFor(target)).map(pendingLine);
   }
 
   private renderHistoryEdge(): void {
@@ -286,7 +403,7 @@ export class ChatApp implements SessionListener {
     if (target?.kind === "room") {
       this.timeline.showEdge({ kind: "room", name: target.name, exhausted: this.session.rooms.get(target.name)?.historyExhausted ?? true });
     } else {
-      this.timeline.showEdge(target ? { kind: "dm", partnerName: this.session.nameOf(target.userId) } : null);
+      this.timeline.showEdge(target ? { kind: "dm", partnerName: this.session.nameOf(target.userId), exhausted: this.historyExhausted(target) } : null);
     }
   }
 
@@ -303,12 +420,79 @@ export class ChatApp implements SessionListener {
     }
   }
 
-  private bumpUnread(channel: Channel, count: number): void {
-    if (count > 0) {
-      const key = channelKey(channel);
-      this.unread.set(key, (this.unread.get(key) ?? 0) + count);
+  // ---- Read state ------------------------------------------------------------------------------------------
+
+  private countArrivals(channel: Channel, entries: readonly Countable[]): void {
+    if (this.reads.arrived(channelKey(channel), entries)) {
       this.renderChannels();
     }
+    if (this.isActive(channel)) {
+      this.markSeen();
+    }
+  }
+
+  /**
+   * Reading marks read: with a conversation open, the tab visible and its newest line scrolled into view, the
+   * read marker moves to the newest entry held, here and (MarkRead / MarkDirectRead) on the server, which
+   * tells the user's other tabs and devices.
+   */
+  private markSeen(): void {
+    const target = this.active;
+    if (target === null || document.visibilityState !== "visible" || !this.timeline.latestInView()) {
+      return;
+    }
+    const key = channelKey(target);
+    const newest = target.kind === "room" ? this.session.rooms.get(target.name)?.timeline.lastId ?? null
+      : this.session.conversation(target.userId).timeline.lastId;
+    if (newest === null) {
+      return;
+    }
+    if (newest > this.reads.lastReadId(key) && this.reads.read(key, newest, this.held(target))) {
+      this.renderChannels();
+    }
+    if (newest > (this.confirmed.get(key) ?? 0) && this.session.connected) {
+      this.confirmed.set(key, newest);
+      const marking = target.kind === "room" ? this.session.markRead(target.name, newest) : this.session.markDirectRead(target.userId, newest);
+      marking.catch(() => {
+        // Sent again when the newest line is next seen, or after the reconnect's snapshot.
+        if (this.confirmed.get(key) === newest) {
+          this.confirmed.delete(key);
+        }
+      });
+    }
+  }
+
+  private confirm(key: string, lastReadId: number): void {
+    this.confirmed.set(key, Math.max(this.confirmed.get(key) ?? 0, lastReadId));
+  }
+
+  /** What the page holds of a channel, as unread counting sees it. */
+  private held(channel: Channel): Countable[] {
+    if (channel.kind === "room") {
+      return this.session.rooms.get(channel.name)?.timeline.all.map(roomEntry) ?? [];
+    }
+    return this.session.conversation(channel.userId).timeline.all.map(directEntry);
+  }
+
+  /** The divider goes after the marker of a channel with unread lines that was read before. */
+  private unreadAfter(channel: Channel): number | null {
+    const key = channelKey(channel);
+    const lastReadId = this.reads.lastReadId(key);
+    return this.reads.count(key) > 0 && lastReadId > 0 ? lastReadId : null;
+  }
+
+  private alert(channel: Channel, title: string, body: string): void {
+    this.notifications.show({ title, body, tag: channelKey(channel), onClick: () => this.activate(channel) });
+  }
+
+  private historyExhausted(channel: Channel): boolean {
+    return channel.kind === "room"
+      ? this.session.rooms.get(channel.name)?.historyExhausted ?? true
+      : this.session.conversation(channel.userId).historyExhausted;
+  }
+
+  private isActive(channel: Channel): boolean {
+    return this.active !== null && channelKey(this.active) === channelKey(channel);
   }
 
   private isActiveRoom(room: string): boolean {
@@ -319,3 +503,22 @@ export class ChatApp implements SessionListener {
     this.savedRooms.save([...this.session.rooms.keys()], this.active?.kind === "room" ? this.active.name : null);
   }
 }
+
+const pendingLine = (entry: OutboxEntry): PendingLine => ({
+  clientMessageId: entry.id,
+  text: entry.text,
+  failed: entry.status === "failed",
+  ...(entry.error ? { reason: entry.error.message } : {}),
+});
+
+/** The page's localStorage, or null where reading it throws (storage disabled). */
+function localStore(): KeyValueStore | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const roomEntry = (m: ChatMessage): Countable => ({ id: m.id, authorId: m.userId, kind: m.kind });
+const directEntry = (m: DirectMessage): Countable => ({ id: m.id, authorId: m.fromUserId });

@@ -5,7 +5,7 @@ import { describeError } from "./errors";
 const maxInputHeightPx = 200;
 
 export interface ComposerActions {
-  /** Sends the text to the active conversation; rejects when nothing was sent. */
+  /** Puts the text in the outbox for the active conversation; resolves once it is there, rejects when it is not. */
   send(text: string): Promise<void>;
   /** The text changed (for the typing notice). */
   input(text: string): void;
@@ -50,8 +50,9 @@ export class Composer {
     }
   }
 
+  /** Sending works while disconnected too (the outbox keeps the message); the button only says so. */
   setConnected(connected: boolean): void {
-    this.sendButton.disabled = !connected;
+    this.sendButton.title = connected ? "" : "Sent when the connection is back";
   }
 
   focus(): void {
@@ -70,17 +71,17 @@ export class Composer {
       this.actions.notify(`That message is ${text.length - this.maxLength} characters too long.`);
       return;
     }
-    this.input.value = "";
-    this.updateCounter();
     try {
       await this.actions.send(text);
     } catch (error) {
-      // Nothing was sent: give the text back unless the user has typed something new meanwhile.
-      if (this.input.value === "") {
-        this.input.value = text;
-        this.updateCounter();
-      }
+      // Not in the outbox: the text stays in the box.
       this.actions.notify(describeError(error).message);
+      return;
+    }
+    // Safely in the outbox (shown as "sending…"): the box is cleared, unless it already holds something else.
+    if (this.input.value === text) {
+      this.input.value = "";
+      this.updateCounter();
     }
   }
 

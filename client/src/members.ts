@@ -1,4 +1,5 @@
 import type { Member } from "./contract";
+import { dismissOnEscapeOrOutsideTap } from "./dismiss";
 import { byId, el } from "./dom";
 
 /** Matches the stylesheet's breakpoint: the sidebar becomes a drawer and the member list starts closed. */
@@ -14,22 +15,39 @@ export class MembersPanel {
   private readonly panel = byId("members");
   private readonly toggle = byId<HTMLButtonElement>("members-toggle");
   private readonly list = byId("member-list");
+  private readonly narrow = window.matchMedia(narrowScreen);
 
   constructor(private readonly me: string, private readonly actions: MembersActions, signal: AbortSignal) {
-    if (window.matchMedia(narrowScreen).matches) {
+    if (this.narrow.matches) {
       this.toggle.setAttribute("aria-expanded", "false");
     }
-    this.toggle.addEventListener("click", () => {
-      const expanded = this.toggle.getAttribute("aria-expanded") !== "true";
-      this.toggle.setAttribute("aria-expanded", String(expanded));
-      this.panel.hidden = !expanded;
+    this.toggle.addEventListener("click", () => this.setOpen(!this.expanded), { signal });
+    // At phone width the panel covers the conversation: its Close button, Escape or a tap outside close it.
+    byId("members-close").addEventListener("click", () => {
+      this.setOpen(false);
+      this.toggle.focus();
     }, { signal });
+    dismissOnEscapeOrOutsideTap({
+      element: this.panel,
+      toggle: this.toggle,
+      isOpen: () => this.narrow.matches && !this.panel.hidden,
+      close: () => this.setOpen(false),
+    }, signal);
+  }
+
+  private get expanded(): boolean {
+    return this.toggle.getAttribute("aria-expanded") === "true";
+  }
+
+  private setOpen(open: boolean): void {
+    this.toggle.setAttribute("aria-expanded", String(open));
+    this.panel.hidden = !open;
   }
 
   /** Only rooms have members; the panel stays as the user last toggled it. */
   showFor(isRoom: boolean): void {
     this.toggle.hidden = !isRoom;
-    this.panel.hidden = !isRoom || this.toggle.getAttribute("aria-expanded") !== "true";
+    this.panel.hidden = !isRoom || !this.expanded;
   }
 
   render(members: Iterable<Member>): void {

@@ -1,3 +1,4 @@
+import { dismissOnEscapeOrOutsideTap, keepFocusInside } from "./dismiss";
 import { byId, el } from "./dom";
 
 /** What the conversation pane can show: a joined room or a direct conversation. */
@@ -52,12 +53,10 @@ export class Sidebar {
         this.joinInput.focus();
       }
     }, { signal });
-    document.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && this.sidebar.classList.contains("open")) {
-        this.close();
-        this.menuToggle.focus();
-      }
-    }, { signal });
+    // The open drawer (phone width) closes by Escape or a tap outside and keeps Tab inside.
+    const isOpen = () => this.sidebar.classList.contains("open");
+    dismissOnEscapeOrOutsideTap({ element: this.sidebar, toggle: this.menuToggle, isOpen, close: () => this.close() }, signal);
+    keepFocusInside(this.sidebar, isOpen, signal);
   }
 
   render(listing: ChannelListing): void {
