@@ -9,7 +9,7 @@ import { DirectStart } from "./direct-start";
 import { MembersPanel } from "./members";
 import { Notices } from "./notices";
 import { DesktopNotifications, mentions, shouldNotify } from "./notifications";
-import { foldPending, keyValueOutboxStorage, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
+import { foldPending, keyValueOutboxStorage, newClientMessageId, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
 import { ReadState, type Countable } from "./read-state";
 import { channelKey, Sidebar, type Channel } from "./rooms";
 import { ChatSession, type Arrival, type ConnectionStatus, type SessionListener } from "./session";
@@ -57,7 +57,7 @@ export class ChatApp implements SessionListener {
    * when the server refused their token (a Reconnect button could never work then).
    */
   constructor(identity: Identity, config: AppConfig, private readonly onSignOut: (reason?: string) => void, private readonly savedRooms: SavedRooms) {
-    this.session = new ChatSession(identity, this, "", keyValueOutboxStorage(localStore(), identity.userId));
+    this.session = new ChatSession(identity, this, "", keyValueOutboxStorage(localStore(), identity.userId, tabId()));
     const signal = this.abort.signal;
     const me = identity.userId;
     this.reads = new ReadState(me);
@@ -510,6 +510,24 @@ const pendingLine = (entry: OutboxEntry): PendingLine => ({
   failed: entry.status === "failed",
   ...(entry.error ? { reason: entry.error.message } : {}),
 });
+
+/**
+ * This tab's id, kept in sessionStorage so that a reload of the tab keeps its outbox key (a fresh one where
+ * sessionStorage is unavailable: the next load adopts what this one left).
+ */
+function tabId(): string {
+  try {
+    const saved = sessionStorage.getItem("hubapp.tab");
+    if (saved) {
+      return saved;
+    }
+    const id = newClientMessageId();
+    sessionStorage.setItem("hubapp.tab", id);
+    return id;
+  } catch {
+    return newClientMessageId();
+  }
+}
 
 /** The page's localStorage, or null where reading it throws (storage disabled). */
 function localStore(): KeyValueStore | null {

@@ -115,6 +115,8 @@ export interface KeyValueStore {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
+  readonly length: number;
+  key(index: number): string | null;
 }
 
 /** Where the outbox is kept between page loads. Neither method throws. */
@@ -207,33 +209,62 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The outbox of one user in `store` (localStorage) under `hubapp.outbox.<userId>`. A store that throws (private
- * mode, quota exceeded, disabled storage) or holds something unreadable costs the copy, never the messages in
- * memory. (Two tabs of the same user share the key: the one that saved last wins.)
+ * The outbox of one user's tab in `store` (localStorage), under `hubapp.outbox:<userId>:<tabId>`. Each tab saves
+ * under its own key, so that two tabs of one user never overwrite each other's messages. Loading adopts what every
+ * tab of the user left (a tab closed before its messages were stored leaves them behind) and moves it under this
+ * tab's key: a message another live tab also still holds is then sent by both, which the server answers once, as
+ * both carry its clientMessageId. A store that throws (private mode, quota exceeded, disabled storage) or holds
+ * something unreadable costs the copy, never the messages in memory.
  */
-export function keyValueOutboxStorage(store: KeyValueStore | null, userId: string): OutboxStorage {
-  const key = `hubapp.outbox.${userId}`;
+export function keyValueOutboxStorage(store: KeyValueStore | null, userId: string, tabId: string): OutboxStorage {
+  // encodeURIComponent leaves no ':' in the user id, so one user's prefix never matches another's keys.
+  const prefix = `hubapp.outbox:${encodeURIComponent(userId)}:`;
+  const key = prefix + encodeURIComponent(tabId);
+  /** False when the copy could not be written (kept in memory; the next save tries again). */
+  const write = (entries: readonly OutboxEntry[]): boolean => {
+    try {
+      if (!store) {
+        return false;
+      }
+      if (entries.length === 0) {
+        store.removeItem(key);
+      } else {
+        store.setItem(key, serialize(entries));
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  };
   return {
     load() {
+      if (!store) {
+        return [];
+      }
       try {
-        return store ? deserialize(store.getItem(key)) : [];
+        const keys = [key];
+        for (let i = 0; i < store.length; i++) {
+          const other = store.key(i);
+          if (other !== null && other !== key && other.startsWith(prefix)) {
+            keys.push(other);
+          }
+        }
+        const seen = new Set<string>();
+        const entries = keys.flatMap((k) => deserialize(store.getItem(k))).filter((e) => !seen.has(e.id) && seen.add(e.id));
+        entries.sort((a, b) => a.createdAt - b.createdAt);
+        // The other tabs' copies go only once this tab holds them all.
+        if (write(entries)) {
+          for (const other of keys.slice(1)) {
+            store.removeItem(other);
+          }
+        }
+        return entries;
       } catch {
         return [];
       }
     },
     save(entries) {
-      try {
-        if (!store) {
-          return;
-        }
-        if (entries.length === 0) {
-          store.removeItem(key);
-        } else {
-          store.setItem(key, serialize(entries));
-        }
-      } catch {
-        // Kept in memory; the next save tries again.
-      }
+      write(entries);
     },
   };
 }

@@ -52,6 +52,10 @@ function memoryStore(): KeyValueStore & { data: Map<string, string> } {
     getItem: (k) => data.get(k) ?? null,
     setItem: (k, v) => void data.set(k, v),
     removeItem: (k) => void data.delete(k),
+    get length() {
+      return data.size;
+    },
+    key: (i) => [...data.keys()][i] ?? null,
   };
 }
 
@@ -348,17 +352,17 @@ describe("Outbox persistence", () => {
   it("survives a reload: entries come back queued, failed ones failed, in order, and are sent", async () => {
     const store = memoryStore();
     const t1 = manualTransport();
-    const before = new Outbox({ storage: keyValueOutboxStorage(store, "alice"), transport: t1.transport });
+    const before = new Outbox({ storage: keyValueOutboxStorage(store, "alice", "tab1"), transport: t1.transport });
     before.setOnline(true);
     const a = before.enqueue(general, "one");
     const b = before.enqueue(bob, "to bob");
     const c = before.enqueue(general, "two");
     t1.calls[1]!.reject(refusal("invalid_user"));
     await vi.advanceTimersByTimeAsync(0);
-    expect(store.data.has("hubapp.outbox.alice")).toBe(true);
+    expect(store.data.has("hubapp.outbox:alice:tab1")).toBe(true);
 
     const t2 = manualTransport();
-    const after = new Outbox({ storage: keyValueOutboxStorage(store, "alice"), transport: t2.transport });
+    const after = new Outbox({ storage: keyValueOutboxStorage(store, "alice", "tab1"), transport: t2.transport });
     expect(after.entries.map((e) => [e.id, e.text, e.status])).toEqual([
       [a.id, "one", "queued"],
       [b.id, "to bob", "failed"],
@@ -372,13 +376,41 @@ describe("Outbox persistence", () => {
     t2.calls[1]!.resolve();
     await vi.advanceTimersByTimeAsync(0);
     after.discard(b.id);
-    expect(store.data.has("hubapp.outbox.alice")).toBe(false);
+    expect(store.data.has("hubapp.outbox:alice:tab1")).toBe(false);
+  });
+
+  it("two tabs of one user keep their own copies, and a tab loading adopts what a closed tab left", () => {
+    const store = memoryStore();
+    const first = new Outbox({ storage: keyValueOutboxStorage(store, "alice", "tab1"), transport: manualTransport().transport });
+    const second = new Outbox({ storage: keyValueOutboxStorage(store, "alice", "tab2"), transport: manualTransport().transport });
+    const a = first.enqueue(general, "from the first tab");
+    vi.advanceTimersByTime(1);
+    const b = second.enqueue(general, "from the second tab");
+    vi.advanceTimersByTime(1);
+    first.enqueue(bob, "first again");
+
+    // Neither tab's save dropped the other's message.
+    expect(deserialize(store.getItem("hubapp.outbox:alice:tab1")).map((e) => e.text)).toEqual(["from the first tab", "first again"]);
+    expect(deserialize(store.getItem("hubapp.outbox:alice:tab2")).map((e) => e.text)).toEqual(["from the second tab"]);
+
+    // Both tabs closed; a new one holds all three, in the order they were written, under its own key only.
+    const third = new Outbox({ storage: keyValueOutboxStorage(store, "alice", "tab3"), transport: manualTransport().transport });
+    expect(third.entries.map((e) => e.id)).toEqual([a.id, b.id, third.entries[2]!.id]);
+    expect(third.entries.map((e) => e.text)).toEqual(["from the first tab", "from the second tab", "first again"]);
+    expect([...store.data.keys()]).toEqual(["hubapp.outbox:alice:tab3"]);
+  });
+
+  it("keeps each user's outbox apart, also for a user id that extends another", () => {
+    const store = memoryStore();
+    new Outbox({ storage: keyValueOutboxStorage(store, "alice", "t"), transport: manualTransport().transport }).enqueue(general, "x");
+    expect(new Outbox({ storage: keyValueOutboxStorage(store, "alice:t", "u"), transport: manualTransport().transport }).entries).toEqual([]);
+    expect(new Outbox({ storage: keyValueOutboxStorage(store, "alice", "u"), transport: manualTransport().transport }).entries.map((e) => e.text)).toEqual(["x"]);
   });
 
   it("keeps each user's outbox apart", () => {
     const store = memoryStore();
-    new Outbox({ storage: keyValueOutboxStorage(store, "alice"), transport: manualTransport().transport }).enqueue(general, "x");
-    expect(new Outbox({ storage: keyValueOutboxStorage(store, "bob"), transport: manualTransport().transport }).entries).toEqual([]);
+    new Outbox({ storage: keyValueOutboxStorage(store, "alice", "tab1"), transport: manualTransport().transport }).enqueue(general, "x");
+    expect(new Outbox({ storage: keyValueOutboxStorage(store, "bob", "tab1"), transport: manualTransport().transport }).entries).toEqual([]);
   });
 
   it("reads corrupt or foreign storage as empty and skips broken entries", () => {
@@ -402,11 +434,11 @@ describe("Outbox persistence", () => {
     expect(deserialize(text).map((e) => e.id)).toEqual(["ok_1"]);
 
     const store = memoryStore();
-    store.setItem("hubapp.outbox.alice", "\u0000garbage");
-    const outbox = new Outbox({ storage: keyValueOutboxStorage(store, "alice"), transport: manualTransport().transport });
+    store.setItem("hubapp.outbox:alice:tab1", "\u0000garbage");
+    const outbox = new Outbox({ storage: keyValueOutboxStorage(store, "alice", "tab1"), transport: manualTransport().transport });
     expect(outbox.entries).toEqual([]);
     outbox.enqueue(general, "after the garbage");
-    expect(deserialize(store.getItem("hubapp.outbox.alice")).map((e) => e.text)).toEqual(["after the garbage"]);
+    expect(deserialize(store.getItem("hubapp.outbox:alice:tab1")).map((e) => e.text)).toEqual(["after the garbage"]);
   });
 
   it("a store that throws (quota, private mode) loses the copy, not the message", async () => {
@@ -420,16 +452,22 @@ describe("Outbox persistence", () => {
       removeItem: () => {
         throw new Error("SecurityError");
       },
+      get length(): number {
+        throw new Error("SecurityError");
+      },
+      key: () => {
+        throw new Error("SecurityError");
+      },
     };
     const t = manualTransport();
-    const outbox = new Outbox({ storage: keyValueOutboxStorage(throwing, "alice"), transport: t.transport });
+    const outbox = new Outbox({ storage: keyValueOutboxStorage(throwing, "alice", "tab1"), transport: t.transport });
     const entry = outbox.enqueue(general, "still here");
     expect(outbox.entries).toEqual([entry]);
     outbox.setOnline(true);
     t.calls[0]!.resolve();
     await vi.advanceTimersByTimeAsync(0);
     expect(outbox.entries).toEqual([]);
-    expect(keyValueOutboxStorage(null, "alice").load()).toEqual([]);
+    expect(keyValueOutboxStorage(null, "alice", "tab1").load()).toEqual([]);
   });
 
   it("an entry in flight is saved as queued: a reload sends it again with its id", () => {

@@ -145,7 +145,7 @@ public sealed class OutboxTests(Chromium chromium)
             Assert.Equal(["first", "kept across the reload"], await bob.MessageTextsAsync());
             Assert.Equal(["first", "kept across the reload"], await alice.MessageTextsAsync());
             // Delivered, so no longer kept.
-            Assert.Equal(0, await alice.Page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('hubapp.outbox.')).length"));
+            Assert.Equal(0, await alice.Page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('hubapp.outbox:')).length"));
         }
         finally
         {
