@@ -1,78 +1,88 @@
-import type { Identity } from "./auth";
+import { refusedSignInMessage, type Identity } from "./auth";
 import type { AppConfig } from "./config";
-import type { ChatMessage, DirectMessage } from "./contract";
+import type { ChatMessage, Conversation, DirectMessage, ReadMarker } from "./contract";
 import { RoomNamePattern } from "./contract";
-import { byId, el, timeElement } from "./dom";
+import { byId } from "./dom";
 import { describeError, type ChatError } from "./errors";
+import { Composer } from "./composer";
+import { DirectStart } from "./direct-start";
+import { MembersPanel } from "./members";
+import { Notices } from "./notices";
+import { DesktopNotifications, mentions, shouldNotify } from "./notifications";
+import { foldPending, keyValueOutboxStorage, newClientMessageId, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
+import { ReadState, type Countable } from "./read-state";
+import { channelKey, Sidebar, type Channel } from "./rooms";
 import { ChatSession, type Arrival, type ConnectionStatus, type SessionListener } from "./session";
+import { StatusBar } from "./status";
 import type { Placement } from "./timeline";
+import { directLine, roomLine, TimelineView, type Opened, type PendingLine, type PlacedLine } from "./timeline-view";
 import { describeTypists } from "./typing";
+import { UnreadSummary } from "./unread-summary";
 
-type Active = { kind: "room"; name: string } | { kind: "dm"; userId: string };
-
-/** One line of the message list, a room message or a direct one. */
-interface Line {
-  id: number;
-  authorId: string;
-  authorName: string;
-  text: string;
-  sentAt: string;
+/** Where the rooms of the last visit are kept between visits, and which was open. */
+export interface SavedRooms {
+  load(): string[];
+  save(rooms: string[], active: string | null): void;
+  active(): string | null;
 }
 
-const roomLine = (m: ChatMessage): Line => ({ id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt });
-const directLine = (m: DirectMessage): Line => ({ id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt });
-
-const statusText: Record<ConnectionStatus, string> = {
-  connecting: "Connecting…",
-  connected: "Connected",
-  reconnecting: "Reconnecting…",
-  disconnected: "Disconnected",
-};
-
-/** Scrolled this close to the bottom, the list follows new messages; this close to the top, it loads older ones. */
-const stickToBottomPx = 80;
-const loadOlderPx = 60;
-const toastMs = 6000;
-/** Matches the stylesheet's breakpoint: the sidebar becomes a drawer and the member list starts closed. */
-const narrowScreen = "(max-width: 760px)";
-
 /**
- * The signed-in page: rooms and conversations in the sidebar, the active one's messages, its members and the
- * composer. Reacts to the session's events; owns the DOM below #app.
+ * The signed-in page: wires the session to the page's regions (sidebar, timeline, members, composer, status
+ * bar, notices) and keeps what they share, the open channel and the read state (unread counts, markers). Each
+ * region owns its part of the DOM below #app; this class touches only #app itself.
  */
 export class ChatApp implements SessionListener {
   readonly session: ChatSession;
-  private active: Active | null = null;
-  private readonly unread = new Map<string, number>();
-  private readonly lineElements = new Map<number, HTMLLIElement>();
+  private active: Channel | null = null;
+  private readonly reads: ReadState;
+  /** Per channel, the newest read marker the server has (or has been sent): MarkRead only moves it further. */
+  private readonly confirmed = new Map<string, number>();
   private loadingOlder = false;
-
-  private readonly messages = byId("messages");
-  private readonly list = byId<HTMLOListElement>("message-list");
-  private readonly input = byId<HTMLTextAreaElement>("message-input");
-  private readonly composer = byId<HTMLFormElement>("composer");
-  private readonly counter = byId("char-count");
-  private readonly membersPanel = byId("members");
-  private readonly membersToggle = byId<HTMLButtonElement>("members-toggle");
-  private readonly sidebar = byId("sidebar");
-  private readonly menuToggle = byId<HTMLButtonElement>("menu-toggle");
   private readonly abort = new AbortController();
+  /** Outbox entries already reported as not sent (each is told once). */
+  private readonly failuresTold = new Set<string>();
 
-  constructor(
-    identity: Identity,
-    private readonly config: AppConfig,
-    private readonly onSignOut: () => void,
-    private readonly savedRooms: { load(): string[]; save(rooms: string[], active: string | null): void; active(): string | null },
-  ) {
-    this.session = new ChatSession(identity, this);
-    byId("me").textContent = identity.userName;
-    byId("me").setAttribute("title", `Signed in as ${identity.userName} (${identity.userId})`);
-    if (window.matchMedia(narrowScreen).matches) {
-      this.membersToggle.setAttribute("aria-expanded", "false");
-    }
-    this.wire();
+  private readonly notices = new Notices();
+  private readonly statusBar: StatusBar;
+  private readonly sidebar: Sidebar;
+  private readonly timeline: TimelineView;
+  private readonly members: MembersPanel;
+  private readonly composer: Composer;
+  private readonly summary = new UnreadSummary();
+  private readonly notifications: DesktopNotifications;
+  private readonly directStart: DirectStart;
+
+  /**
+   * `onSignOut` returns to the sign-in form: with no reason when the user signed out, with what to tell them
+   * when the server refused their token (a Reconnect button could never work then).
+   */
+  constructor(identity: Identity, config: AppConfig, private readonly onSignOut: (reason?: string) => void, private readonly savedRooms: SavedRooms) {
+    this.session = new ChatSession(identity, this, "", keyValueOutboxStorage(localStore(), identity.userId, tabId()));
+    const signal = this.abort.signal;
+    const me = identity.userId;
+    this.reads = new ReadState(me);
+    this.statusBar = new StatusBar(identity, { reconnect: () => void this.connect(), signOut: () => onSignOut() }, signal);
+    this.sidebar = new Sidebar({
+      open: (channel) => this.activate(channel),
+      join: (name) => void this.joinRoom(name),
+      leave: () => void this.leaveActiveRoom(),
+    }, signal);
+    this.timeline = new TimelineView(me, {
+      loadOlder: () => void this.loadOlder(),
+      retry: (id) => this.session.outbox.retry(id),
+      discard: (id) => this.session.outbox.discard(id),
+      latestSeen: () => this.markSeen(),
+    }, signal, identity.userName);
+    this.members = new MembersPanel(me, { message: (userId) => this.openConversation(userId) }, signal);
+    this.composer = new Composer(config.maxMessageLength, {
+      send: (text) => this.send(text),
+      input: (text) => this.session.composing(this.active?.kind === "room" ? this.active.name : null, text),
+      notify: (message) => this.notices.toast(message),
+    }, signal);
+    this.notifications = new DesktopNotifications((message) => this.notices.toast(message), signal);
+    this.directStart = new DirectStart((userId) => this.openConversation(userId), () => this.session.knownUsers(), me, signal);
+    document.addEventListener("visibilitychange", () => this.markSeen(), { signal });
     this.renderConversation();
-    this.updateCounter();
   }
 
   /** Connects, then rejoins the rooms of the last visit (or #general for a first one). */
@@ -91,98 +101,167 @@ export class ChatApp implements SessionListener {
     if (this.session.rooms.size > 0) {
       return; // start() rejoined them.
     }
-    const rooms = this.savedRooms.load();
+    const saved = this.savedRooms.load();
+    const rooms = saved.length > 0 ? saved : ["general"];
     const active = this.savedRooms.active(); // Read first: joining saves as it goes.
-    for (const room of rooms.length > 0 ? rooms : ["general"]) {
-      await this.joinRoom(room, false);
+    // Only the room shown is opened: opening a room reads it, and the others keep their unread counts.
+    const shown = active !== null && rooms.includes(active) ? active : rooms[rooms.length - 1];
+    for (const room of rooms) {
+      await this.joinRoom(room, false, room === shown);
     }
-    if (active && this.session.rooms.has(active)) {
-      this.activate({ kind: "room", name: active });
+    const first = [...this.session.rooms.keys()][0];
+    if (this.active === null && first !== undefined) {
+      this.activate({ kind: "room", name: first });
     }
-    this.input.focus();
+    this.composer.focus();
   }
 
   async dispose(): Promise<void> {
     this.abort.abort();
     await this.session.stop();
-    this.list.replaceChildren();
-    byId("room-list").replaceChildren();
-    byId("dm-list").replaceChildren();
-    byId("member-list").replaceChildren();
-    byId("toasts").replaceChildren();
-    byId("typing").textContent = "";
+    this.timeline.clear();
+    this.sidebar.clear();
+    this.members.clear();
+    this.notices.clear();
+    this.summary.clear();
+    this.notifications.clear();
+    this.directStart.clear();
     byId("app").hidden = true;
   }
 
   // ---- SessionListener -------------------------------------------------------------------------------------
 
   status(status: ConnectionStatus, error?: ChatError): void {
-    const bar = byId("status");
-    bar.dataset.state = status;
-    byId("status-text").textContent = statusText[status];
-    byId("reconnect").hidden = status !== "disconnected";
-    byId<HTMLButtonElement>("send").disabled = status !== "connected";
+    if (status === "disconnected" && error?.code === "unauthorized") {
+      this.onSignOut(refusedSignInMessage(this.session.identity));
+      return;
+    }
+    this.statusBar.show(status);
+    this.composer.setConnected(status === "connected");
     if (error) {
-      this.toast(error.message);
+      this.notices.toast(error.message);
     }
   }
 
   roomsChanged(): void {
     this.renderChannels();
-    this.savedRooms.save([...this.session.rooms.keys()], this.active?.kind === "room" ? this.active.name : null);
+    this.saveRooms();
   }
 
   roomMessages(room: string, placements: Placement<ChatMessage>[], arrival: Arrival): void {
     if (placements.length === 0) {
       return;
     }
-    if (this.active?.kind === "room" && this.active.name === room) {
+    const channel: Channel = { kind: "room", name: room };
+    const open = this.isActiveRoom(room);
+    if (open) {
       this.insertLines(placements.map((p) => ({ line: roomLine(p.item), beforeId: p.beforeId })), arrival);
-    } else if (arrival === "new") {
-      this.bumpUnread(`r:${room}`, placements.filter((p) => p.item.userId !== this.session.identity.userId).length);
+    }
+    if (arrival === "new") {
+      const entries = placements.map((p) => roomEntry(p.item));
+      const me = this.session.identity.userName;
+      for (const { item } of placements) {
+        if (this.reads.counts(roomEntry(item)) && shouldNotify({ direct: false, mention: mentions(item.text, me), open, hidden: document.hidden })) {
+          this.alert(channel, `${item.userName} in #${room}`, item.text);
+        }
+      }
+      this.countArrivals(channel, entries);
     }
   }
 
   membersChanged(room: string): void {
-    if (this.active?.kind === "room" && this.active.name === room) {
-      this.renderMembers();
+    if (this.isActiveRoom(room)) {
+      this.renderMembers(room);
     }
   }
 
   typingChanged(room: string): void {
-    if (this.active?.kind === "room" && this.active.name === room) {
-      byId("typing").textContent = describeTypists(this.session.typing.names(room));
+    if (this.isActiveRoom(room)) {
+      this.timeline.showTyping(describeTypists(this.session.typing.names(room)));
     }
   }
 
-  directMessages(partnerId: string, placements: Placement<DirectMessage>[]): void {
-    const known = byId("dm-list").querySelector(`[data-key="${CSS.escape(`d:${partnerId}`)}"]`);
-    if (this.active?.kind === "dm" && this.active.userId === partnerId) {
-      this.insertLines(placements.map((p) => ({ line: directLine(p.item), beforeId: p.beforeId })), "new");
-    } else {
-      this.bumpUnread(`d:${partnerId}`, placements.filter((p) => p.item.fromUserId !== this.session.identity.userId).length);
+  directMessages(partnerId: string, placements: Placement<DirectMessage>[], arrival: Arrival): void {
+    const channel: Channel = { kind: "dm", userId: partnerId };
+    const known = this.sidebar.lists(channel);
+    const open = this.active?.kind === "dm" && this.active.userId === partnerId;
+    if (open) {
+      this.insertLines(placements.map((p) => ({ line: directLine(p.item), beforeId: p.beforeId })), arrival);
+    }
+    if (arrival === "new") {
+      for (const { item } of placements) {
+        if (this.reads.counts(directEntry(item)) && shouldNotify({ direct: true, mention: false, open, hidden: document.hidden })) {
+          this.alert(channel, item.fromUserName, item.text);
+        }
+      }
+      this.countArrivals(channel, placements.map((p) => directEntry(p.item)));
     }
     if (!known) {
       this.renderChannels();
     }
   }
 
+  outboxChanged(): void {
+    for (const entry of this.session.outbox.entries) {
+      if (entry.status === "failed" && !this.failuresTold.has(entry.id)) {
+        this.failuresTold.add(entry.id);
+        this.notices.toast(`Not sent: ${entry.error?.message ?? "refused"}`);
+      }
+    }
+    if (this.active) {
+      this.timeline.showPending(this.pendingLines(this.active));
+    }
+  }
+
+  roomReadState(room: string, lastReadId: number, unreadCount: number, through: number): void {
+    const key = channelKey({ kind: "room", name: room });
+    this.reads.baseline(key, lastReadId, unreadCount, through);
+    this.confirm(key, lastReadId);
+    this.renderChannels();
+    this.markSeen();
+  }
+
+  conversationsListed(conversations: Conversation[]): void {
+    for (const conversation of conversations) {
+      const key = channelKey({ kind: "dm", userId: conversation.userId });
+      this.reads.baseline(key, conversation.lastReadId, conversation.unreadCount, conversation.lastMessage.id);
+      this.confirm(key, conversation.lastReadId);
+    }
+    this.renderChannels();
+    this.markSeen();
+  }
+
+  readMarkerMoved(marker: ReadMarker): void {
+    const channel: Channel | null = marker.room !== null ? { kind: "room", name: marker.room }
+      : marker.userId !== null ? { kind: "dm", userId: marker.userId } : null;
+    if (channel === null) {
+      return;
+    }
+    const key = channelKey(channel);
+    this.confirm(key, marker.lastReadId);
+    if (this.reads.read(key, marker.lastReadId, this.held(channel))) {
+      this.renderChannels();
+    }
+  }
+
   // ---- Actions ---------------------------------------------------------------------------------------------
 
-  private async joinRoom(name: string, announce = true): Promise<void> {
+  private async joinRoom(name: string, announce = true, open = true): Promise<void> {
     const trimmed = name.trim().replace(/^#/, "");
     if (!RoomNamePattern.test(trimmed)) {
-      this.toast(describeError(new Error("HubException: invalid_room: bad name")).message);
+      this.notices.toast(describeError(new Error("HubException: invalid_room: bad name")).message);
       return;
     }
     try {
       const room = await this.session.join(trimmed);
-      this.activate({ kind: "room", name: room.name });
+      if (open) {
+        this.activate({ kind: "room", name: room.name });
+      }
       if (announce) {
-        this.announce(`Joined #${room.name}`);
+        this.notices.announce(`Joined #${room.name}`);
       }
     } catch (error) {
-      this.toast(describeError(error).message);
+      this.notices.toast(describeError(error).message);
     }
   }
 
@@ -194,62 +273,45 @@ export class ChatApp implements SessionListener {
     try {
       await this.session.leave(name);
     } catch (error) {
-      this.toast(describeError(error).message);
+      this.notices.toast(describeError(error).message);
     }
-    this.unread.delete(`r:${name}`);
+    this.reads.forget(channelKey({ kind: "room", name }));
+    this.confirmed.delete(channelKey({ kind: "room", name }));
     const next = [...this.session.rooms.keys()][0];
     this.activate(next ? { kind: "room", name: next } : null);
-    this.announce(`Left #${name}`);
+    this.notices.announce(`Left #${name}`);
   }
 
-  private async sendComposed(): Promise<void> {
-    const text = this.input.value;
-    if (text.trim() === "" || !this.active) {
-      if (text.trim() === "") {
-        this.toast(describeError(new Error("HubException: invalid_message: empty")).message);
-      }
-      return;
-    }
-    if (text.length > this.config.maxMessageLength) {
-      this.toast(`That message is ${text.length - this.config.maxMessageLength} characters too long.`);
-      return;
-    }
+  /** The composer's text, into the outbox for the channel open when it was sent (resolves once it is there). */
+  private async send(text: string): Promise<void> {
     const target = this.active;
-    this.input.value = "";
-    this.updateCounter();
-    try {
-      if (target.kind === "room") {
-        await this.session.send(target.name, text);
-      } else {
-        await this.session.sendDirect(target.userId, text);
-      }
-    } catch (error) {
-      // Nothing was sent: give the text back unless the user has typed something new meanwhile.
-      if (this.input.value === "") {
-        this.input.value = text;
-        this.updateCounter();
-      }
-      this.toast(describeError(error).message);
+    if (target?.kind === "room") {
+      this.session.send(target.name, text);
+    } else if (target?.kind === "dm") {
+      this.session.sendDirect(target.userId, text);
+    } else {
+      throw new Error("Open a room or a conversation first.");
     }
   }
 
   private async loadOlder(): Promise<void> {
-    if (this.active?.kind !== "room" || this.loadingOlder) {
-      return;
-    }
-    const room = this.session.rooms.get(this.active.name);
-    if (!room || room.historyExhausted) {
+    const target = this.active;
+    if (target === null || this.loadingOlder || this.historyExhausted(target)) {
       return;
     }
     this.loadingOlder = true;
-    byId<HTMLButtonElement>("load-older").disabled = true;
+    this.timeline.setLoadingOlder(true);
     try {
-      await this.session.loadOlder(room.name);
+      if (target.kind === "room") {
+        await this.session.loadOlder(target.name);
+      } else {
+        await this.session.loadDirectHistory(target.userId);
+      }
     } catch (error) {
-      this.toast(describeError(error).message);
+      this.notices.toast(describeError(error).message);
     } finally {
       this.loadingOlder = false;
-      byId<HTMLButtonElement>("load-older").disabled = false;
+      this.timeline.setLoadingOlder(false);
       this.renderHistoryEdge();
     }
   }
@@ -262,254 +324,219 @@ export class ChatApp implements SessionListener {
 
   // ---- Rendering -------------------------------------------------------------------------------------------
 
-  private activate(target: Active | null): void {
+  private activate(target: Channel | null): void {
     this.session.composing(null, "");
     this.active = target;
-    if (target) {
-      this.unread.delete(keyOf(target));
-    }
-    this.closeSidebar();
+    this.sidebar.close();
     this.renderChannels();
     this.renderConversation();
-    this.savedRooms.save([...this.session.rooms.keys()], target?.kind === "room" ? target.name : null);
-    this.input.focus();
+    this.saveRooms();
+    this.composer.focus();
+    if (target?.kind === "dm" && !this.session.conversation(target.userId).historyLoaded && this.session.connected) {
+      void this.loadOlder(); // The newest page of the conversation's stored history.
+    }
   }
 
   private renderChannels(): void {
-    const rooms = [...this.session.rooms.keys()].sort();
-    byId("room-list").replaceChildren(...rooms.map((name) => this.channelItem({ kind: "room", name }, `#${name}`)));
-    byId("rooms-empty").hidden = rooms.length > 0;
-    const partners = [...this.session.conversations.keys()].sort();
-    byId("dm-list").replaceChildren(...partners.map((userId) => this.channelItem({ kind: "dm", userId }, this.session.nameOf(userId))));
-    byId("dms-empty").hidden = partners.length > 0;
-  }
-
-  private channelItem(target: Active, label: string): HTMLLIElement {
-    const key = keyOf(target);
-    const count = this.unread.get(key) ?? 0;
-    const current = this.active !== null && keyOf(this.active) === key;
-    const button = el("button", {
-      className: "channel",
-      attrs: { type: "button", "data-key": key, "aria-label": count > 0 ? `${label}, ${count} unread` : label },
-    }, el("span", { className: "channel-name", text: label }));
-    if (current) {
-      button.setAttribute("aria-current", "page");
-    }
-    if (count > 0) {
-      button.append(el("span", { className: "badge", text: count > 99 ? "99+" : String(count), attrs: { "aria-hidden": "true" } }));
-    }
-    button.addEventListener("click", () => this.activate(target));
-    return el("li", {}, button);
+    this.sidebar.render({
+      rooms: [...this.session.rooms.keys()],
+      partners: [...this.session.conversations.keys()],
+      active: this.active,
+      unread: (key) => this.reads.count(key),
+      nameOf: (userId) => this.session.nameOf(userId),
+    });
+    this.summary.show(this.reads.total());
   }
 
   private renderConversation(): void {
     const target = this.active;
-    this.list.replaceChildren();
-    this.lineElements.clear();
-    byId("typing").textContent = "";
-    const title = byId("conversation-title");
     const isRoom = target?.kind === "room";
-    byId("leave").hidden = !isRoom;
-    this.membersToggle.hidden = !isRoom;
-    this.membersPanel.hidden = !isRoom || this.membersToggle.getAttribute("aria-expanded") !== "true";
-    this.composer.hidden = target === null;
-    byId("empty-state").hidden = target !== null;
+    this.sidebar.showLeave(isRoom);
+    this.members.showFor(isRoom);
     if (target === null) {
-      title.textContent = "Welcome";
-      this.renderHistoryEdge();
+      this.composer.setTarget(null);
+      this.timeline.open(null);
       return;
     }
+    this.composer.setTarget(target.kind === "room" ? `Message #${target.name}` : `Message ${this.session.nameOf(target.userId)}`);
+    if (target.kind === "room") {
+      this.renderMembers(target.name);
+    }
+    this.timeline.open(this.opened(target));
+  }
+
+  private opened(target: Channel): Opened {
     if (target.kind === "room") {
       const room = this.session.rooms.get(target.name)!;
-      title.textContent = `#${room.name}`;
-      byId("composer-label").textContent = `Message #${room.name}`;
-      this.input.placeholder = `Message #${room.name}`;
-      this.insertLines(room.timeline.all.map((m) => ({ line: roomLine(m), beforeId: null })), "history");
-      this.renderMembers();
-      this.typingChanged(room.name);
-    } else {
-      const name = this.session.nameOf(target.userId);
-      title.textContent = `@${name}`;
-      byId("composer-label").textContent = `Message ${name}`;
-      this.input.placeholder = `Message ${name}`;
-      const conversation = this.session.conversation(target.userId);
-      this.insertLines(conversation.timeline.all.map((m) => ({ line: directLine(m), beforeId: null })), "history");
+      return {
+        title: `#${room.name}`,
+        lines: room.timeline.all.map(roomLine),
+        pending: this.pendingLines(target),
+        edge: { kind: "room", name: room.name, exhausted: room.historyExhausted },
+        typing: describeTypists(this.session.typing.names(room.name)),
+        unreadAfter: this.unreadAfter(target),
+      };
     }
-    this.renderHistoryEdge();
-    this.scrollToBottom();
+    const name = this.session.nameOf(target.userId);
+    const conversation = this.session.conversation(target.userId);
+    return {
+      title: `@${name}`,
+      lines: conversation.timeline.all.map(directLine),
+      pending: this.pendingLines(target),
+      edge: { kind: "dm", partnerName: name, exhausted: conversation.historyExhausted },
+      typing: "",
+      unreadAfter: this.unreadAfter(target),
+    };
+  }
+
+  /** The channel's outbox entries that its timeline does not hold the stored copy of. */
+  private pendingLines(channel: Channel): PendingLine[] {
+    const target: OutboxTarget = channel.kind === "room" ? { kind: "room", room: channel.name } : { kind: "dm", userId: channel.userId };
+    const stored = channel.kind === "room"
+      ? this.session.rooms.get(channel.name)?.timeline.all ?? []
+      : this.session.conversations.get(channel.userId)?.timeline.all ?? [];
+    return foldPending(stored, this.session.pendingFor(target)).map(pendingLine);
   }
 
   private renderHistoryEdge(): void {
-    const button = byId<HTMLButtonElement>("load-older");
-    const start = byId("history-start");
-    if (this.active?.kind !== "room") {
-      button.hidden = true;
-      start.hidden = this.active === null;
-      start.textContent = this.active ? `Your direct messages with ${this.session.nameOf(this.active.userId)} in this session.` : "";
-      return;
+    const target = this.active;
+    if (target?.kind === "room") {
+      this.timeline.showEdge({ kind: "room", name: target.name, exhausted: this.session.rooms.get(target.name)?.historyExhausted ?? true });
+    } else {
+      this.timeline.showEdge(target ? { kind: "dm", partnerName: this.session.nameOf(target.userId), exhausted: this.historyExhausted(target) } : null);
     }
-    const room = this.session.rooms.get(this.active.name);
-    const exhausted = room?.historyExhausted ?? true;
-    button.hidden = exhausted;
-    start.hidden = !exhausted;
-    start.textContent = `This is the beginning of #${this.active.name}.`;
   }
 
-  private renderMembers(): void {
-    if (this.active?.kind !== "room") {
-      return;
-    }
-    const room = this.session.rooms.get(this.active.name);
-    const members = [...(room?.members.values() ?? [])].sort((a, b) => a.userName.localeCompare(b.userName));
-    const me = this.session.identity.userId;
-    byId("member-list").replaceChildren(...members.map((member) => {
-      const item = el("li", { className: "member" },
-        el("span", { className: "presence-dot", attrs: { "aria-hidden": "true" } }),
-        el("span", { className: "member-name", text: member.userName, attrs: { title: member.userId } }));
-      if (member.userId === me) {
-        item.append(el("span", { className: "muted small-text", text: "(you)" }));
-      } else {
-        const button = el("button", { className: "small link", text: "Message", attrs: { type: "button", "aria-label": `Message ${member.userName}` } });
-        button.addEventListener("click", () => this.openConversation(member.userId));
-        item.append(button);
-      }
-      return item;
-    }));
-    this.membersToggle.textContent = `Members (${members.length})`;
-    this.membersToggle.setAttribute("aria-label", `Members: ${members.length} online`);
+  private renderMembers(room: string): void {
+    this.members.render(this.session.rooms.get(room)?.members.values() ?? []);
   }
 
-  private insertLines(lines: { line: Line; beforeId: number | null }[], arrival: Arrival): void {
-    const nearBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < stickToBottomPx;
-    const heightBefore = this.messages.scrollHeight;
-    const prepending = lines.length > 0 && lines[lines.length - 1]!.beforeId !== null && arrival === "history";
+  private insertLines(lines: PlacedLine[], arrival: Arrival): void {
     const me = this.session.identity.userId;
-    let ownNew = false;
-    for (const { line, beforeId } of lines) {
-      if (this.lineElements.has(line.id)) {
-        continue;
-      }
-      const item = this.lineElement(line, line.authorId === me);
-      const before = beforeId === null ? null : this.lineElements.get(beforeId) ?? null;
-      this.list.insertBefore(item, before);
-      this.lineElements.set(line.id, item);
-      ownNew ||= line.authorId === me && arrival === "new";
+    for (const line of this.timeline.insert(lines, arrival)) {
       if (arrival === "new" && line.authorId !== me) {
-        this.announce(`${line.authorName}: ${line.text}`);
+        this.notices.announce(`${line.authorName}: ${line.text}`);
       }
     }
-    if (prepending) {
-      this.messages.scrollTop += this.messages.scrollHeight - heightBefore;
-    } else if (nearBottom || ownNew) {
-      this.scrollToBottom();
-    }
   }
 
-  private lineElement(line: Line, own: boolean): HTMLLIElement {
-    return el("li", { className: own ? "message own" : "message", attrs: { "data-id": String(line.id) } },
-      el("div", { className: "message-meta" },
-        el("span", { className: "author", text: own ? "You" : line.authorName, attrs: { title: line.authorId } }),
-        timeElement(line.sentAt)),
-      el("p", { className: "message-text", text: line.text }));
-  }
+  // ---- Read state ------------------------------------------------------------------------------------------
 
-  private updateCounter(): void {
-    const length = this.input.value.length;
-    const limit = this.config.maxMessageLength;
-    this.counter.textContent = `${length.toLocaleString()} / ${limit.toLocaleString()}`;
-    this.counter.dataset.level = length > limit ? "over" : length > limit * 0.9 ? "near" : "ok";
-    this.input.setAttribute("aria-invalid", String(length > limit));
-    // Grow with the text up to a few lines, as chat composers do.
-    this.input.style.height = "auto";
-    this.input.style.height = `${Math.min(this.input.scrollHeight, 200)}px`;
-  }
-
-  private bumpUnread(key: string, count: number): void {
-    if (count > 0) {
-      this.unread.set(key, (this.unread.get(key) ?? 0) + count);
+  private countArrivals(channel: Channel, entries: readonly Countable[]): void {
+    if (this.reads.arrived(channelKey(channel), entries)) {
       this.renderChannels();
     }
-  }
-
-  private scrollToBottom(): void {
-    this.messages.scrollTop = this.messages.scrollHeight;
-  }
-
-  private toast(message: string): void {
-    const toasts = byId("toasts");
-    const item = el("p", { className: "toast", text: message });
-    toasts.append(item);
-    while (toasts.childElementCount > 3) {
-      toasts.firstElementChild!.remove();
+    if (this.isActive(channel)) {
+      this.markSeen();
     }
-    setTimeout(() => item.remove(), toastMs);
   }
 
-  private announce(text: string): void {
-    byId("announcer").textContent = text;
+  /**
+   * Reading marks read: with a conversation open, the tab visible and its newest line scrolled into view, the
+   * read marker moves to the newest entry held, here and (MarkRead / MarkDirectRead) on the server, which
+   * tells the user's other tabs and devices.
+   */
+  private markSeen(): void {
+    const target = this.active;
+    if (target === null || document.visibilityState !== "visible" || !this.timeline.latestInView()) {
+      return;
+    }
+    const key = channelKey(target);
+    const newest = target.kind === "room" ? this.session.rooms.get(target.name)?.timeline.lastId ?? null
+      : this.session.conversation(target.userId).timeline.lastId;
+    if (newest === null) {
+      return;
+    }
+    if (newest > this.reads.lastReadId(key) && this.reads.read(key, newest, this.held(target))) {
+      this.renderChannels();
+    }
+    if (newest > (this.confirmed.get(key) ?? 0) && this.session.connected) {
+      this.confirmed.set(key, newest);
+      const marking = target.kind === "room" ? this.session.markRead(target.name, newest) : this.session.markDirectRead(target.userId, newest);
+      marking.catch(() => {
+        // Sent again when the newest line is next seen, or after the reconnect's snapshot.
+        if (this.confirmed.get(key) === newest) {
+          this.confirmed.delete(key);
+        }
+      });
+    }
   }
 
-  private closeSidebar(): void {
-    this.sidebar.classList.remove("open");
-    this.menuToggle.setAttribute("aria-expanded", "false");
+  private confirm(key: string, lastReadId: number): void {
+    this.confirmed.set(key, Math.max(this.confirmed.get(key) ?? 0, lastReadId));
   }
 
-  // ---- Events ----------------------------------------------------------------------------------------------
+  /** What the page holds of a channel, as unread counting sees it. */
+  private held(channel: Channel): Countable[] {
+    if (channel.kind === "room") {
+      return this.session.rooms.get(channel.name)?.timeline.all.map(roomEntry) ?? [];
+    }
+    return this.session.conversation(channel.userId).timeline.all.map(directEntry);
+  }
 
-  private wire(): void {
-    const signal = this.abort.signal;
-    byId("join-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const input = byId<HTMLInputElement>("join-room");
-      const name = input.value;
-      input.value = "";
-      void this.joinRoom(name);
-    }, { signal });
-    byId("leave").addEventListener("click", () => void this.leaveActiveRoom(), { signal });
-    byId("reconnect").addEventListener("click", () => void this.connect(), { signal });
-    byId("signout").addEventListener("click", () => this.onSignOut(), { signal });
-    byId("load-older").addEventListener("click", () => void this.loadOlder(), { signal });
-    this.messages.addEventListener("scroll", () => {
-      if (this.messages.scrollTop < loadOlderPx) {
-        void this.loadOlder();
-      }
-    }, { signal, passive: true });
-    this.composer.addEventListener("submit", (event) => {
-      event.preventDefault();
-      void this.sendComposed();
-    }, { signal });
-    this.input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        void this.sendComposed();
-      }
-    }, { signal });
-    this.input.addEventListener("input", () => {
-      this.updateCounter();
-      this.session.composing(this.active?.kind === "room" ? this.active.name : null, this.input.value);
-    }, { signal });
-    this.membersToggle.addEventListener("click", () => {
-      const expanded = this.membersToggle.getAttribute("aria-expanded") !== "true";
-      this.membersToggle.setAttribute("aria-expanded", String(expanded));
-      this.membersPanel.hidden = !expanded;
-    }, { signal });
-    this.menuToggle.addEventListener("click", () => {
-      const open = !this.sidebar.classList.contains("open");
-      this.sidebar.classList.toggle("open", open);
-      this.menuToggle.setAttribute("aria-expanded", String(open));
-      if (open) {
-        byId("join-room").focus();
-      }
-    }, { signal });
-    document.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && this.sidebar.classList.contains("open")) {
-        this.closeSidebar();
-        this.menuToggle.focus();
-      }
-    }, { signal });
+  /** The divider goes after the marker of a channel with unread lines that was read before. */
+  private unreadAfter(channel: Channel): number | null {
+    const key = channelKey(channel);
+    const lastReadId = this.reads.lastReadId(key);
+    return this.reads.count(key) > 0 && lastReadId > 0 ? lastReadId : null;
+  }
+
+  private alert(channel: Channel, title: string, body: string): void {
+    this.notifications.show({ title, body, tag: channelKey(channel), onClick: () => this.activate(channel) });
+  }
+
+  private historyExhausted(channel: Channel): boolean {
+    return channel.kind === "room"
+      ? this.session.rooms.get(channel.name)?.historyExhausted ?? true
+      : this.session.conversation(channel.userId).historyExhausted;
+  }
+
+  private isActive(channel: Channel): boolean {
+    return this.active !== null && channelKey(this.active) === channelKey(channel);
+  }
+
+  private isActiveRoom(room: string): boolean {
+    return this.active?.kind === "room" && this.active.name === room;
+  }
+
+  private saveRooms(): void {
+    this.savedRooms.save([...this.session.rooms.keys()], this.active?.kind === "room" ? this.active.name : null);
   }
 }
 
-function keyOf(target: Active): string {
-  return target.kind === "room" ? `r:${target.name}` : `d:${target.userId}`;
+const pendingLine = (entry: OutboxEntry): PendingLine => ({
+  clientMessageId: entry.id,
+  text: entry.text,
+  failed: entry.status === "failed",
+  ...(entry.error ? { reason: entry.error.message } : {}),
+});
+
+/**
+ * This tab's id, kept in sessionStorage so that a reload of the tab keeps its outbox key (a fresh one where
+ * sessionStorage is unavailable: the next load adopts what this one left).
+ */
+function tabId(): string {
+  try {
+    const saved = sessionStorage.getItem("hubapp.tab");
+    if (saved) {
+      return saved;
+    }
+    const id = newClientMessageId();
+    sessionStorage.setItem("hubapp.tab", id);
+    return id;
+  } catch {
+    return newClientMessageId();
+  }
 }
+
+/** The page's localStorage, or null where reading it throws (storage disabled). */
+function localStore(): KeyValueStore | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const roomEntry = (m: ChatMessage): Countable => ({ id: m.id, authorId: m.userId, kind: m.kind });
+const directEntry = (m: DirectMessage): Countable => ({ id: m.id, authorId: m.fromUserId });

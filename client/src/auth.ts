@@ -15,6 +15,16 @@ export interface Identity {
 
 export class SignInError extends Error {}
 
+/**
+ * What the sign-in form says when the server refused the identity's token (401 on negotiate): a pasted one is
+ * forged, expired or for another server and cannot be renewed, so only a fresh one helps.
+ */
+export function refusedSignInMessage(identity: Identity): string {
+  return identity.renewable
+    ? "Your sign-in is no longer valid. Sign in again."
+    : "The server did not accept that access token: it is expired, not signed by this server or not meant for it. Paste a fresh one.";
+}
+
 /** Signs in with a dev token from `POST /auth/token`, fetching a fresh one whenever the held one is near expiry. */
 export async function signInWithName(userName: string, fetcher: typeof fetch = fetch): Promise<Identity> {
   let current = await requestToken(userName, fetcher);

@@ -4,6 +4,7 @@ import { signInWithName, signInWithToken, SignInError, type Identity } from "./a
 import { loadConfig } from "./config";
 import { UserNamePattern } from "./contract";
 import { byId } from "./dom";
+import { installSkipLink } from "./skip-link";
 
 // Who is signed in survives a reload of this tab (sessionStorage), not the tab itself; the rooms joined are
 // remembered per user for the next visit (localStorage).
@@ -26,7 +27,7 @@ async function signIn(saved: SavedSignIn): Promise<void> {
   sessionStorage.setItem(sessionKey, JSON.stringify(saved));
   byId("signin").hidden = true;
   const roomsKey = `hubapp.rooms.${identity.userId}`;
-  app = new ChatApp(identity, await loadConfig(), () => void signOut(), {
+  app = new ChatApp(identity, await loadConfig(), (reason) => void signOut(reason, "token" in saved), {
     load: () => (JSON.parse(localStorage.getItem(roomsKey) ?? "{}") as { rooms?: string[] }).rooms ?? [],
     active: () => (JSON.parse(localStorage.getItem(roomsKey) ?? "{}") as { active?: string | null }).active ?? null,
     save: (rooms, active) => localStorage.setItem(roomsKey, JSON.stringify({ rooms, active })),
@@ -34,14 +35,27 @@ async function signIn(saved: SavedSignIn): Promise<void> {
   await app.start();
 }
 
-async function signOut(): Promise<void> {
+/**
+ * Back to the sign-in form, forgetting who was signed in. With a `reason` (the server refused the token) the
+ * form says it, and a refused pasted token is cleared from the box, the token form open for a fresh one.
+ */
+async function signOut(reason?: string, pasted = false): Promise<void> {
   sessionStorage.removeItem(sessionKey);
   const current = app;
   app = null;
   await current?.dispose();
   byId("signin").hidden = false;
-  byId("signin-name").focus();
+  byId("signin-error").textContent = reason ?? "";
+  if (reason !== undefined && pasted) {
+    byId<HTMLTextAreaElement>("signin-token").value = "";
+    byId<HTMLDetailsElement>("token-signin").open = true;
+    byId("signin-token").focus();
+  } else {
+    byId("signin-name").focus();
+  }
 }
+
+installSkipLink();
 
 byId("signin-name-form").addEventListener("submit", (event) => {
   event.preventDefault();

@@ -6,13 +6,18 @@ import {
   HubMethods,
   HubPath,
   type ChatMessage,
+  type Conversation as ConversationSummary,
   type DirectMessage,
+  type DirectSync,
   type Member,
   type PresenceEvent,
+  type ReadMarker,
   type RoomSnapshot,
   type TypingEvent,
 } from "./contract";
+import { partnerOf, syncDirectMessages } from "./direct-sync";
 import { describeError, type ChatError } from "./errors";
+import { memoryOutboxStorage, Outbox, type OutboxEntry, type OutboxStorage, type OutboxTarget } from "./outbox";
 import { ReconnectPolicy } from "./retry";
 import { Timeline, type Placement } from "./timeline";
 import { connectionPlans, hubProtocol, mayFallBack, type ConnectionPlan } from "./transports";
@@ -30,7 +35,15 @@ export interface SessionListener {
   roomMessages(room: string, placements: Placement<ChatMessage>[], arrival: Arrival): void;
   membersChanged(room: string): void;
   typingChanged(room: string): void;
-  directMessages(partnerId: string, placements: Placement<DirectMessage>[]): void;
+  directMessages(partnerId: string, placements: Placement<DirectMessage>[], arrival: Arrival): void;
+  /** An outbox entry was added, changed state (sending…, not sent) or left (stored, discarded). */
+  outboxChanged(): void;
+  /** (v2) A room's read state after a (re)join: the marker, and the unread count up to `through`. */
+  roomReadState(room: string, lastReadId: number, unreadCount: number, through: number): void;
+  /** (v2) GetConversations answered (after every (re)connect): the conversations, most recent first. */
+  conversationsListed(conversations: ConversationSummary[]): void;
+  /** (v2) The user's read marker moved in another tab or on another device. */
+  readMarkerMoved(marker: ReadMarker): void;
 }
 
 export class RoomState {
@@ -38,12 +51,21 @@ export class RoomState {
   readonly members = new Map<string, Member>();
   /** GetHistory found the room's first message. */
   historyExhausted = false;
+  /** Joined (or rejoined) on the current connection: its outbox entries may go. */
+  live = false;
+  /** A catch-up for a gap in live messages is running; `repairAgain`: another gap was seen meanwhile. */
+  repairing = false;
+  repairAgain = false;
 
   constructor(readonly name: string) {}
 }
 
 export class Conversation {
   readonly timeline = new Timeline<DirectMessage>();
+  /** GetDirectHistory has been asked for the newest page since the page loaded. */
+  historyLoaded = false;
+  /** GetDirectHistory found the conversation's first message. */
+  historyExhausted = false;
 
   constructor(readonly partnerId: string) {}
 }
@@ -63,6 +85,8 @@ const maxCatchUpPages = 200;
  */
 export class ChatSession {
   readonly rooms = new Map<string, RoomState>();
+  /** What the user composed and the server has not stored yet (see outbox.ts); drained while connected. */
+  readonly outbox: Outbox;
   readonly conversations = new Map<string, Conversation>();
   readonly typing: TypingIndicators;
   private readonly names = new Map<string, string>();
@@ -71,11 +95,15 @@ export class ChatSession {
   private currentPlan: ConnectionPlan;
   private current: ConnectionStatus = "disconnected";
   private stopped = false;
+  /** The `sinceId` for the next SyncDirectMessages; `directSynced` once one completed. */
+  private directSyncedId: number | null = null;
+  private directSynced = false;
 
   constructor(
     readonly identity: Identity,
     private readonly listener: SessionListener,
     private readonly baseUrl = "",
+    outboxStorage: OutboxStorage = memoryOutboxStorage(),
   ) {
     this.names.set(identity.userId, identity.userName);
     this.typing = new TypingIndicators((room) => listener.typingChanged(room));
@@ -88,6 +116,15 @@ export class ChatSession {
     });
     this.currentPlan = connectionPlans[0]!;
     this.connection = this.build(this.currentPlan);
+    this.outbox = new Outbox({
+      storage: outboxStorage,
+      transport: {
+        // Rooms only once rejoined on this connection: a send before the rejoin would be refused not_in_room.
+        ready: (target) => this.connected && (target.kind === "dm" || this.rooms.get(target.room)?.live === true),
+        deliver: (entry) => this.deliver(entry),
+      },
+      onChange: () => listener.outboxChanged(),
+    });
   }
 
   /** The transport and hub protocol of the connection made last (or about to be tried). */
@@ -136,6 +173,7 @@ export class ChatSession {
     }
     this.setStatus("connected");
     await this.rejoinAll();
+    await this.syncDirect();
   }
 
   async stop(): Promise<void> {
@@ -154,6 +192,7 @@ export class ChatSession {
       this.rooms.set(first.room, room);
       this.listener.roomsChanged();
     }
+    this.outbox.pump();
     return room;
   }
 
@@ -171,19 +210,23 @@ export class ChatSession {
     }
   }
 
-  async send(room: string, text: string): Promise<void> {
-    const message = await this.call<ChatMessage>(HubMethods.sendMessage, room, text);
+  /**
+   * Puts a message to a room in the outbox: it shows as "sending…" at once and goes when the room is joined on a
+   * live connection, at the pace the server allows, retried with the same `clientMessageId` until it is stored.
+   */
+  send(room: string, text: string): OutboxEntry {
     this.notifier.sent();
-    const state = this.rooms.get(message.room);
-    if (state) {
-      // The returned message may overtake the events of earlier ones: it must not advance the sync point.
-      this.listener.roomMessages(message.room, state.timeline.merge([message]), "new");
-    }
+    return this.outbox.enqueue({ kind: "room", room }, text);
   }
 
-  async sendDirect(userId: string, text: string): Promise<void> {
-    const message = await this.call<DirectMessage>(HubMethods.sendDirectMessage, userId, text);
-    this.onDirectMessage(message);
+  /** As `send`, for a direct message. */
+  sendDirect(userId: string, text: string): OutboxEntry {
+    return this.outbox.enqueue({ kind: "dm", userId }, text);
+  }
+
+  /** The outbox entries of a room or conversation that its timeline shows below the stored messages. */
+  pendingFor(target: OutboxTarget): OutboxEntry[] {
+    return this.outbox.pendingFor(target);
   }
 
   /** The composer's text changed in a room: keeps the others' typing indicator up to date. */
@@ -230,10 +273,11 @@ export class ChatSession {
    * left behind by a fallback cannot report a status or a message.
    */
   private build(plan: ConnectionPlan): HubConnection {
+    const retries = new ReconnectPolicy();
     const connection = new HubConnectionBuilder()
       .withUrl(this.baseUrl + HubPath, { accessTokenFactory: () => this.identity.token(), transport: plan.transport })
       .withHubProtocol(hubProtocol(plan))
-      .withAutomaticReconnect(new ReconnectPolicy())
+      .withAutomaticReconnect(retries)
       .withStatefulReconnect()
       .configureLogging(LogLevel.None)
       .build();
@@ -249,6 +293,7 @@ export class ChatSession {
     on<PresenceEvent>(ClientEvents.userLeft, (e) => this.onPresence(e, false));
     on<TypingEvent>(ClientEvents.userTyping, (e) => this.onTyping(e));
     on<DirectMessage>(ClientEvents.directMessageReceived, (m) => this.onDirectMessage(m));
+    on<ReadMarker>(ClientEvents.readMarkerMoved, (m) => this.listener.readMarkerMoved(m));
     connection.onreconnecting(() => {
       if (connection === this.connection) {
         this.forgetTyping();
@@ -259,10 +304,12 @@ export class ChatSession {
       if (connection === this.connection) {
         this.setStatus("connected");
         void this.rejoinAll();
+        void this.syncDirect();
       }
     });
-    connection.onclose((error) => {
+    connection.onclose((closedBy) => {
       if (connection === this.connection) {
+        const error = closedBy ?? retries.refusal;
         this.forgetTyping();
         this.setStatus("disconnected", this.stopped || !error ? undefined : describeError(error));
       }
@@ -280,6 +327,9 @@ export class ChatSession {
     const arrival: Arrival = room.timeline.syncedId === null ? "history" : "new";
     room.timeline.beginCatchUp();
     let sinceId = room.timeline.syncedId;
+    const sinceIdAtStart = sinceId;
+    // The newest id the snapshots held: the server's unread count covers entries up to there.
+    let covered = 0;
     let first: RoomSnapshot | undefined;
     for (let page = 0; page < maxCatchUpPages; page++) {
       const snapshot = await this.call<RoomSnapshot>(HubMethods.joinRoom, room.name, sinceId);
@@ -295,10 +345,12 @@ export class ChatSession {
         }
       }
       const { placements, nextSinceId } = room.timeline.mergeCatchUp(snapshot.messages, snapshot.complete);
+      covered = snapshot.messages.reduce((max, m) => Math.max(max, m.id), covered);
       this.remember(snapshot.messages.map((m) => [m.userId, m.userName]));
       if (this.rooms.has(room.name)) {
         this.listener.roomMessages(room.name, placements, arrival);
       }
+      this.settleOwn(snapshot.messages.map((m) => [m.userId, m.clientMessageId]));
       if (snapshot.complete) {
         break;
       }
@@ -306,6 +358,13 @@ export class ChatSession {
     }
     if (first && first.messages.length === 0 && arrival === "history") {
       room.historyExhausted = true;
+    }
+    if (first?.lastReadId !== undefined) {
+      this.listener.roomReadState(room.name, first.lastReadId, first.unreadCount ?? 0, Math.max(covered, sinceIdAtStart ?? 0));
+    }
+    if (this.connected) {
+      room.live = true;
+      this.outbox.pump();
     }
     return first!;
   }
@@ -330,9 +389,86 @@ export class ChatSession {
     }
     this.remember([[message.userId, message.userName]]);
     this.typing.clear(message.room, message.userId);
+    const gap = room.timeline.skipsAhead(message.id);
+    if (gap) {
+      // Before merging, so that the sync point stays below the hole until the catch-up has filled it.
+      room.timeline.beginCatchUp();
+    }
     const placement = room.timeline.mergeLive(message);
     if (placement) {
       this.listener.roomMessages(message.room, [placement], "new");
+    }
+    this.settleOwn([[message.userId, message.clientMessageId]]);
+    if (gap) {
+      this.repair(room);
+    }
+  }
+
+  /**
+   * One catch-up, `JoinRoom(room, syncPoint)`, for messages a live event skipped; gaps seen while it runs are
+   * covered by it or by one more. The timeline merges by id, so what was there already is not shown again.
+   */
+  private repair(room: RoomState): void {
+    if (room.repairing) {
+      room.repairAgain = true;
+      return;
+    }
+    room.repairing = true;
+    void (async () => {
+      try {
+        do {
+          room.repairAgain = false;
+          if (!this.connected || this.rooms.get(room.name) !== room) {
+            break; // The rejoin after the reconnect catches up instead.
+          }
+          await this.sync(room);
+        } while (room.repairAgain);
+      } catch {
+        // The connection went or the join was refused: the next rejoin catches up from the same sync point.
+      } finally {
+        room.repairing = false;
+      }
+    })();
+  }
+
+  /**
+   * One attempt at an outbox entry: `PostMessage`/`PostDirectMessage` with its `clientMessageId` (a repeat returns
+   * the stored one), the result merged like an event. A room that refuses with `not_in_room` although the session
+   * holds it (the join was lost on the server's side) is joined again and the message sent once more.
+   */
+  private async deliver(entry: OutboxEntry): Promise<void> {
+    const target = entry.target;
+    if (target.kind === "dm") {
+      const message = await this.call<DirectMessage>(HubMethods.postDirectMessage, target.userId, entry.text, entry.id);
+      this.onDirectMessage(message);
+      return;
+    }
+    const post = () => this.call<ChatMessage>(HubMethods.postMessage, target.room, entry.text, entry.id);
+    let message: ChatMessage;
+    try {
+      message = await post();
+    } catch (error) {
+      const state = this.rooms.get(target.room);
+      if (describeError(error).code !== "not_in_room" || !state || !this.connected) {
+        throw error;
+      }
+      state.live = false;
+      await this.sync(state);
+      message = await post();
+    }
+    const state = this.rooms.get(message.room);
+    if (state) {
+      // The returned message may overtake the events of earlier ones: it must not advance the sync point.
+      this.listener.roomMessages(message.room, state.timeline.merge([message]), "new");
+    }
+  }
+
+  /** The user's own stored messages seen anywhere settle their outbox entries (fold by clientMessageId). */
+  private settleOwn(pairs: Iterable<[string, string | null | undefined]>): void {
+    for (const [userId, clientMessageId] of pairs) {
+      if (clientMessageId && userId === this.identity.userId) {
+        this.outbox.acknowledge(clientMessageId);
+      }
     }
   }
 
@@ -358,12 +494,86 @@ export class ChatSession {
   }
 
   private onDirectMessage(message: DirectMessage): void {
-    const partnerId = message.fromUserId === this.identity.userId ? message.toUserId : message.fromUserId;
-    this.remember([[message.fromUserId, message.fromUserName]]);
-    const placements = this.conversation(partnerId).timeline.merge([message]);
-    if (placements.length > 0) {
-      this.listener.directMessages(partnerId, placements);
+    this.mergeDirect([message], "new");
+  }
+
+  // ---- Direct messages and read markers (v2) ---------------------------------------------------------------
+
+  /** The user ids and names the page has seen (presence, messages, conversations), for "Write to". */
+  knownUsers(): ReadonlyMap<string, string> {
+    return this.names;
+  }
+
+  /** The page of a conversation's messages before the oldest one held (the newest page at first). Returns how many were new. */
+  async loadDirectHistory(partnerId: string): Promise<number> {
+    const conversation = this.conversation(partnerId);
+    if (conversation.historyExhausted) {
+      return 0;
     }
+    const beforeId = conversation.historyLoaded ? conversation.timeline.firstId : null;
+    const page = await this.call<DirectMessage[]>(HubMethods.getDirectHistory, partnerId, beforeId, HistoryPageSize);
+    conversation.historyLoaded = true;
+    if (page.length < HistoryPageSize) {
+      conversation.historyExhausted = true;
+    }
+    return this.mergeDirect(page, "history");
+  }
+
+  /** Moves the user's read marker in a room (MarkRead); the server never moves it back. */
+  async markRead(room: string, messageId: number): Promise<void> {
+    await this.connection.invoke(HubMethods.markRead, room, messageId);
+  }
+
+  /** Moves the user's read marker in a direct conversation (MarkDirectRead). */
+  async markDirectRead(partnerId: string, messageId: number): Promise<void> {
+    await this.connection.invoke(HubMethods.markDirectRead, partnerId, messageId);
+  }
+
+  /**
+   * After every (re)connect: the conversation list with its unread counts, then every direct message since the
+   * last sync, so nothing sent while the page was away (or before it ever signed in) is missed.
+   */
+  private async syncDirect(): Promise<void> {
+    try {
+      const conversations = await this.call<ConversationSummary[]>(HubMethods.getConversations);
+      this.remember(conversations.map((c) => [c.userId, c.userName]));
+      for (const summary of conversations) {
+        this.conversation(summary.userId);
+      }
+      this.listener.conversationsListed(conversations);
+      const arrival: Arrival = this.directSynced ? "new" : "history";
+      this.directSyncedId = await syncDirectMessages(
+        (sinceId) => this.call<DirectSync>(HubMethods.syncDirectMessages, sinceId),
+        this.directSyncedId,
+        (messages) => this.mergeDirect(messages, arrival),
+      );
+      this.directSynced = true;
+    } catch (error) {
+      if (this.connected) {
+        this.listener.status(this.current, describeError(error));
+      }
+    }
+  }
+
+  /** Direct messages from anywhere (live, sent, sync, history) into their conversations, each once. */
+  private mergeDirect(messages: readonly DirectMessage[], arrival: Arrival): number {
+    const byPartner = new Map<string, DirectMessage[]>();
+    // Whichever brings the stored copy of an own message first (the live event, a sync, history) settles its outbox entry.
+    this.settleOwn(messages.map((m) => [m.fromUserId, m.clientMessageId]));
+    for (const message of messages) {
+      this.remember([[message.fromUserId, message.fromUserName]]);
+      const partnerId = partnerOf(message, this.identity.userId);
+      byPartner.set(partnerId, [...(byPartner.get(partnerId) ?? []), message]);
+    }
+    let added = 0;
+    for (const [partnerId, batch] of byPartner) {
+      const placements = this.conversation(partnerId).timeline.merge(batch);
+      added += placements.length;
+      if (placements.length > 0) {
+        this.listener.directMessages(partnerId, placements, arrival);
+      }
+    }
+    return added;
   }
 
   private forgetTyping(): void {
@@ -381,6 +591,12 @@ export class ChatSession {
 
   private setStatus(status: ConnectionStatus, error?: ChatError): void {
     this.current = status;
+    if (status !== "connected") {
+      for (const room of this.rooms.values()) {
+        room.live = false;
+      }
+    }
+    this.outbox.setOnline(status === "connected");
     this.listener.status(status, error);
   }
 }

@@ -75,6 +75,14 @@ export class Timeline<T extends Identified> {
     return placement ?? null;
   }
 
+  /**
+   * A live event whose id skips past the sync point while no catch-up is running: something between was not
+   * delivered (ids are consecutive within a room), and a catch-up from the sync point will fetch it.
+   */
+  skipsAhead(id: number): boolean {
+    return !this.catchingUp && this.synced !== null && id > this.synced + 1;
+  }
+
   /** A (re)join begins: live messages no longer prove that nothing before them is missing. */
   beginCatchUp(): void {
     this.catchingUp = true;

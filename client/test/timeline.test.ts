@@ -83,4 +83,22 @@ describe("Timeline sync point", () => {
     expect(again.placements.map((p) => p.item.id)).toEqual([4]);
     expect(timeline.length).toBe(4);
   });
+
+  it("tells a live message that skips an id from the next one, and not while a catch-up runs", () => {
+    const timeline = new Timeline<ReturnType<typeof m>>();
+    expect(timeline.skipsAhead(5)).toBe(false); // Not joined yet.
+    timeline.beginCatchUp();
+    timeline.mergeCatchUp([m(1), m(2)], true);
+    expect(timeline.skipsAhead(3)).toBe(false);
+    expect(timeline.skipsAhead(4)).toBe(true);
+
+    // The session begins the repair before merging, so that the sync point stays below the hole.
+    timeline.beginCatchUp();
+    timeline.mergeLive(m(4));
+    expect(timeline.syncedId).toBe(2);
+    expect(timeline.skipsAhead(6)).toBe(false);
+    const repaired = timeline.mergeCatchUp([m(3), m(4)], true);
+    expect(repaired.placements.map((p) => p.item.id)).toEqual([3]);
+    expect(timeline.syncedId).toBe(4);
+  });
 });

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using HubApp.Errors;
 
 namespace HubApp.Auth;
 
@@ -16,15 +17,16 @@ public static class ChatClaims
 
     public static string? UserId(this ClaimsPrincipal? user) => user?.FindFirst(Subject)?.Value;
 
-    public static string UserName(this ClaimsPrincipal? user)
-    {
-        var name = user?.FindFirst(Name)?.Value;
-        return string.IsNullOrWhiteSpace(name) ? user.UserId() ?? string.Empty : name;
-    }
+    /// <summary>The display name: the <c>name</c> claim cleaned and bounded (<see cref="DisplayName"/>), else the user id.</summary>
+    public static string UserName(this ClaimsPrincipal? user) => DisplayName.Clean(user?.FindFirst(Name)?.Value, user.UserId() ?? string.Empty);
 
-    /// <summary>A user id is 1–128 characters with no white space or control characters.</summary>
+    /// <summary>The user id a call names (a direct message's target, say), refused with <c>invalid_user</c> when malformed.</summary>
+    internal static string RequireValidUserId(string? userId) => IsValidUserId(userId) ? userId! : throw ChatErrors.InvalidUser();
+
+    /// <summary>A user id is 1–128 characters with no white space, control or format characters (a token's <c>sub</c> with one gets 401).</summary>
     public static bool IsValidUserId(string? userId) =>
         !string.IsNullOrEmpty(userId)
         && userId.Length <= MaxUserIdLength
-        && !userId.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || char.IsSurrogate(c));
+        && !userId.Any(c => char.IsWhiteSpace(c) || char.IsSurrogate(c))
+        && !DisplayName.HasRemovable(userId);
 }

@@ -42,6 +42,7 @@ internal sealed partial class PostgresPresenceDirectory(
             CREATE TABLE IF NOT EXISTS connections (
                 connection_id text PRIMARY KEY, node_id text NOT NULL, user_id text NOT NULL, user_name text NOT NULL);
             CREATE INDEX IF NOT EXISTS connections_node ON connections (node_id);
+            CREATE INDEX IF NOT EXISTS connections_user ON connections (user_id);
             CREATE TABLE IF NOT EXISTS presence (
                 connection_id text NOT NULL, room text NOT NULL, node_id text NOT NULL, user_id text NOT NULL, user_name text NOT NULL,
                 PRIMARY KEY (connection_id, room));
@@ -120,6 +121,21 @@ internal sealed partial class PostgresPresenceDirectory(
     {
         var gone = await RemoveAsync("connection_id = @connection", null, cancellationToken, connectionId);
         return (IReadOnlyList<string>)[.. gone.Select(g => g.Room)];
+    });
+
+    // A crashed node's connections are listed until it is reaped; a send to them reaches no one.
+    public Task<IReadOnlyList<string>> ConnectionsOfAsync(string userId, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var command = dataSource.CreateCommand("SELECT connection_id FROM connections WHERE user_id = $1;");
+        AddParameters(command, userId);
+        var connections = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            connections.Add(reader.GetString(0));
+        }
+
+        return (IReadOnlyList<string>)connections;
     });
 
     public Task<IReadOnlyList<Member>> MembersAsync(string room, CancellationToken cancellationToken) => Guard(async () =>

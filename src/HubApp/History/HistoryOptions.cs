@@ -24,6 +24,9 @@ public sealed class HistoryOptions
     [Range(1, 100_000_000)]
     public int MaxMessagesPerRoom { get; set; } = 10_000;
 
-    /// <summary>Most messages one <c>GetHistory</c> call returns (fixed by the contract).</summary>
+    /// <summary>Most messages one <c>GetHistory</c> or <c>GetDirectHistory</c> call returns (fixed by the contract).</summary>
     public const int MaxHistoryPage = 200;
+
+    /// <summary>A scroll-back page's size: the limit asked for, clamped to 1–<see cref="MaxHistoryPage"/> (never refused).</summary>
+    public static int PageSize(int limit) => Math.Clamp(limit, 1, MaxHistoryPage);
 }

@@ -22,17 +22,21 @@ internal sealed class HistoryService(IMessageStore store, IOptions<HistoryOption
             return new HistoryPage(await store.GetLatestAsync(room, settings.JoinCount, cancellationToken), Complete: true);
         }
 
-        // One more than asked for tells whether anything lies beyond the page.
-        var messages = await store.GetAfterAsync(room, Math.Max(0, after), settings.MaxCatchUp + 1, cancellationToken);
-        return messages.Count > settings.MaxCatchUp
-            ? new HistoryPage(messages.Take(settings.MaxCatchUp).ToArray(), Complete: false)
-            : new HistoryPage(messages, Complete: true);
+        var (messages, complete) = CatchUpPage(await store.GetAfterAsync(room, Math.Max(0, after), settings.MaxCatchUp + 1, cancellationToken), settings.MaxCatchUp);
+        return new HistoryPage(messages, complete);
     }
+
+    /// <summary>
+    /// A catch-up page from a read of one more than <paramref name="max"/>: that one more tells whether anything lies
+    /// beyond the page (rooms' JoinRoom and SyncDirectMessages alike).
+    /// </summary>
+    public static (IReadOnlyList<T> Page, bool Complete) CatchUpPage<T>(IReadOnlyList<T> readOneMore, int max) =>
+        readOneMore.Count > max ? (readOneMore.Take(max).ToArray(), false) : (readOneMore, true);
 
     /// <summary>Up to <paramref name="limit"/> messages just before <paramref name="beforeId"/>, ascending; the limit is clamped to 1–200.</summary>
     public async Task<IReadOnlyList<ChatMessage>> BeforeAsync(string room, long? beforeId, int limit, CancellationToken cancellationToken)
     {
-        var count = Math.Clamp(limit, 1, HistoryOptions.MaxHistoryPage);
+        var count = HistoryOptions.PageSize(limit);
         return beforeId is { } before
             ? await store.GetBeforeAsync(room, before, count, cancellationToken)
             : await store.GetLatestAsync(room, count, cancellationToken);

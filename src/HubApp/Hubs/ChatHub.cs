@@ -1,8 +1,10 @@
 using HubApp.Auth;
 using HubApp.Contracts;
+using HubApp.DirectMessages;
 using HubApp.History;
 using HubApp.Messaging;
 using HubApp.Presence;
+using HubApp.ReadState;
 using HubApp.Rooms;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -14,7 +16,13 @@ namespace HubApp.Hubs;
 /// singleton services that hold state. Identity comes from the token, never from an argument.
 /// </summary>
 [Authorize]
-internal sealed class ChatHub(RoomService rooms, MessageService messages, HistoryService history, PresenceTracker presence) : Hub<IChatClient>
+internal sealed class ChatHub(
+    RoomService rooms,
+    MessageService messages,
+    HistoryService history,
+    DirectHistoryService direct,
+    ReadStateService readState,
+    PresenceTracker presence) : Hub<IChatClient>
 {
     private ChatCaller Caller => new(Context.ConnectionId, new Member(Context.User.UserId() ?? string.Empty, Context.User.UserName()));
 
@@ -40,6 +48,17 @@ internal sealed class ChatHub(RoomService rooms, MessageService messages, Histor
 
     public Task<IReadOnlyList<ChatMessage>> GetHistory(string room, long? beforeId, int limit) =>
         history.BeforeAsync(presence.RequireJoined(Caller, room), beforeId, limit, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<DirectMessage>> GetDirectHistory(string userId, long? beforeId, int limit) =>
+        direct.BeforeAsync(Caller, userId, beforeId, limit, Context.ConnectionAborted);
+
+    public Task<DirectSync> SyncDirectMessages(long? sinceId) => direct.SyncAsync(Caller, sinceId, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<Conversation>> GetConversations() => direct.ConversationsAsync(Caller, Context.ConnectionAborted);
+
+    public Task MarkRead(string room, long messageId) => readState.MarkReadAsync(Caller, room, messageId, Context.ConnectionAborted);
+
+    public Task MarkDirectRead(string userId, long messageId) => readState.MarkDirectReadAsync(Caller, userId, messageId, Context.ConnectionAborted);
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "SignalR invokes instance methods only.")]
     public string Ping() => "pong";

@@ -12,6 +12,9 @@ namespace HubApp.Hubs;
 /// (<c>Limits:MessagesPerSecond</c>, burst <c>Limits:Burst</c>) and one of its own for typing notices
 /// (<c>Limits:TypingPerSecond</c>), so that typing never uses up a user's allowance to send. A refused call
 /// reaches no one; its refusal goes out through <see cref="InvocationLoggingFilter"/>, which runs outside this.
+/// A third, fixed one covers MarkRead and MarkDirectRead (<see cref="ReadMarkersPerSecond"/>, burst
+/// <see cref="ReadMarkersBurst"/>): each is a store write and may fan out to the user's other connections, so it is
+/// bounded, but never at the cost of the allowance to send (docs/security.md).
 /// </summary>
 /// <remarks>
 /// One partitioned limiter for all connections: its single timer replenishes every bucket, instead of a
@@ -22,7 +25,15 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
     private static readonly HashSet<string> MessageMethods =
         [HubMethods.SendMessage, HubMethods.PostMessage, HubMethods.SendDirectMessage, HubMethods.PostDirectMessage];
 
+    /// <summary>Read-marker moves a connection may make per second, and in a burst: far above what scrolling asks for.</summary>
+    public const int ReadMarkersPerSecond = 5;
+
+    public const int ReadMarkersBurst = 20;
+
+    private static readonly HashSet<string> ReadMarkerMethods = [HubMethods.MarkRead, HubMethods.MarkDirectRead];
+
     private readonly PartitionedRateLimiter<string> _messages;
+    private readonly PartitionedRateLimiter<string> _readMarkers = PerConnection(ReadMarkersPerSecond, ReadMarkersBurst);
     private readonly PartitionedRateLimiter<string> _typing;
     private readonly int _messagesPerSecond;
     private readonly int _typingPerSecond;
@@ -47,6 +58,10 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         {
             Acquire(_messages, invocationContext.Context.ConnectionId, () => ChatErrors.RateLimited(_messagesPerSecond));
         }
+        else if (ReadMarkerMethods.Contains(method))
+        {
+            Acquire(_readMarkers, invocationContext.Context.ConnectionId, () => ChatErrors.ReadMarkersRateLimited(ReadMarkersPerSecond));
+        }
 
         return next(invocationContext);
     }
@@ -55,6 +70,7 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
     {
         _messages.Dispose();
         _typing.Dispose();
+        _readMarkers.Dispose();
     }
 
     private static void Acquire(PartitionedRateLimiter<string> limiter, string connectionId, Func<ChatRefusedException> refusal)

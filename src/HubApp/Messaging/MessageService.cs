@@ -43,13 +43,9 @@ internal sealed class MessageService(
     /// <summary>As <see cref="SendAsync"/>: one direct message per sender, target and <paramref name="clientMessageId"/>.</summary>
     public async Task<DirectMessage> SendDirectAsync(ChatCaller caller, string? userId, string? text, string? clientMessageId, CancellationToken cancellationToken)
     {
-        if (!ChatClaims.IsValidUserId(userId))
-        {
-            throw ChatErrors.InvalidUser();
-        }
-
+        var target = ChatClaims.RequireValidUserId(userId);
         var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
         var id = ClientMessageId.Validate(clientMessageId);
-        return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, userId!, body, id), cancellationToken);
+        return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, target, body, id), cancellationToken);
     }
 }

@@ -29,6 +29,9 @@ public interface IPresenceDirectory
     /// <summary>The rooms where the user is no longer present; <paramref name="goneHere"/>: those of this node.</summary>
     Task<IReadOnlyList<string>> DisconnectedAsync(string connectionId, Member member, IReadOnlyList<string> goneHere, CancellationToken cancellationToken);
 
+    /// <summary>The ids of the user's open connections, on every node.</summary>
+    Task<IReadOnlyList<string>> ConnectionsOfAsync(string userId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<Member>> MembersAsync(string room, CancellationToken cancellationToken);
 
     Task<PresenceCounts> CountsAsync(CancellationToken cancellationToken);

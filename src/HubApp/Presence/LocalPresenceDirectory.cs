@@ -14,6 +14,8 @@ internal sealed class LocalPresenceDirectory(PresenceTracker tracker) : IPresenc
 
     public Task<IReadOnlyList<string>> DisconnectedAsync(string connectionId, Member member, IReadOnlyList<string> goneHere, CancellationToken cancellationToken) => Task.FromResult(goneHere);
 
+    public Task<IReadOnlyList<string>> ConnectionsOfAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(tracker.ConnectionIdsOf(userId));
+
     public Task<IReadOnlyList<Member>> MembersAsync(string room, CancellationToken cancellationToken) => Task.FromResult(tracker.Members(room));
 
     public Task<PresenceCounts> CountsAsync(CancellationToken cancellationToken) => Task.FromResult(tracker.Counts());

@@ -122,6 +122,10 @@ public sealed class PresenceTracker
         }
     }
 
+    /// <summary>The user's connections on this node: a walk over them all, as SignalR's own sends to a user do.</summary>
+    public IReadOnlyList<string> ConnectionIdsOf(string userId) =>
+        [.. _connections.Where(c => c.Value.Member.UserId == userId).Select(c => c.Key)];
+
     public bool IsInRoom(string connectionId, string room) =>
         _connections.TryGetValue(connectionId, out var entry) && entry.Rooms.Contains(room);
 

@@ -4,6 +4,8 @@ using HubApp.History;
 using HubApp.Limits;
 using HubApp.Messaging;
 using HubApp.Presence;
+using HubApp.ReadState;
+using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -19,6 +21,7 @@ internal sealed partial class RoomService(
     PresenceTracker presence,
     IPresenceDirectory directory,
     HistoryService history,
+    ReadStateService readState,
     IHubClients<IChatClient> clients,
     IGroupManager groups,
     ChatMetrics metrics,
@@ -78,10 +81,12 @@ internal sealed partial class RoomService(
         // snapshot, or both (the client drops the duplicate by id), never neither.
         await groups.AddToGroupAsync(caller.ConnectionId, name, cancellationToken);
         HistoryPage page;
+        RoomReadState read;
         var becamePresent = false;
         try
         {
             page = await history.ForJoinAsync(name, sinceId, cancellationToken);
+            read = await readState.ForJoinAsync(caller, name, cancellationToken);
             if (result != JoinResult.AlreadyJoined)
             {
                 becamePresent = await directory.JoinedAsync(caller.ConnectionId, caller.Member, name, result == JoinResult.BecamePresent, cancellationToken);
@@ -107,7 +112,7 @@ internal sealed partial class RoomService(
             metrics.CaughtUp(page.Messages.Count, gapRepair: result == JoinResult.AlreadyJoined);
         }
 
-        return new RoomSnapshot(name, members, page.Messages, page.Complete);
+        return new RoomSnapshot(name, members, page.Messages, page.Complete, read.LastReadId, read.UnreadCount);
     }
 
     public Task LeaveAsync(ChatCaller caller, string? room) => LeaveAsync(caller, RoomAccess.RequireValid(room), notify: true);

@@ -25,8 +25,11 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     /// <summary>The advisory lock that every schema change of HubApp takes (the store's and the backplane's).</summary>
     public const long SchemaLockKey = 0x4875_6241_7070; // "HubApp"
 
-    /// <summary>1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.</summary>
-    private const int SchemaVersion = 2;
+    /// <summary>
+    /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.
+    /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
+    /// </summary>
+    private const int SchemaVersion = 3;
 
     /// <summary>The first key of the two-key advisory locks on direct messages' client message ids (<see cref="KeyLockSql"/>).</summary>
     private const int DirectKeyLockSpace = 0x4875_6244; // "HubD"
@@ -37,7 +40,10 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
 
     public override Task InitializeAsync(CancellationToken cancellationToken) => Guard(async () =>
     {
-        await RunSchemaAsync(dataSource, """
+        // Idempotent DDL, run by every start; what must run once (filling version 3's conversation keys and rows from
+        // the direct messages stored before) runs only while the recorded version is older. Upgrade every node at once:
+        // a node of an older build still running would store direct messages without their conversation.
+        await RunSchemaAsync(dataSource, $"""
             CREATE TABLE IF NOT EXISTS rooms (name text PRIMARY KEY, last_id bigint NOT NULL);
             CREATE TABLE IF NOT EXISTS messages (
                 room text NOT NULL, id bigint NOT NULL, user_id text NOT NULL, user_name text NOT NULL,
@@ -51,6 +57,23 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
                 ON messages (room, user_id, client_message_id) WHERE client_message_id IS NOT NULL;
             CREATE UNIQUE INDEX IF NOT EXISTS direct_messages_client_message_id
                 ON direct_messages (from_user_id, to_user_id, client_message_id) WHERE client_message_id IS NOT NULL;
+            ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS conversation text NOT NULL DEFAULT '';
+            CREATE TABLE IF NOT EXISTS direct_threads (
+                user_id text NOT NULL, other_user_id text NOT NULL, other_user_name text NOT NULL, last_id bigint NOT NULL,
+                message_count bigint NOT NULL, last_read_id bigint NOT NULL, PRIMARY KEY (user_id, other_user_id));
+            CREATE TABLE IF NOT EXISTS read_markers (
+                user_id text NOT NULL, room text NOT NULL, last_read_id bigint NOT NULL, PRIMARY KEY (user_id, room));
+            DO $upgrade$ BEGIN
+                IF COALESCE((SELECT version FROM hubapp_schema WHERE component = 'store'), 0) < 3 THEN
+                    UPDATE direct_messages SET conversation = CASE WHEN from_user_id COLLATE "C" <= to_user_id COLLATE "C"
+                        THEN from_user_id || chr(31) || to_user_id ELSE to_user_id || chr(31) || from_user_id END;
+                    {BackfillThreadsSql}
+                END IF;
+            END $upgrade$;
+            CREATE INDEX IF NOT EXISTS direct_messages_conversation ON direct_messages (conversation, id);
+            CREATE INDEX IF NOT EXISTS direct_messages_to ON direct_messages (to_user_id, id);
+            CREATE INDEX IF NOT EXISTS direct_messages_from ON direct_messages (from_user_id, id);
+            CREATE INDEX IF NOT EXISTS direct_threads_recent ON direct_threads (user_id, last_id);
             """, "store", SchemaVersion, cancellationToken);
         return 0;
     });

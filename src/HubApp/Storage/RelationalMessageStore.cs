@@ -28,7 +28,7 @@ namespace HubApp.Storage;
 /// within the same batch with the row it just stored.
 /// </para>
 /// </remarks>
-internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history) : IMessageStore, IAsyncDisposable
+internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> history) : IMessageStore, IDirectMessageStore, IReadMarkerStore, IAsyncDisposable
 {
     private readonly int _maxPerRoom = history.Value.MaxMessagesPerRoom;
     private WriterSession? _writer;
@@ -178,7 +178,7 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
 
             var last = await session.BumpAsync(group.Key, count, cancellationToken);
             nextIds[group.Key] = last - count + 1;
-            if (last > _maxPerRoom && (last / 64) != ((last - count) / 64))
+            if (HistoryPruning.IsDue(last, count, _maxPerRoom))
             {
                 await session.PruneAsync(group.Key, last - _maxPerRoom, cancellationToken);
             }
@@ -233,7 +233,7 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         for (var i = 0; i < writes.Count; i++)
         {
             var message = writes[i];
-            if (await session.InsertDirectAsync(message, TextValue(message.Text), sentAt, cancellationToken) is { } messageId)
+            if (await session.InsertDirectAsync(message, ConversationKey(message.FromUserId, message.ToUserId), TextValue(message.Text), sentAt, cancellationToken) is { } messageId)
             {
                 answers[i] = new DirectMessage(messageId, message.FromUserId, message.FromUserName, message.ToUserId, message.Text, batch.SentAt, message.ClientMessageId);
                 stored.Add(answers[i]);
@@ -245,6 +245,7 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
             }
         }
 
+        await UpdateConversationsAsync(session, stored, cancellationToken);
         return (stored, answers);
     }
 
@@ -325,6 +326,10 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         private readonly DbParameter[] _findDirectValues;
         private readonly DbCommand? _lockKey;
         private readonly DbParameter? _lockKeyValue;
+        private readonly DbCommand _thread;
+        private readonly DbParameter[] _threadValues;
+        private readonly DbCommand _pruneDirect;
+        private readonly DbParameter[] _pruneDirectValues;
 
         private readonly Func<DbDataReader, int, string> _readText;
 
@@ -352,15 +357,15 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
                 AddParameter(_insert, "@client_id", DbType.String),
             ];
             _insertDirect = Command("""
-                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id)
-                VALUES (@from, @from_name, @to, @text, @sent_at, @client_id)
+                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id, conversation)
+                VALUES (@from, @from_name, @to, @text, @sent_at, @client_id, @conversation)
                 ON CONFLICT (from_user_id, to_user_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING RETURNING id;
                 """);
             _directValues =
             [
                 AddParameter(_insertDirect, "@from", DbType.String), AddParameter(_insertDirect, "@from_name", DbType.String),
                 AddParameter(_insertDirect, "@to", DbType.String), AddParameter(_insertDirect, "@text", textType), AddParameter(_insertDirect, "@sent_at", DbType.Int64),
-                AddParameter(_insertDirect, "@client_id", DbType.String),
+                AddParameter(_insertDirect, "@client_id", DbType.String), AddParameter(_insertDirect, "@conversation", DbType.String),
             ];
             _find = Command("SELECT id, user_name, text, sent_at FROM messages WHERE room = @room AND user_id = @user_id AND client_message_id = @client_id;");
             _findValues = [AddParameter(_find, "@room", DbType.String), AddParameter(_find, "@user_id", DbType.String), AddParameter(_find, "@client_id", DbType.String)];
@@ -369,6 +374,27 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
                 WHERE from_user_id = @from AND to_user_id = @to AND client_message_id = @client_id;
                 """);
             _findDirectValues = [AddParameter(_findDirect, "@from", DbType.String), AddParameter(_findDirect, "@to", DbType.String), AddParameter(_findDirect, "@client_id", DbType.String)];
+            // A user's side of a conversation: the newest id, how many messages it ever stored (for pruning), and the other
+            // user's name as their latest message carried it (rename: this side receives from the other user).
+            _thread = Command("""
+                INSERT INTO direct_threads (user_id, other_user_id, other_user_name, last_id, message_count, last_read_id)
+                VALUES (@user, @other, @other_name, @last_id, @count, 0)
+                ON CONFLICT (user_id, other_user_id) DO UPDATE SET
+                    last_id = CASE WHEN excluded.last_id > direct_threads.last_id THEN excluded.last_id ELSE direct_threads.last_id END,
+                    message_count = direct_threads.message_count + excluded.message_count,
+                    other_user_name = CASE WHEN @rename THEN excluded.other_user_name ELSE direct_threads.other_user_name END
+                RETURNING message_count;
+                """);
+            _threadValues =
+            [
+                AddParameter(_thread, "@user", DbType.String), AddParameter(_thread, "@other", DbType.String), AddParameter(_thread, "@other_name", DbType.String),
+                AddParameter(_thread, "@last_id", DbType.Int64), AddParameter(_thread, "@count", DbType.Int64), AddParameter(_thread, "@rename", DbType.Boolean),
+            ];
+            _pruneDirect = Command("""
+                DELETE FROM direct_messages WHERE conversation = @conversation
+                AND id <= (SELECT id FROM direct_messages WHERE conversation = @conversation ORDER BY id DESC LIMIT 1 OFFSET @keep);
+                """);
+            _pruneDirectValues = [AddParameter(_pruneDirect, "@conversation", DbType.String), AddParameter(_pruneDirect, "@keep", DbType.Int32)];
             if (keyLockSql is not null)
             {
                 _lockKey = Command(keyLockSql);
@@ -382,7 +408,7 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         public bool LocksKeys => _lockKey is not null;
 
         private IEnumerable<DbCommand> Commands =>
-            new[] { _bump, _prune, _insert, _insertDirect, _find, _findDirect, _lockKey }.OfType<DbCommand>();
+            new[] { _bump, _prune, _insert, _insertDirect, _find, _findDirect, _thread, _pruneDirect, _lockKey }.OfType<DbCommand>();
 
         /// <summary>Points the statements at this batch's transaction (Microsoft.Data.Sqlite insists).</summary>
         public void Enlist(DbTransaction transaction)
@@ -414,8 +440,9 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
         }
 
         /// <summary>The new message's id, or null when one with its client message id is stored already.</summary>
-        public async Task<long?> InsertDirectAsync(NewDirectMessage message, object text, long sentAt, CancellationToken cancellationToken)
+        public async Task<long?> InsertDirectAsync(NewDirectMessage message, string conversation, object text, long sentAt, CancellationToken cancellationToken)
         {
+            _directValues[6].Value = conversation;
             (_directValues[0].Value, _directValues[1].Value, _directValues[2].Value) = (message.FromUserId, message.FromUserName, message.ToUserId);
             (_directValues[3].Value, _directValues[4].Value) = (text, sentAt);
             _directValues[5].Value = (object?)message.ClientMessageId ?? DBNull.Value;
@@ -441,6 +468,21 @@ internal abstract class RelationalMessageStore(IOptions<HistoryOptions> history)
             return await reader.ReadAsync(cancellationToken)
                 ? new DirectMessage(reader.GetInt64(0), message.FromUserId, reader.GetString(1), message.ToUserId, _readText(reader, 2), FromUnixMilliseconds(reader.GetInt64(3)), message.ClientMessageId)
                 : null;
+        }
+
+        /// <summary>Adds <paramref name="count"/> messages up to <paramref name="lastId"/> to the user's side of a conversation; the messages it ever stored.</summary>
+        public async Task<long> UpdateThreadAsync(string userId, string otherUserId, string otherUserName, bool rename, long lastId, int count, CancellationToken cancellationToken)
+        {
+            (_threadValues[0].Value, _threadValues[1].Value, _threadValues[2].Value) = (userId, otherUserId, otherUserName);
+            (_threadValues[3].Value, _threadValues[4].Value, _threadValues[5].Value) = (lastId, (long)count, rename);
+            return Convert.ToInt64(await _thread.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>Deletes all but the newest <paramref name="keep"/> messages of the conversation.</summary>
+        public async Task PruneDirectAsync(string conversation, int keep, CancellationToken cancellationToken)
+        {
+            (_pruneDirectValues[0].Value, _pruneDirectValues[1].Value) = (conversation, keep);
+            await _pruneDirect.ExecuteNonQueryAsync(cancellationToken);
         }
 
         public async Task LockKeyAsync(string key, CancellationToken cancellationToken)

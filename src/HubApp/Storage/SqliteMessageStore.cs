@@ -14,8 +14,11 @@ namespace HubApp.Storage;
 /// <remarks>WAL readers do not block the writer, so reads on pooled connections run concurrently with appends.</remarks>
 internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOptions<HistoryOptions> history) : RelationalMessageStore(history)
 {
-    /// <summary>1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.</summary>
-    private const int SchemaVersion = 2;
+    /// <summary>
+    /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.
+    /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
+    /// </summary>
+    private const int SchemaVersion = 3;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
 
@@ -56,6 +59,29 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
                     CREATE UNIQUE INDEX messages_client_message_id ON messages (room, user_id, client_message_id) WHERE client_message_id IS NOT NULL;
                     CREATE UNIQUE INDEX direct_messages_client_message_id ON direct_messages (from_user_id, to_user_id, client_message_id) WHERE client_message_id IS NOT NULL;
                     UPDATE schema_version SET version = 2;
+                    COMMIT;
+                    """, cancellationToken);
+            }
+
+            if (found < 3)
+            {
+                // Existing direct messages get their conversation key and rows (one transaction, as above).
+                await ExecuteAsync(connection, $"""
+                    BEGIN IMMEDIATE;
+                    ALTER TABLE direct_messages ADD COLUMN conversation TEXT NOT NULL DEFAULT '';
+                    UPDATE direct_messages SET conversation = CASE WHEN from_user_id <= to_user_id
+                        THEN from_user_id || char(31) || to_user_id ELSE to_user_id || char(31) || from_user_id END;
+                    CREATE INDEX direct_messages_conversation ON direct_messages (conversation, id);
+                    CREATE INDEX direct_messages_to ON direct_messages (to_user_id, id);
+                    CREATE INDEX direct_messages_from ON direct_messages (from_user_id, id);
+                    CREATE TABLE direct_threads (
+                        user_id TEXT NOT NULL, other_user_id TEXT NOT NULL, other_user_name TEXT NOT NULL, last_id INTEGER NOT NULL,
+                        message_count INTEGER NOT NULL, last_read_id INTEGER NOT NULL, PRIMARY KEY (user_id, other_user_id)) WITHOUT ROWID;
+                    CREATE INDEX direct_threads_recent ON direct_threads (user_id, last_id);
+                    CREATE TABLE read_markers (
+                        user_id TEXT NOT NULL, room TEXT NOT NULL, last_read_id INTEGER NOT NULL, PRIMARY KEY (user_id, room)) WITHOUT ROWID;
+                    {BackfillThreadsSql}
+                    UPDATE schema_version SET version = 3;
                     COMMIT;
                     """, cancellationToken);
             }

@@ -5,7 +5,7 @@ namespace HubApp.Storage;
 
 public static class StorageExtensions
 {
-    /// <summary>The history store, its writer and its health check.</summary>
+    /// <summary>The history store (room log, direct messages, read markers), its writer and its health check.</summary>
     public static WebApplicationBuilder AddChatStorage(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -20,10 +20,15 @@ public static class StorageExtensions
         builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
         builder.Services.AddSingleton(services => NpgsqlDataSource.Create(PostgresConnectionString(services)));
-        builder.Services.AddSingleton<IMessageStore>(services =>
+        // One store object serves all three seams; each is registered on its own, so that a decorator of one
+        // (a test's failing store, say) does not change what the others reach.
+        builder.Services.AddSingleton<RelationalMessageStore>(services =>
             services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageOptions.Postgres
                 ? ActivatorUtilities.CreateInstance<PostgresMessageStore>(services)
                 : ActivatorUtilities.CreateInstance<SqliteMessageStore>(services));
+        builder.Services.AddSingleton<IMessageStore>(services => services.GetRequiredService<RelationalMessageStore>());
+        builder.Services.AddSingleton<IDirectMessageStore>(services => services.GetRequiredService<RelationalMessageStore>());
+        builder.Services.AddSingleton<IReadMarkerStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<MessageWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MessageWriter>());
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");

@@ -20,6 +20,9 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
 
     public ILocator Toasts => Page.Locator("#toasts");
 
+    /// <summary>The outbox's lines: "sending…" or "not sent".</summary>
+    public ILocator Pending => Page.Locator("#message-list > li[data-client-id]");
+
     /// <summary>Opens the page and signs in; <paramref name="beforeSignIn"/> runs on the loaded page before the connection is made.</summary>
     public static async Task<ChatPage> SignInAsync(Chromium chromium, Uri baseAddress, string userName, ViewportSize? viewport = null, Func<IPage, Task>? beforeSignIn = null)
     {
@@ -55,6 +58,21 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
     public Task<IReadOnlyList<string>> MessageTextsAsync() => Page.Locator("#message-list .message-text").AllTextContentsAsync();
 
     public ILocator Message(string text) => Page.Locator("#message-list .message-text", new() { HasTextRegex = new($"^{System.Text.RegularExpressions.Regex.Escape(text)}$") });
+
+    /// <summary>A room or direct conversation in the sidebar, by its accessible name (e.g. "#random, 2 unread").</summary>
+    public ILocator Channel(string name) =>
+        Page.Locator("#sidebar").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    /// <summary>Another tab of the same browser (shared local storage), signed in on its own as sign-in is per tab.</summary>
+    public async Task<ChatPage> OpenTabAsync(string userName)
+    {
+        var tab = new ChatPage(await Page.Context.NewPageAsync());
+        await tab.Page.GotoAsync("/");
+        await tab.Page.GetByLabel("Your name").FillAsync(userName);
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(tab.Status).ToHaveTextAsync("Connected");
+        return tab;
+    }
 
     /// <summary>Closes the person's browser context: their connection goes, as when a window closes.</summary>
     public async ValueTask DisposeAsync() => await Page.Context.CloseAsync();

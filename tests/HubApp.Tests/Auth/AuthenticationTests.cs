@@ -19,7 +19,24 @@ public sealed class AuthenticationTests
         { "wrong audience", TestTokens.Create("alice", audience: "another-app") },
         { "alg none", TestTokens.AlgNone("alice") },
         { "no subject", TestTokens.WithoutSubject() },
+        { "format character in the subject", TestTokens.Create("ali\u200Bce") },
+        { "bidi override in the subject", TestTokens.Create("ali\u202Ece") },
     };
+
+    [Fact]
+    public async Task ADisplayNameIsCleanedTheSameLiveAndInHistory()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = host.CreateClient("alice", "  \u202EAl\u200Bice" + new string('e', 70));
+        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        var sent = await alice.SendMessageAsync("room", "hi").WaitAsync(TestTimeouts.Default);
+        var history = await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal("Alice" + new string('e', 59), sent.UserName);
+        Assert.Equal(sent.UserName, Assert.Single(history).UserName);
+    }
 
     [Fact]
     public async Task AHubConnectionWithoutATokenIsRefusedWith401()

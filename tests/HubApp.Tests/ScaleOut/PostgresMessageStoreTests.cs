@@ -160,7 +160,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
         Assert.Equal([(1L, "old", (string?)null), (2L, "new", "c-1")], (await opened.Store.GetLatestAsync("a", 10, CancellationToken.None)).Select(m => (m.Id, m.Text, m.ClientMessageId)));
         await using var check = _database.CreateDataSource();
         await using var version = check.CreateCommand("SELECT version FROM hubapp_schema WHERE component = 'store';");
-        Assert.Equal(2, await version.ExecuteScalarAsync());
+        Assert.Equal(3, await version.ExecuteScalarAsync());
     }
 
     private protected override async Task<OpenStore> OpenAsync()

@@ -141,6 +141,33 @@ public abstract class MessageStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DirectReadsAndReadMarkersWorkOnEveryProvider()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Store;
+        var stored = await store.AppendAsync(
+            new WriteBatch([new("a", "v", "V", "one"), new("a", "u", "U", "two")], [new("u", "U", "v", "d1"), new("v", "V", "u", "d2"), new("u", "U", "w", "d3")], new DateTime(2026, 12, 1, 12, 0, 0, 5, DateTimeKind.Utc)),
+            null,
+            CancellationToken.None);
+        var (direct, markers) = ((IDirectMessageStore)store, (IReadMarkerStore)store);
+        var d = stored.DirectMessages;
+
+        Assert.Equal([d[0], d[1]], await direct.GetConversationBeforeAsync("v", "u", long.MaxValue, 10, CancellationToken.None));
+        Assert.Equal([d[1], d[2]], await direct.GetDirectAfterAsync("u", d[0].Id, 10, CancellationToken.None));
+        Assert.Equal([d[2]], await direct.GetDirectLatestAsync("u", 1, CancellationToken.None));
+        Assert.Equal(d[1].Id, await markers.MoveDirectMarkerAsync("u", "v", long.MaxValue, CancellationToken.None));
+        Assert.Null(await markers.MoveDirectMarkerAsync("u", "v", d[0].Id, CancellationToken.None));
+        Assert.Equal(
+            [("w", "w", d[2].Id, 0L, 0), ("v", "V", d[1].Id, d[1].Id, 0)],
+            (await direct.GetConversationsAsync("u", 10, 1000, CancellationToken.None)).Select(c => (c.UserId, c.UserName, c.LastMessage.Id, c.LastReadId, c.UnreadCount)));
+        Assert.Equal(new RoomReadState(0, 1), await markers.GetRoomReadStateAsync("u", "a", 1000, CancellationToken.None));
+        Assert.Equal(2L, await markers.MoveRoomMarkerAsync("u", "a", 7, CancellationToken.None));
+        Assert.Null(await markers.MoveRoomMarkerAsync("u", "a", 1, CancellationToken.None));
+        Assert.Null(await markers.MoveRoomMarkerAsync("u", "no-such-room", 1, CancellationToken.None));
+        Assert.Equal(new RoomReadState(2, 0), await markers.GetRoomReadStateAsync("u", "a", 1000, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AFailingStoreThrowsStoreUnavailable()
     {
         await using var broken = CreateBroken();

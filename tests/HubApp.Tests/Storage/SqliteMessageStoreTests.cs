@@ -60,7 +60,52 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(2L, await version.ExecuteScalarAsync());
+        Assert.Equal(3L, await version.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task AVersion2FileIsUpgradedAndItsDirectMessagesFormConversations()
+    {
+        var connectionString = $"Data Source={Path.Combine(_directory.FullName, "v2.db")}";
+        await using (var v2 = new SqliteConnection(connectionString))
+        {
+            await v2.OpenAsync();
+            await using var create = v2.CreateCommand();
+            // The schema as version 2 made it, with direct messages both ways between u and v and one to w.
+            create.CommandText = """
+                CREATE TABLE schema_version (version INTEGER NOT NULL);
+                CREATE TABLE rooms (name TEXT NOT NULL PRIMARY KEY, last_id INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE messages (
+                    room TEXT NOT NULL, id INTEGER NOT NULL, user_id TEXT NOT NULL, user_name TEXT NOT NULL,
+                    text TEXT NOT NULL, sent_at INTEGER NOT NULL, client_message_id TEXT, PRIMARY KEY (room, id)) WITHOUT ROWID;
+                CREATE TABLE direct_messages (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, from_user_id TEXT NOT NULL, from_user_name TEXT NOT NULL,
+                    to_user_id TEXT NOT NULL, text TEXT NOT NULL, sent_at INTEGER NOT NULL, client_message_id TEXT);
+                CREATE UNIQUE INDEX messages_client_message_id ON messages (room, user_id, client_message_id) WHERE client_message_id IS NOT NULL;
+                CREATE UNIQUE INDEX direct_messages_client_message_id ON direct_messages (from_user_id, to_user_id, client_message_id) WHERE client_message_id IS NOT NULL;
+                INSERT INTO schema_version (version) VALUES (2);
+                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at) VALUES
+                    ('v', 'Old V', 'u', CAST('one' AS BLOB), 1764590400000), ('u', 'U', 'v', CAST('two' AS BLOB), 1764590400001),
+                    ('v', 'New V', 'u', CAST('three' AS BLOB), 1764590400002), ('u', 'U', 'w', CAST('four' AS BLOB), 1764590400003);
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = Create(connectionString);
+        await store.InitializeAsync(CancellationToken.None);
+        var added = await store.AppendAsync(new WriteBatch([], [new("w", "W", "u", "five")], DateTime.UtcNow), null, CancellationToken.None);
+
+        Assert.Equal(["one", "two", "three"], (await store.GetConversationBeforeAsync("u", "v", long.MaxValue, 10, CancellationToken.None)).Select(m => m.Text));
+        Assert.Equal(
+            [("w", "W", 5L, 1), ("v", "New V", 3L, 2)],
+            (await store.GetConversationsAsync("u", 10, 1000, CancellationToken.None)).Select(c => (c.UserId, c.UserName, c.LastMessage.Id, c.UnreadCount)));
+        Assert.Equal(5, Assert.Single(added.DirectMessages).Id);
+        await using var check = new SqliteConnection(connectionString);
+        await check.OpenAsync();
+        await using var version = check.CreateCommand();
+        version.CommandText = "SELECT MAX(version) FROM schema_version;";
+        Assert.Equal(3L, await version.ExecuteScalarAsync());
     }
 
     private protected override async Task<OpenStore> OpenAsync()

@@ -32,11 +32,11 @@ public sealed class OtlpExportTests
         await using var alice = host.CreateClient("alice", token: () => token);
         await alice.StartAsync().WaitAsync(TestTimeouts.Default);
         await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await alice.SendMessageAsync("general", "hello").WaitAsync(TestTimeouts.Default);
+        await alice.PostMessageAsync("general", "hello", "otlp-1").WaitAsync(TestTimeouts.Default);
 
         // Protobuf keeps strings as UTF-8: the instrument's name and SignalR's activity source can be found as they are.
         var metrics = await collector.WaitForAsync("/v1/metrics", "hubapp.messages.stored");
-        // The export that holds the send's span (SendMessageAsync's hub method): JoinRoom's may come in an earlier one.
+        // The join's span may go in an earlier batch than the post's: wait for the one that holds the post.
         var traces = await collector.WaitForAsync("/v1/traces", HubMethods.PostMessage);
 
         Assert.Equal("application/x-protobuf", metrics.ContentType);

@@ -1,0 +1,97 @@
+import { byId } from "./dom";
+import { describeError } from "./errors";
+
+/** The composer grows with the text up to this height, as chat composers do; then it scrolls. */
+const maxInputHeightPx = 200;
+
+export interface ComposerActions {
+  /** Puts the text in the outbox for the active conversation; resolves once it is there, rejects when it is not. */
+  send(text: string): Promise<void>;
+  /** The text changed (for the typing notice). */
+  input(text: string): void;
+  /** Something the user should read: an empty or too long message, a failed send. */
+  notify(message: string): void;
+}
+
+/** The message composer (#composer): its text box, character counter and Send button. */
+export class Composer {
+  private readonly form = byId<HTMLFormElement>("composer");
+  private readonly input = byId<HTMLTextAreaElement>("message-input");
+  private readonly label = byId("composer-label");
+  private readonly sendButton = byId<HTMLButtonElement>("send");
+  private readonly counter = byId("char-count");
+  private hasTarget = false;
+
+  constructor(private readonly maxLength: number, private readonly actions: ComposerActions, signal: AbortSignal) {
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.submit();
+    }, { signal });
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        void this.submit();
+      }
+    }, { signal });
+    this.input.addEventListener("input", () => {
+      this.updateCounter();
+      actions.input(this.input.value);
+    }, { signal });
+    this.updateCounter();
+  }
+
+  /** Where messages go, as "Message #room" or "Message alice"; null hides the composer. */
+  setTarget(label: string | null): void {
+    this.hasTarget = label !== null;
+    this.form.hidden = label === null;
+    if (label !== null) {
+      this.label.textContent = label;
+      this.input.placeholder = label;
+    }
+  }
+
+  /** Sending works while disconnected too (the outbox keeps the message); the button only says so. */
+  setConnected(connected: boolean): void {
+    this.sendButton.title = connected ? "" : "Sent when the connection is back";
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  private async submit(): Promise<void> {
+    const text = this.input.value;
+    if (text.trim() === "" || !this.hasTarget) {
+      if (text.trim() === "") {
+        this.actions.notify(describeError(new Error("HubException: invalid_message: empty")).message);
+      }
+      return;
+    }
+    if (text.length > this.maxLength) {
+      this.actions.notify(`That message is ${text.length - this.maxLength} characters too long.`);
+      return;
+    }
+    try {
+      await this.actions.send(text);
+    } catch (error) {
+      // Not in the outbox: the text stays in the box.
+      this.actions.notify(describeError(error).message);
+      return;
+    }
+    // Safely in the outbox (shown as "sending…"): the box is cleared, unless it already holds something else.
+    if (this.input.value === text) {
+      this.input.value = "";
+      this.updateCounter();
+    }
+  }
+
+  private updateCounter(): void {
+    const length = this.input.value.length;
+    const limit = this.maxLength;
+    this.counter.textContent = `${length.toLocaleString()} / ${limit.toLocaleString()}`;
+    this.counter.dataset.level = length > limit ? "over" : length > limit * 0.9 ? "near" : "ok";
+    this.input.setAttribute("aria-invalid", String(length > limit));
+    this.input.style.height = "auto";
+    this.input.style.height = `${Math.min(this.input.scrollHeight, maxInputHeightPx)}px`;
+  }
+}

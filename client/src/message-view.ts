@@ -1,0 +1,100 @@
+import { el, timeElement } from "./dom";
+import { shownOf, type Shown } from "./fold";
+import { dayLabel, lineStart, type Stamp } from "./grouping";
+import { mentions, messageSegments } from "./message-text";
+import type { Line } from "./timeline-view";
+
+// One line of the message list (li.message) as the page shows it: its header, its text with links and
+// mentions, its edited or deleted state, and how it begins (day separator, grouped under the line above).
+// Every piece of message text goes in through textContent (see dom.ts).
+
+/** A message line's element, not yet grouped: call `regroup` once it is in the list. */
+export function messageElement(line: Line, own: boolean, myName: string | null): HTMLLIElement {
+  const item = el("li", {
+    className: own ? "message own" : "message",
+    attrs: { "data-id": String(line.id), "data-author": line.authorId, "data-sent-at": line.sentAt },
+  },
+  el("div", { className: "message-meta" },
+    el("span", { className: "author", text: own ? "You" : line.authorName, attrs: { title: line.authorId } }),
+    timeElement(line.sentAt)),
+  el("p", { className: "message-text" }));
+  showText(item, shownOf(line), own ? null : myName);
+  return item;
+}
+
+/**
+ * Shows a message's current text: links as `<a target="_blank" rel="noopener noreferrer">`, a mention of
+ * `myName` (null: none is highlighted, as in one's own lines) as `<mark class="mention">` with the line marked
+ * `mentioned`; "(edited)" after an edited text, "message deleted" instead of a deleted one.
+ */
+export function showText(item: HTMLLIElement, shown: Shown, myName: string | null): void {
+  const paragraph = item.querySelector<HTMLParagraphElement>(".message-text")!;
+  item.classList.toggle("deleted", shown.deleted);
+  item.classList.toggle("mentioned", !shown.deleted && myName !== null && mentions(shown.text, myName));
+  if (shown.deleted) {
+    paragraph.textContent = "message deleted";
+  } else {
+    paragraph.replaceChildren(...messageSegments(shown.text, myName).map((segment) => {
+      switch (segment.kind) {
+        case "link":
+          return el("a", { text: segment.text, attrs: { href: segment.href, target: "_blank", rel: "noopener noreferrer" } });
+        case "mention":
+          return el("mark", { className: "mention", text: segment.text });
+        default:
+          return document.createTextNode(segment.text);
+      }
+    }));
+  }
+  let marker = item.querySelector(".message-edited");
+  if (shown.edited && !shown.deleted) {
+    marker ??= item.appendChild(el("span", { className: "message-edited", text: "(edited)" }));
+  } else {
+    marker?.remove();
+  }
+}
+
+/** Decides again how a line begins from the line above it (see grouping.ts); other list items are skipped. */
+export function regroup(item: HTMLLIElement, now = new Date()): void {
+  const start = lineStart(stampOf(previousLine(item)), stampOf(item)!);
+  const author = item.querySelector<HTMLElement>(".author")!;
+  item.classList.toggle("day-start", start.dayStart);
+  item.classList.toggle("continued", start.continued);
+  item.querySelector<HTMLElement>(".message-meta")!.hidden = start.continued;
+
+  let separator = item.querySelector(":scope > .day-separator");
+  if (start.dayStart) {
+    separator ??= item.insertBefore(el("h2", { className: "day-separator" }), item.firstChild);
+    separator.textContent = dayLabel(item.dataset.sentAt!, now);
+  } else {
+    separator?.remove();
+  }
+  // A grouped line has no visible header; a screen reader still hears whose it is.
+  let by = item.querySelector(":scope > .continued-by");
+  if (start.continued) {
+    by ??= item.insertBefore(el("span", { className: "sr-only continued-by" }), item.querySelector(".message-text"));
+    by.textContent = `${author.textContent}:`;
+  } else {
+    by?.remove();
+  }
+}
+
+/** The next message line below this one, or null. */
+export function nextLine(item: Element): HTMLLIElement | null {
+  return sibling(item, "nextElementSibling");
+}
+
+function previousLine(item: Element): HTMLLIElement | null {
+  return sibling(item, "previousElementSibling");
+}
+
+function sibling(item: Element, direction: "nextElementSibling" | "previousElementSibling"): HTMLLIElement | null {
+  let current = item[direction];
+  while (current !== null && !(current instanceof HTMLLIElement && current.dataset.sentAt !== undefined)) {
+    current = current[direction];
+  }
+  return current;
+}
+
+function stampOf(item: HTMLLIElement | null): Stamp | null {
+  return item === null ? null : { authorId: item.dataset.author!, sentAt: item.dataset.sentAt! };
+}

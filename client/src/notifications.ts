@@ -1,0 +1,94 @@
+import { byId, el } from "./dom";
+
+/** Whether a message's text mentions `@userName` (case-insensitively, as a whole name). */
+export function mentions(text: string, userName: string): boolean {
+  const name = userName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^\\w@])@${name}(?![\\w.-]*[\\w-])`, "iu").test(text);
+}
+
+export interface Incoming {
+  /** A direct message (else a room message). */
+  direct: boolean;
+  /** The text mentions the user. */
+  mention: boolean;
+  /** Its conversation is the one open. */
+  open: boolean;
+  /** The tab is hidden (another tab, minimised, the phone's screen off). */
+  hidden: boolean;
+}
+
+/** Notify for direct messages and @mentions whose conversation is not in view: not open, or the tab hidden. */
+export function shouldNotify(incoming: Incoming): boolean {
+  return (incoming.direct || incoming.mention) && (!incoming.open || incoming.hidden);
+}
+
+export interface Alert {
+  title: string;
+  body: string;
+  /** One notification per conversation: a newer one replaces it. */
+  tag: string;
+  /** The notification was clicked: show its conversation. */
+  onClick(): void;
+}
+
+const storageKey = "hubapp.notifications";
+
+/**
+ * Browser notifications and their toggle in the top bar (#notify-toggle, a pressed/not-pressed button).
+ * Permission is asked for only when the user presses it (a user gesture), never on load; the choice to have
+ * them on is kept in localStorage. Absent where the browser has no Notification API.
+ */
+export class DesktopNotifications {
+  private readonly button = el("button", {
+    className: "small notify-toggle",
+    text: "Notifications",
+    attrs: { id: "notify-toggle", type: "button", "aria-pressed": "false", title: "Notify me of direct messages and @mentions" },
+  });
+
+  constructor(private readonly explain: (message: string) => void, signal: AbortSignal) {
+    if (!("Notification" in window)) {
+      return;
+    }
+    byId("me").before(this.button);
+    this.render();
+    this.button.addEventListener("click", () => void this.toggle(), { signal });
+  }
+
+  get enabled(): boolean {
+    return "Notification" in window && Notification.permission === "granted" && localStorage.getItem(storageKey) === "on";
+  }
+
+  show(alert: Alert): void {
+    if (!this.enabled) {
+      return;
+    }
+    const notification = new Notification(alert.title, { body: alert.body, tag: alert.tag });
+    notification.addEventListener("click", () => {
+      window.focus();
+      alert.onClick();
+      notification.close();
+    });
+  }
+
+  clear(): void {
+    this.button.remove();
+  }
+
+  private async toggle(): Promise<void> {
+    if (this.enabled) {
+      localStorage.setItem(storageKey, "off");
+    } else {
+      const permission = Notification.permission === "default" ? await Notification.requestPermission() : Notification.permission;
+      if (permission === "granted") {
+        localStorage.setItem(storageKey, "on");
+      } else {
+        this.explain("Notifications are blocked for this page. Allow them in the browser’s site settings.");
+      }
+    }
+    this.render();
+  }
+
+  private render(): void {
+    this.button.setAttribute("aria-pressed", String(this.enabled));
+  }
+}

@@ -1,0 +1,109 @@
+import { dismissOnEscapeOrOutsideTap, keepFocusInside } from "./dismiss";
+import { byId, el } from "./dom";
+
+/** What the conversation pane can show: a joined room or a direct conversation. */
+export type Channel = { kind: "room"; name: string } | { kind: "dm"; userId: string };
+
+/** A channel's key in the sidebar (`data-key`) and in the unread counts: `r:<room>` or `d:<userId>`. */
+export function channelKey(channel: Channel): string {
+  return channel.kind === "room" ? `r:${channel.name}` : `d:${channel.userId}`;
+}
+
+export interface ChannelListing {
+  rooms: readonly string[];
+  /** The user ids of the direct conversations. */
+  partners: readonly string[];
+  active: Channel | null;
+  unread(key: string): number;
+  nameOf(userId: string): string;
+}
+
+export interface SidebarActions {
+  open(channel: Channel): void;
+  join(name: string): void;
+  leave(): void;
+}
+
+/**
+ * The rooms sidebar (#sidebar): the join form, the rooms and direct conversations with their unread badges,
+ * and its drawer toggle on narrow screens; also the conversation header's Leave button. Renders what it is
+ * given; what to join, open or leave is the actions' to decide.
+ */
+export class Sidebar {
+  private readonly sidebar = byId("sidebar");
+  private readonly menuToggle = byId<HTMLButtonElement>("menu-toggle");
+  private readonly joinInput = byId<HTMLInputElement>("join-room");
+  private readonly roomList = byId("room-list");
+  private readonly dmList = byId("dm-list");
+  private readonly leaveButton = byId("leave");
+
+  constructor(private readonly actions: SidebarActions, signal: AbortSignal) {
+    byId("join-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const name = this.joinInput.value;
+      this.joinInput.value = "";
+      actions.join(name);
+    }, { signal });
+    this.leaveButton.addEventListener("click", () => actions.leave(), { signal });
+    this.menuToggle.addEventListener("click", () => {
+      const open = !this.sidebar.classList.contains("open");
+      this.sidebar.classList.toggle("open", open);
+      this.menuToggle.setAttribute("aria-expanded", String(open));
+      if (open) {
+        this.joinInput.focus();
+      }
+    }, { signal });
+    // The open drawer (phone width) closes by Escape or a tap outside and keeps Tab inside.
+    const isOpen = () => this.sidebar.classList.contains("open");
+    dismissOnEscapeOrOutsideTap({ element: this.sidebar, toggle: this.menuToggle, isOpen, close: () => this.close() }, signal);
+    keepFocusInside(this.sidebar, isOpen, signal);
+  }
+
+  render(listing: ChannelListing): void {
+    const rooms = [...listing.rooms].sort();
+    this.roomList.replaceChildren(...rooms.map((name) => this.item(listing, { kind: "room", name }, `#${name}`)));
+    byId("rooms-empty").hidden = rooms.length > 0;
+    const partners = [...listing.partners].sort();
+    this.dmList.replaceChildren(...partners.map((userId) => this.item(listing, { kind: "dm", userId }, listing.nameOf(userId))));
+    byId("dms-empty").hidden = partners.length > 0;
+  }
+
+  /** Whether the last render listed this direct conversation. */
+  lists(channel: Channel): boolean {
+    return this.dmList.querySelector(`[data-key="${CSS.escape(channelKey(channel))}"]`) !== null;
+  }
+
+  /** Leave applies to rooms only. */
+  showLeave(visible: boolean): void {
+    this.leaveButton.hidden = !visible;
+  }
+
+  /** Closes the narrow-screen drawer. */
+  close(): void {
+    this.sidebar.classList.remove("open");
+    this.menuToggle.setAttribute("aria-expanded", "false");
+  }
+
+  clear(): void {
+    this.roomList.replaceChildren();
+    this.dmList.replaceChildren();
+  }
+
+  private item(listing: ChannelListing, channel: Channel, label: string): HTMLLIElement {
+    const key = channelKey(channel);
+    const count = listing.unread(key);
+    const button = el("button", {
+      className: "channel",
+      attrs: { type: "button", "data-key": key, "aria-label": count > 0 ? `${label}, ${count} unread` : label },
+    }, el("span", { className: "channel-name", text: label }));
+    if (listing.active !== null && channelKey(listing.active) === key) {
+      button.setAttribute("aria-current", "page");
+    }
+    if (count > 0) {
+      button.append(el("span", { className: "badge", text: count > 99 ? "99+" : String(count), attrs: { "aria-hidden": "true" } }));
+    }
+    button.addEventListener("click", () => this.actions.open(channel));
+    return el("li", {}, button);
+  }
+}
+

@@ -1,0 +1,304 @@
+import type { ChatMessage, DirectMessage, MessageKind } from "./contract";
+import { byId, el } from "./dom";
+import { fold, isChange, shownOf, type Shown } from "./fold";
+import { messageElement, nextLine, regroup, showText } from "./message-view";
+import type { Arrival } from "./session";
+import { UnreadView } from "./unread-view";
+
+/** One line of the message list, a room message or a direct one. */
+export interface Line {
+  id: number;
+  authorId: string;
+  authorName: string;
+  text: string;
+  sentAt: string;
+  /** The sender's idempotency key: the stored line replaces the pending one that carries it. */
+  clientMessageId?: string | null;
+  /** Room log entries only (contract "The room log"): an edit or delete changes `targetId` and is no line of its own. */
+  kind?: MessageKind;
+  targetId?: number | null;
+  editedAt?: string | null;
+  deletedAt?: string | null;
+}
+
+/** A message in the outbox, shown below the stored lines: "sending…", or "not sent" with Retry and Discard. */
+export interface PendingLine {
+  clientMessageId: string;
+  text: string;
+  failed: boolean;
+  /** Why it was not sent (failed only). */
+  reason?: string;
+}
+
+/** A line and where it goes: before the line with id `beforeId`, or at the end when null (see `Placement`). */
+export interface PlacedLine {
+  line: Line;
+  beforeId: number | null;
+}
+
+export const roomLine = (m: ChatMessage): Line => ({
+  id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
+  kind: m.kind ?? "message", targetId: m.targetId ?? null, editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null,
+});
+export const directLine = (m: DirectMessage): Line => ({
+  id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
+});
+
+/** What sits above the oldest line: a way to load older messages, or where the conversation starts. */
+export type HistoryEdge = { kind: "room"; name: string; exhausted: boolean } | { kind: "dm"; partnerName: string; exhausted: boolean };
+
+/** A conversation as the pane first shows it. */
+export interface Opened {
+  title: string;
+  lines: readonly Line[];
+  /** The outbox's lines for this conversation, oldest first. */
+  pending: readonly PendingLine[];
+  edge: HistoryEdge;
+  typing: string;
+  /** The read marker, for the "New messages" divider above the first unread line; null for none. */
+  unreadAfter: number | null;
+}
+
+export interface TimelineActions {
+  /** The user asked for older messages (the button, or scrolling near the top). */
+  loadOlder(): void;
+  /** Send a "not sent" message again (same clientMessageId). */
+  retry(clientMessageId: string): void;
+  /** Drop a "not sent" message. */
+  discard(clientMessageId: string): void;
+  /** The newest line may have come into view (the read marker may move). */
+  latestSeen(): void;
+}
+
+/** Scrolled this close to the bottom, the list follows new messages; this close to the top, it loads older ones. */
+const stickToBottomPx = 80;
+const loadOlderPx = 60;
+
+/**
+ * The conversation pane's title, its message list (#messages) with the history edge above it, and the typing
+ * line below it. Shows each line id once; keeps the reading position while older lines are prepended.
+ */
+export class TimelineView {
+  private readonly title = byId("conversation-title");
+  private readonly messages = byId("messages");
+  private readonly list = byId<HTMLOListElement>("message-list");
+  private readonly loadOlderButton = byId<HTMLButtonElement>("load-older");
+  private readonly historyStart = byId("history-start");
+  private readonly typingLine = byId("typing");
+  private readonly lineElements = new Map<number, HTMLLIElement>();
+  /** The outbox's lines, by clientMessageId, always after every stored line. */
+  private readonly pendingElements = new Map<string, HTMLLIElement>();
+  /** What each shown line shows now, with the edits and deletes folded on. */
+  private readonly shown = new Map<number, Shown>();
+  private readonly unread: UnreadView;
+
+  /** `myName` is the signed-in user's display name, whose @mentions are highlighted. */
+  constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal, private readonly myName: string | null = null) {
+    this.unread = new UnreadView(this.messages, this.list, () => actions.latestSeen(), signal);
+    this.loadOlderButton.addEventListener("click", () => actions.loadOlder(), { signal });
+    this.list.addEventListener("click", (event) => {
+      const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-outbox]");
+      const id = button?.closest<HTMLElement>("li[data-client-id]")?.dataset.clientId;
+      if (button && id) {
+        if (button.dataset.outbox === "retry") {
+          actions.retry(id);
+        } else {
+          actions.discard(id);
+        }
+      }
+    }, { signal });
+    this.messages.addEventListener("scroll", () => {
+      if (this.messages.scrollTop < loadOlderPx) {
+        actions.loadOlder();
+      }
+    }, { signal, passive: true });
+  }
+
+  /** Replaces what the pane shows, scrolled to the newest line; null shows the welcome state. */
+  open(opened: Opened | null): void {
+    this.clear();
+    byId("empty-state").hidden = opened !== null;
+    if (opened === null) {
+      this.title.textContent = "Welcome";
+      this.showEdge(null);
+      return;
+    }
+    this.title.textContent = opened.title;
+    this.insert(opened.lines.map((line) => ({ line, beforeId: null })), "history");
+    this.showPending(opened.pending);
+    this.showTyping(opened.typing);
+    this.showEdge(opened.edge);
+    this.scrollToBottom();
+    this.unread.open(opened.unreadAfter);
+  }
+
+  /**
+   * Adds the lines not shown yet and returns them; edit and delete entries change the line they target
+   * instead. Groups each new line and the one below it again, so that lines inserted above (scroll-back) or
+   * between (catch-up) leave the grouping and day separators as a fresh render would. Follows new lines when the user was at the bottom or sent
+   * one; history prepended above keeps what the user was reading in place.
+   */
+  insert(lines: readonly PlacedLine[], arrival: Arrival): Line[] {
+    const nearBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < stickToBottomPx;
+    const heightBefore = this.messages.scrollHeight;
+    const prepending = lines.length > 0 && lines[lines.length - 1]!.beforeId !== null && arrival === "history";
+    const shown: Line[] = [];
+    let ownNew = false;
+    const placed = new Set<HTMLLIElement>();
+    for (const { line, beforeId } of lines) {
+      if (isChange(line)) {
+        this.foldOnto(line);
+        continue;
+      }
+      if (this.lineElements.has(line.id)) {
+        continue;
+      }
+      const item = messageElement(line, line.authorId === this.me, this.myName);
+      if (line.clientMessageId) {
+        // Stored: it takes the place of its "sending…" line.
+        this.pendingElements.get(line.clientMessageId)?.remove();
+        this.pendingElements.delete(line.clientMessageId);
+      }
+      const before = beforeId === null ? this.firstPending() : this.lineElements.get(beforeId) ?? this.firstPending();
+      this.list.insertBefore(item, before);
+      this.lineElements.set(line.id, item);
+      this.shown.set(line.id, shownOf(line));
+      placed.add(item);
+      shown.push(line);
+      ownNew ||= line.authorId === this.me && arrival === "new";
+    }
+    this.regroup(placed);
+    if (prepending) {
+      this.messages.scrollTop += this.messages.scrollHeight - heightBefore;
+    } else if (nearBottom || ownNew) {
+      this.scrollToBottom();
+    }
+    this.unread.changed(arrival === "history");
+    return shown;
+  }
+
+  /**
+   * Shows exactly these outbox lines below the stored ones, in this order: new ones are added at the end, the
+   * state of the others updated in place, and those no longer pending removed (a stored line replaced them).
+   */
+  showPending(lines: readonly PendingLine[]): void {
+    const wanted = new Set(lines.map((l) => l.clientMessageId));
+    for (const [id, item] of this.pendingElements) {
+      if (!wanted.has(id)) {
+        item.remove();
+        this.pendingElements.delete(id);
+      }
+    }
+    let added = false;
+    for (const line of lines) {
+      const existing = this.pendingElements.get(line.clientMessageId);
+      const state = line.failed ? "failed" : "sending";
+      if (existing?.dataset.state === state && existing.title === (line.reason ?? "")) {
+        continue;
+      }
+      const item = this.pendingElement(line);
+      if (existing) {
+        existing.replaceWith(item);
+      } else {
+        this.list.append(item);
+        added = true;
+      }
+      this.pendingElements.set(line.clientMessageId, item);
+    }
+    if (added) {
+      this.scrollToBottom();
+    }
+  }
+
+  /** Whether the newest line is scrolled into view. */
+  latestInView(): boolean {
+    return this.unread.latestInView();
+  }
+
+  showTyping(text: string): void {
+    this.typingLine.textContent = text;
+  }
+
+  /** Null (nothing open) hides both the button and the start. */
+  showEdge(edge: HistoryEdge | null): void {
+    if (edge === null) {
+      this.loadOlderButton.hidden = true;
+      this.historyStart.hidden = true;
+      this.historyStart.textContent = "";
+      return;
+    }
+    this.loadOlderButton.hidden = edge.exhausted;
+    this.historyStart.hidden = !edge.exhausted;
+    this.historyStart.textContent = edge.kind === "room"
+      ? `This is the beginning of #${edge.name}.`
+      : `This is the beginning of your conversation with ${edge.partnerName}.`;
+  }
+
+  /** While a history page is on its way the button cannot ask for another. */
+  setLoadingOlder(loading: boolean): void {
+    this.loadOlderButton.disabled = loading;
+  }
+
+  clear(): void {
+    this.unread.clear();
+    this.list.replaceChildren();
+    this.lineElements.clear();
+    this.pendingElements.clear();
+    this.shown.clear();
+    this.typingLine.textContent = "";
+  }
+
+  /** An edit or delete of a line not shown is dropped: when history brings that line, it is stored folded. */
+  private foldOnto(change: Line): void {
+    const targetId = change.targetId ?? null;
+    const item = targetId === null ? undefined : this.lineElements.get(targetId);
+    const before = targetId === null ? undefined : this.shown.get(targetId);
+    if (item === undefined || before === undefined) {
+      return;
+    }
+    const after = fold(before, change);
+    if (after !== before) {
+      this.shown.set(targetId!, after);
+      showText(item, after, item.classList.contains("own") ? null : this.myName);
+    }
+  }
+
+  /** The new lines and, below each, the line whose neighbour above may have changed. */
+  private regroup(items: Set<HTMLLIElement>): void {
+    const now = new Date();
+    for (const item of [...items]) {
+      const next = nextLine(item);
+      if (next !== null) {
+        items.add(next);
+      }
+    }
+    for (const item of items) {
+      regroup(item, now);
+    }
+  }
+
+  private pendingElement(line: PendingLine): HTMLLIElement {
+    const state = line.failed ? "failed" : "sending";
+    const delivery = line.failed
+      ? el("span", { className: "delivery" },
+        el("span", { text: "not sent — " }),
+        el("button", { className: "link-button", text: "retry", attrs: { type: "button", "data-outbox": "retry", "aria-label": "Retry sending" } }),
+        el("span", { text: " / " }),
+        el("button", { className: "link-button", text: "discard", attrs: { type: "button", "data-outbox": "discard", "aria-label": "Discard message" } }))
+      : el("span", { className: "delivery", text: "sending…" });
+    return el("li", {
+      className: `message own ${line.failed ? "failed" : "pending"}`,
+      attrs: { "data-client-id": line.clientMessageId, "data-state": state, title: line.reason ?? "" },
+    },
+    el("div", { className: "message-meta" }, el("span", { className: "author", text: "You" }), delivery),
+    el("p", { className: "message-text", text: line.text }));
+  }
+
+  private firstPending(): HTMLLIElement | null {
+    return this.list.querySelector<HTMLLIElement>(":scope > li[data-client-id]");
+  }
+
+  private scrollToBottom(): void {
+    this.messages.scrollTop = this.messages.scrollHeight;
+  }
+}

@@ -1,0 +1,17 @@
+using HubApp.Storage;
+
+namespace HubApp.DirectMessages;
+
+public static class DirectMessagesExtensions
+{
+    /// <summary>
+    /// Reading direct messages back: GetDirectHistory, SyncDirectMessages, GetConversations. Sizes come from the
+    /// <c>History</c> section (<c>AddChatHub</c> binds it); the messages are in the history store.
+    /// </summary>
+    public static WebApplicationBuilder AddChatDirectMessages(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<DirectHistoryService>();
+        return builder;
+    }
+}

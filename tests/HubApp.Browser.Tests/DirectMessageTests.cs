@@ -1,0 +1,58 @@
+using HubApp.Browser.Tests.Infrastructure;
+using HubApp.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace HubApp.Browser.Tests;
+
+/// <summary>Direct messages are stored: they come back after a reload and wait for someone who was offline.</summary>
+[Collection(UsesChromium.Name)]
+public sealed class DirectMessageTests(Chromium chromium)
+{
+    [Fact]
+    public async Task A_direct_message_to_someone_who_never_signed_in_is_there_when_they_sign_in()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
+        await alice.Page.GetByLabel("Write to").FillAsync("dave");
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Write", Exact = true }).ClickAsync();
+        await Expect(alice.Page.Locator("#conversation-title")).ToHaveTextAsync("@dave");
+        await alice.SendAsync("see you when you are back");
+        await Expect(alice.Message("see you when you are back")).ToHaveCountAsync(1);
+
+        await using var dave = await ChatPage.SignInAsync(chromium, host.BaseAddress, "dave");
+        await Expect(dave.Channel("alice, 1 unread")).ToBeVisibleAsync();
+        await dave.Channel("alice, 1 unread").ClickAsync();
+        await Expect(dave.Page.Locator("#conversation-title")).ToHaveTextAsync("@alice");
+        await Expect(dave.Message("see you when you are back")).ToHaveCountAsync(1);
+        await Expect(dave.Channel("alice")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task After_a_reload_conversations_direct_history_and_their_unread_counts_come_back()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
+        await using var bob = await host.ConnectAsync("bob");
+        await bob.SendDirectMessageAsync("alice", "first").WaitAsync(TestTimeouts.Default);
+        await bob.SendDirectMessageAsync("alice", "second").WaitAsync(TestTimeouts.Default);
+        await Expect(alice.Channel("bob, 2 unread")).ToBeVisibleAsync();
+
+        await alice.Page.ReloadAsync();
+        await Expect(alice.Status).ToHaveTextAsync("Connected");
+        await Expect(alice.Channel("bob, 2 unread")).ToBeVisibleAsync();
+        await alice.Channel("bob, 2 unread").ClickAsync();
+        await Expect(alice.Message("second")).ToBeVisibleAsync();
+        await alice.SendAsync("third, from me");
+        Assert.Equal(["first", "second", "third, from me"], await alice.MessageTextsAsync());
+        await Expect(alice.Channel("bob")).ToBeVisibleAsync();
+
+        await alice.Page.ReloadAsync();
+        await Expect(alice.Status).ToHaveTextAsync("Connected");
+        await Expect(alice.Channel("bob")).ToBeVisibleAsync();
+        await alice.Channel("bob").ClickAsync();
+        await Expect(alice.Messages).ToHaveCountAsync(3);
+        Assert.Equal(["first", "second", "third, from me"], await alice.MessageTextsAsync());
+        await Expect(alice.Page.Locator("#history-start")).ToHaveTextAsync("This is the beginning of your conversation with bob.");
+    }
+}
