@@ -147,7 +147,9 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
         });
         try
         {
-            await sender.Client.SendMessageAsync(sender.Room, text);
+            // The raw single call, as plain SignalR's baseline makes it: SendMessageAsync's outbox would post one
+            // message per room at a time (to keep their order across retries) and so defeat the window.
+            await sender.Client.PostMessageAsync(sender.Room, text, clientMessageId: null);
             Interlocked.Increment(ref sender.Acked);
         }
         catch (Exception ex) when (ex is ChatException or InvalidOperationException or TaskCanceledException)
