@@ -10,7 +10,8 @@ namespace HubApp.Client;
 // What is retried: a connection lost before the answer (after the reconnect and rejoin, so the room is joined
 // again), `rate_limited` (after RateLimitedRetryDelay) and `unavailable` (after UnavailableRetryDelays). Any
 // other refusal fails the send at once: retrying cannot fix it. A send ends when stored, refused, cancelled by the
-// caller's token, or when the client stops (StopAsync, DisposeAsync, reconnecting gave up).
+// caller's token, when the client stops (StopAsync, DisposeAsync, reconnecting gave up), or when its connection was
+// lost under it MaxInterruptedSendAttempts times in a row (a message the server cannot read closes it every time).
 //
 // Order: sends to one room (or one user) run one after another, in the order they were made, so they are stored
 // in that order; sends to different rooms do not wait for each other. Each send holds a slot of the
@@ -170,6 +171,13 @@ public sealed partial class ChatClient
                 // The connection went away with the send in flight (or just before it): the message may be stored.
                 // Wait for the client to notice (Reconnecting, then Connected after the rejoin) and post it again.
                 Log.SendInterrupted(_logger, method, (string)args[2]!, ex);
+                if (lost + 1 >= _options.MaxInterruptedSendAttempts)
+                {
+                    throw new InvalidOperationException(
+                        $"The connection closed each of the {_options.MaxInterruptedSendAttempts} times this message was sent (the server closes it for a message over its size limit, for one); it may or may not have been stored.",
+                        ex);
+                }
+
                 await WaitForStateChangeAsync(TimeSpan.FromMilliseconds(Math.Min(50 << Math.Min(lost++, 5), 1000)), ct).ConfigureAwait(false);
                 ThrowIfStopped(ex);
             }

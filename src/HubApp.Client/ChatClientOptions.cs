@@ -89,6 +89,13 @@ public sealed class ChatClientOptions
     public IReadOnlyList<TimeSpan> UnavailableRetryDelays { get; init; } =
         [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
 
+    /// <summary>
+    /// How many times in a row one send may lose its connection while in flight before it fails: a message the server
+    /// cannot read (over its receive size limit) closes the connection each time it arrives, and must not be posted
+    /// after every reconnect for ever. Default: 10.
+    /// </summary>
+    public int MaxInterruptedSendAttempts { get; init; } = 10;
+
     /// <summary>Where the client and SignalR log. Default: nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -148,6 +148,34 @@ public sealed partial class ChatClientTests
         Assert.Throws<InvalidOperationException>(() => { _ = client.SendMessageAsync(Room, "after stop"); });
     }
 
+    [Fact]
+    public async Task A_send_whose_connection_is_lost_under_it_every_time_fails_after_the_bounded_attempts_and_the_next_one_goes()
+    {
+        var client = CreateClient(new ChatClientOptions { ServerUrl = _host.Url, ReconnectDelays = [TimeSpan.Zero], MaxInterruptedSendAttempts = 3 });
+        await client.StartAsync().WaitAsync(Timeouts.Default);
+        await client.JoinRoomAsync(Room).WaitAsync(Timeouts.Default);
+        var cutting = true;
+        _chat.BeforePost = async _ =>
+        {
+            // As for a message whatever stands between client and server cannot carry: the connection goes each time.
+            if (Volatile.Read(ref cutting))
+            {
+                _chat.AbortAll();
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+        };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendMessageAsync(Room, "cannot pass").WaitAsync(Timeouts.Default));
+        Volatile.Write(ref cutting, false);
+
+        Assert.Contains("closed each of the 3 times", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, _chat.Posts.Count(p => p.Method == HubMethods.PostMessage));
+        Assert.Equal(0, client.PendingSends);
+        var after = await client.SendMessageAsync(Room, "after").WaitAsync(Timeouts.Default);
+        Assert.Equal(["after"], _chat.Snapshot(Room, 0).Messages.Select(m => m.Text));
+        Assert.Equal("after", after.Text);
+    }
+
     // A client in the room whose connection the server dropped: Reconnecting, the first attempt after reconnectDelay.
     private async Task<ChatClient> StartJoinedThenLoseTheConnectionAsync(TimeSpan reconnectDelay)
     {

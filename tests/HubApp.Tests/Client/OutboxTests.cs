@@ -1,3 +1,4 @@
+using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Hubs;
 using HubApp.Tests.Infrastructure;
@@ -75,5 +76,27 @@ public sealed class OutboxTests
         Assert.Equal(stored, await RoomHistory.ReadAllAsync(alice, "room"));
         // At least 2.5 s of sending at 10 a second after a burst of 5: some were refused as rate_limited and posted again.
         Assert.Contains(host.Logs.Lines, l => l.Category == filter && l.Message.Contains(": rate_limited: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AMessageOverTheServersReceiveLimitFailsAtOnceWithTheCloseAndTheClientCarriesOn()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        host.ExpectErrors();
+        await using var alice = await host.ConnectAsync("alice");
+        var reconnected = new Inbox<bool>();
+        alice.Reconnected += () => reconnected.Add(true);
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+
+        // Over the hub's receive size limit (Limits:MaxMessageLength × 6 + 2 KB): SignalR closes the connection with an
+        // error for it before any of HubApp's code sees it. That close is an answer, not a lost connection: the
+        // outbox fails the send instead of posting it after every reconnect.
+        var tooBig = new string('x', (4000 * 6) + 4096);
+        var failure = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", tooBig).WaitAsync(TestTimeouts.Slow));
+
+        Assert.Contains("closed the connection with the following error", failure.Message, StringComparison.Ordinal);
+        await reconnected.NextAsync(TestTimeouts.Slow);
+        var after = await alice.SendMessageAsync("room", "still here").WaitAsync(TestTimeouts.Default);
+        Assert.Equal([after], await RoomHistory.ReadAllAsync(alice, "room"));
     }
 }
