@@ -42,7 +42,7 @@ export class DesktopNotifications {
   private readonly button = el("button", {
     className: "small notify-toggle",
     text: "Notifications",
-    attrs: { id: "notify-toggle", type: "button", "aria-pressed": "false", title: "Notify me of direct messages and @mentions" },
+    attrs: { id: "notify-toggle", type: "button", "aria-pressed": "false", "aria-label": "Notifications", title: "Notify me of direct messages and @mentions" },
   });
 
   constructor(private readonly explain: (message: string) => void, signal: AbortSignal) {
