@@ -250,7 +250,7 @@ export class ChatSession {
       return 0;
     }
     const page = await this.call<ChatMessage[]>(HubMethods.getHistory, name, beforeId, HistoryPageSize);
-    if (page.length < HistoryPageSize) {
+    if (page.length < HistoryPageSize || page[0]?.id === 1) {
       room.historyExhausted = true;
     }
     const placements = room.timeline.merge(page);
@@ -356,7 +356,8 @@ export class ChatSession {
       }
       sinceId = nextSinceId;
     }
-    if (first && first.messages.length === 0 && arrival === "history") {
+    // A room's ids start at 1 and are consecutive (contract "The room log"): holding id 1, nothing is older.
+    if ((first && first.messages.length === 0 && arrival === "history") || room.timeline.firstId === 1) {
       room.historyExhausted = true;
     }
     if (first?.lastReadId !== undefined) {

@@ -96,6 +96,24 @@ public sealed partial class ChatTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task A_room_whose_first_message_is_shown_says_so_instead_of_offering_older_ones()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using (var carol = await host.ConnectAsync("carol"))
+        {
+            await carol.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+            await carol.SendMessageAsync("general", "first").WaitAsync(TestTimeouts.Default);
+            await carol.SendMessageAsync("general", "second").WaitAsync(TestTimeouts.Default);
+        }
+
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
+
+        await Expect(alice.Messages).ToHaveCountAsync(2);
+        await Expect(alice.Page.Locator("#history-start")).ToHaveTextAsync("This is the beginning of #general.");
+        await Expect(alice.Page.GetByRole(AriaRole.Button, new() { Name = "Load older messages" })).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task Scrolling_back_loads_older_messages_once_each()
     {
         await using var host = await HubAppHost.StartAsync();
