@@ -564,7 +564,12 @@ export class ChatSession {
     for (const message of messages) {
       this.remember([[message.fromUserId, message.fromUserName]]);
       const partnerId = partnerOf(message, this.identity.userId);
-      byPartner.set(partnerId, [...(byPartner.get(partnerId) ?? []), message]);
+      let batch = byPartner.get(partnerId);
+      if (!batch) {
+        batch = [];
+        byPartner.set(partnerId, batch);
+      }
+      batch.push(message);
     }
     let added = 0;
     for (const [partnerId, batch] of byPartner) {
