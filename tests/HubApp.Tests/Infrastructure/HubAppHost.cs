@@ -138,7 +138,7 @@ internal sealed class HubAppHost : IAsyncDisposable
             }
         }
 
-        var errors = Logs.Lines.Where(l => l.Level >= LogLevel.Error && !IsStatefulReconnectFlushRace(l)).ToArray();
+        var errors = Logs.Lines.Where(l => l.Level >= LogLevel.Error && !IsStatefulReconnectFlushRace(l) && !IsStatefulReconnectWriteCanceled(l)).ToArray();
         if (!_errorsExpected && errors.Length > 0)
         {
             throw new InvalidOperationException("The host logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
@@ -159,6 +159,18 @@ internal sealed class HubAppHost : IAsyncDisposable
         && line.Exception is { } exception
         && exception.StartsWith("System.InvalidOperationException: Concurrent reads or writes are not supported.", StringComparison.Ordinal)
         && exception.Contains("Microsoft.AspNetCore.SignalR.Internal.MessageBuffer.", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A write waiting for room in the stateful-reconnect buffer (the client has not acknowledged 1 MB yet) when its
+    /// connection is aborted: SignalR cancels the wait and logs "Failed writing message" as an error, though the
+    /// connection is already going. Tests that abort connections under load (the soak) provoke it; the client catches
+    /// up from the room log. A write failing in any other way still counts.
+    /// </summary>
+    private static bool IsStatefulReconnectWriteCanceled(LogLine line) =>
+        line.Category == "Microsoft.AspNetCore.SignalR.HubConnectionContext"
+        && line.Exception is { } exception
+        && exception.StartsWith("System.Threading.Tasks.TaskCanceledException:", StringComparison.Ordinal)
+        && exception.Contains("Microsoft.AspNetCore.SignalR.Internal.MessageBuffer.WriteAsyncCore", StringComparison.Ordinal);
 
     private sealed class Factory(IDictionary<string, string?> settings, string environment, Action<IServiceCollection>? replace) : WebApplicationFactory<Program>
     {
