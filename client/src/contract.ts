@@ -91,6 +91,45 @@ export interface TokenResponse {
   userName: string;
 }
 
+export type RoomKind = "open" | "public" | "private";
+export type RoomRole = "owner" | "moderator" | "member";
+
+/** (v2) A room as the directory lists it (`ListRooms`, `GET /api/rooms`). */
+export interface RoomSummary {
+  room: string;
+  kind: RoomKind;
+  topic: string | null;
+  present: number;
+  latestId: number;
+  lastActivityAt: string | null;
+}
+
+/** (v2) A room's kind, owner, topic and (created rooms) members with their roles. */
+export interface RoomInfo {
+  room: string;
+  kind: RoomKind;
+  topic: string | null;
+  ownerId: string | null;
+  members: RoomMember[];
+  createdAt: string | null;
+}
+
+/** (v2) A muted-forever member has a far-future `mutedUntil`. */
+export interface RoomMember {
+  userId: string;
+  userName: string;
+  role: RoomRole;
+  mutedUntil: string | null;
+}
+
+/** (v2) The argument of `RemovedFromRoom`. */
+export interface RoomRemoval {
+  room: string;
+  reason: "kicked" | "banned" | "left";
+  byUserId: string | null;
+  until: string | null;
+}
+
 export const HubPath = "/hubs/chat";
 
 export const HubMethods = {
@@ -107,6 +146,20 @@ export const HubMethods = {
   getConversations: "GetConversations",
   markRead: "MarkRead",
   markDirectRead: "MarkDirectRead",
+  editMessage: "EditMessage",
+  deleteMessage: "DeleteMessage",
+  listRooms: "ListRooms",
+  createRoom: "CreateRoom",
+  getRoomInfo: "GetRoomInfo",
+  updateRoom: "UpdateRoom",
+  inviteToRoom: "InviteToRoom",
+  setRole: "SetRole",
+  kickFromRoom: "KickFromRoom",
+  banFromRoom: "BanFromRoom",
+  unbanFromRoom: "UnbanFromRoom",
+  muteInRoom: "MuteInRoom",
+  unmuteInRoom: "UnmuteInRoom",
+  leaveRoomForGood: "LeaveRoomForGood",
 } as const;
 
 export const ClientEvents = {
@@ -116,6 +169,9 @@ export const ClientEvents = {
   userTyping: "UserTyping",
   directMessageReceived: "DirectMessageReceived",
   readMarkerMoved: "ReadMarkerMoved",
+  addedToRoom: "AddedToRoom",
+  removedFromRoom: "RemovedFromRoom",
+  roomUpdated: "RoomUpdated",
 } as const;
 
 /** Room names: a letter or digit, then letters, digits, `_`, `-` or `.`; 1–64 characters, case-insensitive. */

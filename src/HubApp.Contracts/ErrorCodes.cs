@@ -16,6 +16,18 @@ public static class ErrorCodes
     public const string Unavailable = "unavailable";
     public const string TooManyConnections = "too_many_connections";
 
+    /// <summary>The caller's role does not allow it: a private room, a ban, someone else's message, a moderator's target.</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>Sending in a room where the caller is muted.</summary>
+    public const string Muted = "muted";
+
+    /// <summary>A message id or room that does not exist (where its existence is not secret).</summary>
+    public const string NotFound = "not_found";
+
+    /// <summary><c>CreateRoom</c> with a name that is taken.</summary>
+    public const string RoomExists = "room_exists";
+
     /// <summary>
     /// Finds the code in an error message as a client sees it, after SignalR's own prefix
     /// ("An unexpected error occurred invoking 'X' on the server. HubException: code: text"), or in a close.

@@ -17,5 +17,19 @@ public static class HubMethods
     public const string GetConversations = nameof(GetConversations);
     public const string MarkRead = nameof(MarkRead);
     public const string MarkDirectRead = nameof(MarkDirectRead);
+    public const string EditMessage = nameof(EditMessage);
+    public const string DeleteMessage = nameof(DeleteMessage);
+    public const string ListRooms = nameof(ListRooms);
+    public const string CreateRoom = nameof(CreateRoom);
+    public const string GetRoomInfo = nameof(GetRoomInfo);
+    public const string UpdateRoom = nameof(UpdateRoom);
+    public const string InviteToRoom = nameof(InviteToRoom);
+    public const string SetRole = nameof(SetRole);
+    public const string KickFromRoom = nameof(KickFromRoom);
+    public const string BanFromRoom = nameof(BanFromRoom);
+    public const string UnbanFromRoom = nameof(UnbanFromRoom);
+    public const string MuteInRoom = nameof(MuteInRoom);
+    public const string UnmuteInRoom = nameof(UnmuteInRoom);
+    public const string LeaveRoomForGood = nameof(LeaveRoomForGood);
     public const string Ping = nameof(Ping);
 }

@@ -15,4 +15,13 @@ public interface IChatClient
 
     /// <summary>(v2) The user's read marker moved, on another of their connections.</summary>
     Task ReadMarkerMoved(ReadMarker marker);
+
+    /// <summary>(v2) The user was made a member of a private room (<c>InviteToRoom</c>), on every connection of theirs.</summary>
+    Task AddedToRoom(RoomInfo room);
+
+    /// <summary>(v2) The connection no longer is in the room: kicked, banned, or the user left it for good.</summary>
+    Task RemovedFromRoom(RoomRemoval removal);
+
+    /// <summary>(v2) A room's topic, roles or mutes changed; to every connection joined to it.</summary>
+    Task RoomUpdated(RoomInfo room);
 }

@@ -12,3 +12,32 @@ public static class MessageKinds
     /// <summary>Message <see cref="ChatMessage.TargetId"/> was deleted; the entry's text is empty.</summary>
     public const string Delete = "delete";
 }
+
+/// <summary>The values of <see cref="RoomSummary.Kind"/> and <see cref="RoomInfo.Kind"/> (shared/contract.md, "Kinds of room").</summary>
+public static class RoomKinds
+{
+    /// <summary>Nobody created it: the first JoinRoom made it; anyone may join, read and post; admins moderate.</summary>
+    public const string Open = "open";
+
+    /// <summary>Created; anyone may join, read and post unless banned or muted; listed for everyone.</summary>
+    public const string Public = "public";
+
+    /// <summary>Created; only its members may join, read it, or see it listed.</summary>
+    public const string Private = "private";
+}
+
+/// <summary>The values of <see cref="RoomMember.Role"/> and of <c>SetRole</c>'s role.</summary>
+public static class RoomRoles
+{
+    public const string Owner = "owner";
+    public const string Moderator = "moderator";
+    public const string Member = "member";
+}
+
+/// <summary>The values of <see cref="RoomRemoval.Reason"/>.</summary>
+public static class RemovalReasons
+{
+    public const string Kicked = "kicked";
+    public const string Banned = "banned";
+    public const string Left = "left";
+}

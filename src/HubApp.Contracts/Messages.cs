@@ -98,3 +98,42 @@ public sealed record ReadMarker(
     [property: Key("room")] string? Room,
     [property: Key("userId")] string? UserId,
     [property: Key("lastReadId")] long LastReadId);
+
+/// <summary>
+/// (v2) A room as the directory lists it (<c>ListRooms</c>, <c>GET /api/rooms</c>): <see cref="Present"/> users now,
+/// <see cref="LatestId"/> its newest entry (0 when empty), <see cref="LastActivityAt"/> when that entry was sent.
+/// </summary>
+[MessagePackObject]
+public sealed record RoomSummary(
+    [property: Key("room")] string Room,
+    [property: Key("kind")] string Kind,
+    [property: Key("topic")] string? Topic,
+    [property: Key("present")] int Present,
+    [property: Key("latestId")] long LatestId,
+    [property: Key("lastActivityAt")] DateTime? LastActivityAt);
+
+/// <summary>(v2) A room's kind, owner, topic and (for created rooms) members with their roles; members empty for open rooms.</summary>
+[MessagePackObject]
+public sealed record RoomInfo(
+    [property: Key("room")] string Room,
+    [property: Key("kind")] string Kind,
+    [property: Key("topic")] string? Topic,
+    [property: Key("ownerId")] string? OwnerId,
+    [property: Key("members")] IReadOnlyList<RoomMember> Members,
+    [property: Key("createdAt")] DateTime? CreatedAt);
+
+/// <summary>(v2) A member of a created room; a muted-forever member has a far-future <see cref="MutedUntil"/>.</summary>
+[MessagePackObject]
+public sealed record RoomMember(
+    [property: Key("userId")] string UserId,
+    [property: Key("userName")] string UserName,
+    [property: Key("role")] string Role,
+    [property: Key("mutedUntil")] DateTime? MutedUntil);
+
+/// <summary>(v2) The argument of <c>RemovedFromRoom</c>: why (one of <see cref="RemovalReasons"/>), by whom, until when (bans).</summary>
+[MessagePackObject]
+public sealed record RoomRemoval(
+    [property: Key("room")] string Room,
+    [property: Key("reason")] string Reason,
+    [property: Key("byUserId")] string? ByUserId,
+    [property: Key("until")] DateTime? Until);

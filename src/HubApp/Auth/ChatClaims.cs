@@ -20,6 +20,10 @@ public static class ChatClaims
     /// <summary>The display name: the <c>name</c> claim cleaned and bounded (<see cref="DisplayName"/>), else the user id.</summary>
     public static string UserName(this ClaimsPrincipal? user) => DisplayName.Clean(user?.FindFirst(Name)?.Value, user.UserId() ?? string.Empty);
 
+    /// <summary>Whether the token's <c>role</c> claim (one string, or each element of an array) is <paramref name="adminRole"/>.</summary>
+    public static bool IsAdmin(this ClaimsPrincipal? user, string adminRole) =>
+        user is not null && user.HasClaim(c => c.Type == Role && string.Equals(c.Value, adminRole, StringComparison.Ordinal));
+
     /// <summary>The user id a call names (a direct message's target, say), refused with <c>invalid_user</c> when malformed.</summary>
     internal static string RequireValidUserId(string? userId) => IsValidUserId(userId) ? userId! : throw ChatErrors.InvalidUser();
 

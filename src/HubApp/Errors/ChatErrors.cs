@@ -35,5 +35,23 @@ internal static class ChatErrors
 
     public static ChatRefusedException TooManyConnections(int max) => Create(ErrorCodes.TooManyConnections, $"a user may hold at most {max} connections.");
 
+    /// <summary>
+    /// A room the caller may not read (private, not a member; or banned). The same words for every such room but its
+    /// name: nothing of the room (topic, owner, members, size) may be learned from it.
+    /// </summary>
+    public static ChatRefusedException RoomForbidden(string room) => Create(ErrorCodes.Forbidden, $"you may not enter '{room}'.");
+
+    /// <summary>An action the caller's role does not allow; <paramref name="text"/> says which (no secret in it).</summary>
+    public static ChatRefusedException Forbidden(string text) => Create(ErrorCodes.Forbidden, text);
+
+    public static ChatRefusedException Muted(string room) => Create(ErrorCodes.Muted, $"you are muted in '{room}'; nothing was delivered.");
+
+    public static ChatRefusedException MessageNotFound(string room, long messageId) =>
+        Create(ErrorCodes.NotFound, $"'{room}' has no message {messageId}.");
+
+    public static ChatRefusedException RoomNotFound(string room) => Create(ErrorCodes.NotFound, $"there is no room '{room}'.");
+
+    public static ChatRefusedException RoomExists(string room) => Create(ErrorCodes.RoomExists, $"the name '{room}' is taken.");
+
     private static ChatRefusedException Create(string code, string text) => new(code, text);
 }

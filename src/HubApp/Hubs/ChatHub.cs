@@ -8,6 +8,7 @@ using HubApp.ReadState;
 using HubApp.Rooms;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace HubApp.Hubs;
 
@@ -22,9 +23,13 @@ internal sealed class ChatHub(
     HistoryService history,
     DirectHistoryService direct,
     ReadStateService readState,
-    PresenceTracker presence) : Hub<IChatClient>
+    PresenceTracker presence,
+    IOptions<AuthOptions> auth) : Hub<IChatClient>
 {
-    private ChatCaller Caller => new(Context.ConnectionId, new Member(Context.User.UserId() ?? string.Empty, Context.User.UserName()));
+    private ChatCaller Caller => new(
+        Context.ConnectionId,
+        new Member(Context.User.UserId() ?? string.Empty, Context.User.UserName()),
+        Context.User.IsAdmin(auth.Value.AdminRole));
 
     public override Task OnConnectedAsync() => rooms.ConnectAsync(Caller, Context.ConnectionAborted);
 

@@ -41,6 +41,7 @@ public static class ChatHubExtensions
 
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddSingleton<RoomService>();
+        builder.Services.AddSingleton<RoomAuthorization>();
         builder.Services.AddSingleton<ConnectionRefusal>();
         builder.Services.AddSingleton<HistoryService>();
         builder.Services.AddSingleton<MessageService>();
