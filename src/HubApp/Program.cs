@@ -11,7 +11,11 @@ using HubApp.Stats;
 using HubApp.Storage;
 using HubApp.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    EnvironmentName = RunEnvironment.Choose(Environment.GetEnvironmentVariables(), args),
+});
 builder.AddChatLogging();
 builder.AddChatAuthentication();
 builder.AddChatSecurity();
