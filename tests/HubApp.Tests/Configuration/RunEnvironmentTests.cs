@@ -57,8 +57,6 @@ public sealed class RunEnvironmentTests
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = RepositoryRoot.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
         };
         foreach (var arg in DotnetRun.Concat(runArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
         {
@@ -72,26 +70,8 @@ public sealed class RunEnvironmentTests
             start.Environment["ASPNETCORE_ENVIRONMENT"] = aspnetcoreEnvironment;
         }
 
-        var data = Directory.CreateTempSubdirectory("hubapp-run-");
-        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(data.FullName, "hubapp.db")}";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Slow);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            data.Delete(recursive: true);
-        }
-
-        Assert.True(process.ExitCode != 0, $"started (exit {process.ExitCode}): {await stdout}");
-        Assert.Contains("Auth:SigningKey is required", await stderr, StringComparison.Ordinal);
+        var (exitCode, stdout, stderr) = await start.RunToExitAsync();
+        Assert.True(exitCode != 0, $"started (exit {exitCode}): {stdout}");
+        Assert.Contains("Auth:SigningKey is required", stderr, StringComparison.Ordinal);
     }
 }

@@ -53,38 +53,17 @@ public sealed class StartupValidationTests
         Assert.Contains("public development key", stderr, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunHostAsync(Dictionary<string, string> environment)
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunHostAsync(Dictionary<string, string> environment)
     {
-        var data = Directory.CreateTempSubdirectory("hubapp-startup-");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "HubApp.dll"), "--urls", "http://127.0.0.1:0"])
         {
             WorkingDirectory = RepositoryRoot.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
         };
-        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(data.FullName, "hubapp.db")}";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Slow);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            data.Delete(recursive: true);
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        return start.RunToExitAsync();
     }
 }

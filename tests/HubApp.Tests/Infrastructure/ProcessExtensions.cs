@@ -14,4 +14,34 @@ internal static class ProcessExtensions
 
         await process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
     }
+
+    /// <summary>
+    /// Starts <paramref name="start"/> with a fresh SQLite file of its own and waits (bounded) for it to exit; its
+    /// output as text. A process still running at the timeout is killed with its children.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(this ProcessStartInfo start)
+    {
+        var data = Directory.CreateTempSubdirectory("hubapp-run-");
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(data.FullName, "hubapp.db")}";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Slow);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            data.Delete(recursive: true);
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
 }
