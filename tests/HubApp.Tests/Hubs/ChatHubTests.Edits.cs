@@ -53,6 +53,27 @@ public sealed partial class ChatHubTests
     }
 
     [Fact]
+    public async Task DeletesOfOneMessageAtOnceStoreOneDeleteEntryAndAreAllAnsweredWithIt()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await host.ConnectAsync("alice");
+        await using var root = host.CreateClient("root", token: () => TestTokens.Create("root", roles: [TestTokens.AdminRole]));
+        await root.StartAsync().WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await root.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        var target = await alice.SendMessageAsync("room", "twice").WaitAsync(TestTimeouts.Default);
+
+        // Sent together, they may share a group commit or not: either way the later one finds the target deleted.
+        var deletes = await Task.WhenAll(
+            alice.DeleteMessageAsync("room", target.Id), root.DeleteMessageAsync("room", target.Id),
+            alice.DeleteMessageAsync("room", target.Id), root.DeleteMessageAsync("room", target.Id)).WaitAsync(TestTimeouts.Default);
+
+        Assert.Single(deletes.Distinct());
+        Assert.Equal(target.Id + 1, deletes[0].Id);
+        Assert.Equal([target.Id, target.Id + 1], (await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default)).Select(m => m.Id));
+    }
+
+    [Fact]
     public async Task TheDatabaseRowsNoLongerHoldADeletedTextNorItsEditedVersions()
     {
         await using var host = await HubAppHost.StartAsync();
