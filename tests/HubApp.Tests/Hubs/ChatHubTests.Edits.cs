@@ -57,8 +57,7 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
-        await using var root = host.CreateClient("root", token: () => TestTokens.Create("root", roles: [TestTokens.AdminRole]));
-        await root.StartAsync().WaitAsync(TestTimeouts.Default);
+        await using var root = await ConnectAdminAsync(host);
         await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
         await root.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
         var target = await alice.SendMessageAsync("room", "twice").WaitAsync(TestTimeouts.Default);
@@ -146,8 +145,7 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
-        await using var root = host.CreateClient("root", token: () => TestTokens.Create("root", roles: [TestTokens.AdminRole]));
-        await root.StartAsync().WaitAsync(TestTimeouts.Default);
+        await using var root = await ConnectAdminAsync(host);
         await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
         await root.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
         var target = await alice.SendMessageAsync("room", "abuse").WaitAsync(TestTimeouts.Default);
@@ -218,6 +216,14 @@ public sealed partial class ChatHubTests
         Assert.All(refused, e => Assert.Equal(ErrorCodes.RateLimited, e.Code));
         Assert.True(delete is null || (delete is ChatException { Code: ErrorCodes.RateLimited }), $"unexpected {delete}");
         Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
+    }
+
+    /// <summary>A started client of "root", whose token makes them an admin: a moderator of every room.</summary>
+    private static async Task<ChatClient> ConnectAdminAsync(HubAppHost host)
+    {
+        var root = host.CreateClient("root", token: () => TestTokens.Create("root", roles: [TestTokens.AdminRole]));
+        await root.StartAsync().WaitAsync(TestTimeouts.Default);
+        return root;
     }
 
     private static async Task<List<string>> ReadStoredTextsAsync(string databasePath)
