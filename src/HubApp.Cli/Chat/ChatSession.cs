@@ -23,6 +23,8 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
           /rooms            the rooms you joined
           /who              who is present in the current room
           /history [N]      N older messages of the current room (default 20)
+          /edit ID TEXT     change the text of your message #ID in the current room
+          /delete ID        delete message #ID of the current room (yours, or any as a moderator)
           /dm USER TEXT     a direct message
           /typing           tell the room you are typing (clears when you send)
           /quit             leave
@@ -111,6 +113,12 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
                 case "/dm" when Split(rest) is ({ Length: > 0 } user, { Length: > 0 } text):
                     SendInBackground(() => client.SendDirectMessageAsync(user, text, cancellationToken), text);
                     break;
+                case "/edit" when Split(rest) is ({ Length: > 0 } id, { Length: > 0 } text) && TryParseId(id, out var editId):
+                    await client.EditMessageAsync(RequireCurrent(), editId, text, cancellationToken);
+                    break;
+                case "/delete" when TryParseId(rest, out var deleteId):
+                    await client.DeleteMessageAsync(RequireCurrent(), deleteId, cancellationToken);
+                    break;
                 case "/typing" when _current is not null:
                     await client.TypingAsync(_current, true, cancellationToken);
                     break;
@@ -169,10 +177,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         }
 
         Print($"— {snapshot.Room}: {snapshot.Members.Count} present ({string.Join(", ", snapshot.Members.Select(m => m.UserName))})");
-        foreach (var message in snapshot.Messages)
-        {
-            Print(Format(message));
-        }
+        PrintListing(snapshot.Messages);
     }
 
     private void SwitchTo(string room)
@@ -227,10 +232,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
 
         view.OldestId = older[0].Id;
         Print($"— {older.Count} older messages in {room}:");
-        foreach (var message in older)
-        {
-            Print(Format(message));
-        }
+        PrintListing(older);
     }
 
     private void PrintMembers()
@@ -275,9 +277,9 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         return Show($"{Time(presence.At)} {(joined ? "→" : "←")} {presence.UserName} {(joined ? "joined" : "left")} {presence.Room}");
     }
 
-    private static string Format(ChatMessage message) => $"{Time(message.SentAt)} [{message.Room}] {message.UserName}: {message.Text}";
+    private string RequireCurrent() => _current ?? throw new InvalidOperationException("Join a room first: /join ROOM");
 
-    private static string Time(DateTime utc) => utc.ToLocalTime().ToString("HH:mm:ss", CultureInfo.CurrentCulture);
+    private static bool TryParseId(string text, out long id) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
 
     private static (string Head, string Tail) Split(string text)
     {

@@ -20,6 +20,7 @@ namespace HubApp.Hubs;
 internal sealed class ChatHub(
     RoomService rooms,
     MessageService messages,
+    MessageEditService edits,
     HistoryService history,
     DirectHistoryService direct,
     ReadStateService readState,
@@ -43,6 +44,11 @@ internal sealed class ChatHub(
 
     public Task<ChatMessage> PostMessage(string room, string text, string? clientMessageId) =>
         messages.SendAsync(Caller, room, text, clientMessageId, Context.ConnectionAborted);
+
+    public Task<ChatMessage> EditMessage(string room, long messageId, string text) =>
+        edits.EditAsync(Caller, room, messageId, text, Context.ConnectionAborted);
+
+    public Task<ChatMessage> DeleteMessage(string room, long messageId) => edits.DeleteAsync(Caller, room, messageId, Context.ConnectionAborted);
 
     public void Typing(string room, bool isTyping) => messages.Typing(Caller, room, isTyping);
 

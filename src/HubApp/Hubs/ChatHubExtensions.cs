@@ -45,6 +45,7 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton<ConnectionRefusal>();
         builder.Services.AddSingleton<HistoryService>();
         builder.Services.AddSingleton<MessageService>();
+        builder.Services.AddSingleton<MessageEditService>();
         // The single-node parts; a backplane engine (AddChatBackplane) replaces them, before or after this call.
         builder.Services.TryAddSingleton<IMessageDelivery, LocalMessageDelivery>();
         builder.Services.TryAddSingleton<IPresenceDirectory, LocalPresenceDirectory>();

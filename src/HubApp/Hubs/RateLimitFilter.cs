@@ -23,7 +23,7 @@ namespace HubApp.Hubs;
 internal sealed class RateLimitFilter : IHubFilter, IDisposable
 {
     private static readonly HashSet<string> MessageMethods =
-        [HubMethods.SendMessage, HubMethods.PostMessage, HubMethods.SendDirectMessage, HubMethods.PostDirectMessage];
+        [HubMethods.SendMessage, HubMethods.PostMessage, HubMethods.EditMessage, HubMethods.DeleteMessage, HubMethods.SendDirectMessage, HubMethods.PostDirectMessage];
 
     /// <summary>Read-marker moves a connection may make per second, and in a burst: far above what scrolling asks for.</summary>
     public const int ReadMarkersPerSecond = 5;

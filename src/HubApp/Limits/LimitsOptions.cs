@@ -6,7 +6,7 @@ namespace HubApp.Limits;
 /// Per-connection and per-user limits. Section <c>Limits</c>:
 /// <code>
 /// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MessagesPerSecond": 10, "Burst": 20,
-///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20 }
+///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20, "EditWindow": "1.00:00:00" }
 /// </code>
 /// </summary>
 public sealed class LimitsOptions
@@ -21,7 +21,7 @@ public sealed class LimitsOptions
     [Range(1, 100_000)]
     public int MaxRoomsPerConnection { get; set; } = 50;
 
-    /// <summary>Sustained rate of SendMessage and SendDirectMessage per connection. Default 10.</summary>
+    /// <summary>Sustained rate of SendMessage, PostMessage, EditMessage, DeleteMessage and the direct sends per connection. Default 10.</summary>
     [Range(1, 1_000_000)]
     public int MessagesPerSecond { get; set; } = 10;
 
@@ -43,4 +43,8 @@ public sealed class LimitsOptions
     /// <summary>Connections one user may hold open; further ones are refused at connect. Default 20.</summary>
     [Range(1, 100_000)]
     public int MaxConnectionsPerUser { get; set; } = 20;
+
+    /// <summary>How long after sending its author may edit a message (deleting has no window). Default 24 h; 1 s to 3650 days.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = "Limits:EditWindow must be between 00:00:01 and 3650.00:00:00.")]
+    public TimeSpan EditWindow { get; set; } = TimeSpan.FromDays(1);
 }

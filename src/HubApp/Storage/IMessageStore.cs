@@ -47,18 +47,59 @@ public sealed record NewChatMessage(string Room, string UserId, string UserName,
 /// <summary>A direct message to store, before it has an id; at most one per (sender, target, <paramref name="ClientMessageId"/>).</summary>
 public sealed record NewDirectMessage(string FromUserId, string FromUserName, string ToUserId, string Text, string? ClientMessageId = null);
 
-/// <summary>What one transaction stores, and when (one timestamp for the batch).</summary>
-public sealed record WriteBatch(IReadOnlyList<NewChatMessage> Messages, IReadOnlyList<NewDirectMessage> DirectMessages, DateTime SentAt);
+/// <summary>
+/// An <c>edit</c> or <c>delete</c> of message <paramref name="TargetId"/> by <paramref name="UserId"/>, before it has
+/// an id. The store decides it inside the append's transaction, on the target as it is then: an edit is the author's,
+/// of a message not deleted and sent less than <paramref name="EditWindow"/> before the batch; a delete is the
+/// author's, or anyone's when <paramref name="MayDeleteOthers"/> (a moderator). <paramref name="Text"/> is the new
+/// text of an edit, empty for a delete.
+/// </summary>
+public sealed record NewRoomChange(
+    string Room, string UserId, string UserName, string Kind, long TargetId, string Text, bool MayDeleteOthers = false, TimeSpan EditWindow = default);
+
+/// <summary>
+/// What one transaction stores, and when (one timestamp for the batch). <paramref name="Changes"/> (edits, deletes)
+/// take their ids after the batch's messages.
+/// </summary>
+public sealed record WriteBatch(
+    IReadOnlyList<NewChatMessage> Messages, IReadOnlyList<NewDirectMessage> DirectMessages, DateTime SentAt, IReadOnlyList<NewRoomChange>? Changes = null);
+
+/// <summary>How the store decided a <see cref="NewRoomChange"/>.</summary>
+public enum RoomChangeOutcome
+{
+    /// <summary>A new entry was stored and its target rewritten.</summary>
+    Stored,
+
+    /// <summary>A delete of a message deleted before: the answer is that earlier <c>delete</c> entry; nothing stored.</summary>
+    AlreadyDeleted,
+
+    /// <summary>The room has no <c>message</c> entry with that id.</summary>
+    NotFound,
+
+    /// <summary>Someone else's message (an edit, or a delete by a non-moderator).</summary>
+    NotAuthor,
+
+    /// <summary>An edit of a deleted message.</summary>
+    Deleted,
+
+    /// <summary>An edit after the edit window.</summary>
+    WindowPassed,
+}
+
+/// <summary>The answer to one <see cref="NewRoomChange"/>: its entry (new, or the earlier delete), or why there is none.</summary>
+public sealed record RoomChangeAnswer(RoomChangeOutcome Outcome, ChatMessage? Entry = null);
 
 /// <summary>
 /// What a batch stored and what each of its writes is answered with. <see cref="Messages"/> and
 /// <see cref="DirectMessages"/> are the entries new in this batch, in batch order: what delivery gets.
 /// <see cref="MessageAnswers"/> and <see cref="DirectAnswers"/> have one entry per write of the batch, in its
 /// order: the new entry, or for a repeated client message id the entry stored first (by an earlier batch, another
-/// node, or an earlier write of this batch).
+/// node, or an earlier write of this batch). <see cref="Messages"/> holds the new edit and delete entries too, after
+/// the messages (each room's in id order); <see cref="ChangeAnswers"/> has one answer per change of the batch.
 /// </summary>
 public sealed record AppendResult(
     IReadOnlyList<ChatMessage> Messages,
     IReadOnlyList<DirectMessage> DirectMessages,
     IReadOnlyList<ChatMessage> MessageAnswers,
-    IReadOnlyList<DirectMessage> DirectAnswers);
+    IReadOnlyList<DirectMessage> DirectAnswers,
+    IReadOnlyList<RoomChangeAnswer>? ChangeAnswers = null);

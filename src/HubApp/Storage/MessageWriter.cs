@@ -47,6 +47,14 @@ internal sealed partial class MessageWriter(
         return await pending.Completion.Task;
     }
 
+    /// <summary>An edit or delete: decided and stored inside the batch's transaction (see <see cref="NewRoomChange"/>).</summary>
+    public async Task<RoomChangeAnswer> WriteAsync(NewRoomChange change, CancellationToken cancellationToken)
+    {
+        var pending = new PendingRoomChange(change);
+        await EnqueueAsync(pending, cancellationToken);
+        return await pending.Completion.Task;
+    }
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
@@ -86,15 +94,20 @@ internal sealed partial class MessageWriter(
     {
         var messages = new List<NewChatMessage>(batch.Count);
         var direct = new List<NewDirectMessage>();
+        var changes = new List<NewRoomChange>();
         foreach (var item in batch)
         {
-            if (item is PendingChatMessage chat)
+            switch (item)
             {
-                messages.Add(chat.Message);
-            }
-            else
-            {
-                direct.Add(((PendingDirectMessage)item).Message);
+                case PendingChatMessage chat:
+                    messages.Add(chat.Message);
+                    break;
+                case PendingRoomChange change:
+                    changes.Add(change.Change);
+                    break;
+                default:
+                    direct.Add(((PendingDirectMessage)item).Message);
+                    break;
             }
         }
 
@@ -105,7 +118,7 @@ internal sealed partial class MessageWriter(
             var now = time.GetUtcNow();
             // Millisecond precision, so that what is sent equals what every store reads back.
             var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()).UtcDateTime;
-            stored = await store.AppendAsync(new WriteBatch(messages, direct, sentAt), delivery.OnCommittingAsync, CancellationToken.None);
+            stored = await store.AppendAsync(new WriteBatch(messages, direct, sentAt, changes), delivery.OnCommittingAsync, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -122,7 +135,7 @@ internal sealed partial class MessageWriter(
         }
 
         metrics.StoreCommitted(batch.Count, time.GetElapsedTime(started));
-        metrics.MessagesStored(stored.Messages.Count, stored.DirectMessages.Count);
+        metrics.MessagesStored(stored.Messages, stored.DirectMessages.Count);
         if (FailingSince is not null)
         {
             LogRecovered(logger);
@@ -131,16 +144,20 @@ internal sealed partial class MessageWriter(
 
         // Only what is new in this batch is delivered; a repeated client message id was delivered when first stored.
         delivery.OnCommitted(stored);
-        int m = 0, d = 0;
+        int m = 0, d = 0, c = 0;
         foreach (var item in batch)
         {
-            if (item is PendingChatMessage chat)
+            switch (item)
             {
-                chat.Completion.TrySetResult(stored.MessageAnswers[m++]);
-            }
-            else
-            {
-                ((PendingDirectMessage)item).Completion.TrySetResult(stored.DirectAnswers[d++]);
+                case PendingChatMessage chat:
+                    chat.Completion.TrySetResult(stored.MessageAnswers[m++]);
+                    break;
+                case PendingRoomChange change:
+                    change.Completion.TrySetResult(stored.ChangeAnswers![c++]);
+                    break;
+                default:
+                    ((PendingDirectMessage)item).Completion.TrySetResult(stored.DirectAnswers[d++]);
+                    break;
             }
         }
     }
@@ -161,6 +178,15 @@ internal sealed partial class MessageWriter(
         public NewChatMessage Message { get; } = message;
 
         public TaskCompletionSource<ChatMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Fail(Exception error) => Completion.TrySetException(error);
+    }
+
+    private sealed class PendingRoomChange(NewRoomChange change) : PendingWrite
+    {
+        public NewRoomChange Change { get; } = change;
+
+        public TaskCompletionSource<RoomChangeAnswer> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override void Fail(Exception error) => Completion.TrySetException(error);
     }

@@ -28,8 +28,9 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     /// <summary>
     /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.
     /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
+    /// 4: the room log's entry kinds: a message's kind, target (of an edit or delete), and when it was edited or deleted.
     /// </summary>
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     /// <summary>The first key of the two-key advisory locks on direct messages' client message ids (<see cref="KeyLockSql"/>).</summary>
     private const int DirectKeyLockSpace = 0x4875_6244; // "HubD"
@@ -70,6 +71,11 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
                     {BackfillThreadsSql}
                 END IF;
             END $upgrade$;
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'message';
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS target_id bigint;
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS edited_at bigint;
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS deleted_at bigint;
+            CREATE INDEX IF NOT EXISTS messages_target ON messages (room, target_id) WHERE target_id IS NOT NULL;
             CREATE INDEX IF NOT EXISTS direct_messages_conversation ON direct_messages (conversation, id);
             CREATE INDEX IF NOT EXISTS direct_messages_to ON direct_messages (to_user_id, id);
             CREATE INDEX IF NOT EXISTS direct_messages_from ON direct_messages (from_user_id, id);

@@ -36,11 +36,11 @@ internal abstract partial class RelationalMessageStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         // One statement over two primary keys: the marker, and the room's entries after it (by id) by others, bounded.
-        // Every entry of the room log is a message entry today; edits and deletes, once stored, are to be left out here.
+        // Only message entries count: an edit or delete is no news to be read (shared/contract.md, "The room log").
         query.CommandText = """
             SELECT (SELECT COALESCE(MAX(last_read_id), 0) FROM read_markers WHERE user_id = @user AND room = @room),
                 (SELECT COUNT(*) FROM (
-                    SELECT 1 FROM messages WHERE room = @room AND user_id <> @user
+                    SELECT 1 FROM messages WHERE room = @room AND user_id <> @user AND kind = 'message'
                     AND id > (SELECT COALESCE(MAX(last_read_id), 0) FROM read_markers WHERE user_id = @user AND room = @room) LIMIT @max) AS unread);
             """;
         AddParameter(query, "@user", DbType.String, userId);

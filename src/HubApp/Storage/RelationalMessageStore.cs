@@ -30,6 +30,9 @@ namespace HubApp.Storage;
 /// </remarks>
 internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> history) : IMessageStore, IDirectMessageStore, IReadMarkerStore, IAsyncDisposable
 {
+    /// <summary>The columns of a room log entry, in the order <see cref="ReadMessage"/> reads them.</summary>
+    private const string MessageColumns = "id, user_id, user_name, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at";
+
     private readonly int _maxPerRoom = history.Value.MaxMessagesPerRoom;
     private WriterSession? _writer;
 
@@ -45,9 +48,11 @@ internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> 
             _writer ??= new WriterSession(await OpenWriterAsync(cancellationToken), TextType, ReadText, KeyLockSql);
             await using var transaction = await _writer.Connection.BeginTransactionAsync(cancellationToken);
             _writer.Enlist(transaction);
+            await LockRoomsForChangesAsync(_writer, batch, cancellationToken);
             var (messages, answers) = await AppendMessagesAsync(_writer, batch, cancellationToken);
+            var (changed, changeAnswers) = await AppendChangesAsync(_writer, batch, cancellationToken);
             var (direct, directAnswers) = await AppendDirectAsync(_writer, batch, cancellationToken);
-            var stored = new AppendResult(messages, direct, answers, directAnswers);
+            var stored = new AppendResult(changed.Count == 0 ? messages : [.. messages, .. changed], direct, answers, directAnswers, changeAnswers);
             if (beforeCommit is not null)
             {
                 await beforeCommit(_writer.Connection, stored, cancellationToken);
@@ -65,13 +70,13 @@ internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> 
     });
 
     public Task<IReadOnlyList<ChatMessage>> GetLatestAsync(string room, int count, CancellationToken cancellationToken) =>
-        QueryAsync(room, "SELECT id, user_id, user_name, text, sent_at, client_message_id FROM messages WHERE room = @room ORDER BY id DESC LIMIT @count;", 0, count, descending: true, cancellationToken);
+        QueryAsync(room, $"SELECT {MessageColumns} FROM messages WHERE room = @room ORDER BY id DESC LIMIT @count;", 0, count, descending: true, cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> GetAfterAsync(string room, long afterId, int count, CancellationToken cancellationToken) =>
-        QueryAsync(room, "SELECT id, user_id, user_name, text, sent_at, client_message_id FROM messages WHERE room = @room AND id > @id ORDER BY id LIMIT @count;", afterId, count, descending: false, cancellationToken);
+        QueryAsync(room, $"SELECT {MessageColumns} FROM messages WHERE room = @room AND id > @id ORDER BY id LIMIT @count;", afterId, count, descending: false, cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> GetBeforeAsync(string room, long beforeId, int count, CancellationToken cancellationToken) =>
-        QueryAsync(room, "SELECT id, user_id, user_name, text, sent_at, client_message_id FROM messages WHERE room = @room AND id < @id ORDER BY id DESC LIMIT @count;", beforeId, count, descending: true, cancellationToken);
+        QueryAsync(room, $"SELECT {MessageColumns} FROM messages WHERE room = @room AND id < @id ORDER BY id DESC LIMIT @count;", beforeId, count, descending: true, cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) => Guard(async () =>
     {
@@ -278,9 +283,7 @@ internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> 
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            messages.Add(new ChatMessage(
-                reader.GetInt64(0), room, reader.GetString(1), reader.GetString(2), ReadText(reader, 3), FromUnixMilliseconds(reader.GetInt64(4)),
-                ClientMessageId: reader.IsDBNull(5) ? null : reader.GetString(5)));
+            messages.Add(ReadMessage(reader, room, ReadText));
         }
 
         if (descending)
@@ -299,6 +302,15 @@ internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> 
             _writer = null;
         }
     }
+
+    /// <summary>A room log entry from a row of <see cref="MessageColumns"/>.</summary>
+    private static ChatMessage ReadMessage(DbDataReader reader, string room, Func<DbDataReader, int, string> readText) => new(
+        reader.GetInt64(0), room, reader.GetString(1), reader.GetString(2), readText(reader, 3), FromUnixMilliseconds(reader.GetInt64(4)),
+        Kind: reader.GetString(6),
+        TargetId: reader.IsDBNull(7) ? null : reader.GetInt64(7),
+        ClientMessageId: reader.IsDBNull(5) ? null : reader.GetString(5),
+        EditedAt: reader.IsDBNull(8) ? null : FromUnixMilliseconds(reader.GetInt64(8)),
+        DeletedAt: reader.IsDBNull(9) ? null : FromUnixMilliseconds(reader.GetInt64(9)));
 
     private static long ToUnixMilliseconds(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
@@ -367,7 +379,8 @@ internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> 
                 AddParameter(_insertDirect, "@to", DbType.String), AddParameter(_insertDirect, "@text", textType), AddParameter(_insertDirect, "@sent_at", DbType.Int64),
                 AddParameter(_insertDirect, "@client_id", DbType.String), AddParameter(_insertDirect, "@conversation", DbType.String),
             ];
-            _find = Command("SELECT id, user_name, text, sent_at FROM messages WHERE room = @room AND user_id = @user_id AND client_message_id = @client_id;");
+            // The first entry in its current state: it may have been edited or deleted since.
+            _find = Command($"SELECT {MessageColumns} FROM messages WHERE room = @room AND user_id = @user_id AND client_message_id = @client_id;");
             _findValues = [AddParameter(_find, "@room", DbType.String), AddParameter(_find, "@user_id", DbType.String), AddParameter(_find, "@client_id", DbType.String)];
             _findDirect = Command("""
                 SELECT id, from_user_name, text, sent_at FROM direct_messages
@@ -404,6 +417,11 @@ internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> 
 
         public DbConnection Connection { get; }
 
+        /// <summary>The batch's transaction, for statements made on the fly (edits and deletes, which are rare).</summary>
+        public DbTransaction? Transaction { get; private set; }
+
+        public Func<DbDataReader, int, string> ReadText => _readText;
+
         /// <summary>Whether idempotency keys are locked before direct messages are inserted (a shared database).</summary>
         public bool LocksKeys => _lockKey is not null;
 
@@ -413,6 +431,7 @@ internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> 
         /// <summary>Points the statements at this batch's transaction (Microsoft.Data.Sqlite insists).</summary>
         public void Enlist(DbTransaction transaction)
         {
+            Transaction = transaction;
             foreach (var command in Commands)
             {
                 command.Transaction = transaction;
@@ -455,9 +474,7 @@ internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> 
         {
             (_findValues[0].Value, _findValues[1].Value, _findValues[2].Value) = (message.Room, message.UserId, message.ClientMessageId);
             await using var reader = await _find.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken)
-                ? new ChatMessage(reader.GetInt64(0), message.Room, message.UserId, reader.GetString(1), _readText(reader, 2), FromUnixMilliseconds(reader.GetInt64(3)), ClientMessageId: message.ClientMessageId)
-                : null;
+            return await reader.ReadAsync(cancellationToken) ? ReadMessage(reader, message.Room, _readText) : null;
         }
 
         /// <summary>The stored direct message with <paramref name="message"/>'s sender, target and client message id, if any.</summary>

@@ -17,8 +17,9 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
     /// <summary>
     /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.
     /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
+    /// 4: the room log's entry kinds: a message's kind, target (of an edit or delete), and when it was edited or deleted.
     /// </summary>
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
 
@@ -86,6 +87,21 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
                     """, cancellationToken);
             }
 
+            if (found < 4)
+            {
+                // Every entry stored before is a message (the column's default), never edited nor deleted.
+                await ExecuteAsync(connection, """
+                    BEGIN IMMEDIATE;
+                    ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message';
+                    ALTER TABLE messages ADD COLUMN target_id INTEGER;
+                    ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+                    ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+                    CREATE INDEX messages_target ON messages (room, target_id) WHERE target_id IS NOT NULL;
+                    UPDATE schema_version SET version = 4;
+                    COMMIT;
+                    """, cancellationToken);
+            }
+
             return 0;
         });
     }
@@ -107,7 +123,8 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
     protected override async Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, "PRAGMA synchronous=FULL;", cancellationToken);
+        // secure_delete: the space a deleted or emptied text leaves is zeroed, not left in the file's free pages.
+        await ExecuteAsync(connection, "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;", cancellationToken);
         return connection;
     }
 

@@ -36,8 +36,8 @@ internal sealed class ChatMetrics
     private static readonly FrozenDictionary<string, int> CodeSlots =
         Codes.Select((code, slot) => KeyValuePair.Create(code, slot)).ToFrozenDictionary(StringComparer.Ordinal);
 
-    // Every room log entry is a chat message today; the tag is there for the entry kinds to come (contract v2).
-    private static readonly KeyValuePair<string, object?> MessageKind = new("kind", "message");
+    // The room log's entry kinds (MessageKinds), a slot each in _messagesStored.
+    private static readonly string[] Kinds = [MessageKinds.Message, MessageKinds.Edit, MessageKinds.Delete];
 
     private static readonly double[] SecondsBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
     private static readonly int[] BatchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
@@ -45,7 +45,7 @@ internal sealed class ChatMetrics
     // The counters are observable: the hot path adds to a field (Interlocked), a collection reads the fields. So
     // every counter is exported from the start, at 0, every refusal code included (alerts need a series to
     // compare with), which a Counter<T> could only do by recording before the SDK is listening.
-    private long _messagesStored;
+    private readonly long[] _messagesStored = new long[Kinds.Length];
     private long _directMessagesStored;
     private long _deliveries;
     private readonly long[] _refusals = new long[Codes.Length];
@@ -63,7 +63,7 @@ internal sealed class ChatMetrics
     public ChatMetrics(IMeterFactory meters, PresenceTracker presence)
     {
         var meter = meters.Create(MeterName);
-        meter.CreateObservableCounter("hubapp.messages.stored", () => new Measurement<long>(Volatile.Read(ref _messagesStored), MessageKind),
+        meter.CreateObservableCounter("hubapp.messages.stored", ObserveMessagesStored,
             "{entry}", "Room log entries committed to the store, by kind.");
         meter.CreateObservableCounter("hubapp.direct_messages.stored", () => Volatile.Read(ref _directMessagesStored),
             "{message}", "Direct messages committed to the store.");
@@ -94,9 +94,15 @@ internal sealed class ChatMetrics
         _commitDuration.Record(duration.TotalSeconds);
     }
 
-    public void MessagesStored(int messages, int directMessages)
+    /// <summary>A batch committed <paramref name="entries"/> (of every kind) and <paramref name="directMessages"/> direct messages.</summary>
+    public void MessagesStored(IReadOnlyList<ChatMessage> entries, int directMessages)
     {
-        Interlocked.Add(ref _messagesStored, messages);
+        foreach (var entry in entries)
+        {
+            var slot = Array.IndexOf(Kinds, entry.Kind);
+            Interlocked.Increment(ref _messagesStored[slot < 0 ? 0 : slot]);
+        }
+
         Interlocked.Add(ref _directMessagesStored, directMessages);
     }
 
@@ -138,12 +144,17 @@ internal sealed class ChatMetrics
         }
     }
 
-    private IEnumerable<Measurement<long>> ObserveRefusals()
+    private IEnumerable<Measurement<long>> ObserveRefusals() => ObserveSlots(_refusals, "code", Codes);
+
+    private IEnumerable<Measurement<long>> ObserveMessagesStored() => ObserveSlots(_messagesStored, "kind", Kinds);
+
+    /// <summary>One measurement per slot of <paramref name="counts"/>, tagged <paramref name="tag"/> = its value.</summary>
+    private static Measurement<long>[] ObserveSlots(long[] counts, string tag, string[] values)
     {
-        var measurements = new Measurement<long>[Codes.Length];
-        for (var slot = 0; slot < Codes.Length; slot++)
+        var measurements = new Measurement<long>[values.Length];
+        for (var slot = 0; slot < values.Length; slot++)
         {
-            measurements[slot] = new Measurement<long>(Volatile.Read(ref _refusals[slot]), new KeyValuePair<string, object?>("code", Codes[slot]));
+            measurements[slot] = new Measurement<long>(Volatile.Read(ref counts[slot]), new KeyValuePair<string, object?>(tag, values[slot]));
         }
 
         return measurements;

@@ -56,6 +56,11 @@ public sealed class FakeChatHub(FakeChatServer server) : Hub<IChatClient>
         return message;
     }
 
+    /// <summary>An edit or delete entry of any id below the room's next: the fake keeps no targets, only the log.</summary>
+    public Task<ChatMessage> EditMessage(string room, long messageId, string text) => AppendChangeAsync(room, messageId, MessageKinds.Edit, text);
+
+    public Task<ChatMessage> DeleteMessage(string room, long messageId) => AppendChangeAsync(room, messageId, MessageKinds.Delete, string.Empty);
+
     public async Task<ChatMessage> PostMessage(string room, string text, string? clientMessageId)
     {
         var name = room.ToLowerInvariant();
@@ -122,5 +127,18 @@ public sealed class FakeChatHub(FakeChatServer server) : Hub<IChatClient>
 
 #pragma warning disable CA1822 // SignalR dispatches only to instance methods.
     public string Ping() => "pong";
+
+    private async Task<ChatMessage> AppendChangeAsync(string room, long messageId, string kind, string text)
+    {
+        var name = room.ToLowerInvariant();
+        if (messageId < 1 || messageId > server.Snapshot(name, 0).Messages.Count)
+        {
+            throw new HubException($"{ErrorCodes.NotFound}: '{name}' has no message {messageId}.");
+        }
+
+        var entry = server.Append(name, text, null, kind, messageId);
+        await Clients.Group(name).MessageReceived(entry);
+        return entry;
+    }
 #pragma warning restore CA1822
 }

@@ -94,7 +94,7 @@ public sealed class FakeChatServer
     }
 
     /// <summary>Stores a message in the room's history without sending it; ids are consecutive within a room, as in the contract.</summary>
-    public ChatMessage Append(string room, string text, string? clientMessageId = null)
+    public ChatMessage Append(string room, string text, string? clientMessageId = null, string kind = MessageKinds.Message, long? targetId = null)
     {
         lock (_gate)
         {
@@ -108,7 +108,7 @@ public sealed class FakeChatServer
                 return earlier;
             }
 
-            var message = new ChatMessage(messages.Count + 1, room, "u1", "alice", text, DateTime.UtcNow, ClientMessageId: clientMessageId);
+            var message = new ChatMessage(messages.Count + 1, room, "u1", "alice", text, DateTime.UtcNow, kind, targetId, clientMessageId);
             messages.Add(message);
             return message;
         }

@@ -124,6 +124,39 @@ public sealed class ChatSessionTests
         Assert.Equal(2, terminal.Count("Bob is typing in general"));
     }
 
+    [Fact]
+    public async Task EditAndDeleteCommandsChangeMessagesByNumberAndTheTerminalShowsThemFolded()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var bob = await host.ConnectAsync("bob", "Bob");
+        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        var bobs = await bob.SendMessageAsync("general", "a typo").WaitAsync(TestTimeouts.Default);
+        await using var terminal = await Terminal.StartAsync(host, "alice");
+        terminal.Type("/join general");
+        await terminal.WaitForAsync($"#{bobs.Id} [general] Bob: a typo");
+
+        terminal.Type($"/edit {bobs.Id} not yours");
+        await terminal.WaitForAsync("! You are not allowed to do that there.");
+        terminal.Type("mine");
+        await terminal.WaitForAsync("#2 [general] alice: mine");
+        terminal.Type("/edit 2 mine, fixed");
+        await terminal.WaitForAsync("#2 [general] alice: mine, fixed (edited)");
+        await bob.DeleteMessageAsync("general", bobs.Id).WaitAsync(TestTimeouts.Default);
+        await terminal.WaitForAsync($"#{bobs.Id} [general] (message deleted by Bob)");
+        terminal.Type("/delete 99");
+        await terminal.WaitForAsync("! There is no such message or room.");
+
+        // Joined afresh, the room reads in its current state: each message once, folded, no edit or delete lines.
+        terminal.Type("/join general");
+        await terminal.WaitForAsync($"#{bobs.Id} [general] (message deleted)");
+        // Commands run one at a time: once /who answers, the join's listing is printed in full.
+        terminal.Type("/who");
+        await terminal.WaitForAsync("— present in general:");
+        Assert.Equal(2, terminal.Count("alice: mine, fixed (edited)"));
+        Assert.Equal(1, terminal.Count("(message deleted by Bob)"));
+        Assert.Equal(2, terminal.Count("— general:"));
+    }
+
     [Theory]
     [InlineData(ErrorCodes.RateLimited, "Slow down")]
     [InlineData(ErrorCodes.MessageTooLong, "too long")]

@@ -21,6 +21,7 @@ public sealed class StartupValidationTests
     [InlineData("Limits__Burst", "abc", "Limits:Burst")]
     [InlineData("Metrics__Enabled", "maybe", "Metrics:Enabled")]
     [InlineData("History__MaxCatchUp", "99999999999", "History:MaxCatchUp")]
+    [InlineData("Limits__EditWindow", "00:00:00", "Limits:EditWindow")]
     public async Task ABrokenSettingStopsStartUpWithOneLineNamingTheKey(string variable, string value, string named)
     {
         var (exitCode, stdout, stderr) = await RunHostAsync(new() { [variable] = value, ["ASPNETCORE_ENVIRONMENT"] = "Development" });

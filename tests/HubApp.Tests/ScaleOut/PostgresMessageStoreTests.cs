@@ -22,7 +22,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
     [Fact]
     public async Task NodesStartingTogetherCreateTheSchemaOnce()
     {
-        var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(OpenAsync))).WaitAsync(TestTimeouts.Slow);
+        var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => OpenAsync()))).WaitAsync(TestTimeouts.Slow);
         try
         {
             var result = await stores[3].Store.AppendAsync(new WriteBatch([new("a", "u", "U", "x")], [], DateTime.UtcNow), null, CancellationToken.None);
@@ -160,13 +160,13 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
         Assert.Equal([(1L, "old", (string?)null), (2L, "new", "c-1")], (await opened.Store.GetLatestAsync("a", 10, CancellationToken.None)).Select(m => (m.Id, m.Text, m.ClientMessageId)));
         await using var check = _database.CreateDataSource();
         await using var version = check.CreateCommand("SELECT version FROM hubapp_schema WHERE component = 'store';");
-        Assert.Equal(3, await version.ExecuteScalarAsync());
+        Assert.Equal(4, await version.ExecuteScalarAsync());
     }
 
-    private protected override async Task<OpenStore> OpenAsync()
+    private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)
     {
         var dataSource = _database.CreateDataSource();
-        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()));
+        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions { MaxMessagesPerRoom = maxPerRoom ?? 10_000 }));
         await store.InitializeAsync(CancellationToken.None).WaitAsync(TestTimeouts.Default);
         return new OpenStore(store, store, dataSource);
     }

@@ -168,6 +168,87 @@ public abstract class MessageStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChangesTakeTheRoomsNextIdsAfterTheBatchsMessagesAndRewriteTheirTargets()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Store;
+        var sentAt = new DateTime(2026, 12, 1, 12, 0, 0, 7, DateTimeKind.Utc);
+        await store.AppendAsync(new WriteBatch([new("a", "u", "U", "one"), new("a", "v", "V", "two")], [], sentAt), null, CancellationToken.None);
+        var later = sentAt.AddMinutes(1);
+
+        // In one batch: a message, an edit, a delete of the edited message (it sees the edit), a repeat of that delete,
+        // refusals of each kind, and a moderator's delete of someone else's message.
+        var result = await store.AppendAsync(
+            new WriteBatch(
+                [new("a", "u", "U", "three")],
+                [],
+                later,
+                [
+                    Edit("a", "u", 1, "one, edited"), Delete("a", "u", 1), Delete("a", "u", 1), Edit("a", "u", 1, "after the delete"),
+                    Edit("a", "u", 2, "not mine"), Delete("a", "u", 2), Edit("a", "u", 99, "none"), Edit("a", "u", 4, "an edit entry"),
+                    Edit("b", "u", 1, "no such room"), Delete("a", "w", 2, mayDeleteOthers: true),
+                ]),
+            null,
+            CancellationToken.None);
+
+        var answers = result.ChangeAnswers!;
+        Assert.Equal(
+            [RoomChangeOutcome.Stored, RoomChangeOutcome.Stored, RoomChangeOutcome.AlreadyDeleted, RoomChangeOutcome.Deleted, RoomChangeOutcome.NotAuthor,
+             RoomChangeOutcome.NotAuthor, RoomChangeOutcome.NotFound, RoomChangeOutcome.NotFound, RoomChangeOutcome.NotFound, RoomChangeOutcome.Stored],
+            answers.Select(a => a.Outcome));
+        Assert.Equal(answers[1].Entry, answers[2].Entry);
+        Assert.Equal(
+            [(3L, MessageKinds.Message, (long?)null), (4L, MessageKinds.Edit, 1L), (5L, MessageKinds.Delete, 1L), (6L, MessageKinds.Delete, 2L)],
+            result.Messages.Select(m => (m.Id, m.Kind, m.TargetId)));
+        Assert.Equal(result.Messages.Skip(1), answers.Where(a => a.Outcome == RoomChangeOutcome.Stored).Select(a => a.Entry!));
+        Assert.Equal(
+            [(1L, "", (DateTime?)later, (DateTime?)later), (2L, "", null, later), (3L, "three", null, null), (4L, "", null, later), (5L, "", null, null), (6L, "", null, null)],
+            (await store.GetAfterAsync("a", 0, 10, CancellationToken.None)).Select(m => (m.Id, m.Text, m.EditedAt, m.DeletedAt)));
+        // u's two message entries count for v (one deleted since); the edit and delete entries do not.
+        Assert.Equal(new RoomReadState(0, 2), await ((IReadMarkerStore)store).GetRoomReadStateAsync("v", "a", 1000, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnEditOutsideTheWindowIsRefusedAndOneInsideIsStored()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Store;
+        var sentAt = new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
+        await store.AppendAsync(new WriteBatch([new("a", "u", "U", "one")], [], sentAt), null, CancellationToken.None);
+
+        var late = await store.AppendAsync(new WriteBatch([], [], sentAt.AddHours(2), [Edit("a", "u", 1, "late", TimeSpan.FromHours(1))]), null, CancellationToken.None);
+        var inTime = await store.AppendAsync(new WriteBatch([], [], sentAt.AddHours(1), [Edit("a", "u", 1, "in time", TimeSpan.FromHours(1))]), null, CancellationToken.None);
+
+        Assert.Equal(RoomChangeOutcome.WindowPassed, Assert.Single(late.ChangeAnswers!).Outcome);
+        Assert.Empty(late.Messages);
+        Assert.Equal((2L, "in time"), (inTime.Messages[0].Id, inTime.Messages[0].Text));
+    }
+
+    [Fact]
+    public async Task PruningCountsEntriesOfEveryKind()
+    {
+        await using var opened = await OpenAsync(maxPerRoom: 1);
+        var store = opened.Store;
+        await store.AppendAsync(new WriteBatch([new("a", "u", "U", "one")], [], DateTime.UtcNow), null, CancellationToken.None);
+
+        // Pruning runs when the count crosses a multiple of its step: edits alone take the room there (id 64 prunes up to 63).
+        for (var i = 1; i < HistoryPruning.Step; i++)
+        {
+            await store.AppendAsync(new WriteBatch([], [], DateTime.UtcNow, [Edit("a", "u", 1, $"v{i}")]), null, CancellationToken.None);
+        }
+
+        var left = await store.GetAfterAsync("a", 0, 1000, CancellationToken.None);
+        Assert.Equal([(long)HistoryPruning.Step], left.Select(m => m.Id));
+        Assert.Equal(MessageKinds.Edit, left[0].Kind);
+    }
+
+    private static NewRoomChange Edit(string room, string userId, long targetId, string text, TimeSpan? window = null) =>
+        new(room, userId, userId.ToUpperInvariant(), MessageKinds.Edit, targetId, text, EditWindow: window ?? TimeSpan.FromDays(1));
+
+    private static NewRoomChange Delete(string room, string userId, long targetId, bool mayDeleteOthers = false) =>
+        new(room, userId, userId.ToUpperInvariant(), MessageKinds.Delete, targetId, string.Empty, mayDeleteOthers);
+
+    [Fact]
     public async Task AFailingStoreThrowsStoreUnavailable()
     {
         await using var broken = CreateBroken();
@@ -176,8 +257,8 @@ public abstract class MessageStoreTests : IAsyncLifetime
         await Assert.ThrowsAsync<StoreUnavailableException>(() => broken.Store.AppendAsync(new WriteBatch([new("a", "u", "U", "x")], [], DateTime.UtcNow), null, CancellationToken.None));
     }
 
-    /// <summary>A store on this test's database, initialized.</summary>
-    private protected abstract Task<OpenStore> OpenAsync();
+    /// <summary>A store on this test's database, initialized; <paramref name="maxPerRoom"/> is <c>History:MaxMessagesPerRoom</c>.</summary>
+    private protected abstract Task<OpenStore> OpenAsync(int? maxPerRoom = null);
 
     /// <summary>A store that cannot reach its database.</summary>
     private protected abstract OpenStore CreateBroken();

@@ -60,7 +60,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(3L, await version.ExecuteScalarAsync());
+        Assert.Equal(4L, await version.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -105,12 +105,60 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(3L, await version.ExecuteScalarAsync());
+        Assert.Equal(4L, await version.ExecuteScalarAsync());
     }
 
-    private protected override async Task<OpenStore> OpenAsync()
+    [Fact]
+    public async Task AVersion3FileIsUpgradedAndItsMessagesBecomeMessageEntriesThatCanBeEdited()
     {
-        var store = Create($"Data Source={Path.Combine(_directory.FullName, "store.db")}");
+        var connectionString = $"Data Source={Path.Combine(_directory.FullName, "v3.db")}";
+        await using (var v3 = Create(connectionString))
+        {
+            // A file of this build is made by upgrading: take it back to version 3's messages table, with two messages.
+            await v3.InitializeAsync(CancellationToken.None);
+        }
+
+        await using (var downgrade = new SqliteConnection(connectionString))
+        {
+            await downgrade.OpenAsync();
+            await using var command = downgrade.CreateCommand();
+            command.CommandText = """
+                DROP INDEX messages_target;
+                ALTER TABLE messages DROP COLUMN kind;
+                ALTER TABLE messages DROP COLUMN target_id;
+                ALTER TABLE messages DROP COLUMN edited_at;
+                ALTER TABLE messages DROP COLUMN deleted_at;
+                UPDATE schema_version SET version = 3;
+                INSERT INTO rooms (name, last_id) VALUES ('a', 2);
+                INSERT INTO messages (room, id, user_id, user_name, text, sent_at, client_message_id)
+                VALUES ('a', 1, 'u', 'U', CAST('old one' AS BLOB), 1764590400000, 'c-1'), ('a', 2, 'v', 'V', CAST('old two' AS BLOB), 1764590400001, NULL);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = Create(connectionString);
+        await store.InitializeAsync(CancellationToken.None);
+        var edited = await store.AppendAsync(
+            new WriteBatch([], [], DateTime.UtcNow, [new("a", "u", "U", MessageKinds.Edit, 1, "old one, edited", EditWindow: TimeSpan.FromDays(36500))]),
+            null,
+            CancellationToken.None);
+
+        var history = await store.GetLatestAsync("a", 10, CancellationToken.None);
+        Assert.Equal(
+            [(1L, "old one, edited", MessageKinds.Message, "c-1", true), (2L, "old two", MessageKinds.Message, null, false), (3L, "old one, edited", MessageKinds.Edit, null, false)],
+            history.Select(m => (m.Id, m.Text, m.Kind, m.ClientMessageId, m.EditedAt is not null)));
+        Assert.Equal(RoomChangeOutcome.Stored, Assert.Single(edited.ChangeAnswers!).Outcome);
+        await using var check = new SqliteConnection(connectionString);
+        await check.OpenAsync();
+        await using var version = check.CreateCommand();
+        version.CommandText = "SELECT MAX(version) FROM schema_version;";
+        Assert.Equal(4L, await version.ExecuteScalarAsync());
+    }
+
+    private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)
+    {
+        var store = Create($"Data Source={Path.Combine(_directory.FullName, "store.db")}", maxPerRoom);
         await store.InitializeAsync(CancellationToken.None);
         return new OpenStore(store, store);
     }
@@ -121,6 +169,6 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         return new OpenStore(store, store);
     }
 
-    private static SqliteMessageStore Create(string connectionString) =>
-        new(Options.Create(new StorageOptions { SqliteConnectionString = connectionString }), Options.Create(new HistoryOptions()));
+    private static SqliteMessageStore Create(string connectionString, int? maxPerRoom = null) =>
+        new(Options.Create(new StorageOptions { SqliteConnectionString = connectionString }), Options.Create(new HistoryOptions { MaxMessagesPerRoom = maxPerRoom ?? 10_000 }));
 }

@@ -137,6 +137,28 @@ public sealed class MetricsEndpointTests
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, TestTokens.Create("root", roles: ["ops"])));
     }
 
+    [Fact]
+    public async Task StoredEntriesAreCountedByKind()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        using var http = host.CreateHttpClient();
+        await using var alice = await host.ConnectAsync("alice");
+        await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        var before = await MetricsScrape.GetAsync(http).WaitAsync(TestTimeouts.Default);
+
+        var sent = await alice.SendMessageAsync("general", "helo").WaitAsync(TestTimeouts.Default);
+        await alice.EditMessageAsync("general", sent.Id, "hello").WaitAsync(TestTimeouts.Default);
+        await alice.DeleteMessageAsync("general", sent.Id).WaitAsync(TestTimeouts.Default);
+        // A repeated delete stores nothing, so counts nothing.
+        await alice.DeleteMessageAsync("general", sent.Id).WaitAsync(TestTimeouts.Default);
+
+        var after = await MetricsScrape.WaitForAsync(http, s => Delta(before, s, "hubapp_messages_stored_total") >= 3);
+        var why = after.HubAppLines();
+        Assert.True(Delta(before, after, "hubapp_messages_stored_total", "kind=message") == 1, why);
+        Assert.True(Delta(before, after, "hubapp_messages_stored_total", "kind=edit") == 1, why);
+        Assert.True(Delta(before, after, "hubapp_messages_stored_total", "kind=delete") == 1, why);
+    }
+
     private static double Delta(MetricsScrape before, MetricsScrape after, string name, params string[] labels) =>
         after.Value(name, labels) - before.Value(name, labels);
 
