@@ -7,6 +7,7 @@ using HubApp.Limits;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 
 namespace HubApp.Api;
 
@@ -22,6 +23,9 @@ public static class ChatApiExtensions
 
     /// <summary>Where the OpenAPI document is served (Development only).</summary>
     public const string OpenApiPath = "/openapi/v1.json";
+
+    /// <summary>The OpenAPI document's name for the bearer scheme.</summary>
+    public const string BearerScheme = "Bearer";
 
     /// <summary>The rate limiter policy over posts: a token bucket per user with the hub's numbers.</summary>
     public const string PostPolicy = "chat-api-post";
@@ -53,7 +57,27 @@ public static class ChatApiExtensions
                 context.ProblemDetails.Extensions[ApiRefusals.CodeExtension] = ErrorCodes.InvalidMessage;
             }
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi =>
+        {
+            // The document is the API's, whose every operation takes the hub's bearer tokens; the hub, the dev token
+            // issuer and the probes are described by the contract, not here.
+            openApi.ShouldInclude = description => description.RelativePath?.StartsWith(RoomsPath[1..], StringComparison.Ordinal) == true;
+            openApi.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "A token of the hub's scheme (Auth:SigningKey or Auth:Authority); its sub is the user who posts.",
+                };
+                document.Security ??= [];
+                document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
+                return Task.CompletedTask;
+            });
+        });
         return builder;
     }
 
