@@ -1,13 +1,4 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
-using HubApp.Auth;
 using HubApp.Contracts;
-using HubApp.Errors;
-using HubApp.Limits;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
-using Microsoft.OpenApi;
 
 namespace HubApp.Api;
 
@@ -24,26 +15,15 @@ public static class ChatApiExtensions
     /// <summary>Where the OpenAPI document is served (Development only).</summary>
     public const string OpenApiPath = "/openapi/v1.json";
 
-    /// <summary>The OpenAPI document's name for the bearer scheme.</summary>
-    public const string BearerScheme = "Bearer";
-
-    /// <summary>The rate limiter policy over posts: a token bucket per user with the hub's numbers.</summary>
-    public const string PostPolicy = "chat-api-post";
-
     /// <summary>
-    /// The API's services, its rate limiter and the OpenAPI document. Posts are limited per user (the token's
-    /// <c>sub</c>) with <c>Limits:MessagesPerSecond</c> and <c>Limits:Burst</c>, the hub's per-connection numbers; the
-    /// buckets are the API's own, as its callers hold no connection. Needs <see cref="UseChatApi"/>.
+    /// The API's services, its rate limiter (<see cref="ApiRateLimit"/>) and the OpenAPI document (<see cref="ApiDocument"/>).
+    /// Needs <see cref="UseChatApi"/>.
     /// </summary>
     public static WebApplicationBuilder AddChatApi(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<ApiRefusals>();
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(PostPolicy, PerUserBucket);
-            limiter.OnRejected = RejectAsync;
-        });
+        builder.Services.AddRateLimiter(ApiRateLimit.Configure);
         // Answers the framework writes itself under /api (a query value that is not a number, a body that is not JSON)
         // are problems too (UseChatApi), with the contract's code for a bad request.
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
@@ -57,27 +37,7 @@ public static class ChatApiExtensions
                 context.ProblemDetails.Extensions[ApiRefusals.CodeExtension] = ErrorCodes.InvalidMessage;
             }
         });
-        builder.Services.AddOpenApi(openApi =>
-        {
-            // The document is the API's, whose every operation takes the hub's bearer tokens; the hub, the dev token
-            // issuer and the probes are described by the contract, not here.
-            openApi.ShouldInclude = description => description.RelativePath?.StartsWith(RoomsPath[1..], StringComparison.Ordinal) == true;
-            openApi.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    BearerFormat = "JWT",
-                    Description = "A token of the hub's scheme (Auth:SigningKey or Auth:Authority); its sub is the user who posts.",
-                };
-                document.Security ??= [];
-                document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
-                return Task.CompletedTask;
-            });
-        });
+        builder.Services.AddOpenApi(ApiDocument.Configure);
         return builder;
     }
 
@@ -99,7 +59,7 @@ public static class ChatApiExtensions
         var rooms = app.MapGroup(RoomsPath).RequireAuthorization().AddEndpointFilter(RefusalFilterAsync).WithTags("Rooms");
 
         rooms.MapPost("/{room}/messages", RoomMessagesEndpoints.PostAsync)
-            .RequireRateLimiting(PostPolicy)
+            .RequireRateLimiting(ApiRateLimit.PostPolicy)
             .WithName("PostRoomMessage")
             .WithSummary("Posts a message to a room as the token's user.")
             .WithDescription(
@@ -151,28 +111,5 @@ public static class ChatApiExtensions
         {
             return context.HttpContext.RequestServices.GetRequiredService<ApiRefusals>().Refuse(context.HttpContext, refusal);
         }
-    }
-
-    private static RateLimitPartition<string> PerUserBucket(HttpContext context)
-    {
-        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
-        // The limiter's own timer replenishes every bucket (AutoReplenishment off), and drops those left full.
-        return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.Burst,
-            TokensPerPeriod = limits.MessagesPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        });
-    }
-
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
-    {
-        var context = rejected.HttpContext;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        context.Response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        var perSecond = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MessagesPerSecond;
-        await context.RequestServices.GetRequiredService<ApiRefusals>().Refuse(context, ChatErrors.RateLimited(perSecond)).ExecuteAsync(context);
     }
 }

@@ -33,8 +33,8 @@ public sealed class ApiDocumentTests
         Assert.Equal(["200", "400", "401", "403", "503"], get.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
         Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
         Assert.Equal(["/api/rooms/{room}/messages"], document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name));
-        Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty(ChatApiExtensions.BearerScheme).GetProperty("scheme").GetString());
-        Assert.True(Assert.Single(document.RootElement.GetProperty("security").EnumerateArray()).TryGetProperty(ChatApiExtensions.BearerScheme, out _));
+        Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty(ApiDocument.BearerScheme).GetProperty("scheme").GetString());
+        Assert.True(Assert.Single(document.RootElement.GetProperty("security").EnumerateArray()).TryGetProperty(ApiDocument.BearerScheme, out _));
         Assert.Equal(["afterId", "beforeId", "limit"], get.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).Where(n => n != "room").Order());
     }
 
