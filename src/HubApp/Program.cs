@@ -1,3 +1,4 @@
+using HubApp.Api;
 using HubApp.Auth;
 using HubApp.Backplane;
 using HubApp.Client;
@@ -23,6 +24,7 @@ builder.AddChatStorage();
 builder.AddChatHub();
 builder.AddChatDirectMessages();
 builder.AddChatReadState();
+builder.AddChatApi();
 builder.AddChatBackplane();
 builder.AddChatTelemetry();
 
@@ -36,12 +38,14 @@ app.UseChatClient();
 app.UseChatSecurity();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseChatApi();
 app.UseChatConnectionLimits();
 
 app.MapChatClient();
 app.MapChatAuthentication();
 app.MapChatHub();
 app.MapChatStats();
+app.MapChatApi();
 app.MapChatMetrics();
 app.MapChatHealth();
 

@@ -15,6 +15,17 @@ internal static class ChatErrors
     public static ChatRefusedException InvalidClientMessageId(int max) =>
         Create(ErrorCodes.InvalidMessage, $"a client message id is 1–{max} characters: letters, digits, '_' or '-'.");
 
+    /// <summary>An HTTP API history page asked with both ends, or a limit out of range.</summary>
+    public static ChatRefusedException InvalidPage(int maxLimit) =>
+        Create(ErrorCodes.InvalidMessage, $"give beforeId or afterId, not both, and a limit of 1–{maxLimit}.");
+
+    /// <summary>An HTTP API body that is not a JSON object of the contract's shape.</summary>
+    public static ChatRefusedException InvalidBody() =>
+        Create(ErrorCodes.InvalidMessage, "the body is a JSON object {\"text\": \"…\", \"clientMessageId\": \"…\"} (application/json).");
+
+    /// <summary>An HTTP API body over <paramref name="maxBytes"/>: no valid message is that large.</summary>
+    public static ChatRefusedException BodyTooLarge(long maxBytes) => Create(ErrorCodes.MessageTooLong, $"the body is over {maxBytes} bytes.");
+
     public static ChatRefusedException MessageTooLong(int max) => Create(ErrorCodes.MessageTooLong, $"messages are at most {max} characters.");
 
     public static ChatRefusedException TooManyRooms(int max) => Create(ErrorCodes.TooManyRooms, $"a connection may join at most {max} rooms.");

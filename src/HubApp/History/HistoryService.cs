@@ -41,6 +41,10 @@ internal sealed class HistoryService(IMessageStore store, IOptions<HistoryOption
             ? await store.GetBeforeAsync(room, before, count, cancellationToken)
             : await store.GetLatestAsync(room, count, cancellationToken);
     }
+
+    /// <summary>Up to <paramref name="limit"/> (clamped to 1–200) of the oldest messages after <paramref name="afterId"/>, ascending.</summary>
+    public Task<IReadOnlyList<ChatMessage>> AfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken) =>
+        store.GetAfterAsync(room, Math.Max(0, afterId), HistoryOptions.PageSize(limit), cancellationToken);
 }
 
 /// <summary>Messages for a snapshot, and whether they reach the room's newest.</summary>

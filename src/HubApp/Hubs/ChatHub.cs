@@ -27,10 +27,7 @@ internal sealed class ChatHub(
     PresenceTracker presence,
     IOptions<AuthOptions> auth) : Hub<IChatClient>
 {
-    private ChatCaller Caller => new(
-        Context.ConnectionId,
-        new Member(Context.User.UserId() ?? string.Empty, Context.User.UserName()),
-        Context.User.IsAdmin(auth.Value.AdminRole));
+    private ChatCaller Caller => ChatCaller.From(Context.ConnectionId, Context.User, auth.Value.AdminRole);
 
     public override Task OnConnectedAsync() => rooms.ConnectAsync(Caller, Context.ConnectionAborted);
 

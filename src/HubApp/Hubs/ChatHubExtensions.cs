@@ -107,12 +107,11 @@ public static class ChatHubExtensions
         return app;
     }
 
-    // Room names and user ids are short; text may be all escapes (\uXXXX, 6 bytes a UTF-16 code unit), the most
-    // any encoding of it takes (raw UTF-8, in JSON or MessagePack, is at most 3). Anything larger than that plus the
-    // envelope is not a valid invocation, so it is refused before it is buffered. It bounds what clients send, so
-    // the server's own encoder (WireJsonEncoder) does not enter into it.
+    // Room names and user ids are short; text may be all escapes (raw UTF-8, in JSON or MessagePack, is at most 3 bytes
+    // a code unit): see LimitsOptions.MaxEncodedMessageBytes. It bounds what clients send, so the server's own encoder
+    // (WireJsonEncoder) does not enter into it.
     private sealed class ConfigureReceiveLimit(IOptions<LimitsOptions> limits) : IConfigureOptions<HubOptions>
     {
-        public void Configure(HubOptions options) => options.MaximumReceiveMessageSize = (limits.Value.MaxMessageLength * 6L) + 2048;
+        public void Configure(HubOptions options) => options.MaximumReceiveMessageSize = limits.Value.MaxEncodedMessageBytes;
     }
 }

@@ -40,6 +40,13 @@ public sealed class LimitsOptions
     /// <summary>Typing notices a connection may send at once: two and a half seconds' worth, at least 5 (the contract's default burst).</summary>
     public int TypingBurst => Math.Max(5, (int)Math.Min(int.MaxValue, TypingPerSecond * 5L / 2));
 
+    /// <summary>
+    /// The most bytes one encoded message may take on the way in (a hub invocation, an HTTP API body): text that is all
+    /// escapes (<c>\uXXXX</c>, 6 bytes a UTF-16 code unit, the most any encoding of it takes) plus a 2 KB envelope for
+    /// the room, ids and framing. Anything larger cannot be a valid message, so it is refused before it is buffered.
+    /// </summary>
+    public long MaxEncodedMessageBytes => (MaxMessageLength * 6L) + 2048;
+
     /// <summary>Connections one user may hold open; further ones are refused at connect. Default 20.</summary>
     [Range(1, 100_000)]
     public int MaxConnectionsPerUser { get; set; } = 20;

@@ -28,9 +28,20 @@ internal sealed class MessageService(
     public async Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, string? clientMessageId, CancellationToken cancellationToken)
     {
         var name = presence.RequireJoined(caller, room);
+        return (await StoreAsync(caller, name, text, clientMessageId, cancellationToken)).Message;
+    }
+
+    /// <summary>
+    /// Validates the text and <paramref name="clientMessageId"/>, then stores and delivers as <see cref="SendAsync"/> does,
+    /// in <paramref name="room"/> (normalized) for a caller already allowed to post there: the hub's sends (joined) and the
+    /// HTTP API's (<see cref="RoomAuthorization.RequirePostableAsync"/>) share it. The write is queued before the first
+    /// await, which keeps a connection's messages in the order sent.
+    /// </summary>
+    public Task<WrittenMessage> StoreAsync(ChatCaller caller, string room, string? text, string? clientMessageId, CancellationToken cancellationToken)
+    {
         var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
         var id = ClientMessageId.Validate(clientMessageId);
-        return await writer.WriteAsync(new NewChatMessage(name, caller.UserId, caller.UserName, body, id), cancellationToken);
+        return writer.PostAsync(new NewChatMessage(room, caller.UserId, caller.UserName, body, id), cancellationToken);
     }
 
     /// <summary>Started, not awaited (<see cref="FireAndForget"/>): a member that stops reading does not hold up the caller.</summary>

@@ -33,7 +33,11 @@ internal sealed partial class MessageWriter(
     /// <summary>When the last batch failed, until one succeeds again; null while writes go through.</summary>
     public DateTime? FailingSince { get; private set; }
 
-    public async Task<ChatMessage> WriteAsync(NewChatMessage message, CancellationToken cancellationToken)
+    public async Task<ChatMessage> WriteAsync(NewChatMessage message, CancellationToken cancellationToken) =>
+        (await PostAsync(message, cancellationToken)).Message;
+
+    /// <summary>As <see cref="WriteAsync(NewChatMessage, CancellationToken)"/>, and whether this write stored the answer or repeated one.</summary>
+    public async Task<WrittenMessage> PostAsync(NewChatMessage message, CancellationToken cancellationToken)
     {
         var pending = new PendingChatMessage(message);
         await EnqueueAsync(pending, cancellationToken);
@@ -144,13 +148,16 @@ internal sealed partial class MessageWriter(
 
         // Only what is new in this batch is delivered; a repeated client message id was delivered when first stored.
         delivery.OnCommitted(stored);
+        // The first write answered with an entry new in this batch stored it; a later one in the batch repeated it.
+        var created = new HashSet<ChatMessage>(stored.Messages);
         int m = 0, d = 0, c = 0;
         foreach (var item in batch)
         {
             switch (item)
             {
                 case PendingChatMessage chat:
-                    chat.Completion.TrySetResult(stored.MessageAnswers[m++]);
+                    var answer = stored.MessageAnswers[m++];
+                    chat.Completion.TrySetResult(new WrittenMessage(answer, created.Remove(answer)));
                     break;
                 case PendingRoomChange change:
                     change.Completion.TrySetResult(stored.ChangeAnswers![c++]);
@@ -177,7 +184,7 @@ internal sealed partial class MessageWriter(
     {
         public NewChatMessage Message { get; } = message;
 
-        public TaskCompletionSource<ChatMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<WrittenMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override void Fail(Exception error) => Completion.TrySetException(error);
     }
