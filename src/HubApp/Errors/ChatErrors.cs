@@ -12,6 +12,9 @@ internal static class ChatErrors
 
     public static ChatRefusedException InvalidMessage() => Create(ErrorCodes.InvalidMessage, "the message is empty.");
 
+    /// <summary>A malformed argument other than a text (a visibility, role, topic or time); <paramref name="text"/> says what it must be.</summary>
+    public static ChatRefusedException InvalidArgument(string text) => Create(ErrorCodes.InvalidMessage, text);
+
     public static ChatRefusedException InvalidClientMessageId(int max) =>
         Create(ErrorCodes.InvalidMessage, $"a client message id is 1–{max} characters: letters, digits, '_' or '-'.");
 

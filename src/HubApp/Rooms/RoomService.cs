@@ -22,6 +22,7 @@ internal sealed partial class RoomService(
     IPresenceDirectory directory,
     HistoryService history,
     ReadStateService readState,
+    RoomAuthorization authorization,
     IHubClients<IChatClient> clients,
     IGroupManager groups,
     ChatMetrics metrics,
@@ -65,6 +66,8 @@ internal sealed partial class RoomService(
     public async Task<RoomSnapshot> JoinAsync(ChatCaller caller, string? room, long? sinceId, CancellationToken cancellationToken)
     {
         var name = RoomAccess.RequireValid(room);
+        // Before any other check: a private room's outsider learns nothing but that the name is taken.
+        await authorization.RequireReadableAsync(caller, name, cancellationToken);
         // Only new joins count: a catch-up page or a retry for a room the connection has joined costs nothing.
         if (!presence.IsInRoom(caller.ConnectionId, name) && !_joins.TryAcquire(caller.UserId))
         {
@@ -116,6 +119,35 @@ internal sealed partial class RoomService(
     }
 
     public Task LeaveAsync(ChatCaller caller, string? room) => LeaveAsync(caller, RoomAccess.RequireValid(room), notify: true);
+
+    /// <summary>Scroll-back for a connection that joined the room; a caller who may not read it is refused before <c>not_in_room</c>.</summary>
+    public async Task<IReadOnlyList<ChatMessage>> HistoryAsync(ChatCaller caller, string? room, long? beforeId, int limit, CancellationToken cancellationToken)
+    {
+        var name = RoomAccess.RequireValid(room);
+        await authorization.RequireReadableAsync(caller, name, cancellationToken);
+        return await history.BeforeAsync(presence.RequireJoined(caller, name), beforeId, limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes this node's connections of <paramref name="userId"/> out of the room (group, presence, <c>UserLeft</c> to the
+    /// others where the user is no longer present) and tells each of the user's connections here why (<c>RemovedFromRoom</c>).
+    /// </summary>
+    public async Task RemoveHereAsync(string userId, RoomRemoval removal)
+    {
+        var connections = presence.ConnectionIdsOf(userId);
+        if (connections.Count == 0)
+        {
+            return;
+        }
+
+        var member = presence.Members(removal.Room).FirstOrDefault(m => m.UserId == userId) ?? new Member(userId, userId);
+        foreach (var connectionId in connections.Where(id => presence.IsInRoom(id, removal.Room)))
+        {
+            await LeaveAsync(new ChatCaller(connectionId, member), removal.Room, notify: true);
+        }
+
+        FireAndForget.Observe(clients.Clients(connections).RemovedFromRoom(removal), logger);
+    }
 
     private async Task LeaveAsync(ChatCaller caller, string name, bool notify)
     {

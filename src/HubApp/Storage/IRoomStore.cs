@@ -11,8 +11,8 @@ namespace HubApp.Storage;
 /// </remarks>
 public interface IRoomStore
 {
-    /// <summary>The created room, or null for a room nobody created.</summary>
-    Task<StoredRoom?> GetRoomAsync(string room, CancellationToken cancellationToken);
+    /// <summary>The room as stored: created (with owner and members) or open (kind <c>open</c>, no owner, no members), with its bans and mutes either way.</summary>
+    Task<StoredRoom> GetRoomAsync(string room, CancellationToken cancellationToken);
 
     /// <summary>
     /// Creates the room with its owner as member; false when the name is taken: created already, or an open room with
@@ -46,15 +46,23 @@ public interface IRoomStore
 /// <summary>A room to create, with its owner.</summary>
 public sealed record NewRoom(string Name, string Kind, string? Topic, string OwnerId, string OwnerName, DateTime CreatedAt);
 
-/// <summary>A created room as stored.</summary>
+/// <summary>
+/// A room as stored. <see cref="Kind"/> is a RoomKinds value; an open room has no owner, creation time or members.
+/// <see cref="LatestId"/>: its newest entry's id (0 when it has none), when read.
+/// </summary>
 public sealed record StoredRoom(
     string Name,
     string Kind,
-    string OwnerId,
+    string? OwnerId,
     string? Topic,
-    DateTime CreatedAt,
+    DateTime? CreatedAt,
     IReadOnlyList<StoredMember> Members,
-    IReadOnlyList<StoredSanction> Sanctions);
+    IReadOnlyList<StoredSanction> Sanctions,
+    long LatestId)
+{
+    public static StoredRoom Open(string name, IReadOnlyList<StoredSanction> sanctions, long latestId) =>
+        new(name, Contracts.RoomKinds.Open, null, null, null, [], sanctions, latestId);
+}
 
 public sealed record StoredMember(string UserId, string UserName, string Role);
 

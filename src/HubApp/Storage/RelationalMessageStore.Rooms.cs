@@ -20,20 +20,31 @@ internal abstract partial class RelationalMessageStore : IRoomStore
             room text NOT NULL, user_id text NOT NULL, kind integer NOT NULL, until bigint, PRIMARY KEY (room, user_id, kind));
         """;
 
-    public Task<StoredRoom?> GetRoomAsync(string room, CancellationToken cancellationToken) => Guard(async () =>
+    public Task<StoredRoom> GetRoomAsync(string room, CancellationToken cancellationToken) => Guard(async () =>
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         query.CommandText = """
+            SELECT user_id, kind, until FROM room_sanctions WHERE room = @room;
+            SELECT COALESCE(MAX(last_id), 0) FROM rooms WHERE name = @room;
             SELECT kind, owner_id, topic, created_at FROM created_rooms WHERE name = @room;
             SELECT user_id, user_name, role FROM room_members WHERE room = @room ORDER BY user_id;
-            SELECT user_id, kind, until FROM room_sanctions WHERE room = @room;
             """;
         AddParameter(query, "@room", DbType.String, room);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var sanctions = new List<StoredSanction>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sanctions.Add(new StoredSanction(reader.GetString(0), (SanctionKind)reader.GetInt32(1), reader.IsDBNull(2) ? null : FromUnixMilliseconds(reader.GetInt64(2))));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var latestId = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            return null;
+            return StoredRoom.Open(room, sanctions, latestId);
         }
 
         var (kind, owner, topic, createdAt) = (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), FromUnixMilliseconds(reader.GetInt64(3)));
@@ -44,14 +55,7 @@ internal abstract partial class RelationalMessageStore : IRoomStore
             members.Add(new StoredMember(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
         }
 
-        var sanctions = new List<StoredSanction>();
-        await reader.NextResultAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            sanctions.Add(new StoredSanction(reader.GetString(0), (SanctionKind)reader.GetInt32(1), reader.IsDBNull(2) ? null : FromUnixMilliseconds(reader.GetInt64(2))));
-        }
-
-        return (StoredRoom?)new StoredRoom(room, kind, owner, topic, createdAt, members, sanctions);
+        return new StoredRoom(room, kind, owner, topic, createdAt, members, sanctions, latestId);
     });
 
     public Task<bool> CreateRoomAsync(NewRoom room, bool claimOpen, CancellationToken cancellationToken) => InTransactionAsync(async (connection, transaction) =>

@@ -28,7 +28,6 @@ public abstract class RoomStoreTests : IAsyncLifetime
         await using var second = await OpenAsync();
         var room = await second.Rooms.GetRoomAsync("club", CancellationToken.None);
 
-        Assert.NotNull(room);
         Assert.Equal((RoomKinds.Private, "alice", "secret things", CreatedAt), (room.Kind, room.OwnerId, room.Topic, room.CreatedAt));
         Assert.Equal([("alice", RoomRoles.Owner), ("bob", RoomRoles.Moderator), ("carol", RoomRoles.Member)], room.Members.Select(m => (m.UserId, m.Role)));
         Assert.Equal(
@@ -46,8 +45,12 @@ public abstract class RoomStoreTests : IAsyncLifetime
         Assert.False(await opened.Rooms.CreateRoomAsync(new NewRoom("fresh", RoomKinds.Public, null, "bob", "Bob", CreatedAt), true, CancellationToken.None));
         Assert.False(await opened.Rooms.CreateRoomAsync(new NewRoom("lobby", RoomKinds.Public, null, "bob", "Bob", CreatedAt), false, CancellationToken.None));
         Assert.True(await opened.Rooms.CreateRoomAsync(new NewRoom("lobby", RoomKinds.Private, null, "admin", "Admin", CreatedAt), true, CancellationToken.None));
-        Assert.Equal("alice", (await opened.Rooms.GetRoomAsync("fresh", CancellationToken.None))!.OwnerId);
+        Assert.Equal("alice", (await opened.Rooms.GetRoomAsync("fresh", CancellationToken.None)).OwnerId);
         Assert.Equal("hello", Assert.Single(await opened.Messages.GetLatestAsync("lobby", 10, CancellationToken.None)).Text);
+        var lobby = await opened.Rooms.GetRoomAsync("lobby", CancellationToken.None);
+        var nowhere = await opened.Rooms.GetRoomAsync("nowhere", CancellationToken.None);
+        Assert.Equal((RoomKinds.Private, "admin", 1L), (lobby.Kind, lobby.OwnerId, lobby.LatestId));
+        Assert.Equal((RoomKinds.Open, (string?)null, 0L), (nowhere.Kind, nowhere.OwnerId, nowhere.LatestId));
     }
 
     [Fact]
@@ -63,7 +66,7 @@ public abstract class RoomStoreTests : IAsyncLifetime
         await store.SetSanctionAsync("club", "carol", SanctionKind.Ban, null, CancellationToken.None);
         await store.RemoveSanctionAsync("club", "carol", SanctionKind.Ban, CancellationToken.None);
 
-        var room = (await store.GetRoomAsync("club", CancellationToken.None))!;
+        var room = await store.GetRoomAsync("club", CancellationToken.None);
         Assert.Equal("bob", room.OwnerId);
         Assert.Equal([("alice", RoomRoles.Moderator), ("bob", RoomRoles.Owner)], room.Members.Select(m => (m.UserId, m.Role)));
         Assert.Empty(room.Sanctions);
