@@ -26,10 +26,7 @@ internal sealed class ChatHub(
     RoomModeration moderation,
     IOptions<AuthOptions> auth) : Hub<IChatClient>
 {
-    private ChatCaller Caller => new(
-        Context.ConnectionId,
-        new Member(Context.User.UserId() ?? string.Empty, Context.User.UserName()),
-        Context.User.IsAdmin(auth.Value.AdminRole));
+    private ChatCaller Caller => Context.User.ToCaller(Context.ConnectionId, auth.Value.AdminRole);
 
     public override Task OnConnectedAsync() => rooms.ConnectAsync(Caller, Context.ConnectionAborted);
 

@@ -24,24 +24,19 @@ internal sealed class RoomAuthorization(RoomStateCache cache, TimeProvider time)
     public static readonly DateTime Forever = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>Refuses with <c>forbidden</c> a caller who may not read <paramref name="room"/> (join it, its history, members, marker).</summary>
-    public async Task RequireReadableAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
+    public Task RequireReadableAsync(ChatCaller caller, string room, CancellationToken cancellationToken) => RequireReaderAsync(caller, room, cancellationToken);
+
+    /// <summary>As <see cref="RequireReadableAsync"/>, answering the caller's rights in the room.</summary>
+    public async Task<RoomRights> RequireReaderAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
     {
         var rights = await RightsAsync(caller, room, cancellationToken);
-        if (!rights.CanRead)
-        {
-            throw ChatErrors.RoomForbidden(room);
-        }
+        return rights.CanRead ? rights : throw ChatErrors.RoomForbidden(room);
     }
 
     /// <summary>Refuses with <c>forbidden</c> or <c>muted</c> a caller who may not post in <paramref name="room"/>.</summary>
     public async Task RequirePostableAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
     {
-        var rights = await RightsAsync(caller, room, cancellationToken);
-        if (!rights.CanRead)
-        {
-            throw ChatErrors.RoomForbidden(room);
-        }
-
+        var rights = await RequireReaderAsync(caller, room, cancellationToken);
         if (rights.MutedUntil is not null)
         {
             throw ChatErrors.Muted(room);

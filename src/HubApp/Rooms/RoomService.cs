@@ -23,6 +23,8 @@ internal sealed partial class RoomService(
     HistoryService history,
     ReadStateService readState,
     RoomAuthorization authorization,
+    IRoomStore rooms,
+    RoomStateCache roomStates,
     IHubClients<IChatClient> clients,
     IGroupManager groups,
     ChatMetrics metrics,
@@ -67,7 +69,7 @@ internal sealed partial class RoomService(
     {
         var name = RoomAccess.RequireValid(room);
         // Before any other check: a private room's outsider learns nothing but that the name is taken.
-        await authorization.RequireReadableAsync(caller, name, cancellationToken);
+        var rights = await authorization.RequireReaderAsync(caller, name, cancellationToken);
         // Only new joins count: a catch-up page or a retry for a room the connection has joined costs nothing.
         if (!presence.IsInRoom(caller.ConnectionId, name) && !_joins.TryAcquire(caller.UserId))
         {
@@ -99,6 +101,14 @@ internal sealed partial class RoomService(
         {
             await LeaveAsync(caller, name, notify: false);
             throw;
+        }
+
+        if (rights is { Room.Kind: RoomKinds.Public, Role: null })
+        {
+            // Whoever joins a public room is a member of it. Only the member list changes (no decision turns on it), which
+            // every node reads from the store, so this node's copy is all there is to drop.
+            await rooms.SetMemberAsync(name, caller.UserId, caller.UserName, RoomRoles.Member, cancellationToken);
+            roomStates.Invalidate(name);
         }
 
         if (becamePresent)
