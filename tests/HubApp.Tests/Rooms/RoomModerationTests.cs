@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HubApp.Client;
 using HubApp.Contracts;
+using HubApp.Presence;
 using HubApp.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Tests.Rooms;
 
@@ -37,6 +39,12 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         Assert.DoesNotContain(room, phone.LastSeenIds.Keys);
         var refused = await Assert.ThrowsAsync<ChatException>(() => phone.PostMessageAsync(room, "still here?", null).WaitAsync(TestTimeouts.Default));
         Assert.Equal(ErrorCodes.NotInRoom, refused.Code);
+        // A reconnect rejoins the rooms the client still tracks: not this one.
+        var reconnected = new Inbox<bool>();
+        phone.Reconnected += () => reconnected.Add(true);
+        fixture.Host.Aborter.AbortUser("bob");
+        await reconnected.NextAsync();
+        Assert.DoesNotContain("bob", fixture.Host.Services.GetRequiredService<PresenceTracker>().Members(room).Select(m => m.UserId));
         // A public room may be joined again after a kick.
         await phone.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
     }
