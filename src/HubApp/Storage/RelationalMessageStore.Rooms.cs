@@ -76,8 +76,7 @@ internal abstract partial class RelationalMessageStore : IRoomStore
             ("@claim", DbType.Int32, claimOpen ? 1 : 0)) == 1;
         if (created)
         {
-            // A name reused after its room was never created still may carry rows of nobody's (none today); start clean.
-            await RunAsync(connection, transaction, "DELETE FROM room_members WHERE room = @room; DELETE FROM room_sanctions WHERE room = @room;", cancellationToken, ("@room", DbType.String, room.Name));
+            // Bans and mutes an admin set while the room was open stay in force in the room it becomes.
             await UpsertMemberAsync(connection, transaction, room.Name, room.OwnerId, room.OwnerName, RoomRoles.Owner, cancellationToken);
         }
 

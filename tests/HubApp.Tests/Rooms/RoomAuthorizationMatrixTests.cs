@@ -147,6 +147,25 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
         Assert.Equal("first", Assert.Single(await alice.GetHistoryAsync(room, null, 10).WaitAsync(TestTimeouts.Default)).Text);
     }
 
+    [Fact]
+    public async Task AnAdminModeratesAnOpenRoomAndItsBanHoldsAfterTheRoomIsCreated()
+    {
+        var room = fixture.NewRoomName("open");
+        await using var alice = await fixture.Host.ConnectAsync("alice");
+        await using var admin = await fixture.ConnectAdminAsync("root");
+        await alice.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await alice.PostMessageAsync(room, "hello", null).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(ErrorCodes.Forbidden, await AnswerAsync(() => alice.KickAsync(room, "root")));
+        await admin.BanAsync(room, "alice").WaitAsync(TestTimeouts.Default);
+        Assert.Equal(ErrorCodes.Forbidden, await AnswerAsync(() => alice.JoinRoomAsync(room)));
+        await admin.CreateRoomAsync(room, RoomKinds.Public).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(ErrorCodes.Forbidden, await AnswerAsync(() => alice.JoinRoomAsync(room)));
+        await admin.UnbanAsync(room, "alice").WaitAsync(TestTimeouts.Default);
+        Assert.Equal(Ok, await AnswerAsync(() => alice.JoinRoomAsync(room)));
+    }
+
     private static Dictionary<string, string> Expect(string? owner = null, string? moderator = null, string? member = null, string? muted = null, string? admin = null) => new()
     {
         ["owner"] = owner ?? ErrorCodes.Forbidden,
