@@ -30,6 +30,8 @@ internal static class ChatErrors
 
     public static ChatRefusedException ReadMarkersRateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} read-marker moves per second; the marker did not move.");
 
+    public static ChatRefusedException RoomChangesRateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} room changes per second; nothing was changed.");
+
     public static ChatRefusedException JoinsRateLimited(int perMinute) => Create(ErrorCodes.RateLimited, $"too many room joins; at most {perMinute} a minute once the burst is spent.");
 
     /// <summary>The store (or the shared presence) failed; what was asked of it did not happen.</summary>

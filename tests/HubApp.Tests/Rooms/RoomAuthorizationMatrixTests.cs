@@ -166,6 +166,25 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
         Assert.Equal(Ok, await AnswerAsync(() => alice.JoinRoomAsync(room)));
     }
 
+    [Fact]
+    public async Task RoomChangesPastTheirAllowanceAreRateLimitedWhileSendingStillWorks()
+    {
+        var room = fixture.NewRoomName("flood");
+        await using var owner = await fixture.Host.ConnectAsync("flooder");
+        await owner.CreateRoomAsync(room, RoomKinds.Private).WaitAsync(TestTimeouts.Default);
+        await owner.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+
+        var refusals = 0;
+        for (var i = 0; i < HubApp.Hubs.RateLimitFilter.ReadMarkersBurst + 10; i++)
+        {
+            refusals += await AnswerAsync(() => owner.InviteAsync(room, $"victim{i}")) == ErrorCodes.RateLimited ? 1 : 0;
+        }
+
+        Assert.InRange(refusals, 1, 11);
+        Assert.Equal(ErrorCodes.RateLimited, await AnswerAsync(() => owner.InviteAsync(room, "one-more")));
+        Assert.Equal(Ok, await AnswerAsync(() => owner.PostMessageAsync(room, "still talking", null)));
+    }
+
     private static Dictionary<string, string> Expect(string? owner = null, string? moderator = null, string? member = null, string? muted = null, string? admin = null) => new()
     {
         ["owner"] = owner ?? ErrorCodes.Forbidden,
