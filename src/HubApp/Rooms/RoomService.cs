@@ -90,6 +90,9 @@ internal sealed partial class RoomService(
         var becamePresent = false;
         try
         {
+            // Again, now that the connection is in: a ban or kick told to this node since the first check either finds it
+            // here (and removes it) or dropped the cached room, so this reads the change. No removal slips between the two.
+            await authorization.RequireReadableAsync(caller, name, cancellationToken);
             page = await history.ForJoinAsync(name, sinceId, cancellationToken);
             read = await readState.ForJoinAsync(caller, name, cancellationToken);
             if (result != JoinResult.AlreadyJoined)
