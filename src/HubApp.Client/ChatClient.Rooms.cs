@@ -40,6 +40,7 @@ public sealed partial class ChatClient
         _hub.On<TypingEvent>(nameof(IChatClient.UserTyping), e => _events.Raise(UserTyping, e, nameof(UserTyping)));
         _hub.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), OnDirectMessageReceived);
         _hub.On<ReadMarker>(nameof(IChatClient.ReadMarkerMoved), e => _events.Raise(ReadMarkerMoved, e, nameof(ReadMarkerMoved)));
+        RegisterRoomAdminEvents();
     }
 
     private void OnMessageReceived(ChatMessage message)

@@ -28,7 +28,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
           /dm USER TEXT     a direct message
           /typing           tell the room you are typing (clears when you send)
           /quit             leave
-        """;
+        """ + "\n" + RoomAdminHelp;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RoomView> _rooms = new(StringComparer.Ordinal);
@@ -101,7 +101,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
                 case "/leave":
                     await LeaveAsync(rest.Length > 0 ? rest.ToLowerInvariant() : _current, cancellationToken);
                     break;
-                case "/rooms":
+                case "/rooms" when rest.Length == 0:
                     Print(_rooms.Count == 0 ? "You have joined no room." : string.Join(", ", _rooms.Keys.Select(r => r == _current ? $"[{r}]" : r)));
                     break;
                 case "/who":
@@ -123,7 +123,11 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
                     await client.TypingAsync(_current, true, cancellationToken);
                     break;
                 case ['/', ..]:
-                    Print($"! Unknown or incomplete command '{line}'. /help lists the commands.");
+                    if (!await RunRoomAdminCommandAsync(verb, rest, cancellationToken))
+                    {
+                        Print($"! Unknown or incomplete command '{line}'. /help lists the commands.");
+                    }
+
                     break;
                 default:
                     if (_current is null)
@@ -164,6 +168,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         "forbidden" => "You are not allowed to do that there.",
         "muted" => "You are muted in that room.",
         "not_found" => "There is no such message or room.",
+        ErrorCodes.RoomExists => "That room name is taken.",
         _ => $"The server refused ({code}).",
     };
 
@@ -261,6 +266,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         client.Reconnecting += _ => Show("[connection lost, reconnecting…] What you type meanwhile is sent once reconnected.");
         client.Reconnected += () => Show("[reconnected; missed messages shown above]");
         client.Closed += error => error is null ? Task.CompletedTask : Show($"[disconnected: {error.Message}]");
+        SubscribeRoomAdmin();
     }
 
     private Task Presence(PresenceEvent presence, bool joined)

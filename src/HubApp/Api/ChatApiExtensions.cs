@@ -52,7 +52,7 @@ public static class ChatApiExtensions
         return app.UseWhen(context => context.Request.Path.StartsWithSegments(RoomsPath), api => api.UseStatusCodePages());
     }
 
-    /// <summary><c>POST</c> and <c>GET /api/rooms/{room}/messages</c>, and in Development the OpenAPI document.</summary>
+    /// <summary><c>POST</c> and <c>GET /api/rooms/{room}/messages</c>, <c>GET /api/rooms</c>, and in Development the OpenAPI document.</summary>
     public static WebApplication MapChatApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -90,6 +90,16 @@ public static class ChatApiExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        rooms.MapGet(string.Empty, RoomMessagesEndpoints.ListRoomsAsync)
+            .WithName("ListRooms")
+            .WithSummary("The room directory, as the hub's ListRooms(null, 200).")
+            .WithDescription(
+                "Open and public rooms, and the private rooms the caller is a member of (all of them for an admin), most "
+                + "recently active first, at most 200.")
+            .Produces<RoomSummary[]>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         if (app.Environment.IsDevelopment())

@@ -24,6 +24,9 @@ internal static class RoomMessagesEndpoints
     /// <summary>A history page's size when the query names none (the contract's default).</summary>
     public const int DefaultLimit = 50;
 
+    /// <summary>How many rooms <c>GET /api/rooms</c> lists (the contract's <c>ListRooms(null, 200)</c>).</summary>
+    public const int DirectoryLimit = 200;
+
     /// <summary>Stores the message as the token's user: 201 with the new entry, 200 with the earlier one for a repeated client message id.</summary>
     public static async Task<IResult> PostAsync(
         string room,
@@ -69,9 +72,13 @@ internal static class RoomMessagesEndpoints
         return TypedResults.Ok(page);
     }
 
+    /// <summary>The directory, as the hub's <c>ListRooms(null, 200)</c>.</summary>
+    public static async Task<IResult> ListRoomsAsync(HttpContext context, RoomDirectory directory, IOptions<AuthOptions> auth, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await directory.ListAsync(CallerOf(context, auth.Value), null, DirectoryLimit, cancellationToken));
+
     // An HTTP request is no connection: the caller's connection id only names the request in logs.
     private static ChatCaller CallerOf(HttpContext context, AuthOptions auth) =>
-        ChatCaller.From("http-" + context.TraceIdentifier, context.User, auth.AdminRole);
+        context.User.ToCaller("http-" + context.TraceIdentifier, auth.AdminRole);
 
     /// <summary>
     /// The body, read by hand rather than bound, so that every way it can be wrong gets the contract's code: malformed or

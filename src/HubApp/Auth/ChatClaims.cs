@@ -24,6 +24,13 @@ public static class ChatClaims
     public static bool IsAdmin(this ClaimsPrincipal? user, string adminRole) =>
         user is not null && user.HasClaim(c => c.Type == Role && string.Equals(c.Value, adminRole, StringComparison.Ordinal));
 
+    /// <summary>
+    /// The caller a validated token makes, on the hub (its connection id) or over HTTP (<paramref name="connectionId"/> empty):
+    /// identity only from the claims, admin from <paramref name="adminRole"/>.
+    /// </summary>
+    public static Presence.ChatCaller ToCaller(this ClaimsPrincipal? user, string connectionId, string adminRole) =>
+        new(connectionId, new Contracts.Member(user.UserId() ?? string.Empty, user.UserName()), user.IsAdmin(adminRole));
+
     /// <summary>The user id a call names (a direct message's target, say), refused with <c>invalid_user</c> when malformed.</summary>
     internal static string RequireValidUserId(string? userId) => IsValidUserId(userId) ? userId! : throw ChatErrors.InvalidUser();
 

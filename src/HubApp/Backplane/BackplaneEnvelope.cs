@@ -72,4 +72,7 @@ internal enum EnvelopeKind
 
     /// <summary>Remove the connection (Targets[0]) from the group (Targets[1]) on the node that holds it.</summary>
     RemoveFromGroup,
+
+    /// <summary>A room's stored state changed (Args[0], a <c>RoomChange</c>): for every node, not for connections.</summary>
+    RoomChanged,
 }

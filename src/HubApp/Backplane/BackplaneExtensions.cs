@@ -1,6 +1,7 @@
 using HubApp.Configuration;
 using HubApp.Hubs;
 using HubApp.Presence;
+using HubApp.Rooms;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
@@ -50,6 +51,8 @@ public static class BackplaneExtensions
         services.AddSingleton<IBackplaneInbox>(s => s.GetRequiredService<PostgresHubLifetimeManager<ChatHub>>());
         services.Replace(ServiceDescriptor.Singleton<HubLifetimeManager<ChatHub>>(s => s.GetRequiredService<PostgresHubLifetimeManager<ChatHub>>()));
         services.Replace(ServiceDescriptor.Singleton<IMessageDelivery, PostgresMessageDelivery>());
+        services.AddSingleton<PostgresRoomChangeBus>();
+        services.Replace(ServiceDescriptor.Singleton<IRoomChangeBus>(s => s.GetRequiredService<PostgresRoomChangeBus>()));
         services.AddSingleton<PostgresListener>();
         services.AddHostedService(s => s.GetRequiredService<PostgresListener>());
         services.AddHealthChecks().AddCheck<PostgresBackplaneHealthCheck>("backplane");
@@ -69,6 +72,9 @@ public static class BackplaneExtensions
         services.AddSingleton<RedisRoomLog>();
         services.AddHostedService(s => s.GetRequiredService<RedisRoomLog>());
         services.Replace(ServiceDescriptor.Singleton<IMessageDelivery, RedisMessageDelivery>());
+        services.AddSingleton<RedisRoomChangeBus>();
+        services.AddHostedService(s => s.GetRequiredService<RedisRoomChangeBus>());
+        services.Replace(ServiceDescriptor.Singleton<IRoomChangeBus>(s => s.GetRequiredService<RedisRoomChangeBus>()));
         services.AddSingleton<IStartupCheck, RedisStartupCheck>();
         services.AddHealthChecks().AddCheck<RedisBackplaneHealthCheck>("backplane");
     }

@@ -19,6 +19,7 @@ internal sealed partial class PostgresListener(
     NpgsqlDataSource dataSource,
     PostgresBackplane backplane,
     IBackplaneInbox inbox,
+    PostgresRoomChangeBus roomChanges,
     IOptions<BackplaneOptions> options,
     TimeProvider time,
     ChatMetrics metrics,
@@ -147,6 +148,7 @@ internal sealed partial class PostgresListener(
                     if (payload == ResubscribedMarker)
                     {
                         inbox.MayHaveMissed();
+                        roomChanges.MayHaveMissed();
                         continue;
                     }
 
@@ -157,7 +159,11 @@ internal sealed partial class PostgresListener(
                         metrics.BackplaneLag(lag);
                     }
 
-                    if (envelope is not null && envelope.Origin != backplane.NodeId)
+                    if (envelope is { Kind: EnvelopeKind.RoomChanged } && envelope.Origin != backplane.NodeId)
+                    {
+                        roomChanges.Receive(envelope);
+                    }
+                    else if (envelope is not null && envelope.Origin != backplane.NodeId)
                     {
                         inbox.Deliver(envelope);
                     }

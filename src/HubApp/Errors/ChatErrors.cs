@@ -12,6 +12,9 @@ internal static class ChatErrors
 
     public static ChatRefusedException InvalidMessage() => Create(ErrorCodes.InvalidMessage, "the message is empty.");
 
+    /// <summary>A malformed argument other than a text (a visibility, role, topic or time); <paramref name="text"/> says what it must be.</summary>
+    public static ChatRefusedException InvalidArgument(string text) => Create(ErrorCodes.InvalidMessage, text);
+
     public static ChatRefusedException InvalidClientMessageId(int max) =>
         Create(ErrorCodes.InvalidMessage, $"a client message id is 1–{max} characters: letters, digits, '_' or '-'.");
 
@@ -37,6 +40,8 @@ internal static class ChatErrors
     public static ChatRefusedException TypingRateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} typing notices per second; nothing was delivered.");
 
     public static ChatRefusedException ReadMarkersRateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} read-marker moves per second; the marker did not move.");
+
+    public static ChatRefusedException RoomChangesRateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} room changes per second; nothing was changed.");
 
     public static ChatRefusedException JoinsRateLimited(int perMinute) => Create(ErrorCodes.RateLimited, $"too many room joins; at most {perMinute} a minute once the burst is spent.");
 

@@ -21,13 +21,13 @@ internal sealed class ChatHub(
     RoomService rooms,
     MessageService messages,
     MessageEditService edits,
-    HistoryService history,
     DirectHistoryService direct,
     ReadStateService readState,
-    PresenceTracker presence,
+    RoomDirectory directory,
+    RoomModeration moderation,
     IOptions<AuthOptions> auth) : Hub<IChatClient>
 {
-    private ChatCaller Caller => ChatCaller.From(Context.ConnectionId, Context.User, auth.Value.AdminRole);
+    private ChatCaller Caller => Context.User.ToCaller(Context.ConnectionId, auth.Value.AdminRole);
 
     public override Task OnConnectedAsync() => rooms.ConnectAsync(Caller, Context.ConnectionAborted);
 
@@ -47,7 +47,7 @@ internal sealed class ChatHub(
 
     public Task<ChatMessage> DeleteMessage(string room, long messageId) => edits.DeleteAsync(Caller, room, messageId, Context.ConnectionAborted);
 
-    public void Typing(string room, bool isTyping) => messages.Typing(Caller, room, isTyping);
+    public Task Typing(string room, bool isTyping) => messages.TypingAsync(Caller, room, isTyping, Context.ConnectionAborted);
 
     public Task<DirectMessage> SendDirectMessage(string userId, string text) => PostDirectMessage(userId, text, null);
 
@@ -55,7 +55,7 @@ internal sealed class ChatHub(
         messages.SendDirectAsync(Caller, userId, text, clientMessageId, Context.ConnectionAborted);
 
     public Task<IReadOnlyList<ChatMessage>> GetHistory(string room, long? beforeId, int limit) =>
-        history.BeforeAsync(presence.RequireJoined(Caller, room), beforeId, limit, Context.ConnectionAborted);
+        rooms.HistoryAsync(Caller, room, beforeId, limit, Context.ConnectionAborted);
 
     public Task<IReadOnlyList<DirectMessage>> GetDirectHistory(string userId, long? beforeId, int limit) =>
         direct.BeforeAsync(Caller, userId, beforeId, limit, Context.ConnectionAborted);
@@ -67,6 +67,30 @@ internal sealed class ChatHub(
     public Task MarkRead(string room, long messageId) => readState.MarkReadAsync(Caller, room, messageId, Context.ConnectionAborted);
 
     public Task MarkDirectRead(string userId, long messageId) => readState.MarkDirectReadAsync(Caller, userId, messageId, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<RoomSummary>> ListRooms(string? query, int limit) => directory.ListAsync(Caller, query, limit, Context.ConnectionAborted);
+
+    public Task<RoomInfo> CreateRoom(string room, string visibility, string? topic) => directory.CreateAsync(Caller, room, visibility, topic, Context.ConnectionAborted);
+
+    public Task<RoomInfo> GetRoomInfo(string room) => directory.InfoAsync(Caller, room, Context.ConnectionAborted);
+
+    public Task<RoomInfo> UpdateRoom(string room, string? topic) => moderation.UpdateAsync(Caller, room, topic, Context.ConnectionAborted);
+
+    public Task InviteToRoom(string room, string userId) => moderation.InviteAsync(Caller, room, userId, Context.ConnectionAborted);
+
+    public Task SetRole(string room, string userId, string role) => moderation.SetRoleAsync(Caller, room, userId, role, Context.ConnectionAborted);
+
+    public Task KickFromRoom(string room, string userId) => moderation.KickAsync(Caller, room, userId, Context.ConnectionAborted);
+
+    public Task BanFromRoom(string room, string userId, string? until) => moderation.BanAsync(Caller, room, userId, until, Context.ConnectionAborted);
+
+    public Task UnbanFromRoom(string room, string userId) => moderation.UnbanAsync(Caller, room, userId, Context.ConnectionAborted);
+
+    public Task MuteInRoom(string room, string userId, string? until) => moderation.MuteAsync(Caller, room, userId, until, Context.ConnectionAborted);
+
+    public Task UnmuteInRoom(string room, string userId) => moderation.UnmuteAsync(Caller, room, userId, Context.ConnectionAborted);
+
+    public Task LeaveRoomForGood(string room) => moderation.LeaveForGoodAsync(Caller, room, Context.ConnectionAborted);
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "SignalR invokes instance methods only.")]
     public string Ping() => "pong";

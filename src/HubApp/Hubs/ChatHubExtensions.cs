@@ -42,6 +42,11 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddSingleton<RoomService>();
         builder.Services.AddSingleton<RoomAuthorization>();
+        builder.Services.AddSingleton<RoomStateCache>();
+        builder.Services.AddSingleton<RoomChangeHandler>();
+        builder.Services.AddSingleton<RoomDirectory>();
+        builder.Services.AddSingleton<RoomModeration>();
+        builder.Services.TryAddSingleton<IRoomChangeBus, LocalRoomChangeBus>();
         builder.Services.AddSingleton<ConnectionRefusal>();
         builder.Services.AddSingleton<HistoryService>();
         builder.Services.AddSingleton<MessageService>();

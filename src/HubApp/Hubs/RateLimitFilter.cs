@@ -32,8 +32,19 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
 
     private static readonly HashSet<string> ReadMarkerMethods = [HubMethods.MarkRead, HubMethods.MarkDirectRead];
 
+    /// <summary>
+    /// The room methods that write the store and tell every node (and, for invitations, another user's connections): a
+    /// bucket of their own per connection, with the read markers' numbers, so an owner cannot flood the store or a victim.
+    /// </summary>
+    private static readonly HashSet<string> RoomChangeMethods =
+    [
+        HubMethods.CreateRoom, HubMethods.UpdateRoom, HubMethods.InviteToRoom, HubMethods.SetRole, HubMethods.KickFromRoom,
+        HubMethods.BanFromRoom, HubMethods.UnbanFromRoom, HubMethods.MuteInRoom, HubMethods.UnmuteInRoom, HubMethods.LeaveRoomForGood,
+    ];
+
     private readonly PartitionedRateLimiter<string> _messages;
     private readonly PartitionedRateLimiter<string> _readMarkers = PerConnection(ReadMarkersPerSecond, ReadMarkersBurst);
+    private readonly PartitionedRateLimiter<string> _roomChanges = PerConnection(ReadMarkersPerSecond, ReadMarkersBurst);
     private readonly PartitionedRateLimiter<string> _typing;
     private readonly int _messagesPerSecond;
     private readonly int _typingPerSecond;
@@ -62,6 +73,10 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         {
             Acquire(_readMarkers, invocationContext.Context.ConnectionId, () => ChatErrors.ReadMarkersRateLimited(ReadMarkersPerSecond));
         }
+        else if (RoomChangeMethods.Contains(method))
+        {
+            Acquire(_roomChanges, invocationContext.Context.ConnectionId, () => ChatErrors.RoomChangesRateLimited(ReadMarkersPerSecond));
+        }
 
         return next(invocationContext);
     }
@@ -71,6 +86,7 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         _messages.Dispose();
         _typing.Dispose();
         _readMarkers.Dispose();
+        _roomChanges.Dispose();
     }
 
     private static void Acquire(PartitionedRateLimiter<string> limiter, string connectionId, Func<ChatRefusedException> refusal)

@@ -16,6 +16,7 @@ namespace HubApp.Messaging;
 /// </summary>
 internal sealed class MessageService(
     PresenceTracker presence,
+    RoomAuthorization authorization,
     MessageWriter writer,
     IHubClients<IChatClient> clients,
     IOptions<LimitsOptions> limits,
@@ -27,7 +28,11 @@ internal sealed class MessageService(
     /// </summary>
     public async Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, string? clientMessageId, CancellationToken cancellationToken)
     {
-        var name = presence.RequireJoined(caller, room);
+        // Refused before not_in_room, as everywhere: forbidden (a private room, a ban), then muted. The decision completes
+        // synchronously on a cached room, so the write below is still queued in the order the sends arrived.
+        var name = RoomAccess.RequireValid(room);
+        await authorization.RequirePostableAsync(caller, name, cancellationToken);
+        presence.RequireJoined(caller, name);
         return (await StoreAsync(caller, name, text, clientMessageId, cancellationToken)).Message;
     }
 
@@ -44,10 +49,18 @@ internal sealed class MessageService(
         return writer.PostAsync(new NewChatMessage(room, caller.UserId, caller.UserName, body, id), cancellationToken);
     }
 
-    /// <summary>Started, not awaited (<see cref="FireAndForget"/>): a member that stops reading does not hold up the caller.</summary>
-    public void Typing(ChatCaller caller, string? room, bool isTyping)
+    /// <summary>
+    /// Started, not awaited (<see cref="FireAndForget"/>): a member that stops reading does not hold up the caller. A muted
+    /// user's typing reaches no one, and is not refused (it is no message).
+    /// </summary>
+    public async Task TypingAsync(ChatCaller caller, string? room, bool isTyping, CancellationToken cancellationToken)
     {
         var name = presence.RequireJoined(caller, room);
+        if (!await authorization.CanPostAsync(caller, name, cancellationToken))
+        {
+            return;
+        }
+
         FireAndForget.Observe(clients.GroupExcept(name, caller.ConnectionId).UserTyping(new TypingEvent(name, caller.UserId, caller.UserName, isTyping)), logger);
     }
 

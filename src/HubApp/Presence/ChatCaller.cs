@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using HubApp.Auth;
 using HubApp.Contracts;
 
 namespace HubApp.Presence;
@@ -14,8 +12,4 @@ public sealed record ChatCaller(string ConnectionId, Member Member, bool IsAdmin
     public string UserId => Member.UserId;
 
     public string UserName => Member.UserName;
-
-    /// <summary>The caller a validated token proves: <paramref name="user"/> from the hub's context or an HTTP request.</summary>
-    public static ChatCaller From(string connectionId, ClaimsPrincipal? user, string adminRole) =>
-        new(connectionId, new Member(user.UserId() ?? string.Empty, user.UserName()), user.IsAdmin(adminRole));
 }

@@ -22,12 +22,14 @@ namespace HubApp.ReadState;
 internal sealed class ReadStateService(
     IReadMarkerStore store,
     IPresenceDirectory directory,
+    RoomAuthorization authorization,
     IHubClients<IChatClient> clients,
     ILogger<ReadStateService> logger)
 {
     public async Task MarkReadAsync(ChatCaller caller, string? room, long messageId, CancellationToken cancellationToken)
     {
-        var name = RoomAccess.RequireReadable(caller, room);
+        var name = RoomAccess.RequireValid(room);
+        await authorization.RequireReadableAsync(caller, name, cancellationToken);
         if (await store.MoveRoomMarkerAsync(caller.UserId, name, messageId, cancellationToken) is { } moved)
         {
             await TellOtherConnectionsAsync(caller, new ReadMarker(name, null, moved), cancellationToken);

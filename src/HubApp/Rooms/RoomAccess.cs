@@ -17,16 +17,6 @@ internal static class RoomAccess
         return name;
     }
 
-    /// <summary>
-    /// The normalized room name, when it is valid and the caller may read the room (its history, its read marker), joined
-    /// or not. Every room is open today, so readable by everyone; this is where who may read a room is decided.
-    /// </summary>
-    public static string RequireReadable(ChatCaller caller, string? room)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        return RequireValid(room);
-    }
-
     public static string RequireValid(string? room) =>
         RoomName.TryNormalize(room, out var name) ? name : throw ChatErrors.InvalidRoom();
 }

@@ -22,6 +22,9 @@ internal sealed partial class RoomService(
     IPresenceDirectory directory,
     HistoryService history,
     ReadStateService readState,
+    RoomAuthorization authorization,
+    IRoomStore rooms,
+    RoomStateCache roomStates,
     IHubClients<IChatClient> clients,
     IGroupManager groups,
     ChatMetrics metrics,
@@ -65,6 +68,8 @@ internal sealed partial class RoomService(
     public async Task<RoomSnapshot> JoinAsync(ChatCaller caller, string? room, long? sinceId, CancellationToken cancellationToken)
     {
         var name = RoomAccess.RequireValid(room);
+        // Before any other check: a private room's outsider learns nothing but that the name is taken.
+        var rights = await authorization.RequireReaderAsync(caller, name, cancellationToken);
         // Only new joins count: a catch-up page or a retry for a room the connection has joined costs nothing.
         if (!presence.IsInRoom(caller.ConnectionId, name) && !_joins.TryAcquire(caller.UserId))
         {
@@ -85,6 +90,9 @@ internal sealed partial class RoomService(
         var becamePresent = false;
         try
         {
+            // Again, now that the connection is in: a ban or kick told to this node since the first check either finds it
+            // here (and removes it) or dropped the cached room, so this reads the change. No removal slips between the two.
+            await authorization.RequireReadableAsync(caller, name, cancellationToken);
             page = await history.ForJoinAsync(name, sinceId, cancellationToken);
             read = await readState.ForJoinAsync(caller, name, cancellationToken);
             if (result != JoinResult.AlreadyJoined)
@@ -96,6 +104,14 @@ internal sealed partial class RoomService(
         {
             await LeaveAsync(caller, name, notify: false);
             throw;
+        }
+
+        if (rights is { Room.Kind: RoomKinds.Public, Role: null })
+        {
+            // Whoever joins a public room is a member of it. Only the member list changes (no decision turns on it), which
+            // every node reads from the store, so this node's copy is all there is to drop.
+            await rooms.SetMemberAsync(name, caller.UserId, caller.UserName, RoomRoles.Member, cancellationToken);
+            roomStates.Invalidate(name);
         }
 
         if (becamePresent)
@@ -116,6 +132,35 @@ internal sealed partial class RoomService(
     }
 
     public Task LeaveAsync(ChatCaller caller, string? room) => LeaveAsync(caller, RoomAccess.RequireValid(room), notify: true);
+
+    /// <summary>Scroll-back for a connection that joined the room; a caller who may not read it is refused before <c>not_in_room</c>.</summary>
+    public async Task<IReadOnlyList<ChatMessage>> HistoryAsync(ChatCaller caller, string? room, long? beforeId, int limit, CancellationToken cancellationToken)
+    {
+        var name = RoomAccess.RequireValid(room);
+        await authorization.RequireReadableAsync(caller, name, cancellationToken);
+        return await history.BeforeAsync(presence.RequireJoined(caller, name), beforeId, limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes this node's connections of <paramref name="userId"/> out of the room (group, presence, <c>UserLeft</c> to the
+    /// others where the user is no longer present) and tells each of the user's connections here why (<c>RemovedFromRoom</c>).
+    /// </summary>
+    public async Task RemoveHereAsync(string userId, RoomRemoval removal)
+    {
+        var connections = presence.ConnectionIdsOf(userId);
+        if (connections.Count == 0)
+        {
+            return;
+        }
+
+        var member = presence.Members(removal.Room).FirstOrDefault(m => m.UserId == userId) ?? new Member(userId, userId);
+        foreach (var connectionId in connections.Where(id => presence.IsInRoom(id, removal.Room)))
+        {
+            await LeaveAsync(new ChatCaller(connectionId, member), removal.Room, notify: true);
+        }
+
+        FireAndForget.Observe(clients.Clients(connections).RemovedFromRoom(removal), logger);
+    }
 
     private async Task LeaveAsync(ChatCaller caller, string name, bool notify)
     {

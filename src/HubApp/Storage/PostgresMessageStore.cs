@@ -32,6 +32,9 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     /// </summary>
     private const int SchemaVersion = 4;
 
+    /// <summary>1: created rooms, members with roles, bans and mutes (RelationalMessageStore.Rooms).</summary>
+    private const int RoomTablesVersion = 1;
+
     /// <summary>The first key of the two-key advisory locks on direct messages' client message ids (<see cref="KeyLockSql"/>).</summary>
     private const int DirectKeyLockSpace = 0x4875_6244; // "HubD"
 
@@ -81,6 +84,8 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
             CREATE INDEX IF NOT EXISTS direct_messages_from ON direct_messages (from_user_id, id);
             CREATE INDEX IF NOT EXISTS direct_threads_recent ON direct_threads (user_id, last_id);
             """, "store", SchemaVersion, cancellationToken);
+        // Created rooms: tables that only add, as a component of their own, so the store's versions stay the messages'.
+        await RunSchemaAsync(dataSource, RoomTablesSql, "rooms", RoomTablesVersion, cancellationToken);
         return 0;
     });
 

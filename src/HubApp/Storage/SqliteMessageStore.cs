@@ -102,6 +102,7 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
                     """, cancellationToken);
             }
 
+            await CreateRoomTablesAsync(connection, cancellationToken);
             return 0;
         });
     }

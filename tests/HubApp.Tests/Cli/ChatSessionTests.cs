@@ -6,7 +6,7 @@ using HubApp.Tests.Infrastructure;
 namespace HubApp.Tests.Cli;
 
 /// <summary>The terminal chat (`hubapp chat`), typed into line by line, against the real host.</summary>
-public sealed class ChatSessionTests
+public sealed partial class ChatSessionTests
 {
     [Fact]
     public async Task ATerminalUserJoinsChatsSeesPresenceTypingAndDirectMessagesAndGetsHumanErrors()

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using HubApp.Messaging;
+using HubApp.Rooms;
+
+namespace HubApp.Backplane;
+
+/// <summary>
+/// Room changes between nodes on the PostgreSQL engine: applied here at once, then sent on the backplane's channel as a
+/// <see cref="EnvelopeKind.RoomChanged"/> envelope, which <see cref="PostgresListener"/> hands to <see cref="Receive"/> on
+/// every other node.
+/// </summary>
+/// <remarks>
+/// A change that cannot be published (PostgreSQL is down; it is stored already, so it was not) reaches the other nodes
+/// only when their copies expire (<see cref="RoomStateCache.MaxAge"/>); after its own outage a node drops every copy
+/// (<see cref="MayHaveMissed"/>).
+/// </remarks>
+internal sealed partial class PostgresRoomChangeBus(PostgresBackplane backplane, RoomChangeHandler handler, RoomStateCache cache, ILogger<PostgresRoomChangeBus> logger) : IRoomChangeBus
+{
+    public async Task PublishAsync(RoomChange change, CancellationToken cancellationToken)
+    {
+        await handler.ApplyAsync(change);
+        try
+        {
+            await backplane.PublishAsync(ToEnvelope(change, backplane.NodeId), cancellationToken);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or IOException or TimeoutException)
+        {
+            LogPublishFailed(logger, change.Room, ex);
+        }
+    }
+
+    /// <summary>Another node's change; called on the listener's loop, so it starts the work and does not wait for it.</summary>
+    public void Receive(BackplaneEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.Args is [var argument] && argument.Deserialize<RoomChange>(JsonSerializerOptions.Web) is { } change)
+        {
+            FireAndForget.Observe(handler.ApplyAsync(change), logger);
+        }
+    }
+
+    /// <summary>The listener was away: changes made meanwhile did not arrive.</summary>
+    public void MayHaveMissed() => cache.InvalidateAll();
+
+    public static BackplaneEnvelope ToEnvelope(RoomChange change, string origin) =>
+        new(EnvelopeKind.RoomChanged, origin, [], null, string.Empty, [JsonSerializer.SerializeToElement(change, JsonSerializerOptions.Web)]);
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "A change of room '{Room}' could not be published to the other nodes; their copies expire by themselves.")]
+    private static partial void LogPublishFailed(ILogger logger, string room, Exception exception);
+}

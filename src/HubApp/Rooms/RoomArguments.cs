@@ -1,0 +1,54 @@
+using System.Globalization;
+using HubApp.Contracts;
+using HubApp.Errors;
+
+namespace HubApp.Rooms;
+
+/// <summary>The room methods' arguments, checked; a malformed one is refused with <c>invalid_message</c>.</summary>
+internal static class RoomArguments
+{
+    public const int MaxTopicLength = 256;
+
+    /// <summary><c>public</c> or <c>private</c>, as CreateRoom takes it.</summary>
+    public static string RequireVisibility(string? visibility) => visibility switch
+    {
+        RoomKinds.Public or RoomKinds.Private => visibility,
+        _ => throw ChatErrors.InvalidArgument("a room's visibility is 'public' or 'private'."),
+    };
+
+    public static string RequireRole(string? role) => role switch
+    {
+        RoomRoles.Owner or RoomRoles.Moderator or RoomRoles.Member => role,
+        _ => throw ChatErrors.InvalidArgument("a role is 'owner', 'moderator' or 'member'."),
+    };
+
+    /// <summary>
+    /// The topic trimmed, null when empty; at most <see cref="MaxTopicLength"/> characters and no control characters (a
+    /// topic is one line, and PostgreSQL's text cannot hold U+0000).
+    /// </summary>
+    public static string? RequireTopic(string? topic)
+    {
+        var trimmed = topic?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return null;
+        }
+
+        return trimmed.Length > MaxTopicLength || trimmed.Any(char.IsControl)
+            ? throw ChatErrors.InvalidArgument($"a topic is at most {MaxTopicLength} characters on one line.")
+            : trimmed;
+    }
+
+    /// <summary>An ISO-8601 time after <paramref name="now"/>, as UTC; null (no end) stays null.</summary>
+    public static DateTime? RequireUntil(string? until, DateTime now)
+    {
+        if (until is null)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(until, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time.UtcDateTime > now
+            ? time.UtcDateTime
+            : throw ChatErrors.InvalidArgument("an end time is an ISO-8601 time in the future, or null for none.");
+    }
+}

@@ -1,0 +1,79 @@
+namespace HubApp.Storage;
+
+/// <summary>
+/// Created rooms (<c>CreateRoom</c>): kind, owner, topic, creation time, the members with their roles, and the bans and
+/// mutes with their optional end. Rooms nobody created (open rooms) have no row here.
+/// </summary>
+/// <remarks>
+/// Called concurrently from every connection, on every node; a store that cannot answer throws
+/// <see cref="StoreUnavailableException"/>. Each method is one statement or one transaction, so a crash leaves a change
+/// whole or not at all. Nodes cache what <see cref="GetRoomAsync"/> returns and drop it when told of a change.
+/// </remarks>
+public interface IRoomStore
+{
+    /// <summary>The room as stored: created (with owner and members) or open (kind <c>open</c>, no owner, no members), with its bans and mutes either way.</summary>
+    Task<StoredRoom> GetRoomAsync(string room, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates the room with its owner as member; false when the name is taken: created already, or an open room with
+    /// messages, unless <paramref name="claimOpen"/> (an admin claims it).
+    /// </summary>
+    Task<bool> CreateRoomAsync(NewRoom room, bool claimOpen, CancellationToken cancellationToken);
+
+    Task SetTopicAsync(string room, string? topic, CancellationToken cancellationToken);
+
+    /// <summary>Makes the user a member with <paramref name="role"/>, or changes their role (owner: see <see cref="HandOverAsync"/>).</summary>
+    Task SetMemberAsync(string room, string userId, string userName, string role, CancellationToken cancellationToken);
+
+    /// <summary>In one transaction: <paramref name="newOwner"/> becomes the owner, <paramref name="oldOwnerId"/> a moderator.</summary>
+    Task HandOverAsync(string room, string oldOwnerId, string newOwner, string newOwnerName, CancellationToken cancellationToken);
+
+    Task RemoveMemberAsync(string room, string userId, CancellationToken cancellationToken);
+
+    /// <summary>Bans or mutes the user (<paramref name="kind"/>) until <paramref name="until"/> (forever when null); a ban also ends the membership.</summary>
+    Task SetSanctionAsync(string room, string userId, SanctionKind kind, DateTime? until, CancellationToken cancellationToken);
+
+    Task RemoveSanctionAsync(string room, string userId, SanctionKind kind, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The directory's rows: open rooms with messages, public rooms, and private rooms that <paramref name="userId"/> is a
+    /// member of (every one when <paramref name="allPrivate"/>), whose name or topic contains <paramref name="query"/>
+    /// (lowercase; all when null), most recently active first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<RoomListing>> ListRoomsAsync(string userId, bool allPrivate, string? query, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>A room to create, with its owner.</summary>
+public sealed record NewRoom(string Name, string Kind, string? Topic, string OwnerId, string OwnerName, DateTime CreatedAt);
+
+/// <summary>
+/// A room as stored. <see cref="Kind"/> is a RoomKinds value; an open room has no owner, creation time or members.
+/// <see cref="LatestId"/>: its newest entry's id (0 when it has none), when read.
+/// </summary>
+public sealed record StoredRoom(
+    string Name,
+    string Kind,
+    string? OwnerId,
+    string? Topic,
+    DateTime? CreatedAt,
+    IReadOnlyList<StoredMember> Members,
+    IReadOnlyList<StoredSanction> Sanctions,
+    long LatestId)
+{
+    public static StoredRoom Open(string name, IReadOnlyList<StoredSanction> sanctions, long latestId) =>
+        new(name, Contracts.RoomKinds.Open, null, null, null, [], sanctions, latestId);
+}
+
+public sealed record StoredMember(string UserId, string UserName, string Role);
+
+/// <summary>A ban or a mute; <see cref="Until"/> null: until lifted.</summary>
+public sealed record StoredSanction(string UserId, SanctionKind Kind, DateTime? Until);
+
+public enum SanctionKind
+{
+    Ban = 1,
+    Mute = 2,
+}
+
+/// <summary>A directory row: <see cref="Kind"/> is a RoomKinds value; <see cref="LatestId"/> 0 for a room without messages.</summary>
+public sealed record RoomListing(string Name, string Kind, string? Topic, long LatestId, DateTime? LastActivityAt);

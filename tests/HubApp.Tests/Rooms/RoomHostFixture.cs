@@ -1,0 +1,45 @@
+using HubApp.Client;
+using HubApp.Contracts;
+using HubApp.Tests.Infrastructure;
+
+namespace HubApp.Tests.Rooms;
+
+/// <summary>One real host shared by a class's tests, each of which makes rooms of its own (fresh names).</summary>
+public sealed class RoomHostFixture : IAsyncLifetime
+{
+    private int _rooms;
+
+    internal HubAppHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await HubAppHost.StartAsync();
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+
+    /// <summary>A room name no other test of the class uses.</summary>
+    public string NewRoomName(string prefix) => $"{prefix}-{Interlocked.Increment(ref _rooms)}";
+
+    /// <summary>A connected client of an admin (the token's role claim holds Auth:AdminRole).</summary>
+    public async Task<ChatClient> ConnectAdminAsync(string userId)
+    {
+        var client = Host.CreateClient(userId, token: () => TestTokens.Create(userId, userId, roles: [TestTokens.AdminRole]));
+        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        return client;
+    }
+
+    /// <summary>
+    /// A private room owned by <paramref name="owner"/> with a moderator, members, a banned and a muted user (for good), all
+    /// named by their role: "{room}-moderator" and so on.
+    /// </summary>
+    public static async Task SeedAsync(ChatClient owner, string room, string moderator, string[] members, string banned, string muted)
+    {
+        await owner.CreateRoomAsync(room, RoomKinds.Private, "a topic").WaitAsync(TestTimeouts.Default);
+        foreach (var user in members.Append(moderator).Append(banned).Append(muted))
+        {
+            await owner.InviteAsync(room, user).WaitAsync(TestTimeouts.Default);
+        }
+
+        await owner.SetRoleAsync(room, moderator, RoomRoles.Moderator).WaitAsync(TestTimeouts.Default);
+        await owner.BanAsync(room, banned).WaitAsync(TestTimeouts.Default);
+        await owner.MuteAsync(room, muted).WaitAsync(TestTimeouts.Default);
+    }
+}

@@ -1,0 +1,315 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using HubApp.Client;
+using HubApp.Contracts;
+using HubApp.Presence;
+using HubApp.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HubApp.Tests.Rooms;
+
+/// <summary>Kicks, bans and mutes as the people in the room see them, their end, and what survives a restart.</summary>
+public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture<RoomHostFixture>
+{
+    /// <summary>Attempts of a bounded wait for a ban or mute to end by itself (100 ms apart).</summary>
+    private const int ExpiryAttempts = 100;
+
+    [Fact]
+    public async Task AKickTakesEveryConnectionOfTheUserOutWithRemovedFromRoomAndTellsTheOthers()
+    {
+        var (room, owner) = await PublicRoomAsync("kick");
+        await using var ownerConnection = owner;
+        await using var phone = await fixture.Host.ConnectAsync("bob");
+        await using var laptop = await fixture.Host.ConnectAsync("bob");
+        var removals = new Inbox<RoomRemoval>();
+        phone.RemovedFromRoom += removals.Add;
+        laptop.RemovedFromRoom += removals.Add;
+        var left = new Inbox<PresenceEvent>();
+        owner.UserLeft += left.Add;
+        await owner.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await laptop.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+
+        await owner.KickAsync(room, "bob").WaitAsync(TestTimeouts.Default);
+
+        var both = await removals.WaitForCountAsync(2);
+        Assert.All(both, r => Assert.Equal(new RoomRemoval(room, RemovalReasons.Kicked, "owner", null), r));
+        Assert.Equal("bob", (await left.NextAsync()).UserId);
+        Assert.DoesNotContain(room, phone.LastSeenIds.Keys);
+        var refused = await Assert.ThrowsAsync<ChatException>(() => phone.PostMessageAsync(room, "still here?", null).WaitAsync(TestTimeouts.Default));
+        Assert.Equal(ErrorCodes.NotInRoom, refused.Code);
+        // A reconnect rejoins the rooms the client still tracks: not this one.
+        var reconnected = new Inbox<bool>();
+        phone.Reconnected += () => reconnected.Add(true);
+        fixture.Host.Aborter.AbortUser("bob");
+        await reconnected.NextAsync();
+        Assert.DoesNotContain("bob", fixture.Host.Services.GetRequiredService<PresenceTracker>().Members(room).Select(m => m.UserId));
+        // A public room may be joined again after a kick.
+        await phone.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+    }
+
+    [Fact]
+    public async Task ABanEndsByItselfAtItsEndTimeAndAMuteToo()
+    {
+        var (room, owner) = await PublicRoomAsync("expiry");
+        await using var ownerConnection = owner;
+        await using var bob = await fixture.Host.ConnectAsync("bob");
+        await using var carol = await fixture.Host.ConnectAsync("carol");
+        await carol.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        var removals = new Inbox<RoomRemoval>();
+        bob.RemovedFromRoom += removals.Add;
+
+        var until = DateTime.UtcNow.AddSeconds(1.5);
+        await owner.BanAsync(room, "bob", until).WaitAsync(TestTimeouts.Default);
+        await owner.MuteAsync(room, "carol", until).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => bob.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default))).Code);
+        Assert.Equal(ErrorCodes.Muted, (await Assert.ThrowsAsync<ChatException>(() => carol.PostMessageAsync(room, "hi", null).WaitAsync(TestTimeouts.Default))).Code);
+        var muted = (await owner.GetRoomInfoAsync(room).WaitAsync(TestTimeouts.Default)).Members.Single(m => m.UserId == "carol");
+        Assert.NotNull(muted.MutedUntil);
+        Assert.Equal(RemovalReasons.Banned, (await removals.NextAsync()).Reason);
+
+        await UntilAsync(() => bob.JoinRoomAsync(room));
+        await UntilAsync(() => carol.PostMessageAsync(room, "back", null));
+        Assert.True(DateTime.UtcNow >= until.AddMilliseconds(-50));
+    }
+
+    [Fact]
+    public async Task ABannedUserGetsTheBansEndAndAnUnbanLetsThemBackAtOnce()
+    {
+        var (room, owner) = await PublicRoomAsync("unban");
+        await using var ownerConnection = owner;
+        await using var bob = await fixture.Host.ConnectAsync("bob");
+        await bob.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        var removals = new Inbox<RoomRemoval>();
+        bob.RemovedFromRoom += removals.Add;
+        var until = DateTime.UtcNow.AddHours(1);
+
+        await owner.BanAsync(room, "bob", until).WaitAsync(TestTimeouts.Default);
+        var removal = await removals.NextAsync();
+        await owner.UnbanAsync(room, "bob").WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal((RemovalReasons.Banned, "owner"), (removal.Reason, removal.ByUserId));
+        Assert.True(Math.Abs((removal.Until!.Value - until).TotalMilliseconds) < 1);
+        await bob.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+    }
+
+    [Fact]
+    public async Task AMutedUsersTypingReachesNoOneAndRoomUpdatedTellsTheRoom()
+    {
+        var (room, owner) = await PublicRoomAsync("typing");
+        await using var ownerConnection = owner;
+        await using var bob = await fixture.Host.ConnectAsync("bob");
+        var typing = new Inbox<TypingEvent>();
+        var updates = new Inbox<RoomInfo>();
+        owner.UserTyping += typing.Add;
+        bob.RoomUpdated += updates.Add;
+        await owner.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+
+        await owner.MuteAsync(room, "bob").WaitAsync(TestTimeouts.Default);
+        var update = await updates.NextAsync();
+        await bob.TypingAsync(room, true).WaitAsync(TestTimeouts.Default);
+        await owner.UnmuteAsync(room, "bob").WaitAsync(TestTimeouts.Default);
+        await updates.NextAsync(u => u.Members.Single(m => m.UserId == "bob").MutedUntil is null);
+        await bob.TypingAsync(room, false).WaitAsync(TestTimeouts.Default);
+
+        // The unmuted notice arrives; the muted one never did: it would have come first.
+        Assert.False((await typing.NextAsync()).IsTyping);
+        Assert.Single(typing.All);
+        Assert.True(update.Members.Single(m => m.UserId == "bob").MutedUntil > DateTime.UtcNow.AddYears(1000));
+    }
+
+    [Fact]
+    public async Task AnInviteTellsEveryConnectionOfTheUserAndLeavingForGoodEndsTheMembership()
+    {
+        var room = fixture.NewRoomName("invite");
+        await using var owner = await fixture.Host.ConnectAsync("owner");
+        await owner.CreateRoomAsync(room, RoomKinds.Private, "club").WaitAsync(TestTimeouts.Default);
+        await using var phone = await fixture.Host.ConnectAsync("bob");
+        await using var laptop = await fixture.Host.ConnectAsync("bob");
+        var added = new Inbox<RoomInfo>();
+        var removals = new Inbox<RoomRemoval>();
+        phone.AddedToRoom += added.Add;
+        laptop.AddedToRoom += added.Add;
+        phone.RemovedFromRoom += removals.Add;
+        laptop.RemovedFromRoom += removals.Add;
+
+        await owner.InviteAsync(room, "bob").WaitAsync(TestTimeouts.Default);
+        var invitations = await added.WaitForCountAsync(2);
+        await phone.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await phone.LeaveRoomForGoodAsync(room).WaitAsync(TestTimeouts.Default);
+
+        Assert.All(invitations, i => Assert.Equal((room, RoomKinds.Private, "club"), (i.Room, i.Kind, i.Topic)));
+        Assert.All(await removals.WaitForCountAsync(2), r => Assert.Equal(new RoomRemoval(room, RemovalReasons.Left, "bob", null), r));
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => laptop.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default))).Code);
+    }
+
+    [Fact]
+    public async Task ThePrivateRoomsContentNeverReachesAnOutsider()
+    {
+        var room = fixture.NewRoomName("secret");
+        var other = fixture.NewRoomName("secret");
+        await using var owner = await fixture.Host.ConnectAsync("owner");
+        await using var member = await fixture.Host.ConnectAsync("member");
+        await using var eve = await fixture.Host.ConnectAsync("eve");
+        var seen = new List<object>();
+        eve.MessageReceived += m => Record(seen, m);
+        eve.UserJoined += e => Record(seen, e);
+        eve.UserLeft += e => Record(seen, e);
+        eve.UserTyping += e => Record(seen, e);
+        eve.RoomUpdated += e => Record(seen, e);
+        eve.AddedToRoom += e => Record(seen, e);
+        eve.RemovedFromRoom += e => Record(seen, e);
+        eve.ReadMarkerMoved += e => Record(seen, e);
+        var barrier = fixture.NewRoomName("barrier");
+        var barrierMessages = new Inbox<ChatMessage>();
+        eve.MessageReceived += barrierMessages.Add;
+        await eve.JoinRoomAsync(barrier).WaitAsync(TestTimeouts.Default);
+
+        await owner.CreateRoomAsync(room, RoomKinds.Private, "the plan").WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(other, RoomKinds.Private, "another plan").WaitAsync(TestTimeouts.Default);
+        await owner.InviteAsync(room, "member").WaitAsync(TestTimeouts.Default);
+        await owner.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await member.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await owner.PostMessageAsync(room, "the secret", null).WaitAsync(TestTimeouts.Default);
+        await member.TypingAsync(room, true).WaitAsync(TestTimeouts.Default);
+        await owner.UpdateRoomAsync(room, "the new plan").WaitAsync(TestTimeouts.Default);
+        await owner.MuteAsync(room, "member").WaitAsync(TestTimeouts.Default);
+        await owner.UnmuteAsync(room, "member").WaitAsync(TestTimeouts.Default);
+
+        var calls = new Func<string, Task>[]
+        {
+            r => eve.JoinRoomAsync(r), r => eve.GetHistoryAsync(r, null, 50), r => eve.PostMessageAsync(r, "let me in", null),
+            r => eve.MarkReadAsync(r, 1), r => eve.GetRoomInfoAsync(r), r => eve.UpdateRoomAsync(r, "mine now"),
+            r => eve.InviteAsync(r, "eve"), r => eve.SetRoleAsync(r, "eve", RoomRoles.Owner), r => eve.KickAsync(r, "member"),
+            r => eve.BanAsync(r, "member"), r => eve.UnbanAsync(r, "member"), r => eve.MuteAsync(r, "member"),
+            r => eve.UnmuteAsync(r, "member"), r => eve.LeaveRoomForGoodAsync(r),
+        };
+        foreach (var call in calls)
+        {
+            var refusal = await Assert.ThrowsAsync<ChatException>(() => call(room).WaitAsync(TestTimeouts.Default));
+            var otherRefusal = await Assert.ThrowsAsync<ChatException>(() => call(other).WaitAsync(TestTimeouts.Default));
+            Assert.Equal(ErrorCodes.Forbidden, refusal.Code);
+            // Two private rooms' refusals read the same but for the name: nothing of either room is in them.
+            Assert.Equal(refusal.Message.Replace(room, "ROOM", StringComparison.Ordinal), otherRefusal.Message.Replace(other, "ROOM", StringComparison.Ordinal));
+            Assert.DoesNotContain("plan", refusal.Message, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(await eve.ListRoomsAsync(null, 200).WaitAsync(TestTimeouts.Default), r => r.Room == room || r.Room == other);
+        Assert.Contains(await member.ListRoomsAsync("plan", 200).WaitAsync(TestTimeouts.Default), r => r.Room == room && r.Topic == "the new plan");
+        Assert.False((await StatsAsync("eve")).TryGetProperty(room, out _));
+        Assert.Equal(2, (await StatsAsync("member")).GetProperty(room).GetInt32());
+
+        // Per connection, sends arrive in order: once this one is in, anything of the private room would have been too.
+        await owner.JoinRoomAsync(barrier).WaitAsync(TestTimeouts.Default);
+        await owner.PostMessageAsync(barrier, "barrier", null).WaitAsync(TestTimeouts.Default);
+        await barrierMessages.NextAsync(m => m.Text == "barrier");
+        lock (seen)
+        {
+            Assert.DoesNotContain(seen, e => e.ToString()!.Contains(room, StringComparison.Ordinal) || e.ToString()!.Contains("secret", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task ARestartKeepsRoomsRolesAndBans()
+    {
+        var directory = Directory.CreateTempSubdirectory("hubapp-rooms-restart-").FullName;
+        try
+        {
+            await using (var first = await HubAppHost.StartAsync(dataDirectory: directory))
+            {
+                await using var owner = await first.ConnectAsync("owner");
+                await RoomHostFixture.SeedAsync(owner, "kept", "moderator", ["member"], "banned", "muted");
+                await first.StopAsync();
+            }
+
+            await using var second = await HubAppHost.StartAsync(dataDirectory: directory);
+            await using var again = await second.ConnectAsync("owner");
+            await using var banned = await second.ConnectAsync("banned");
+            await using var outsider = await second.ConnectAsync("outsider");
+            var info = await again.GetRoomInfoAsync("kept").WaitAsync(TestTimeouts.Default);
+
+            Assert.Equal((RoomKinds.Private, "owner", "a topic"), (info.Kind, info.OwnerId, info.Topic));
+            Assert.Equal(
+                [("member", RoomRoles.Member), ("moderator", RoomRoles.Moderator), ("muted", RoomRoles.Member), ("owner", RoomRoles.Owner)],
+                info.Members.Select(m => (m.UserId, m.Role)).Order());
+            Assert.NotNull(info.Members.Single(m => m.UserId == "muted").MutedUntil);
+            Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => banned.JoinRoomAsync("kept").WaitAsync(TestTimeouts.Default))).Code);
+            Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => outsider.JoinRoomAsync("kept").WaitAsync(TestTimeouts.Default))).Code);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TheDirectoryListsMostRecentlyActiveFirstAndMatchesNameOrTopicWhateverTheCase()
+    {
+        var quiet = fixture.NewRoomName("dir-quiet");
+        var busy = fixture.NewRoomName("dir-busy");
+        var hidden = fixture.NewRoomName("dir-hidden");
+        await using var owner = await fixture.Host.ConnectAsync("owner");
+        await using var reader = await fixture.Host.ConnectAsync("reader");
+        await owner.CreateRoomAsync(quiet, RoomKinds.Public, "Knitting Circle").WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(hidden, RoomKinds.Private, "knitting secrets").WaitAsync(TestTimeouts.Default);
+        await owner.JoinRoomAsync(busy).WaitAsync(TestTimeouts.Default);
+        await owner.PostMessageAsync(busy, "knit one", null).WaitAsync(TestTimeouts.Default);
+
+        var all = await reader.ListRoomsAsync(null, 200).WaitAsync(TestTimeouts.Default);
+        var knitting = await reader.ListRoomsAsync("KNITTING", 200).WaitAsync(TestTimeouts.Default);
+        var busyRow = all.Single(r => r.Room == busy);
+
+        Assert.True(all.ToList().FindIndex(r => r.Room == busy) < all.ToList().FindIndex(r => r.Room == quiet));
+        Assert.Equal((RoomKinds.Open, 1, 1L), (busyRow.Kind, busyRow.Present, busyRow.LatestId));
+        Assert.Equal([quiet], knitting.Select(r => r.Room).Where(r => r.StartsWith("dir-", StringComparison.Ordinal)));
+        Assert.Contains(await owner.ListRoomsAsync("secrets", 200).WaitAsync(TestTimeouts.Default), r => r.Room == hidden);
+        Assert.Single(await reader.ListRoomsAsync(null, 1).WaitAsync(TestTimeouts.Default));
+    }
+
+    /// <summary>A fresh public room and its owner's connection ("owner"), which the caller disposes.</summary>
+    private async Task<(string Room, ChatClient Owner)> PublicRoomAsync(string prefix)
+    {
+        var room = fixture.NewRoomName(prefix);
+        var owner = await fixture.Host.ConnectAsync("owner");
+        await owner.CreateRoomAsync(room, RoomKinds.Public).WaitAsync(TestTimeouts.Default);
+        return (room, owner);
+    }
+
+    private static Task Record(List<object> seen, object item)
+    {
+        lock (seen)
+        {
+            seen.Add(item);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<JsonElement> StatsAsync(string userId)
+    {
+        using var http = fixture.Host.CreateHttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create(userId));
+        return (await http.GetFromJsonAsync<JsonElement>("/stats")).GetProperty("rooms");
+    }
+
+    /// <summary>Retries <paramref name="call"/> while it is refused (a ban or mute not over yet), a bounded number of times.</summary>
+    private static async Task UntilAsync(Func<Task> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await call().WaitAsync(TestTimeouts.Default);
+                return;
+            }
+            catch (ChatException refused) when (refused.Code is ErrorCodes.Forbidden or ErrorCodes.Muted && attempt < ExpiryAttempts)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+}

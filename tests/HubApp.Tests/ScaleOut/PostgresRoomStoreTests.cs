@@ -1,0 +1,26 @@
+using HubApp.History;
+using HubApp.Storage;
+using HubApp.Tests.Infrastructure;
+using HubApp.Tests.Storage;
+using Microsoft.Extensions.Options;
+
+namespace HubApp.Tests.ScaleOut;
+
+/// <summary>The PostgreSQL room store on a fresh database of the test cluster.</summary>
+[Collection(PostgresCluster.Name)]
+public sealed class PostgresRoomStoreTests : RoomStoreTests
+{
+    private TestPostgres _database = null!;
+
+    public override async Task InitializeAsync() => _database = await TestPostgres.CreateAsync();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private protected override async Task<OpenRoomStore> OpenAsync()
+    {
+        var dataSource = _database.CreateDataSource();
+        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()));
+        await store.InitializeAsync(CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        return new OpenRoomStore(store, store, store, dataSource);
+    }
+}
