@@ -26,29 +26,18 @@ export function directoryQuery(typed: string): string | null {
   return query === "" ? null : query;
 }
 
-/**
- * Calls `run` once typing pauses for `ms`, with the latest value; an answer to an older value is not wanted,
- * which `isLatest(value)` tells the caller.
- */
+/** Calls `run` with the latest value once typing pauses for `ms`. */
 export class Debouncer<T> {
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private latest: T | undefined;
 
   constructor(private readonly ms: number, private readonly run: (value: T) => void) {}
 
   push(value: T): void {
-    this.latest = value;
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-    }
+    this.cancel();
     this.timer = setTimeout(() => {
       this.timer = null;
       this.run(value);
     }, this.ms);
-  }
-
-  isLatest(value: T): boolean {
-    return this.latest === value;
   }
 
   cancel(): void {

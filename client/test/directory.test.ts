@@ -37,8 +37,6 @@ describe("Debouncer", () => {
     expect(runs).toEqual([]);
     vi.advanceTimersByTime(250);
     expect(runs).toEqual(["dev"]);
-    expect(debouncer.isLatest("dev")).toBe(true);
-    expect(debouncer.isLatest("de")).toBe(false);
   });
 
   it("runs nothing once cancelled", () => {
