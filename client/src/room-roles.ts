@@ -13,7 +13,7 @@ export function roleOf(info: RoomInfo | undefined, userId: string): RoomRole | n
   return info?.members.find((m) => m.userId === userId)?.role ?? null;
 }
 
-/** Owners and moderators moderate. */
+/** Owners and moderators moderate, and delete anyone's message (everyone may delete their own). */
 export function moderates(role: RoomRole | null): boolean {
   return role === "owner" || role === "moderator";
 }
@@ -33,11 +33,6 @@ export function memberActions(actorId: string, actorRole: RoomRole | null, targe
     actions.push(target.role === "member" ? "makeModerator" : "makeMember", "handOver");
   }
   return actions;
-}
-
-/** Delete: one's own messages always; anyone's for the room's owner and moderators. */
-export function mayDeleteMessage(me: string, authorId: string, myRole: RoomRole | null): boolean {
-  return authorId === me || moderates(myRole);
 }
 
 /** Invitations make members of private rooms only. */
