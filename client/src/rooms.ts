@@ -59,6 +59,10 @@ export class Sidebar {
     const isOpen = () => this.sidebar.classList.contains("open");
     dismissOnEscapeOrOutsideTap({ element: this.sidebar, toggle: this.menuToggle, isOpen, close: () => this.close() }, signal);
     keepFocusInside(this.sidebar, isOpen, signal);
+    // Browse rooms and New room open modal dialogs: the drawer gives way, or it would hold Tab behind them.
+    for (const id of ["directory-open", "create-room-open"]) {
+      byId(id).addEventListener("click", () => this.close(), { signal });
+    }
   }
 
   render(listing: ChannelListing): void {
