@@ -104,6 +104,7 @@ export class ChatApp implements SessionListener {
       invite: (userId) => void this.roomCommand({ method: HubMethods.inviteToRoom, args: [userId] }, `Invited ${userId}`),
       unban: (userId) => void this.roomCommand({ method: HubMethods.unbanFromRoom, args: [userId] }, `Unbanned ${userId}`),
       leaveForGood: () => void this.leaveForGood(),
+      setTopic: (topic) => void this.setTopic(topic),
     }, signal);
     this.createRoom = new CreateRoomDialog({
       create: async (room, visibility, topic) => {
@@ -376,6 +377,19 @@ export class ChatApp implements SessionListener {
       return;
     }
     await this.roomCommand(memberCommand(action, member.userId, until), `${ActionLabels[action]}: ${member.userName}, done`);
+  }
+
+  private async setTopic(topic: string | null): Promise<void> {
+    const target = this.active;
+    if (target?.kind !== "room") {
+      return;
+    }
+    try {
+      this.roomUpdated(await this.session.updateRoom(target.name, topic));
+      this.notices.announce("Topic saved");
+    } catch (error) {
+      this.notices.toast(describeError(error).message);
+    }
   }
 
   private async leaveForGood(): Promise<void> {

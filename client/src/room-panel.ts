@@ -10,6 +10,8 @@ export interface RoomPanelActions {
   invite(userId: string): void;
   unban(userId: string): void;
   leaveForGood(): void;
+  /** UpdateRoom: null clears the topic. */
+  setTopic(topic: string | null): void;
 }
 
 /**
@@ -28,6 +30,7 @@ export class RoomPanel {
   private readonly inviteButton = byId<HTMLButtonElement>("room-invite");
   private readonly unbanButton = byId<HTMLButtonElement>("room-unban");
   private readonly leaveButton = byId<HTMLButtonElement>("room-leave-for-good");
+  private readonly topicInput = byId<HTMLInputElement>("room-topic");
 
   constructor(private readonly me: string, private readonly actions: RoomPanelActions, signal: AbortSignal) {
     this.duration.replaceChildren(...Durations.map((d, index) => el("option", { text: d.label, attrs: { value: String(index) } })));
@@ -42,6 +45,11 @@ export class RoomPanel {
     this.unbanButton.addEventListener("click", withUser((id) => actions.unban(id)), { signal });
     this.userForm.addEventListener("submit", (event) => event.preventDefault(), { signal });
     this.leaveButton.addEventListener("click", () => actions.leaveForGood(), { signal });
+    byId("room-topic-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const topic = this.topicInput.value.trim();
+      actions.setTopic(topic === "" ? null : topic);
+    }, { signal });
   }
 
   /** Null (a direct conversation, or no info yet from a server without rooms) hides the panel. */
@@ -57,6 +65,9 @@ export class RoomPanel {
     const sorted = [...info.members].sort((a, b) => rank(a) - rank(b) || a.userName.localeCompare(b.userName));
     this.members.replaceChildren(...sorted.map((member) => this.item(member, role, now)));
     this.moderation.hidden = !moderates(role);
+    if (document.activeElement !== this.topicInput) {
+      this.topicInput.value = info.topic ?? ""; // Not while the user is typing a new one.
+    }
     this.inviteButton.hidden = !mayInvite(info.kind, role);
     this.unbanButton.hidden = !mayUnban(info.kind, role);
     this.userForm.hidden = this.inviteButton.hidden && this.unbanButton.hidden;

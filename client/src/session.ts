@@ -263,6 +263,11 @@ export class ChatSession {
     return this.call<RoomInfo>(HubMethods.createRoom, room, visibility, topic);
   }
 
+  /** UpdateRoom; RoomUpdated follows on every connection joined to the room. */
+  updateRoom(room: string, topic: string | null): Promise<RoomInfo> {
+    return this.call<RoomInfo>(HubMethods.updateRoom, room, topic);
+  }
+
   roomInfo(room: string): Promise<RoomInfo> {
     return this.call<RoomInfo>(HubMethods.getRoomInfo, room);
   }
