@@ -1,16 +1,24 @@
 import { refusedSignInMessage, type Identity } from "./auth";
 import type { AppConfig } from "./config";
-import type { ChatMessage, Conversation, DirectMessage, ReadMarker } from "./contract";
-import { RoomNamePattern } from "./contract";
+import { confirmAction } from "./confirm";
+import type { ChatMessage, Conversation, DirectMessage, ReadMarker, RoomInfo, RoomRemoval } from "./contract";
+import { HubMethods, RoomNamePattern, type RoomMember } from "./contract";
 import { byId } from "./dom";
 import { describeError, type ChatError } from "./errors";
 import { Composer } from "./composer";
+import { CreateRoomDialog } from "./create-room";
+import { DirectoryDialog, DirectoryLimit } from "./directory-view";
 import { DirectStart } from "./direct-start";
+import { lastEditable } from "./edit-target";
 import { MembersPanel } from "./members";
+import { ActionLabels, memberCommand, type Command } from "./moderation";
 import { Notices } from "./notices";
 import { DesktopNotifications, mentions, shouldNotify } from "./notifications";
 import { foldPending, keyValueOutboxStorage, newClientMessageId, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
 import { ReadState, type Countable } from "./read-state";
+import { removalNotice, withoutRoom } from "./removal";
+import { RoomPanel } from "./room-panel";
+import { moderates, roleOf, type MemberAction } from "./room-roles";
 import { channelKey, Sidebar, type Channel } from "./rooms";
 import { ChatSession, type Arrival, type ConnectionStatus, type SessionListener } from "./session";
 import { StatusBar } from "./status";
@@ -41,6 +49,10 @@ export class ChatApp implements SessionListener {
   private readonly abort = new AbortController();
   /** Outbox entries already reported as not sent (each is told once). */
   private readonly failuresTold = new Set<string>();
+  /** (v2) Per joined room, its kind, owner and roles as GetRoomInfo or RoomUpdated told them last. */
+  private readonly infos = new Map<string, RoomInfo>();
+  /** (v2) Private rooms the user was added to and has not joined (AddedToRoom), listed to join. */
+  private readonly invited = new Set<string>();
 
   private readonly notices = new Notices();
   private readonly statusBar: StatusBar;
@@ -51,6 +63,9 @@ export class ChatApp implements SessionListener {
   private readonly summary = new UnreadSummary();
   private readonly notifications: DesktopNotifications;
   private readonly directStart: DirectStart;
+  private readonly roomPanel: RoomPanel;
+  private readonly createRoom: CreateRoomDialog;
+  private readonly directory: DirectoryDialog;
 
   /**
    * `onSignOut` returns to the sign-in form: with no reason when the user signed out, with what to tell them
@@ -72,15 +87,36 @@ export class ChatApp implements SessionListener {
       retry: (id) => this.session.outbox.retry(id),
       discard: (id) => this.session.outbox.discard(id),
       latestSeen: () => this.markSeen(),
+      edit: (id) => void this.beginEdit(id),
+      remove: (id) => void this.deleteMessage(id),
     }, signal, identity.userName);
     this.members = new MembersPanel(me, { message: (userId) => this.openConversation(userId) }, signal);
     this.composer = new Composer(config.maxMessageLength, {
       send: (text) => this.send(text),
       input: (text) => this.session.composing(this.active?.kind === "room" ? this.active.name : null, text),
       notify: (message) => this.notices.toast(message),
+      editLast: () => this.editLast(),
     }, signal);
     this.notifications = new DesktopNotifications((message) => this.notices.toast(message), signal);
     this.directStart = new DirectStart((userId) => this.openConversation(userId), () => this.session.knownUsers(), me, signal);
+    this.roomPanel = new RoomPanel(me, {
+      act: (action, member, until) => void this.moderate(action, member, until),
+      invite: (userId) => void this.roomCommand({ method: HubMethods.inviteToRoom, args: [userId] }, `Invited ${userId}`),
+      unban: (userId) => void this.roomCommand({ method: HubMethods.unbanFromRoom, args: [userId] }, `Unbanned ${userId}`),
+      leaveForGood: () => void this.leaveForGood(),
+      setTopic: (topic) => void this.setTopic(topic),
+    }, signal);
+    this.createRoom = new CreateRoomDialog({
+      create: async (room, visibility, topic) => {
+        const info = await this.session.createRoom(room, visibility, topic);
+        await this.joinRoom(info.room);
+      },
+    }, signal);
+    this.directory = new DirectoryDialog({
+      list: (query) => this.session.listRooms(query, DirectoryLimit),
+      join: (room) => void this.joinRoom(room),
+      joined: () => new Set(this.session.rooms.keys()),
+    }, signal);
     document.addEventListener("visibilitychange", () => this.markSeen(), { signal });
     this.renderConversation();
   }
@@ -126,6 +162,9 @@ export class ChatApp implements SessionListener {
     this.summary.clear();
     this.notifications.clear();
     this.directStart.clear();
+    this.roomPanel.clear();
+    this.createRoom.close();
+    this.directory.close();
     byId("app").hidden = true;
   }
 
@@ -219,6 +258,7 @@ export class ChatApp implements SessionListener {
     this.confirm(key, lastReadId);
     this.renderChannels();
     this.markSeen();
+    void this.loadInfo(room); // After every (re)join: roles may have changed while the page was away.
   }
 
   conversationsListed(conversations: Conversation[]): void {
@@ -244,6 +284,29 @@ export class ChatApp implements SessionListener {
     }
   }
 
+  roomAdded(info: RoomInfo): void {
+    if (!this.session.rooms.has(info.room)) {
+      this.invited.add(info.room);
+      this.renderChannels();
+    }
+    this.notices.toast(`You were added to #${info.room}.`);
+  }
+
+  roomRemoved(removal: RoomRemoval): void {
+    const notice = removalNotice(removal, (userId) => this.session.nameOf(userId), new Date());
+    this.notices.toast(notice);
+    this.notices.announce(notice);
+    this.invited.delete(removal.room);
+    this.roomGone(removal.room);
+  }
+
+  roomUpdated(info: RoomInfo): void {
+    this.infos.set(info.room, info);
+    if (this.isActiveRoom(info.room)) {
+      this.renderRoom(info.room);
+    }
+  }
+
   // ---- Actions ---------------------------------------------------------------------------------------------
 
   private async joinRoom(name: string, announce = true, open = true): Promise<void> {
@@ -254,6 +317,9 @@ export class ChatApp implements SessionListener {
     }
     try {
       const room = await this.session.join(trimmed);
+      if (this.invited.delete(room.name)) {
+        this.renderChannels();
+      }
       if (open) {
         this.activate({ kind: "room", name: room.name });
       }
@@ -275,11 +341,128 @@ export class ChatApp implements SessionListener {
     } catch (error) {
       this.notices.toast(describeError(error).message);
     }
-    this.reads.forget(channelKey({ kind: "room", name }));
-    this.confirmed.delete(channelKey({ kind: "room", name }));
-    const next = [...this.session.rooms.keys()][0];
-    this.activate(next ? { kind: "room", name: next } : null);
+    this.roomGone(name);
     this.notices.announce(`Left #${name}`);
+  }
+
+  /** A room the session no longer holds (left, or removed): its state goes, and the first room left opens. */
+  private roomGone(name: string): void {
+    const key = channelKey({ kind: "room", name });
+    this.reads.forget(key);
+    this.confirmed.delete(key);
+    this.infos.delete(name);
+    const saved = withoutRoom({ rooms: [...this.session.rooms.keys()], active: this.active?.kind === "room" ? this.active.name : null }, name);
+    if (this.isActiveRoom(name) || this.active === null) {
+      this.activate(saved.active !== null ? { kind: "room", name: saved.active } : null);
+    } else {
+      this.renderChannels();
+    }
+  }
+
+  /** GetRoomInfo for a joined room; a server without it (or a refusal) leaves the room as a v1 one. */
+  private async loadInfo(room: string): Promise<void> {
+    try {
+      const info = await this.session.roomInfo(room);
+      if (this.session.rooms.has(room)) {
+        this.roomUpdated(info);
+      }
+    } catch {
+      // Without the info the page offers what anyone may do: edit and delete their own messages.
+    }
+  }
+
+  /** A member's action in the room panel; handing the room over is asked first, as it cannot be taken back. */
+  private async moderate(action: MemberAction, member: RoomMember, until: string | null): Promise<void> {
+    if (action === "handOver" && !(await confirmAction(`Hand the room over to ${member.userName}? You become a moderator.`, "Hand over"))) {
+      return;
+    }
+    await this.roomCommand(memberCommand(action, member.userId, until), `${ActionLabels[action]}: ${member.userName}, done`);
+  }
+
+  private async setTopic(topic: string | null): Promise<void> {
+    const target = this.active;
+    if (target?.kind !== "room") {
+      return;
+    }
+    try {
+      this.roomUpdated(await this.session.updateRoom(target.name, topic));
+      this.notices.announce("Topic saved");
+    } catch (error) {
+      this.notices.toast(describeError(error).message);
+    }
+  }
+
+  private async leaveForGood(): Promise<void> {
+    const target = this.active;
+    if (target?.kind !== "room" || !(await confirmAction(`Leave #${target.name} for good? You need a new invitation to come back.`, "Leave"))) {
+      return;
+    }
+    // RemovedFromRoom (reason left) follows on every connection of the user and takes the room away.
+    await this.roomCommand({ method: HubMethods.leaveRoomForGood, args: [] }, null);
+  }
+
+  /**
+   * A room method on the open room. Kicks, bans and invitations change the member list without a RoomUpdated,
+   * so the room's info is read again after each.
+   */
+  private async roomCommand(command: Command, done: string | null): Promise<void> {
+    const target = this.active;
+    if (target?.kind !== "room") {
+      return;
+    }
+    try {
+      await this.session.roomCommand(command.method, target.name, ...command.args);
+    } catch (error) {
+      this.notices.toast(describeError(error).message);
+      return;
+    }
+    if (done !== null) {
+      this.notices.announce(done);
+    }
+    if (this.session.rooms.has(target.name)) {
+      void this.loadInfo(target.name);
+    }
+  }
+
+  /** Edits a message of the open room in place (its Edit button, or ↑ in the empty composer). */
+  private beginEdit(messageId: number): boolean {
+    const target = this.active;
+    if (target?.kind !== "room") {
+      return false;
+    }
+    const room = target.name;
+    return this.timeline.beginEdit(messageId, {
+      save: async (text) => {
+        try {
+          await this.session.editMessage(room, messageId, text);
+          return true;
+        } catch (error) {
+          this.notices.toast(describeError(error).message);
+          return false;
+        }
+      },
+      done: () => this.composer.focus(),
+    });
+  }
+
+  /** ↑ in the empty composer: the user's newest message in the open room that is not deleted. */
+  private editLast(): boolean {
+    const target = this.active;
+    const room = target?.kind === "room" ? this.session.rooms.get(target.name) : undefined;
+    const last = room === undefined ? null : lastEditable(room.timeline.all, this.session.identity.userId);
+    return last !== null && this.beginEdit(last.id);
+  }
+
+  private async deleteMessage(messageId: number): Promise<void> {
+    const target = this.active;
+    if (target?.kind !== "room" || !(await confirmAction("Delete this message for everyone?", "Delete"))) {
+      return;
+    }
+    try {
+      await this.session.deleteMessage(target.name, messageId);
+    } catch (error) {
+      this.notices.toast(describeError(error).message);
+    }
   }
 
   /** The composer's text, into the outbox for the channel open when it was sent (resolves once it is there). */
@@ -340,6 +523,7 @@ export class ChatApp implements SessionListener {
   private renderChannels(): void {
     this.sidebar.render({
       rooms: [...this.session.rooms.keys()],
+      invited: [...this.invited],
       partners: [...this.session.conversations.keys()],
       active: this.active,
       unread: (key) => this.reads.count(key),
@@ -361,6 +545,9 @@ export class ChatApp implements SessionListener {
     this.composer.setTarget(target.kind === "room" ? `Message #${target.name}` : `Message ${this.session.nameOf(target.userId)}`);
     if (target.kind === "room") {
       this.renderMembers(target.name);
+      this.renderRoom(target.name);
+    } else {
+      this.roomPanel.clear();
     }
     this.timeline.open(this.opened(target));
   }
@@ -405,6 +592,13 @@ export class ChatApp implements SessionListener {
     } else {
       this.timeline.showEdge(target ? { kind: "dm", partnerName: this.session.nameOf(target.userId), exhausted: this.historyExhausted(target) } : null);
     }
+  }
+
+  /** The open room's panel, and what the user's role there lets them do to others' messages. */
+  private renderRoom(room: string): void {
+    const info = this.infos.get(room);
+    this.roomPanel.render(info ?? null);
+    this.timeline.setModerating(moderates(roleOf(info, this.session.identity.userId)));
   }
 
   private renderMembers(room: string): void {

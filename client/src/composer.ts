@@ -11,6 +11,8 @@ export interface ComposerActions {
   input(text: string): void;
   /** Something the user should read: an empty or too long message, a failed send. */
   notify(message: string): void;
+  /** ↑ in the empty box: edit the user's last message; false when there is none to edit. */
+  editLast(): boolean;
 }
 
 /** The message composer (#composer): its text box, character counter and Send button. */
@@ -31,6 +33,8 @@ export class Composer {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         void this.submit();
+      } else if (event.key === "ArrowUp" && this.input.value === "" && !event.isComposing && actions.editLast()) {
+        event.preventDefault();
       }
     }, { signal });
     this.input.addEventListener("input", () => {

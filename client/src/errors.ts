@@ -10,6 +10,10 @@ const messages: Record<string, string> = {
   invalid_user: "That user id is not valid.",
   rate_limited: "You are sending too fast. Wait a moment, then try again.",
   unavailable: "The server cannot store messages right now. Try again shortly.",
+  forbidden: "You are not allowed to do that in this room.",
+  muted: "You are muted in this room for now.",
+  not_found: "That message or room does not exist (any more).",
+  room_exists: "A room with that name exists already. Choose another name.",
 };
 
 export interface ChatError {

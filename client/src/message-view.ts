@@ -18,8 +18,27 @@ export function messageElement(line: Line, own: boolean, myName: string | null):
     el("span", { className: "author", text: own ? "You" : line.authorName, attrs: { title: line.authorId } }),
     timeElement(line.sentAt)),
   el("p", { className: "message-text" }));
+  if (line.kind !== undefined) {
+    item.append(messageActions(own));
+  }
   showText(item, shownOf(line), own ? null : myName);
   return item;
+}
+
+/**
+ * A room message's Edit (own lines) and Delete buttons. They sit over the line's corner and only fade in on
+ * hover or focus, so showing them moves nothing; they are in the tab order all the time. Delete on others'
+ * lines shows only while the list is marked `moderating` (see styles.css), so a role change needs no render.
+ */
+function messageActions(own: boolean): HTMLDivElement {
+  const button = (action: string, text: string, label: string) =>
+    el("button", { className: "message-action", text, attrs: { type: "button", "data-action": action, "aria-label": label } });
+  const actions = el("div", { className: "message-actions" });
+  if (own) {
+    actions.append(button("edit", "Edit", "Edit message"));
+  }
+  actions.append(button("delete", "Delete", "Delete message"));
+  return actions;
 }
 
 /**

@@ -11,6 +11,8 @@ export function channelKey(channel: Channel): string {
 
 export interface ChannelListing {
   rooms: readonly string[];
+  /** (v2) Private rooms the user was added to (AddedToRoom) and has not joined: listed to join. */
+  invited: readonly string[];
   /** The user ids of the direct conversations. */
   partners: readonly string[];
   active: Channel | null;
@@ -57,12 +59,19 @@ export class Sidebar {
     const isOpen = () => this.sidebar.classList.contains("open");
     dismissOnEscapeOrOutsideTap({ element: this.sidebar, toggle: this.menuToggle, isOpen, close: () => this.close() }, signal);
     keepFocusInside(this.sidebar, isOpen, signal);
+    // Browse rooms and New room open modal dialogs: the drawer gives way, or it would hold Tab behind them.
+    for (const id of ["directory-open", "create-room-open"]) {
+      byId(id).addEventListener("click", () => this.close(), { signal });
+    }
   }
 
   render(listing: ChannelListing): void {
     const rooms = [...listing.rooms].sort();
-    this.roomList.replaceChildren(...rooms.map((name) => this.item(listing, { kind: "room", name }, `#${name}`)));
-    byId("rooms-empty").hidden = rooms.length > 0;
+    const invited = listing.invited.filter((name) => !listing.rooms.includes(name)).sort();
+    this.roomList.replaceChildren(
+      ...rooms.map((name) => this.item(listing, { kind: "room", name }, `#${name}`)),
+      ...invited.map((name) => this.invitation(name)));
+    byId("rooms-empty").hidden = rooms.length + invited.length > 0;
     const partners = [...listing.partners].sort();
     this.dmList.replaceChildren(...partners.map((userId) => this.item(listing, { kind: "dm", userId }, listing.nameOf(userId))));
     byId("dms-empty").hidden = partners.length > 0;
@@ -87,6 +96,16 @@ export class Sidebar {
   clear(): void {
     this.roomList.replaceChildren();
     this.dmList.replaceChildren();
+  }
+
+  /** A room the user may join but has not: choosing it joins it. */
+  private invitation(name: string): HTMLLIElement {
+    const button = el("button", {
+      className: "channel invited",
+      attrs: { type: "button", "data-invited": name, "aria-label": `#${name}, invited: join` },
+    }, el("span", { className: "channel-name", text: `#${name}` }), el("span", { className: "kind-badge", text: "join", attrs: { "aria-hidden": "true" } }));
+    button.addEventListener("click", () => this.actions.join(name));
+    return el("li", {}, button);
   }
 
   private item(listing: ChannelListing, channel: Channel, label: string): HTMLLIElement {

@@ -12,7 +12,10 @@ import {
   type Member,
   type PresenceEvent,
   type ReadMarker,
+  type RoomInfo,
+  type RoomRemoval,
   type RoomSnapshot,
+  type RoomSummary,
   type TypingEvent,
 } from "./contract";
 import { partnerOf, syncDirectMessages } from "./direct-sync";
@@ -44,7 +47,17 @@ export interface SessionListener {
   conversationsListed(conversations: ConversationSummary[]): void;
   /** (v2) The user's read marker moved in another tab or on another device. */
   readMarkerMoved(marker: ReadMarker): void;
+  /** (v2) The user was made a member of a private room (AddedToRoom); not joined yet. */
+  roomAdded(info: RoomInfo): void;
+  /** (v2) A room let the user go (RemovedFromRoom, or a rejoin refused): it is no longer among `rooms`. */
+  roomRemoved(removal: RoomRemoval): void;
+  /** (v2) A joined room's topic, roles or mutes changed (RoomUpdated). */
+  roomUpdated(info: RoomInfo): void;
 }
+
+/** (v2) The room methods that answer nothing: moderation, invitations, roles, leaving for good. */
+export type RoomCommand = (typeof HubMethods)[
+  "inviteToRoom" | "setRole" | "kickFromRoom" | "banFromRoom" | "unbanFromRoom" | "muteInRoom" | "unmuteInRoom" | "leaveRoomForGood"];
 
 export class RoomState {
   readonly timeline = new Timeline<ChatMessage>();
@@ -197,17 +210,71 @@ export class ChatSession {
   }
 
   async leave(name: string): Promise<void> {
-    const room = this.rooms.get(name);
-    if (!room) {
+    if (!this.forget(name)) {
       return;
     }
-    this.notifier.stop();
-    this.rooms.delete(name);
-    this.typing.clearRoom(name);
-    this.listener.roomsChanged();
     if (this.connected) {
       await this.connection.invoke(HubMethods.leaveRoom, name);
     }
+  }
+
+  /** Drops a joined room from the session (not from the server); false when it was not held. */
+  private forget(name: string): boolean {
+    if (!this.rooms.delete(name)) {
+      return false;
+    }
+    this.notifier.stop();
+    this.typing.clearRoom(name);
+    this.listener.roomsChanged();
+    return true;
+  }
+
+  /**
+   * The room let the user go: it is forgotten, so no reconnect rejoins it, and what the outbox held for it is
+   * dropped, as it can no longer be sent there.
+   */
+  private removed(removal: RoomRemoval): void {
+    this.forget(removal.room);
+    for (const entry of this.outbox.pendingFor({ kind: "room", room: removal.room })) {
+      this.outbox.discard(entry.id);
+    }
+    this.listener.roomRemoved(removal);
+  }
+
+  // ---- Rooms, moderation, edits (v2) -----------------------------------------------------------------------
+
+  /** EditMessage: the returned `edit` entry is folded on at once, without waiting for its event. */
+  async editMessage(room: string, messageId: number, text: string): Promise<void> {
+    this.mergeReturned(await this.call<ChatMessage>(HubMethods.editMessage, room, messageId, text));
+  }
+
+  /** DeleteMessage, likewise. */
+  async deleteMessage(room: string, messageId: number): Promise<void> {
+    this.mergeReturned(await this.call<ChatMessage>(HubMethods.deleteMessage, room, messageId));
+  }
+
+  /** The directory (ListRooms), most recently active first. */
+  listRooms(query: string | null, limit: number): Promise<RoomSummary[]> {
+    return this.call<RoomSummary[]>(HubMethods.listRooms, query, limit);
+  }
+
+  /** CreateRoom; does not join. */
+  createRoom(room: string, visibility: "public" | "private", topic: string | null): Promise<RoomInfo> {
+    return this.call<RoomInfo>(HubMethods.createRoom, room, visibility, topic);
+  }
+
+  /** UpdateRoom; RoomUpdated follows on every connection joined to the room. */
+  updateRoom(room: string, topic: string | null): Promise<RoomInfo> {
+    return this.call<RoomInfo>(HubMethods.updateRoom, room, topic);
+  }
+
+  roomInfo(room: string): Promise<RoomInfo> {
+    return this.call<RoomInfo>(HubMethods.getRoomInfo, room);
+  }
+
+  /** A moderation or membership method; its effects come back as events (RoomUpdated, RemovedFromRoom, UserLeft). */
+  async roomCommand(method: RoomCommand, room: string, ...args: unknown[]): Promise<void> {
+    await this.connection.invoke(method, room, ...args);
   }
 
   /**
@@ -294,6 +361,13 @@ export class ChatSession {
     on<TypingEvent>(ClientEvents.userTyping, (e) => this.onTyping(e));
     on<DirectMessage>(ClientEvents.directMessageReceived, (m) => this.onDirectMessage(m));
     on<ReadMarker>(ClientEvents.readMarkerMoved, (m) => this.listener.readMarkerMoved(m));
+    on<RoomInfo>(ClientEvents.addedToRoom, (info) => this.listener.roomAdded(info));
+    on<RoomRemoval>(ClientEvents.removedFromRoom, (removal) => this.removed(removal));
+    on<RoomInfo>(ClientEvents.roomUpdated, (info) => {
+      if (this.rooms.has(info.room)) {
+        this.listener.roomUpdated(info);
+      }
+    });
     connection.onreconnecting(() => {
       if (connection === this.connection) {
         this.forgetTyping();
@@ -375,8 +449,14 @@ export class ChatSession {
       try {
         await this.sync(room);
       } catch (error) {
+        const described = describeError(error);
+        if (described.code === "forbidden") {
+          // Banned, or no longer a member of a private room, while away: the room let the user go.
+          this.removed({ room: room.name, reason: "kicked", byUserId: null, until: null });
+          continue;
+        }
         if (this.connected) {
-          this.listener.status(this.current, describeError(error));
+          this.listener.status(this.current, described);
         }
         return;
       }
@@ -457,9 +537,14 @@ export class ChatSession {
       await this.sync(state);
       message = await post();
     }
+    this.mergeReturned(message);
+  }
+
+  /** An entry an invocation returned, merged like its event (which may come before or after it). */
+  private mergeReturned(message: ChatMessage): void {
     const state = this.rooms.get(message.room);
     if (state) {
-      // The returned message may overtake the events of earlier ones: it must not advance the sync point.
+      // The returned entry may overtake the events of earlier ones: it must not advance the sync point.
       this.listener.roomMessages(message.room, state.timeline.merge([message]), "new");
     }
   }

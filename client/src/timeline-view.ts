@@ -1,6 +1,7 @@
 import type { ChatMessage, DirectMessage, MessageKind } from "./contract";
 import { byId, el } from "./dom";
 import { fold, isChange, shownOf, type Shown } from "./fold";
+import { editInline, type InlineEdit } from "./message-edit";
 import { messageElement, nextLine, regroup, showText } from "./message-view";
 import type { Arrival } from "./session";
 import { UnreadView } from "./unread-view";
@@ -68,6 +69,10 @@ export interface TimelineActions {
   discard(clientMessageId: string): void;
   /** The newest line may have come into view (the read marker may move). */
   latestSeen(): void;
+  /** A message's Edit button (own room messages). */
+  edit(messageId: number): void;
+  /** A message's Delete button. */
+  remove(messageId: number): void;
 }
 
 /** Scrolled this close to the bottom, the list follows new messages; this close to the top, it loads older ones. */
@@ -91,12 +96,24 @@ export class TimelineView {
   /** What each shown line shows now, with the edits and deletes folded on. */
   private readonly shown = new Map<number, Shown>();
   private readonly unread: UnreadView;
+  /** The line being edited in place, and how to cancel that. */
+  private editing: { id: number; cancel: () => void } | null = null;
 
   /** `myName` is the signed-in user's display name, whose @mentions are highlighted. */
   constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal, private readonly myName: string | null = null) {
     this.unread = new UnreadView(this.messages, this.list, () => actions.latestSeen(), signal);
     this.loadOlderButton.addEventListener("click", () => actions.loadOlder(), { signal });
     this.list.addEventListener("click", (event) => {
+      const action = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-action]");
+      const messageId = Number(action?.closest<HTMLElement>("li[data-id]")?.dataset.id);
+      if (action && Number.isInteger(messageId)) {
+        if (action.dataset.action === "edit") {
+          actions.edit(messageId);
+        } else {
+          actions.remove(messageId);
+        }
+        return;
+      }
       const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-outbox]");
       const id = button?.closest<HTMLElement>("li[data-client-id]")?.dataset.clientId;
       if (button && id) {
@@ -234,12 +251,41 @@ export class TimelineView {
       : `This is the beginning of your conversation with ${edge.partnerName}.`;
   }
 
+  /**
+   * Edits a shown, not deleted line in place with its current text (see message-edit.ts); one at a time.
+   * Returns false when there is no such line.
+   */
+  beginEdit(messageId: number, edit: InlineEdit): boolean {
+    const item = this.lineElements.get(messageId);
+    const shown = this.shown.get(messageId);
+    if (item === undefined || shown === undefined || shown.deleted) {
+      return false;
+    }
+    this.editing?.cancel();
+    const cancel = editInline(item, shown.text, {
+      save: edit.save,
+      done: () => {
+        this.editing = null;
+        edit.done();
+      },
+    });
+    this.editing = { id: messageId, cancel };
+    item.scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
+  /** Owners and moderators see Delete on everyone's lines; others on their own only. */
+  setModerating(moderating: boolean): void {
+    this.list.classList.toggle("moderating", moderating);
+  }
+
   /** While a history page is on its way the button cannot ask for another. */
   setLoadingOlder(loading: boolean): void {
     this.loadOlderButton.disabled = loading;
   }
 
   clear(): void {
+    this.editing?.cancel();
     this.unread.clear();
     this.list.replaceChildren();
     this.lineElements.clear();
@@ -260,6 +306,9 @@ export class TimelineView {
     if (after !== before) {
       this.shown.set(targetId!, after);
       showText(item, after, item.classList.contains("own") ? null : this.myName);
+      if (after.deleted && this.editing?.id === targetId) {
+        this.editing.cancel(); // Deleted meanwhile (by a moderator, or in another tab): nothing left to edit.
+      }
     }
   }
 

@@ -16,6 +16,10 @@ describe("describeError", () => {
     ["too_many_rooms", "Leave one first"],
     ["invalid_user", "user id is not valid"],
     ["unavailable", "cannot store messages right now"],
+    ["forbidden", "not allowed to do that in this room"],
+    ["muted", "muted in this room"],
+    ["not_found", "does not exist"],
+    ["room_exists", "exists already"],
   ])("turns %s into a sentence", (code, words) => {
     const described = describeError(refused(code));
     expect(described.code).toBe(code);

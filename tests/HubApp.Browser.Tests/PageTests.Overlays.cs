@@ -51,16 +51,17 @@ public sealed partial class PageTests
         await menu.ClickAsync();
         await Expect(alice.Page.GetByLabel("Join a room")).ToBeFocusedAsync();
 
-        // Join input, Join, #general, the "Write to" input and its button: Tab goes round them and never out.
+        // Join input, Join, Browse rooms, New room, #general, the "Write to" input and its button: Tab goes round
+        // them and never out.
         var seen = new List<string>();
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < 8; i++)
         {
             await alice.Page.Keyboard.PressAsync("Tab");
             Assert.True(await FocusIsInsideAsync(alice.Page, "#sidebar"), $"Tab {i + 1} left the drawer");
             seen.Add(await alice.Page.EvaluateAsync<string>("() => document.activeElement.textContent.trim() || document.activeElement.id"));
         }
 
-        Assert.Equal(["Join", "#general", "dm-user", "Write", "join-room", "Join"], seen);
+        Assert.Equal(["Join", "Browse rooms", "New room", "#general", "dm-user", "Write", "join-room", "Join"], seen);
         await alice.Page.Keyboard.PressAsync("Shift+Tab");
         await alice.Page.Keyboard.PressAsync("Shift+Tab");
         await Expect(sidebar.GetByRole(AriaRole.Button, new() { Name = "Write", Exact = true })).ToBeFocusedAsync();
