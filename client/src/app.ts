@@ -10,6 +10,7 @@ import { CreateRoomDialog } from "./create-room";
 import { DirectoryDialog, DirectoryLimit } from "./directory-view";
 import { DirectStart } from "./direct-start";
 import { lastEditable } from "./edit-target";
+import { isChange } from "./fold";
 import { MembersPanel } from "./members";
 import { ActionLabels, memberCommand, type Command } from "./moderation";
 import { Notices } from "./notices";
@@ -194,7 +195,12 @@ export class ChatApp implements SessionListener {
     const channel: Channel = { kind: "room", name: room };
     const open = this.isActiveRoom(room);
     if (open) {
-      this.insertLines(placements.map((p) => ({ line: roomLine(p.item), beforeId: p.beforeId })), arrival);
+      this.insertLines(channel, placements.map((p) => ({ line: roomLine(p.item), beforeId: p.beforeId })), arrival);
+    }
+    for (const { item } of placements) {
+      if (isChange(item) && item.targetId != null) {
+        this.notices.withdraw(channelKey(channel), item.targetId);
+      }
     }
     if (arrival === "new") {
       const entries = placements.map((p) => roomEntry(p.item));
@@ -225,7 +231,7 @@ export class ChatApp implements SessionListener {
     const known = this.sidebar.lists(channel);
     const open = this.active?.kind === "dm" && this.active.userId === partnerId;
     if (open) {
-      this.insertLines(placements.map((p) => ({ line: directLine(p.item), beforeId: p.beforeId })), arrival);
+      this.insertLines(channel, placements.map((p) => ({ line: directLine(p.item), beforeId: p.beforeId })), arrival);
     }
     if (arrival === "new") {
       for (const { item } of placements) {
@@ -605,11 +611,11 @@ export class ChatApp implements SessionListener {
     this.members.render(this.session.rooms.get(room)?.members.values() ?? []);
   }
 
-  private insertLines(lines: PlacedLine[], arrival: Arrival): void {
+  private insertLines(channel: Channel, lines: PlacedLine[], arrival: Arrival): void {
     const me = this.session.identity.userId;
     for (const line of this.timeline.insert(lines, arrival)) {
       if (arrival === "new" && line.authorId !== me) {
-        this.notices.announce(`${line.authorName}: ${line.text}`);
+        this.notices.announce(`${line.authorName}: ${line.text}`, { channel: channelKey(channel), id: line.id });
       }
     }
   }

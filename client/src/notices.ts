@@ -8,6 +8,8 @@ const maxToasts = 3;
 export class Notices {
   private readonly toasts = byId("toasts");
   private readonly announcer = byId("announcer");
+  /** The message the announcer reads now ("room:general 12"), so that its edit or delete can take the text back. */
+  private announced: string | null = null;
 
   toast(message: string): void {
     const item = el("p", { className: "toast", text: message });
@@ -18,9 +20,20 @@ export class Notices {
     setTimeout(() => item.remove(), toastMs);
   }
 
-  /** Read out by screen readers (a polite live region); shows nothing. */
-  announce(text: string): void {
+  /** Read out by screen readers (a polite live region); shows nothing. `message` names a message's text. */
+  announce(text: string, message: { channel: string; id: number } | null = null): void {
     this.announcer.textContent = text;
+    this.announced = message === null ? null : `${message.channel} ${message.id}`;
+  }
+
+  /**
+   * The message was edited or deleted: the announcer stays in the page after it is read, and must not keep a
+   * deleted text (contract: gone from every read) nor one the line no longer shows.
+   */
+  withdraw(channel: string, id: number): void {
+    if (this.announced === `${channel} ${id}`) {
+      this.announce("");
+    }
   }
 
   clear(): void {
