@@ -16,13 +16,7 @@ public sealed class RoomModerationTests(Chromium chromium)
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
         await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob");
 
-        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "New room", Exact = true }).ClickAsync();
-        var create = alice.Page.GetByRole(AriaRole.Dialog, new() { Name = "New room" });
-        await create.GetByLabel("Name").FillAsync("team");
-        await create.GetByLabel("Private: people you invite").CheckAsync();
-        await create.GetByLabel("Topic (optional)").FillAsync("plans");
-        await create.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
-        await Expect(alice.Page.Locator("#conversation-title")).ToHaveTextAsync("#team");
+        await alice.CreateRoomAsync("team", isPrivate: true, topic: "plans");
         await Expect(alice.Page.Locator("#room-about")).ToContainTextAsync("private room");
 
         // Dev-token user ids are the lowercase names.

@@ -47,6 +47,26 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
         await Expect(Page.Locator("#conversation-title")).ToHaveTextAsync($"#{room}");
     }
 
+    /// <summary>Creates a room from the New room dialog (public unless <paramref name="isPrivate"/>) and opens it.</summary>
+    public async Task CreateRoomAsync(string room, bool isPrivate = false, string? topic = null)
+    {
+        await Page.GetByRole(AriaRole.Button, new() { Name = "New room", Exact = true }).ClickAsync();
+        var create = Page.GetByRole(AriaRole.Dialog, new() { Name = "New room" });
+        await create.GetByLabel("Name").FillAsync(room);
+        if (isPrivate)
+        {
+            await create.GetByLabel("Private: people you invite").CheckAsync();
+        }
+
+        if (topic is not null)
+        {
+            await create.GetByLabel("Topic (optional)").FillAsync(topic);
+        }
+
+        await create.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+        await Expect(Page.Locator("#conversation-title")).ToHaveTextAsync($"#{room}");
+    }
+
     public async Task SendAsync(string text)
     {
         await Composer.FillAsync(text);
