@@ -19,6 +19,8 @@ public sealed class EditDeleteTests(Chromium chromium)
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
         await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob");
         await alice.SendAsync("see you at 5");
+        // Stored before bob's reply (a cleared composer only means the outbox has it), so the order is known.
+        await Expect(bob.Message("see you at 5")).ToBeVisibleAsync();
         await bob.SendAsync("fine");
         await Expect(alice.Message("fine")).ToBeVisibleAsync();
 
@@ -63,6 +65,8 @@ public sealed class EditDeleteTests(Chromium chromium)
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
         await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob");
         await alice.SendAsync("the door code is 4711");
+        // Stored before bob's reply (a cleared composer only means the outbox has it), so the order is known.
+        await Expect(bob.Message("the door code is 4711")).ToBeVisibleAsync();
         await bob.SendAsync("thanks");
         await Expect(alice.Message("thanks")).ToBeVisibleAsync();
 
