@@ -12,6 +12,9 @@ public sealed class EditDeleteTests(Chromium chromium)
 {
     private const string Deleted = "message deleted";
 
+    /// <summary>Automatic reconnect retries every 5 s at most.</summary>
+    private const float ReconnectTimeoutMs = 30_000;
+
     [Fact]
     public async Task Up_in_the_empty_composer_edits_the_last_message_in_place_on_both_pages_and_escape_cancels()
     {
@@ -96,19 +99,12 @@ public sealed class EditDeleteTests(Chromium chromium)
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
         await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob");
-        await alice.SendAsync("draft one");
-        await alice.SendAsync("draft two");
-        await alice.SendAsync("draft three");
-        await Expect(bob.Message("draft three")).ToBeVisibleAsync();
+        await SendDraftsAsync(alice, bob);
 
         // Bob's tab leaves the page (its connection goes with it) and comes back while alice edits and deletes.
         await bob.Page.GotoAsync("about:blank");
         await Expect(alice.Members).ToHaveTextAsync([new Regex("^alice")]);
-        await EditAsync(alice, "draft one", "final one");
-        await DeleteAsync(alice, "draft two", confirm: true);
-        await EditAsync(alice, "draft three", "final three, first try");
-        await EditAsync(alice, "final three, first try", "final three");
-        await Expect(alice.Page.Locator("#message-list .message-edited")).ToHaveCountAsync(2);
+        await ChangeDraftsAsync(alice);
 
         await bob.Page.GotoAsync("/");
         await Expect(bob.Status).ToHaveTextAsync("Connected");
@@ -118,18 +114,57 @@ public sealed class EditDeleteTests(Chromium chromium)
         await bob.Page.ReloadAsync();
         await Expect(bob.Status).ToHaveTextAsync("Connected");
         await ExpectFoldedAsync(bob);
+    }
 
-        static async Task ExpectFoldedAsync(ChatPage page)
-        {
-            await Expect(page.Message("final three")).ToBeVisibleAsync();
-            Assert.Equal(["final one", Deleted, "final three"], await page.MessageTextsAsync());
-            await Expect(page.Page.Locator("#message-list > li")).ToHaveCountAsync(3);
-            await Expect(page.Page.Locator("#message-list > li.deleted")).ToHaveCountAsync(1);
-            await Expect(Line(page, "final one").Locator(".message-edited")).ToHaveTextAsync("(edited)");
-            await Expect(Line(page, "final three").Locator(".message-edited")).ToHaveTextAsync("(edited)");
-            await Expect(page.Page.Locator("body")).Not.ToContainTextAsync("draft");
-            await Expect(page.Page.Locator("body")).Not.ToContainTextAsync("first try");
-        }
+    [Fact]
+    public async Task A_page_whose_connection_dropped_folds_the_edits_and_deletes_made_meanwhile_onto_the_lines_it_shows()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
+        var network = new Network();
+        await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob", beforeSignIn: network.RouteAsync);
+        await SendDraftsAsync(alice, bob);
+
+        await network.CutAsync();
+        await Expect(bob.Status).ToHaveTextAsync("Reconnecting…");
+        await Expect(alice.Members).ToHaveTextAsync([new Regex("^alice")]);
+        await ChangeDraftsAsync(alice);
+        // The lines bob's page shows still read as before: nothing reached it.
+        Assert.Equal(["draft one", "draft two", "draft three"], await bob.MessageTextsAsync());
+
+        await network.RestoreAsync();
+        await Expect(bob.Status).ToHaveTextAsync("Connected", new() { Timeout = ReconnectTimeoutMs });
+        await ExpectFoldedAsync(bob);
+    }
+
+    private static async Task SendDraftsAsync(ChatPage alice, ChatPage bob)
+    {
+        await alice.SendAsync("draft one");
+        await alice.SendAsync("draft two");
+        await alice.SendAsync("draft three");
+        await Expect(bob.Message("draft three")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Edits the first draft, deletes the second, edits the third twice.</summary>
+    private static async Task ChangeDraftsAsync(ChatPage alice)
+    {
+        await EditAsync(alice, "draft one", "final one");
+        await DeleteAsync(alice, "draft two", confirm: true);
+        await EditAsync(alice, "draft three", "final three, first try");
+        await EditAsync(alice, "final three, first try", "final three");
+        await Expect(alice.Page.Locator("#message-list .message-edited")).ToHaveCountAsync(2);
+    }
+
+    private static async Task ExpectFoldedAsync(ChatPage page)
+    {
+        await Expect(page.Message("final three")).ToBeVisibleAsync();
+        Assert.Equal(["final one", Deleted, "final three"], await page.MessageTextsAsync());
+        await Expect(page.Page.Locator("#message-list > li")).ToHaveCountAsync(3);
+        await Expect(page.Page.Locator("#message-list > li.deleted")).ToHaveCountAsync(1);
+        await Expect(Line(page, "final one").Locator(".message-edited")).ToHaveTextAsync("(edited)");
+        await Expect(Line(page, "final three").Locator(".message-edited")).ToHaveTextAsync("(edited)");
+        await Expect(page.Page.Locator("body")).Not.ToContainTextAsync("draft");
+        await Expect(page.Page.Locator("body")).Not.ToContainTextAsync("first try");
     }
 
     [Fact]
@@ -185,5 +220,60 @@ public sealed class EditDeleteTests(Chromium chromium)
         var dialog = page.Page.GetByRole(AriaRole.Dialog, new() { Name = "Delete this message for everyone?" });
         await dialog.GetByRole(AriaRole.Button, new() { Name = confirm ? "Delete" : "Cancel", Exact = true }).ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
+    }
+
+    /// <summary>
+    /// Between bob's page and the host: <see cref="CutAsync"/> drops the hub's socket at both ends and refuses new
+    /// ones (and negotiate) until <see cref="RestoreAsync"/>, as a network outage would.
+    /// </summary>
+    private sealed class Network
+    {
+        private readonly List<(IWebSocketRoute Page, IWebSocketRoute Server)> _sockets = [];
+        private readonly List<Task> _refusals = [];
+        private bool _down;
+
+        public Task RouteAsync(IPage page) => Task.WhenAll(
+            page.RouteAsync("**/hubs/chat/negotiate**", route => Volatile.Read(ref _down) ? route.AbortAsync() : route.ContinueAsync()),
+            page.RouteWebSocketAsync("**/hubs/chat**", socket =>
+            {
+                lock (_sockets)
+                {
+                    if (_down)
+                    {
+                        // The handler cannot be async; RestoreAsync awaits the refusals.
+                        _refusals.Add(socket.CloseAsync());
+                    }
+                    else
+                    {
+                        _sockets.Add((socket, socket.ConnectToServer()));
+                    }
+                }
+            }));
+
+        public async Task CutAsync()
+        {
+            (IWebSocketRoute Page, IWebSocketRoute Server)[] open;
+            lock (_sockets)
+            {
+                Volatile.Write(ref _down, true);
+                open = [.. _sockets];
+                _sockets.Clear();
+            }
+
+            foreach (var (page, server) in open)
+            {
+                await server.CloseAsync();
+                await page.CloseAsync();
+            }
+        }
+
+        public Task RestoreAsync()
+        {
+            lock (_sockets)
+            {
+                Volatile.Write(ref _down, false);
+                return Task.WhenAll([.. _refusals]);
+            }
+        }
     }
 }
