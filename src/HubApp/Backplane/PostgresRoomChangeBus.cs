@@ -14,7 +14,7 @@ namespace HubApp.Backplane;
 /// only when their copies expire (<see cref="RoomStateCache.MaxAge"/>); after its own outage a node drops every copy
 /// (<see cref="MayHaveMissed"/>).
 /// </remarks>
-internal sealed partial class PostgresRoomChangeBus(PostgresBackplane backplane, RoomChangeHandler handler, RoomStateCache cache, ILogger<PostgresRoomChangeBus> logger) : IRoomChangeBus
+internal sealed partial class PostgresRoomChangeBus(PostgresBackplane backplane, RoomChangeHandler handler, ILogger<PostgresRoomChangeBus> logger) : IRoomChangeBus
 {
     public async Task PublishAsync(RoomChange change, CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ internal sealed partial class PostgresRoomChangeBus(PostgresBackplane backplane,
     }
 
     /// <summary>The listener was away: changes made meanwhile did not arrive.</summary>
-    public void MayHaveMissed() => cache.InvalidateAll();
+    public void MayHaveMissed() => FireAndForget.Observe(handler.ResyncAsync(), logger);
 
     public static BackplaneEnvelope ToEnvelope(RoomChange change, string origin) =>
         new(EnvelopeKind.RoomChanged, origin, [], null, string.Empty, [JsonSerializer.SerializeToElement(change, JsonSerializerOptions.Web)]);

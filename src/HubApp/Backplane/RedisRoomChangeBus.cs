@@ -16,7 +16,6 @@ internal sealed partial class RedisRoomChangeBus(
     RedisConnection redis,
     NodeIdentity node,
     RoomChangeHandler handler,
-    RoomStateCache cache,
     ILogger<RedisRoomChangeBus> logger) : IRoomChangeBus, IHostedService
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal("rooms");
@@ -32,7 +31,7 @@ internal sealed partial class RedisRoomChangeBus(
         {
             if (e.ConnectionType == ConnectionType.Subscription)
             {
-                cache.InvalidateAll();
+                FireAndForget.Observe(handler.ResyncAsync(), logger);
             }
         };
     }

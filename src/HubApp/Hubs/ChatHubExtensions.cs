@@ -44,6 +44,7 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton<RoomAuthorization>();
         builder.Services.AddSingleton<RoomStateCache>();
         builder.Services.AddSingleton<RoomChangeHandler>();
+        builder.Services.AddHostedService<RoomReconciler>();
         builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddSingleton<RoomModeration>();
         builder.Services.TryAddSingleton<IRoomChangeBus, LocalRoomChangeBus>();

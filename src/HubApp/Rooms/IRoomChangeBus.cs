@@ -10,8 +10,8 @@ namespace HubApp.Rooms;
 /// </summary>
 /// <remarks>
 /// Called after the change is stored. A notice lost between nodes (a backplane outage) leaves the other nodes' copies
-/// stale for at most <see cref="RoomStateCache.MaxAge"/>, and a removed connection there in the room until it leaves or
-/// is refused by the next decision made on fresh state.
+/// stale for at most <see cref="RoomStateCache.MaxAge"/>; a removed connection there is taken out of the room when the
+/// backplane comes back (<see cref="RoomChangeHandler.ResyncAsync"/>) or by the next <see cref="RoomReconciler"/> round.
 /// </remarks>
 internal interface IRoomChangeBus
 {

@@ -4,6 +4,16 @@ namespace HubApp.Rooms;
 /// <remarks>Called from the node's own callers and from a backplane's receiving loop; must not wait for slow clients.</remarks>
 internal sealed class RoomChangeHandler(RoomStateCache cache, RoomService rooms)
 {
+    /// <summary>
+    /// Changes may have been missed (the backplane was away): every room is read afresh, and whoever may no longer read a
+    /// room held here is taken out of it, as the lost notices would have done.
+    /// </summary>
+    public Task ResyncAsync()
+    {
+        cache.InvalidateAll();
+        return rooms.ReconcileHereAsync(CancellationToken.None);
+    }
+
     public Task ApplyAsync(RoomChange change)
     {
         ArgumentNullException.ThrowIfNull(change);

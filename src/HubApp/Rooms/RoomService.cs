@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using HubApp.Contracts;
 using HubApp.Errors;
 using HubApp.History;
@@ -34,8 +35,16 @@ internal sealed partial class RoomService(
 {
     private readonly JoinRateLimiter _joins = new();
 
+    // This node's admin connections: a reconciliation decides for them as their calls are decided (admins read every room).
+    private readonly ConcurrentDictionary<string, byte> _admins = new(StringComparer.Ordinal);
+
     public async Task ConnectAsync(ChatCaller caller, CancellationToken cancellationToken)
     {
+        if (caller.IsAdmin)
+        {
+            _admins.TryAdd(caller.ConnectionId, 0);
+        }
+
         // This node's count first (no round trip for a flood from one user), then every node's.
         var max = limits.Value.MaxConnectionsPerUser;
         var admitted = presence.TryConnect(caller.ConnectionId, caller.UserId, caller.UserName, max);
@@ -56,6 +65,7 @@ internal sealed partial class RoomService(
     /// <summary>Leaves every room the connection had joined. Runs for every closed connection, errors included.</summary>
     public async Task DisconnectAsync(ChatCaller caller)
     {
+        _admins.TryRemove(caller.ConnectionId, out _);
         metrics.ConnectionClosed(caller.ConnectionId);
         // SignalR removes a closed connection from its groups by itself, after this runs; only presence is ours.
         var goneHere = presence.Disconnect(caller.ConnectionId);
@@ -160,6 +170,38 @@ internal sealed partial class RoomService(
         }
 
         FireAndForget.Observe(clients.Clients(connections).RemovedFromRoom(removal), logger);
+    }
+
+    /// <summary>
+    /// Takes out of each room held here every connection that may no longer read it, with <c>RemovedFromRoom</c>: what a
+    /// removal whose notice never arrived (a backplane outage) left behind, once this node's copy of the room is fresh.
+    /// </summary>
+    public async Task ReconcileHereAsync(CancellationToken cancellationToken)
+    {
+        foreach (var room in presence.Counts().Rooms.Keys)
+        {
+            foreach (var member in presence.Members(room))
+            {
+                foreach (var connectionId in presence.ConnectionIdsOf(member.UserId).Where(id => presence.IsInRoom(id, room)))
+                {
+                    var caller = new ChatCaller(connectionId, member, _admins.ContainsKey(connectionId));
+                    var rights = await authorization.RightsAsync(caller, room, cancellationToken);
+                    if (rights.CanRead)
+                    {
+                        continue;
+                    }
+
+                    var ban = RoomRights.SanctionInForce(rights.Room, member.UserId, SanctionKind.Ban, rights.Now);
+                    var removal = new RoomRemoval(
+                        room,
+                        ban is null ? RemovalReasons.Kicked : RemovalReasons.Banned,
+                        ByUserId: null,
+                        Until: ban == RoomAuthorization.Forever ? null : ban);
+                    await LeaveAsync(caller, room, notify: true);
+                    FireAndForget.Observe(clients.Client(connectionId).RemovedFromRoom(removal), logger);
+                }
+            }
+        }
     }
 
     private async Task LeaveAsync(ChatCaller caller, string name, bool notify)
