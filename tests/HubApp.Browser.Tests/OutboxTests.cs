@@ -133,6 +133,9 @@ public sealed class OutboxTests(Chromium chromium)
 
             // The page goes (the host cannot serve it now): only what was saved can bring the message back.
             await Assert.ThrowsAnyAsync<PlaywrightException>(() => alice.Page.ReloadAsync());
+            // Off Chromium's error page once it is shown: it reloads by itself when the network answers, which would race the navigation below.
+            await alice.Page.WaitForURLAsync(url => url.StartsWith("chrome-error:", StringComparison.Ordinal));
+            await alice.Page.GotoAsync("about:blank");
 
             await host.DisposeAsync();
             host = await HostProcess.StartSqliteAsync(data.FullName, port, settings: ProcessSettings);
