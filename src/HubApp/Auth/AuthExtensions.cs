@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace HubApp.Auth;
@@ -41,7 +42,7 @@ public static class AuthExtensions
 
     public static IEndpointRouteBuilder MapChatAuthentication(this IEndpointRouteBuilder app) => app.MapDevTokens();
 
-    private sealed class ConfigureJwtBearer(IOptions<AuthOptions> auth, SigningKeyProvider keys) : IConfigureNamedOptions<JwtBearerOptions>
+    private sealed class ConfigureJwtBearer(IOptions<AuthOptions> auth, SigningKeyProvider keys, TimeProvider time) : IConfigureNamedOptions<JwtBearerOptions>
     {
         public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
 
@@ -83,7 +84,7 @@ public static class AuthExtensions
             options.Events = new JwtBearerEvents
             {
                 OnMessageReceived = ReadHubTokenFromQuery,
-                OnTokenValidated = context => RequireSubject(context, settings.AdminRole),
+                OnTokenValidated = context => RequireSubject(context, settings),
             };
         }
 
@@ -102,8 +103,16 @@ public static class AuthExtensions
             return Task.CompletedTask;
         }
 
-        private static Task RequireSubject(TokenValidatedContext context, string adminRole)
+        private Task RequireSubject(TokenValidatedContext context, AuthOptions settings)
         {
+            // RFC 7515 §4.1.11: "crit" names header extensions the recipient must understand; this app understands none.
+            if (context.SecurityToken is JsonWebToken jwt && jwt.TryGetHeaderValue<object>("crit", out _))
+            {
+                context.Fail("The token has a critical header extension this server does not understand.");
+                return Task.CompletedTask;
+            }
+
+            var adminRole = settings.AdminRole;
             var userId = context.Principal.UserId();
             if (!ChatClaims.IsValidUserId(userId))
             {
@@ -126,6 +135,15 @@ public static class AuthExtensions
             }
 
             context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, context.Scheme.Name, ChatClaims.Name, ChatClaims.Role));
+
+            // SignalR closes a connection when this moment passes (CloseOnAuthenticationExpiration): the token's exp,
+            // or sooner, so that a token valid for a century does not keep its connection open that long.
+            var latest = time.GetUtcNow() + settings.MaxConnectionLifetime;
+            if (context.Properties.ExpiresUtc is not { } expires || expires > latest)
+            {
+                context.Properties.ExpiresUtc = latest;
+            }
+
             return Task.CompletedTask;
         }
     }

@@ -5,7 +5,7 @@ namespace HubApp.Auth;
 /// <code>
 /// "Auth": {
 ///   "SigningKey": "…at least 32 bytes…", "Issuer": "hubapp", "Audience": "hubapp", "Authority": null,
-///   "ClockSkew": "00:00:30", "AdminRole": "hubapp.admin",
+///   "ClockSkew": "00:00:30", "AdminRole": "hubapp.admin", "MaxConnectionLifetime": "1.00:00:00",
 ///   "DevTokens": { "Enabled": true, "Lifetime": "01:00:00" }
 /// }
 /// </code>
@@ -41,6 +41,13 @@ public sealed class AuthOptions
     /// <c>hubapp.admin</c>. Today an admin may read <c>/metrics</c> when <c>Metrics:RequireAuth</c> is true.
     /// </summary>
     public string AdminRole { get; set; } = "hubapp.admin";
+
+    /// <summary>
+    /// The longest a hub connection stays open on one token, however far away its <c>exp</c>. Default one day: a token
+    /// is checked when a connection starts, so this bounds how long a long-lived, leaked or revoked token keeps
+    /// reading; a client then reconnects with a fresh token and catches up from history, so nothing is missed.
+    /// </summary>
+    public TimeSpan MaxConnectionLifetime { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>The <c>POST /auth/token</c> issuer.</summary>
     public DevTokenOptions DevTokens { get; set; } = new();

@@ -32,6 +32,11 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IVali
             failures.Add("Auth:ClockSkew must be between 00:00:00 and 00:05:00.");
         }
 
+        if (options.MaxConnectionLifetime <= TimeSpan.Zero)
+        {
+            failures.Add("Auth:MaxConnectionLifetime must be positive.");
+        }
+
         if (options.DevTokens.Lifetime <= TimeSpan.Zero || options.DevTokens.Lifetime > TimeSpan.FromDays(1))
         {
             failures.Add("Auth:DevTokens:Lifetime must be positive and at most one day.");

@@ -23,7 +23,26 @@ public sealed class WireStringConverter : JsonConverter<string>
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetString();
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape (\ud800) or bytes that are not UTF-8: System.Text.Json refuses to make a string
+            // of them, and SignalR would answer its generic "error on the server". Decoded leniently instead, the
+            // string reaches the hub's own checks: a text keeps U+FFFD in place of the lone surrogate (MessageText),
+            // and a room name or user id is refused with its contract code.
+            return LenientString.Decode(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+        }
+    }
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
     {

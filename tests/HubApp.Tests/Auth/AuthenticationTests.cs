@@ -9,6 +9,8 @@ namespace HubApp.Tests.Auth;
 
 public sealed class AuthenticationTests
 {
+    private static readonly string[] CriticalExtensions = ["urn:example:must-understand"];
+
     public static TheoryData<string, string> BadTokens() => new()
     {
         { "malformed", "not-a-jwt" },
@@ -21,6 +23,8 @@ public sealed class AuthenticationTests
         { "no subject", TestTokens.WithoutSubject() },
         { "format character in the subject", TestTokens.Create("ali\u200Bce") },
         { "bidi override in the subject", TestTokens.Create("ali\u202Ece") },
+        // RFC 7515 §4.1.11: a header naming an extension the recipient does not understand makes the token invalid.
+        { "unknown critical header", TestTokens.Create("alice", headers: new Dictionary<string, object> { ["crit"] = CriticalExtensions, ["urn:example:must-understand"] = true }) },
     };
 
     [Fact]
@@ -94,6 +98,26 @@ public sealed class AuthenticationTests
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:ClockSkew"] = "00:00:00" });
         var token = TestTokens.Create("alice", expires: DateTime.UtcNow.AddSeconds(3));
+        await using var client = host.CreateClient("alice", token: () => token, autoReconnect: false);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Closed += ex =>
+        {
+            closed.TrySetResult(ex);
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        Assert.Equal("pong", await client.PingAsync().WaitAsync(TestTimeouts.Default));
+
+        await closed.Task.WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(HubApp.Client.ChatConnectionState.Disconnected, client.State);
+    }
+
+    [Fact]
+    public async Task AConnectionWithATokenValidForACenturyIsClosedAfterTheConfiguredLifetime()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:MaxConnectionLifetime"] = "00:00:03" });
+        var token = TestTokens.Create("alice", expires: DateTime.UtcNow.AddYears(100));
         await using var client = host.CreateClient("alice", token: () => token, autoReconnect: false);
         var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Closed += ex =>

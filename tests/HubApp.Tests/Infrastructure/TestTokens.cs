@@ -23,7 +23,8 @@ public static class TestTokens
         string audience = Audience,
         DateTime? expires = null,
         DateTime? notBefore = null,
-        IReadOnlyList<string>? roles = null)
+        IReadOnlyList<string>? roles = null,
+        IDictionary<string, object>? headers = null)
     {
         var now = DateTime.UtcNow;
         var claims = new List<Claim> { new("sub", userId) };
@@ -44,6 +45,7 @@ public static class TestTokens
             NotBefore = notBeforeValue,
             Expires = expires ?? now.AddHours(1),
             Subject = new ClaimsIdentity(claims),
+            AdditionalHeaderClaims = headers,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         });
     }

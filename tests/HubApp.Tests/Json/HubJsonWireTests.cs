@@ -49,5 +49,52 @@ public sealed class HubJsonWireTests
         Assert.Same(WireJsonEncoder.Instance, http.SerializerOptions.Encoder);
     }
 
+    [Fact]
+    public async Task ALoneSurrogateEscapeInATextIsStoredAsTheReplacementCharacterAndTheConnectionStaysOpen()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var socket = await RawHubSocket.ConnectAsync(host, "alice");
+        await socket.InvokeAsync("1", "JoinRoom", """["general",null]""");
+
+        // Escaped in the JSON text, as a JavaScript client writes a string holding half of an emoji.
+        var completion = await socket.InvokeAsync("2", "SendMessage", """["general","a\ud83d b \udc00"]""");
+
+        using var parsed = System.Text.Json.JsonDocument.Parse(completion);
+        Assert.False(parsed.RootElement.TryGetProperty("error", out var error), $"Refused: {error}");
+        Assert.Equal("a\ufffd b \ufffd", parsed.RootElement.GetProperty("result").GetProperty("text").GetString());
+        var history = await socket.InvokeAsync("3", "GetHistory", """["general",null,10]""");
+        Assert.Contains("a\uFFFD b \uFFFD", System.Text.RegularExpressions.Regex.Unescape(history), StringComparison.Ordinal);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, socket.State);
+    }
+
+    [Fact]
+    public async Task ALoneSurrogateInARoomNameIsRefusedWithInvalidRoomNotAServerError()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var socket = await RawHubSocket.ConnectAsync(host, "alice");
+
+        var completion = await socket.InvokeAsync("1", "JoinRoom", """["gen\ud800eral",null]""");
+
+        Assert.Contains("invalid_room", completion, StringComparison.Ordinal);
+        Assert.DoesNotContain("error on the server", completion, StringComparison.Ordinal);
+        Assert.Contains("\"type\":3", await socket.InvokeAsync("2", "JoinRoom", """["general",null]"""), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\u200b\u200b")] // zero-width spaces
+    [InlineData("\u3164")] // Hangul filler
+    [InlineData("\u2800 \u2800")] // Braille blank
+    [InlineData("\u200d\ufe0f\u2060\u00ad")] // joiner, variation selector, word joiner, soft hyphen
+    public async Task ATextOfOnlyInvisibleCharactersIsRefusedAsEmpty(string escaped)
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var socket = await RawHubSocket.ConnectAsync(host, "alice");
+        await socket.InvokeAsync("1", "JoinRoom", """["general",null]""");
+
+        var completion = await socket.InvokeAsync("2", "SendMessage", $$"""["general","{{escaped}}"]""");
+
+        Assert.Contains("invalid_message", completion, StringComparison.Ordinal);
+    }
+
     private static bool Contains(byte[] frame, string text) => frame.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
 }
