@@ -49,5 +49,4 @@ app.MapChatApi();
 app.MapChatMetrics();
 app.MapChatHealth();
 
-app.Run();
-return 0;
+return app.RunChat();

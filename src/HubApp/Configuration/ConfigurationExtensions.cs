@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace HubApp.Configuration;
 
-public static class ConfigurationExtensions
+public static partial class ConfigurationExtensions
 {
     // Where the options binder's conversion failures come from.
     private const string BinderAssembly = "Microsoft.Extensions.Configuration.Binder";
@@ -21,9 +21,8 @@ public static class ConfigurationExtensions
         }
         catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
         {
-            var failures = ex is AggregateException aggregate
-                ? aggregate.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures)
-                : ((OptionsValidationException)ex).Failures;
+            var failures = (ex is AggregateException aggregate ? aggregate.InnerExceptions.OfType<OptionsValidationException>() : [(OptionsValidationException)ex])
+                .SelectMany(e => e.Failures.Select(failure => NameTheKey(e.OptionsType, failure)));
             (error ?? Console.Error).WriteLine($"HubApp cannot start, invalid configuration: {string.Join(" ", failures)}");
             return false;
         }
@@ -45,4 +44,27 @@ public static class ConfigurationExtensions
 
         return true;
     }
+
+    /// <summary>
+    /// Rewrites a data-annotation failure ("DataAnnotation validation failed for 'LimitsOptions' members: 'Burst' with
+    /// the error: 'The field Burst must be between 1 and 1000000.'") to name the key as configured ("Limits:Burst must be
+    /// between 1 and 1000000."), from the options class's <c>SectionName</c>. Failures written by hand already do.
+    /// </summary>
+    internal static string NameTheKey(Type optionsType, string failure)
+    {
+        var match = DataAnnotationFailure().Match(failure);
+        if (!match.Success || optionsType.GetField("SectionName")?.GetValue(null) is not string section)
+        {
+            return failure;
+        }
+
+        var member = match.Groups["member"].Value;
+        var key = $"{section}:{member.Replace('.', ':')}";
+        var error = match.Groups["error"].Value;
+        var field = $"The field {member.Split('.')[^1]} ";
+        return error.StartsWith(field, StringComparison.Ordinal) ? $"{key} {error[field.Length..]}" : $"{key}: {error}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^DataAnnotation validation failed for '[^']+' members: '(?<member>[^']+)' with the error: '(?<error>.*)'\\.$")]
+    private static partial System.Text.RegularExpressions.Regex DataAnnotationFailure();
 }

@@ -18,11 +18,16 @@ public static class LoggingExtensions
     public static WebApplicationBuilder AddChatLogging(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var start = new StartGate();
+        builder.Services.AddSingleton(start);
         // PostConfigure: appended after the configuration's rules, so it wins for this category.
         builder.Services.PostConfigure<LoggerFilterOptions>(options =>
         {
             options.Rules.Add(new LoggerFilterRule(providerName: null, RequestLogCategory, LogLevel.Warning, filter: null));
             options.Rules.Add(new LoggerFilterRule(providerName: null, HubDispatcherCategory, LogLevel.Critical, filter: null));
+            // The host logs only its own failures above Debug; a failed start is reported by HostStart.RunChat in one line.
+            options.Rules.Add(new LoggerFilterRule(providerName: null, HostStart.HostCategory, logLevel: null,
+                (_, _, level) => level >= LogLevel.Warning && !(level == LogLevel.Error && start.Starting)));
         });
         return builder;
     }

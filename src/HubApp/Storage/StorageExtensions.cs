@@ -1,3 +1,4 @@
+using HubApp.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -33,6 +34,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<MessageWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MessageWriter>());
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        builder.Services.AddSingleton<IStartupCheck, SqliteFileLock>();
         return builder;
     }
 

@@ -8,9 +8,11 @@ public sealed class StartupValidationTests
 {
     [Theory]
     [InlineData("Auth__SigningKey", "too-short", "Auth:SigningKey")]
-    [InlineData("Limits__MessagesPerSecond", "0", "MessagesPerSecond")]
-    [InlineData("Limits__MaxMessageLength", "-1", "MaxMessageLength")]
-    [InlineData("History__JoinCount", "0", "JoinCount")]
+    [InlineData("Limits__MessagesPerSecond", "0", "Limits:MessagesPerSecond must be between")]
+    [InlineData("Limits__MaxMessageLength", "-1", "Limits:MaxMessageLength must be between")]
+    [InlineData("Limits__Burst", "0", "Limits:Burst must be between")]
+    [InlineData("History__JoinCount", "0", "History:JoinCount must be between")]
+    [InlineData("Auth__MaxConnectionLifetime", "00:00:00", "Auth:MaxConnectionLifetime")]
     [InlineData("Storage__Provider", "postgres", "ConnectionStrings:Postgres")]
     [InlineData("Storage__Provider", "mongodb", "Storage:Provider")]
     [InlineData("Cors__AllowedOrigins__0", "not an origin", "Cors:AllowedOrigins")]
@@ -26,10 +28,93 @@ public sealed class StartupValidationTests
     {
         var (exitCode, stdout, stderr) = await RunHostAsync(new() { [variable] = value, ["ASPNETCORE_ENVIRONMENT"] = "Development" });
 
-        Assert.NotEqual(0, exitCode);
-        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains(named, line, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+        AssertOneLineFailure(exitCode, stdout, stderr, named);
+    }
+
+    [Fact]
+    public async Task APortInUseStopsStartUpWithOneLine()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        using var data = new TempData();
+
+        var (exitCode, stdout, stderr) = await RunHostAsync(data.Settings(), $"http://127.0.0.1:{port}");
+
+        AssertOneLineFailure(exitCode, stdout, stderr, $"127.0.0.1:{port}: address already in use");
+    }
+
+    [Fact]
+    public async Task AnUnreachablePostgresStopsStartUpWithOneLineAndNoPassword()
+    {
+        var (exitCode, stdout, stderr) = await RunHostAsync(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Storage__Provider"] = "postgres",
+            ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={ClosedPort()};Username=hubapp;Password=secret-password;Database=hubapp;Timeout=5",
+        });
+
+        AssertOneLineFailure(exitCode, stdout, stderr, "PostgreSQL (ConnectionStrings:Postgres) cannot be reached");
+        Assert.DoesNotContain("secret-password", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnreachableRedisStopsStartUpWithOneLine()
+    {
+        var (exitCode, stdout, stderr) = await RunHostAsync(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Storage__Provider"] = "postgres",
+            ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={ClosedPort()};Username=hubapp;Database=hubapp",
+            ["Backplane__Provider"] = "redis",
+            ["ConnectionStrings__Redis"] = $"127.0.0.1:{ClosedPort()},connectTimeout=1000",
+        });
+
+        AssertOneLineFailure(exitCode, stdout, stderr, "(ConnectionStrings:Redis) did not answer");
+    }
+
+    [Fact]
+    public async Task AnSqliteFileThatCannotBeCreatedStopsStartUpWithOneLine()
+    {
+        using var data = new TempData();
+        // Root may write anywhere, so the parent is made a file rather than a read-only directory.
+        var notADirectory = Path.Combine(data.Path, "a-file");
+        await File.WriteAllTextAsync(notADirectory, "x");
+
+        var (exitCode, stdout, stderr) = await RunHostAsync(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(notADirectory, "hubapp.db")}",
+        });
+
+        AssertOneLineFailure(exitCode, stdout, stderr, "(ConnectionStrings:Sqlite) cannot be created or written");
+    }
+
+    [Fact]
+    public async Task ASecondHostOnTheSameSqliteFileStopsWithOneLineAndTheFirstKeepsServing()
+    {
+        using var data = new TempData();
+        await using var first = await HostProcess.StartSqliteAsync(data.Path);
+
+        var (exitCode, stdout, stderr) = await RunHostAsync(data.Settings());
+
+        AssertOneLineFailure(exitCode, stdout, stderr, "is in use by another HubApp host");
+        Assert.Equal(System.Net.HttpStatusCode.OK, await first.HealthAsync());
+    }
+
+    [Fact]
+    public async Task TheSqliteFileIsFreeAgainOnceItsHostIsKilled()
+    {
+        using var data = new TempData();
+        var port = HostProcess.FreePort();
+        await using (var first = await HostProcess.StartSqliteAsync(data.Path, port))
+        {
+            await first.KillAsync();
+        }
+
+        await using var second = await HostProcess.StartSqliteAsync(data.Path, port);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, await second.HealthAsync());
     }
 
     [Fact]
@@ -54,9 +139,26 @@ public sealed class StartupValidationTests
         Assert.Contains("public development key", stderr, StringComparison.Ordinal);
     }
 
-    private static Task<(int ExitCode, string Stdout, string Stderr)> RunHostAsync(Dictionary<string, string> environment)
+    private static void AssertOneLineFailure(int exitCode, string stdout, string stderr, string expected)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "HubApp.dll"), "--urls", "http://127.0.0.1:0"])
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>A loopback port nothing listens on (taken from the kernel, then released).</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunHostAsync(Dictionary<string, string> environment, string urls = "http://127.0.0.1:0")
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "HubApp.dll"), "--urls", urls])
         {
             WorkingDirectory = RepositoryRoot.Path,
         };
@@ -66,5 +168,21 @@ public sealed class StartupValidationTests
         }
 
         return start.RunToExitAsync();
+    }
+
+    /// <summary>A temporary data directory, and the settings of a Development host on its SQLite file.</summary>
+    private sealed class TempData : IDisposable
+    {
+        private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("hubapp-startup-");
+
+        public string Path => _directory.FullName;
+
+        public Dictionary<string, string> Settings() => new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ConnectionStrings__Sqlite"] = $"Data Source={System.IO.Path.Combine(Path, "hubapp.db")}",
+        };
+
+        public void Dispose() => _directory.Delete(recursive: true);
     }
 }

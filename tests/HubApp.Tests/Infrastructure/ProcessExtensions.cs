@@ -16,7 +16,7 @@ internal static class ProcessExtensions
     }
 
     /// <summary>
-    /// Starts <paramref name="start"/> with a fresh SQLite file of its own and waits (bounded) for it to exit; its
+    /// Starts <paramref name="start"/> with a fresh SQLite file of its own (unless it names one) and waits (bounded) for it to exit; its
     /// output as text. A process still running at the timeout is killed with its children.
     /// </summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(this ProcessStartInfo start)
@@ -24,7 +24,11 @@ internal static class ProcessExtensions
         var data = Directory.CreateTempSubdirectory("hubapp-run-");
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(data.FullName, "hubapp.db")}";
+        if (!start.Environment.TryGetValue("ConnectionStrings__Sqlite", out var sqlite) || string.IsNullOrEmpty(sqlite))
+        {
+            start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(data.FullName, "hubapp.db")}";
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
