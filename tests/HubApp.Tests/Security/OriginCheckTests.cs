@@ -68,4 +68,29 @@ public sealed class OriginCheckTests
 
         Assert.Equal("pong", await client.PingAsync().WaitAsync(TestTimeouts.Default));
     }
+
+    [Theory]
+    // A DNS-rebinding page: its own name resolves to this server, so its Origin matches the Host it sends.
+    [InlineData("*", "rebind.example", HttpStatusCode.Forbidden)]
+    // Loopback cannot be a rebinding page's name: the page served by a local host still connects.
+    [InlineData("*", "127.0.0.1", HttpStatusCode.OK)]
+    [InlineData("*", "localhost", HttpStatusCode.OK)]
+    // With the hosts named, the framework's host filtering refuses any other Host, and the named one is trusted.
+    [InlineData("chat.example.com", "chat.example.com", HttpStatusCode.OK)]
+    [InlineData("chat.example.com", "rebind.example", HttpStatusCode.BadRequest)]
+    // A developer's machine answers under any name.
+    [InlineData("*", "laptop.local", HttpStatusCode.OK, "Development")]
+    public async Task ThePagesOwnOriginIsTrustedOutsideDevelopmentOnlyForNamedHostsOrLoopback(string allowedHosts, string hostName, HttpStatusCode expected, string environment = "Testing")
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["AllowedHosts"] = allowedHosts }, environment: environment);
+        using var http = host.CreateHttpClient();
+        var authority = $"{hostName}:{host.BaseAddress.Port}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/hubs/chat/negotiate?negotiateVersion=1&access_token={TestTokens.Create("alice")}");
+        request.Headers.Host = authority;
+        request.Headers.TryAddWithoutValidation("Origin", $"http://{authority}");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
 }
