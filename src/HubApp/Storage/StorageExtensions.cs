@@ -12,9 +12,10 @@ public static class StorageExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<StorageOptions>()
             .BindConfiguration(StorageOptions.SectionName)
-            .Configure<IConfiguration>((options, configuration) =>
+            .Configure<IConfiguration, IHostEnvironment>((options, configuration, environment) =>
             {
-                options.SqliteConnectionString = configuration.GetConnectionString("Sqlite") ?? options.SqliteConnectionString;
+                options.SqliteConnectionString = SqlitePath.Resolve(
+                    configuration.GetConnectionString("Sqlite") ?? options.SqliteConnectionString, environment.ContentRootPath);
                 options.PostgresConnectionString = configuration.GetConnectionString("Postgres");
             })
             .ValidateOnStart();

@@ -16,7 +16,7 @@ public sealed class StorageOptions
     /// <summary><c>sqlite</c> (default, an embedded file) or <c>postgres</c>.</summary>
     public string Provider { get; set; } = Sqlite;
 
-    /// <summary>From <c>ConnectionStrings:Sqlite</c>. Default <c>Data Source=data/hubapp.db</c>, relative to the working directory.</summary>
+    /// <summary>From <c>ConnectionStrings:Sqlite</c>. Default <c>Data Source=data/hubapp.db</c>; a relative path is under the content root (<see cref="SqlitePath"/>).</summary>
     public string SqliteConnectionString { get; set; } = "Data Source=data/hubapp.db";
 
     /// <summary>From <c>ConnectionStrings:Postgres</c>. Unset by default.</summary>

@@ -46,9 +46,10 @@ internal class HostProcess : IAsyncDisposable
     public string Output => string.Join(Environment.NewLine, _output);
 
     /// <summary>
-    /// The single-node embedded store: SQLite at <c>{dataDirectory}/hubapp.db</c>, no backplane, no dev tokens.
+    /// The single-node embedded store: SQLite at <c>{dataDirectory}/hubapp.db</c>, no backplane, no dev tokens; started
+    /// in <paramref name="workingDirectory"/> (the repository root by default, as <c>dotnet run</c> starts it).
     /// </summary>
-    public static Task<HostProcess> StartSqliteAsync(string dataDirectory, int? port = null, bool fileSizeLimitable = false, IDictionary<string, string>? settings = null)
+    public static Task<HostProcess> StartSqliteAsync(string dataDirectory, int? port = null, bool fileSizeLimitable = false, IDictionary<string, string>? settings = null, string? workingDirectory = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -60,7 +61,7 @@ internal class HostProcess : IAsyncDisposable
             environment[key] = value;
         }
 
-        return StartAsync("host", environment, port, fileSizeLimitable, (name, p, process) => new HostProcess(name, p, process));
+        return StartAsync("host", environment, port, fileSizeLimitable, (name, p, process) => new HostProcess(name, p, process), workingDirectory);
     }
 
     /// <summary>
@@ -70,7 +71,7 @@ internal class HostProcess : IAsyncDisposable
     /// killing the host. (Started under <c>ulimit -f</c> the runtime itself does not come up: its double-mapped code
     /// memory is a file too.)
     /// </summary>
-    protected static async Task<T> StartAsync<T>(string name, IDictionary<string, string> settings, int? port, bool fileSizeLimitable, Func<string, int, Process, T> create)
+    protected static async Task<T> StartAsync<T>(string name, IDictionary<string, string> settings, int? port, bool fileSizeLimitable, Func<string, int, Process, T> create, string? workingDirectory = null)
         where T : HostProcess
     {
         var listenOn = port ?? FreePort();
@@ -79,7 +80,7 @@ internal class HostProcess : IAsyncDisposable
         var start = fileSizeLimitable
             ? new ProcessStartInfo("bash", ["-c", "trap '' XFSZ; exec dotnet \"$@\"", "bash", .. host])
             : new ProcessStartInfo("dotnet", host);
-        start.WorkingDirectory = RepositoryRoot.Path;
+        start.WorkingDirectory = workingDirectory ?? RepositoryRoot.Path;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         var environment = new Dictionary<string, string>

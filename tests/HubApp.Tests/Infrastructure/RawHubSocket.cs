@@ -21,10 +21,10 @@ internal sealed class RawHubSocket : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<RawHubSocket> ConnectAsync(HubAppHost host, string userId, bool handshake = true)
+    public static async Task<RawHubSocket> ConnectAsync(HubAppHost host, string userId, bool handshake = true, string? userName = null)
     {
         var socket = new RawHubSocket();
-        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = "/hubs/chat", Query = $"access_token={TestTokens.Create(userId)}" }.Uri;
+        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = "/hubs/chat", Query = $"access_token={TestTokens.Create(userId, userName)}" }.Uri;
         await socket._socket.ConnectAsync(url, CancellationToken.None).WaitAsync(TestTimeouts.Default);
         if (handshake)
         {
