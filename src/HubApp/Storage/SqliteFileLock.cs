@@ -17,7 +17,7 @@ internal sealed class SqliteFileLock(IOptions<StorageOptions> storage) : IStartu
     public Task<string?> CheckAsync(CancellationToken cancellationToken)
     {
         var options = storage.Value;
-        if (options.Provider != StorageOptions.Sqlite || SqliteMessageStore.DatabaseFile(options.SqliteConnectionString) is not { } file)
+        if (options.Provider != StorageOptions.Sqlite || SqlitePath.DatabaseFile(options.SqliteConnectionString) is not { } file)
         {
             return Task.FromResult<string?>(null);
         }

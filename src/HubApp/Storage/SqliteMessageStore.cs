@@ -139,21 +139,9 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
 
     protected override bool IsStoreFailure(Exception exception) => exception is DbException or IOException or UnauthorizedAccessException;
 
-    /// <summary>The full path of the database file the connection string names, or null for an in-memory or URI database.</summary>
-    internal static string? DatabaseFile(string connectionString)
-    {
-        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return Path.GetFullPath(dataSource);
-    }
-
     private static void CreateDirectory(string connectionString)
     {
-        var directory = DatabaseFile(connectionString) is { } file ? Path.GetDirectoryName(file) : null;
+        var directory = SqlitePath.DatabaseFile(connectionString) is { } file ? Path.GetDirectoryName(file) : null;
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);

@@ -17,27 +17,34 @@ internal static class SqlitePath
     /// </summary>
     public static string Resolve(string connectionString, string contentRoot)
     {
-        SqliteConnectionStringBuilder builder;
+        if (Parse(connectionString) is not { } builder || !IsFile(builder) || Path.IsPathRooted(builder.DataSource))
+        {
+            return connectionString;
+        }
+
+        builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+        return builder.ConnectionString;
+    }
+
+    /// <summary>The full path of the database file the connection string names, or null for an in-memory or URI database.</summary>
+    public static string? DatabaseFile(string connectionString) =>
+        Parse(connectionString) is { } builder && IsFile(builder) ? Path.GetFullPath(builder.DataSource) : null;
+
+    private static SqliteConnectionStringBuilder? Parse(string connectionString)
+    {
         try
         {
-            builder = new SqliteConnectionStringBuilder(connectionString);
+            return new SqliteConnectionStringBuilder(connectionString);
         }
         catch (ArgumentException)
         {
-            return connectionString;
+            return null;
         }
-
-        var dataSource = builder.DataSource;
-        if (string.IsNullOrEmpty(dataSource)
-            || dataSource == ":memory:"
-            || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
-            || builder.Mode == SqliteOpenMode.Memory
-            || Path.IsPathRooted(dataSource))
-        {
-            return connectionString;
-        }
-
-        builder.DataSource = Path.GetFullPath(dataSource, contentRoot);
-        return builder.ConnectionString;
     }
+
+    private static bool IsFile(SqliteConnectionStringBuilder builder) =>
+        !string.IsNullOrEmpty(builder.DataSource)
+        && builder.DataSource != ":memory:"
+        && !builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+        && builder.Mode != SqliteOpenMode.Memory;
 }
