@@ -126,6 +126,10 @@ public sealed class PresenceTracker
     public IReadOnlyList<string> ConnectionIdsOf(string userId) =>
         [.. _connections.Where(c => c.Value.Member.UserId == userId).Select(c => c.Key)];
 
+    /// <summary>This node's connections that have joined a room, each with its member and rooms: a snapshot taken without the lock.</summary>
+    public IReadOnlyList<(string ConnectionId, Member Member, IReadOnlySet<string> Rooms)> JoinedConnections() =>
+        [.. _connections.Where(c => c.Value.Rooms.Count > 0).Select(c => (c.Key, c.Value.Member, (IReadOnlySet<string>)c.Value.Rooms))];
+
     public bool IsInRoom(string connectionId, string room) =>
         _connections.TryGetValue(connectionId, out var entry) && entry.Rooms.Contains(room);
 

@@ -178,28 +178,27 @@ internal sealed partial class RoomService(
     /// </summary>
     public async Task ReconcileHereAsync(CancellationToken cancellationToken)
     {
-        foreach (var room in presence.Counts().Rooms.Keys)
+        // One walk over the connections, not a walk per member of every room (that was rooms × members × connections:
+        // a tenth of a busy node's CPU at 3,000 connections). Rights come from the room cache, so a room is read once.
+        foreach (var (connectionId, member, joined) in presence.JoinedConnections())
         {
-            foreach (var member in presence.Members(room))
+            var caller = new ChatCaller(connectionId, member, _admins.ContainsKey(connectionId));
+            foreach (var room in joined)
             {
-                foreach (var connectionId in presence.ConnectionIdsOf(member.UserId).Where(id => presence.IsInRoom(id, room)))
+                var rights = await authorization.RightsAsync(caller, room, cancellationToken);
+                if (rights.CanRead || !presence.IsInRoom(connectionId, room))
                 {
-                    var caller = new ChatCaller(connectionId, member, _admins.ContainsKey(connectionId));
-                    var rights = await authorization.RightsAsync(caller, room, cancellationToken);
-                    if (rights.CanRead)
-                    {
-                        continue;
-                    }
-
-                    var ban = RoomRights.SanctionInForce(rights.Room, member.UserId, SanctionKind.Ban, rights.Now);
-                    var removal = new RoomRemoval(
-                        room,
-                        ban is null ? RemovalReasons.Kicked : RemovalReasons.Banned,
-                        ByUserId: null,
-                        Until: ban == RoomAuthorization.Forever ? null : ban);
-                    await LeaveAsync(caller, room, notify: true);
-                    FireAndForget.Observe(clients.Client(connectionId).RemovedFromRoom(removal), logger);
+                    continue;
                 }
+
+                var ban = RoomRights.SanctionInForce(rights.Room, member.UserId, SanctionKind.Ban, rights.Now);
+                var removal = new RoomRemoval(
+                    room,
+                    ban is null ? RemovalReasons.Kicked : RemovalReasons.Banned,
+                    ByUserId: null,
+                    Until: ban == RoomAuthorization.Forever ? null : ban);
+                await LeaveAsync(caller, room, notify: true);
+                FireAndForget.Observe(clients.Client(connectionId).RemovedFromRoom(removal), logger);
             }
         }
     }
