@@ -17,6 +17,9 @@ internal enum CpuBound
     /// <summary>Not pinned, and the two together fill the cores they share: which one set the pace cannot be told.</summary>
     SharedCores,
 
+    /// <summary>Pinned, and a side's CPU was busy near 1.0 but mostly with other processes: the machine was not quiet.</summary>
+    OtherWork,
+
     /// <summary>Measured over too short a time for the kernel's CPU accounting (10 ms ticks) to tell.</summary>
     TooShort,
 }
@@ -25,7 +28,12 @@ internal enum CpuBound
 /// The cores the server and the load generator kept busy over a figure's wall time (CPU-seconds / wall-seconds),
 /// and from them which side ran out: a side pinned to one CPU is out of it near 1.0.
 /// </summary>
-internal sealed record CpuUse(double ServerCores, double ClientCores, int ServerCpus, int ClientCpus, bool Pinned, double WallSeconds)
+/// <remarks>
+/// <see cref="ServerCpuBusy"/> and <see cref="ClientCpuBusy"/>: how busy the pinned CPU was with anything (from
+/// /proc/stat), so that a side starved by other processes is told apart from a side that waited. NaN when not pinned.
+/// </remarks>
+internal sealed record CpuUse(double ServerCores, double ClientCores, int ServerCpus, int ClientCpus, bool Pinned, double WallSeconds,
+    double ServerCpuBusy = double.NaN, double ClientCpuBusy = double.NaN)
 {
     /// <summary>The shortest time over which CPU-seconds per wall-second mean something: /proc counts in 10 ms ticks.</summary>
     public const double MinimumSeconds = 1;
@@ -57,13 +65,16 @@ internal sealed record CpuUse(double ServerCores, double ClientCores, int Server
                 (true, true) => CpuBound.Both,
                 (true, false) => CpuBound.Server,
                 (false, true) => CpuBound.LoadGenerator,
+                _ when ServerCpuBusy >= Saturated || ClientCpuBusy >= Saturated => CpuBound.OtherWork,
                 _ => CpuBound.Neither,
             };
         }
     }
 
     /// <summary>A short cell for the table: "server 0.98 / gen 0.41 → server".</summary>
-    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"srv {ServerCores:0.00} gen {ClientCores:0.00}: {Name(Bound)}");
+    public string Describe() => Bound == CpuBound.OtherWork
+        ? string.Create(CultureInfo.InvariantCulture, $"srv {ServerCores:0.00}/{ServerCpuBusy:0.00} gen {ClientCores:0.00}/{ClientCpuBusy:0.00}: {Name(Bound)}")
+        : string.Create(CultureInfo.InvariantCulture, $"srv {ServerCores:0.00} gen {ClientCores:0.00}: {Name(Bound)}");
 
     public static string Name(CpuBound bound) => bound switch
     {
@@ -72,6 +83,7 @@ internal sealed record CpuUse(double ServerCores, double ClientCores, int Server
         CpuBound.Both => "both",
         CpuBound.SharedCores => "shared",
         CpuBound.TooShort => "too short to tell",
+        CpuBound.OtherWork => "others' work",
         _ => "neither",
     };
 
@@ -81,16 +93,22 @@ internal sealed record CpuUse(double ServerCores, double ClientCores, int Server
         var wall = Stopwatch.GetTimestamp();
         var client = Process.GetCurrentProcess().TotalProcessorTime;
         var serverCpu = server?.CpuSeconds();
-        return () => Stop(wall, client, serverCpu, server, pinning);
+        var busy = pinning.IsPinned ? ProcessMeter.BusyCpuSeconds() : null;
+        return () => Stop(wall, client, serverCpu, busy, server, pinning);
     }
 
-    private static CpuUse Stop(long wall, TimeSpan client, double? serverCpu, ProcessMeter? server, Pinning pinning)
+    private static CpuUse Stop(long wall, TimeSpan client, double? serverCpu, double[]? busy, ProcessMeter? server, Pinning pinning)
     {
         var seconds = Stopwatch.GetElapsedTime(wall).TotalSeconds;
         var clientCores = (Process.GetCurrentProcess().TotalProcessorTime - client).TotalSeconds / seconds;
         var serverCores = server is null ? double.NaN : (server.CpuSeconds() - serverCpu!.Value) / seconds;
-        return pinning.IsPinned
-            ? new CpuUse(serverCores, clientCores, 1, 1, Pinned: true, seconds)
-            : new CpuUse(serverCores, clientCores, Environment.ProcessorCount, Environment.ProcessorCount, Pinned: false, seconds);
+        if (!pinning.IsPinned || busy is null)
+        {
+            return new CpuUse(serverCores, clientCores, Environment.ProcessorCount, Environment.ProcessorCount, Pinned: false, seconds);
+        }
+
+        var now = ProcessMeter.BusyCpuSeconds();
+        double Busy(int cpu) => cpu < now.Length && cpu < busy.Length ? (now[cpu] - busy[cpu]) / seconds : double.NaN;
+        return new CpuUse(serverCores, clientCores, 1, 1, Pinned: true, seconds, Busy(pinning.ServerCpu!.Value), Busy(pinning.ClientCpu!.Value));
     }
 }

@@ -22,6 +22,26 @@ public sealed class CpuUseTests
         Assert.Equal(Enum.Parse<CpuBound>(bound), new CpuUse(server, client, 2, 2, Pinned: false, WallSeconds: 5).Bound);
 
     [Fact]
+    public void APinnedCpuBusyWithOtherProcessesIsToldApartFromWaiting()
+    {
+        var starved = new CpuUse(0.30, 0.20, 1, 1, Pinned: true, WallSeconds: 5, ServerCpuBusy: 0.99, ClientCpuBusy: 0.40);
+        var waiting = new CpuUse(0.30, 0.20, 1, 1, Pinned: true, WallSeconds: 5, ServerCpuBusy: 0.35, ClientCpuBusy: 0.25);
+
+        Assert.Equal(CpuBound.OtherWork, starved.Bound);
+        Assert.Equal("srv 0.30/0.99 gen 0.20/0.40: others' work", starved.Describe());
+        Assert.Equal(CpuBound.Neither, waiting.Bound);
+    }
+
+    [Fact]
+    public void TheMachinesCpusAreReadBusyTimeByCpu()
+    {
+        var busy = ProcessMeter.BusyCpuSeconds();
+
+        Assert.True(busy.Length >= Environment.ProcessorCount); // every CPU, not only those this process may use
+        Assert.All(busy, b => Assert.True(b > 0));
+    }
+
+    [Fact]
     public void AServerNotMeasuredIsNeverTheSideThatRanOut() =>
         Assert.Equal(CpuBound.Neither, new CpuUse(double.NaN, 0.2, 1, 1, Pinned: true, WallSeconds: 5).Bound);
 
