@@ -105,7 +105,7 @@ internal sealed record BenchReport(
             output.WriteLine(line);
         }
 
-        output.WriteLine($"\"ran out\": the side whose CPU-seconds per wall-second reached {CpuUse.Saturated:0.0} of the CPUs it may use (1 each when pinned); \"neither\": waits set the pace.");
+        output.WriteLine($"\"ran out\": the side whose CPU-seconds per wall-second reached {CpuUse.Saturated:0.0} of the CPUs it may use (1 each when pinned); \"others' work\": its CPU was busy (second figure, from /proc/stat) mostly with other processes; \"neither\": waits set the pace.");
     }
 
     public async Task WriteJsonAsync(string path) => await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, Json));
