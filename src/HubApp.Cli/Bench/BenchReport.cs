@@ -50,6 +50,7 @@ internal sealed record BenchReport(
             Add("  latency p99 ms", t => F(FanOut, t)?.Latency.P99Ms);
             Add("  lost / sends failed", t => F(FanOut, t) is { } r ? r.Lost + r.SendErrors : null);
             Add("  server peak RSS MB", t => F(FanOut, t)?.ServerPeakRssMb);
+            Add("  load generator CPU µs per delivery", t => F(FanOut, t)?.ClientCpuMicrosecondsPerDelivery);
             Bound(t => F(FanOut, t)?.Cpu);
         }
 

@@ -213,4 +213,7 @@ internal sealed record FanOutResult(
     public double ServerCores => Cpu.ServerCores;
 
     public double ClientCores => Cpu.ClientCores;
+
+    /// <summary>The load generator's CPU per delivery: how many deliveries a second one of its cores could drive.</summary>
+    public double ClientCpuMicrosecondsPerDelivery => Cpu.ClientCores / DeliveriesPerSecond * 1_000_000;
 }

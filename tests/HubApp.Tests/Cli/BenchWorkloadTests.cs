@@ -20,6 +20,7 @@ public sealed class BenchWorkloadTests
         Assert.Equal(0, result.SendErrors);
         Assert.True(result.Latency.Samples > 0 && result.Latency.P50Ms <= result.Latency.P99Ms);
         Assert.True(result.ServerCpuSecondsPer100k > 0);
+        Assert.True(result.ClientCpuMicrosecondsPerDelivery > 0);
     }
 
     [Fact]
