@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HubApp.Client;
 
 namespace HubApp.Cli.Bench;
 
@@ -12,12 +13,15 @@ internal static class BenchCommand
     private static readonly Option<int[]> AlsoPids = new("--also-server-pid") { Description = "Process ids of the further nodes, for CPU and memory figures (summed)." };
     private static readonly Option<int> Rooms = new("--rooms") { Description = "Rooms in the fan-out.", DefaultValueFactory = _ => 50 };
     private static readonly Option<int> Members = new("--members") { Description = "Members per room.", DefaultValueFactory = _ => 20 };
-    private static readonly Option<int> Window = new("--window") { Description = "Sends each room's sender keeps outstanding.", DefaultValueFactory = _ => 16 };
+    private static readonly Option<int> Window = new("--window") { Description = "Sends each room's sender keeps outstanding.", DefaultValueFactory = _ => 10 };
     private static readonly Option<double> Warmup = new("--warmup") { Description = "Seconds of load before measuring (the JIT settles in this time).", DefaultValueFactory = _ => 8 };
     private static readonly Option<double> Duration = new("--duration") { Description = "Seconds measured.", DefaultValueFactory = _ => 15 };
     private static readonly Option<double?> Rate = new("--rate") { Description = "Offered deliveries per second (paced sends) instead of saturation." };
     private static readonly Option<int> Connections = new("--connections") { Description = "Idle connections to open.", DefaultValueFactory = _ => 19_000 };
-    private static readonly Option<int> PingCount = new("--count") { Description = "Ping round trips.", DefaultValueFactory = _ => 2000 };
+    private static readonly Option<int> PingCount = new("--count") { Description = "Round trips (Ping, and the chat round trip in a comparison).", DefaultValueFactory = _ => 2000 };
+    private static readonly Option<int> InFlight = new("--in-flight") { Description = "Connects in flight at once.", DefaultValueFactory = _ => 100 };
+    private static readonly Option<BenchClient> ClientKind = new("--client") { Description = "lean: raw WebSockets with SignalR's framing (cheap per delivery); full: the ChatClient, for correctness runs.", DefaultValueFactory = _ => BenchClient.Lean };
+    private static readonly Option<ChatProtocol> Protocol = new("--protocol") { Description = "Hub protocol: Json or MessagePack.", DefaultValueFactory = _ => ChatProtocol.Json };
     private static readonly Option<string?> JsonFile = new("--json") { Description = "Also write the figures to this JSON file." };
 
     public static Command Create()
@@ -33,13 +37,13 @@ internal static class BenchCommand
     {
         var command = new Command("fanout", "R rooms × M members, one sender per room; deliveries/s, latency, loss, server CPU and memory.")
         {
-            Server, AlsoServers, NoAuth, ServerPid, AlsoPids, Rooms, Members, Window, Warmup, Duration, Rate, JsonFile,
+            Server, AlsoServers, NoAuth, ServerPid, AlsoPids, ClientKind, Protocol, Rooms, Members, Window, Warmup, Duration, Rate, JsonFile,
         };
         command.SetAction(async (parse, ct) =>
         {
             using var target = Target(parse, "host");
             var result = await new FanOutWorkload(target, Settings(parse), Console.Out).RunAsync(ct);
-            await Report(parse, result.Settings.OfferedRate is null ? [result] : [], result.Settings.OfferedRate is null ? [] : [result], [], new Dictionary<string, LatencySummary>());
+            await Report(parse, Pinning.None, result.Settings.OfferedRate is null ? [result] : [], result.Settings.OfferedRate is null ? [] : [result], [], new Dictionary<string, LatencySummary>(), []);
             return result.Lost == 0 && result.SendErrors == 0 ? 0 : 3;
         });
         return command;
@@ -49,13 +53,13 @@ internal static class BenchCommand
     {
         var command = new Command("idle", "Open N idle connections (spread over worker processes), report connect rate and server memory per connection.")
         {
-            Server, NoAuth, ServerPid, Connections, JsonFile,
+            Server, NoAuth, ServerPid, ClientKind, Protocol, Connections, InFlight, JsonFile,
         };
         command.SetAction(async (parse, ct) =>
         {
             using var target = Target(parse, "host");
-            var result = await new IdleWorkload(target, parse.GetValue(Connections), 100, !parse.GetValue(NoAuth), Console.Out).RunAsync(ct);
-            await Report(parse, [], [], [result], new Dictionary<string, LatencySummary>());
+            var result = await new IdleWorkload(target, parse.GetValue(Connections), 100, !parse.GetValue(NoAuth), Console.Out, parse.GetValue(InFlight)).RunAsync(ct);
+            await Report(parse, Pinning.None, [], [], [result], new Dictionary<string, LatencySummary>(), []);
             return 0;
         });
         return command;
@@ -63,12 +67,12 @@ internal static class BenchCommand
 
     private static Command Ping()
     {
-        var command = new Command("ping", "Ping round trips on one connection.") { Server, NoAuth, PingCount, JsonFile };
+        var command = new Command("ping", "Ping round trips on one connection.") { Server, NoAuth, ClientKind, Protocol, PingCount, JsonFile };
         command.SetAction(async (parse, ct) =>
         {
             using var target = Target(parse, "host");
             var result = await PingWorkload.RunAsync(target, parse.GetValue(PingCount), ct);
-            await Report(parse, [], [], [], new Dictionary<string, LatencySummary> { [target.Name] = result });
+            await Report(parse, Pinning.None, [], [], [], new Dictionary<string, LatencySummary> { [target.Name] = result }, []);
             return 0;
         });
         return command;
@@ -77,44 +81,55 @@ internal static class BenchCommand
     private static Command Compare()
     {
         var idle = new Option<int>("--idle") { Description = "Idle connections per target (0 skips).", DefaultValueFactory = _ => 5000 };
-        var rate = new Option<double>("--rate") { Description = "Offered deliveries per second for the fixed-rate run (0 skips).", DefaultValueFactory = _ => 50_000 };
-        var command = new Command("compare", "Start the plain SignalR baseline and HubApp (SQLite) on 127.0.0.1 in turn, run every workload on each, print both with ratios.")
+        var rate = new Option<double>("--rate") { Description = "Offered deliveries per second for the fixed-rate run (0 skips).", DefaultValueFactory = _ => 20_000 };
+        var noPin = new Option<bool>("--no-pin") { Description = "Do not pin the servers to CPU 0 and the load generator to CPU 1 (taskset)." };
+        var command = new Command("compare", "Start the plain SignalR baseline, HubApp (SQLite, JSON) and HubApp over MessagePack on 127.0.0.1, a fresh server per workload; print every figure with ratios to the baseline.")
         {
-            Rooms, Members, Window, Warmup, Duration, rate, idle, PingCount, JsonFile,
+            ClientKind, Rooms, Members, Window, Warmup, Duration, rate, idle, InFlight, PingCount, noPin, JsonFile,
         };
         command.SetAction(async (parse, ct) =>
         {
+            var pinning = parse.GetValue(noPin) ? Pinning.None : Pinning.Default();
+            await pinning.PinThisProcessAsync(ct);
+            Console.WriteLine($"CPUs: {pinning.Describe()}");
+            var client = parse.GetValue(ClientKind);
             var fanOut = new List<FanOutResult>();
             var fixedRate = new List<FanOutResult>();
             var idles = new List<IdleResult>();
             var pings = new Dictionary<string, LatencySummary>();
+            var roundTrips = new List<RoundTripResult>();
             // Every workload gets a fresh server process, so that one run's memory and JIT state do not color the next.
-            foreach (var (name, authenticate) in new[] { ("baseline", false), ("hubapp", true) })
+            foreach (var (name, authenticate, protocol) in new[] { ("baseline", false, ChatProtocol.Json), ("hubapp", true, ChatProtocol.Json), ("hubapp-msgpack", true, ChatProtocol.MessagePack) })
             {
                 async Task<T> OnFreshServerAsync<T>(Func<BenchTarget, Task<T>> workload)
                 {
                     await using var server = authenticate
-                        ? await ServerProcess.StartHubAppAsync(new Dictionary<string, string>(), ct)
-                        : await ServerProcess.StartBaselineAsync(ct);
-                    using var target = new BenchTarget(name, server.Url, authenticate, new ProcessMeter(server.Pid));
+                        ? await ServerProcess.StartHubAppAsync(new Dictionary<string, string>(), pinning, ct)
+                        : await ServerProcess.StartBaselineAsync(pinning, ct);
+                    using var target = new BenchTarget(name, server.Url, authenticate, new ProcessMeter(server.Pid), client, protocol);
                     return await workload(target);
                 }
 
                 Console.WriteLine($"{name}:");
-                fanOut.Add(await OnFreshServerAsync(t => new FanOutWorkload(t, Settings(parse) with { OfferedRate = null }, Console.Out).RunAsync(ct)));
+                fanOut.Add(await OnFreshServerAsync(t => new FanOutWorkload(t, Settings(parse) with { OfferedRate = null }, Console.Out, pinning).RunAsync(ct)));
                 if (parse.GetValue(rate) > 0)
                 {
-                    fixedRate.Add(await OnFreshServerAsync(t => new FanOutWorkload(t, Settings(parse) with { OfferedRate = parse.GetValue(rate) }, Console.Out).RunAsync(ct)));
+                    fixedRate.Add(await OnFreshServerAsync(t => new FanOutWorkload(t, Settings(parse) with { OfferedRate = parse.GetValue(rate) }, Console.Out, pinning).RunAsync(ct)));
                 }
 
-                pings[name] = await OnFreshServerAsync(t => PingWorkload.RunAsync(t, parse.GetValue(PingCount), ct));
                 if (parse.GetValue(idle) > 0)
                 {
-                    idles.Add(await OnFreshServerAsync(t => new IdleWorkload(t, parse.GetValue(idle), 100, authenticate, Console.Out).RunAsync(ct)));
+                    idles.Add(await OnFreshServerAsync(t => new IdleWorkload(t, parse.GetValue(idle), 100, authenticate, Console.Out, parse.GetValue(InFlight), pinning).RunAsync(ct)));
                 }
+
+                // HubApp's SQLite store always commits with synchronous=FULL: there is no setting for NORMAL to compare with.
+                var (ping, roundTrip) = await OnFreshServerAsync(async t =>
+                    (await PingWorkload.RunAsync(t, parse.GetValue(PingCount), ct), await PingWorkload.RoundTripAsync(t, RoundTripLabel, parse.GetValue(PingCount), pinning, ct)));
+                pings[name] = ping;
+                roundTrips.Add(roundTrip);
             }
 
-            await Report(parse, fanOut, fixedRate, idles, pings);
+            await Report(parse, pinning, fanOut, fixedRate, idles, pings, roundTrips);
             return fanOut.Concat(fixedRate).Any(r => r.Lost != 0 || r.SendErrors != 0) ? 3 : 0;
         });
         return command;
@@ -125,7 +140,7 @@ internal static class BenchCommand
         var offset = new Option<int>("--offset");
         var count = new Option<int>("--count");
         var rooms = new Option<int>("--rooms") { DefaultValueFactory = _ => 100 };
-        var command = new Command("idle-worker", "Internal: holds a share of the idle connections for `bench idle`.") { Server, NoAuth, offset, count, rooms };
+        var command = new Command("idle-worker", "Internal: holds a share of the idle connections for `bench idle`.") { Server, NoAuth, ClientKind, Protocol, offset, count, rooms };
         command.Hidden = true;
         command.SetAction(async (parse, ct) =>
         {
@@ -139,7 +154,7 @@ internal static class BenchCommand
     {
         Uri[] servers = [parse.GetValue(Server)!, .. (parse.GetValue(AlsoServers) ?? []).Select(u => new Uri(u))];
         int[] pids = [.. parse.GetValue(ServerPid) is { } pid ? [pid] : Array.Empty<int>(), .. parse.GetValue(AlsoPids) ?? []];
-        return new(name, servers, !parse.GetValue(NoAuth), pids.Length > 0 ? new ProcessMeter(pids) : null);
+        return new(name, servers, !parse.GetValue(NoAuth), pids.Length > 0 ? new ProcessMeter(pids) : null, parse.GetValue(ClientKind), parse.GetValue(Protocol));
     }
 
     private static FanOutSettings Settings(ParseResult parse) => new(
@@ -150,9 +165,12 @@ internal static class BenchCommand
         TimeSpan.FromSeconds(parse.GetValue(Duration)),
         parse.GetResult(Rate) is null ? null : parse.GetValue(Rate));
 
-    private static async Task Report(ParseResult parse, List<FanOutResult> fanOut, List<FanOutResult> fixedRate, List<IdleResult> idle, Dictionary<string, LatencySummary> ping)
+    private const string RoundTripLabel = "SQLite sync=FULL";
+
+    private static async Task Report(ParseResult parse, Pinning pinning, List<FanOutResult> fanOut, List<FanOutResult> fixedRate, List<IdleResult> idle, Dictionary<string, LatencySummary> ping, List<RoundTripResult> roundTrips)
     {
-        var report = new BenchReport(BenchReport.DescribeMachine(), fanOut, fixedRate, idle, ping);
+        var client = parse.GetValue(ClientKind) == BenchClient.Lean ? "lean (raw WebSockets, SignalR framing)" : "full (ChatClient)";
+        var report = new BenchReport(BenchReport.DescribeMachine(), pinning.Describe(), client, fanOut, fixedRate, idle, ping, roundTrips);
         Console.WriteLine();
         report.Print(Console.Out);
         if (parse.GetValue(JsonFile) is { } path)

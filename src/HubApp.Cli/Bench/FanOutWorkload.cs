@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using HubApp.Client;
-using HubApp.Contracts;
 
 namespace HubApp.Cli.Bench;
 
@@ -12,10 +9,10 @@ namespace HubApp.Cli.Bench;
 /// </summary>
 /// <remarks>
 /// Senders and receivers live in this process, so the send time travels in the text itself and is read
-/// against the same Stopwatch. Each client's handlers run one at a time (ChatClient's contract), so the
-/// per-member recorders need no locks until they are merged after the run.
+/// against the same Stopwatch. Each connection reports its deliveries one at a time (both clients' contract),
+/// so the per-member recorders need no locks until they are merged after the run.
 /// </remarks>
-internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings, TextWriter progress)
+internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings, TextWriter progress, Pinning? pinning = null)
 {
     private readonly MeasurementWindow _window = new();
 
@@ -29,7 +26,7 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
         }
         finally
         {
-            await Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (m, _) => await m.Client.DisposeAsync());
+            await Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (m, _) => await m.Client!.DisposeAsync());
         }
     }
 
@@ -41,10 +38,9 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
         await Parallel.ForEachAsync(Enumerable.Range(0, all.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var (room, index) = all[i];
-            var client = await target.ConnectAsync($"bench-{room}-{index}", ct);
-            var member = new Member(client, $"bench-room-{room}", _window);
-            client.MessageReceived += member.OnMessage;
-            await client.JoinRoomAsync(member.Room, null, ct);
+            var member = new Member($"bench-room-{room}", _window);
+            member.Client = await target.ConnectAsync($"bench-{room}-{index}", member.OnDelivery, ct);
+            await member.Client.JoinRoomAsync(member.Room, ct);
             connected[i] = member;
         });
         members.AddRange(connected);
@@ -59,7 +55,7 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
         var sending = senders.Select(s => Task.Run(() => SendAsync(s, stop.Token), CancellationToken.None)).ToArray();
 
         await Task.Delay(settings.Warmup, cancellationToken);
-        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = CpuUse.Start(target.Process, pinning ?? Pinning.None);
         var serverCpu = target.Process?.CpuSeconds();
         var peakRss = 0L;
         window.Open();
@@ -73,7 +69,7 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
 
         window.Close();
         var seconds = window.Elapsed.TotalSeconds;
-        var clientCores = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalSeconds / seconds;
+        var cpuUse = cpu();
         var serverSeconds = target.Process is { } process ? process.CpuSeconds() - serverCpu!.Value : double.NaN;
         await progress.WriteLineAsync();
         await stop.CancelAsync();
@@ -97,9 +93,8 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
             Lost: expected - members.Sum(m => m.Received),
             SendErrors: senders.Sum(s => s.Errors),
             ServerCpuSecondsPer100k: delivered == 0 ? double.NaN : serverSeconds / delivered * 100_000,
-            ServerCores: serverSeconds / seconds,
             ServerPeakRssMb: target.Process is null ? double.NaN : peakRss / 1048576.0,
-            ClientCores: clientCores);
+            Cpu: cpuUse);
     }
 
     private async Task SendAsync(Member sender, CancellationToken stop)
@@ -139,20 +134,12 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
 
     private static async Task SendOneAsync(Member sender)
     {
-        var stamp = Stopwatch.GetTimestamp().ToString("x16", CultureInfo.InvariantCulture);
-        var text = string.Create(64, stamp, (span, s) =>
-        {
-            s.AsSpan().CopyTo(span);
-            span[16..].Fill('.');
-        });
         try
         {
-            // The raw single call, as plain SignalR's baseline makes it: SendMessageAsync's outbox would post one
-            // message per room at a time (to keep their order across retries) and so defeat the window.
-            await sender.Client.PostMessageAsync(sender.Room, text, clientMessageId: null);
+            await sender.Client!.SendStampedAsync(sender.Room, Stopwatch.GetTimestamp());
             Interlocked.Increment(ref sender.Acked);
         }
-        catch (Exception ex) when (ex is ChatException or InvalidOperationException or TaskCanceledException)
+        catch (Exception ex) when (ex is HubApp.Client.ChatException or InvalidOperationException or OperationCanceledException)
         {
             Interlocked.Increment(ref sender.Errors);
         }
@@ -167,12 +154,12 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
         }
     }
 
-    private sealed class Member(ChatClient client, string room, MeasurementWindow window)
+    private sealed class Member(string room, MeasurementWindow window)
     {
         public long Acked;
         public long Errors;
 
-        public ChatClient Client { get; } = client;
+        public IBenchConnection? Client { get; set; }
 
         public string Room { get; } = room;
 
@@ -182,17 +169,15 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
 
         public List<long> Latencies { get; } = new(4096);
 
-        public Task OnMessage(ChatMessage message)
+        public void OnDelivery(long sent)
         {
             var now = Stopwatch.GetTimestamp();
             Received++;
-            if (window.IsOpen && long.TryParse(message.Text.AsSpan(0, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var sent))
+            if (window.IsOpen && sent >= 0)
             {
                 InWindow++;
                 Latencies.Add(now - sent);
             }
-
-            return Task.CompletedTask;
         }
     }
 
@@ -222,24 +207,13 @@ internal sealed record FanOutResult(
     long Lost,
     long SendErrors,
     double ServerCpuSecondsPer100k,
-    double ServerCores,
     double ServerPeakRssMb,
-    double ClientCores)
+    CpuUse Cpu)
 {
-    /// <summary>Says when the load generator, not the server, may have set the pace.</summary>
-    public string? Saturation()
-    {
-        var cores = Environment.ProcessorCount;
-        if (ClientCores >= 0.9 * cores)
-        {
-            return $"the load generator used {ClientCores:F2} of {cores} cores: it is the bottleneck, the figures understate the server.";
-        }
+    public double ServerCores => Cpu.ServerCores;
 
-        if (!double.IsNaN(ServerCores) && ClientCores + ServerCores >= 0.9 * cores)
-        {
-            return $"load generator ({ClientCores:F2} cores) and server ({ServerCores:F2}) together saturate the {cores} cores they share; compare ratios from one run only.";
-        }
+    public double ClientCores => Cpu.ClientCores;
 
-        return null;
-    }
+    /// <summary>The load generator's CPU per delivery: how many deliveries a second one of its cores could drive.</summary>
+    public double ClientCpuMicrosecondsPerDelivery => Cpu.ClientCores / DeliveriesPerSecond * 1_000_000;
 }

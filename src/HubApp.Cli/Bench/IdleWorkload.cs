@@ -4,31 +4,75 @@ using System.Globalization;
 namespace HubApp.Cli.Bench;
 
 /// <summary>
-/// N idle connections, each joined to a room, held by worker processes (`hubapp bench idle-worker`) of
-/// at most <see cref="PerProcess"/> each: one process may hold only 20,000 open files here. Reports the
-/// connect rate and the server's resident memory per connection.
+/// N idle connections, each joined to a room: the connect rate with a fixed number of connects in flight, the
+/// server's CPU per connect, and its resident memory per connection once they are all open. The lean client holds
+/// them in this process; the full one in worker processes (`hubapp bench idle-worker`) of at most
+/// <see cref="PerProcess"/> each, since one process may hold only 20,000 open files here.
 /// </summary>
-internal sealed class IdleWorkload(BenchTarget target, int connections, int rooms, bool authenticate, TextWriter progress)
+/// <remarks>Tokens are fetched before the clock starts: a real client keeps its token, so a connect is negotiate, WebSocket, handshake and JoinRoom.</remarks>
+internal sealed class IdleWorkload(BenchTarget target, int connections, int rooms, bool authenticate, TextWriter progress, int inFlight = 100, Pinning? pinning = null)
 {
     public const int PerProcess = 4000;
+
+    // Twenty connections a user: HubApp's default Limits:MaxConnectionsPerUser.
+    private const int ConnectionsPerUser = 20;
 
     public async Task<IdleResult> RunAsync(CancellationToken cancellationToken)
     {
         // A first connection warms the server up, so the baseline memory excludes one-time costs.
-        await (await target.ConnectAsync("bench-idle-warmup", cancellationToken)).DisposeAsync();
+        await (await target.ConnectAsync("bench-idle-warmup", null, cancellationToken)).DisposeAsync();
+        await Parallel.ForEachAsync(Enumerable.Range(0, (connections + ConnectionsPerUser - 1) / ConnectionsPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (user, ct) => await target.TokenAsync(UserName(user * ConnectionsPerUser), ct));
         GC.Collect();
         await Task.Delay(500, cancellationToken);
         var before = target.Process?.RssBytes() ?? 0;
+        var serverCpu = target.Process?.CpuSeconds();
+        var cpu = CpuUse.Start(target.Process, pinning ?? Pinning.None);
         var started = Stopwatch.StartNew();
-        var workers = new List<Process>();
+        await using var held = target.Client == BenchClient.Lean ? await HoldHereAsync(cancellationToken) : await HoldInWorkersAsync(cancellationToken);
+        var connectSeconds = started.Elapsed.TotalSeconds;
+        var cpuUse = cpu();
+        var serverMsPerConnect = target.Process is { } process ? (process.CpuSeconds() - serverCpu!.Value) * 1000 / connections : double.NaN;
+        await progress.WriteLineAsync($"  {target.Name}: {connections} idle connections in {connectSeconds:F1} s");
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // let the server settle
+        var after = target.Process?.RssBytes() ?? 0;
+        return new IdleResult(target.Name, connections, connections / connectSeconds, serverMsPerConnect,
+            target.Process is null ? double.NaN : (after - before) / (double)connections / 1024, after / 1048576.0, cpuUse);
+    }
+
+    private static string UserName(int n) => $"idle-{n / ConnectionsPerUser}";
+
+    private async Task<IAsyncDisposable> HoldHereAsync(CancellationToken cancellationToken)
+    {
+        var held = new Held(new IBenchConnection[connections]);
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = cancellationToken }, async (n, ct) =>
+            {
+                var connection = await target.ConnectAsync(UserName(n), null, ct);
+                held.Connections[n] = connection;
+                await connection.JoinRoomAsync($"idle-room-{n % rooms}", ct);
+            });
+            return held;
+        }
+        catch
+        {
+            await held.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<IAsyncDisposable> HoldInWorkersAsync(CancellationToken cancellationToken)
+    {
+        var workers = new Workers([]);
         try
         {
             for (var offset = 0; offset < connections; offset += PerProcess)
             {
-                workers.Add(StartWorker(offset, Math.Min(PerProcess, connections - offset)));
+                workers.Processes.Add(StartWorker(offset, Math.Min(PerProcess, connections - offset)));
             }
 
-            foreach (var worker in workers)
+            foreach (var worker in workers.Processes)
             {
                 var line = await worker.StandardOutput.ReadLineAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromMinutes(5), cancellationToken);
                 if (line != "ready")
@@ -37,15 +81,26 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
                 }
             }
 
-            var connectSeconds = started.Elapsed.TotalSeconds;
-            await progress.WriteLineAsync($"  {target.Name}: {connections} idle connections in {connectSeconds:F1} s");
-            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // let the server settle
-            var after = target.Process?.RssBytes() ?? 0;
-            return new IdleResult(target.Name, connections, connections / connectSeconds, target.Process is null ? double.NaN : (after - before) / (double)connections / 1024, after / 1048576.0);
+            return workers;
         }
-        finally
+        catch
         {
-            foreach (var worker in workers)
+            await workers.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record Held(IBenchConnection?[] Connections) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() =>
+            await Parallel.ForEachAsync(Connections.OfType<IBenchConnection>(), new ParallelOptions { MaxDegreeOfParallelism = 100 }, async (c, _) => await c.DisposeAsync());
+    }
+
+    private sealed record Workers(List<Process> Processes) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            foreach (var worker in Processes)
             {
                 worker.StandardInput.Close(); // the worker exits when its input closes
                 if (!worker.WaitForExit(TimeSpan.FromSeconds(30)))
@@ -55,6 +110,8 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
 
                 worker.Dispose();
             }
+
+            return ValueTask.CompletedTask;
         }
     }
 
@@ -72,7 +129,8 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
         }
 
         foreach (var argument in (string[])["bench", "idle-worker", "--server", target.Server.ToString(), "--offset", offset.ToString(CultureInfo.InvariantCulture),
-                     "--count", count.ToString(CultureInfo.InvariantCulture), "--rooms", rooms.ToString(CultureInfo.InvariantCulture)])
+                     "--count", count.ToString(CultureInfo.InvariantCulture), "--rooms", rooms.ToString(CultureInfo.InvariantCulture),
+                     "--client", "full", "--protocol", target.Protocol.ToString()])
         {
             start.ArgumentList.Add(argument);
         }
@@ -88,15 +146,14 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
     /// <summary>The worker: connects its share, says "ready", and holds them until its input closes.</summary>
     public static async Task<int> RunWorkerAsync(BenchTarget target, int offset, int count, int rooms, CancellationToken cancellationToken)
     {
-        var clients = new HubApp.Client.ChatClient[count];
+        var clients = new IBenchConnection?[count];
         try
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
             {
                 var n = offset + i;
-                // Twenty connections a user: HubApp's default Limits:MaxConnectionsPerUser.
-                clients[i] = await target.ConnectAsync($"idle-{n / 20}", ct);
-                await clients[i].JoinRoomAsync($"idle-room-{n % rooms}", null, ct);
+                clients[i] = await target.ConnectAsync(UserName(n), null, ct);
+                await clients[i]!.JoinRoomAsync($"idle-room-{n % rooms}", ct);
             });
             await Console.Out.WriteLineAsync("ready");
             await Console.In.ReadToEndAsync(cancellationToken);
@@ -109,7 +166,7 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
         }
         finally
         {
-            foreach (var client in clients.Where(c => c is not null))
+            foreach (var client in clients.OfType<IBenchConnection>())
             {
                 await client.DisposeAsync();
             }
@@ -117,4 +174,5 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
     }
 }
 
-internal sealed record IdleResult(string Target, int Connections, double ConnectsPerSecond, double ServerKbPerConnection, double ServerRssMb);
+/// <summary>Idle connections: <see cref="Cpu"/> covers the connect phase (the load generator's side: this process only, not the full client's workers).</summary>
+internal sealed record IdleResult(string Target, int Connections, double ConnectsPerSecond, double ServerCpuMsPerConnect, double ServerKbPerConnection, double ServerRssMb, CpuUse Cpu);

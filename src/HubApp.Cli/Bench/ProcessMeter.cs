@@ -17,6 +17,29 @@ internal sealed class ProcessMeter(params int[] pids)
     /// <summary>Peak resident set size since the processes started, in bytes.</summary>
     public long PeakRssBytes() => pids.Sum(pid => StatusKilobytes(pid, "VmHWM:") * 1024);
 
+    /// <summary>
+    /// Seconds each CPU of the machine has been busy (everything but idle and iowait, from /proc/stat), by CPU
+    /// number: how much of a pinned CPU other processes took.
+    /// </summary>
+    public static double[] BusyCpuSeconds()
+    {
+        var busy = new List<double>();
+        foreach (var line in File.ReadLines("/proc/stat"))
+        {
+            if (!line.StartsWith("cpu", StringComparison.Ordinal) || line.Length < 4 || !char.IsAsciiDigit(line[3]))
+            {
+                continue;
+            }
+
+            // cpuN user nice system idle iowait irq softirq steal ...
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var ticks = fields.Skip(1).Take(8).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            busy.Add((ticks.Sum() - ticks[3] - ticks[4]) / TicksPerSecond);
+        }
+
+        return [.. busy];
+    }
+
     private static double CpuSeconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");

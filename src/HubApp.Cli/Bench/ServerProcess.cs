@@ -8,7 +8,8 @@ namespace HubApp.Cli.Bench;
 /// <summary>
 /// A host started by the bench on 127.0.0.1: HubApp on a fresh SQLite file with its per-connection rate
 /// limit lifted (a benchmark sender outpaces any chat user), or the plain SignalR baseline. Both are the
-/// builds of the same configuration as this tool (the project references make `dotnet run` build them).
+/// builds of the same configuration as this tool (the project references make `dotnet run` build them). Under
+/// <see cref="Pinning"/> the process runs on the server's CPU only.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
@@ -26,8 +27,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static Task<ServerProcess> StartHubAppAsync(IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken) =>
-        StartAsync(Path.Combine("src", "HubApp"), "HubApp.dll", data => new Dictionary<string, string>(extraSettings)
+    public static Task<ServerProcess> StartHubAppAsync(IReadOnlyDictionary<string, string> extraSettings, Pinning pinning, CancellationToken cancellationToken) =>
+        StartAsync(pinning, Path.Combine("src", "HubApp"), "HubApp.dll", data => new Dictionary<string, string>(extraSettings)
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
@@ -37,8 +38,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             ["Limits__Burst"] = "1000000",
         }, cancellationToken);
 
-    public static Task<ServerProcess> StartBaselineAsync(CancellationToken cancellationToken) =>
-        StartAsync(Path.Combine("tests", "HubApp.Bench.Baseline"), "HubApp.Bench.Baseline.dll", _ => new Dictionary<string, string>(), cancellationToken);
+    public static Task<ServerProcess> StartBaselineAsync(Pinning pinning, CancellationToken cancellationToken) =>
+        StartAsync(pinning, Path.Combine("tests", "HubApp.Bench.Baseline"), "HubApp.Bench.Baseline.dll", _ => new Dictionary<string, string>(), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -52,7 +53,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _data.Delete(recursive: true);
     }
 
-    private static async Task<ServerProcess> StartAsync(string project, string dll, Func<string, Dictionary<string, string>> environment, CancellationToken cancellationToken)
+    private static async Task<ServerProcess> StartAsync(Pinning pinning, string project, string dll, Func<string, Dictionary<string, string>> environment, CancellationToken cancellationToken)
     {
         var root = RepositoryRoot();
         // This tool's own build configuration and framework folders, e.g. bin/Release/net10.0.
@@ -65,8 +66,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         var data = Directory.CreateTempSubdirectory("hubapp-bench-");
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[path, "--urls", $"http://127.0.0.1:{port}"])
+        var (fileName, arguments) = pinning.ServerCommand("dotnet", [path, "--urls", $"http://127.0.0.1:{port}"]);
+        var start = new ProcessStartInfo(fileName) { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace HubApp.Cli.Bench;
+
+/// <summary>
+/// Which CPU the servers and the load generator run on (<c>taskset</c>), so that neither takes the other's
+/// core and each side's CPU-seconds per wall-second says whether it ran out.
+/// </summary>
+internal sealed record Pinning(int? ServerCpu, int? ClientCpu)
+{
+    public static readonly Pinning None = new(null, null);
+
+    public bool IsPinned => ServerCpu is not null && ClientCpu is not null;
+
+    /// <summary>Server on CPU 0 and load generator on CPU 1 where there are two CPUs or more and taskset is there; else none.</summary>
+    public static Pinning Default() =>
+        Environment.ProcessorCount >= 2 && File.Exists("/usr/bin/taskset") ? new Pinning(0, 1) : None;
+
+    public string Describe() => IsPinned
+        ? $"pinned with taskset: servers on CPU {ServerCpu}, load generator (this process, every thread) on CPU {ClientCpu}"
+        : "not pinned: servers and load generator share every CPU";
+
+    /// <summary>Moves every thread of this process (and so the threads and processes it starts later) to the load generator's CPU.</summary>
+    public async Task PinThisProcessAsync(CancellationToken cancellationToken)
+    {
+        if (ClientCpu is not { } cpu)
+        {
+            return;
+        }
+
+        using var taskset = Process.Start(new ProcessStartInfo("taskset", ["-a", "-p", "-c", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        await taskset.WaitForExitAsync(cancellationToken);
+        if (taskset.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"taskset could not pin the load generator: {await taskset.StandardError.ReadToEndAsync(cancellationToken)}");
+        }
+    }
+
+    /// <summary>The command line that starts a server: under <c>taskset -c CPU</c> when pinned (taskset execs it: the same process id).</summary>
+    public (string FileName, IReadOnlyList<string> Arguments) ServerCommand(string fileName, IReadOnlyList<string> arguments) =>
+        ServerCpu is { } cpu
+            ? ("taskset", ["-c", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture), fileName, .. arguments])
+            : (fileName, arguments);
+}
