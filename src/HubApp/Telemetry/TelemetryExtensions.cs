@@ -14,8 +14,8 @@ public static class TelemetryExtensions
 
     /// <summary>
     /// OpenTelemetry: the framework's meters (ASP.NET Core hosting, Kestrel, SignalR connections, .NET runtime) and
-    /// HubApp's own (<see cref="ChatMetrics"/>) for <c>/metrics</c>; traces of HTTP requests and hub invocations;
-    /// both exported over OTLP when <c>Telemetry:OtlpEndpoint</c> is set. Sections <c>Metrics</c>
+    /// HubApp's own (<see cref="ChatMetrics"/>) for <c>/metrics</c>; when <c>Telemetry:OtlpEndpoint</c> is set, both
+    /// exported over OTLP, with traces of HTTP requests and hub invocations. Sections <c>Metrics</c>
     /// (<see cref="MetricsOptions"/>) and <c>Telemetry</c> (<see cref="TelemetryOptions"/>).
     /// </summary>
     public static WebApplicationBuilder AddChatTelemetry(this WebApplicationBuilder builder)
@@ -41,29 +41,31 @@ public static class TelemetryExtensions
                 // Microsoft.AspNetCore.Hosting, .Server.Kestrel, .Http.Connections (signalr_server_*) and the rest.
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(SignalRActivitySource)
-                .AddAspNetCoreInstrumentation(aspNetCore =>
-                {
-                    aspNetCore.Filter = context => !context.Request.Path.StartsWithSegments(MetricsOptions.Path) && !context.Request.Path.StartsWithSegments("/health");
-                    // Hub clients carry their token in the query string: no query string leaves in a span, redacted or not.
-                    aspNetCore.EnrichWithHttpRequest = (activity, request) =>
-                    {
-                        if (request.QueryString.HasValue)
-                        {
-                            activity.SetTag("url.query", null);
-                        }
-                    };
-                }));
+                .AddPrometheusExporter());
 
         // Read now, as the exporters are chosen at registration; a malformed value is left to start-up validation.
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         if (telemetry.OtlpEndpointUri() is { } endpoint && TelemetryOptionsValidator.Protocol(telemetry.OtlpProtocol) is { } protocol)
         {
+            // Traces only where they go somewhere: a listener on SignalR's source makes it create an Activity (with its
+            // tags) for every hub invocation, and ASP.NET Core one per request, which nothing would read without an exporter.
             openTelemetry
                 .WithMetrics(metrics => metrics.AddOtlpExporter(otlp => Configure(otlp, endpoint, protocol, "v1/metrics")))
-                .WithTracing(tracing => tracing.AddOtlpExporter(otlp => Configure(otlp, endpoint, protocol, "v1/traces")));
+                .WithTracing(tracing => tracing
+                    .AddSource(SignalRActivitySource)
+                    .AddAspNetCoreInstrumentation(aspNetCore =>
+                    {
+                        aspNetCore.Filter = context => !context.Request.Path.StartsWithSegments(MetricsOptions.Path) && !context.Request.Path.StartsWithSegments("/health");
+                        // Hub clients carry their token in the query string: no query string leaves in a span, redacted or not.
+                        aspNetCore.EnrichWithHttpRequest = (activity, request) =>
+                        {
+                            if (request.QueryString.HasValue)
+                            {
+                                activity.SetTag("url.query", null);
+                            }
+                        };
+                    })
+                    .AddOtlpExporter(otlp => Configure(otlp, endpoint, protocol, "v1/traces")));
         }
 
         return builder;
