@@ -63,19 +63,19 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         var method = invocationContext.HubMethodName;
         if (method == HubMethods.Typing)
         {
-            Acquire(_typing, invocationContext.Context.ConnectionId, () => ChatErrors.TypingRateLimited(_typingPerSecond));
+            Acquire(_typing, invocationContext.Context.ConnectionId, ChatErrors.TypingRateLimited, _typingPerSecond);
         }
         else if (MessageMethods.Contains(method))
         {
-            Acquire(_messages, invocationContext.Context.ConnectionId, () => ChatErrors.RateLimited(_messagesPerSecond));
+            Acquire(_messages, invocationContext.Context.ConnectionId, ChatErrors.RateLimited, _messagesPerSecond);
         }
         else if (ReadMarkerMethods.Contains(method))
         {
-            Acquire(_readMarkers, invocationContext.Context.ConnectionId, () => ChatErrors.ReadMarkersRateLimited(ReadMarkersPerSecond));
+            Acquire(_readMarkers, invocationContext.Context.ConnectionId, ChatErrors.ReadMarkersRateLimited, ReadMarkersPerSecond);
         }
         else if (RoomChangeMethods.Contains(method))
         {
-            Acquire(_roomChanges, invocationContext.Context.ConnectionId, () => ChatErrors.RoomChangesRateLimited(ReadMarkersPerSecond));
+            Acquire(_roomChanges, invocationContext.Context.ConnectionId, ChatErrors.RoomChangesRateLimited, ReadMarkersPerSecond);
         }
 
         return next(invocationContext);
@@ -89,12 +89,14 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         _roomChanges.Dispose();
     }
 
-    private static void Acquire(PartitionedRateLimiter<string> limiter, string connectionId, Func<ChatRefusedException> refusal)
+    // The refusal comes as a method group and its number, not a lambda over this filter's fields, which would allocate a
+    // closure on every invocation (refused or not).
+    private static void Acquire(PartitionedRateLimiter<string> limiter, string connectionId, Func<int, ChatRefusedException> refusal, int perSecond)
     {
         using var lease = limiter.AttemptAcquire(connectionId);
         if (!lease.IsAcquired)
         {
-            throw refusal();
+            throw refusal(perSecond);
         }
     }
 

@@ -37,26 +37,23 @@ internal sealed partial class MessageWriter(
         (await PostAsync(message, cancellationToken)).Message;
 
     /// <summary>As <see cref="WriteAsync(NewChatMessage, CancellationToken)"/>, and whether this write stored the answer or repeated one.</summary>
-    public async Task<WrittenMessage> PostAsync(NewChatMessage message, CancellationToken cancellationToken)
+    public Task<WrittenMessage> PostAsync(NewChatMessage message, CancellationToken cancellationToken)
     {
         var pending = new PendingChatMessage(message);
-        await EnqueueAsync(pending, cancellationToken);
-        return await pending.Completion.Task;
+        return EnqueueAsync(pending, pending.Completion.Task, cancellationToken);
     }
 
-    public async Task<DirectMessage> WriteAsync(NewDirectMessage message, CancellationToken cancellationToken)
+    public Task<DirectMessage> WriteAsync(NewDirectMessage message, CancellationToken cancellationToken)
     {
         var pending = new PendingDirectMessage(message);
-        await EnqueueAsync(pending, cancellationToken);
-        return await pending.Completion.Task;
+        return EnqueueAsync(pending, pending.Completion.Task, cancellationToken);
     }
 
     /// <summary>An edit or delete: decided and stored inside the batch's transaction (see <see cref="NewRoomChange"/>).</summary>
-    public async Task<RoomChangeAnswer> WriteAsync(NewRoomChange change, CancellationToken cancellationToken)
+    public Task<RoomChangeAnswer> WriteAsync(NewRoomChange change, CancellationToken cancellationToken)
     {
         var pending = new PendingRoomChange(change);
-        await EnqueueAsync(pending, cancellationToken);
-        return await pending.Completion.Task;
+        return EnqueueAsync(pending, pending.Completion.Task, cancellationToken);
     }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -68,21 +65,30 @@ internal sealed partial class MessageWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var stopping = stoppingToken.Register(() => _queue.Writer.TryComplete());
-        var batch = new List<PendingWrite>(_maxBatch);
         // Not cancelled by stoppingToken: once the queue is completed the loop drains what is left and ends.
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            // A list per batch: the batch is answered on a pool thread (Answer) while the loop takes the next one.
+            var batch = new List<PendingWrite>(Math.Min(_maxBatch, _queue.Reader.Count));
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
 
             await CommitAsync(batch);
-            batch.Clear();
         }
     }
 
-    private async ValueTask EnqueueAsync(PendingWrite pending, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues <paramref name="pending"/> now, before the caller's first await (which keeps a connection's writes in the order
+    /// sent), and answers its <paramref name="completion"/>: the write's own task itself while the queue has room, so the
+    /// usual send adds no async layer of its own.
+    /// </summary>
+    private Task<T> EnqueueAsync<T>(PendingWrite pending, Task<T> completion, CancellationToken cancellationToken) =>
+        _queue.Writer.TryWrite(pending) ? completion : EnqueueSlowlyAsync(pending, completion, cancellationToken);
+
+    // A full queue (writers then wait in the order they came) or a closed one (shutting down).
+    private async Task<T> EnqueueSlowlyAsync<T>(PendingWrite pending, Task<T> completion, CancellationToken cancellationToken)
     {
         try
         {
@@ -92,6 +98,8 @@ internal sealed partial class MessageWriter(
         {
             throw new StoreUnavailableException("The server is shutting down.", ex);
         }
+
+        return await completion;
     }
 
     private async Task CommitAsync(List<PendingWrite> batch)
@@ -130,11 +138,7 @@ internal sealed partial class MessageWriter(
             FailingSince ??= time.GetUtcNow().UtcDateTime;
             LogBatchFailed(logger, batch.Count, ex);
             var error = ex as StoreUnavailableException ?? new StoreUnavailableException("The store failed.", ex);
-            foreach (var item in batch)
-            {
-                item.Fail(error);
-            }
-
+            Answer(batch, item => item.Fail(error));
             return;
         }
 
@@ -148,16 +152,18 @@ internal sealed partial class MessageWriter(
 
         // Only what is new in this batch is delivered; a repeated client message id was delivered when first stored.
         delivery.OnCommitted(stored);
-        // The first write answered with an entry new in this batch stored it; a later one in the batch repeated it.
-        var created = new HashSet<ChatMessage>(stored.Messages);
-        int m = 0, d = 0, c = 0;
-        foreach (var item in batch)
+        // The first write answered with an entry new in this batch stored it; a later one in the batch repeated it (the
+        // same instance). The new entries are in batch order, so one walk over them tells which is which.
+        int m = 0, d = 0, c = 0, created = 0;
+        var answers = new Action<PendingWrite>(item =>
         {
             switch (item)
             {
                 case PendingChatMessage chat:
                     var answer = stored.MessageAnswers[m++];
-                    chat.Completion.TrySetResult(new WrittenMessage(answer, created.Remove(answer)));
+                    var isNew = created < stored.Messages.Count && ReferenceEquals(answer, stored.Messages[created]);
+                    created += isNew ? 1 : 0;
+                    chat.Completion.TrySetResult(new WrittenMessage(answer, isNew));
                     break;
                 case PendingRoomChange change:
                     change.Completion.TrySetResult(stored.ChangeAnswers![c++]);
@@ -166,8 +172,26 @@ internal sealed partial class MessageWriter(
                     ((PendingDirectMessage)item).Completion.TrySetResult(stored.DirectAnswers[d++]);
                     break;
             }
-        }
+        });
+        Answer(batch, answers);
     }
+
+    /// <summary>
+    /// Completes a batch's writes on one pool thread, in batch order: their continuations (each sender's hub method
+    /// answering its caller) run there one after the other, inline, so a batch costs one thread-pool hop, not one per
+    /// write, and the loop goes on to the next batch meanwhile instead of running them itself.
+    /// </summary>
+    private static void Answer(List<PendingWrite> batch, Action<PendingWrite> complete) =>
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state =>
+            {
+                foreach (var item in state.Batch)
+                {
+                    state.Complete(item);
+                }
+            },
+            (Batch: batch, Complete: complete),
+            preferLocal: false);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "A batch of {Count} writes could not be stored; its senders were told 'unavailable'.")]
     private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
@@ -175,6 +199,10 @@ internal sealed partial class MessageWriter(
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "The store takes writes again.")]
     private static partial void LogRecovered(ILogger logger);
 
+    /// <summary>
+    /// A queued write. Its completion runs continuations synchronously: only <see cref="Answer"/> completes it, on a pool
+    /// thread of its own, never the loop.
+    /// </summary>
     private abstract class PendingWrite
     {
         public abstract void Fail(Exception error);
@@ -184,7 +212,7 @@ internal sealed partial class MessageWriter(
     {
         public NewChatMessage Message { get; } = message;
 
-        public TaskCompletionSource<WrittenMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<WrittenMessage> Completion { get; } = new();
 
         public override void Fail(Exception error) => Completion.TrySetException(error);
     }
@@ -193,7 +221,7 @@ internal sealed partial class MessageWriter(
     {
         public NewRoomChange Change { get; } = change;
 
-        public TaskCompletionSource<RoomChangeAnswer> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<RoomChangeAnswer> Completion { get; } = new();
 
         public override void Fail(Exception error) => Completion.TrySetException(error);
     }
@@ -202,7 +230,7 @@ internal sealed partial class MessageWriter(
     {
         public NewDirectMessage Message { get; } = message;
 
-        public TaskCompletionSource<DirectMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<DirectMessage> Completion { get; } = new();
 
         public override void Fail(Exception error) => Completion.TrySetException(error);
     }
