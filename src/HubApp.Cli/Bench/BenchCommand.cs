@@ -101,10 +101,10 @@ internal static class BenchCommand
             // Every workload gets a fresh server process, so that one run's memory and JIT state do not color the next.
             foreach (var (name, authenticate, protocol) in new[] { ("baseline", false, ChatProtocol.Json), ("hubapp", true, ChatProtocol.Json), ("hubapp-msgpack", true, ChatProtocol.MessagePack) })
             {
-                async Task<T> OnFreshServerAsync<T>(Func<BenchTarget, Task<T>> workload)
+                async Task<T> OnFreshServerAsync<T>(Func<BenchTarget, Task<T>> workload, Dictionary<string, string>? settings = null)
                 {
                     await using var server = authenticate
-                        ? await ServerProcess.StartHubAppAsync(new Dictionary<string, string>(), pinning, ct)
+                        ? await ServerProcess.StartHubAppAsync(settings ?? [], pinning, ct)
                         : await ServerProcess.StartBaselineAsync(pinning, ct);
                     using var target = new BenchTarget(name, server.Url, authenticate, new ProcessMeter(server.Pid), client, protocol);
                     return await workload(target);
@@ -122,11 +122,22 @@ internal static class BenchCommand
                     idles.Add(await OnFreshServerAsync(t => new IdleWorkload(t, parse.GetValue(idle), 100, authenticate, Console.Out, parse.GetValue(InFlight), pinning).RunAsync(ct)));
                 }
 
-                // HubApp's SQLite store always commits with synchronous=FULL: there is no setting for NORMAL to compare with.
                 var (ping, roundTrip) = await OnFreshServerAsync(async t =>
                     (await PingWorkload.RunAsync(t, parse.GetValue(PingCount), ct), await PingWorkload.RoundTripAsync(t, RoundTripLabel, parse.GetValue(PingCount), pinning, ct)));
                 pings[name] = ping;
                 roundTrips.Add(roundTrip);
+                if (!authenticate)
+                {
+                    // The baseline stores nothing: its one round trip is the reference for both of HubApp's store modes.
+                    roundTrips.Add(roundTrip with { Label = NormalRoundTripLabel });
+                }
+                else if (protocol == ChatProtocol.Json)
+                {
+                    // What a user may choose (Storage:SqliteSynchronous): commits survive a process crash but not a power loss.
+                    roundTrips.Add(await OnFreshServerAsync(
+                        t => PingWorkload.RoundTripAsync(t, NormalRoundTripLabel, parse.GetValue(PingCount), pinning, ct),
+                        new Dictionary<string, string> { ["Storage__SqliteSynchronous"] = StorageSynchronousNormal }));
+                }
             }
 
             await Report(parse, pinning, fanOut, fixedRate, idles, pings, roundTrips);
@@ -166,6 +177,8 @@ internal static class BenchCommand
         parse.GetResult(Rate) is null ? null : parse.GetValue(Rate));
 
     private const string RoundTripLabel = "SQLite sync=FULL";
+    private const string NormalRoundTripLabel = "SQLite sync=NORMAL";
+    private const string StorageSynchronousNormal = "normal";
 
     private static async Task Report(ParseResult parse, Pinning pinning, List<FanOutResult> fanOut, List<FanOutResult> fixedRate, List<IdleResult> idle, Dictionary<string, LatencySummary> ping, List<RoundTripResult> roundTrips)
     {

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace HubApp.Storage;
 
 /// <summary>
-/// History in one SQLite file (WAL, synchronous=FULL: a committed batch survives a crash or power loss).
+/// History in one SQLite file (WAL, synchronous=FULL by default: a committed batch survives a crash or power loss;
+/// <c>Storage:SqliteSynchronous</c> = normal trades the power-loss guarantee for commit latency).
 /// The SQL shared with the PostgreSQL store is in <see cref="RelationalMessageStore"/>.
 /// </summary>
 /// <remarks>WAL readers do not block the writer, so reads on pooled connections run concurrently with appends.</remarks>
@@ -22,6 +23,10 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
     private const int SchemaVersion = 4;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
+
+    private readonly string _synchronous = string.Equals(storage.Value.SqliteSynchronous, StorageOptions.SynchronousNormal, StringComparison.OrdinalIgnoreCase)
+        ? "PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        : "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;";
 
     protected override string StoreName => "SQLite";
 
@@ -125,7 +130,7 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
     {
         var connection = await OpenAsync(cancellationToken);
         // secure_delete: the space a deleted or emptied text leaves is zeroed, not left in the file's free pages.
-        await ExecuteAsync(connection, "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;", cancellationToken);
+        await ExecuteAsync(connection, _synchronous, cancellationToken);
         return connection;
     }
 

@@ -66,6 +66,9 @@ public static class StorageExtensions
         {
             StorageOptions.Sqlite when string.IsNullOrWhiteSpace(options.SqliteConnectionString) =>
                 ValidateOptionsResult.Fail("ConnectionStrings:Sqlite must be set when Storage:Provider is 'sqlite'."),
+            StorageOptions.Sqlite when !string.Equals(options.SqliteSynchronous, StorageOptions.SynchronousFull, StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(options.SqliteSynchronous, StorageOptions.SynchronousNormal, StringComparison.OrdinalIgnoreCase) =>
+                ValidateOptionsResult.Fail($"Storage:SqliteSynchronous must be 'full' or 'normal', not '{options.SqliteSynchronous}'."),
             StorageOptions.Sqlite when options.MaxBatchSize < 1 =>
                 ValidateOptionsResult.Fail("Storage:MaxBatchSize must be positive."),
             StorageOptions.Sqlite => ValidateOptionsResult.Success,

@@ -22,6 +22,17 @@ public sealed class StorageOptions
     /// <summary>From <c>ConnectionStrings:Postgres</c>. Unset by default.</summary>
     public string? PostgresConnectionString { get; set; }
 
+    /// <summary>
+    /// SQLite's <c>synchronous</c> mode: <c>full</c> (default) syncs the WAL on every commit, so an acknowledged message
+    /// survives a power loss; <c>normal</c> syncs only at checkpoints, so a commit survives a crash of the process but
+    /// the last commits before a power loss or kernel crash may be lost. A choice of durability against commit latency
+    /// (docs/performance.md has both figures).
+    /// </summary>
+    public string SqliteSynchronous { get; set; } = SynchronousFull;
+
+    public const string SynchronousFull = "full";
+    public const string SynchronousNormal = "normal";
+
     /// <summary>Most writes committed in one transaction (group commit). Default 512.</summary>
     public int MaxBatchSize { get; set; } = 512;
 }

@@ -15,6 +15,7 @@ public sealed class StartupValidationTests
     [InlineData("Auth__MaxConnectionLifetime", "00:00:00", "Auth:MaxConnectionLifetime")]
     [InlineData("Storage__Provider", "postgres", "ConnectionStrings:Postgres")]
     [InlineData("Storage__Provider", "mongodb", "Storage:Provider")]
+    [InlineData("Storage__SqliteSynchronous", "off", "Storage:SqliteSynchronous must be 'full' or 'normal'")]
     [InlineData("Cors__AllowedOrigins__0", "not an origin", "Cors:AllowedOrigins")]
     [InlineData("Telemetry__OtlpEndpoint", "collector:4317 (not a URL)", "Telemetry:OtlpEndpoint")]
     [InlineData("Telemetry__OtlpEndpoint", "ftp://collector", "Telemetry:OtlpEndpoint")]
