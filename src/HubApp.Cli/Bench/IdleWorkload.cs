@@ -14,13 +14,23 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
 {
     public const int PerProcess = 4000;
 
+    private const int WarmupConnects = 1000;
+
+    // Enough users that the warm-up's connects in flight stay under each user's connection limit.
+    private const int WarmupUsers = 50;
+
     // Twenty connections a user: HubApp's default Limits:MaxConnectionsPerUser.
     private const int ConnectionsPerUser = 20;
 
     public async Task<IdleResult> RunAsync(CancellationToken cancellationToken)
     {
-        // A first connection warms the server up, so the baseline memory excludes one-time costs.
-        await (await target.ConnectAsync("bench-idle-warmup", null, cancellationToken)).DisposeAsync();
+        // A warm-up round of connects (joined, then closed) first, so that what is measured is a running server's cost
+        // per connect, not the JIT compiling and re-tiering the connect path, and the memory baseline excludes one-time costs.
+        await Parallel.ForEachAsync(Enumerable.Range(0, WarmupConnects), new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = cancellationToken }, async (n, ct) =>
+        {
+            await using var connection = await target.ConnectAsync($"bench-warmup-{n % WarmupUsers}", null, ct);
+            await connection.JoinRoomAsync($"warmup-room-{n % rooms}", ct);
+        });
         await Parallel.ForEachAsync(Enumerable.Range(0, (connections + ConnectionsPerUser - 1) / ConnectionsPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (user, ct) => await target.TokenAsync(UserName(user * ConnectionsPerUser), ct));
         GC.Collect();
