@@ -63,6 +63,7 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton(services => services.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Groups);
         builder.Services.AddSingleton<RateLimitFilter>();
         builder.Services.AddSingleton<InvocationLoggingFilter>();
+        builder.Services.AddSingleton<SilentConnectionTimeout>();
 
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddSignalR(hub =>
@@ -75,6 +76,7 @@ public static class ChatHubExtensions
             hub.StatefulReconnectBufferSize = StatefulReconnectBufferBytes;
             hub.AddFilter<InvocationLoggingFilter>();
             hub.AddFilter<RateLimitFilter>();
+            hub.AddFilter<SilentConnectionTimeout>();
         })
             // Text as UTF-8, not \uXXXX (an emoji: 4 bytes, not 12), with what must be escaped still escaped (markup
             // included). The converter does the work, as the protocol's own writer ignores the Encoder (see there).
