@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using HubApp.Auth;
 using HubApp.Errors;
 using HubApp.Limits;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace HubApp.Api;
 
@@ -29,22 +27,13 @@ internal static class ApiRateLimit
     private static RateLimitPartition<string> PerUserBucket(HttpContext context)
     {
         var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
-        // The limiter's own timer replenishes every bucket (AutoReplenishment off), and drops those left full.
-        return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.Burst,
-            TokensPerPeriod = limits.MessagesPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        });
+        return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => TokenBuckets.PerSecond(limits.MessagesPerSecond, limits.Burst));
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        context.Response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        RetryAfter.Set(rejected);
         var perSecond = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MessagesPerSecond;
         await context.RequestServices.GetRequiredService<ApiRefusals>().Refuse(context, ChatErrors.RateLimited(perSecond)).ExecuteAsync(context);
     }

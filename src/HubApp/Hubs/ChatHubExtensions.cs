@@ -64,6 +64,7 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton<RateLimitFilter>();
         builder.Services.AddSingleton<InvocationLoggingFilter>();
         builder.Services.AddSingleton<SilentConnectionTimeout>();
+        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy<string, NegotiateRateLimit>(NegotiateRateLimit.PolicyName));
 
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddSignalR(hub =>
@@ -101,7 +102,7 @@ public static class ChatHubExtensions
 
     public static IEndpointRouteBuilder MapChatHub(this IEndpointRouteBuilder app)
     {
-        app.MapHub<ChatHub>(HubMethods.Path, connection =>
+        var hub = app.MapHub<ChatHub>(HubMethods.Path, connection =>
         {
             connection.CloseOnAuthenticationExpiration = true;
             connection.AllowStatefulReconnects = true;
@@ -112,6 +113,7 @@ public static class ChatHubExtensions
             connection.ApplicationMaxBufferSize = OutgoingBufferBytes;
             connection.TransportSendTimeout = SlowConsumerTimeout;
         });
+        NegotiateRateLimit.OnNegotiateOf(hub);
         return app;
     }
 

@@ -100,14 +100,7 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
 
     private static PartitionedRateLimiter<string> PerConnection(int perSecond, int burst)
     {
-        var bucket = new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst,
-            TokensPerPeriod = perSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        };
+        var bucket = TokenBuckets.PerSecond(perSecond, burst);
         return PartitionedRateLimiter.Create<string, string>(
             connectionId => RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => bucket), StringComparer.Ordinal);
     }

@@ -6,7 +6,8 @@ namespace HubApp.Limits;
 /// Per-connection and per-user limits. Section <c>Limits</c>:
 /// <code>
 /// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MessagesPerSecond": 10, "Burst": 20,
-///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20, "EditWindow": "1.00:00:00" }
+///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20, "EditWindow": "1.00:00:00",
+///             "NegotiationsPerSecond": 5, "NegotiationBurst": 40 }
 /// </code>
 /// </summary>
 public sealed class LimitsOptions
@@ -50,6 +51,17 @@ public sealed class LimitsOptions
     /// <summary>Connections one user may hold open; further ones are refused at connect. Default 20.</summary>
     [Range(1, 100_000)]
     public int MaxConnectionsPerUser { get; set; } = 20;
+
+    /// <summary>
+    /// Sustained rate of negotiations (<c>POST /hubs/chat/negotiate</c>) per user. Default 5: a reconnecting client
+    /// negotiates once per attempt. Each negotiation holds a connection token on the server until it is used or dropped.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int NegotiationsPerSecond { get; set; } = 5;
+
+    /// <summary>Negotiations a user may make at once. Default 40: every tab of a user at the connection limit (20) reconnecting, twice.</summary>
+    [Range(1, 1_000_000)]
+    public int NegotiationBurst { get; set; } = 40;
 
     /// <summary>How long after sending its author may edit a message (deleting has no window). Default 24 h; 1 s to 3650 days.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = "Limits:EditWindow must be between 00:00:01 and 3650.00:00:00.")]
