@@ -18,9 +18,17 @@ internal static class ApiRateLimit
     /// <summary>The rate limiter policy over posts.</summary>
     public const string PostPolicy = "chat-api-post";
 
+    /// <summary>
+    /// The rate limiter policy over reads (<c>GET /api/rooms/{room}/messages</c>, <c>GET /api/rooms</c>): a bucket per
+    /// user of the size of the hub's per-user read allowance (<c>Limits:ReadsPerSecond</c>, <c>Limits:ReadBurst</c>;
+    /// see <see cref="LimitsOptions.UserReadBurst"/>), the API's own.
+    /// </summary>
+    public const string ReadPolicy = "chat-api-read";
+
     public static void Configure(RateLimiterOptions limiter)
     {
         limiter.AddPolicy(PostPolicy, PerUserBucket);
+        limiter.AddPolicy(ReadPolicy, PerUserReadBucket);
         limiter.OnRejected = RejectAsync;
     }
 
@@ -30,11 +38,18 @@ internal static class ApiRateLimit
         return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => TokenBuckets.PerSecond(limits.MessagesPerSecond, limits.Burst));
     }
 
+    private static RateLimitPartition<string> PerUserReadBucket(HttpContext context)
+    {
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => TokenBuckets.PerSecond(limits.UserReadsPerSecond, limits.UserReadBurst));
+    }
+
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
         RetryAfter.Set(rejected);
-        var perSecond = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MessagesPerSecond;
-        await context.RequestServices.GetRequiredService<ApiRefusals>().Refuse(context, ChatErrors.RateLimited(perSecond)).ExecuteAsync(context);
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        var refusal = HttpMethods.IsGet(context.Request.Method) ? ChatErrors.ReadsRateLimited(limits.UserReadsPerSecond) : ChatErrors.RateLimited(limits.MessagesPerSecond);
+        await context.RequestServices.GetRequiredService<ApiRefusals>().Refuse(context, refusal).ExecuteAsync(context);
     }
 }
