@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using HubApp.Client;
@@ -107,36 +106,14 @@ public sealed class ReadAmplificationTests(ITestOutputHelper output)
     /// </summary>
     private static async Task<IDisposable> NeverReadingAsync(HubAppHost host, string userId, string room)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        };
-        var invoker = new HttpMessageInvoker(handler);
-        var socket = new ClientWebSocket();
-        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = HubMethods.Path, Query = $"access_token={TestTokens.Create(userId)}" }.Uri;
-        await socket.ConnectAsync(url, invoker, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        var connection = await SmallBufferSocket.ConnectAsync(host, userId);
         var records = new StringBuilder("""{"protocol":"json","version":1}""" + RawHubSocket.Separator);
         for (var i = 0; i < InFlight; i++)
         {
             records.Append(System.Globalization.CultureInfo.InvariantCulture, $$"""{"type":1,"invocationId":"{{i}}","target":"{{HubMethods.JoinRoom}}","arguments":["{{room}}",0]}""").Append(RawHubSocket.Separator);
         }
 
-        await socket.SendAsync(Encoding.UTF8.GetBytes(records.ToString()), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(TestTimeouts.Default);
-        return new Owned(socket, invoker);
-    }
-
-    private sealed class Owned(ClientWebSocket socket, HttpMessageInvoker invoker) : IDisposable
-    {
-        public void Dispose()
-        {
-            socket.Abort();
-            socket.Dispose();
-            invoker.Dispose();
-        }
+        await connection.Socket.SendAsync(Encoding.UTF8.GetBytes(records.ToString()), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        return connection;
     }
 }
