@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using HubApp.Auth;
 using HubApp.Errors;
 using HubApp.Limits;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace HubApp.Api;
 
@@ -20,32 +18,38 @@ internal static class ApiRateLimit
     /// <summary>The rate limiter policy over posts.</summary>
     public const string PostPolicy = "chat-api-post";
 
+    /// <summary>
+    /// The rate limiter policy over reads (<c>GET /api/rooms/{room}/messages</c>, <c>GET /api/rooms</c>): a bucket per
+    /// user of the size of the hub's per-user read allowance (<c>Limits:ReadsPerSecond</c>, <c>Limits:ReadBurst</c>;
+    /// see <see cref="LimitsOptions.UserReadBurst"/>), the API's own.
+    /// </summary>
+    public const string ReadPolicy = "chat-api-read";
+
     public static void Configure(RateLimiterOptions limiter)
     {
         limiter.AddPolicy(PostPolicy, PerUserBucket);
+        limiter.AddPolicy(ReadPolicy, PerUserReadBucket);
         limiter.OnRejected = RejectAsync;
     }
 
     private static RateLimitPartition<string> PerUserBucket(HttpContext context)
     {
         var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
-        // The limiter's own timer replenishes every bucket (AutoReplenishment off), and drops those left full.
-        return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.Burst,
-            TokensPerPeriod = limits.MessagesPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        });
+        return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => TokenBuckets.PerSecond(limits.MessagesPerSecond, limits.Burst));
+    }
+
+    private static RateLimitPartition<string> PerUserReadBucket(HttpContext context)
+    {
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => TokenBuckets.PerSecond(limits.UserReadsPerSecond, limits.UserReadBurst));
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        context.Response.Headers[HeaderNames.RetryAfter] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        var perSecond = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MessagesPerSecond;
-        await context.RequestServices.GetRequiredService<ApiRefusals>().Refuse(context, ChatErrors.RateLimited(perSecond)).ExecuteAsync(context);
+        RetryAfter.Set(rejected);
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        var refusal = HttpMethods.IsGet(context.Request.Method) ? ChatErrors.ReadsRateLimited(limits.UserReadsPerSecond) : ChatErrors.RateLimited(limits.MessagesPerSecond);
+        await context.RequestServices.GetRequiredService<ApiRefusals>().Refuse(context, refusal).ExecuteAsync(context);
     }
 }

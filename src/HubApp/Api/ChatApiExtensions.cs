@@ -79,27 +79,33 @@ public static class ChatApiExtensions
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         rooms.MapGet("/{room}/messages", RoomMessagesEndpoints.GetAsync)
+            .RequireRateLimiting(ApiRateLimit.ReadPolicy)
             .WithName("GetRoomMessages")
             .WithSummary("Reads a room's log, ascending.")
             .WithDescription(
                 "afterId gives the oldest entries after it; beforeId, or neither, the newest before it (before the newest). "
                 + "limit is 1–200, default 50. Refusals are application/problem+json whose `code` is the contract's: "
                 + "invalid_room, invalid_message (both ids, or a limit out of range) 400; forbidden 403 for a private room "
-                + "the caller may not read; unavailable 503.")
+                + "the caller may not read; rate_limited 429 with Retry-After (per user; Limits:ReadsPerSecond, "
+                + "Limits:ReadBurst); unavailable 503.")
             .Produces<ChatMessage[]>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         rooms.MapGet(string.Empty, RoomMessagesEndpoints.ListRoomsAsync)
+            .RequireRateLimiting(ApiRateLimit.ReadPolicy)
             .WithName("ListRooms")
             .WithSummary("The room directory, as the hub's ListRooms(null, 200).")
             .WithDescription(
                 "Open and public rooms, and the private rooms the caller is a member of (all of them for an admin), most "
-                + "recently active first, at most 200.")
+                + "recently active first, at most 200. rate_limited 429 with Retry-After (per user; Limits:ReadsPerSecond, "
+                + "Limits:ReadBurst).")
             .Produces<RoomSummary[]>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         if (app.Environment.IsDevelopment())

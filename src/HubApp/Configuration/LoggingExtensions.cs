@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Configuration;
 
 namespace HubApp.Configuration;
@@ -13,7 +14,8 @@ public static class LoggingExtensions
     /// <summary>
     /// Keeps tokens out of logs: hub clients carry them in the <c>access_token</c> query string, and the host's
     /// request log writes query strings verbatim, so that log is held to warnings whatever the configuration says.
-    /// Also quiets SignalR's dispatcher, whose failures <see cref="Hubs.InvocationLoggingFilter"/> logs instead.
+    /// Also quiets SignalR's dispatcher, whose failures <see cref="Hubs.InvocationLoggingFilter"/> logs instead, and
+    /// logs a write cancelled by its connection's close as a Warning (<see cref="CanceledWriteLogging"/>).
     /// </summary>
     public static WebApplicationBuilder AddChatLogging(this WebApplicationBuilder builder)
     {
@@ -29,6 +31,9 @@ public static class LoggingExtensions
             options.Rules.Add(new LoggerFilterRule(providerName: null, HostStart.HostCategory, logLevel: null,
                 (_, _, level) => level >= LogLevel.Warning && !(level == LogLevel.Error && start.Starting)));
         });
+        // The framework's factory, built as AddLogging would, wrapped.
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(services =>
+            new CanceledWriteLogging(ActivatorUtilities.CreateInstance<LoggerFactory>(services))));
         return builder;
     }
 }

@@ -43,6 +43,12 @@ internal static class ChatErrors
 
     public static ChatRefusedException RoomChangesRateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} room changes per second; nothing was changed.");
 
+    public static ChatRefusedException ReadsRateLimited(int perSecond) =>
+        Create(ErrorCodes.RateLimited, $"too many history reads; at most {perSecond} a second once the burst is spent.");
+
+    public static ChatRefusedException NegotiationsRateLimited(int perSecond) =>
+        Create(ErrorCodes.RateLimited, $"too many negotiations; at most {perSecond} a second once the burst is spent.");
+
     public static ChatRefusedException JoinsRateLimited(int perMinute) => Create(ErrorCodes.RateLimited, $"too many room joins; at most {perMinute} a minute once the burst is spent.");
 
     /// <summary>The store (or the shared presence) failed; what was asked of it did not happen.</summary>

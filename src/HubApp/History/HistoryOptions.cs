@@ -24,6 +24,13 @@ public sealed class HistoryOptions
     [Range(1, 100_000_000)]
     public int MaxMessagesPerRoom { get; set; } = 10_000;
 
+    /// <summary>
+    /// About the most bytes of messages in one <c>JoinRoom</c> snapshot (256 KB; <see cref="HistoryService.EncodedSize"/>):
+    /// a catch-up page that reaches it stops there, not complete, and the client asks for the next. It bounds what one
+    /// reply holds in memory while it waits for a client that does not read: 500 texts of 4000 emoji would be 8 MB.
+    /// </summary>
+    public const long MaxPageBytes = 256 * 1024;
+
     /// <summary>Most messages one <c>GetHistory</c> or <c>GetDirectHistory</c> call returns (fixed by the contract).</summary>
     public const int MaxHistoryPage = 200;
 

@@ -63,6 +63,8 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton(services => services.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Groups);
         builder.Services.AddSingleton<RateLimitFilter>();
         builder.Services.AddSingleton<InvocationLoggingFilter>();
+        builder.Services.AddSingleton<SilentConnectionTimeout>();
+        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy<string, NegotiateRateLimit>(NegotiateRateLimit.PolicyName));
 
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddSignalR(hub =>
@@ -75,6 +77,7 @@ public static class ChatHubExtensions
             hub.StatefulReconnectBufferSize = StatefulReconnectBufferBytes;
             hub.AddFilter<InvocationLoggingFilter>();
             hub.AddFilter<RateLimitFilter>();
+            hub.AddFilter<SilentConnectionTimeout>();
         })
             // Text as UTF-8, not \uXXXX (an emoji: 4 bytes, not 12), with what must be escaped still escaped (markup
             // included). The converter does the work, as the protocol's own writer ignores the Encoder (see there).
@@ -99,7 +102,7 @@ public static class ChatHubExtensions
 
     public static IEndpointRouteBuilder MapChatHub(this IEndpointRouteBuilder app)
     {
-        app.MapHub<ChatHub>(HubMethods.Path, connection =>
+        var hub = app.MapHub<ChatHub>(HubMethods.Path, connection =>
         {
             connection.CloseOnAuthenticationExpiration = true;
             connection.AllowStatefulReconnects = true;
@@ -110,6 +113,7 @@ public static class ChatHubExtensions
             connection.ApplicationMaxBufferSize = OutgoingBufferBytes;
             connection.TransportSendTimeout = SlowConsumerTimeout;
         });
+        NegotiateRateLimit.OnNegotiateOf(hub);
         return app;
     }
 

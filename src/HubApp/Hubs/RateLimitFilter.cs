@@ -42,7 +42,17 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         HubMethods.BanFromRoom, HubMethods.UnbanFromRoom, HubMethods.MuteInRoom, HubMethods.UnmuteInRoom, HubMethods.LeaveRoomForGood,
     ];
 
+    /// <summary>
+    /// The history reads (<c>Limits:ReadsPerSecond</c>, burst <c>Limits:ReadBurst</c>): each costs a store read and a
+    /// reply of up to a page, so a user who re-joins or pages without end is held to the allowance, per connection and
+    /// for all of their connections together.
+    /// </summary>
+    private static readonly HashSet<string> ReadMethods = [HubMethods.JoinRoom, HubMethods.GetHistory, HubMethods.GetDirectHistory, HubMethods.SyncDirectMessages];
+
     private readonly PartitionedRateLimiter<string> _messages;
+    private readonly PartitionedRateLimiter<string> _reads;
+    private readonly PartitionedRateLimiter<string> _userReads;
+    private readonly int _readsPerSecond;
     private readonly PartitionedRateLimiter<string> _readMarkers = PerConnection(ReadMarkersPerSecond, ReadMarkersBurst);
     private readonly PartitionedRateLimiter<string> _roomChanges = PerConnection(ReadMarkersPerSecond, ReadMarkersBurst);
     private readonly PartitionedRateLimiter<string> _typing;
@@ -56,6 +66,9 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         _typingPerSecond = limits.TypingPerSecond;
         _messages = PerConnection(limits.MessagesPerSecond, limits.Burst);
         _typing = PerConnection(limits.TypingPerSecond, limits.TypingBurst);
+        _readsPerSecond = limits.ReadsPerSecond;
+        _reads = PerConnection(limits.ReadsPerSecond, limits.ReadBurst);
+        _userReads = PerConnection(limits.UserReadsPerSecond, limits.UserReadBurst);
     }
 
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -73,6 +86,11 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         {
             Acquire(_readMarkers, invocationContext.Context.ConnectionId, ChatErrors.ReadMarkersRateLimited, ReadMarkersPerSecond);
         }
+        else if (ReadMethods.Contains(method))
+        {
+            Acquire(_reads, invocationContext.Context.ConnectionId, ChatErrors.ReadsRateLimited, _readsPerSecond);
+            Acquire(_userReads, invocationContext.Context.UserIdentifier ?? string.Empty, ChatErrors.ReadsRateLimited, _readsPerSecond);
+        }
         else if (RoomChangeMethods.Contains(method))
         {
             Acquire(_roomChanges, invocationContext.Context.ConnectionId, ChatErrors.RoomChangesRateLimited, ReadMarkersPerSecond);
@@ -87,6 +105,8 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         _typing.Dispose();
         _readMarkers.Dispose();
         _roomChanges.Dispose();
+        _reads.Dispose();
+        _userReads.Dispose();
     }
 
     // The refusal comes as a method group and its number, not a lambda over this filter's fields, which would allocate a
@@ -102,14 +122,7 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
 
     private static PartitionedRateLimiter<string> PerConnection(int perSecond, int burst)
     {
-        var bucket = new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst,
-            TokensPerPeriod = perSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        };
+        var bucket = TokenBuckets.PerSecond(perSecond, burst);
         return PartitionedRateLimiter.Create<string, string>(
             connectionId => RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => bucket), StringComparer.Ordinal);
     }

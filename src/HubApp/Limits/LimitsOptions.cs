@@ -6,7 +6,8 @@ namespace HubApp.Limits;
 /// Per-connection and per-user limits. Section <c>Limits</c>:
 /// <code>
 /// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MessagesPerSecond": 10, "Burst": 20,
-///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20, "EditWindow": "1.00:00:00" }
+///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20, "EditWindow": "1.00:00:00",
+///             "NegotiationsPerSecond": 5, "NegotiationBurst": 40, "ReadsPerSecond": 10, "ReadBurst": 100 }
 /// </code>
 /// </summary>
 public sealed class LimitsOptions
@@ -50,6 +51,38 @@ public sealed class LimitsOptions
     /// <summary>Connections one user may hold open; further ones are refused at connect. Default 20.</summary>
     [Range(1, 100_000)]
     public int MaxConnectionsPerUser { get; set; } = 20;
+
+    /// <summary>
+    /// Sustained rate of negotiations (<c>POST /hubs/chat/negotiate</c>) per user. Default 5: a reconnecting client
+    /// negotiates once per attempt. Each negotiation holds a connection token on the server until it is used or dropped.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int NegotiationsPerSecond { get; set; } = 5;
+
+    /// <summary>Negotiations a user may make at once. Default 40: every tab of a user at the connection limit (20) reconnecting, twice.</summary>
+    [Range(1, 1_000_000)]
+    public int NegotiationBurst { get; set; } = 40;
+
+    /// <summary>
+    /// Sustained rate of history reads per connection: JoinRoom (new joins, re-joins and catch-up pages alike), GetHistory,
+    /// GetDirectHistory and SyncDirectMessages. Default 10. A user's connections together get <see cref="UserReadsPerSecond"/>,
+    /// and the HTTP API's reads (<c>GET /api/rooms…</c>) an allowance of that size per user of their own.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ReadsPerSecond { get; set; } = 10;
+
+    /// <summary>
+    /// History reads a connection may make at once. Default 100: a client rejoining <c>MaxRoomsPerConnection</c> (50)
+    /// rooms after a reconnect, each with a catch-up page more, is never refused.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ReadBurst { get; set; } = 100;
+
+    /// <summary>The rate of all of one user's connections together: twice one connection's.</summary>
+    public int UserReadsPerSecond => (int)Math.Min(int.MaxValue, ReadsPerSecond * 2L);
+
+    /// <summary>The burst of all of one user's connections together: four connections rejoining everything at once.</summary>
+    public int UserReadBurst => (int)Math.Min(int.MaxValue, ReadBurst * 4L);
 
     /// <summary>How long after sending its author may edit a message (deleting has no window). Default 24 h; 1 s to 3650 days.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = "Limits:EditWindow must be between 00:00:01 and 3650.00:00:00.")]

@@ -30,7 +30,7 @@ public sealed class ApiDocumentTests
         Assert.False(string.IsNullOrEmpty(post.GetProperty("summary").GetString()));
         Assert.Contains("rate_limited", post.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal(["200", "201", "400", "401", "403", "429", "503"], post.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
-        Assert.Equal(["200", "400", "401", "403", "503"], get.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
+        Assert.Equal(["200", "400", "401", "403", "429", "503"], get.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
         Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
         Assert.Equal(["/api/rooms", "/api/rooms/{room}/messages"], document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("ListRooms", document.RootElement.GetProperty("paths").GetProperty("/api/rooms").GetProperty("get").GetProperty("operationId").GetString());

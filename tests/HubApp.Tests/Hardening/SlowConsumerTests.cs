@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using HubApp.Client;
@@ -72,19 +71,8 @@ public sealed class SlowConsumerTests
     /// <summary>A member whose socket, after joining, is never read again, with a small receive buffer (also used by the metrics tests).</summary>
     internal static async Task<IDisposable> StalledMemberAsync(HubAppHost host, string userId, string room)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        };
-        var invoker = new HttpMessageInvoker(handler);
-        var socket = new ClientWebSocket();
-        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = HubMethods.Path, Query = $"access_token={TestTokens.Create(userId)}" }.Uri;
-        await socket.ConnectAsync(url, invoker, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        var connection = await SmallBufferSocket.ConnectAsync(host, userId);
+        var socket = connection.Socket;
         await SendAsync(socket, """{"protocol":"json","version":1}""");
         await SendAsync(socket, $$"""{"type":1,"invocationId":"1","target":"JoinRoom","arguments":["{{room}}",null]}""");
         // Read until the join's completion, then never again.
@@ -96,7 +84,7 @@ public sealed class SlowConsumerTests
             seen.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
         }
 
-        return new Stalled(socket, invoker);
+        return connection;
     }
 
     private static Task SendAsync(ClientWebSocket socket, string record) =>
@@ -108,15 +96,6 @@ public sealed class SlowConsumerTests
         while (!condition())
         {
             await Task.Delay(50, timeout.Token);
-        }
-    }
-
-    private sealed class Stalled(ClientWebSocket socket, HttpMessageInvoker invoker) : IDisposable
-    {
-        public void Dispose()
-        {
-            socket.Dispose();
-            invoker.Dispose();
         }
     }
 }

@@ -89,6 +89,8 @@ internal class HostProcess : IAsyncDisposable
             ["Auth__SigningKey"] = TestTokens.SigningKey,
             ["Limits__MessagesPerSecond"] = "100000",
             ["Limits__Burst"] = "100000",
+            ["Limits__ReadsPerSecond"] = "100000",
+            ["Limits__ReadBurst"] = "100000",
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };

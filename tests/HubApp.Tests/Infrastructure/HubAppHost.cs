@@ -63,6 +63,8 @@ internal sealed class HubAppHost : IAsyncDisposable
             // High enough not to get in the way; tests of the limits set their own.
             ["Limits:MessagesPerSecond"] = "100000",
             ["Limits:Burst"] = "100000",
+            ["Limits:ReadsPerSecond"] = "100000",
+            ["Limits:ReadBurst"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -35,6 +35,34 @@ internal sealed class RawHubSocket : IAsyncDisposable
         return socket;
     }
 
+    /// <summary>
+    /// A connection that opts into stateful reconnect, as the official clients do: negotiate asking for it, then the
+    /// socket with the connection token and the JSON protocol's version 2 (the one that carries acknowledgements).
+    /// What it then acknowledges, if anything, is the test's to send.
+    /// </summary>
+    public static async Task<RawHubSocket> ConnectStatefulAsync(HubAppHost host, string userId)
+    {
+        var token = TestTokens.Create(userId);
+        using var http = host.CreateHttpClient();
+        using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1&useStatefulReconnect=true");
+        negotiate.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var negotiated = await http.SendAsync(negotiate);
+        negotiated.EnsureSuccessStatusCode();
+        var body = System.Text.Json.JsonDocument.Parse(await negotiated.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(body.GetProperty("useStatefulReconnect").GetBoolean());
+        var connectionToken = body.GetProperty("connectionToken").GetString();
+
+        var socket = new RawHubSocket();
+        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = "/hubs/chat", Query = $"id={connectionToken}&access_token={token}" }.Uri;
+        await socket._socket.ConnectAsync(url, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await socket.SendTextAsync("""{"protocol":"json","version":2}""" + Separator);
+        Assert.Equal("{}", await socket.ReceiveRecordAsync());
+        return socket;
+    }
+
+    /// <summary>Closes the TCP connection under the socket, without a close handshake (a dropped network).</summary>
+    public void Abort() => _socket.Abort();
+
     public Task SendTextAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
 
     public async Task SendAsync(byte[] bytes, WebSocketMessageType type) =>
