@@ -7,7 +7,7 @@ namespace HubApp.Limits;
 /// <code>
 /// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MessagesPerSecond": 10, "Burst": 20,
 ///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20, "EditWindow": "1.00:00:00",
-///             "NegotiationsPerSecond": 5, "NegotiationBurst": 40, "ReadsPerSecond": 10, "ReadBurst": 100 }
+///             "NegotiationsPerSecond": 20, "NegotiationBurst": 200, "ReadsPerSecond": 10, "ReadBurst": 100 }
 /// </code>
 /// </summary>
 public sealed class LimitsOptions
@@ -53,15 +53,16 @@ public sealed class LimitsOptions
     public int MaxConnectionsPerUser { get; set; } = 20;
 
     /// <summary>
-    /// Sustained rate of negotiations (<c>POST /hubs/chat/negotiate</c>) per user. Default 5: a reconnecting client
-    /// negotiates once per attempt. Each negotiation holds a connection token on the server until it is used or dropped.
+    /// Sustained rate of negotiations (<c>POST /hubs/chat/negotiate</c>) per user. Default 20: a reconnecting client
+    /// negotiates once per attempt, and a script or test run may open connections of one user quickly. Each
+    /// negotiation holds a connection token on the server until it is used or dropped; a flood gets no more than this.
     /// </summary>
     [Range(1, 1_000_000)]
-    public int NegotiationsPerSecond { get; set; } = 5;
+    public int NegotiationsPerSecond { get; set; } = 20;
 
-    /// <summary>Negotiations a user may make at once. Default 40: every tab of a user at the connection limit (20) reconnecting, twice.</summary>
+    /// <summary>Negotiations a user may make at once. Default 200: every connection of a user at the connection limit (20) reconnecting ten times.</summary>
     [Range(1, 1_000_000)]
-    public int NegotiationBurst { get; set; } = 40;
+    public int NegotiationBurst { get; set; } = 200;
 
     /// <summary>
     /// Sustained rate of history reads per connection: JoinRoom (new joins, re-joins and catch-up pages alike), GetHistory,
@@ -78,8 +79,8 @@ public sealed class LimitsOptions
     [Range(1, 1_000_000)]
     public int ReadBurst { get; set; } = 100;
 
-    /// <summary>The rate of all of one user's connections together: twice one connection's.</summary>
-    public int UserReadsPerSecond => (int)Math.Min(int.MaxValue, ReadsPerSecond * 2L);
+    /// <summary>The rate of all of one user's connections together: five times one connection's.</summary>
+    public int UserReadsPerSecond => (int)Math.Min(int.MaxValue, ReadsPerSecond * 5L);
 
     /// <summary>The burst of all of one user's connections together: four connections rejoining everything at once.</summary>
     public int UserReadBurst => (int)Math.Min(int.MaxValue, ReadBurst * 4L);
