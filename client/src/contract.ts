@@ -160,6 +160,7 @@ export const HubMethods = {
   muteInRoom: "MuteInRoom",
   unmuteInRoom: "UnmuteInRoom",
   leaveRoomForGood: "LeaveRoomForGood",
+  ping: "Ping",
 } as const;
 
 export const ClientEvents = {
