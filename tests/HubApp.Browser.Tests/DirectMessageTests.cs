@@ -5,10 +5,13 @@ using static Microsoft.Playwright.Assertions;
 
 namespace HubApp.Browser.Tests;
 
-/// <summary>Direct messages are stored: they come back after a reload and wait for someone who was offline.</summary>
+/// <summary>Direct messages are stored: they come back after a reload and a reconnect, and wait for someone who was offline.</summary>
 [Collection(UsesChromium.Name)]
 public sealed class DirectMessageTests(Chromium chromium)
 {
+    /// <summary>Automatic reconnect retries every 5 s at most.</summary>
+    private const float ReconnectTimeoutMs = 30_000;
+
     [Fact]
     public async Task A_direct_message_to_someone_who_never_signed_in_is_there_when_they_sign_in()
     {
@@ -54,5 +57,45 @@ public sealed class DirectMessageTests(Chromium chromium)
         await Expect(alice.Messages).ToHaveCountAsync(3);
         Assert.Equal(["first", "second", "third, from me"], await alice.MessageTextsAsync());
         await Expect(alice.Page.Locator("#history-start")).ToHaveTextAsync("This is the beginning of your conversation with bob.");
+    }
+
+    [Fact]
+    public async Task A_direct_message_sent_while_the_page_is_reconnecting_is_shown_once_after_the_reconnect()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        var network = new Network();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", beforeSignIn: network.RouteAsync);
+        await using var bob = await host.ConnectAsync("bob");
+        var aliceGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.UserLeft += left =>
+        {
+            if (left.UserId == "alice")
+            {
+                aliceGone.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
+        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.SendDirectMessageAsync("alice", "before the cut").WaitAsync(TestTimeouts.Default);
+        await Expect(alice.Channel("bob, 1 unread")).ToBeVisibleAsync();
+
+        await network.CutAsync();
+        await Expect(alice.Status).ToHaveTextAsync("Reconnecting…");
+        // The server has let alice's connection go: no live delivery can reach the page, only the sync after the reconnect.
+        await aliceGone.Task.WaitAsync(TestTimeouts.Default);
+        await bob.SendDirectMessageAsync("alice", "while you were away").WaitAsync(TestTimeouts.Default);
+
+        await network.RestoreAsync();
+        await Expect(alice.Status).ToHaveTextAsync("Connected", new() { Timeout = ReconnectTimeoutMs });
+        await Expect(alice.Channel("bob, 2 unread")).ToBeVisibleAsync();
+        await alice.Channel("bob, 2 unread").ClickAsync();
+        await Expect(alice.Message("while you were away")).ToHaveCountAsync(1);
+        Assert.Equal(["before the cut", "while you were away"], await alice.MessageTextsAsync());
+
+        // And the conversation is live again, still with each message once.
+        await bob.SendDirectMessageAsync("alice", "welcome back").WaitAsync(TestTimeouts.Default);
+        await Expect(alice.Message("welcome back")).ToHaveCountAsync(1);
+        Assert.Equal(["before the cut", "while you were away", "welcome back"], await alice.MessageTextsAsync());
     }
 }
