@@ -19,7 +19,7 @@ import { foldPending, keyValueOutboxStorage, newClientMessageId, type KeyValueSt
 import { ReadState, type Countable } from "./read-state";
 import { removalNotice, withoutRoom } from "./removal";
 import { RoomPanel } from "./room-panel";
-import { moderates, roleOf, type MemberAction } from "./room-roles";
+import { listsLessThanPresent, moderates, roleOf, type MemberAction } from "./room-roles";
 import { channelKey, Sidebar, type Channel } from "./rooms";
 import { ChatSession, type Arrival, type ConnectionStatus, type SessionListener } from "./session";
 import { StatusBar } from "./status";
@@ -217,6 +217,9 @@ export class ChatApp implements SessionListener {
   membersChanged(room: string): void {
     if (this.isActiveRoom(room)) {
       this.renderMembers(room);
+    }
+    if (listsLessThanPresent(this.infos.get(room), this.session.rooms.get(room)?.members.keys() ?? [])) {
+      void this.loadInfo(room);
     }
   }
 

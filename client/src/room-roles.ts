@@ -49,3 +49,20 @@ export function mayUnban(kind: RoomKind, role: RoomRole | null): boolean {
 export function mayLeaveForGood(kind: RoomKind, role: RoomRole | null): boolean {
   return kind === "private" && (role === "member" || role === "moderator");
 }
+
+/**
+ * Whether someone present is missing from the room's member list: joining a public room makes a member without
+ * a RoomUpdated, so the page reads the info again to offer the actions on them. Open rooms list no one.
+ */
+export function listsLessThanPresent(info: RoomInfo | undefined, presentIds: Iterable<string>): boolean {
+  if (info === undefined || info.kind === "open") {
+    return false;
+  }
+  const listed = new Set(info.members.map((m) => m.userId));
+  for (const userId of presentIds) {
+    if (!listed.has(userId)) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RoomInfo, RoomMember, RoomRole } from "../src/contract";
-import { isMuted, mayInvite, mayLeaveForGood, mayUnban, memberActions, moderates, roleOf } from "../src/room-roles";
+import { isMuted, listsLessThanPresent, mayInvite, mayLeaveForGood, mayUnban, memberActions, moderates, roleOf } from "../src/room-roles";
 
 const now = new Date("2026-12-01T12:00:00Z");
 const member = (userId: string, role: RoomRole, mutedUntil: string | null = null): RoomMember => ({ userId, userName: userId, role, mutedUntil });
@@ -62,5 +62,14 @@ describe("room-wide permissions", () => {
     expect(mayLeaveForGood("private", "owner")).toBe(false);
     expect(mayLeaveForGood("public", "member")).toBe(false);
     expect(mayLeaveForGood("private", null)).toBe(false);
+  });
+});
+
+describe("listsLessThanPresent", () => {
+  it("asks for the room's info again when someone present is not listed, in created rooms only", () => {
+    expect(listsLessThanPresent(info, ["olga", "mia"])).toBe(false);
+    expect(listsLessThanPresent(info, ["olga", "newcomer"])).toBe(true);
+    expect(listsLessThanPresent({ ...info, kind: "open", members: [] }, ["newcomer"])).toBe(false);
+    expect(listsLessThanPresent(undefined, ["newcomer"])).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using HubApp.Browser.Tests.Infrastructure;
 using HubApp.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -5,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace HubApp.Browser.Tests;
 
-/// <summary>Running a private room from the page: create, invite, chat, kick, as two people would.</summary>
+/// <summary>Running a room from the page: create, invite, chat, kick, mute, ban and hand over, as two people would.</summary>
 [Collection(UsesChromium.Name)]
 public sealed class RoomModerationTests(Chromium chromium)
 {
@@ -43,4 +44,80 @@ public sealed class RoomModerationTests(Chromium chromium)
         await Expect(bob.Channel("#team")).ToHaveCountAsync(0);
         await Expect(bob.Toasts).Not.ToContainTextAsync("not allowed");
     }
+
+    [Fact]
+    public async Task A_mute_for_an_hour_refuses_the_members_sends_and_a_ban_for_ten_minutes_removes_them_from_the_room()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
+        await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob");
+        await alice.CreateRoomAsync("town");
+        await bob.JoinAsync("town");
+        var roster = Roster(alice);
+        var mute = roster.GetByRole(AriaRole.Button, new() { Name = "Mute bob", Exact = true });
+        await Expect(mute).ToBeVisibleAsync();
+
+        await alice.Page.GetByLabel("Ban or mute for").SelectOptionAsync(new SelectOptionValue { Label = "1 hour" });
+        await mute.ClickAsync();
+        foreach (var page in new[] { alice, bob })
+        {
+            await Expect(Roster(page).Locator("li", new() { HasText = "bob" }).Locator(".room-muted")).ToHaveTextAsync(new Regex("^muted until "));
+        }
+
+        await Expect(roster.GetByRole(AriaRole.Button, new() { Name = "Unmute bob", Exact = true })).ToBeVisibleAsync();
+        await bob.SendAsync("can anyone hear me?");
+        await Expect(bob.Page.Locator("#message-list > li.failed .delivery")).ToHaveTextAsync("not sent — retry / discard");
+        await Expect(bob.Toasts).ToContainTextAsync("You are muted in this room for now.");
+        // Muted, bob still reads the room.
+        await alice.SendAsync("quiet please");
+        await Expect(bob.Message("quiet please")).ToBeVisibleAsync();
+        Assert.Equal(["quiet please"], await alice.MessageTextsAsync());
+
+        await alice.Page.GetByLabel("Ban or mute for").SelectOptionAsync(new SelectOptionValue { Label = "10 minutes" });
+        await roster.GetByRole(AriaRole.Button, new() { Name = "Ban bob", Exact = true }).ClickAsync();
+        await Expect(bob.Toasts).ToContainTextAsync(new Regex(@"You were removed from #town by alice \(banned until [^)]+\)\."));
+        await Expect(bob.Channel("#town")).ToHaveCountAsync(0);
+        await Expect(bob.Page.Locator("#conversation-title")).ToHaveTextAsync("#general");
+        await Expect(roster.Locator("li", new() { HasText = "bob" })).ToHaveCountAsync(0);
+
+        // The ban holds: joining again is refused.
+        await bob.Page.GetByLabel("Join a room").FillAsync("town");
+        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Join", Exact = true }).ClickAsync();
+        await Expect(bob.Toasts).ToContainTextAsync("You are not allowed to do that in this room.");
+        await Expect(bob.Channel("#town")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task The_owner_hands_the_room_over_from_the_panel_after_confirming_and_becomes_a_moderator()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
+        await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob");
+        await alice.CreateRoomAsync("club");
+        await bob.JoinAsync("club");
+        var handOver = Roster(alice).GetByRole(AriaRole.Button, new() { Name = "Hand over bob", Exact = true });
+
+        // Cancel keeps the room.
+        await handOver.ClickAsync();
+        var confirm = alice.Page.GetByRole(AriaRole.Dialog, new() { Name = "Hand the room over to bob? You become a moderator." });
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await Expect(confirm).ToBeHiddenAsync();
+        await Expect(alice.Page.Locator("#room-about")).ToContainTextAsync("owner alice");
+
+        await handOver.ClickAsync();
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Hand over", Exact = true }).ClickAsync();
+        foreach (var page in new[] { alice, bob })
+        {
+            await Expect(page.Page.Locator("#room-about")).ToContainTextAsync("owner bob");
+            await Expect(Roster(page).Locator("li", new() { HasText = "alice" }).Locator(".role-badge")).ToHaveTextAsync("moderator");
+            await Expect(Roster(page).Locator("li", new() { HasText = "bob" }).Locator(".role-badge")).ToHaveTextAsync("owner");
+        }
+
+        // Now bob runs it, and alice, a moderator, may not act on its owner.
+        await Expect(Roster(bob).GetByRole(AriaRole.Button, new() { Name = "Hand over alice", Exact = true })).ToBeVisibleAsync();
+        await Expect(Roster(alice).GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The room panel's members with their roles and the actions on each.</summary>
+    private static ILocator Roster(ChatPage page) => page.Page.GetByRole(AriaRole.List, new() { Name = "Room members and roles" });
 }
