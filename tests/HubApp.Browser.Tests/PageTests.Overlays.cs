@@ -8,13 +8,11 @@ namespace HubApp.Browser.Tests;
 /// <summary>The phone's overlays let go as people expect, and the keyboard has a way past the header.</summary>
 public sealed partial class PageTests
 {
-    private static readonly ViewportSize Phone = new() { Width = 390, Height = 800 };
-
     [Fact]
     public async Task At_phone_width_the_member_panel_closes_by_its_button_by_Escape_and_by_a_tap_outside()
     {
         await using var host = await HubAppHost.StartAsync();
-        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", Phone);
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", ChatPage.Phone);
         var toggle = alice.Page.Locator("#members-toggle");
         var panel = alice.Page.GetByRole(AriaRole.Complementary, new() { Name = "In this room" });
         await Expect(panel).ToBeHiddenAsync();
@@ -45,7 +43,7 @@ public sealed partial class PageTests
     public async Task At_phone_width_the_open_drawer_keeps_Tab_inside_and_closes_by_a_tap_outside()
     {
         await using var host = await HubAppHost.StartAsync();
-        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", Phone);
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", ChatPage.Phone);
         var menu = alice.Page.GetByRole(AriaRole.Button, new() { Name = "Rooms and direct messages" });
         var sidebar = alice.Page.GetByRole(AriaRole.Navigation, new() { Name = "Rooms and direct messages" });
         await menu.ClickAsync();
@@ -67,7 +65,7 @@ public sealed partial class PageTests
         await Expect(sidebar.GetByRole(AriaRole.Button, new() { Name = "Write", Exact = true })).ToBeFocusedAsync();
 
         // The drawer covers the left of the page; the messages show to its right.
-        await alice.Page.Locator("#messages").ClickAsync(new() { Position = new() { X = Phone.Width - 30, Y = 100 } });
+        await alice.Page.Locator("#messages").ClickAsync(new() { Position = new() { X = ChatPage.Phone.Width - 30, Y = 100 } });
         await Expect(sidebar).ToBeHiddenAsync();
         await Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
     }

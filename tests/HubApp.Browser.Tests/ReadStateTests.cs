@@ -73,6 +73,66 @@ public sealed class ReadStateTests(Chromium chromium)
         await Expect(first.Page).ToHaveTitleAsync(Title);
     }
 
+    [Fact]
+    public async Task At_phone_width_the_menu_buttons_badge_counts_a_message_in_another_room_until_it_is_read()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", ChatPage.Phone);
+        var menu = alice.Page.GetByRole(AriaRole.Button, new() { Name = "Rooms and direct messages" });
+        var badge = alice.Page.Locator("#menu-unread");
+        await menu.ClickAsync();
+        await alice.JoinAsync("random");
+        await menu.ClickAsync();
+        await alice.Channel("#general").ClickAsync();
+        await Expect(alice.Page.Locator("#conversation-title")).ToHaveTextAsync("#general");
+        await Expect(badge).ToBeHiddenAsync();
+
+        await using var carol = await host.ConnectAsync("carol");
+        await carol.JoinRoomAsync("random").WaitAsync(TestTimeouts.Default);
+        await carol.SendMessageAsync("random", "lunch?").WaitAsync(TestTimeouts.Default);
+        await Expect(badge).ToBeVisibleAsync();
+        await Expect(badge.Locator("[aria-hidden=true]")).ToHaveTextAsync("1");
+        await Expect(menu).ToHaveAccessibleDescriptionAsync("1 unread");
+
+        await menu.ClickAsync();
+        await alice.Channel("#random, 1 unread").ClickAsync();
+        await Expect(alice.Message("lunch?")).ToBeVisibleAsync();
+        await Expect(badge).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task Jump_to_latest_shows_when_a_message_arrives_while_scrolled_up_and_takes_the_reader_to_it()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var carol = await host.ConnectAsync("carol");
+        await carol.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        for (var i = 1; i <= 40; i++)
+        {
+            await carol.SendMessageAsync("general", $"line {i}").WaitAsync(TestTimeouts.Default);
+        }
+
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
+        var jump = alice.Page.GetByRole(AriaRole.Button, new() { Name = "Jump to latest", Exact = true });
+        await Expect(alice.Message("line 40")).ToBeInViewportAsync();
+        await Expect(jump).ToBeHiddenAsync();
+
+        // Scrolled up as a reader would, away from the newest line.
+        await alice.Page.Locator("#messages").HoverAsync();
+        await alice.Page.Mouse.WheelAsync(0, -1500);
+        await Expect(alice.Message("line 40")).Not.ToBeInViewportAsync();
+        await Expect(jump).ToBeVisibleAsync();
+
+        await carol.SendMessageAsync("general", "something new").WaitAsync(TestTimeouts.Default);
+        await Expect(alice.Message("something new")).ToHaveCountAsync(1);
+        // The page leaves the reader where they were, and offers the way down.
+        await Expect(alice.Message("something new")).Not.ToBeInViewportAsync();
+        await Expect(jump).ToBeVisibleAsync();
+
+        await jump.ClickAsync();
+        await Expect(alice.Message("something new")).ToBeInViewportAsync();
+        await Expect(jump).ToBeHiddenAsync();
+    }
+
     /// <summary>Signs in (joining #general), joins #random and goes back to #general, where #random's messages count as unread.</summary>
     private async Task<ChatPage> InGeneralWithRandomJoinedAsync(HubAppHost host, string userName)
     {

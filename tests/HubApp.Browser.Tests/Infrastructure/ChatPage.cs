@@ -6,6 +6,9 @@ namespace HubApp.Browser.Tests.Infrastructure;
 /// <summary>One person's HubApp page, driven as they would: by its labels and roles.</summary>
 public sealed class ChatPage(IPage page) : IAsyncDisposable
 {
+    /// <summary>A phone's window, where the sidebar is a drawer behind the ☰ button.</summary>
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 800 };
+
     public IPage Page { get; } = page;
 
     public ILocator Status => Page.Locator("#status-text");
