@@ -52,4 +52,44 @@ public sealed partial class ChatSessionTests
         terminal.Type("/rooms");
         await terminal.WaitForAsync("You have joined no room.");
     }
+
+    [Fact]
+    public async Task ATerminalOwnerDeletesTheirOwnMessageByNumberAndKicksAUserWhoIsToldAndLeavesTheRoom()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var bob = await host.ConnectAsync("bob", "Bob");
+        var bobMessages = new Inbox<ChatMessage>();
+        var removed = new Inbox<RoomRemoval>();
+        bob.MessageReceived += bobMessages.Add;
+        bob.RemovedFromRoom += removed.Add;
+        await using var terminal = await Terminal.StartAsync(host, "alice");
+        terminal.Type("/create hall public");
+        await terminal.WaitForAsync("— created public room hall");
+        terminal.Type("/join hall");
+        await terminal.WaitForAsync("— hall: 1 present");
+        await bob.JoinRoomAsync("hall").WaitAsync(TestTimeouts.Default);
+        await terminal.WaitForAsync("→ Bob joined hall");
+
+        terminal.Type("said too soon");
+        var mine = await bobMessages.NextAsync(m => m.UserId == "alice");
+        await terminal.WaitForAsync($"#{mine.Id} [hall] alice: said too soon");
+        terminal.Type($"/delete {mine.Id}");
+        var deletion = await bobMessages.NextAsync(m => m.Kind == MessageKinds.Delete);
+        Assert.Equal((mine.Id, "alice"), (deletion.TargetId, deletion.UserId));
+        await terminal.WaitForAsync($"#{mine.Id} [hall] (message deleted by alice)");
+        // History holds the target emptied, and the text nowhere.
+        var history = await bob.GetHistoryAsync("hall", null, 50).WaitAsync(TestTimeouts.Default);
+        var target = Assert.Single(history, m => m.Id == mine.Id);
+        Assert.Equal(string.Empty, target.Text);
+        Assert.NotNull(target.DeletedAt);
+        Assert.DoesNotContain(history, m => m.Text.Contains("said too soon", StringComparison.Ordinal));
+
+        terminal.Type("/kick bob");
+        Assert.Equal(new RoomRemoval("hall", RemovalReasons.Kicked, "alice", null), await removed.NextAsync());
+        await terminal.WaitForAsync("— bob kicked from hall");
+        await terminal.WaitForAsync("← Bob left hall");
+        terminal.Type("/who");
+        await terminal.WaitForAsync("— present in hall: alice");
+        Assert.DoesNotContain("Bob", terminal.Lines.Last(l => l.Contains("— present in hall:", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
 }
