@@ -237,11 +237,7 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
             await using var outsider = await second.ConnectAsync("outsider");
             var info = await again.GetRoomInfoAsync("kept").WaitAsync(TestTimeouts.Default);
 
-            Assert.Equal((RoomKinds.Private, "owner", "a topic"), (info.Kind, info.OwnerId, info.Topic));
-            Assert.Equal(
-                [("member", RoomRoles.Member), ("moderator", RoomRoles.Moderator), ("muted", RoomRoles.Member), ("owner", RoomRoles.Owner)],
-                info.Members.Select(m => (m.UserId, m.Role)).Order());
-            Assert.NotNull(info.Members.Single(m => m.UserId == "muted").MutedUntil);
+            RoomHostFixture.AssertSeeded(info);
             Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => banned.JoinRoomAsync("kept").WaitAsync(TestTimeouts.Default))).Code);
             Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => outsider.JoinRoomAsync("kept").WaitAsync(TestTimeouts.Default))).Code);
         }
