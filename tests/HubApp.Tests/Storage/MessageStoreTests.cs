@@ -264,6 +264,21 @@ public abstract class MessageStoreTests : IAsyncLifetime
         Assert.Equal([toW], await direct.GetConversationBeforeAsync("w", "u", long.MaxValue, 200, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task UnreadCountsStopAtTheirCapInARoomAndAConversation()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Store;
+        var many = Enumerable.Range(0, 1005).ToArray();
+        await store.AppendAsync(new WriteBatch([.. many.Select(i => new NewChatMessage("a", "v", "V", $"m{i}"))], [.. many.Select(i => new NewDirectMessage("v", "V", "u", $"d{i}"))], DateTime.UtcNow), null, CancellationToken.None);
+        var markers = (IReadMarkerStore)store;
+
+        Assert.Equal(new RoomReadState(0, 1000), await markers.GetRoomReadStateAsync("u", "a", 1000, CancellationToken.None));
+        Assert.Equal(1000, Assert.Single(await ((IDirectMessageStore)store).GetConversationsAsync("u", 10, 1000, CancellationToken.None)).UnreadCount);
+        await markers.MoveRoomMarkerAsync("u", "a", 10, CancellationToken.None);
+        Assert.Equal(new RoomReadState(10, 995), await markers.GetRoomReadStateAsync("u", "a", 1000, CancellationToken.None));
+    }
+
     private static NewRoomChange Edit(string room, string userId, long targetId, string text, TimeSpan? window = null) =>
         new(room, userId, userId.ToUpperInvariant(), MessageKinds.Edit, targetId, text, EditWindow: window ?? TimeSpan.FromDays(1));
 
