@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace HubApp.Messaging;
 
 /// <summary>
-/// EditMessage and DeleteMessage: the caller's checks here (joined, may post, moderates), the rest in the store, on
+/// EditMessage and DeleteMessage: the caller's checks here (may read or post, then joined; moderates), the rest in the store, on
 /// the target as it is when the change commits (<see cref="NewRoomChange"/>). The new entry goes out through the same
 /// group commit and delivery as a message; client message ids do not apply.
 /// </summary>
@@ -21,8 +21,10 @@ internal sealed class MessageEditService(
 {
     public async Task<ChatMessage> EditAsync(ChatCaller caller, string? room, long messageId, string? text, CancellationToken cancellationToken)
     {
-        var name = presence.RequireJoined(caller, room);
+        // Refused before not_in_room, as everywhere: forbidden (a private room, a ban), then muted.
+        var name = RoomAccess.RequireValid(room);
         await authorization.RequirePostableAsync(caller, name, cancellationToken);
+        presence.RequireJoined(caller, name);
         var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
         var change = new NewRoomChange(name, caller.UserId, caller.UserName, MessageKinds.Edit, messageId, body, EditWindow: limits.Value.EditWindow);
         return Answer(await writer.WriteAsync(change, cancellationToken), name, messageId);
@@ -30,9 +32,10 @@ internal sealed class MessageEditService(
 
     public async Task<ChatMessage> DeleteAsync(ChatCaller caller, string? room, long messageId, CancellationToken cancellationToken)
     {
-        var name = presence.RequireJoined(caller, room);
-        var moderates = await authorization.CanModerateAsync(caller, name, cancellationToken);
-        var change = new NewRoomChange(name, caller.UserId, caller.UserName, MessageKinds.Delete, messageId, string.Empty, MayDeleteOthers: moderates);
+        var name = RoomAccess.RequireValid(room);
+        var rights = await authorization.RequireReaderAsync(caller, name, cancellationToken);
+        presence.RequireJoined(caller, name);
+        var change = new NewRoomChange(name, caller.UserId, caller.UserName, MessageKinds.Delete, messageId, string.Empty, MayDeleteOthers: rights.Moderates);
         return Answer(await writer.WriteAsync(change, cancellationToken), name, messageId);
     }
 

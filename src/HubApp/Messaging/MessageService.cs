@@ -51,12 +51,15 @@ internal sealed class MessageService(
 
     /// <summary>
     /// Started, not awaited (<see cref="FireAndForget"/>): a member that stops reading does not hold up the caller. A muted
-    /// user's typing reaches no one, and is not refused (it is no message).
+    /// user's typing reaches no one, and is not refused (it is no message); one who may not read the room is refused
+    /// before <c>not_in_room</c>, as everywhere.
     /// </summary>
     public async Task TypingAsync(ChatCaller caller, string? room, bool isTyping, CancellationToken cancellationToken)
     {
-        var name = presence.RequireJoined(caller, room);
-        if (!await authorization.CanPostAsync(caller, name, cancellationToken))
+        var name = RoomAccess.RequireValid(room);
+        var mayPost = await authorization.RequireReaderMayPostAsync(caller, name, cancellationToken);
+        presence.RequireJoined(caller, name);
+        if (!mayPost)
         {
             return;
         }

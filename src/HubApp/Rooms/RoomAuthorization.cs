@@ -43,17 +43,16 @@ internal sealed class RoomAuthorization(RoomStateCache cache, TimeProvider time)
         }
     }
 
-    /// <summary>Whether the caller may post in <paramref name="room"/> (readable, not muted): for what is dropped rather than refused (typing).</summary>
-    public async Task<bool> CanPostAsync(ChatCaller caller, string room, CancellationToken cancellationToken) =>
-        await RightsAsync(caller, room, cancellationToken) is { CanRead: true, MutedUntil: null };
+    /// <summary>
+    /// As <see cref="RequireReadableAsync"/>, answering whether the caller may also post there (not muted): for what a mute
+    /// drops rather than refuses (typing).
+    /// </summary>
+    public async Task<bool> RequireReaderMayPostAsync(ChatCaller caller, string room, CancellationToken cancellationToken) =>
+        await RequireReaderAsync(caller, room, cancellationToken) is { MutedUntil: null };
 
     /// <summary>Whether the caller may read <paramref name="room"/>: what <c>/stats</c> and the directory show them.</summary>
     public async Task<bool> CanReadAsync(ChatCaller caller, string room, CancellationToken cancellationToken) =>
         (await RightsAsync(caller, room, cancellationToken)).CanRead;
-
-    /// <summary>Whether the caller moderates <paramref name="room"/>: deletes others' messages, kicks, bans, mutes.</summary>
-    public async Task<bool> CanModerateAsync(ChatCaller caller, string room, CancellationToken cancellationToken) =>
-        (await RightsAsync(caller, room, cancellationToken)).Moderates;
 
     /// <summary>
     /// The room, when the caller moderates it (owner, moderator, admin); refused with <c>forbidden</c> otherwise, with the

@@ -251,13 +251,14 @@ public abstract partial class RoomMessagesApiTests : IAsyncLifetime
         Action<IServiceCollection>? services = null,
         string environment = "Testing");
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string userId, string room, object body, string? userName = null) =>
-        SendAsync(http, HttpMethod.Post, userId, $"/api/rooms/{room}/messages", JsonContent.Create(body), userName);
+    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string userId, string room, object body, string? userName = null, IReadOnlyList<string>? roles = null) =>
+        SendAsync(http, HttpMethod.Post, userId, $"/api/rooms/{room}/messages", JsonContent.Create(body), userName, roles);
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string userId, string path, HttpContent? content = null, string? userName = null)
+    private static async Task<HttpResponseMessage> SendAsync(
+        HttpClient http, HttpMethod method, string userId, string path, HttpContent? content = null, string? userName = null, IReadOnlyList<string>? roles = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create(userId, userName));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create(userId, userName, roles: roles));
         return await http.SendAsync(request).WaitAsync(TestTimeouts.Default);
     }
 

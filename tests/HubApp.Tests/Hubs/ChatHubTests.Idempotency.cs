@@ -6,6 +6,9 @@ namespace HubApp.Tests.Hubs;
 
 public sealed partial class ChatHubTests
 {
+    // The contract's cap on unreadCount (snapshot and conversations): "at most 1000".
+    private const int UnreadCap = 1000;
+
     [Theory]
     [InlineData(ChatProtocol.Json)]
     [InlineData(ChatProtocol.MessagePack)]
@@ -27,6 +30,67 @@ public sealed partial class ChatHubTests
         Assert.Equal(first, await received.NextAsync());
         Assert.Equal(next, await received.NextAsync());
         Assert.Equal([first, next], await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+    }
+
+    [Fact]
+    public async Task ARepeatAfterTheHostRestartedOnTheSameFileReturnsTheFirstEntryAndStoresNothing()
+    {
+        var host = await HubAppHost.StartAsync();
+        ChatMessage first;
+        await using (var alice = await host.ConnectAsync("alice"))
+        {
+            await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+            first = await alice.PostMessageAsync("room", "before the restart", "kept-id").WaitAsync(TestTimeouts.Default);
+        }
+
+        // The first host's file stays (its directory is deleted only when it is disposed, at the end).
+        await host.StopAsync();
+        ChatMessage again, next;
+        IReadOnlyList<ChatMessage> history;
+        await using (var restarted = await HubAppHost.StartAsync(dataDirectory: host.DataDirectory))
+        await using (var alice = await restarted.ConnectAsync("alice"))
+        {
+            await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+            again = await alice.PostMessageAsync("room", "before the restart", "kept-id").WaitAsync(TestTimeouts.Default);
+            next = await alice.PostMessageAsync("room", "after", null).WaitAsync(TestTimeouts.Default);
+            history = await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default);
+        }
+
+        await host.DisposeAsync();
+
+        Assert.Equal(first, again);
+        Assert.Equal(first.Id + 1, next.Id);
+        Assert.Equal([first, next], history);
+    }
+
+    [Fact]
+    public async Task UnreadCountsStopAtAThousandInTheSnapshotAndTheConversations()
+    {
+        const int Sent = UnreadCap + 5;
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Limits:MessagesPerSecond"] = "100000",
+            ["Limits:Burst"] = "100000",
+        });
+        await using var alice = await RawChatConnection.ConnectAsync(host.BaseAddress, "alice");
+        await using var bob = await RawChatConnection.ConnectAsync(host.BaseAddress, "bob");
+        await alice.JoinAsync("room");
+        // In waves of 50 at once, so the group commit batches them; ids are consecutive all the same.
+        for (var wave = 0; wave < Sent / 50 + 1; wave++)
+        {
+            var count = Math.Min(50, Sent - (wave * 50));
+            await Task.WhenAll(Enumerable.Range(0, count).Select(i => alice.SendAsync("room", $"m{wave}-{i}")));
+            await Task.WhenAll(Enumerable.Range(0, count).Select(i => alice.SendDirectAsync("bob", $"d{wave}-{i}")));
+        }
+
+        var snapshot = await bob.JoinAsync("room");
+        var conversation = Assert.Single(await bob.ConversationsAsync());
+
+        Assert.Equal((0L, UnreadCap), (snapshot.LastReadId, snapshot.UnreadCount));
+        Assert.Equal(("alice", 0L, UnreadCap), (conversation.UserId, conversation.LastReadId, conversation.UnreadCount));
+        // One read marker a few entries in brings the count under the cap: it counts, not just caps.
+        await bob.MarkReadAsync("room", 10);
+        Assert.Equal(Sent - 10, (await bob.JoinAsync("room", sinceId: Sent)).UnreadCount);
     }
 
     [Fact]

@@ -13,6 +13,9 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
 {
     private const string Ok = "ok";
 
+    // What ListRooms answers a caller who may not see the room: no refusal, just no entry for it.
+    private const string Unlisted = "unlisted";
+
     private static readonly string[] Roles = ["owner", "moderator", "member", "outsider", "banned", "muted", "admin"];
 
     // What each kind of method answers, by role: Ok or the contract code.
@@ -22,22 +25,34 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
     private static readonly Dictionary<string, string> Own = Expect(owner: Ok, admin: Ok);
     private static readonly Dictionary<string, string> LeaveForGood = Expect(moderator: Ok, member: Ok, muted: Ok, admin: Ok);
 
-    private static readonly Dictionary<string, (Dictionary<string, string> Expected, Func<ChatClient, string, Task> Call)> Actions = new()
+    private static readonly Dictionary<string, string> Listed = Expect(owner: Ok, moderator: Ok, member: Ok, muted: Ok, admin: Ok, refused: Unlisted);
+
+    // Methods a caller must have joined the room for (once they may read it).
+    private static readonly HashSet<string> NeedJoined = [HubMethods.GetHistory, HubMethods.PostMessage, HubMethods.EditMessage, HubMethods.DeleteMessage, HubMethods.Typing];
+
+    private static readonly Dictionary<string, (Dictionary<string, string> Expected, Func<Scene, Task<string>> Call)> Actions = new()
     {
-        [HubMethods.JoinRoom] = (Read, (c, room) => c.JoinRoomAsync(room)),
-        [HubMethods.GetHistory] = (Read, (c, room) => c.GetHistoryAsync(room, null, 10)),
-        [HubMethods.PostMessage] = (Post, (c, room) => c.PostMessageAsync(room, "hello", null)),
-        [HubMethods.MarkRead] = (Read, (c, room) => c.MarkReadAsync(room, 1)),
-        [HubMethods.GetRoomInfo] = (Read, (c, room) => c.GetRoomInfoAsync(room)),
-        [HubMethods.UpdateRoom] = (Moderate, (c, room) => c.UpdateRoomAsync(room, "new topic")),
-        [HubMethods.InviteToRoom] = (Moderate, (c, room) => c.InviteAsync(room, "newcomer")),
-        [HubMethods.SetRole] = (Own, (c, room) => c.SetRoleAsync(room, "target", RoomRoles.Moderator)),
-        [HubMethods.KickFromRoom] = (Moderate, (c, room) => c.KickAsync(room, "target")),
-        [HubMethods.BanFromRoom] = (Moderate, (c, room) => c.BanAsync(room, "target")),
-        [HubMethods.UnbanFromRoom] = (Moderate, (c, room) => c.UnbanAsync(room, "banned")),
-        [HubMethods.MuteInRoom] = (Moderate, (c, room) => c.MuteAsync(room, "target", DateTime.UtcNow.AddHours(1))),
-        [HubMethods.UnmuteInRoom] = (Moderate, (c, room) => c.UnmuteAsync(room, "muted")),
-        [HubMethods.LeaveRoomForGood] = (LeaveForGood, (c, room) => c.LeaveRoomForGoodAsync(room)),
+        [HubMethods.JoinRoom] = (Read, s => Done(s.Caller.JoinRoomAsync(s.Room))),
+        [HubMethods.GetHistory] = (Read, s => Done(s.Caller.GetHistoryAsync(s.Room, null, 10))),
+        [HubMethods.PostMessage] = (Post, s => Done(s.Caller.PostMessageAsync(s.Room, "hello", null))),
+        // The caller's own message where they may post one; a muted or outside caller is refused before the id matters.
+        [HubMethods.EditMessage] = (Post, s => Done(s.Caller.EditMessageAsync(s.Room, s.OwnMessageId, "edited"))),
+        // Someone else's message: only those who moderate may delete it.
+        [HubMethods.DeleteMessage] = (Moderate, s => Done(s.Caller.DeleteMessageAsync(s.Room, s.OthersMessageId))),
+        // A muted user's typing is dropped, not refused (it is no message).
+        [HubMethods.Typing] = (Read, s => Done(s.Caller.TypingAsync(s.Room, true))),
+        [HubMethods.MarkRead] = (Read, s => Done(s.Caller.MarkReadAsync(s.Room, 1))),
+        [HubMethods.ListRooms] = (Listed, async s => (await s.Caller.ListRoomsAsync(s.Room, 200)).Any(r => r.Room == s.Room) ? Ok : Unlisted),
+        [HubMethods.GetRoomInfo] = (Read, s => Done(s.Caller.GetRoomInfoAsync(s.Room))),
+        [HubMethods.UpdateRoom] = (Moderate, s => Done(s.Caller.UpdateRoomAsync(s.Room, "new topic"))),
+        [HubMethods.InviteToRoom] = (Moderate, s => Done(s.Caller.InviteAsync(s.Room, "newcomer"))),
+        [HubMethods.SetRole] = (Own, s => Done(s.Caller.SetRoleAsync(s.Room, "target", RoomRoles.Moderator))),
+        [HubMethods.KickFromRoom] = (Moderate, s => Done(s.Caller.KickAsync(s.Room, "target"))),
+        [HubMethods.BanFromRoom] = (Moderate, s => Done(s.Caller.BanAsync(s.Room, "target"))),
+        [HubMethods.UnbanFromRoom] = (Moderate, s => Done(s.Caller.UnbanAsync(s.Room, "banned"))),
+        [HubMethods.MuteInRoom] = (Moderate, s => Done(s.Caller.MuteAsync(s.Room, "target", DateTime.UtcNow.AddHours(1)))),
+        [HubMethods.UnmuteInRoom] = (Moderate, s => Done(s.Caller.UnmuteAsync(s.Room, "muted"))),
+        [HubMethods.LeaveRoomForGood] = (LeaveForGood, s => Done(s.Caller.LeaveRoomForGoodAsync(s.Room))),
     };
 
     public static TheoryData<string, string> Cases()
@@ -69,15 +84,46 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
         };
         var client = caller ?? owner;
         var (expected, call) = Actions[action];
-        if (action is HubMethods.GetHistory or HubMethods.PostMessage && expected[role] != ErrorCodes.Forbidden)
+        // "target" (a member) has a message in the room: someone else's, for every caller.
+        await using var target = await fixture.Host.ConnectAsync("target");
+        await target.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        var othersMessageId = (await target.PostMessageAsync(room, "target's message", null).WaitAsync(TestTimeouts.Default)).Id;
+        var ownMessageId = othersMessageId;
+        if (NeedJoined.Contains(action) && Read[role] == Ok)
         {
             // These need a joined connection; a caller who may not read is refused before that matters.
             await client.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+            if (Post[role] == Ok)
+            {
+                ownMessageId = (await client.PostMessageAsync(room, "my message", null).WaitAsync(TestTimeouts.Default)).Id;
+            }
         }
 
-        var answer = await AnswerAsync(() => call(client, room));
+        var answer = await AnswerAsync(() => call(new Scene(client, room, ownMessageId, othersMessageId)));
 
         Assert.Equal(expected[role], answer);
+    }
+
+    [Fact]
+    public async Task ARoomModeratorDeletesAMembersMessageForEveryone()
+    {
+        var room = fixture.NewRoomName("moddelete");
+        await using var owner = await fixture.Host.ConnectAsync("owner");
+        await RoomHostFixture.SeedAsync(owner, room, "moderator", ["member"], "banned", "muted");
+        await using var member = await fixture.Host.ConnectAsync("member");
+        await using var moderator = await fixture.Host.ConnectAsync("moderator");
+        await member.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await moderator.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        var message = await member.PostMessageAsync(room, "rude words", null).WaitAsync(TestTimeouts.Default);
+
+        var deletion = await moderator.DeleteMessageAsync(room, message.Id).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal((MessageKinds.Delete, message.Id, "moderator", string.Empty), (deletion.Kind, deletion.TargetId, deletion.UserId, deletion.Text));
+        var stored = Assert.Single(await member.GetHistoryAsync(room, null, 10).WaitAsync(TestTimeouts.Default), m => m.Id == message.Id);
+        Assert.Equal((string.Empty, true), (stored.Text, stored.DeletedAt is not null));
+        // A member (no moderator) may not do the same to the moderator's message.
+        var moderatorsMessage = await moderator.PostMessageAsync(room, "be nice", null).WaitAsync(TestTimeouts.Default);
+        Assert.Equal(ErrorCodes.Forbidden, await AnswerAsync(() => member.DeleteMessageAsync(room, moderatorsMessage.Id)));
     }
 
     [Fact]
@@ -185,27 +231,38 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
         Assert.Equal(Ok, await AnswerAsync(() => owner.PostMessageAsync(room, "still talking", null)));
     }
 
-    private static Dictionary<string, string> Expect(string? owner = null, string? moderator = null, string? member = null, string? muted = null, string? admin = null) => new()
+    private static Dictionary<string, string> Expect(
+        string? owner = null, string? moderator = null, string? member = null, string? muted = null, string? admin = null, string refused = ErrorCodes.Forbidden) => new()
     {
-        ["owner"] = owner ?? ErrorCodes.Forbidden,
-        ["moderator"] = moderator ?? ErrorCodes.Forbidden,
-        ["member"] = member ?? ErrorCodes.Forbidden,
-        ["outsider"] = ErrorCodes.Forbidden,
-        ["banned"] = ErrorCodes.Forbidden,
-        ["muted"] = muted ?? ErrorCodes.Forbidden,
-        ["admin"] = admin ?? ErrorCodes.Forbidden,
+        ["owner"] = owner ?? refused,
+        ["moderator"] = moderator ?? refused,
+        ["member"] = member ?? refused,
+        ["outsider"] = refused,
+        ["banned"] = refused,
+        ["muted"] = muted ?? refused,
+        ["admin"] = admin ?? refused,
     };
 
-    private static async Task<string> AnswerAsync(Func<Task> call)
+    private static async Task<string> Done(Task call)
+    {
+        await call;
+        return Ok;
+    }
+
+    private static Task<string> AnswerAsync(Func<Task> call) => AnswerAsync(() => Done(call()));
+
+    private static async Task<string> AnswerAsync(Func<Task<string>> call)
     {
         try
         {
-            await call().WaitAsync(TestTimeouts.Default);
-            return Ok;
+            return await call().WaitAsync(TestTimeouts.Default);
         }
         catch (ChatException refused)
         {
             return refused.Code;
         }
     }
+
+    /// <summary>One case's caller and room, with a message of the caller's own (where they may post) and one of someone else's.</summary>
+    private sealed record Scene(ChatClient Caller, string Room, long OwnMessageId, long OthersMessageId);
 }

@@ -42,4 +42,17 @@ public sealed class RoomHostFixture : IAsyncLifetime
         await owner.BanAsync(room, banned).WaitAsync(TestTimeouts.Default);
         await owner.MuteAsync(room, muted).WaitAsync(TestTimeouts.Default);
     }
+
+    /// <summary>
+    /// That <paramref name="info"/> is the room <see cref="SeedAsync"/> made with "owner", "moderator", ["member"], "banned" and
+    /// "muted": kind, owner, topic, roles (the banned user is no member) and the mute.
+    /// </summary>
+    public static void AssertSeeded(RoomInfo info)
+    {
+        Assert.Equal((RoomKinds.Private, "owner", "a topic"), (info.Kind, info.OwnerId, info.Topic));
+        Assert.Equal(
+            [("member", RoomRoles.Member), ("moderator", RoomRoles.Moderator), ("muted", RoomRoles.Member), ("owner", RoomRoles.Owner)],
+            info.Members.Select(m => (m.UserId, m.Role)).Order());
+        Assert.NotNull(info.Members.Single(m => m.UserId == "muted").MutedUntil);
+    }
 }

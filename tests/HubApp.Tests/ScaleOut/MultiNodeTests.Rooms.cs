@@ -1,6 +1,7 @@
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Tests.Infrastructure;
+using HubApp.Tests.Rooms;
 
 namespace HubApp.Tests.ScaleOut;
 
@@ -41,4 +42,46 @@ public sealed partial class MultiNodeTests
         Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => bob.PostMessageAsync("club", "still?", null).WaitAsync(TestTimeouts.Default))).Code);
         Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
     }
+
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task ARestartOfEveryNodeKeepsRoomsRolesBansAndMutesAndEnforcesThem(Engine engine)
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
+        await using (var owner = await cluster.Nodes[0].ConnectAsync("owner"))
+        {
+            await RoomHostFixture.SeedAsync(owner, "keep", "moderator", ["member"], "banned", "muted");
+        }
+
+        await cluster.RestartNodesAsync();
+
+        var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
+        await using var again = await a.ConnectAsync("owner");
+        await using var moderator = await b.ConnectAsync("moderator");
+        await using var member = await a.ConnectAsync("member");
+        await using var muted = await b.ConnectAsync("muted");
+        await using var banned = await a.ConnectAsync("banned");
+        await using var outsider = await b.ConnectAsync("outsider");
+        var info = await moderator.GetRoomInfoAsync("keep").WaitAsync(TestTimeouts.Default);
+
+        RoomHostFixture.AssertSeeded(info);
+        // Enforced on each node: the ban and the outsider's refusal, the mute, and the moderator's right to moderate.
+        Assert.Equal(ErrorCodes.Forbidden, await RefusalAsync(() => banned.JoinRoomAsync("keep")));
+        Assert.Equal(ErrorCodes.Forbidden, await RefusalAsync(() => outsider.JoinRoomAsync("keep")));
+        await muted.JoinRoomAsync("keep").WaitAsync(TestTimeouts.Default);
+        Assert.Equal(ErrorCodes.Muted, await RefusalAsync(() => muted.PostMessageAsync("keep", "let me speak", null)));
+        await member.JoinRoomAsync("keep").WaitAsync(TestTimeouts.Default);
+        await moderator.JoinRoomAsync("keep").WaitAsync(TestTimeouts.Default);
+        var posted = await member.PostMessageAsync("keep", "still here", null).WaitAsync(TestTimeouts.Default);
+        Assert.Equal(ErrorCodes.Forbidden, await RefusalAsync(() => member.KickAsync("keep", "muted")));
+        await moderator.DeleteMessageAsync("keep", posted.Id).WaitAsync(TestTimeouts.Default);
+        await moderator.UnmuteAsync("keep", "muted").WaitAsync(TestTimeouts.Default);
+        await muted.PostMessageAsync("keep", "unmuted", null).WaitAsync(TestTimeouts.Default);
+        Assert.Equal(ErrorCodes.Forbidden, await RefusalAsync(() => moderator.BanAsync("keep", "owner")));
+        Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
+    }
+
+    private static async Task<string> RefusalAsync(Func<Task> call) =>
+        (await Assert.ThrowsAsync<ChatException>(() => call().WaitAsync(TestTimeouts.Default))).Code;
 }

@@ -1,3 +1,4 @@
+using HubApp.Contracts;
 using HubApp.History;
 using HubApp.Storage;
 using HubApp.Tests.Infrastructure;
@@ -161,6 +162,45 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
         await using var check = _database.CreateDataSource();
         await using var version = check.CreateCommand("SELECT version FROM hubapp_schema WHERE component = 'store';");
         Assert.Equal(4, await version.ExecuteScalarAsync());
+
+        // What v2 added works on the upgraded schema: a room is created, a message edited and an old one deleted.
+        var rooms = (IRoomStore)opened.Store;
+        Assert.True(await rooms.CreateRoomAsync(new NewRoom("b", RoomKinds.Private, "kept", "u", "U", DateTime.UtcNow), claimOpen: false, CancellationToken.None));
+        var changed = await opened.Store.AppendAsync(
+            new WriteBatch([], [], DateTime.UtcNow, [new("a", "u", "U", MessageKinds.Edit, 2, "new, edited", EditWindow: TimeSpan.FromDays(1)), new("a", "u", "U", MessageKinds.Delete, 1, string.Empty)]),
+            null,
+            CancellationToken.None);
+        Assert.Equal([RoomChangeOutcome.Stored, RoomChangeOutcome.Stored], changed.ChangeAnswers!.Select(a => a.Outcome));
+        var created = await rooms.GetRoomAsync("b", CancellationToken.None);
+        Assert.Equal((RoomKinds.Private, "u", "kept"), (created.Kind, created.OwnerId, created.Topic));
+        Assert.Equal(
+            [(1L, "", true), (2L, "new, edited", false), (3L, "new, edited", false), (4L, "", false)],
+            (await opened.Store.GetAfterAsync("a", 0, 10, CancellationToken.None)).Select(m => (m.Id, m.Text, m.DeletedAt is not null)));
+    }
+
+    [Fact]
+    public async Task TheDatabaseRowsNoLongerHoldADeletedTextNorItsEditedVersions()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Store;
+        await store.AppendAsync(new WriteBatch([new("a", "u", "U", "first version")], [], DateTime.UtcNow), null, CancellationToken.None);
+        await store.AppendAsync(new WriteBatch([new("a", "u", "U", "kept")], [], DateTime.UtcNow, [new("a", "u", "U", MessageKinds.Edit, 1, "second version", EditWindow: TimeSpan.FromDays(1))]), null, CancellationToken.None);
+
+        await store.AppendAsync(new WriteBatch([], [], DateTime.UtcNow, [new("a", "u", "U", MessageKinds.Delete, 1, string.Empty)]), null, CancellationToken.None);
+
+        await using var check = _database.CreateDataSource();
+        await using var rows = check.CreateCommand("SELECT id, kind, text FROM messages WHERE room = 'a' ORDER BY id;");
+        var texts = new List<(long, string, string)>();
+        await using (var reader = await rows.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                texts.Add((reader.GetInt64(0), reader.GetString(1), System.Text.Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(2))));
+            }
+        }
+
+        // In one batch the message comes before the edit: 2 is "kept", 3 the (now emptied) edit, 4 the delete.
+        Assert.Equal([(1L, MessageKinds.Message, ""), (2L, MessageKinds.Message, "kept"), (3L, MessageKinds.Edit, ""), (4L, MessageKinds.Delete, "")], texts);
     }
 
     private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)

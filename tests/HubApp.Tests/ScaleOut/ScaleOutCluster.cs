@@ -10,13 +10,15 @@ namespace HubApp.Tests.ScaleOut;
 internal sealed class ScaleOutCluster : IAsyncDisposable
 {
     private readonly List<NodeProcess> _nodes;
+    private readonly Dictionary<string, string> _nodeSettings;
 
-    private ScaleOutCluster(TestPostgres database, TestRedis? redis, List<NodeProcess> nodes, NginxProcess? nginx)
+    private ScaleOutCluster(TestPostgres database, TestRedis? redis, List<NodeProcess> nodes, NginxProcess? nginx, Dictionary<string, string> nodeSettings)
     {
         Database = database;
         Redis = redis;
         _nodes = nodes;
         Nginx = nginx;
+        _nodeSettings = nodeSettings;
     }
 
     public TestPostgres Database { get; }
@@ -49,25 +51,38 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
                 nodeSettings[key] = value;
             }
 
-            // The nodes start together, as after a deploy: the schema is created under the advisory lock.
-            var starting = Enumerable.Range(0, nodes).Select(i => NodeProcess.StartAsync($"node{i}", database.ConnectionString, nodeSettings)).ToArray();
-            try
-            {
-                await Task.WhenAll(starting);
-            }
-            finally
-            {
-                started.AddRange(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
-            }
-
+            await StartNodesAsync(nodes, database.ConnectionString, nodeSettings, started);
             var nginx = withNginx ? await NginxProcess.StartAsync(started.Select(n => n.Port)) : null;
-            return new ScaleOutCluster(database, redis, started, nginx);
+            return new ScaleOutCluster(database, redis, started, nginx, nodeSettings);
         }
         catch
         {
             await DisposeAsync(null, started, redis, database);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stops every node (SIGTERM, then waits for it) and starts as many again on the same database and backplane, as a
+    /// deploy does; the new nodes listen on new ports. Not behind nginx (its upstreams are the old ports).
+    /// </summary>
+    public async Task RestartNodesAsync()
+    {
+        if (Nginx is not null)
+        {
+            throw new InvalidOperationException("A cluster behind nginx cannot restart its nodes.");
+        }
+
+        var count = _nodes.Count;
+        foreach (var node in _nodes)
+        {
+            node.Terminate();
+            await node.WaitForExitAsync(NodeProcess.ShutdownTimeout + TestTimeouts.Default);
+            await node.DisposeAsync();
+        }
+
+        _nodes.Clear();
+        await StartNodesAsync(count, Database.ConnectionString, _nodeSettings, _nodes);
     }
 
     /// <summary>The node that holds the connections of <paramref name="userId"/> (by the shared presence table).</summary>
@@ -87,6 +102,21 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
         + (Redis is null ? string.Empty : $"{Environment.NewLine}--- redis ---{Environment.NewLine}{Redis.Output}");
 
     public ValueTask DisposeAsync() => DisposeAsync(Nginx, _nodes, Redis, Database);
+
+    // The nodes start together, as after a deploy: the schema is created under the advisory lock. Those that started are
+    // added to started, also when another did not (for the caller to dispose).
+    private static async Task StartNodesAsync(int nodes, string postgres, Dictionary<string, string> settings, List<NodeProcess> started)
+    {
+        var starting = Enumerable.Range(0, nodes).Select(i => NodeProcess.StartAsync($"node{i}", postgres, settings)).ToArray();
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        finally
+        {
+            started.AddRange(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+        }
+    }
 
     // Nodes first: Redis and the database then go away with nobody left to reconnect to them.
     private static async ValueTask DisposeAsync(NginxProcess? nginx, IEnumerable<NodeProcess> nodes, TestRedis? redis, TestPostgres database)

@@ -242,6 +242,43 @@ public abstract class MessageStoreTests : IAsyncLifetime
         Assert.Equal(MessageKinds.Edit, left[0].Kind);
     }
 
+    [Fact]
+    public async Task EachConversationIsPrunedToMaxMessagesPerRoomOnItsOwn()
+    {
+        await using var opened = await OpenAsync(maxPerRoom: 10);
+        var (store, direct) = (opened.Store, (IDirectMessageStore)opened.Store);
+        // Whole milliseconds, as the store keeps them.
+        var sentAt = new DateTime(2026, 12, 1, 12, 0, 0, 5, DateTimeKind.Utc);
+        var toW = (await store.AppendAsync(new WriteBatch([], [new("u", "U", "w", "kept: a small conversation")], sentAt), null, CancellationToken.None)).DirectMessages[0];
+        var toV = new List<DirectMessage>();
+        for (var i = 0; i < 70; i++)
+        {
+            toV.Add((await store.AppendAsync(new WriteBatch([], [new("u", "U", "v", $"m{i}")], sentAt), null, CancellationToken.None)).DirectMessages[0]);
+        }
+
+        var left = await direct.GetConversationBeforeAsync("u", "v", long.MaxValue, 200, CancellationToken.None);
+
+        Assert.InRange(left.Count, 10, 10 + HistoryPruning.Step - 1); // pruned in steps, as rooms
+        Assert.True(left.Count < 70);
+        Assert.Equal(toV[^left.Count..], left);
+        Assert.Equal([toW], await direct.GetConversationBeforeAsync("w", "u", long.MaxValue, 200, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task UnreadCountsStopAtTheirCapInARoomAndAConversation()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Store;
+        var many = Enumerable.Range(0, 1005).ToArray();
+        await store.AppendAsync(new WriteBatch([.. many.Select(i => new NewChatMessage("a", "v", "V", $"m{i}"))], [.. many.Select(i => new NewDirectMessage("v", "V", "u", $"d{i}"))], DateTime.UtcNow), null, CancellationToken.None);
+        var markers = (IReadMarkerStore)store;
+
+        Assert.Equal(new RoomReadState(0, 1000), await markers.GetRoomReadStateAsync("u", "a", 1000, CancellationToken.None));
+        Assert.Equal(1000, Assert.Single(await ((IDirectMessageStore)store).GetConversationsAsync("u", 10, 1000, CancellationToken.None)).UnreadCount);
+        await markers.MoveRoomMarkerAsync("u", "a", 10, CancellationToken.None);
+        Assert.Equal(new RoomReadState(10, 995), await markers.GetRoomReadStateAsync("u", "a", 1000, CancellationToken.None));
+    }
+
     private static NewRoomChange Edit(string room, string userId, long targetId, string text, TimeSpan? window = null) =>
         new(room, userId, userId.ToUpperInvariant(), MessageKinds.Edit, targetId, text, EditWindow: window ?? TimeSpan.FromDays(1));
 
