@@ -27,7 +27,7 @@ internal sealed class ChatHub(
     RoomModeration moderation,
     IOptions<AuthOptions> auth) : Hub<IChatClient>
 {
-    private ChatCaller Caller => Context.User.ToCaller(Context.ConnectionId, auth.Value.AdminRole);
+    private ChatCaller Caller => ConnectionCaller.Of(Context, auth.Value.AdminRole);
 
     public override Task OnConnectedAsync() => rooms.ConnectAsync(Caller, Context.ConnectionAborted);
 

@@ -75,9 +75,6 @@ public static class ChatHubExtensions
             // write before its first await (MessageWriter), so a user's messages get ids in the order sent.
             hub.MaximumParallelInvocationsPerClient = MaxParallelInvocationsPerClient;
             hub.StatefulReconnectBufferSize = StatefulReconnectBufferBytes;
-            hub.AddFilter<InvocationLoggingFilter>();
-            hub.AddFilter<RateLimitFilter>();
-            hub.AddFilter<SilentConnectionTimeout>();
         })
             // Text as UTF-8, not \uXXXX (an emoji: 4 bytes, not 12), with what must be escaped still escaped (markup
             // included). The converter does the work, as the protocol's own writer ignores the Encoder (see there).
@@ -90,6 +87,7 @@ public static class ChatHubExtensions
         // The HTTP endpoints' JSON (dev tokens, /stats, /app-config.json) is written the same way.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = WireJsonEncoder.Instance);
         builder.Services.AddSingleton<IConfigureOptions<HubOptions>, ConfigureReceiveLimit>();
+        builder.Services.AddSingleton<IConfigureOptions<HubOptions>, ConfigureFilters>();
         return builder;
     }
 
@@ -120,6 +118,36 @@ public static class ChatHubExtensions
     // Room names and user ids are short; text may be all escapes (raw UTF-8, in JSON or MessagePack, is at most 3 bytes
     // a code unit): see LimitsOptions.MaxEncodedMessageBytes. It bounds what clients send, so the server's own encoder
     // (WireJsonEncoder) does not enter into it.
+    // The filters as instances, outermost first. AddFilter<T> wraps each in SignalR's HubFilterFactory, which resolves the
+    // filter and awaits it in an async layer of its own on every invocation: three async state machines per message.
+    private sealed class ConfigureFilters(IServiceProvider services) : IConfigureOptions<HubOptions>
+    {
+        public void Configure(HubOptions options)
+        {
+            options.AddFilter(new DeferredFilter<InvocationLoggingFilter>(services));
+            options.AddFilter(new DeferredFilter<RateLimitFilter>(services));
+            options.AddFilter(new DeferredFilter<SilentConnectionTimeout>(services));
+        }
+    }
+
+    // Resolved at first use, not while HubOptions are built: the filters reach the lifetime manager (ILocalConnections),
+    // and the Redis backplane's reads HubOptions in its constructor. Forwarding adds a call, not an async layer.
+    private sealed class DeferredFilter<T>(IServiceProvider services) : IHubFilter
+        where T : IHubFilter
+    {
+        private T? _filter;
+
+        private T Filter => _filter ??= services.GetRequiredService<T>();
+
+        public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next) =>
+            Filter.InvokeMethodAsync(invocationContext, next);
+
+        public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next) => Filter.OnConnectedAsync(context, next);
+
+        public Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next) =>
+            Filter.OnDisconnectedAsync(context, exception, next);
+    }
+
     private sealed class ConfigureReceiveLimit(IOptions<LimitsOptions> limits) : IConfigureOptions<HubOptions>
     {
         public void Configure(HubOptions options) => options.MaximumReceiveMessageSize = limits.Value.MaxEncodedMessageBytes;

@@ -123,7 +123,10 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
     private static PartitionedRateLimiter<string> PerConnection(int perSecond, int burst)
     {
         var bucket = TokenBuckets.PerSecond(perSecond, burst);
-        return PartitionedRateLimiter.Create<string, string>(
-            connectionId => RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => bucket), StringComparer.Ordinal);
+        // One factory for every partition, made here: RateLimitPartition.GetTokenBucketLimiter (as a lambda over the bucket
+        // would) makes a closure and a delegate on every acquire, that is on every message. The bucket's AutoReplenishment is
+        // off already, which is all GetTokenBucketLimiter adds.
+        Func<string, RateLimiter> factory = _ => new TokenBucketRateLimiter(bucket);
+        return PartitionedRateLimiter.Create<string, string>(connectionId => new RateLimitPartition<string>(connectionId, factory), StringComparer.Ordinal);
     }
 }

@@ -26,28 +26,43 @@ internal sealed class MessageService(
     /// Stores and delivers a message; with a <paramref name="clientMessageId"/> the store keeps one per room and user,
     /// and a repeat is answered with the message stored first, which is not delivered again.
     /// </summary>
-    public async Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, string? clientMessageId, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Refused before not_in_room, as everywhere: forbidden (a private room, a ban), then muted. The decision completes
+    /// synchronously on a cached room, so the write is still queued in the order the sends arrived, and the caller gets the
+    /// writer's own task: no async layer of this method's (a refusal is thrown, as the hub's filters expect either way).
+    /// </remarks>
+    public Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, string? clientMessageId, CancellationToken cancellationToken)
     {
-        // Refused before not_in_room, as everywhere: forbidden (a private room, a ban), then muted. The decision completes
-        // synchronously on a cached room, so the write below is still queued in the order the sends arrived.
         var name = RoomAccess.RequireValid(room);
-        await authorization.RequirePostableAsync(caller, name, cancellationToken);
+        var allowed = authorization.RequirePostableAsync(caller, name, cancellationToken);
+        if (!allowed.IsCompletedSuccessfully)
+        {
+            return SendWhenAllowedAsync(allowed, caller, name, text, clientMessageId, cancellationToken);
+        }
+
         presence.RequireJoined(caller, name);
-        return (await StoreAsync(caller, name, text, clientMessageId, cancellationToken)).Message;
+        return writer.WriteAsync(Validated(caller, name, text, clientMessageId), cancellationToken);
     }
 
     /// <summary>
     /// Validates the text and <paramref name="clientMessageId"/>, then stores and delivers as <see cref="SendAsync"/> does,
-    /// in <paramref name="room"/> (normalized) for a caller already allowed to post there: the hub's sends (joined) and the
-    /// HTTP API's (<see cref="RoomAuthorization.RequirePostableAsync"/>) share it. The write is queued before the first
-    /// await, which keeps a connection's messages in the order sent.
+    /// in <paramref name="room"/> (normalized) for a caller already allowed to post there: the HTTP API's sends
+    /// (<see cref="RoomAuthorization.RequirePostableAsync"/>). The write is queued before the first await, which keeps a
+    /// user's messages in the order sent.
     /// </summary>
-    public Task<WrittenMessage> StoreAsync(ChatCaller caller, string room, string? text, string? clientMessageId, CancellationToken cancellationToken)
+    public Task<WrittenMessage> StoreAsync(ChatCaller caller, string room, string? text, string? clientMessageId, CancellationToken cancellationToken) =>
+        writer.PostAsync(Validated(caller, room, text, clientMessageId), cancellationToken);
+
+    // The room's decision had to be read from the store first (a room not cached, or past its age).
+    private async Task<ChatMessage> SendWhenAllowedAsync(ValueTask allowed, ChatCaller caller, string name, string? text, string? clientMessageId, CancellationToken cancellationToken)
     {
-        var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
-        var id = ClientMessageId.Validate(clientMessageId);
-        return writer.PostAsync(new NewChatMessage(room, caller.UserId, caller.UserName, body, id), cancellationToken);
+        await allowed;
+        presence.RequireJoined(caller, name);
+        return await writer.WriteAsync(Validated(caller, name, text, clientMessageId), cancellationToken);
     }
+
+    private NewChatMessage Validated(ChatCaller caller, string room, string? text, string? clientMessageId) =>
+        new(room, caller.UserId, caller.UserName, MessageText.Validate(text, limits.Value.MaxMessageLength), ClientMessageId.Validate(clientMessageId));
 
     /// <summary>
     /// Started, not awaited (<see cref="FireAndForget"/>): a member that stops reading does not hold up the caller. A muted

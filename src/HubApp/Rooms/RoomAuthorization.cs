@@ -24,20 +24,35 @@ internal sealed class RoomAuthorization(RoomStateCache cache, TimeProvider time)
     public static readonly DateTime Forever = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>Refuses with <c>forbidden</c> a caller who may not read <paramref name="room"/> (join it, its history, members, marker).</summary>
-    public Task RequireReadableAsync(ChatCaller caller, string room, CancellationToken cancellationToken) => RequireReaderAsync(caller, room, cancellationToken);
+    public async Task RequireReadableAsync(ChatCaller caller, string room, CancellationToken cancellationToken) => await RequireReaderAsync(caller, room, cancellationToken);
 
     /// <summary>As <see cref="RequireReadableAsync"/>, answering the caller's rights in the room.</summary>
-    public async Task<RoomRights> RequireReaderAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
+    public async ValueTask<RoomRights> RequireReaderAsync(ChatCaller caller, string room, CancellationToken cancellationToken) =>
+        Reader(await RightsAsync(caller, room, cancellationToken), room);
+
+    /// <summary>
+    /// Refuses with <c>forbidden</c> or <c>muted</c> a caller who may not post in <paramref name="room"/>. On a cached room
+    /// it completes at once, with no async layer: every message passes here.
+    /// </summary>
+    public ValueTask RequirePostableAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
     {
-        var rights = await RightsAsync(caller, room, cancellationToken);
-        return rights.CanRead ? rights : throw ChatErrors.RoomForbidden(room);
+        var rights = RightsAsync(caller, room, cancellationToken);
+        if (rights.IsCompletedSuccessfully)
+        {
+            Poster(rights.Result, room);
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitPosterAsync(rights, room);
+
+        static async ValueTask AwaitPosterAsync(ValueTask<RoomRights> rights, string room) => Poster(await rights, room);
     }
 
-    /// <summary>Refuses with <c>forbidden</c> or <c>muted</c> a caller who may not post in <paramref name="room"/>.</summary>
-    public async Task RequirePostableAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
+    private static RoomRights Reader(RoomRights rights, string room) => rights.CanRead ? rights : throw ChatErrors.RoomForbidden(room);
+
+    private static void Poster(RoomRights rights, string room)
     {
-        var rights = await RequireReaderAsync(caller, room, cancellationToken);
-        if (rights.MutedUntil is not null)
+        if (Reader(rights, room).MutedUntil is not null)
         {
             throw ChatErrors.Muted(room);
         }
@@ -92,13 +107,18 @@ internal sealed class RoomAuthorization(RoomStateCache cache, TimeProvider time)
         };
     }
 
-    /// <summary>The caller's rights in <paramref name="room"/>, now.</summary>
-    public async Task<RoomRights> RightsAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
+    /// <summary>The caller's rights in <paramref name="room"/>, now; at once (no async layer) on a cached room.</summary>
+    public ValueTask<RoomRights> RightsAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentException.ThrowIfNullOrEmpty(room);
-        return RoomRights.Of(caller, await cache.GetAsync(room, cancellationToken), time.GetUtcNow().UtcDateTime);
+        var load = cache.GetAsync(room, cancellationToken);
+        return load.IsCompletedSuccessfully ? new(RoomRights.Of(caller, load.Result, Now)) : LoadAsync(caller, load);
     }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private async ValueTask<RoomRights> LoadAsync(ChatCaller caller, Task<StoredRoom> load) => RoomRights.Of(caller, await load, Now);
 }
 
 /// <summary>
@@ -109,7 +129,7 @@ internal sealed record RoomRights(StoredRoom Room, string? Role, bool CanRead, b
 {
     public static RoomRights Of(ChatCaller caller, StoredRoom room, DateTime now)
     {
-        var role = room.Members.FirstOrDefault(m => m.UserId == caller.UserId)?.Role;
+        var role = MemberRole(room, caller.UserId);
         var banned = !caller.IsAdmin && SanctionInForce(room, caller.UserId, SanctionKind.Ban, now) is not null;
         var owns = caller.IsAdmin || role == RoomRoles.Owner;
         var moderates = owns || role == RoomRoles.Moderator;
@@ -119,10 +139,32 @@ internal sealed record RoomRights(StoredRoom Room, string? Role, bool CanRead, b
     }
 
     /// <summary>The end of <paramref name="userId"/>'s sanction of that kind in force at <paramref name="now"/> (<see cref="RoomAuthorization.Forever"/> without one); null when none is.</summary>
-    public static DateTime? SanctionInForce(StoredRoom room, string userId, SanctionKind kind, DateTime now) =>
-        room.Sanctions.FirstOrDefault(s => s.UserId == userId && s.Kind == kind && (s.Until is null || s.Until > now)) is { } sanction
-            ? sanction.Until ?? RoomAuthorization.Forever
-            : null;
+    /// <remarks>Loops rather than LINQ over a lambda: this runs on every message, and each lambda here would be a closure.</remarks>
+    public static DateTime? SanctionInForce(StoredRoom room, string userId, SanctionKind kind, DateTime now)
+    {
+        foreach (var s in room.Sanctions)
+        {
+            if (s.UserId == userId && s.Kind == kind && (s.Until is null || s.Until > now))
+            {
+                return s.Until ?? RoomAuthorization.Forever;
+            }
+        }
 
-    public string? RoleOf(string userId) => Room.OwnerId == userId ? RoomRoles.Owner : Room.Members.FirstOrDefault(m => m.UserId == userId)?.Role;
+        return null;
+    }
+
+    public string? RoleOf(string userId) => Room.OwnerId == userId ? RoomRoles.Owner : MemberRole(Room, userId);
+
+    private static string? MemberRole(StoredRoom room, string userId)
+    {
+        foreach (var member in room.Members)
+        {
+            if (member.UserId == userId)
+            {
+                return member.Role;
+            }
+        }
+
+        return null;
+    }
 }

@@ -33,13 +33,17 @@ internal sealed partial class MessageWriter(
     /// <summary>When the last batch failed, until one succeeds again; null while writes go through.</summary>
     public DateTime? FailingSince { get; private set; }
 
-    public async Task<ChatMessage> WriteAsync(NewChatMessage message, CancellationToken cancellationToken) =>
-        (await PostAsync(message, cancellationToken)).Message;
+    /// <summary>The hub's send: the stored message itself is the answer, with no continuation to unwrap it.</summary>
+    public Task<ChatMessage> WriteAsync(NewChatMessage message, CancellationToken cancellationToken)
+    {
+        var pending = new PendingChatMessage<ChatMessage>(message, static (answer, _) => answer);
+        return EnqueueAsync(pending, pending.Completion.Task, cancellationToken);
+    }
 
     /// <summary>As <see cref="WriteAsync(NewChatMessage, CancellationToken)"/>, and whether this write stored the answer or repeated one.</summary>
     public Task<WrittenMessage> PostAsync(NewChatMessage message, CancellationToken cancellationToken)
     {
-        var pending = new PendingChatMessage(message);
+        var pending = new PendingChatMessage<WrittenMessage>(message, static (answer, isNew) => new WrittenMessage(answer, isNew));
         return EnqueueAsync(pending, pending.Completion.Task, cancellationToken);
     }
 
@@ -163,7 +167,7 @@ internal sealed partial class MessageWriter(
                     var answer = stored.MessageAnswers[m++];
                     var isNew = created < stored.Messages.Count && ReferenceEquals(answer, stored.Messages[created]);
                     created += isNew ? 1 : 0;
-                    chat.Completion.TrySetResult(new WrittenMessage(answer, isNew));
+                    chat.Complete(answer, isNew);
                     break;
                 case PendingRoomChange change:
                     change.Completion.TrySetResult(stored.ChangeAnswers![c++]);
@@ -208,11 +212,19 @@ internal sealed partial class MessageWriter(
         public abstract void Fail(Exception error);
     }
 
-    private sealed class PendingChatMessage(NewChatMessage message) : PendingWrite
+    private abstract class PendingChatMessage(NewChatMessage message) : PendingWrite
     {
         public NewChatMessage Message { get; } = message;
 
-        public TaskCompletionSource<WrittenMessage> Completion { get; } = new();
+        /// <summary>Answers the write with the stored entry, and whether this write stored it (false: a repeat).</summary>
+        public abstract void Complete(ChatMessage answer, bool isNew);
+    }
+
+    private sealed class PendingChatMessage<T>(NewChatMessage message, Func<ChatMessage, bool, T> answer) : PendingChatMessage(message)
+    {
+        public TaskCompletionSource<T> Completion { get; } = new();
+
+        public override void Complete(ChatMessage stored, bool isNew) => Completion.TrySetResult(answer(stored, isNew));
 
         public override void Fail(Exception error) => Completion.TrySetException(error);
     }
