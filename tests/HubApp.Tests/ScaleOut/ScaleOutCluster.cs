@@ -10,12 +10,17 @@ namespace HubApp.Tests.ScaleOut;
 internal sealed class ScaleOutCluster : IAsyncDisposable
 {
     private readonly List<NodeProcess> _nodes;
+    private readonly Dictionary<string, string> _nodeSettings;
 
-    private ScaleOutCluster(TestPostgres database, TestRedis? redis, List<NodeProcess> nodes, NginxProcess? nginx)
+    // Nodes that were restarted, kept for their logs and disposed with the rest.
+    private readonly List<NodeProcess> _stopped = [];
+
+    private ScaleOutCluster(TestPostgres database, TestRedis? redis, List<NodeProcess> nodes, Dictionary<string, string> nodeSettings, NginxProcess? nginx)
     {
         Database = database;
         Redis = redis;
         _nodes = nodes;
+        _nodeSettings = nodeSettings;
         Nginx = nginx;
     }
 
@@ -25,6 +30,9 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     public TestRedis? Redis { get; }
 
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
+
+    /// <summary>The running nodes and the processes that restarted ones had before, in start order: every log of the run.</summary>
+    public IReadOnlyList<NodeProcess> EveryNodeProcess => [.. _stopped, .. _nodes];
 
     public NginxProcess? Nginx { get; }
 
@@ -61,13 +69,27 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
             }
 
             var nginx = withNginx ? await NginxProcess.StartAsync(started.Select(n => n.Port)) : null;
-            return new ScaleOutCluster(database, redis, started, nginx);
+            return new ScaleOutCluster(database, redis, started, nodeSettings, nginx);
         }
         catch
         {
             await DisposeAsync(null, started, redis, database);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stops node <paramref name="index"/> with SIGTERM (as a deploy does), waits for it to exit, and starts it again on its
+    /// port with the same store and settings, where its clients reconnect. Returns the new process.
+    /// </summary>
+    public async Task<NodeProcess> RestartAsync(int index)
+    {
+        var node = _nodes[index];
+        node.Terminate();
+        await node.WaitForExitAsync(NodeProcess.ShutdownTimeout + TestTimeouts.Default);
+        _stopped.Add(node);
+        _nodes[index] = await NodeProcess.StartAsync(node.Name, Database.ConnectionString, _nodeSettings, node.Port);
+        return _nodes[index];
     }
 
     /// <summary>The node that holds the connections of <paramref name="userId"/> (by the shared presence table).</summary>
@@ -82,11 +104,11 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
 
     /// <summary>Node output (and nginx's and Redis's), for a failure message.</summary>
     public string Logs() =>
-        string.Join(Environment.NewLine, _nodes.Select(n => $"--- {n.Name} ---{Environment.NewLine}{n.Output}"))
+        string.Join(Environment.NewLine, EveryNodeProcess.Select(n => $"--- {n.Name} ---{Environment.NewLine}{n.Output}"))
         + Environment.NewLine + Nginx?.ErrorLog()
         + (Redis is null ? string.Empty : $"{Environment.NewLine}--- redis ---{Environment.NewLine}{Redis.Output}");
 
-    public ValueTask DisposeAsync() => DisposeAsync(Nginx, _nodes, Redis, Database);
+    public ValueTask DisposeAsync() => DisposeAsync(Nginx, EveryNodeProcess, Redis, Database);
 
     // Nodes first: Redis and the database then go away with nobody left to reconnect to them.
     private static async ValueTask DisposeAsync(NginxProcess? nginx, IEnumerable<NodeProcess> nodes, TestRedis? redis, TestPostgres database)
