@@ -79,7 +79,7 @@ public sealed partial class SoakTests
             {
                 Fail($"{method}: {ex.Message}");
             }
-            catch (Exception ex) when (ex is InvalidOperationException or IOException or SocketException or OperationCanceledException && ex is not TimeoutException)
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or SocketException or OperationCanceledException)
             {
                 Count(_interrupted, method);
             }
