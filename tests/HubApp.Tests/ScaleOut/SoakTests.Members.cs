@@ -236,6 +236,7 @@ public sealed partial class SoakTests
             var (ok, snapshot) = await _ledger.CallAsync(HubMethods.JoinRoom, Client, () => Client.JoinRoomAsync(room, since));
             if (ok)
             {
+                Received.Snapshot(snapshot!);
                 ObserveMarker(_roomMarkerSeen, room, snapshot!.LastReadId);
             }
         }
