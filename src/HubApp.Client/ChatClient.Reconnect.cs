@@ -87,7 +87,26 @@ public sealed partial class ChatClient
         _events.Raise(Reconnecting, error, nameof(Reconnecting));
         var cts = new CancellationTokenSource();
         _reconnectCts = cts;
-        _reconnectLoop = Task.Run(() => RecoverAsync(error, cts.Token), CancellationToken.None);
+        // Direct messages that arrive live on the new connection are held until the recovery has synced: raised at once,
+        // they would move LastDirectMessageId past the ones stored while the client was away, and the sync (which asks
+        // for what came after it) would never find those. RecoverAsync releases them however it ends.
+        _direct.BeginSync();
+        _reconnectLoop = Task.Run(() => RecoverThenReleaseDirectAsync(error, cts.Token), CancellationToken.None);
+    }
+
+    private async Task RecoverThenReleaseDirectAsync(Exception? error, CancellationToken ct)
+    {
+        try
+        {
+            await RecoverAsync(error, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                DeliverDirect(_direct.EndSync());
+            }
+        }
     }
 
     private void PulseHubChanged()

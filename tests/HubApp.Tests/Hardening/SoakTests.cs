@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Presence;
@@ -72,11 +70,7 @@ public sealed class SoakTests(ITestOutputHelper output)
                 // Every stayer got exactly the room's history: each message once, in id order.
                 foreach (var stayer in members)
                 {
-                    var received = await stayer.WaitForAsync(room, history.Count);
-                    if (!received.SequenceEqual(history.Select(m => m.Id)))
-                    {
-                        Assert.Fail($"{stayer.UserId} in {room}: received {received.Count} ids, history has {history.Count}; first difference at #{FirstDifference(received, history)}");
-                    }
+                    await stayer.Received.AssertReceivedExactlyAsync(stayer.UserId, room, history);
                 }
             }
         }
@@ -88,8 +82,8 @@ public sealed class SoakTests(ITestOutputHelper output)
             }
         }
 
-        var stats = await WaitForEmptyStatsAsync(host);
-        Assert.True(stats is { Connections: 0, Users: 0, Rooms.Count: 0 }, $"left over after everyone left: {stats}");
+        var stats = await LiveStats.WhenEmptyAsync(host.BaseAddress);
+        Assert.True(stats.Empty, $"left over after everyone left: {stats}");
         var presence = host.Services.GetRequiredService<PresenceTracker>();
         Assert.Equal(0, presence.Counts().Connections);
         Assert.All(Rooms, room => Assert.Empty(presence.Members(room)));
@@ -163,57 +157,25 @@ public sealed class SoakTests(ITestOutputHelper output)
         await client.SendMessageAsync("warm-up", "hello").WaitAsync(TestTimeouts.Default);
         await client.GetHistoryAsync("warm-up", null, 10).WaitAsync(TestTimeouts.Default);
         await client.StopAsync().WaitAsync(TestTimeouts.Default);
-        await WaitForEmptyStatsAsync(host);
-    }
-
-    private static async Task<Stats> WaitForEmptyStatsAsync(HubAppHost host)
-    {
-        using var http = host.CreateHttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create("auditor"));
-        // Past SignalR's disconnect timeout (15 s): a connection whose transport dropped instead of closing (a client
-        // disposed mid-reconnect on a busy machine) is held that long for a stateful reconnect before it ends.
-        var deadline = DateTime.UtcNow + TestTimeouts.Slow;
-        while (true)
-        {
-            var stats = (await http.GetFromJsonAsync<Stats>("/stats"))!;
-            if (stats is { Connections: 0, Users: 0, Rooms.Count: 0 } || DateTime.UtcNow > deadline)
-            {
-                return stats;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private static int FirstDifference(IReadOnlyList<long> received, IReadOnlyList<ChatMessage> history) =>
-        Enumerable.Range(0, Math.Max(received.Count, history.Count))
-            .First(i => i >= received.Count || i >= history.Count || received[i] != history[i].Id);
-
-    private sealed record Stats(int Connections, int Users, Dictionary<string, int> Rooms)
-    {
-        public override string ToString() => $"connections {Connections}, users {Users}, rooms [{string.Join(", ", Rooms.Select(r => $"{r.Key}: {r.Value}"))}]";
+        await LiveStats.WhenEmptyAsync(host.BaseAddress);
     }
 
     /// <summary>A member connected for the whole run, recording the ids it receives per room.</summary>
     private sealed class Stayer : IAsyncDisposable
     {
         private readonly ChatClient _client;
-        private readonly ConcurrentDictionary<string, Inbox<long>> _received = new(StringComparer.Ordinal);
 
         private Stayer(string userId, ChatClient client, string[] rooms)
         {
             UserId = userId;
             _client = client;
             Rooms = rooms;
-            foreach (var room in rooms)
-            {
-                _received[room] = new Inbox<long>();
-            }
-
-            client.MessageReceived += m => _received.GetOrAdd(m.Room, _ => new Inbox<long>()).Add(m.Id);
+            Received = new ReceivedIds(client);
         }
 
         public string UserId { get; }
+
+        public ReceivedIds Received { get; }
 
         public string[] Rooms { get; }
 
@@ -237,9 +199,6 @@ public sealed class SoakTests(ITestOutputHelper output)
                 await Task.Delay(random.Next(200, 500));
             }
         }
-
-        /// <summary>The ids received in <paramref name="room"/> once there are at least <paramref name="count"/>.</summary>
-        public Task<IReadOnlyList<long>> WaitForAsync(string room, int count) => _received[room].WaitForCountAsync(count, TestTimeouts.Slow);
 
         public Task<IReadOnlyList<ChatMessage>> ReadHistoryAsync(string room) => RoomHistory.ReadAllAsync(_client, room);
 

@@ -188,18 +188,26 @@ internal class HostProcess : IAsyncDisposable
     /// <summary>Lines logged at warning or above (the simple console format starts them with "warn:", "fail:", "crit:").</summary>
     public IReadOnlyList<string> Problems(string level) => [.. _output.Where(l => l.StartsWith(level + ":", StringComparison.Ordinal))];
 
-    public static ChatClient CreateClient(Uri server, string userId, bool autoReconnect = true) =>
+    /// <summary>Lines logged at Error or Critical, but for <see cref="KnownFrameworkErrors"/>.</summary>
+    public IReadOnlyList<string> UnexpectedErrors() => [.. Problems("fail").Concat(Problems("crit")).Where(l => !KnownFrameworkErrors.IsKnownLine(l))];
+
+    /// <param name="tokenLifetime">How long each token the client is given stays valid (an hour by default): the server closes
+    /// the connection when it expires, and the client reconnects with a fresh one.</param>
+    /// <param name="maxReconnectAttempts">At 0.5 s apart once the first two are spent; the client's default of 100 outlasts a node
+    /// restart on a quiet machine, a loaded one may need more.</param>
+    public static ChatClient CreateClient(Uri server, string userId, bool autoReconnect = true, TimeSpan? tokenLifetime = null, int? maxReconnectAttempts = null) =>
         new(new ChatClientOptions
         {
             ServerUrl = server,
-            AccessTokenProvider = _ => ValueTask.FromResult<string?>(TestTokens.Create(userId, userId)),
+            AccessTokenProvider = _ => ValueTask.FromResult<string?>(TestTokens.Create(userId, userId, expires: tokenLifetime is { } lifetime ? DateTime.UtcNow + lifetime : null)),
             AutoReconnect = autoReconnect,
             ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500)],
+            MaxReconnectAttempts = maxReconnectAttempts ?? 100,
         });
 
-    public async Task<ChatClient> ConnectAsync(string userId, bool autoReconnect = true)
+    public async Task<ChatClient> ConnectAsync(string userId, bool autoReconnect = true, TimeSpan? tokenLifetime = null, int? maxReconnectAttempts = null)
     {
-        var client = CreateClient(BaseAddress, userId, autoReconnect);
+        var client = CreateClient(BaseAddress, userId, autoReconnect, tokenLifetime, maxReconnectAttempts);
         await client.StartAsync().WaitAsync(TestTimeouts.Default);
         return client;
     }

@@ -16,7 +16,8 @@ internal sealed class NodeProcess : HostProcess
     {
     }
 
-    public static Task<NodeProcess> StartAsync(string name, string postgres, IDictionary<string, string>? settings = null)
+    /// <param name="port">A free port by default; a restarted node takes its old one, where its clients reconnect.</param>
+    public static Task<NodeProcess> StartAsync(string name, string postgres, IDictionary<string, string>? settings = null, int? port = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -33,6 +34,6 @@ internal sealed class NodeProcess : HostProcess
             environment[key] = value;
         }
 
-        return StartAsync(name, environment, port: null, fileSizeLimitable: false, (n, port, process) => new NodeProcess(n, port, process));
+        return StartAsync(name, environment, port, fileSizeLimitable: false, (n, port, process) => new NodeProcess(n, port, process));
     }
 }

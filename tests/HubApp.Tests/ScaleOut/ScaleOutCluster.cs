@@ -12,13 +12,16 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     private readonly List<NodeProcess> _nodes;
     private readonly Dictionary<string, string> _nodeSettings;
 
-    private ScaleOutCluster(TestPostgres database, TestRedis? redis, List<NodeProcess> nodes, NginxProcess? nginx, Dictionary<string, string> nodeSettings)
+    // Nodes that were restarted, kept for their logs and disposed with the rest.
+    private readonly List<NodeProcess> _stopped = [];
+
+    private ScaleOutCluster(TestPostgres database, TestRedis? redis, List<NodeProcess> nodes, Dictionary<string, string> nodeSettings, NginxProcess? nginx)
     {
         Database = database;
         Redis = redis;
         _nodes = nodes;
-        Nginx = nginx;
         _nodeSettings = nodeSettings;
+        Nginx = nginx;
     }
 
     public TestPostgres Database { get; }
@@ -27,6 +30,9 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     public TestRedis? Redis { get; }
 
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
+
+    /// <summary>The running nodes and the processes that restarted ones had before, in start order: every log of the run.</summary>
+    public IReadOnlyList<NodeProcess> EveryNodeProcess => [.. _stopped, .. _nodes];
 
     public NginxProcess? Nginx { get; }
 
@@ -53,7 +59,7 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
 
             await StartNodesAsync(nodes, database.ConnectionString, nodeSettings, started);
             var nginx = withNginx ? await NginxProcess.StartAsync(started.Select(n => n.Port)) : null;
-            return new ScaleOutCluster(database, redis, started, nginx, nodeSettings);
+            return new ScaleOutCluster(database, redis, started, nodeSettings, nginx);
         }
         catch
         {
@@ -63,27 +69,41 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops every node (SIGTERM, then waits for it) and starts as many again on the same database and backplane, as a
-    /// deploy does; the new nodes listen on new ports. Not behind nginx (its upstreams are the old ports).
+    /// Stops node <paramref name="index"/> with SIGTERM (as a deploy does), waits for it to exit, and starts it again on its
+    /// port with the same store and settings, where its clients reconnect. Returns the new process.
+    /// </summary>
+    public async Task<NodeProcess> RestartAsync(int index)
+    {
+        await StopAsync(_nodes[index]);
+        return _nodes[index] = await StartAgainAsync(_nodes[index]);
+    }
+
+    /// <summary>
+    /// Stops every node, then starts each again on its port: for a while no node holds anything in memory, so what
+    /// the nodes know afterwards comes from the database alone.
     /// </summary>
     public async Task RestartNodesAsync()
     {
-        if (Nginx is not null)
-        {
-            throw new InvalidOperationException("A cluster behind nginx cannot restart its nodes.");
-        }
-
-        var count = _nodes.Count;
         foreach (var node in _nodes)
         {
-            node.Terminate();
-            await node.WaitForExitAsync(NodeProcess.ShutdownTimeout + TestTimeouts.Default);
-            await node.DisposeAsync();
+            await StopAsync(node);
         }
 
-        _nodes.Clear();
-        await StartNodesAsync(count, Database.ConnectionString, _nodeSettings, _nodes);
+        for (var i = 0; i < _nodes.Count; i++)
+        {
+            _nodes[i] = await StartAgainAsync(_nodes[i]);
+        }
     }
+
+    private async Task StopAsync(NodeProcess node)
+    {
+        node.Terminate();
+        await node.WaitForExitAsync(NodeProcess.ShutdownTimeout + TestTimeouts.Default);
+        _stopped.Add(node);
+    }
+
+    private Task<NodeProcess> StartAgainAsync(NodeProcess node) =>
+        NodeProcess.StartAsync(node.Name, Database.ConnectionString, _nodeSettings, node.Port);
 
     /// <summary>The node that holds the connections of <paramref name="userId"/> (by the shared presence table).</summary>
     public async Task<NodeProcess> NodeOfAsync(string userId)
@@ -97,11 +117,11 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
 
     /// <summary>Node output (and nginx's and Redis's), for a failure message.</summary>
     public string Logs() =>
-        string.Join(Environment.NewLine, _nodes.Select(n => $"--- {n.Name} ---{Environment.NewLine}{n.Output}"))
+        string.Join(Environment.NewLine, EveryNodeProcess.Select(n => $"--- {n.Name} ---{Environment.NewLine}{n.Output}"))
         + Environment.NewLine + Nginx?.ErrorLog()
         + (Redis is null ? string.Empty : $"{Environment.NewLine}--- redis ---{Environment.NewLine}{Redis.Output}");
 
-    public ValueTask DisposeAsync() => DisposeAsync(Nginx, _nodes, Redis, Database);
+    public ValueTask DisposeAsync() => DisposeAsync(Nginx, EveryNodeProcess, Redis, Database);
 
     // The nodes start together, as after a deploy: the schema is created under the advisory lock. Those that started are
     // added to started, also when another did not (for the caller to dispose).
