@@ -24,6 +24,7 @@ internal sealed class ConnectionOwnerMiddleware(RequestDelegate next, TimeProvid
 
     private readonly ConcurrentDictionary<string, Owner> _owners = new(StringComparer.Ordinal);
     private long _nextSweep;
+    private long _entries;
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -44,7 +45,7 @@ internal sealed class ConnectionOwnerMiddleware(RequestDelegate next, TimeProvid
 
         var now = time.GetUtcNow().UtcTicks;
         Sweep(now);
-        var owner = _owners.AddOrUpdate(token, (_, state) => new Owner(state.UserId, state.Now), (_, existing, state) => existing with { LastSeen = state.Now }, (UserId: userId, Now: now));
+        var owner = _owners.AddOrUpdate(token, static (_, state) => state.Self.Added(new Owner(state.UserId, state.Now)), static (_, existing, state) => existing with { LastSeen = state.Now }, (UserId: userId, Now: now, Self: this));
         if (!string.Equals(owner.UserId, userId, StringComparison.Ordinal))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -72,7 +73,7 @@ internal sealed class ConnectionOwnerMiddleware(RequestDelegate next, TimeProvid
         {
             var now = time.GetUtcNow().UtcTicks;
             Sweep(now);
-            _owners[token] = new Owner(userId, now);
+            _owners[token] = Added(new Owner(userId, now));
         }
 
         buffer.Position = 0;
@@ -102,19 +103,31 @@ internal sealed class ConnectionOwnerMiddleware(RequestDelegate next, TimeProvid
 
     private void Sweep(long now)
     {
+        // ConcurrentDictionary.Count takes every lock of the dictionary, so it is not read on every request: the bound is
+        // kept by a count of the entries added since the last sweep (an upper bound), which each sweep sets right.
         var due = Interlocked.Read(ref _nextSweep);
-        if ((now < due && _owners.Count < MaxEntries) || Interlocked.CompareExchange(ref _nextSweep, now + (Retention.Ticks / 10), due) != due)
+        if ((now < due && Interlocked.Read(ref _entries) < MaxEntries) || Interlocked.CompareExchange(ref _nextSweep, now + (Retention.Ticks / 10), due) != due)
         {
             return;
         }
 
+        var excess = _owners.Count - MaxEntries;
         foreach (var (token, owner) in _owners)
         {
-            if (now - owner.LastSeen > Retention.Ticks || _owners.Count > MaxEntries)
+            if (now - owner.LastSeen > Retention.Ticks || excess > 0)
             {
+                excess--;
                 _owners.TryRemove(token, out _);
             }
         }
+
+        Interlocked.Exchange(ref _entries, _owners.Count);
+    }
+
+    private Owner Added(Owner owner)
+    {
+        Interlocked.Increment(ref _entries);
+        return owner;
     }
 
     private sealed record Owner(string UserId, long LastSeen);
