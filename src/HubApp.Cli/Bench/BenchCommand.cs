@@ -14,7 +14,7 @@ internal static class BenchCommand
     private static readonly Option<int> Rooms = new("--rooms") { Description = "Rooms in the fan-out.", DefaultValueFactory = _ => 50 };
     private static readonly Option<int> Members = new("--members") { Description = "Members per room.", DefaultValueFactory = _ => 20 };
     private static readonly Option<int> Window = new("--window") { Description = "Sends each room's sender keeps outstanding.", DefaultValueFactory = _ => 10 };
-    private static readonly Option<double> Warmup = new("--warmup") { Description = "Seconds of load before measuring (the JIT settles in this time).", DefaultValueFactory = _ => 8 };
+    private static readonly Option<double> Warmup = new("--warmup") { Description = "Seconds of load before measuring (connect rounds for idle): the JIT tiers the hot code up in this time.", DefaultValueFactory = _ => 30 };
     private static readonly Option<double> Duration = new("--duration") { Description = "Seconds measured.", DefaultValueFactory = _ => 15 };
     private static readonly Option<double?> Rate = new("--rate") { Description = "Offered deliveries per second (paced sends) instead of saturation." };
     private static readonly Option<int> Connections = new("--connections") { Description = "Idle connections to open.", DefaultValueFactory = _ => 19_000 };
@@ -53,12 +53,12 @@ internal static class BenchCommand
     {
         var command = new Command("idle", "Open N idle connections (spread over worker processes), report connect rate and server memory per connection.")
         {
-            Server, NoAuth, ServerPid, ClientKind, Protocol, Connections, InFlight, JsonFile,
+            Server, NoAuth, ServerPid, ClientKind, Protocol, Connections, InFlight, Warmup, JsonFile,
         };
         command.SetAction(async (parse, ct) =>
         {
             using var target = Target(parse, "host");
-            var result = await new IdleWorkload(target, parse.GetValue(Connections), 100, !parse.GetValue(NoAuth), Console.Out, parse.GetValue(InFlight)).RunAsync(ct);
+            var result = await new IdleWorkload(target, parse.GetValue(Connections), 100, !parse.GetValue(NoAuth), Console.Out, TimeSpan.FromSeconds(parse.GetValue(Warmup)), parse.GetValue(InFlight)).RunAsync(ct);
             await Report(parse, Pinning.None, [], [], [result], new Dictionary<string, LatencySummary>(), []);
             return 0;
         });
@@ -119,7 +119,7 @@ internal static class BenchCommand
 
                 if (parse.GetValue(idle) > 0)
                 {
-                    idles.Add(await OnFreshServerAsync(t => new IdleWorkload(t, parse.GetValue(idle), 100, authenticate, Console.Out, parse.GetValue(InFlight), pinning).RunAsync(ct)));
+                    idles.Add(await OnFreshServerAsync(t => new IdleWorkload(t, parse.GetValue(idle), 100, authenticate, Console.Out, Settings(parse).Warmup, parse.GetValue(InFlight), pinning).RunAsync(ct)));
                 }
 
                 var (ping, roundTrip) = await OnFreshServerAsync(async t =>

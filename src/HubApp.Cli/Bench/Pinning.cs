@@ -40,6 +40,17 @@ internal sealed record Pinning(int? ServerCpu, int? ClientCpu)
         }
     }
 
+    /// <summary>
+    /// What a pinned server's runtime is told: a process pinned to one CPU counts as a single-processor machine, where .NET
+    /// waits ten times longer before it recompiles hot methods with full optimization (<c>TC_DelaySingleProcMultiplier</c>),
+    /// and a saturated server then takes about 40 s to reach the code it runs on a machine of several cores (both the plain
+    /// hub and HubApp ran near half their later throughput for that long). The multiplier of one restores the delay of
+    /// the machine that pinning only stands for, for every server alike.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment => ServerCpu is null
+        ? new Dictionary<string, string>()
+        : new Dictionary<string, string> { ["DOTNET_TC_DelaySingleProcMultiplier"] = "1" };
+
     /// <summary>The command line that starts a server: under <c>taskset -c CPU</c> when pinned (taskset execs it: the same process id).</summary>
     public (string FileName, IReadOnlyList<string> Arguments) ServerCommand(string fileName, IReadOnlyList<string> arguments) =>
         ServerCpu is { } cpu

@@ -74,6 +74,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in pinning.ServerEnvironment)
+        {
+            start.Environment[key] = value;
+        }
+
         foreach (var (key, value) in environment(data.FullName))
         {
             start.Environment[key] = value;

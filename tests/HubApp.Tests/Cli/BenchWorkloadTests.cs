@@ -43,7 +43,7 @@ public sealed class BenchWorkloadTests
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
         using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, new ProcessMeter(Environment.ProcessId));
 
-        var result = await new IdleWorkload(target, connections: 30, rooms: 3, authenticate: true, TextWriter.Null, inFlight: 10).RunAsync(CancellationToken.None).WaitAsync(TestTimeouts.Slow);
+        var result = await new IdleWorkload(target, connections: 30, rooms: 3, authenticate: true, TextWriter.Null, warmup: TimeSpan.Zero, inFlight: 10).RunAsync(CancellationToken.None).WaitAsync(TestTimeouts.Slow);
 
         Assert.Equal(30, result.Connections);
         Assert.True(result.ConnectsPerSecond > 0);
