@@ -28,53 +28,71 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
 
     public async Task<IdleResult> RunAsync(CancellationToken cancellationToken)
     {
-        // Rounds of connects (joined, then closed) for the warm-up time first, so that what is measured is a running server's
-        // cost per connect, not the JIT compiling and re-tiering the connect path (a single round of 1,000 left the connect
-        // path about 20% dearer than a third), and the memory baseline excludes one-time costs. Each round has users of its
-        // own: a user's joins are rate-limited.
         var warming = Stopwatch.StartNew();
-        var round = 0;
-        do
-        {
-            var users = round++;
-            await Parallel.ForEachAsync(Enumerable.Range(0, WarmupConnects), new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = cancellationToken }, async (n, ct) =>
-            {
-                await using var connection = await target.ConnectAsync($"bench-warmup-{users}-{n % WarmupUsers}", null, ct);
-                await connection.JoinRoomAsync($"warmup-room-{n % rooms}", ct);
-            });
-        }
-        while (warming.Elapsed < warmup && round < MaxWarmupRounds);
-
-        await progress.WriteLineAsync($"  {target.Name}: warm-up of {round * WarmupConnects} connects in {warming.Elapsed.TotalSeconds:F1} s");
-        await Parallel.ForEachAsync(Enumerable.Range(0, (connections + ConnectionsPerUser - 1) / ConnectionsPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (user, ct) => await target.TokenAsync(UserName(user * ConnectionsPerUser), ct));
+        // Memory on a server warmed by one round of 1,000 connects (joined, then closed), so that the baseline excludes
+        // one-time costs but not the heap that N connections need: a longer warm-up that held many connections would leave
+        // that heap grown, and the N measured would fill it for free.
+        await WarmUpAsync(0, cancellationToken);
+        await FetchTokensAsync(0, cancellationToken);
         GC.Collect();
         await Task.Delay(500, cancellationToken);
         var before = target.Process?.RssBytes() ?? 0;
+        long after;
+        await using (await HoldAsync(0, cancellationToken))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // let the server settle
+            after = target.Process?.RssBytes() ?? 0;
+        }
+
+        // The connect figures on a running server: more rounds until the warm-up time has passed (the JIT tiers the connect
+        // path up meanwhile: on a server warmed by 1,000 connects a connect cost 1.5 times what it does later), then N
+        // connections again, of other users.
+        var rounds = 1;
+        while (warming.Elapsed < warmup && rounds < MaxWarmupRounds)
+        {
+            await WarmUpAsync(rounds++, cancellationToken);
+        }
+
+        await progress.WriteLineAsync($"  {target.Name}: warm-up of {rounds * WarmupConnects} connects and {connections} held in {warming.Elapsed.TotalSeconds:F1} s");
+        await FetchTokensAsync(connections, cancellationToken);
         var serverCpu = target.Process?.CpuSeconds();
         var cpu = CpuUse.Start(target.Process, pinning ?? Pinning.None);
         var started = Stopwatch.StartNew();
-        await using var held = target.Client == BenchClient.Lean ? await HoldHereAsync(cancellationToken) : await HoldInWorkersAsync(cancellationToken);
+        await using var held = await HoldAsync(connections, cancellationToken);
         var connectSeconds = started.Elapsed.TotalSeconds;
         var cpuUse = cpu();
         var serverMsPerConnect = target.Process is { } process ? (process.CpuSeconds() - serverCpu!.Value) * 1000 / connections : double.NaN;
         await progress.WriteLineAsync($"  {target.Name}: {connections} idle connections in {connectSeconds:F1} s");
-        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // let the server settle
-        var after = target.Process?.RssBytes() ?? 0;
         return new IdleResult(target.Name, connections, connections / connectSeconds, serverMsPerConnect,
             target.Process is null ? double.NaN : (after - before) / (double)connections / 1024, after / 1048576.0, cpuUse);
     }
 
+    // 1,000 connects, joined, then closed; each round has users of its own, as a user's joins are rate-limited.
+    private Task WarmUpAsync(int round, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, WarmupConnects), new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = cancellationToken }, async (n, ct) =>
+        {
+            await using var connection = await target.ConnectAsync($"bench-warmup-{round}-{n % WarmupUsers}", null, ct);
+            await connection.JoinRoomAsync($"warmup-room-{n % rooms}", ct);
+        });
+
+    // A real client keeps its token: fetched before any clock starts.
+    private Task FetchTokensAsync(int offset, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, (connections + ConnectionsPerUser - 1) / ConnectionsPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (user, ct) => await target.TokenAsync(UserName(offset + (user * ConnectionsPerUser)), ct));
+
+    private async Task<IAsyncDisposable> HoldAsync(int offset, CancellationToken cancellationToken) =>
+        target.Client == BenchClient.Lean ? await HoldHereAsync(offset, cancellationToken) : await HoldInWorkersAsync(offset, cancellationToken);
+
     private static string UserName(int n) => $"idle-{n / ConnectionsPerUser}";
 
-    private async Task<IAsyncDisposable> HoldHereAsync(CancellationToken cancellationToken)
+    private async Task<IAsyncDisposable> HoldHereAsync(int offset, CancellationToken cancellationToken)
     {
         var held = new Held(new IBenchConnection[connections]);
         try
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = cancellationToken }, async (n, ct) =>
             {
-                var connection = await target.ConnectAsync(UserName(n), null, ct);
+                var connection = await target.ConnectAsync(UserName(offset + n), null, ct);
                 held.Connections[n] = connection;
                 await connection.JoinRoomAsync($"idle-room-{n % rooms}", ct);
             });
@@ -87,14 +105,14 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
         }
     }
 
-    private async Task<IAsyncDisposable> HoldInWorkersAsync(CancellationToken cancellationToken)
+    private async Task<IAsyncDisposable> HoldInWorkersAsync(int offset, CancellationToken cancellationToken)
     {
         var workers = new Workers([]);
         try
         {
-            for (var offset = 0; offset < connections; offset += PerProcess)
+            for (var share = 0; share < connections; share += PerProcess)
             {
-                workers.Processes.Add(StartWorker(offset, Math.Min(PerProcess, connections - offset)));
+                workers.Processes.Add(StartWorker(offset + share, Math.Min(PerProcess, connections - share)));
             }
 
             foreach (var worker in workers.Processes)
