@@ -123,7 +123,10 @@ internal static class BenchCommand
                 }
 
                 var (ping, roundTrip) = await OnFreshServerAsync(async t =>
-                    (await PingWorkload.RunAsync(t, parse.GetValue(PingCount), ct), await PingWorkload.RoundTripAsync(t, RoundTripLabel, parse.GetValue(PingCount), pinning, ct)));
+                {
+                    await PingWorkload.WarmUpAsync(t, Settings(parse).Warmup, ct);
+                    return (await PingWorkload.RunAsync(t, parse.GetValue(PingCount), ct), await PingWorkload.RoundTripAsync(t, RoundTripLabel, parse.GetValue(PingCount), pinning, ct));
+                });
                 pings[name] = ping;
                 roundTrips.Add(roundTrip);
                 if (!authenticate)
@@ -135,7 +138,11 @@ internal static class BenchCommand
                 {
                     // What a user may choose (Storage:SqliteSynchronous): commits survive a process crash but not a power loss.
                     roundTrips.Add(await OnFreshServerAsync(
-                        t => PingWorkload.RoundTripAsync(t, NormalRoundTripLabel, parse.GetValue(PingCount), pinning, ct),
+                        async t =>
+                        {
+                            await PingWorkload.WarmUpAsync(t, Settings(parse).Warmup, ct);
+                            return await PingWorkload.RoundTripAsync(t, NormalRoundTripLabel, parse.GetValue(PingCount), pinning, ct);
+                        },
                         new Dictionary<string, string> { ["Storage__SqliteSynchronous"] = StorageSynchronousNormal }));
                 }
             }
