@@ -5,7 +5,7 @@
 #   scripts/bench-engines.sh [--warmup S] [--duration S] [--only ENGINE:N]... [--out DIR] [--no-wait]
 #
 # ENGINE:N is postgres:N or redis:N (N = 1..5) or sqlite:1; --only re-runs some configurations into an --out
-# that holds the others, and the table then shows them all. Defaults: --warmup 8 --duration 12.
+# that holds the others, and the table then shows them all. Defaults: --warmup 30 --duration 12 (30 s: the nodes reach their steady state, see docs/performance.md).
 #
 # Publishes the host and the CLI once (Release, into a temp folder), starts a throwaway PostgreSQL cluster
 # (as scripts/prereqs/30-postgres.sh does) and a throwaway redis-server on free ports of 127.0.0.1, then for
@@ -22,7 +22,7 @@
 # Needs: dotnet, PostgreSQL binaries (/usr/lib/postgresql/*/bin), redis-server, curl, python3.
 set -euo pipefail
 
-warmup=8
+warmup=30
 duration=12
 out=""
 only=()
