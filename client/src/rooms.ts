@@ -38,6 +38,8 @@ export class Sidebar {
   private readonly roomList = byId("room-list");
   private readonly dmList = byId("dm-list");
   private readonly leaveButton = byId("leave");
+  /** Behind the open drawer at phone width: dims the page, and a tap on it closes the drawer. */
+  private readonly backdrop = el("div", { className: "drawer-backdrop", attrs: { id: "drawer-backdrop", hidden: "", "aria-hidden": "true" } });
 
   constructor(private readonly actions: SidebarActions, signal: AbortSignal) {
     byId("join-form").addEventListener("submit", (event) => {
@@ -47,12 +49,16 @@ export class Sidebar {
       actions.join(name);
     }, { signal });
     this.leaveButton.addEventListener("click", () => actions.leave(), { signal });
+    this.sidebar.after(this.backdrop);
+    this.backdrop.addEventListener("click", () => this.close(), { signal });
     this.menuToggle.addEventListener("click", () => {
       const open = !this.sidebar.classList.contains("open");
       this.sidebar.classList.toggle("open", open);
+      this.backdrop.hidden = !open;
       this.menuToggle.setAttribute("aria-expanded", String(open));
       if (open) {
-        this.joinInput.focus();
+        // Into the drawer, on the open conversation: never on a text box, which would raise a phone's keyboard.
+        (this.sidebar.querySelector<HTMLElement>(".channel[aria-current=page]") ?? this.sidebar.querySelector<HTMLElement>(".channel") ?? byId("directory-open")).focus();
       }
     }, { signal });
     // The open drawer (phone width) closes by Escape or a tap outside and keeps Tab inside.
@@ -90,10 +96,13 @@ export class Sidebar {
   /** Closes the narrow-screen drawer. */
   close(): void {
     this.sidebar.classList.remove("open");
+    this.backdrop.hidden = true;
     this.menuToggle.setAttribute("aria-expanded", "false");
   }
 
   clear(): void {
+    this.close();
+    this.backdrop.remove();
     this.roomList.replaceChildren();
     this.dmList.replaceChildren();
   }

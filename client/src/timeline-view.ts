@@ -2,6 +2,7 @@ import type { ChatMessage, DirectMessage, MessageKind } from "./contract";
 import { byId, el } from "./dom";
 import { fold, isChange, shownOf, type Shown } from "./fold";
 import { editInline, type InlineEdit } from "./message-edit";
+import { MessageActionsReveal } from "./message-actions";
 import { messageElement, nextLine, regroup, showText } from "./message-view";
 import type { Arrival } from "./session";
 import { UnreadView } from "./unread-view";
@@ -96,12 +97,14 @@ export class TimelineView {
   /** What each shown line shows now, with the edits and deletes folded on. */
   private readonly shown = new Map<number, Shown>();
   private readonly unread: UnreadView;
+  private readonly actionsReveal: MessageActionsReveal;
   /** The line being edited in place, and how to cancel that. */
   private editing: { id: number; cancel: () => void } | null = null;
 
   /** `myName` is the signed-in user's display name, whose @mentions are highlighted. */
   constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal, private readonly myName: string | null = null) {
     this.unread = new UnreadView(this.messages, this.list, () => actions.latestSeen(), signal);
+    this.actionsReveal = new MessageActionsReveal(this.list, signal);
     this.loadOlderButton.addEventListener("click", () => actions.loadOlder(), { signal });
     this.list.addEventListener("click", (event) => {
       const action = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-action]");
@@ -287,6 +290,7 @@ export class TimelineView {
   clear(): void {
     this.editing?.cancel();
     this.unread.clear();
+    this.actionsReveal.reset();
     this.list.replaceChildren();
     this.lineElements.clear();
     this.pendingElements.clear();

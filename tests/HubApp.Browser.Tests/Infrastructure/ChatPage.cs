@@ -7,7 +7,10 @@ namespace HubApp.Browser.Tests.Infrastructure;
 public sealed class ChatPage(IPage page) : IAsyncDisposable
 {
     /// <summary>A phone's window, where the sidebar is a drawer behind the ☰ button.</summary>
-    public static readonly ViewportSize Phone = new() { Width = 390, Height = 800 };
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    /// <summary>A desktop's window.</summary>
+    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
 
     public IPage Page { get; } = page;
 
@@ -26,10 +29,13 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
     /// <summary>The outbox's lines: "sending…" or "not sent".</summary>
     public ILocator Pending => Page.Locator("#message-list > li[data-client-id]");
 
-    /// <summary>Opens the page and signs in; <paramref name="beforeSignIn"/> runs on the loaded page before the connection is made.</summary>
-    public static async Task<ChatPage> SignInAsync(Chromium chromium, Uri baseAddress, string userName, ViewportSize? viewport = null, Func<IPage, Task>? beforeSignIn = null)
+    /// <summary>
+    /// Opens the page and signs in; <paramref name="beforeSignIn"/> runs on the loaded page before the connection is made;
+    /// <paramref name="touch"/>: on a touch screen (taps, no hover).
+    /// </summary>
+    public static async Task<ChatPage> SignInAsync(Chromium chromium, Uri baseAddress, string userName, ViewportSize? viewport = null, Func<IPage, Task>? beforeSignIn = null, bool touch = false)
     {
-        var chat = new ChatPage(await chromium.OpenPageAsync(baseAddress, viewport));
+        var chat = new ChatPage(await chromium.OpenPageAsync(baseAddress, viewport, touch));
         if (beforeSignIn is not null)
         {
             await beforeSignIn(chat.Page);
