@@ -8,7 +8,8 @@ import { describeError, type ChatError } from "./errors";
 import { Composer } from "./composer";
 import { CreateRoomDialog } from "./create-room";
 import { DirectoryDialog, DirectoryLimit } from "./directory-view";
-import { DirectStart } from "./direct-start";
+import { ConversationNotice } from "./conversation-notice";
+import { DirectStart, notSeenNote } from "./direct-start";
 import { lastEditable } from "./edit-target";
 import { isChange } from "./fold";
 import { MembersPanel } from "./members";
@@ -16,7 +17,7 @@ import { ActionLabels, memberCommand, type Command } from "./moderation";
 import { Notices } from "./notices";
 import { DesktopNotifications, mentions, shouldNotify } from "./notifications";
 import { foldPending, keyValueOutboxStorage, newClientMessageId, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
-import { ReadState, type Countable } from "./read-state";
+import { dividerAfter, ReadState, type Countable } from "./read-state";
 import { removalNotice, withoutRoom } from "./removal";
 import { RoomPanel } from "./room-panel";
 import { listsLessThanPresent, moderates, roleOf, type MemberAction } from "./room-roles";
@@ -56,6 +57,7 @@ export class ChatApp implements SessionListener {
   private readonly invited = new Set<string>();
 
   private readonly notices = new Notices();
+  private readonly notice = new ConversationNotice();
   private readonly statusBar: StatusBar;
   private readonly sidebar: Sidebar;
   private readonly timeline: TimelineView;
@@ -163,6 +165,7 @@ export class ChatApp implements SessionListener {
     this.summary.clear();
     this.notifications.clear();
     this.directStart.clear();
+    this.notice.clear();
     this.roomPanel.clear();
     this.createRoom.close();
     this.directory.close();
@@ -235,6 +238,7 @@ export class ChatApp implements SessionListener {
     const open = this.active?.kind === "dm" && this.active.userId === partnerId;
     if (open) {
       this.insertLines(channel, placements.map((p) => ({ line: directLine(p.item), beforeId: p.beforeId })), arrival);
+      this.renderNotice();
     }
     if (arrival === "new") {
       for (const { item } of placements) {
@@ -544,6 +548,7 @@ export class ChatApp implements SessionListener {
   private renderConversation(): void {
     const target = this.active;
     const isRoom = target?.kind === "room";
+    this.renderNotice();
     this.sidebar.showLeave(isRoom);
     this.members.showFor(isRoom);
     if (target === null) {
@@ -559,6 +564,16 @@ export class ChatApp implements SessionListener {
       this.roomPanel.clear();
     }
     this.timeline.open(this.opened(target));
+  }
+
+  /** The lasting notice above the composer: a conversation with someone never seen here says so. */
+  private renderNotice(): void {
+    const target = this.active;
+    if (target?.kind === "dm" && !this.session.hasSeen(target.userId)) {
+      this.notice.show({ text: notSeenNote(this.session.nameOf(target.userId)) });
+    } else {
+      this.notice.show(null);
+    }
   }
 
   private opened(target: Channel): Opened {
@@ -677,11 +692,9 @@ export class ChatApp implements SessionListener {
     return this.session.conversation(channel.userId).timeline.all.map(directEntry);
   }
 
-  /** The divider goes after the marker of a channel with unread lines that was read before. */
   private unreadAfter(channel: Channel): number | null {
     const key = channelKey(channel);
-    const lastReadId = this.reads.lastReadId(key);
-    return this.reads.count(key) > 0 && lastReadId > 0 ? lastReadId : null;
+    return dividerAfter(this.reads.count(key), this.reads.lastReadId(key));
   }
 
   private alert(channel: Channel, title: string, body: string): void {

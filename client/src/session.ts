@@ -103,6 +103,8 @@ export class ChatSession {
   readonly conversations = new Map<string, Conversation>();
   readonly typing: TypingIndicators;
   private readonly names = new Map<string, string>();
+  /** Users present in a room or author of a message the page holds (not those only named by the conversation list). */
+  private readonly seen = new Set<string>();
   private readonly notifier: TypingNotifier;
   private connection: HubConnection;
   private currentPlan: ConnectionPlan;
@@ -585,6 +587,14 @@ export class ChatSession {
 
   // ---- Direct messages and read markers (v2) ---------------------------------------------------------------
 
+  /**
+   * Whether the user was seen here: present in one of the user's rooms, or the author of a room or direct message
+   * the page holds. A conversation with only the user's own messages does not count.
+   */
+  hasSeen(userId: string): boolean {
+    return userId === this.identity.userId || this.seen.has(userId);
+  }
+
   /** The user ids and names the page has seen (presence, messages, conversations), for "Write to". */
   knownUsers(): ReadonlyMap<string, string> {
     return this.names;
@@ -622,7 +632,7 @@ export class ChatSession {
   private async syncDirect(): Promise<void> {
     try {
       const conversations = await this.call<ConversationSummary[]>(HubMethods.getConversations);
-      this.remember(conversations.map((c) => [c.userId, c.userName]));
+      this.remember(conversations.map((c) => [c.userId, c.userName]), false);
       for (const summary of conversations) {
         this.conversation(summary.userId);
       }
@@ -674,9 +684,13 @@ export class ChatSession {
     }
   }
 
-  private remember(pairs: Iterable<[string, string]>): void {
+  /** Names for display; `seen`: the user was here (present in a room, or wrote something the page holds). */
+  private remember(pairs: Iterable<[string, string]>, seen = true): void {
     for (const [id, name] of pairs) {
       this.names.set(id, name);
+      if (seen) {
+        this.seen.add(id);
+      }
     }
   }
 
