@@ -100,9 +100,24 @@ try {
   await erin.locator("#conversation-notice").waitFor();
   await erin.waitForTimeout(300);
   const unseen = await erin.screenshot();
+  // alice runs #town and mutes erin there for an hour: erin's page says so above her composer.
+  await alice.getByRole("button", { name: "New room", exact: true }).click();
+  await alice.getByRole("dialog", { name: "New room" }).getByLabel("Name").fill("town");
+  await alice.getByRole("dialog", { name: "New room" }).getByRole("button", { name: "Create", exact: true }).click();
+  await alice.locator("#conversation-title", { hasText: "#town" }).waitFor();
+  await erin.getByRole("button", { name: "Rooms and direct messages" }).click();
+  await erin.getByLabel("Join a room").fill("town");
+  await erin.getByRole("button", { name: "Join", exact: true }).click();
+  await erin.locator("#conversation-title", { hasText: "#town" }).waitFor();
+  await say(alice, "Welcome to #town, erin. Please keep it on topic.");
+  await alice.getByLabel("Ban or mute for").selectOption({ label: "1 hour" });
+  await alice.getByRole("button", { name: "Mute erin", exact: true }).click();
+  await erin.locator("#conversation-notice", { hasText: "muted" }).waitFor();
+  await erin.waitForTimeout(300);
+  const muted = await erin.screenshot();
   const phoneOutput = path.join(path.dirname(output), "screenshot-phone.png");
-  await framed([["new to #general, a line tapped", tapped], ["the rooms drawer", drawer], ["writing to someone never seen", unseen]],
-    { width: 1360, height: 930 }, phoneOutput);
+  await framed([["new to #general, a line tapped", tapped], ["the rooms drawer", drawer], ["writing to someone never seen", unseen],
+    ["muted in #town", muted]], { width: 1780, height: 930 }, phoneOutput);
   console.log(`screenshots: ${output}, ${phoneOutput}`);
 } finally {
   await browser.close();

@@ -1,7 +1,7 @@
 import { refusedSignInMessage, type Identity } from "./auth";
 import type { AppConfig } from "./config";
 import { confirmAction } from "./confirm";
-import type { ChatMessage, Conversation, DirectMessage, ReadMarker, RoomInfo, RoomRemoval } from "./contract";
+import type { ChatMessage, Conversation, DirectMessage, ReadMarker, RoomInfo, RoomKind, RoomRemoval } from "./contract";
 import { HubMethods, RoomNamePattern, type RoomMember } from "./contract";
 import { byId } from "./dom";
 import { describeError, type ChatError } from "./errors";
@@ -13,12 +13,12 @@ import { DirectStart, notSeenNote } from "./direct-start";
 import { lastEditable } from "./edit-target";
 import { isChange } from "./fold";
 import { MembersPanel } from "./members";
-import { ActionLabels, memberCommand, type Command } from "./moderation";
+import { ActionLabels, memberCommand, sanctionQuestion, type Command } from "./moderation";
 import { Notices } from "./notices";
 import { DesktopNotifications, mentions, shouldNotify } from "./notifications";
 import { foldPending, keyValueOutboxStorage, newClientMessageId, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
 import { dividerAfter, ReadState, type Countable } from "./read-state";
-import { removalNotice, withoutRoom } from "./removal";
+import { banInForce, mutedNotice, refusedJoinNotice, removalNotice, withoutRoom } from "./removal";
 import { RoomPanel } from "./room-panel";
 import { listsLessThanPresent, moderates, roleOf, type MemberAction } from "./room-roles";
 import { channelKey, Sidebar, type Channel } from "./rooms";
@@ -55,6 +55,8 @@ export class ChatApp implements SessionListener {
   private readonly infos = new Map<string, RoomInfo>();
   /** (v2) Private rooms the user was added to and has not joined (AddedToRoom), listed to join. */
   private readonly invited = new Set<string>();
+  /** Rooms the user was kicked or banned from: listed, with a lasting notice, until the user closes them. */
+  private readonly removed = new Map<string, RoomRemoval>();
 
   private readonly notices = new Notices();
   private readonly notice = new ConversationNotice();
@@ -307,16 +309,23 @@ export class ChatApp implements SessionListener {
 
   roomRemoved(removal: RoomRemoval): void {
     const notice = removalNotice(removal, (userId) => this.session.nameOf(userId), new Date());
-    this.notices.toast(notice);
     this.notices.announce(notice);
     this.invited.delete(removal.room);
-    this.roomGone(removal.room);
+    if (removal.reason === "left") {
+      this.notices.toast(notice);
+      this.roomGone(removal.room);
+      return;
+    }
+    // Kicked or banned: the room stays listed, its notice in it (a toast would be gone in seconds), until closed.
+    this.removed.set(removal.room, removal);
+    this.roomGone(removal.room, true);
   }
 
   roomUpdated(info: RoomInfo): void {
     this.infos.set(info.room, info);
     if (this.isActiveRoom(info.room)) {
       this.renderRoom(info.room);
+      this.renderNotice(); // A mute or unmute of the user.
     }
   }
 
@@ -330,7 +339,7 @@ export class ChatApp implements SessionListener {
     }
     try {
       const room = await this.session.join(trimmed);
-      if (this.invited.delete(room.name)) {
+      if (this.invited.delete(room.name) || this.removed.delete(room.name)) {
         this.renderChannels();
       }
       if (open) {
@@ -340,8 +349,23 @@ export class ChatApp implements SessionListener {
         this.notices.announce(`Joined #${room.name}`);
       }
     } catch (error) {
-      this.notices.toast(describeError(error).message);
+      const described = describeError(error);
+      this.notices.toast(described.code === "forbidden" ? await this.refusedJoin(trimmed.toLowerCase()) : described.message);
     }
+  }
+
+  /** Why a join was refused: a ban the page saw, else what the directory says of the room (see refusedJoinNotice). */
+  private async refusedJoin(room: string): Promise<string> {
+    const ban = this.removed.get(room);
+    let listed: RoomKind | null = null;
+    if (!banInForce(ban, new Date())) {
+      try {
+        listed = (await this.session.listRooms(room, DirectoryLimit)).find((r) => r.room === room)?.kind ?? null;
+      } catch {
+        // Said as a room the user may not join.
+      }
+    }
+    return refusedJoinNotice(room, ban, listed, (userId) => this.session.nameOf(userId), new Date());
   }
 
   private async leaveActiveRoom(): Promise<void> {
@@ -358,12 +382,20 @@ export class ChatApp implements SessionListener {
     this.notices.announce(`Left #${name}`);
   }
 
-  /** A room the session no longer holds (left, or removed): its state goes, and the first room left opens. */
-  private roomGone(name: string): void {
+  /**
+   * A room the session no longer holds (left, or removed): its state goes, and the first room left opens. With
+   * `keepOpen` (kicked or banned) an open room stays open, its lines in view, its notice in place of the composer.
+   */
+  private roomGone(name: string, keepOpen = false): void {
     const key = channelKey({ kind: "room", name });
     this.reads.forget(key);
     this.confirmed.delete(key);
     this.infos.delete(name);
+    if (keepOpen && this.isActiveRoom(name)) {
+      this.renderChrome();
+      this.renderChannels();
+      return;
+    }
     const saved = withoutRoom({ rooms: [...this.session.rooms.keys()], active: this.active?.kind === "room" ? this.active.name : null }, name);
     if (this.isActiveRoom(name) || this.active === null) {
       this.activate(saved.active !== null ? { kind: "room", name: saved.active } : null);
@@ -386,7 +418,10 @@ export class ChatApp implements SessionListener {
 
   /** A member's action in the room panel; handing the room over is asked first, as it cannot be taken back. */
   private async moderate(action: MemberAction, member: RoomMember, until: string | null): Promise<void> {
-    if (action === "handOver" && !(await confirmAction(`Hand the room over to ${member.userName}? You become a moderator.`, "Hand over"))) {
+    const room = this.active?.kind === "room" ? this.infos.get(this.active.name) : undefined;
+    const question = action === "handOver" ? `Hand the room over to ${member.userName}? You become a moderator.`
+      : room === undefined ? null : sanctionQuestion(action, member.userName, room.room, room.kind, until, new Date());
+    if (question !== null && !(await confirmAction(question, ActionLabels[action]))) {
       return;
     }
     await this.roomCommand(memberCommand(action, member.userId, until), `${ActionLabels[action]}: ${member.userName}, done`);
@@ -537,6 +572,7 @@ export class ChatApp implements SessionListener {
     this.sidebar.render({
       rooms: [...this.session.rooms.keys()],
       invited: [...this.invited],
+      removed: [...this.removed.keys()].filter((room) => !this.session.rooms.has(room)),
       partners: [...this.session.conversations.keys()],
       active: this.active,
       unread: (key) => this.reads.count(key),
@@ -546,39 +582,70 @@ export class ChatApp implements SessionListener {
   }
 
   private renderConversation(): void {
+    this.renderChrome();
+    this.timeline.open(this.active === null ? null : this.opened(this.active));
+  }
+
+  /** Everything around the open conversation's lines: its notice, composer, Leave, members and room panel. */
+  private renderChrome(): void {
     const target = this.active;
-    const isRoom = target?.kind === "room";
+    const joined = target?.kind === "room" && this.session.rooms.has(target.name);
     this.renderNotice();
-    this.sidebar.showLeave(isRoom);
-    this.members.showFor(isRoom);
+    this.sidebar.showLeave(joined);
+    this.members.showFor(joined);
     if (target === null) {
       this.composer.setTarget(null);
-      this.timeline.open(null);
       return;
     }
-    this.composer.setTarget(target.kind === "room" ? `Message #${target.name}` : `Message ${this.session.nameOf(target.userId)}`);
     if (target.kind === "room") {
+      this.composer.setTarget(joined ? `Message #${target.name}` : null); // Removed: the notice says why.
       this.renderMembers(target.name);
       this.renderRoom(target.name);
     } else {
+      this.composer.setTarget(`Message ${this.session.nameOf(target.userId)}`);
       this.roomPanel.clear();
     }
-    this.timeline.open(this.opened(target));
   }
 
-  /** The lasting notice above the composer: a conversation with someone never seen here says so. */
+  /**
+   * The lasting notice above the composer: a room the user was removed from (with Close, and Join again after a
+   * kick), a mute in force, or a conversation with someone never seen here.
+   */
   private renderNotice(): void {
     const target = this.active;
-    if (target?.kind === "dm" && !this.session.hasSeen(target.userId)) {
-      this.notice.show({ text: notSeenNote(this.session.nameOf(target.userId)) });
-    } else {
-      this.notice.show(null);
+    const now = new Date();
+    if (target?.kind === "dm") {
+      this.notice.show(this.session.hasSeen(target.userId) ? null : { text: notSeenNote(this.session.nameOf(target.userId)) });
+      return;
     }
+    const removal = target === null ? undefined : this.removed.get(target.name);
+    if (target === null || removal !== undefined) {
+      this.notice.show(removal === undefined ? null : {
+        text: removalNotice(removal, (userId) => this.session.nameOf(userId), now),
+        actions: [
+          ...(removal.reason === "kicked" && removal.byUserId !== null ? [{ label: "Join again", run: () => void this.joinRoom(removal.room) }] : []),
+          {
+            label: "Close",
+            run: () => {
+              this.removed.delete(removal.room);
+              this.roomGone(removal.room);
+            },
+          },
+        ],
+      });
+      return;
+    }
+    const me = this.infos.get(target.name)?.members.find((m) => m.userId === this.session.identity.userId);
+    const muted = mutedNotice(target.name, me?.mutedUntil ?? null, now);
+    this.notice.show(muted === null ? null : { text: muted });
   }
 
   private opened(target: Channel): Opened {
     if (target.kind === "room") {
-      const room = this.session.rooms.get(target.name)!;
+      const room = this.session.rooms.get(target.name);
+      if (room === undefined) {
+        return { title: `#${target.name}`, lines: [], pending: [], edge: null, typing: "", unreadAfter: null }; // Removed from it.
+      }
       return {
         title: `#${room.name}`,
         lines: room.timeline.all.map(roomLine),

@@ -55,7 +55,8 @@ export interface Opened {
   lines: readonly Line[];
   /** The outbox's lines for this conversation, oldest first. */
   pending: readonly PendingLine[];
-  edge: HistoryEdge;
+  /** Null: no history to show (a room the user was removed from). */
+  edge: HistoryEdge | null;
   typing: string;
   /** The read marker, for the "New messages" divider above the first unread line; null for none. */
   unreadAfter: number | null;
