@@ -46,6 +46,8 @@ export interface RoomSnapshot {
   lastReadId?: number;
   /** (v2) Message entries by others after the marker, at most 1000. */
   unreadCount?: number;
+  /** (v3) Those of them that mention the caller (`@userId`), at most 1000; optional here, as a v2 server leaves it out. */
+  mentionCount?: number;
 }
 
 export interface PresenceEvent {
@@ -130,6 +132,26 @@ export interface RoomRemoval {
   until: string | null;
 }
 
+/** (v3) One of the caller's rooms (`GetMyRooms`, `RoomAdded`). */
+export interface MyRoom {
+  room: string;
+  kind: RoomKind;
+  topic: string | null;
+  latestId: number;
+  lastActivityAt: string | null;
+  lastReadId: number;
+  unreadCount: number;
+  mentionCount: number;
+}
+
+/** (v3) A ban in force (`GetBans`); `byUserId` null when not known (a ban older than the field). */
+export interface RoomBan {
+  userId: string;
+  until: string | null;
+  byUserId: string | null;
+  at: string;
+}
+
 export const HubPath = "/hubs/chat";
 
 export const HubMethods = {
@@ -160,6 +182,8 @@ export const HubMethods = {
   muteInRoom: "MuteInRoom",
   unmuteInRoom: "UnmuteInRoom",
   leaveRoomForGood: "LeaveRoomForGood",
+  getMyRooms: "GetMyRooms",
+  getBans: "GetBans",
   ping: "Ping",
 } as const;
 
@@ -173,6 +197,8 @@ export const ClientEvents = {
   addedToRoom: "AddedToRoom",
   removedFromRoom: "RemovedFromRoom",
   roomUpdated: "RoomUpdated",
+  roomAdded: "RoomAdded",
+  roomRemoved: "RoomRemoved",
 } as const;
 
 /** Room names: a letter or digit, then letters, digits, `_`, `-` or `.`; 1–64 characters, case-insensitive. */

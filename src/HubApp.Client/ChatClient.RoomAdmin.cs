@@ -51,7 +51,10 @@ public sealed partial class ChatClient
 
     public Task UnmuteAsync(string room, string userId, CancellationToken ct = default) => Invoke(HubMethods.UnmuteInRoom, [Required(room), Required(userId)], ct);
 
-    /// <summary>Ends this user's membership and leaves the room on all their connections (the owner must hand it over first).</summary>
+    /// <summary>
+    /// Takes the room off this user's list (any kind of room) and leaves it on all their connections; in a private room it
+    /// also ends the membership (the owner must hand it over first).
+    /// </summary>
     public Task LeaveRoomForGoodAsync(string room, CancellationToken ct = default) => Invoke(HubMethods.LeaveRoomForGood, [Required(room)], ct);
 
     // Times travel as ISO-8601 strings, which every hub protocol carries the same way.

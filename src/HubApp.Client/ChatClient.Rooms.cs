@@ -41,6 +41,7 @@ public sealed partial class ChatClient
         _hub.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), OnDirectMessageReceived);
         _hub.On<ReadMarker>(nameof(IChatClient.ReadMarkerMoved), e => _events.Raise(ReadMarkerMoved, e, nameof(ReadMarkerMoved)));
         RegisterRoomAdminEvents();
+        RegisterMyRoomsEvents();
     }
 
     private void OnMessageReceived(ChatMessage message)

@@ -31,5 +31,7 @@ public static class HubMethods
     public const string MuteInRoom = nameof(MuteInRoom);
     public const string UnmuteInRoom = nameof(UnmuteInRoom);
     public const string LeaveRoomForGood = nameof(LeaveRoomForGood);
+    public const string GetMyRooms = nameof(GetMyRooms);
+    public const string GetBans = nameof(GetBans);
     public const string Ping = nameof(Ping);
 }

@@ -24,4 +24,10 @@ public interface IChatClient
 
     /// <summary>(v2) A room's topic, roles or mutes changed; to every connection joined to it.</summary>
     Task RoomUpdated(RoomInfo room);
+
+    /// <summary>(v3) A room was put on the user's list (<c>JoinRoom</c> on another connection); to their other connections.</summary>
+    Task RoomAdded(MyRoom room);
+
+    /// <summary>(v3) A room was taken off the user's list (left for good, kicked, banned); the argument is the room.</summary>
+    Task RoomRemoved(string room);
 }

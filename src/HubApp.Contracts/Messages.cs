@@ -47,7 +47,7 @@ public sealed record Member(
 /// <summary>
 /// The answer to <c>JoinRoom</c>: who is present and the messages asked for. <see cref="LastReadId"/> is the
 /// caller's read marker in the room (0 = none); <see cref="UnreadCount"/> counts the <c>message</c> entries by
-/// others after it, at most 1000.
+/// others after it, at most 1000; (v3) <see cref="MentionCount"/> the caller's mentions among them, at most 1000.
 /// </summary>
 [MessagePackObject]
 public sealed record RoomSnapshot(
@@ -56,7 +56,8 @@ public sealed record RoomSnapshot(
     [property: Key("messages")] IReadOnlyList<ChatMessage> Messages,
     [property: Key("complete")] bool Complete,
     [property: Key("lastReadId")] long LastReadId = 0,
-    [property: Key("unreadCount")] int UnreadCount = 0);
+    [property: Key("unreadCount")] int UnreadCount = 0,
+    [property: Key("mentionCount")] int MentionCount = 0);
 
 /// <summary>The argument of <c>UserJoined</c> and <c>UserLeft</c>.</summary>
 [MessagePackObject]
@@ -137,3 +138,26 @@ public sealed record RoomRemoval(
     [property: Key("reason")] string Reason,
     [property: Key("byUserId")] string? ByUserId,
     [property: Key("until")] DateTime? Until);
+
+/// <summary>
+/// (v3) One of the caller's rooms (<c>GetMyRooms</c>, <c>RoomAdded</c>): the room as the directory shows it, with the
+/// caller's read marker, the <c>message</c> entries by others after it and the caller's mentions among them (each at most 1000).
+/// </summary>
+[MessagePackObject]
+public sealed record MyRoom(
+    [property: Key("room")] string Room,
+    [property: Key("kind")] string Kind,
+    [property: Key("topic")] string? Topic,
+    [property: Key("latestId")] long LatestId,
+    [property: Key("lastActivityAt")] DateTime? LastActivityAt,
+    [property: Key("lastReadId")] long LastReadId,
+    [property: Key("unreadCount")] int UnreadCount,
+    [property: Key("mentionCount")] int MentionCount);
+
+/// <summary>(v3) A ban in force (<c>GetBans</c>): until when (null: until lifted), by whom (null: not known) and since when.</summary>
+[MessagePackObject]
+public sealed record RoomBan(
+    [property: Key("userId")] string UserId,
+    [property: Key("until")] DateTime? Until,
+    [property: Key("byUserId")] string? ByUserId,
+    [property: Key("at")] DateTime At);

@@ -47,6 +47,6 @@ internal sealed partial class ApiRefusals(ChatMetrics metrics, ILogger<ApiRefusa
             extensions: new Dictionary<string, object?> { [CodeExtension] = refusal.Code });
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Refused {Method} {Path}: {Reason}")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Refused {Method} {Path}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string method, string path, string reason);
 }

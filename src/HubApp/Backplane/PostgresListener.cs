@@ -190,10 +190,10 @@ internal sealed partial class PostgresListener(
             ?? throw new InvalidOperationException($"Backplane payload {reference} is gone (older than {PayloadRetention}).");
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Backplane listening on PostgreSQL channel '{Channel}' as node {NodeId} (after an outage of {Outage}).")]
+    [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "Backplane listening on PostgreSQL channel '{Channel}' as node {NodeId} (after an outage of {Outage}).")]
     private static partial void LogListening(ILogger logger, string channel, string nodeId, TimeSpan outage);
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Backplane lost its PostgreSQL connection; reconnecting. Until then this node neither receives nor delivers other nodes' sends.")]
+    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Backplane lost its PostgreSQL connection; reconnecting. Until then this node neither receives nor delivers other nodes' sends.")]
     private static partial void LogLost(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "A backplane notification could not be delivered here; this node's rooms will catch up from the store.")]

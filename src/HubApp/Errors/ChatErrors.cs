@@ -33,6 +33,9 @@ internal static class ChatErrors
 
     public static ChatRefusedException TooManyRooms(int max) => Create(ErrorCodes.TooManyRooms, $"a connection may join at most {max} rooms.");
 
+    public static ChatRefusedException TooManyRoomsListed(int max) =>
+        Create(ErrorCodes.TooManyRooms, $"a user's list holds at most {max} rooms; leave one for good first.");
+
     public static ChatRefusedException InvalidUser() => Create(ErrorCodes.InvalidUser, "the user id is empty or malformed.");
 
     public static ChatRefusedException RateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} messages per second; nothing was delivered.");

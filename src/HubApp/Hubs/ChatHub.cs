@@ -25,6 +25,7 @@ internal sealed class ChatHub(
     ReadStateService readState,
     RoomDirectory directory,
     RoomModeration moderation,
+    UserRoomList roomList,
     IOptions<AuthOptions> auth) : Hub<IChatClient>
 {
     private ChatCaller Caller => ConnectionCaller.Of(Context, auth.Value.AdminRole);
@@ -91,6 +92,10 @@ internal sealed class ChatHub(
     public Task UnmuteInRoom(string room, string userId) => moderation.UnmuteAsync(Caller, room, userId, Context.ConnectionAborted);
 
     public Task LeaveRoomForGood(string room) => moderation.LeaveForGoodAsync(Caller, room, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<MyRoom>> GetMyRooms() => roomList.ListAsync(Caller, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<RoomBan>> GetBans(string room) => moderation.BansAsync(Caller, room, Context.ConnectionAborted);
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "SignalR invokes instance methods only.")]
     public string Ping() => "pong";

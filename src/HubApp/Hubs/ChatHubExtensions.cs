@@ -47,6 +47,7 @@ public static class ChatHubExtensions
         builder.Services.AddHostedService<RoomReconciler>();
         builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddSingleton<RoomModeration>();
+        builder.Services.AddSingleton<UserRoomList>();
         builder.Services.TryAddSingleton<IRoomChangeBus, LocalRoomChangeBus>();
         builder.Services.AddSingleton<ConnectionRefusal>();
         builder.Services.AddSingleton<HistoryService>();

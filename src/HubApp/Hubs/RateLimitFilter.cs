@@ -47,7 +47,7 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
     /// reply of up to a page, so a user who re-joins or pages without end is held to the allowance, per connection and
     /// for all of their connections together.
     /// </summary>
-    private static readonly HashSet<string> ReadMethods = [HubMethods.JoinRoom, HubMethods.GetHistory, HubMethods.GetDirectHistory, HubMethods.SyncDirectMessages];
+    private static readonly HashSet<string> ReadMethods = [HubMethods.JoinRoom, HubMethods.GetHistory, HubMethods.GetDirectHistory, HubMethods.SyncDirectMessages, HubMethods.GetMyRooms, HubMethods.GetBans];
 
     private readonly PartitionedRateLimiter<string> _messages;
     private readonly PartitionedRateLimiter<string> _reads;

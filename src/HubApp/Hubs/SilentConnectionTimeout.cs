@@ -54,6 +54,6 @@ internal sealed partial class SilentConnectionTimeout : IHubFilter
             : null;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "This SignalR has no HubConnectionContext.StartClientTimeout: connections that never send anything are not timed out.")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "This SignalR has no HubConnectionContext.StartClientTimeout: connections that never send anything are not timed out.")]
     private static partial void LogUnavailable(ILogger logger);
 }

@@ -5,7 +5,7 @@ namespace HubApp.Limits;
 /// <summary>
 /// Per-connection and per-user limits. Section <c>Limits</c>:
 /// <code>
-/// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MessagesPerSecond": 10, "Burst": 20,
+/// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MaxRoomsPerUser": 500, "MessagesPerSecond": 10, "Burst": 20,
 ///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20, "EditWindow": "1.00:00:00",
 ///             "NegotiationsPerSecond": 20, "NegotiationBurst": 200, "ReadsPerSecond": 10, "ReadBurst": 100 }
 /// </code>
@@ -21,6 +21,13 @@ public sealed class LimitsOptions
     /// <summary>Rooms one connection may have joined at once. Default 50.</summary>
     [Range(1, 100_000)]
     public int MaxRoomsPerConnection { get; set; } = 50;
+
+    /// <summary>
+    /// Rooms on one user's list (contract v3, "Your rooms": what <c>GetMyRooms</c> returns and every device of theirs joins);
+    /// a <c>JoinRoom</c> of one more is <c>too_many_rooms</c>. Default 500.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxRoomsPerUser { get; set; } = 500;
 
     /// <summary>Sustained rate of SendMessage, PostMessage, EditMessage, DeleteMessage and the direct sends per connection. Default 10.</summary>
     [Range(1, 1_000_000)]
@@ -66,7 +73,7 @@ public sealed class LimitsOptions
 
     /// <summary>
     /// Sustained rate of history reads per connection: JoinRoom (new joins, re-joins and catch-up pages alike), GetHistory,
-    /// GetDirectHistory and SyncDirectMessages. Default 10. A user's connections together get <see cref="UserReadsPerSecond"/>,
+    /// GetDirectHistory, SyncDirectMessages, GetMyRooms and GetBans. Default 10. A user's connections together get <see cref="UserReadsPerSecond"/>,
     /// and the HTTP API's reads (<c>GET /api/rooms…</c>) an allowance of that size per user of their own.
     /// </summary>
     [Range(1, 1_000_000)]

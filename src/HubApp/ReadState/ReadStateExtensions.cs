@@ -12,6 +12,7 @@ public static class ReadStateExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<ReadStateService>();
+        builder.Services.AddSingleton<MentionCounts>();
         return builder;
     }
 }

@@ -19,6 +19,7 @@ internal sealed class RoomModeration(
     IRoomStore store,
     RoomAuthorization authorization,
     IRoomChangeBus changes,
+    UserRoomList roomList,
     IPresenceDirectory presence,
     IHubClients<IChatClient> clients,
     TimeProvider time,
@@ -96,6 +97,7 @@ internal sealed class RoomModeration(
             await store.RemoveMemberAsync(name, target, cancellationToken);
         }
 
+        await roomList.RemoveAsync(target, name, exceptConnectionId: null, cancellationToken);
         await changes.PublishAsync(new RoomChange(name, target, new RoomRemoval(name, RemovalReasons.Kicked, caller.UserId, null)), cancellationToken);
     }
 
@@ -103,7 +105,8 @@ internal sealed class RoomModeration(
     {
         var end = RoomArguments.RequireUntil(until, Now());
         var (name, target, _) = await ActOnAsync(caller, room, userId, cancellationToken);
-        await store.SetSanctionAsync(name, target, SanctionKind.Ban, end, cancellationToken);
+        await store.SetSanctionAsync(name, target, SanctionKind.Ban, end, caller.UserId, Now(), cancellationToken);
+        await roomList.RemoveAsync(target, name, exceptConnectionId: null, cancellationToken);
         await changes.PublishAsync(new RoomChange(name, target, new RoomRemoval(name, RemovalReasons.Banned, caller.UserId, end)), cancellationToken);
     }
 
@@ -118,7 +121,7 @@ internal sealed class RoomModeration(
     {
         var end = RoomArguments.RequireUntil(until, Now());
         var (name, target, _) = await ActOnAsync(caller, room, userId, cancellationToken);
-        await store.SetSanctionAsync(name, target, SanctionKind.Mute, end, cancellationToken);
+        await store.SetSanctionAsync(name, target, SanctionKind.Mute, end, caller.UserId, Now(), cancellationToken);
         await ChangedAsync(name, cancellationToken);
     }
 
@@ -129,7 +132,10 @@ internal sealed class RoomModeration(
         await ChangedAsync(name, cancellationToken);
     }
 
-    /// <summary>Ends the caller's membership and leaves the room on every connection; the owner must hand it over first.</summary>
+    /// <summary>
+    /// Takes the room off the caller's list and leaves it on every connection, for every kind of room; in a created room
+    /// it ends the membership too, and the owner must hand it over first.
+    /// </summary>
     public async Task LeaveForGoodAsync(ChatCaller caller, string? room, CancellationToken cancellationToken)
     {
         var name = RoomAccess.RequireValid(room);
@@ -149,7 +155,23 @@ internal sealed class RoomModeration(
             await store.RemoveMemberAsync(name, caller.UserId, cancellationToken);
         }
 
+        // Off the list before the connections leave: a client told of the removal that reads the list finds it gone.
+        await roomList.RemoveAsync(caller.UserId, name, caller.ConnectionId, cancellationToken);
         await changes.PublishAsync(new RoomChange(name, caller.UserId, new RoomRemoval(name, RemovalReasons.Left, caller.UserId, null)), cancellationToken);
+    }
+
+    /// <summary>The room's bans in force, for its owner, moderators and admins (<c>forbidden</c> for anyone else).</summary>
+    public async Task<IReadOnlyList<RoomBan>> BansAsync(ChatCaller caller, string? room, CancellationToken cancellationToken)
+    {
+        var name = RoomAccess.RequireValid(room);
+        var rights = await authorization.RequireModeratorAsync(caller, name, cancellationToken);
+        return
+        [
+            .. rights.Room.Sanctions
+                .Where(s => s.Kind == SanctionKind.Ban && (s.Until is null || s.Until > rights.Now))
+                .OrderBy(s => s.UserId, StringComparer.Ordinal)
+                .Select(s => new RoomBan(s.UserId, s.Until, s.ByUserId, s.At)),
+        ];
     }
 
     private async Task<(string Room, string Target, RoomRights Rights)> ActOnAsync(ChatCaller caller, string? room, string? userId, CancellationToken cancellationToken)

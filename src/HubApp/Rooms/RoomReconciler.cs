@@ -32,6 +32,6 @@ internal sealed partial class RoomReconciler(RoomService rooms, TimeProvider tim
         }
     }
 
-    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Rooms could not be reconciled with the store now; the next period tries again.")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Rooms could not be reconciled with the store now; the next period tries again.")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception);
 }

@@ -26,6 +26,7 @@ internal sealed partial class RoomService(
     RoomAuthorization authorization,
     IRoomStore rooms,
     RoomStateCache roomStates,
+    UserRoomList roomList,
     IHubClients<IChatClient> clients,
     IGroupManager groups,
     ChatMetrics metrics,
@@ -103,6 +104,13 @@ internal sealed partial class RoomService(
             // Again, now that the connection is in: a ban or kick told to this node since the first check either finds it
             // here (and removes it) or dropped the cached room, so this reads the change. No removal slips between the two.
             await authorization.RequireReadableAsync(caller, name, cancellationToken);
+            if (result != JoinResult.AlreadyJoined)
+            {
+                // On the user's list for good (a re-join of a joined room, a catch-up page, changes nothing); a full list
+                // refuses the join, and the connection leaves the room again below.
+                await roomList.AddAsync(caller, name, cancellationToken);
+            }
+
             page = await history.ForJoinAsync(name, sinceId, cancellationToken);
             read = await readState.ForJoinAsync(caller, name, cancellationToken);
             if (result != JoinResult.AlreadyJoined)
@@ -138,7 +146,7 @@ internal sealed partial class RoomService(
             metrics.CaughtUp(page.Messages.Count, gapRepair: result == JoinResult.AlreadyJoined);
         }
 
-        return new RoomSnapshot(name, members, page.Messages, page.Complete, read.LastReadId, read.UnreadCount);
+        return new RoomSnapshot(name, members, page.Messages, page.Complete, read.LastReadId, read.UnreadCount, read.MentionCount);
     }
 
     public Task LeaveAsync(ChatCaller caller, string? room) => LeaveAsync(caller, RoomAccess.RequireValid(room), notify: true);

@@ -30,8 +30,11 @@ public interface IRoomStore
 
     Task RemoveMemberAsync(string room, string userId, CancellationToken cancellationToken);
 
-    /// <summary>Bans or mutes the user (<paramref name="kind"/>) until <paramref name="until"/> (forever when null); a ban also ends the membership.</summary>
-    Task SetSanctionAsync(string room, string userId, SanctionKind kind, DateTime? until, CancellationToken cancellationToken);
+    /// <summary>
+    /// Bans or mutes the user (<paramref name="kind"/>) until <paramref name="until"/> (forever when null), as set by
+    /// <paramref name="byUserId"/> at <paramref name="at"/>; a ban also ends the membership.
+    /// </summary>
+    Task SetSanctionAsync(string room, string userId, SanctionKind kind, DateTime? until, string? byUserId, DateTime at, CancellationToken cancellationToken);
 
     Task RemoveSanctionAsync(string room, string userId, SanctionKind kind, CancellationToken cancellationToken);
 
@@ -66,8 +69,11 @@ public sealed record StoredRoom(
 
 public sealed record StoredMember(string UserId, string UserName, string Role);
 
-/// <summary>A ban or a mute; <see cref="Until"/> null: until lifted.</summary>
-public sealed record StoredSanction(string UserId, SanctionKind Kind, DateTime? Until);
+/// <summary>
+/// A ban or a mute; <see cref="Until"/> null: until lifted. <see cref="ByUserId"/> and <see cref="At"/>: who set it and when
+/// (a sanction stored before they were kept: by nobody known, at the store's upgrade).
+/// </summary>
+public sealed record StoredSanction(string UserId, SanctionKind Kind, DateTime? Until, string? ByUserId = null, DateTime At = default);
 
 public enum SanctionKind
 {

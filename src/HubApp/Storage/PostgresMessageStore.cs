@@ -32,8 +32,11 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     /// </summary>
     private const int SchemaVersion = 4;
 
-    /// <summary>1: created rooms, members with roles, bans and mutes (RelationalMessageStore.Rooms).</summary>
-    private const int RoomTablesVersion = 1;
+    /// <summary>
+    /// 1: created rooms, members with roles, bans and mutes (RelationalMessageStore.Rooms). 2: each user's list of rooms,
+    /// filled from memberships and read markers; who set a ban or mute and when (RelationalMessageStore.UserRooms).
+    /// </summary>
+    private const int RoomTablesVersion = 2;
 
     /// <summary>The first key of the two-key advisory locks on direct messages' client message ids (<see cref="KeyLockSql"/>).</summary>
     private const int DirectKeyLockSpace = 0x4875_6244; // "HubD"
@@ -85,7 +88,19 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
             CREATE INDEX IF NOT EXISTS direct_threads_recent ON direct_threads (user_id, last_id);
             """, "store", SchemaVersion, cancellationToken);
         // Created rooms: tables that only add, as a component of their own, so the store's versions stay the messages'.
-        await RunSchemaAsync(dataSource, RoomTablesSql, "rooms", RoomTablesVersion, cancellationToken);
+        // Version 2's fill runs once, while the recorded version is older; a sanction set before it was set "now" by nobody known.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await RunSchemaAsync(dataSource, $"""
+            {RoomTablesSql}
+            ALTER TABLE room_sanctions ADD COLUMN IF NOT EXISTS by_user_id text;
+            ALTER TABLE room_sanctions ADD COLUMN IF NOT EXISTS set_at bigint;
+            DO $upgrade$ BEGIN
+                IF COALESCE((SELECT version FROM hubapp_schema WHERE component = 'rooms'), 0) < 2 THEN
+                    UPDATE room_sanctions SET set_at = {now} WHERE set_at IS NULL;
+                    {BackfillUserRoomsSql(now)}
+                END IF;
+            END $upgrade$;
+            """, "rooms", RoomTablesVersion, cancellationToken);
         return 0;
     });
 
@@ -135,6 +150,9 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
 
     // Every node's writer takes these in key order before inserting direct messages with client message ids, so that
     // a repeat on another node waits here, then finds the first one committed (see RelationalMessageStore).
+    // Texts are bytea: matched as text with bytes past ASCII (and NUL) escaped, which leaves every mention's characters as they are.
+    protected override string MentionFilterSql => @"lower(encode(m.text, 'escape')) LIKE @mention ESCAPE '\'";
+
     protected override string? KeyLockSql => $"SELECT pg_advisory_xact_lock({DirectKeyLockSpace}, hashtext(@key));";
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);

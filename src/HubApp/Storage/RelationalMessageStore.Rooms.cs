@@ -4,10 +4,11 @@ using HubApp.Contracts;
 
 namespace HubApp.Storage;
 
-// Created rooms, their members and their bans and mutes. The tables are created with IF NOT EXISTS by every start, after the
-// versioned migrations (CreateRoomTablesAsync): they only add to a database, so they need no schema version of their own and
-// an older database gains them in place, its messages untouched. One DDL serves both dialects (text and bigint mean the same
-// to SQLite and PostgreSQL); times are Unix milliseconds, as in messages.
+// Created rooms, their members, their bans and mutes, and each user's list of rooms. The tables are created with IF NOT
+// EXISTS by every start (CreateRoomTablesAsync), so an older database gains them in place, its messages untouched; what
+// changes a table that may exist already (who set a sanction and when, schema version 5 of SQLite and 2 of PostgreSQL's
+// "rooms") is an upgrade of each store's own. One DDL serves both dialects (text and bigint mean the same to SQLite and
+// PostgreSQL); times are Unix milliseconds, as in messages.
 internal abstract partial class RelationalMessageStore : IRoomStore
 {
     protected const string RoomTablesSql = """
@@ -17,7 +18,10 @@ internal abstract partial class RelationalMessageStore : IRoomStore
             room text NOT NULL, user_id text NOT NULL, user_name text NOT NULL, role text NOT NULL, PRIMARY KEY (room, user_id));
         CREATE INDEX IF NOT EXISTS room_members_user ON room_members (user_id, room);
         CREATE TABLE IF NOT EXISTS room_sanctions (
-            room text NOT NULL, user_id text NOT NULL, kind integer NOT NULL, until bigint, PRIMARY KEY (room, user_id, kind));
+            room text NOT NULL, user_id text NOT NULL, kind integer NOT NULL, until bigint, by_user_id text, set_at bigint,
+            PRIMARY KEY (room, user_id, kind));
+        CREATE TABLE IF NOT EXISTS user_rooms (
+            user_id text NOT NULL, room text NOT NULL, added_at bigint NOT NULL, PRIMARY KEY (user_id, room));
         """;
 
     public Task<StoredRoom> GetRoomAsync(string room, CancellationToken cancellationToken) => Guard(async () =>
@@ -25,7 +29,7 @@ internal abstract partial class RelationalMessageStore : IRoomStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         query.CommandText = """
-            SELECT user_id, kind, until FROM room_sanctions WHERE room = @room;
+            SELECT user_id, kind, until, by_user_id, set_at FROM room_sanctions WHERE room = @room;
             SELECT COALESCE(MAX(last_id), 0) FROM rooms WHERE name = @room;
             SELECT kind, owner_id, topic, created_at FROM created_rooms WHERE name = @room;
             SELECT user_id, user_name, role FROM room_members WHERE room = @room ORDER BY user_id;
@@ -35,7 +39,12 @@ internal abstract partial class RelationalMessageStore : IRoomStore
         var sanctions = new List<StoredSanction>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            sanctions.Add(new StoredSanction(reader.GetString(0), (SanctionKind)reader.GetInt32(1), reader.IsDBNull(2) ? null : FromUnixMilliseconds(reader.GetInt64(2))));
+            sanctions.Add(new StoredSanction(
+                reader.GetString(0),
+                (SanctionKind)reader.GetInt32(1),
+                reader.IsDBNull(2) ? null : FromUnixMilliseconds(reader.GetInt64(2)),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? DateTime.UnixEpoch : FromUnixMilliseconds(reader.GetInt64(4))));
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -99,7 +108,7 @@ internal abstract partial class RelationalMessageStore : IRoomStore
     public Task RemoveMemberAsync(string room, string userId, CancellationToken cancellationToken) => InTransactionAsync((connection, transaction) =>
         RunAsync(connection, transaction, "DELETE FROM room_members WHERE room = @room AND user_id = @user;", cancellationToken, ("@room", DbType.String, room), ("@user", DbType.String, userId)), cancellationToken);
 
-    public Task SetSanctionAsync(string room, string userId, SanctionKind kind, DateTime? until, CancellationToken cancellationToken) => InTransactionAsync(async (connection, transaction) =>
+    public Task SetSanctionAsync(string room, string userId, SanctionKind kind, DateTime? until, string? byUserId, DateTime at, CancellationToken cancellationToken) => InTransactionAsync(async (connection, transaction) =>
     {
         if (kind == SanctionKind.Ban)
         {
@@ -107,14 +116,16 @@ internal abstract partial class RelationalMessageStore : IRoomStore
         }
 
         return await RunAsync(connection, transaction, """
-            INSERT INTO room_sanctions (room, user_id, kind, until) VALUES (@room, @user, @kind, @until)
-            ON CONFLICT (room, user_id, kind) DO UPDATE SET until = excluded.until;
+            INSERT INTO room_sanctions (room, user_id, kind, until, by_user_id, set_at) VALUES (@room, @user, @kind, @until, @by, @at)
+            ON CONFLICT (room, user_id, kind) DO UPDATE SET until = excluded.until, by_user_id = excluded.by_user_id, set_at = excluded.set_at;
             """,
             cancellationToken,
             ("@room", DbType.String, room),
             ("@user", DbType.String, userId),
             ("@kind", DbType.Int32, (int)kind),
-            ("@until", DbType.Int64, until is { } end ? ToUnixMilliseconds(end) : null));
+            ("@until", DbType.Int64, until is { } end ? ToUnixMilliseconds(end) : null),
+            ("@by", DbType.String, byUserId),
+            ("@at", DbType.Int64, ToUnixMilliseconds(at)));
     }, cancellationToken);
 
     public Task RemoveSanctionAsync(string room, string userId, SanctionKind kind, CancellationToken cancellationToken) => InTransactionAsync((connection, transaction) =>

@@ -19,8 +19,9 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
     /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.
     /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
     /// 4: the room log's entry kinds: a message's kind, target (of an edit or delete), and when it was edited or deleted.
+    /// 5: each user's list of rooms, filled from memberships and read markers; who set a ban or mute and when.
     /// </summary>
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
 
@@ -107,9 +108,38 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
                     """, cancellationToken);
             }
 
+            // Before version 5: the room tables exist from here on (a database older than them gains them now, in today's shape).
             await CreateRoomTablesAsync(connection, cancellationToken);
+            if (found < 5)
+            {
+                await UpgradeToVersion5Async(connection, cancellationToken);
+            }
+
             return 0;
         });
+    }
+
+    /// <summary>
+    /// Room sanctions made before version 5 gain who set them (not known: null) and when (the upgrade's time, the earliest
+    /// known); user_rooms is filled once from memberships and read markers. One transaction, as the upgrades above.
+    /// </summary>
+    private static async Task UpgradeToVersion5Async(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('room_sanctions') WHERE name = 'set_at';";
+        // A room_sanctions table made by this build has the columns already (SQLite has no ADD COLUMN IF NOT EXISTS).
+        var addColumns = Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0
+            ? "ALTER TABLE room_sanctions ADD COLUMN by_user_id TEXT; ALTER TABLE room_sanctions ADD COLUMN set_at INTEGER;"
+            : string.Empty;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await ExecuteAsync(connection, $"""
+            BEGIN IMMEDIATE;
+            {addColumns}
+            UPDATE room_sanctions SET set_at = {now} WHERE set_at IS NULL;
+            {BackfillUserRoomsSql(now)}
+            UPDATE schema_version SET version = 5;
+            COMMIT;
+            """, cancellationToken);
     }
 
     private static async Task<int> ReadVersionAsync(DbConnection connection, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
         builder.Services.AddSingleton(services => NpgsqlDataSource.Create(PostgresConnectionString(services)));
-        // One store object serves all four seams; each is registered on its own, so that a decorator of one
+        // One store object serves all five seams; each is registered on its own, so that a decorator of one
         // (a test's failing store, say) does not change what the others reach.
         builder.Services.AddSingleton<RelationalMessageStore>(services =>
             services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageOptions.Postgres
@@ -32,6 +32,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<IDirectMessageStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<IReadMarkerStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<IRoomStore>(services => services.GetRequiredService<RelationalMessageStore>());
+        builder.Services.AddSingleton<IUserRoomStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<MessageWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MessageWriter>());
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");

@@ -43,7 +43,7 @@ public sealed class RoomReconcileTests(RoomHostFixture fixture) : IClassFixture<
         // Stored by "another node" whose notices were lost: nothing here was told.
         var store = services.GetRequiredService<IRoomStore>();
         await store.RemoveMemberAsync(room, "bob", CancellationToken.None);
-        await store.SetSanctionAsync(room, "carol", SanctionKind.Ban, null, CancellationToken.None);
+        await store.SetSanctionAsync(room, "carol", SanctionKind.Ban, null, "owner", DateTime.UtcNow, CancellationToken.None);
         var before = await owner.SendMessageAsync(room, "before the resync").WaitAsync(TestTimeouts.Default);
         Assert.Equal(before, await bobMessages.NextAsync());
 

@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 namespace HubApp.Tests.ScaleOut;
 
 /// <summary>
-/// Five minutes of every v2 method over two nodes on each engine: stayers on both nodes who send (through the retrying
+/// Ninety seconds (in the suite; <c>scripts/soak.sh</c> runs it for as long as asked) of every v2 method over two nodes
+/// on each engine: stayers on both nodes who send (through the retrying
 /// outbox and by hand-repeated clientMessageIds), edit, delete, type, read, mark read and write to each other; an
 /// owner who moderates a private room (roles, topic, mute, kick, ban) against a user on the other node; churners who
 /// come and go, some closed by the server when their token expires; and one node restarted with SIGTERM midway, its
@@ -43,14 +44,18 @@ public sealed partial class SoakTests(ITestOutputHelper output)
     // Long enough to connect and join on a loaded machine before the server closes the connection at its expiry.
     private static readonly TimeSpan ExpiringToken = TimeSpan.FromSeconds(4);
 
-    /// <summary>Five minutes, as CI and ./test.sh run it; HUBAPP_SOAK_SECONDS shortens it for development runs.</summary>
+    /// <summary>
+    /// Ninety seconds, as CI and ./test.sh run it: long enough for the node restart at half time to land among churn,
+    /// moderation and token expiries on both nodes, which is what the five-minute runs of round 2 found their defects
+    /// with. HUBAPP_SOAK_SECONDS sets another length: <c>scripts/soak.sh</c> runs the long soak with it (docs/operations.md).
+    /// </summary>
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(
-        int.TryParse(Environment.GetEnvironmentVariable("HUBAPP_SOAK_SECONDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 300);
+        int.TryParse(Environment.GetEnvironmentVariable("HUBAPP_SOAK_SECONDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 90);
 
     [Theory]
     [InlineData(Engine.Postgres)]
     [InlineData(Engine.Redis)]
-    public async Task FiveMinutesOfEveryMethodWithChurnAndANodeRestartLoseAndDoubleNothingLeakNothingAndLogNoError(Engine engine)
+    public async Task ASoakOfEveryMethodWithChurnAndANodeRestartLosesAndDoublesNothingLeaksNothingAndLogsNoError(Engine engine)
     {
         await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
         await WarmUpAsync(cluster);

@@ -21,8 +21,8 @@ public abstract class RoomStoreTests : IAsyncLifetime
             Assert.True(await store.CreateRoomAsync(new NewRoom("club", RoomKinds.Private, "secret things", "alice", "Alice", CreatedAt), claimOpen: false, CancellationToken.None));
             await store.SetMemberAsync("club", "bob", "Bob", RoomRoles.Moderator, CancellationToken.None);
             await store.SetMemberAsync("club", "carol", "carol", RoomRoles.Member, CancellationToken.None);
-            await store.SetSanctionAsync("club", "carol", SanctionKind.Mute, CreatedAt.AddHours(1), CancellationToken.None);
-            await store.SetSanctionAsync("club", "dave", SanctionKind.Ban, null, CancellationToken.None);
+            await store.SetSanctionAsync("club", "carol", SanctionKind.Mute, CreatedAt.AddHours(1), "bob", CreatedAt.AddMinutes(5), CancellationToken.None);
+            await store.SetSanctionAsync("club", "dave", SanctionKind.Ban, null, "alice", CreatedAt.AddMinutes(6), CancellationToken.None);
         }
 
         await using var second = await OpenAsync();
@@ -31,8 +31,8 @@ public abstract class RoomStoreTests : IAsyncLifetime
         Assert.Equal((RoomKinds.Private, "alice", "secret things", CreatedAt), (room.Kind, room.OwnerId, room.Topic, room.CreatedAt));
         Assert.Equal([("alice", RoomRoles.Owner), ("bob", RoomRoles.Moderator), ("carol", RoomRoles.Member)], room.Members.Select(m => (m.UserId, m.Role)));
         Assert.Equal(
-            [("carol", SanctionKind.Mute, (DateTime?)CreatedAt.AddHours(1)), ("dave", SanctionKind.Ban, null)],
-            room.Sanctions.OrderBy(s => s.UserId, StringComparer.Ordinal).Select(s => (s.UserId, s.Kind, s.Until)));
+            [("carol", SanctionKind.Mute, (DateTime?)CreatedAt.AddHours(1), "bob", CreatedAt.AddMinutes(5)), ("dave", SanctionKind.Ban, null, "alice", CreatedAt.AddMinutes(6))],
+            room.Sanctions.OrderBy(s => s.UserId, StringComparer.Ordinal).Select(s => (s.UserId, s.Kind, s.Until, s.ByUserId, s.At)));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public abstract class RoomStoreTests : IAsyncLifetime
         await store.SetMemberAsync("club", "carol", "Carol", RoomRoles.Member, CancellationToken.None);
 
         await store.HandOverAsync("club", "alice", "bob", "Bob", CancellationToken.None);
-        await store.SetSanctionAsync("club", "carol", SanctionKind.Ban, null, CancellationToken.None);
+        await store.SetSanctionAsync("club", "carol", SanctionKind.Ban, null, "bob", CreatedAt, CancellationToken.None);
         await store.RemoveSanctionAsync("club", "carol", SanctionKind.Ban, CancellationToken.None);
 
         var room = await store.GetRoomAsync("club", CancellationToken.None);
@@ -102,6 +102,71 @@ public abstract class RoomStoreTests : IAsyncLifetime
 
         Assert.Equal(["a_b"], (await opened.Rooms.ListRoomsAsync("u", false, "_", 200, CancellationToken.None)).Select(r => r.Name));
         Assert.Equal(["axb"], (await opened.Rooms.ListRoomsAsync("u", false, "0%", 200, CancellationToken.None)).Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task AUsersListTakesARoomOnceHoldsAtMostItsCapAndGivesUpARoomTakenOff()
+    {
+        await using var opened = await OpenAsync();
+        var list = (IUserRoomStore)opened.Rooms;
+
+        Assert.Equal(UserRoomAddition.Added, await list.AddUserRoomAsync("bob", "a", 2, CreatedAt, CancellationToken.None));
+        Assert.Equal(UserRoomAddition.AlreadyListed, await list.AddUserRoomAsync("bob", "a", 2, CreatedAt, CancellationToken.None));
+        Assert.Equal(UserRoomAddition.Added, await list.AddUserRoomAsync("bob", "b", 2, CreatedAt, CancellationToken.None));
+        Assert.Equal(UserRoomAddition.ListFull, await list.AddUserRoomAsync("bob", "c", 2, CreatedAt, CancellationToken.None));
+        Assert.Equal(UserRoomAddition.AlreadyListed, await list.AddUserRoomAsync("bob", "b", 2, CreatedAt, CancellationToken.None));
+        Assert.Equal(UserRoomAddition.Added, await list.AddUserRoomAsync("carol", "c", 2, CreatedAt, CancellationToken.None));
+
+        Assert.True(await list.RemoveUserRoomAsync("bob", "a", CancellationToken.None));
+        Assert.False(await list.RemoveUserRoomAsync("bob", "a", CancellationToken.None));
+        Assert.Equal(["b"], (await list.GetUserRoomsAsync("bob", null, 10, 1000, CancellationToken.None)).Select(r => r.Room));
+    }
+
+    [Fact]
+    public async Task AUsersRoomsComeMostRecentlyActiveFirstWithTheirKindTopicMarkerAndUnreadCount()
+    {
+        await using var opened = await OpenAsync();
+        var list = (IUserRoomStore)opened.Rooms;
+        await opened.Rooms.CreateRoomAsync(new NewRoom("pub", RoomKinds.Public, "cats", "alice", "Alice", CreatedAt), false, CancellationToken.None);
+        await opened.Messages.AppendAsync(new WriteBatch([new("old", "alice", "Alice", "one"), new("old", "bob", "Bob", "mine")], [], CreatedAt.AddMinutes(1)), null, CancellationToken.None);
+        await opened.Messages.AppendAsync(new WriteBatch([new("pub", "alice", "Alice", "x"), new("pub", "alice", "Alice", "y"), new("pub", "alice", "Alice", "z")], [], CreatedAt.AddMinutes(2)), null, CancellationToken.None);
+        await ((IReadMarkerStore)opened.Rooms).MoveRoomMarkerAsync("bob", "pub", 1, CancellationToken.None);
+        foreach (var room in new[] { "empty", "old", "pub" })
+        {
+            await list.AddUserRoomAsync("bob", room, 10, CreatedAt, CancellationToken.None);
+        }
+
+        var rooms = await list.GetUserRoomsAsync("bob", null, 10, 1, CancellationToken.None);
+
+        Assert.Equal(
+            [
+                new UserRoomRow("pub", RoomKinds.Public, "cats", 3, CreatedAt.AddMinutes(2), 1, 1),
+                new UserRoomRow("old", RoomKinds.Open, null, 2, CreatedAt.AddMinutes(1), 0, 1),
+                new UserRoomRow("empty", RoomKinds.Open, null, 0, null, 0, 0),
+            ],
+            rooms);
+        Assert.Equal(["old"], (await list.GetUserRoomsAsync("bob", "old", 10, 1000, CancellationToken.None)).Select(r => r.Room));
+        Assert.Equal(["pub"], (await list.GetUserRoomsAsync("bob", null, 1, 1000, CancellationToken.None)).Select(r => r.Room));
+    }
+
+    [Fact]
+    public async Task MentionCandidatesAreOthersMessagesAfterTheMarkerThatHoldTheIdIgnoringCase()
+    {
+        await using var opened = await OpenAsync();
+        var list = (IUserRoomStore)opened.Rooms;
+        await opened.Messages.AppendAsync(
+            new WriteBatch([new("a", "alice", "Alice", "read @bob"), new("a", "alice", "Alice", "hi @BOB!"), new("a", "bob", "Bob", "me @bob"), new("a", "alice", "Alice", "no one"), new("a", "alice", "Alice", "é @bobby \0 end")], [], CreatedAt),
+            null,
+            CancellationToken.None);
+        await opened.Messages.AppendAsync(new WriteBatch([new("b", "alice", "Alice", "@bob_x"), new("b", "alice", "Alice", "@bob")], [], CreatedAt), null, CancellationToken.None);
+        await ((IReadMarkerStore)opened.Rooms).MoveRoomMarkerAsync("bob", "a", 1, CancellationToken.None);
+        await list.AddUserRoomAsync("bob", "a", 10, CreatedAt, CancellationToken.None);
+
+        Assert.Equal(
+            [new MentionCandidate("a", "hi @BOB!"), new MentionCandidate("a", "é @bobby \0 end")],
+            await list.GetMentionCandidatesAsync("bob", null, 1000, CancellationToken.None));
+        Assert.Equal([new MentionCandidate("b", "@bob_x")], await list.GetMentionCandidatesAsync("bob", "b", 1, CancellationToken.None));
+        Assert.Empty(await list.GetMentionCandidatesAsync("bob_x", "a", 1000, CancellationToken.None));
     }
 
     /// <summary>A store on this test's database, initialized.</summary>

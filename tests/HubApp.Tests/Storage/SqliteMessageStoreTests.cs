@@ -60,7 +60,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(4L, await version.ExecuteScalarAsync());
+        Assert.Equal(5L, await version.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(4L, await version.ExecuteScalarAsync());
+        Assert.Equal(5L, await version.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(4L, await version.ExecuteScalarAsync());
+        Assert.Equal(5L, await version.ExecuteScalarAsync());
     }
 
     private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)
