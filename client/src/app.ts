@@ -1,7 +1,7 @@
 import { refusedSignInMessage, type Identity } from "./auth";
 import type { AppConfig } from "./config";
 import { confirmAction } from "./confirm";
-import type { ChatMessage, Conversation, DirectMessage, ReadMarker, RoomInfo, RoomKind, RoomRemoval } from "./contract";
+import type { ChatMessage, Conversation, DirectMessage, MyRoom, ReadMarker, RoomInfo, RoomKind, RoomRemoval } from "./contract";
 import { HubMethods, RoomNamePattern, type RoomMember } from "./contract";
 import { byId } from "./dom";
 import { describeError, type ChatError } from "./errors";
@@ -29,11 +29,14 @@ import { directLine, roomLine, TimelineView, type Opened, type PendingLine, type
 import { describeTypists } from "./typing";
 import { UnreadSummary } from "./unread-summary";
 
-/** Where the rooms of the last visit are kept between visits, and which was open. */
+/**
+ * What this browser keeps of the user's last visit: that there was one (a first visit of a user without rooms joins
+ * #general), and which room was open. The rooms themselves are the server's (GetMyRooms).
+ */
 export interface SavedRooms {
-  load(): string[];
-  save(rooms: string[], active: string | null): void;
+  visited(): boolean;
   active(): string | null;
+  save(active: string | null): void;
 }
 
 /**
@@ -126,13 +129,13 @@ export class ChatApp implements SessionListener {
     this.renderConversation();
   }
 
-  /** Connects, then rejoins the rooms of the last visit (or #general for a first one). */
+  /** Connects, then joins the user's rooms (or #general for a first visit of a user without any). */
   async start(): Promise<void> {
     byId("app").hidden = false;
     await this.connect();
   }
 
-  /** Connects (again); on the first success joins the rooms of the last visit. */
+  /** Connects (again); on the first success joins the user's rooms as the server lists them (GetMyRooms). */
   private async connect(): Promise<void> {
     try {
       await this.session.start();
@@ -142,11 +145,20 @@ export class ChatApp implements SessionListener {
     if (this.session.rooms.size > 0) {
       return; // start() rejoined them.
     }
-    const saved = this.savedRooms.load();
-    const rooms = saved.length > 0 ? saved : ["general"];
-    const active = this.savedRooms.active(); // Read first: joining saves as it goes.
+    let rooms: string[];
+    try {
+      rooms = (await this.session.myRooms()).map((room) => room.room);
+    } catch (error) {
+      this.notices.toast(describeError(error).message);
+      return;
+    }
+    // Read first: joining saves as it goes. A user who left every room, #general included, stays without one.
+    const active = this.savedRooms.active();
+    if (rooms.length === 0 && !this.savedRooms.visited()) {
+      rooms = ["general"];
+    }
     // Only the room shown is opened: opening a room reads it, and the others keep their unread counts.
-    const shown = active !== null && rooms.includes(active) ? active : rooms[rooms.length - 1];
+    const shown = active !== null && rooms.includes(active) ? active : rooms[0];
     for (const room of rooms) {
       await this.joinRoom(room, false, room === shown);
     }
@@ -321,6 +333,14 @@ export class ChatApp implements SessionListener {
     this.roomGone(removal.room, true);
   }
 
+  myRoomAdded(room: MyRoom): void {
+    this.invited.delete(room.room);
+    this.removed.delete(room.room);
+    if (!this.session.rooms.has(room.room)) {
+      void this.joinRoom(room.room, false, false);
+    }
+  }
+
   roomUpdated(info: RoomInfo): void {
     this.infos.set(info.room, info);
     if (this.isActiveRoom(info.room)) {
@@ -368,18 +388,25 @@ export class ChatApp implements SessionListener {
     return refusedJoinNotice(room, ban, listed, (userId) => this.session.nameOf(userId), new Date());
   }
 
+  /**
+   * Leave: for good (LeaveRoomForGood), so that neither a reload nor another device brings the room back; a private
+   * room asks first, as coming back needs an invitation. RemovedFromRoom (reason left) takes it away.
+   */
   private async leaveActiveRoom(): Promise<void> {
     if (this.active?.kind !== "room") {
       return;
     }
+    if (this.infos.get(this.active.name)?.kind === "private") {
+      await this.leaveForGood();
+      return;
+    }
     const name = this.active.name;
     try {
-      await this.session.leave(name);
+      await this.session.leaveForGood(name);
     } catch (error) {
-      this.notices.toast(describeError(error).message);
+      const described = describeError(error);
+      this.notices.toast(described.code === "forbidden" ? `You own #${name}: hand it over to someone first (About this room), then leave.` : described.message);
     }
-    this.roomGone(name);
-    this.notices.announce(`Left #${name}`);
   }
 
   /**
@@ -445,8 +472,11 @@ export class ChatApp implements SessionListener {
     if (target?.kind !== "room" || !(await confirmAction(`Leave #${target.name} for good? You need a new invitation to come back.`, "Leave"))) {
       return;
     }
-    // RemovedFromRoom (reason left) follows on every connection of the user and takes the room away.
-    await this.roomCommand({ method: HubMethods.leaveRoomForGood, args: [] }, null);
+    try {
+      await this.session.leaveForGood(target.name);
+    } catch (error) {
+      this.notices.toast(describeError(error).message);
+    }
   }
 
   /**
@@ -783,7 +813,7 @@ export class ChatApp implements SessionListener {
   }
 
   private saveRooms(): void {
-    this.savedRooms.save([...this.session.rooms.keys()], this.active?.kind === "room" ? this.active.name : null);
+    this.savedRooms.save(this.active?.kind === "room" ? this.active.name : null);
   }
 }
 

@@ -7,8 +7,8 @@ import { byId } from "./dom";
 import { clearFieldErrors, clearOnInput, showFieldError } from "./signin-errors";
 import { installSkipLink } from "./skip-link";
 
-// Who is signed in survives a reload of this tab (sessionStorage), not the tab itself; the rooms joined are
-// remembered per user for the next visit (localStorage).
+// Who is signed in survives a reload of this tab (sessionStorage), not the tab itself. The user's rooms are the
+// server's (GetMyRooms); this browser remembers per user that it was here and which room was open (localStorage).
 const sessionKey = "hubapp.signin";
 type SavedSignIn = { userName: string } | { token: string };
 
@@ -28,9 +28,9 @@ async function signIn(saved: SavedSignIn): Promise<void> {
   byId("signin").hidden = true;
   const roomsKey = `hubapp.rooms.${identity.userId}`;
   app = new ChatApp(identity, await loadConfig(), (reason) => void signOut(reason, "token" in saved), {
-    load: () => (JSON.parse(localStorage.getItem(roomsKey) ?? "{}") as { rooms?: string[] }).rooms ?? [],
+    visited: () => localStorage.getItem(roomsKey) !== null,
     active: () => (JSON.parse(localStorage.getItem(roomsKey) ?? "{}") as { active?: string | null }).active ?? null,
-    save: (rooms, active) => localStorage.setItem(roomsKey, JSON.stringify({ rooms, active })),
+    save: (active) => localStorage.setItem(roomsKey, JSON.stringify({ active })),
   });
   await app.start();
 }

@@ -10,8 +10,10 @@ import {
   type DirectMessage,
   type DirectSync,
   type Member,
+  type MyRoom,
   type PresenceEvent,
   type ReadMarker,
+  type RoomBan,
   type RoomInfo,
   type RoomRemoval,
   type RoomSnapshot,
@@ -53,7 +55,12 @@ export interface SessionListener {
   roomRemoved(removal: RoomRemoval): void;
   /** (v2) A joined room's topic, roles or mutes changed (RoomUpdated). */
   roomUpdated(info: RoomInfo): void;
+  /** (v3) A room was put on the user's list on another connection (RoomAdded): this page joins it too. */
+  myRoomAdded(room: MyRoom): void;
 }
+
+/** How long a RoomRemoved waits for the RemovedFromRoom that says why (a kick or ban) before the room is let go as left. */
+const roomRemovedGraceMs = 2_000;
 
 /** (v2) The room methods that answer nothing: moderation, invitations, roles, leaving for good. */
 export type RoomCommand = (typeof HubMethods)[
@@ -220,6 +227,27 @@ export class ChatSession {
     }
   }
 
+  /** (v3) The user's rooms as the server keeps them (GetMyRooms), most recently active first. */
+  myRooms(): Promise<MyRoom[]> {
+    return this.call<MyRoom[]>(HubMethods.getMyRooms);
+  }
+
+  /**
+   * (v3) LeaveRoomForGood: the room leaves the user's list on the server (so no reload or other device brings it
+   * back) and every connection of theirs, this one included (RemovedFromRoom, reason left).
+   */
+  async leaveForGood(name: string): Promise<void> {
+    await this.connection.invoke(HubMethods.leaveRoomForGood, name);
+    if (this.rooms.has(name)) {
+      this.removed({ room: name, reason: "left", byUserId: null, until: null });
+    }
+  }
+
+  /** (v3) The room's bans in force (GetBans): owners, moderators and admins only. */
+  bans(room: string): Promise<RoomBan[]> {
+    return this.call<RoomBan[]>(HubMethods.getBans, room);
+  }
+
   /** Drops a joined room from the session (not from the server); false when it was not held. */
   private forget(name: string): boolean {
     if (!this.rooms.delete(name)) {
@@ -236,7 +264,9 @@ export class ChatSession {
    * dropped, as it can no longer be sent there.
    */
   private removed(removal: RoomRemoval): void {
-    this.forget(removal.room);
+    if (!this.forget(removal.room) && removal.reason === "left") {
+      return; // Let go already (LeaveRoomForGood's answer came before its event, or the other way round).
+    }
     for (const entry of this.outbox.pendingFor({ kind: "room", room: removal.room })) {
       this.outbox.discard(entry.id);
     }
@@ -365,6 +395,16 @@ export class ChatSession {
     on<ReadMarker>(ClientEvents.readMarkerMoved, (m) => this.listener.readMarkerMoved(m));
     on<RoomInfo>(ClientEvents.addedToRoom, (info) => this.listener.roomAdded(info));
     on<RoomRemoval>(ClientEvents.removedFromRoom, (removal) => this.removed(removal));
+    on<MyRoom>(ClientEvents.roomAdded, (room) => this.listener.myRoomAdded(room));
+    on<string>(ClientEvents.roomRemoved, (room) => {
+      // Off the user's list: a RemovedFromRoom says why on a connection that joined it (kicked, banned, left). One
+      // that does not come (the join lost on the server's side) lets the room go as left.
+      setTimeout(() => {
+        if (connection === this.connection && this.rooms.has(room)) {
+          this.removed({ room, reason: "left", byUserId: null, until: null });
+        }
+      }, roomRemovedGraceMs);
+    });
     on<RoomInfo>(ClientEvents.roomUpdated, (info) => {
       if (this.rooms.has(info.room)) {
         this.listener.roomUpdated(info);
