@@ -20,8 +20,9 @@ import { foldPending, keyValueOutboxStorage, newClientMessageId, type KeyValueSt
 import { dividerAfter, ReadState, type Countable } from "./read-state";
 import { banInForce, mutedNotice, refusedJoinNotice, removalNotice, withoutRoom } from "./removal";
 import { RoomPanel } from "./room-panel";
-import { listsLessThanPresent, moderates, roleOf, type MemberAction } from "./room-roles";
+import { listsLessThanPresent, mayUnban, moderates, roleOf, type MemberAction } from "./room-roles";
 import { channelKey, Sidebar, type Channel } from "./rooms";
+import { BansView } from "./bans-view";
 import { ChatSession, type Arrival, type ConnectionStatus, type SessionListener } from "./session";
 import { StatusBar } from "./status";
 import type { Placement } from "./timeline";
@@ -72,6 +73,7 @@ export class ChatApp implements SessionListener {
   private readonly notifications: DesktopNotifications;
   private readonly directStart: DirectStart;
   private readonly roomPanel: RoomPanel;
+  private readonly bans: BansView;
   private readonly createRoom: CreateRoomDialog;
   private readonly directory: DirectoryDialog;
 
@@ -110,10 +112,18 @@ export class ChatApp implements SessionListener {
     this.roomPanel = new RoomPanel(me, {
       act: (action, member, until) => void this.moderate(action, member, until),
       invite: (userId) => void this.roomCommand({ method: HubMethods.inviteToRoom, args: [userId] }, `Invited ${userId}`),
-      unban: (userId) => void this.roomCommand({ method: HubMethods.unbanFromRoom, args: [userId] }, `Unbanned ${userId}`),
       leaveForGood: () => void this.leaveForGood(),
       setTopic: (topic) => void this.setTopic(topic),
     }, signal);
+    this.bans = new BansView({
+      load: (room) => this.session.bans(room),
+      unban: (room, userId) => {
+        if (this.isActiveRoom(room)) {
+          void this.roomCommand({ method: HubMethods.unbanFromRoom, args: [userId] }, `Unbanned ${this.session.nameOf(userId)}`);
+        }
+      },
+      nameOf: (userId) => this.session.nameOf(userId),
+    });
     this.createRoom = new CreateRoomDialog({
       create: async (room, visibility, topic) => {
         const info = await this.session.createRoom(room, visibility, topic);
@@ -181,6 +191,7 @@ export class ChatApp implements SessionListener {
     this.directStart.clear();
     this.notice.clear();
     this.roomPanel.clear();
+    this.bans.clear();
     this.createRoom.close();
     this.directory.close();
     byId("app").hidden = true;
@@ -437,6 +448,9 @@ export class ChatApp implements SessionListener {
       const info = await this.session.roomInfo(room);
       if (this.session.rooms.has(room)) {
         this.roomUpdated(info);
+        if (this.isActiveRoom(room)) {
+          void this.bans.show(this.bansShown(info), true); // Read again: this follows every ban and unban.
+        }
       }
     } catch {
       // Without the info the page offers what anyone may do: edit and delete their own messages.
@@ -634,6 +648,7 @@ export class ChatApp implements SessionListener {
     } else {
       this.composer.setTarget(`Message ${this.session.nameOf(target.userId)}`);
       this.roomPanel.clear();
+      void this.bans.show(null);
     }
   }
 
@@ -719,7 +734,13 @@ export class ChatApp implements SessionListener {
   private renderRoom(room: string): void {
     const info = this.infos.get(room);
     this.roomPanel.render(info ?? null);
+    void this.bans.show(this.bansShown(info));
     this.timeline.setModerating(moderates(roleOf(info, this.session.identity.userId)));
+  }
+
+  /** The room whose bans the panel lists: the open one, to its owner and moderators; null for none. */
+  private bansShown(info: RoomInfo | undefined): string | null {
+    return info !== undefined && mayUnban(info.kind, roleOf(info, this.session.identity.userId)) ? info.room : null;
   }
 
   private renderMembers(room: string): void {

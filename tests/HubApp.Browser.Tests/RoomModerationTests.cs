@@ -122,6 +122,16 @@ public sealed class RoomModerationTests(Chromium chromium)
         await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Join", Exact = true }).ClickAsync();
         await Expect(bob.Toasts).ToContainTextAsync("You are banned from #town.");
         await Expect(bob.Channel("#town")).ToHaveCountAsync(0);
+
+        // alice sees the room's bans (GetBans) and lifts bob's from the list, with no user id to type.
+        var bans = alice.Page.GetByRole(AriaRole.List, new() { Name = "Banned" });
+        await Expect(bans.Locator("li")).ToHaveCountAsync(1);
+        await Expect(bans.Locator("li")).ToContainTextAsync(new Regex(@"^bobbanned by alice until .+Unban$"));
+        await bans.GetByRole(AriaRole.Button, new() { Name = "Unban bob", Exact = true }).ClickAsync();
+        await Expect(bans.Locator("li")).ToHaveCountAsync(0);
+        await Expect(alice.Page.Locator("#room-bans")).ToContainTextAsync("No one is banned.");
+        await bob.JoinAsync("town");
+        await Expect(bob.Message("quiet please")).ToBeVisibleAsync();
     }
 
     [Fact]
