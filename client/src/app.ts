@@ -1,7 +1,7 @@
 import { refusedSignInMessage, type Identity } from "./auth";
 import type { AppConfig } from "./config";
 import { confirmAction } from "./confirm";
-import type { ChatMessage, Conversation, DirectMessage, MyRoom, ReadMarker, RoomInfo, RoomKind, RoomRemoval } from "./contract";
+import type { ChatMessage, Conversation, DirectMessage, MyRoom, ReadMarker, RoomInfo, RoomRemoval } from "./contract";
 import { HubMethods, RoomNamePattern, type RoomMember } from "./contract";
 import { byId } from "./dom";
 import { describeError, type ChatError } from "./errors";
@@ -18,7 +18,8 @@ import { Notices } from "./notices";
 import { DesktopNotifications, mentions, shouldNotify } from "./notifications";
 import { foldPending, keyValueOutboxStorage, newClientMessageId, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
 import { dividerAfter, ReadState, type Countable } from "./read-state";
-import { banInForce, mutedNotice, refusedJoinNotice, removalNotice, withoutRoom } from "./removal";
+import { removalNotice, withoutRoom } from "./removal";
+import { RoomStanding } from "./room-standing";
 import { RoomPanel } from "./room-panel";
 import { listsLessThanPresent, mayUnban, moderates, roleOf, type MemberAction } from "./room-roles";
 import { channelKey, Sidebar, type Channel } from "./rooms";
@@ -59,8 +60,8 @@ export class ChatApp implements SessionListener {
   private readonly infos = new Map<string, RoomInfo>();
   /** (v2) Private rooms the user was added to and has not joined (AddedToRoom), listed to join. */
   private readonly invited = new Set<string>();
-  /** Rooms the user was kicked or banned from: listed, with a lasting notice, until the user closes them. */
-  private readonly removed = new Map<string, RoomRemoval>();
+  /** Rooms the user was kicked or banned from (listed, with a lasting notice, until closed), and mutes. */
+  private readonly standing: RoomStanding;
 
   private readonly notices = new Notices();
   private readonly notice = new ConversationNotice();
@@ -115,6 +116,12 @@ export class ChatApp implements SessionListener {
       leaveForGood: () => void this.leaveForGood(),
       setTopic: (topic) => void this.setTopic(topic),
     }, signal);
+    this.standing = new RoomStanding(me, {
+      nameOf: (userId) => this.session.nameOf(userId),
+      listRooms: (query) => this.session.listRooms(query, DirectoryLimit),
+      join: (room) => void this.joinRoom(room),
+      close: (room) => this.roomGone(room),
+    });
     this.bans = new BansView({
       load: (room) => this.session.bans(room),
       unban: (room, userId) => {
@@ -340,13 +347,13 @@ export class ChatApp implements SessionListener {
       return;
     }
     // Kicked or banned: the room stays listed, its notice in it (a toast would be gone in seconds), until closed.
-    this.removed.set(removal.room, removal);
+    this.standing.removed(removal);
     this.roomGone(removal.room, true);
   }
 
   myRoomAdded(room: MyRoom): void {
     this.invited.delete(room.room);
-    this.removed.delete(room.room);
+    this.standing.forget(room.room);
     if (!this.session.rooms.has(room.room)) {
       void this.joinRoom(room.room, false, false);
     }
@@ -370,7 +377,7 @@ export class ChatApp implements SessionListener {
     }
     try {
       const room = await this.session.join(trimmed);
-      if (this.invited.delete(room.name) || this.removed.delete(room.name)) {
+      if (this.invited.delete(room.name) || this.standing.forget(room.name)) {
         this.renderChannels();
       }
       if (open) {
@@ -381,22 +388,8 @@ export class ChatApp implements SessionListener {
       }
     } catch (error) {
       const described = describeError(error);
-      this.notices.toast(described.code === "forbidden" ? await this.refusedJoin(trimmed.toLowerCase()) : described.message);
+      this.notices.toast(described.code === "forbidden" ? await this.standing.refusedJoin(trimmed.toLowerCase()) : described.message);
     }
-  }
-
-  /** Why a join was refused: a ban the page saw, else what the directory says of the room (see refusedJoinNotice). */
-  private async refusedJoin(room: string): Promise<string> {
-    const ban = this.removed.get(room);
-    let listed: RoomKind | null = null;
-    if (!banInForce(ban, new Date())) {
-      try {
-        listed = (await this.session.listRooms(room, DirectoryLimit)).find((r) => r.room === room)?.kind ?? null;
-      } catch {
-        // Said as a room the user may not join.
-      }
-    }
-    return refusedJoinNotice(room, ban, listed, (userId) => this.session.nameOf(userId), new Date());
   }
 
   /**
@@ -616,7 +609,7 @@ export class ChatApp implements SessionListener {
     this.sidebar.render({
       rooms: [...this.session.rooms.keys()],
       invited: [...this.invited],
-      removed: [...this.removed.keys()].filter((room) => !this.session.rooms.has(room)),
+      removed: this.standing.rooms().filter((room) => !this.session.rooms.has(room)),
       partners: [...this.session.conversations.keys()],
       active: this.active,
       unread: (key) => this.reads.count(key),
@@ -658,31 +651,11 @@ export class ChatApp implements SessionListener {
    */
   private renderNotice(): void {
     const target = this.active;
-    const now = new Date();
     if (target?.kind === "dm") {
       this.notice.show(this.session.hasSeen(target.userId) ? null : { text: notSeenNote(this.session.nameOf(target.userId)) });
-      return;
+    } else {
+      this.notice.show(target === null ? null : this.standing.notice(target.name, this.infos.get(target.name)));
     }
-    const removal = target === null ? undefined : this.removed.get(target.name);
-    if (target === null || removal !== undefined) {
-      this.notice.show(removal === undefined ? null : {
-        text: removalNotice(removal, (userId) => this.session.nameOf(userId), now),
-        actions: [
-          ...(removal.reason === "kicked" && removal.byUserId !== null ? [{ label: "Join again", run: () => void this.joinRoom(removal.room) }] : []),
-          {
-            label: "Close",
-            run: () => {
-              this.removed.delete(removal.room);
-              this.roomGone(removal.room);
-            },
-          },
-        ],
-      });
-      return;
-    }
-    const me = this.infos.get(target.name)?.members.find((m) => m.userId === this.session.identity.userId);
-    const muted = mutedNotice(target.name, me?.mutedUntil ?? null, now);
-    this.notice.show(muted === null ? null : { text: muted });
   }
 
   private opened(target: Channel): Opened {
