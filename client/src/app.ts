@@ -64,7 +64,7 @@ export class ChatApp implements SessionListener {
   private readonly standing: RoomStanding;
 
   private readonly notices = new Notices();
-  private readonly notice = new ConversationNotice();
+  private readonly notice = new ConversationNotice(() => this.renderNotice());
   private readonly statusBar: StatusBar;
   private readonly sidebar: Sidebar;
   private readonly timeline: TimelineView;

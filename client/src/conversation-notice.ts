@@ -4,7 +4,12 @@ import { byId, el } from "./dom";
 export interface Notice {
   text: string;
   actions?: readonly { label: string; run(): void }[];
+  /** When it stops being true by itself (a mute's end, ms since the epoch): the page is asked to show it again then. */
+  refreshAt?: number;
 }
+
+/** setTimeout's longest wait; a notice due later is looked at again then. */
+const maxWaitMs = 2_147_483_647;
 
 /**
  * A lasting line just above the composer about the open conversation (#conversation-notice): that the user is
@@ -14,8 +19,10 @@ export interface Notice {
 export class ConversationNotice {
   private readonly element = el("div", { className: "conversation-notice", attrs: { id: "conversation-notice", role: "status", hidden: "" } });
   private shown: string | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor() {
+  /** `refresh` shows the notice again (with what is true then) when one reaches its `refreshAt`. */
+  constructor(private readonly refresh: () => void) {
     byId("composer").before(this.element);
   }
 
@@ -25,6 +32,13 @@ export class ConversationNotice {
       return; // Unchanged: not read out again.
     }
     this.shown = key;
+    this.stopTimer();
+    if (notice?.refreshAt !== undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.refresh();
+      }, Math.min(Math.max(notice.refreshAt - Date.now(), 0) + 250, maxWaitMs));
+    }
     this.element.hidden = notice === null;
     if (notice === null) {
       this.element.replaceChildren();
@@ -40,6 +54,14 @@ export class ConversationNotice {
   }
 
   clear(): void {
+    this.stopTimer();
     this.element.remove();
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
   }
 }

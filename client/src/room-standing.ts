@@ -53,7 +53,7 @@ export class RoomStanding {
     }
     const mine = info?.members.find((m) => m.userId === this.me);
     const muted = mutedNotice(room, mine?.mutedUntil ?? null, now);
-    return muted === null ? null : { text: muted };
+    return muted === null ? null : { text: muted, refreshAt: Date.parse(mine!.mutedUntil!) }; // Gone when the mute ends.
   }
 
   /** Why a join was refused (`forbidden`): a ban the page saw, else what the directory says of the room. */

@@ -31,10 +31,13 @@ describe("RoomStanding", () => {
     expect(s.rooms()).toEqual([]);
   });
 
-  it("says the user is muted while RoomInfo lists a mute in force, and nothing once it is lifted", () => {
+  it("says the user is muted while RoomInfo lists a mute in force, and nothing once it is lifted or over", () => {
     const { standing: s } = standing();
-    expect(s.notice("town", info("2026-12-01T13:00:00Z"), now)?.text).toMatch(/^You are muted in #town until /);
+    const muted = s.notice("town", info("2026-12-01T13:00:00Z"), now);
+    expect(muted?.text).toMatch(/^You are muted in #town until /);
+    expect(muted?.refreshAt).toBe(Date.parse("2026-12-01T13:00:00Z")); // Looked at again when the mute ends.
     expect(s.notice("town", info(null), now)).toBeNull();
+    expect(s.notice("town", info("2026-12-01T11:59:00Z"), now)).toBeNull();
   });
 
   it("names a ban it saw without asking the directory, and asks it otherwise", async () => {
