@@ -1,6 +1,8 @@
 // Takes docs/screenshot.png from a running HubApp: alice on a desktop-width window and bob on a phone-width one
-// chat in #general, carol posts in #design, bob is caught typing. Drives Debian's Chromium through playwright-core
-// (client/node_modules, from `npm ci --prefix client`); downloads no browser.
+// chat in #general, carol posts in #design, bob is caught typing. Then docs/screenshot-phone.png (beside it): erin
+// on a 390×844 touch phone, new to #general (under "Today" and "New messages", her own line tapped to show its
+// Edit and Delete), with the rooms drawer open, and writing to someone never seen here. Drives Debian's Chromium
+// through playwright-core (client/node_modules, from `npm ci --prefix client`); downloads no browser.
 //   node scripts/screenshot.mjs http://127.0.0.1:5080 [docs/screenshot.png]
 // scripts/screenshot.sh starts a throwaway host and runs this against it.
 import { createRequire } from "node:module";
@@ -22,8 +24,8 @@ const browser = await chromium.launch({
   timeout: 30_000,
 });
 
-async function person(name, viewport) {
-  const context = await browser.newContext({ baseURL, viewport, locale: "en-US", colorScheme: "light", deviceScaleFactor: 1 });
+async function person(name, viewport, touch = false) {
+  const context = await browser.newContext({ baseURL, viewport, locale: "en-US", colorScheme: "light", deviceScaleFactor: 1, hasTouch: touch, isMobile: touch });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   await page.goto("/");
@@ -40,6 +42,17 @@ async function say(page, text) {
   await box.press("Enter");
   await page.locator("#message-list .message-text", { hasText: text }).first().waitFor();
   await page.waitForTimeout(250);
+}
+
+/** The shots side by side with their captions, on a plain background, into `file`. */
+async function framed(shots, viewport, file) {
+  const frame = await (await browser.newContext({ viewport })).newPage();
+  await frame.setContent(`<!doctype html><html><body style="margin:0;background:#c9cde0;font:600 15px system-ui,sans-serif;color:#1c1f2b">
+    <div style="display:flex;gap:30px;padding:20px 30px;align-items:flex-start">
+      ${shots.map(([caption, shot]) => `<figure style="margin:0"><figcaption style="margin-bottom:8px">${caption}</figcaption>
+        <img style="display:block;border-radius:10px;box-shadow:0 8px 30px rgb(0 0 0 / 25%)" src="data:image/png;base64,${shot.toString("base64")}"></figure>`).join("")}
+    </div></body></html>`);
+  await frame.screenshot({ path: file });
 }
 
 try {
@@ -68,16 +81,44 @@ try {
   await alice.locator("#typing", { hasText: "bob is typing…" }).waitFor();
 
   const [aliceShot, bobShot] = await Promise.all([alice.screenshot(), bob.screenshot()]);
-  const frame = await (await browser.newContext({ viewport: { width: 1500, height: 760 } })).newPage();
-  await frame.setContent(`<!doctype html><html><body style="margin:0;background:#c9cde0;font:600 15px system-ui,sans-serif;color:#1c1f2b">
-    <div style="display:flex;gap:30px;padding:20px 30px;align-items:flex-start">
-      <figure style="margin:0"><figcaption style="margin-bottom:8px">alice, desktop</figcaption>
-        <img style="display:block;border-radius:10px;box-shadow:0 8px 30px rgb(0 0 0 / 25%)" src="data:image/png;base64,${aliceShot.toString("base64")}"></figure>
-      <figure style="margin:0"><figcaption style="margin-bottom:8px">bob, phone</figcaption>
-        <img style="display:block;border-radius:10px;box-shadow:0 8px 30px rgb(0 0 0 / 25%)" src="data:image/png;base64,${bobShot.toString("base64")}"></figure>
-    </div></body></html>`);
-  await frame.screenshot({ path: output });
-  console.log(`screenshot: ${output}`);
+  await framed([["alice, desktop", aliceShot], ["bob, phone", bobShot]], { width: 1500, height: 760 }, output);
+
+  // The phone: erin, new here, taps her own line; opens the drawer; writes to someone never seen.
+  const erin = await person("erin", { width: 390, height: 844 }, true);
+  await say(erin, "Hi all! First day here 👋");
+  await erin.locator("#message-list .message-text", { hasText: "First day here" }).tap();
+  await erin.locator("#message-list > li.actions-open").waitFor();
+  await erin.waitForTimeout(300); // The buttons fade in.
+  const tapped = await erin.screenshot();
+  await erin.locator("#message-list .message-text", { hasText: "First day here" }).tap();
+  await erin.getByRole("button", { name: "Rooms and direct messages" }).click();
+  await erin.locator("#drawer-backdrop").waitFor();
+  await erin.waitForTimeout(300);
+  const drawer = await erin.screenshot();
+  await erin.getByLabel("Write to").fill("zed");
+  await erin.getByRole("button", { name: "Write", exact: true }).click();
+  await erin.locator("#conversation-notice").waitFor();
+  await erin.waitForTimeout(300);
+  const unseen = await erin.screenshot();
+  // alice runs #town and mutes erin there for an hour: erin's page says so above her composer.
+  await alice.getByRole("button", { name: "New room", exact: true }).click();
+  await alice.getByRole("dialog", { name: "New room" }).getByLabel("Name").fill("town");
+  await alice.getByRole("dialog", { name: "New room" }).getByRole("button", { name: "Create", exact: true }).click();
+  await alice.locator("#conversation-title", { hasText: "#town" }).waitFor();
+  await erin.getByRole("button", { name: "Rooms and direct messages" }).click();
+  await erin.getByLabel("Join a room").fill("town");
+  await erin.getByRole("button", { name: "Join", exact: true }).click();
+  await erin.locator("#conversation-title", { hasText: "#town" }).waitFor();
+  await say(alice, "Welcome to #town, erin. Please keep it on topic.");
+  await alice.getByLabel("Ban or mute for").selectOption({ label: "1 hour" });
+  await alice.getByRole("button", { name: "Mute erin", exact: true }).click();
+  await erin.locator("#conversation-notice", { hasText: "muted" }).waitFor();
+  await erin.waitForTimeout(300);
+  const muted = await erin.screenshot();
+  const phoneOutput = path.join(path.dirname(output), "screenshot-phone.png");
+  await framed([["new to #general, a line tapped", tapped], ["the rooms drawer", drawer], ["writing to someone never seen", unseen],
+    ["muted in #town", muted]], { width: 1780, height: 930 }, phoneOutput);
+  console.log(`screenshots: ${output}, ${phoneOutput}`);
 } finally {
   await browser.close();
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes docs/screenshot.png: builds and starts HubApp on a free local port with a throwaway SQLite file, runs
+# Makes docs/screenshot.png and docs/screenshot-phone.png (beside the first, whatever its path): builds and starts HubApp on a free local port with a throwaway SQLite file, runs
 # scripts/screenshot.mjs against it in headless Chromium, then stops the host. Needs Debian's chromium
 # (scripts/prereqs/20-chromium.sh installs it) and `npm ci --prefix client`.
 set -euo pipefail

@@ -1,26 +1,29 @@
 import { refusedSignInMessage, type Identity } from "./auth";
 import type { AppConfig } from "./config";
 import { confirmAction } from "./confirm";
-import type { ChatMessage, Conversation, DirectMessage, ReadMarker, RoomInfo, RoomRemoval } from "./contract";
+import type { ChatMessage, Conversation, DirectMessage, MyRoom, ReadMarker, RoomInfo, RoomRemoval } from "./contract";
 import { HubMethods, RoomNamePattern, type RoomMember } from "./contract";
 import { byId } from "./dom";
 import { describeError, type ChatError } from "./errors";
 import { Composer } from "./composer";
 import { CreateRoomDialog } from "./create-room";
 import { DirectoryDialog, DirectoryLimit } from "./directory-view";
-import { DirectStart } from "./direct-start";
+import { ConversationNotice } from "./conversation-notice";
+import { DirectStart, notSeenNote } from "./direct-start";
 import { lastEditable } from "./edit-target";
 import { isChange } from "./fold";
 import { MembersPanel } from "./members";
-import { ActionLabels, memberCommand, type Command } from "./moderation";
+import { ActionLabels, memberCommand, sanctionQuestion, type Command } from "./moderation";
 import { Notices } from "./notices";
 import { DesktopNotifications, mentions, shouldNotify } from "./notifications";
 import { foldPending, keyValueOutboxStorage, newClientMessageId, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
-import { ReadState, type Countable } from "./read-state";
+import { dividerAfter, ReadState, type Countable } from "./read-state";
 import { removalNotice, withoutRoom } from "./removal";
+import { RoomStanding } from "./room-standing";
 import { RoomPanel } from "./room-panel";
-import { listsLessThanPresent, moderates, roleOf, type MemberAction } from "./room-roles";
+import { listsLessThanPresent, mayUnban, moderates, roleOf, type MemberAction } from "./room-roles";
 import { channelKey, Sidebar, type Channel } from "./rooms";
+import { BansView } from "./bans-view";
 import { ChatSession, type Arrival, type ConnectionStatus, type SessionListener } from "./session";
 import { StatusBar } from "./status";
 import type { Placement } from "./timeline";
@@ -28,11 +31,14 @@ import { directLine, roomLine, TimelineView, type Opened, type PendingLine, type
 import { describeTypists } from "./typing";
 import { UnreadSummary } from "./unread-summary";
 
-/** Where the rooms of the last visit are kept between visits, and which was open. */
+/**
+ * What this browser keeps of the user's last visit: that there was one (a first visit of a user without rooms joins
+ * #general), and which room was open. The rooms themselves are the server's (GetMyRooms).
+ */
 export interface SavedRooms {
-  load(): string[];
-  save(rooms: string[], active: string | null): void;
+  visited(): boolean;
   active(): string | null;
+  save(active: string | null): void;
 }
 
 /**
@@ -54,8 +60,11 @@ export class ChatApp implements SessionListener {
   private readonly infos = new Map<string, RoomInfo>();
   /** (v2) Private rooms the user was added to and has not joined (AddedToRoom), listed to join. */
   private readonly invited = new Set<string>();
+  /** Rooms the user was kicked or banned from (listed, with a lasting notice, until closed), and mutes. */
+  private readonly standing: RoomStanding;
 
   private readonly notices = new Notices();
+  private readonly notice = new ConversationNotice(() => this.renderNotice());
   private readonly statusBar: StatusBar;
   private readonly sidebar: Sidebar;
   private readonly timeline: TimelineView;
@@ -65,6 +74,7 @@ export class ChatApp implements SessionListener {
   private readonly notifications: DesktopNotifications;
   private readonly directStart: DirectStart;
   private readonly roomPanel: RoomPanel;
+  private readonly bans: BansView;
   private readonly createRoom: CreateRoomDialog;
   private readonly directory: DirectoryDialog;
 
@@ -103,10 +113,24 @@ export class ChatApp implements SessionListener {
     this.roomPanel = new RoomPanel(me, {
       act: (action, member, until) => void this.moderate(action, member, until),
       invite: (userId) => void this.roomCommand({ method: HubMethods.inviteToRoom, args: [userId] }, `Invited ${userId}`),
-      unban: (userId) => void this.roomCommand({ method: HubMethods.unbanFromRoom, args: [userId] }, `Unbanned ${userId}`),
       leaveForGood: () => void this.leaveForGood(),
       setTopic: (topic) => void this.setTopic(topic),
     }, signal);
+    this.standing = new RoomStanding(me, {
+      nameOf: (userId) => this.session.nameOf(userId),
+      listRooms: (query) => this.session.listRooms(query, DirectoryLimit),
+      join: (room) => void this.joinRoom(room),
+      close: (room) => this.roomGone(room),
+    });
+    this.bans = new BansView({
+      load: (room) => this.session.bans(room),
+      unban: (room, userId) => {
+        if (this.isActiveRoom(room)) {
+          void this.roomCommand({ method: HubMethods.unbanFromRoom, args: [userId] }, `Unbanned ${this.session.nameOf(userId)}`);
+        }
+      },
+      nameOf: (userId) => this.session.nameOf(userId),
+    });
     this.createRoom = new CreateRoomDialog({
       create: async (room, visibility, topic) => {
         const info = await this.session.createRoom(room, visibility, topic);
@@ -122,13 +146,13 @@ export class ChatApp implements SessionListener {
     this.renderConversation();
   }
 
-  /** Connects, then rejoins the rooms of the last visit (or #general for a first one). */
+  /** Connects, then joins the user's rooms (or #general for a first visit of a user without any). */
   async start(): Promise<void> {
     byId("app").hidden = false;
     await this.connect();
   }
 
-  /** Connects (again); on the first success joins the rooms of the last visit. */
+  /** Connects (again); on the first success joins the user's rooms as the server lists them (GetMyRooms). */
   private async connect(): Promise<void> {
     try {
       await this.session.start();
@@ -138,11 +162,20 @@ export class ChatApp implements SessionListener {
     if (this.session.rooms.size > 0) {
       return; // start() rejoined them.
     }
-    const saved = this.savedRooms.load();
-    const rooms = saved.length > 0 ? saved : ["general"];
-    const active = this.savedRooms.active(); // Read first: joining saves as it goes.
+    let rooms: string[];
+    try {
+      rooms = (await this.session.myRooms()).map((room) => room.room);
+    } catch (error) {
+      this.notices.toast(describeError(error).message);
+      return;
+    }
+    // Read first: joining saves as it goes. A user who left every room, #general included, stays without one.
+    const active = this.savedRooms.active();
+    if (rooms.length === 0 && !this.savedRooms.visited()) {
+      rooms = ["general"];
+    }
     // Only the room shown is opened: opening a room reads it, and the others keep their unread counts.
-    const shown = active !== null && rooms.includes(active) ? active : rooms[rooms.length - 1];
+    const shown = active !== null && rooms.includes(active) ? active : rooms[0];
     for (const room of rooms) {
       await this.joinRoom(room, false, room === shown);
     }
@@ -163,7 +196,9 @@ export class ChatApp implements SessionListener {
     this.summary.clear();
     this.notifications.clear();
     this.directStart.clear();
+    this.notice.clear();
     this.roomPanel.clear();
+    this.bans.clear();
     this.createRoom.close();
     this.directory.close();
     byId("app").hidden = true;
@@ -235,6 +270,7 @@ export class ChatApp implements SessionListener {
     const open = this.active?.kind === "dm" && this.active.userId === partnerId;
     if (open) {
       this.insertLines(channel, placements.map((p) => ({ line: directLine(p.item), beforeId: p.beforeId })), arrival);
+      this.renderNotice();
     }
     if (arrival === "new") {
       for (const { item } of placements) {
@@ -303,16 +339,31 @@ export class ChatApp implements SessionListener {
 
   roomRemoved(removal: RoomRemoval): void {
     const notice = removalNotice(removal, (userId) => this.session.nameOf(userId), new Date());
-    this.notices.toast(notice);
     this.notices.announce(notice);
     this.invited.delete(removal.room);
-    this.roomGone(removal.room);
+    if (removal.reason === "left") {
+      this.notices.toast(notice);
+      this.roomGone(removal.room);
+      return;
+    }
+    // Kicked or banned: the room stays listed, its notice in it (a toast would be gone in seconds), until closed.
+    this.standing.removed(removal);
+    this.roomGone(removal.room, true);
+  }
+
+  myRoomAdded(room: MyRoom): void {
+    this.invited.delete(room.room);
+    this.standing.forget(room.room);
+    if (!this.session.rooms.has(room.room)) {
+      void this.joinRoom(room.room, false, false);
+    }
   }
 
   roomUpdated(info: RoomInfo): void {
     this.infos.set(info.room, info);
     if (this.isActiveRoom(info.room)) {
       this.renderRoom(info.room);
+      this.renderNotice(); // A mute or unmute of the user.
     }
   }
 
@@ -326,7 +377,7 @@ export class ChatApp implements SessionListener {
     }
     try {
       const room = await this.session.join(trimmed);
-      if (this.invited.delete(room.name)) {
+      if (this.invited.delete(room.name) || this.standing.forget(room.name)) {
         this.renderChannels();
       }
       if (open) {
@@ -336,30 +387,46 @@ export class ChatApp implements SessionListener {
         this.notices.announce(`Joined #${room.name}`);
       }
     } catch (error) {
-      this.notices.toast(describeError(error).message);
+      const described = describeError(error);
+      this.notices.toast(described.code === "forbidden" ? await this.standing.refusedJoin(trimmed.toLowerCase()) : described.message);
     }
   }
 
+  /**
+   * Leave: for good (LeaveRoomForGood), so that neither a reload nor another device brings the room back; a private
+   * room asks first, as coming back needs an invitation. RemovedFromRoom (reason left) takes it away.
+   */
   private async leaveActiveRoom(): Promise<void> {
     if (this.active?.kind !== "room") {
       return;
     }
+    if (this.infos.get(this.active.name)?.kind === "private") {
+      await this.leaveForGood();
+      return;
+    }
     const name = this.active.name;
     try {
-      await this.session.leave(name);
+      await this.session.leaveForGood(name);
     } catch (error) {
-      this.notices.toast(describeError(error).message);
+      const described = describeError(error);
+      this.notices.toast(described.code === "forbidden" ? `You own #${name}: hand it over to someone first (About this room), then leave.` : described.message);
     }
-    this.roomGone(name);
-    this.notices.announce(`Left #${name}`);
   }
 
-  /** A room the session no longer holds (left, or removed): its state goes, and the first room left opens. */
-  private roomGone(name: string): void {
+  /**
+   * A room the session no longer holds (left, or removed): its state goes, and the first room left opens. With
+   * `keepOpen` (kicked or banned) an open room stays open, its lines in view, its notice in place of the composer.
+   */
+  private roomGone(name: string, keepOpen = false): void {
     const key = channelKey({ kind: "room", name });
     this.reads.forget(key);
     this.confirmed.delete(key);
     this.infos.delete(name);
+    if (keepOpen && this.isActiveRoom(name)) {
+      this.renderChrome();
+      this.renderChannels();
+      return;
+    }
     const saved = withoutRoom({ rooms: [...this.session.rooms.keys()], active: this.active?.kind === "room" ? this.active.name : null }, name);
     if (this.isActiveRoom(name) || this.active === null) {
       this.activate(saved.active !== null ? { kind: "room", name: saved.active } : null);
@@ -374,6 +441,9 @@ export class ChatApp implements SessionListener {
       const info = await this.session.roomInfo(room);
       if (this.session.rooms.has(room)) {
         this.roomUpdated(info);
+        if (this.isActiveRoom(room)) {
+          void this.bans.show(this.bansShown(info), true); // Read again: this follows every ban and unban.
+        }
       }
     } catch {
       // Without the info the page offers what anyone may do: edit and delete their own messages.
@@ -382,7 +452,10 @@ export class ChatApp implements SessionListener {
 
   /** A member's action in the room panel; handing the room over is asked first, as it cannot be taken back. */
   private async moderate(action: MemberAction, member: RoomMember, until: string | null): Promise<void> {
-    if (action === "handOver" && !(await confirmAction(`Hand the room over to ${member.userName}? You become a moderator.`, "Hand over"))) {
+    const room = this.active?.kind === "room" ? this.infos.get(this.active.name) : undefined;
+    const question = action === "handOver" ? `Hand the room over to ${member.userName}? You become a moderator.`
+      : room === undefined ? null : sanctionQuestion(action, member.userName, room.room, room.kind, until, new Date());
+    if (question !== null && !(await confirmAction(question, ActionLabels[action]))) {
       return;
     }
     await this.roomCommand(memberCommand(action, member.userId, until), `${ActionLabels[action]}: ${member.userName}, done`);
@@ -406,8 +479,11 @@ export class ChatApp implements SessionListener {
     if (target?.kind !== "room" || !(await confirmAction(`Leave #${target.name} for good? You need a new invitation to come back.`, "Leave"))) {
       return;
     }
-    // RemovedFromRoom (reason left) follows on every connection of the user and takes the room away.
-    await this.roomCommand({ method: HubMethods.leaveRoomForGood, args: [] }, null);
+    try {
+      await this.session.leaveForGood(target.name);
+    } catch (error) {
+      this.notices.toast(describeError(error).message);
+    }
   }
 
   /**
@@ -533,6 +609,7 @@ export class ChatApp implements SessionListener {
     this.sidebar.render({
       rooms: [...this.session.rooms.keys()],
       invited: [...this.invited],
+      removed: this.standing.rooms().filter((room) => !this.session.rooms.has(room)),
       partners: [...this.session.conversations.keys()],
       active: this.active,
       unread: (key) => this.reads.count(key),
@@ -542,28 +619,51 @@ export class ChatApp implements SessionListener {
   }
 
   private renderConversation(): void {
+    this.renderChrome();
+    this.timeline.open(this.active === null ? null : this.opened(this.active));
+  }
+
+  /** Everything around the open conversation's lines: its notice, composer, Leave, members and room panel. */
+  private renderChrome(): void {
     const target = this.active;
-    const isRoom = target?.kind === "room";
-    this.sidebar.showLeave(isRoom);
-    this.members.showFor(isRoom);
+    const joined = target?.kind === "room" && this.session.rooms.has(target.name);
+    this.renderNotice();
+    this.sidebar.showLeave(joined);
+    this.members.showFor(joined);
     if (target === null) {
       this.composer.setTarget(null);
-      this.timeline.open(null);
       return;
     }
-    this.composer.setTarget(target.kind === "room" ? `Message #${target.name}` : `Message ${this.session.nameOf(target.userId)}`);
     if (target.kind === "room") {
+      this.composer.setTarget(joined ? `Message #${target.name}` : null); // Removed: the notice says why.
       this.renderMembers(target.name);
       this.renderRoom(target.name);
     } else {
+      this.composer.setTarget(`Message ${this.session.nameOf(target.userId)}`);
       this.roomPanel.clear();
+      void this.bans.show(null);
     }
-    this.timeline.open(this.opened(target));
+  }
+
+  /**
+   * The lasting notice above the composer: a room the user was removed from (with Close, and Join again after a
+   * kick), a mute in force, or a conversation with someone never seen here.
+   */
+  private renderNotice(): void {
+    const target = this.active;
+    if (target?.kind === "dm") {
+      this.notice.show(this.session.hasSeen(target.userId) ? null : { text: notSeenNote(this.session.nameOf(target.userId)) });
+    } else {
+      this.notice.show(target === null ? null : this.standing.notice(target.name, this.infos.get(target.name)));
+    }
   }
 
   private opened(target: Channel): Opened {
     if (target.kind === "room") {
-      const room = this.session.rooms.get(target.name)!;
+      const room = this.session.rooms.get(target.name);
+      if (room === undefined) {
+        return { title: `#${target.name}`, lines: [], pending: [], edge: null, typing: "", unreadAfter: null }; // Removed from it.
+      }
       return {
         title: `#${room.name}`,
         lines: room.timeline.all.map(roomLine),
@@ -607,7 +707,13 @@ export class ChatApp implements SessionListener {
   private renderRoom(room: string): void {
     const info = this.infos.get(room);
     this.roomPanel.render(info ?? null);
+    void this.bans.show(this.bansShown(info));
     this.timeline.setModerating(moderates(roleOf(info, this.session.identity.userId)));
+  }
+
+  /** The room whose bans the panel lists: the open one, to its owner and moderators; null for none. */
+  private bansShown(info: RoomInfo | undefined): string | null {
+    return info !== undefined && mayUnban(info.kind, roleOf(info, this.session.identity.userId)) ? info.room : null;
   }
 
   private renderMembers(room: string): void {
@@ -677,11 +783,9 @@ export class ChatApp implements SessionListener {
     return this.session.conversation(channel.userId).timeline.all.map(directEntry);
   }
 
-  /** The divider goes after the marker of a channel with unread lines that was read before. */
   private unreadAfter(channel: Channel): number | null {
     const key = channelKey(channel);
-    const lastReadId = this.reads.lastReadId(key);
-    return this.reads.count(key) > 0 && lastReadId > 0 ? lastReadId : null;
+    return dividerAfter(this.reads.count(key), this.reads.lastReadId(key));
   }
 
   private alert(channel: Channel, title: string, body: string): void {
@@ -703,7 +807,7 @@ export class ChatApp implements SessionListener {
   }
 
   private saveRooms(): void {
-    this.savedRooms.save([...this.session.rooms.keys()], this.active?.kind === "room" ? this.active.name : null);
+    this.savedRooms.save(this.active?.kind === "room" ? this.active.name : null);
   }
 }
 

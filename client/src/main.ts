@@ -4,23 +4,23 @@ import { signInWithName, signInWithToken, SignInError, type Identity } from "./a
 import { loadConfig } from "./config";
 import { UserNamePattern } from "./contract";
 import { byId } from "./dom";
+import { clearFieldErrors, clearOnInput, showFieldError } from "./signin-errors";
 import { installSkipLink } from "./skip-link";
 
-// Who is signed in survives a reload of this tab (sessionStorage), not the tab itself; the rooms joined are
-// remembered per user for the next visit (localStorage).
+// Who is signed in survives a reload of this tab (sessionStorage), not the tab itself. The user's rooms are the
+// server's (GetMyRooms); this browser remembers per user that it was here and which room was open (localStorage).
 const sessionKey = "hubapp.signin";
 type SavedSignIn = { userName: string } | { token: string };
 
 let app: ChatApp | null = null;
 
 async function signIn(saved: SavedSignIn): Promise<void> {
-  const error = byId("signin-error");
-  error.textContent = "";
+  clearFieldErrors();
   let identity: Identity;
   try {
     identity = "token" in saved ? signInWithToken(saved.token) : await signInWithName(saved.userName);
   } catch (e) {
-    error.textContent = e instanceof SignInError ? e.message : "Could not sign in. Try again.";
+    showFieldError("token" in saved ? "signin-token" : "signin-name", e instanceof SignInError ? e.message : "Could not sign in. Try again.");
     sessionStorage.removeItem(sessionKey);
     return;
   }
@@ -28,9 +28,9 @@ async function signIn(saved: SavedSignIn): Promise<void> {
   byId("signin").hidden = true;
   const roomsKey = `hubapp.rooms.${identity.userId}`;
   app = new ChatApp(identity, await loadConfig(), (reason) => void signOut(reason, "token" in saved), {
-    load: () => (JSON.parse(localStorage.getItem(roomsKey) ?? "{}") as { rooms?: string[] }).rooms ?? [],
+    visited: () => localStorage.getItem(roomsKey) !== null,
     active: () => (JSON.parse(localStorage.getItem(roomsKey) ?? "{}") as { active?: string | null }).active ?? null,
-    save: (rooms, active) => localStorage.setItem(roomsKey, JSON.stringify({ rooms, active })),
+    save: (active) => localStorage.setItem(roomsKey, JSON.stringify({ active })),
   });
   await app.start();
 }
@@ -45,23 +45,28 @@ async function signOut(reason?: string, pasted = false): Promise<void> {
   app = null;
   await current?.dispose();
   byId("signin").hidden = false;
-  byId("signin-error").textContent = reason ?? "";
+  clearFieldErrors();
   if (reason !== undefined && pasted) {
     byId<HTMLTextAreaElement>("signin-token").value = "";
     byId<HTMLDetailsElement>("token-signin").open = true;
+    showFieldError("signin-token", reason);
     byId("signin-token").focus();
   } else {
+    if (reason !== undefined) {
+      showFieldError("signin-name", reason);
+    }
     byId("signin-name").focus();
   }
 }
 
 installSkipLink();
+clearOnInput();
 
 byId("signin-name-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const userName = byId<HTMLInputElement>("signin-name").value.trim();
   if (!UserNamePattern.test(userName)) {
-    byId("signin-error").textContent = "Names are 1–32 letters, digits, “_”, “-” or “.”.";
+    showFieldError("signin-name", "Names are 1–32 letters, digits, “_”, “-” or “.”.");
     byId("signin-name").focus();
     return;
   }

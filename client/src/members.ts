@@ -55,6 +55,7 @@ export class MembersPanel {
     this.list.replaceChildren(...sorted.map((member) => this.item(member)));
     this.toggle.textContent = `Members (${sorted.length})`;
     this.toggle.setAttribute("aria-label", `Members: ${sorted.length} online`);
+    this.toggle.dataset.count = String(sorted.length); // The phone's shorter label (styles.css).
   }
 
   clear(): void {

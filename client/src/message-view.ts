@@ -26,8 +26,8 @@ export function messageElement(line: Line, own: boolean, myName: string | null):
 }
 
 /**
- * A room message's Edit (own lines) and Delete buttons. They sit over the line's corner and only fade in on
- * hover or focus, so showing them moves nothing; they are in the tab order all the time. Delete on others'
+ * A room message's Edit (own lines) and Delete buttons. They sit over the line's corner and show for one line at
+ * a time (message-actions.ts), so showing them moves nothing; they are in the tab order all the time. Delete on others'
  * lines shows only while the list is marked `moderating` (see styles.css), so a role change needs no render.
  */
 function messageActions(own: boolean): HTMLDivElement {

@@ -1,4 +1,5 @@
-import { HubMethods } from "./contract";
+import { HubMethods, type RoomKind } from "./contract";
+import { describeUntil } from "./durations";
 import type { MemberAction } from "./room-roles";
 import type { RoomCommand } from "./session";
 
@@ -38,3 +39,22 @@ export const ActionLabels: Record<MemberAction, string> = {
   makeMember: "Make member",
   handOver: "Hand over",
 };
+
+/**
+ * The question a kick or a ban asks first (null: the action asks nothing). A ban says how long, and "forever" in
+ * so many words; a kick says whether the user can come back.
+ */
+export function sanctionQuestion(action: MemberAction, userName: string, room: string, kind: RoomKind, until: string | null, now: Date): string | null {
+  switch (action) {
+    case "kick":
+      return kind === "private"
+        ? `Kick ${userName} out of #${room}? Their membership ends: they need a new invitation to come back.`
+        : `Kick ${userName} out of #${room}? They can join again.`;
+    case "ban":
+      return until === null
+        ? `Ban ${userName} from #${room} forever? They cannot come back until someone unbans them.`
+        : `Ban ${userName} from #${room} ${describeUntil(until, now)}? They cannot come back before then.`;
+    default:
+      return null;
+  }
+}

@@ -113,6 +113,14 @@ export class ReadState {
   }
 }
 
+/**
+ * Where the "New messages" divider goes: after the read marker when anything is unread. A marker of 0 (a room
+ * never read) puts it above the first message by someone else, as all of them are unread. Null: no divider.
+ */
+export function dividerAfter(unread: number, lastReadId: number): number | null {
+  return unread > 0 ? lastReadId : null;
+}
+
 /** The tab title with the unread total in front, as `(3) HubApp chat`; the base title alone at none. */
 export function titleText(base: string, total: number): string {
   return total > 0 ? `(${badgeText(total)}) ${base}` : base;

@@ -2,13 +2,12 @@ import type { RoomInfo, RoomMember, RoomRole } from "./contract";
 import { byId, el } from "./dom";
 import { describeUntil, Durations, untilFor } from "./durations";
 import { ActionLabels } from "./moderation";
-import { isMuted, mayInvite, mayLeaveForGood, mayUnban, memberActions, moderates, roleOf, type MemberAction } from "./room-roles";
+import { isMuted, mayInvite, mayLeaveForGood, memberActions, moderates, roleOf, type MemberAction } from "./room-roles";
 
 export interface RoomPanelActions {
   /** A member's action button; `until` is the chosen duration's end for ban and mute. */
   act(action: MemberAction, member: RoomMember, until: string | null): void;
   invite(userId: string): void;
-  unban(userId: string): void;
   leaveForGood(): void;
   /** UpdateRoom: null clears the topic. */
   setTopic(topic: string | null): void;
@@ -28,7 +27,6 @@ export class RoomPanel {
   private readonly userForm = byId<HTMLFormElement>("room-user-form");
   private readonly userInput = byId<HTMLInputElement>("room-user");
   private readonly inviteButton = byId<HTMLButtonElement>("room-invite");
-  private readonly unbanButton = byId<HTMLButtonElement>("room-unban");
   private readonly leaveButton = byId<HTMLButtonElement>("room-leave-for-good");
   private readonly topicInput = byId<HTMLInputElement>("room-topic");
 
@@ -42,7 +40,6 @@ export class RoomPanel {
       }
     };
     this.inviteButton.addEventListener("click", withUser((id) => actions.invite(id)), { signal });
-    this.unbanButton.addEventListener("click", withUser((id) => actions.unban(id)), { signal });
     this.userForm.addEventListener("submit", (event) => event.preventDefault(), { signal });
     this.leaveButton.addEventListener("click", () => actions.leaveForGood(), { signal });
     byId("room-topic-form").addEventListener("submit", (event) => {
@@ -69,8 +66,7 @@ export class RoomPanel {
       this.topicInput.value = info.topic ?? ""; // Not while the user is typing a new one.
     }
     this.inviteButton.hidden = !mayInvite(info.kind, role);
-    this.unbanButton.hidden = !mayUnban(info.kind, role);
-    this.userForm.hidden = this.inviteButton.hidden && this.unbanButton.hidden;
+    this.userForm.hidden = this.inviteButton.hidden;
     this.leaveButton.hidden = !mayLeaveForGood(info.kind, role);
   }
 

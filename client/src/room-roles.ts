@@ -40,7 +40,7 @@ export function mayInvite(kind: RoomKind, role: RoomRole | null): boolean {
   return kind === "private" && moderates(role);
 }
 
-/** Unban needs a user id, as banned users are no longer listed. */
+/** Owners and moderators of a created room see its bans (GetBans) and lift them from that list. */
 export function mayUnban(kind: RoomKind, role: RoomRole | null): boolean {
   return kind !== "open" && moderates(role);
 }

@@ -13,6 +13,8 @@ export interface ChannelListing {
   rooms: readonly string[];
   /** (v2) Private rooms the user was added to (AddedToRoom) and has not joined: listed to join. */
   invited: readonly string[];
+  /** Rooms the user was kicked or banned from: listed, to open and read why, until closed. */
+  removed: readonly string[];
   /** The user ids of the direct conversations. */
   partners: readonly string[];
   active: Channel | null;
@@ -38,6 +40,8 @@ export class Sidebar {
   private readonly roomList = byId("room-list");
   private readonly dmList = byId("dm-list");
   private readonly leaveButton = byId("leave");
+  /** Behind the open drawer at phone width: dims the page, and a tap on it closes the drawer. */
+  private readonly backdrop = el("div", { className: "drawer-backdrop", attrs: { id: "drawer-backdrop", hidden: "", "aria-hidden": "true" } });
 
   constructor(private readonly actions: SidebarActions, signal: AbortSignal) {
     byId("join-form").addEventListener("submit", (event) => {
@@ -47,12 +51,16 @@ export class Sidebar {
       actions.join(name);
     }, { signal });
     this.leaveButton.addEventListener("click", () => actions.leave(), { signal });
+    this.sidebar.after(this.backdrop);
+    this.backdrop.addEventListener("click", () => this.close(), { signal });
     this.menuToggle.addEventListener("click", () => {
       const open = !this.sidebar.classList.contains("open");
       this.sidebar.classList.toggle("open", open);
+      this.backdrop.hidden = !open;
       this.menuToggle.setAttribute("aria-expanded", String(open));
       if (open) {
-        this.joinInput.focus();
+        // Into the drawer, on the open conversation: never on a text box, which would raise a phone's keyboard.
+        (this.sidebar.querySelector<HTMLElement>(".channel[aria-current=page]") ?? this.sidebar.querySelector<HTMLElement>(".channel") ?? byId("directory-open")).focus();
       }
     }, { signal });
     // The open drawer (phone width) closes by Escape or a tap outside and keeps Tab inside.
@@ -68,10 +76,12 @@ export class Sidebar {
   render(listing: ChannelListing): void {
     const rooms = [...listing.rooms].sort();
     const invited = listing.invited.filter((name) => !listing.rooms.includes(name)).sort();
+    const removed = [...listing.removed].sort();
     this.roomList.replaceChildren(
       ...rooms.map((name) => this.item(listing, { kind: "room", name }, `#${name}`)),
+      ...removed.map((name) => this.item(listing, { kind: "room", name }, `#${name}`, "removed")),
       ...invited.map((name) => this.invitation(name)));
-    byId("rooms-empty").hidden = rooms.length + invited.length > 0;
+    byId("rooms-empty").hidden = rooms.length + invited.length + removed.length > 0;
     const partners = [...listing.partners].sort();
     this.dmList.replaceChildren(...partners.map((userId) => this.item(listing, { kind: "dm", userId }, listing.nameOf(userId))));
     byId("dms-empty").hidden = partners.length > 0;
@@ -90,10 +100,13 @@ export class Sidebar {
   /** Closes the narrow-screen drawer. */
   close(): void {
     this.sidebar.classList.remove("open");
+    this.backdrop.hidden = true;
     this.menuToggle.setAttribute("aria-expanded", "false");
   }
 
   clear(): void {
+    this.close();
+    this.backdrop.remove();
     this.roomList.replaceChildren();
     this.dmList.replaceChildren();
   }
@@ -108,13 +121,18 @@ export class Sidebar {
     return el("li", {}, button);
   }
 
-  private item(listing: ChannelListing, channel: Channel, label: string): HTMLLIElement {
+  /** A room or conversation to open; `state` ("removed") marks a room the user was removed from. */
+  private item(listing: ChannelListing, channel: Channel, label: string, state: string | null = null): HTMLLIElement {
     const key = channelKey(channel);
     const count = listing.unread(key);
+    const name = state !== null ? `${label}, ${state}` : count > 0 ? `${label}, ${count} unread` : label;
     const button = el("button", {
-      className: "channel",
-      attrs: { type: "button", "data-key": key, "aria-label": count > 0 ? `${label}, ${count} unread` : label },
+      className: state !== null ? `channel ${state}` : "channel",
+      attrs: { type: "button", "data-key": key, "aria-label": name },
     }, el("span", { className: "channel-name", text: label }));
+    if (state !== null) {
+      button.append(el("span", { className: "kind-badge", text: state, attrs: { "aria-hidden": "true" } }));
+    }
     if (listing.active !== null && channelKey(listing.active) === key) {
       button.setAttribute("aria-current", "page");
     }

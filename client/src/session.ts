@@ -10,8 +10,10 @@ import {
   type DirectMessage,
   type DirectSync,
   type Member,
+  type MyRoom,
   type PresenceEvent,
   type ReadMarker,
+  type RoomBan,
   type RoomInfo,
   type RoomRemoval,
   type RoomSnapshot,
@@ -53,7 +55,12 @@ export interface SessionListener {
   roomRemoved(removal: RoomRemoval): void;
   /** (v2) A joined room's topic, roles or mutes changed (RoomUpdated). */
   roomUpdated(info: RoomInfo): void;
+  /** (v3) A room was put on the user's list on another connection (RoomAdded): this page joins it too. */
+  myRoomAdded(room: MyRoom): void;
 }
+
+/** How long a RoomRemoved waits for the RemovedFromRoom that says why (a kick or ban) before the room is let go as left. */
+const roomRemovedGraceMs = 2_000;
 
 /** (v2) The room methods that answer nothing: moderation, invitations, roles, leaving for good. */
 export type RoomCommand = (typeof HubMethods)[
@@ -103,6 +110,8 @@ export class ChatSession {
   readonly conversations = new Map<string, Conversation>();
   readonly typing: TypingIndicators;
   private readonly names = new Map<string, string>();
+  /** Users present in a room or author of a message the page holds (not those only named by the conversation list). */
+  private readonly seen = new Set<string>();
   private readonly notifier: TypingNotifier;
   private connection: HubConnection;
   private currentPlan: ConnectionPlan;
@@ -218,6 +227,27 @@ export class ChatSession {
     }
   }
 
+  /** (v3) The user's rooms as the server keeps them (GetMyRooms), most recently active first. */
+  myRooms(): Promise<MyRoom[]> {
+    return this.call<MyRoom[]>(HubMethods.getMyRooms);
+  }
+
+  /**
+   * (v3) LeaveRoomForGood: the room leaves the user's list on the server (so no reload or other device brings it
+   * back) and every connection of theirs, this one included (RemovedFromRoom, reason left).
+   */
+  async leaveForGood(name: string): Promise<void> {
+    await this.connection.invoke(HubMethods.leaveRoomForGood, name);
+    if (this.rooms.has(name)) {
+      this.removed({ room: name, reason: "left", byUserId: null, until: null });
+    }
+  }
+
+  /** (v3) The room's bans in force (GetBans): owners, moderators and admins only. */
+  bans(room: string): Promise<RoomBan[]> {
+    return this.call<RoomBan[]>(HubMethods.getBans, room);
+  }
+
   /** Drops a joined room from the session (not from the server); false when it was not held. */
   private forget(name: string): boolean {
     if (!this.rooms.delete(name)) {
@@ -234,7 +264,9 @@ export class ChatSession {
    * dropped, as it can no longer be sent there.
    */
   private removed(removal: RoomRemoval): void {
-    this.forget(removal.room);
+    if (!this.forget(removal.room) && removal.reason === "left") {
+      return; // Let go already (LeaveRoomForGood's answer came before its event, or the other way round).
+    }
     for (const entry of this.outbox.pendingFor({ kind: "room", room: removal.room })) {
       this.outbox.discard(entry.id);
     }
@@ -363,6 +395,16 @@ export class ChatSession {
     on<ReadMarker>(ClientEvents.readMarkerMoved, (m) => this.listener.readMarkerMoved(m));
     on<RoomInfo>(ClientEvents.addedToRoom, (info) => this.listener.roomAdded(info));
     on<RoomRemoval>(ClientEvents.removedFromRoom, (removal) => this.removed(removal));
+    on<MyRoom>(ClientEvents.roomAdded, (room) => this.listener.myRoomAdded(room));
+    on<string>(ClientEvents.roomRemoved, (room) => {
+      // Off the user's list: a RemovedFromRoom says why on a connection that joined it (kicked, banned, left). One
+      // that does not come (the join lost on the server's side) lets the room go as left.
+      setTimeout(() => {
+        if (connection === this.connection && this.rooms.has(room)) {
+          this.removed({ room, reason: "left", byUserId: null, until: null });
+        }
+      }, roomRemovedGraceMs);
+    });
     on<RoomInfo>(ClientEvents.roomUpdated, (info) => {
       if (this.rooms.has(info.room)) {
         this.listener.roomUpdated(info);
@@ -585,6 +627,14 @@ export class ChatSession {
 
   // ---- Direct messages and read markers (v2) ---------------------------------------------------------------
 
+  /**
+   * Whether the user was seen here: present in one of the user's rooms, or the author of a room or direct message
+   * the page holds. A conversation with only the user's own messages does not count.
+   */
+  hasSeen(userId: string): boolean {
+    return userId === this.identity.userId || this.seen.has(userId);
+  }
+
   /** The user ids and names the page has seen (presence, messages, conversations), for "Write to". */
   knownUsers(): ReadonlyMap<string, string> {
     return this.names;
@@ -622,7 +672,7 @@ export class ChatSession {
   private async syncDirect(): Promise<void> {
     try {
       const conversations = await this.call<ConversationSummary[]>(HubMethods.getConversations);
-      this.remember(conversations.map((c) => [c.userId, c.userName]));
+      this.remember(conversations.map((c) => [c.userId, c.userName]), false);
       for (const summary of conversations) {
         this.conversation(summary.userId);
       }
@@ -674,9 +724,13 @@ export class ChatSession {
     }
   }
 
-  private remember(pairs: Iterable<[string, string]>): void {
+  /** Names for display; `seen`: the user was here (present in a room, or wrote something the page holds). */
+  private remember(pairs: Iterable<[string, string]>, seen = true): void {
     for (const [id, name] of pairs) {
       this.names.set(id, name);
+      if (seen) {
+        this.seen.add(id);
+      }
     }
   }
 

@@ -2,6 +2,7 @@ import type { ChatMessage, DirectMessage, MessageKind } from "./contract";
 import { byId, el } from "./dom";
 import { fold, isChange, shownOf, type Shown } from "./fold";
 import { editInline, type InlineEdit } from "./message-edit";
+import { MessageActionsReveal } from "./message-actions";
 import { messageElement, nextLine, regroup, showText } from "./message-view";
 import type { Arrival } from "./session";
 import { UnreadView } from "./unread-view";
@@ -54,7 +55,8 @@ export interface Opened {
   lines: readonly Line[];
   /** The outbox's lines for this conversation, oldest first. */
   pending: readonly PendingLine[];
-  edge: HistoryEdge;
+  /** Null: no history to show (a room the user was removed from). */
+  edge: HistoryEdge | null;
   typing: string;
   /** The read marker, for the "New messages" divider above the first unread line; null for none. */
   unreadAfter: number | null;
@@ -96,12 +98,14 @@ export class TimelineView {
   /** What each shown line shows now, with the edits and deletes folded on. */
   private readonly shown = new Map<number, Shown>();
   private readonly unread: UnreadView;
+  private readonly actionsReveal: MessageActionsReveal;
   /** The line being edited in place, and how to cancel that. */
   private editing: { id: number; cancel: () => void } | null = null;
 
   /** `myName` is the signed-in user's display name, whose @mentions are highlighted. */
   constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal, private readonly myName: string | null = null) {
     this.unread = new UnreadView(this.messages, this.list, () => actions.latestSeen(), signal);
+    this.actionsReveal = new MessageActionsReveal(this.list, signal);
     this.loadOlderButton.addEventListener("click", () => actions.loadOlder(), { signal });
     this.list.addEventListener("click", (event) => {
       const action = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-action]");
@@ -287,6 +291,7 @@ export class TimelineView {
   clear(): void {
     this.editing?.cancel();
     this.unread.clear();
+    this.actionsReveal.reset();
     this.list.replaceChildren();
     this.lineElements.clear();
     this.pendingElements.clear();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { badgeText, ReadState, titleText, type Countable } from "../src/read-state";
+import { badgeText, dividerAfter, ReadState, titleText, type Countable } from "../src/read-state";
 
 const by = (authorId: string, ...ids: number[]): Countable[] => ids.map((id) => ({ id, authorId }));
 
@@ -86,5 +86,17 @@ describe("titleText and badgeText", () => {
     expect(titleText("HubApp chat", 3)).toBe("(3) HubApp chat");
     expect(titleText("HubApp chat", 250)).toBe("(99+) HubApp chat");
     expect(badgeText(99)).toBe("99");
+  });
+});
+
+describe("dividerAfter", () => {
+  it("puts the divider after the marker when something is unread, and none when nothing is", () => {
+    expect(dividerAfter(2, 40)).toBe(40);
+    expect(dividerAfter(0, 40)).toBeNull();
+  });
+
+  it("reads a marker of 0 (a room never read) as everything unread: the divider goes above the first line", () => {
+    expect(dividerAfter(5, 0)).toBe(0);
+    expect(dividerAfter(0, 0)).toBeNull();
   });
 });

@@ -32,6 +32,32 @@ public sealed class DirectMessageTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task Writing_to_someone_never_seen_here_says_so_and_sends_anyway_while_someone_present_gets_no_such_note()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
+        await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob");
+        var note = alice.Page.Locator("#conversation-notice");
+        await Expect(alice.Members).ToHaveCountAsync(2);
+
+        await alice.Page.GetByLabel("Write to").FillAsync("zed");
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Write", Exact = true }).ClickAsync();
+        await Expect(alice.Page.Locator("#conversation-title")).ToHaveTextAsync("@zed");
+        await Expect(note).ToBeVisibleAsync();
+        await Expect(note).ToHaveRoleAsync(AriaRole.Status);
+        await Expect(note).ToContainTextAsync("zed has not been seen here yet");
+        await alice.SendAsync("hello, whoever you are");
+        await Expect(alice.Page.Locator("#message-list > li[data-id]")).ToHaveCountAsync(1);
+        await Expect(note).ToContainTextAsync("not been seen here yet");
+
+        // bob is in #general with alice: no note.
+        await alice.Page.GetByLabel("Write to").FillAsync("bob");
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Write", Exact = true }).ClickAsync();
+        await Expect(alice.Page.Locator("#conversation-title")).ToHaveTextAsync("@bob");
+        await Expect(note).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task After_a_reload_conversations_direct_history_and_their_unread_counts_come_back()
     {
         await using var host = await HubAppHost.StartAsync();

@@ -40,16 +40,21 @@ public sealed partial class PageTests
     }
 
     [Fact]
-    public async Task At_phone_width_the_open_drawer_keeps_Tab_inside_and_closes_by_a_tap_outside()
+    public async Task At_phone_width_the_open_drawer_focuses_the_open_room_keeps_Tab_inside_and_closes_by_a_tap_on_its_backdrop()
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", ChatPage.Phone);
         var menu = alice.Page.GetByRole(AriaRole.Button, new() { Name = "Rooms and direct messages" });
         var sidebar = alice.Page.GetByRole(AriaRole.Navigation, new() { Name = "Rooms and direct messages" });
+        var backdrop = alice.Page.Locator("#drawer-backdrop");
+        await Expect(backdrop).ToBeHiddenAsync();
         await menu.ClickAsync();
-        await Expect(alice.Page.GetByLabel("Join a room")).ToBeFocusedAsync();
+        // Focus goes into the drawer, on the room open, and never on a text box: that would raise a phone's keyboard.
+        await Expect(sidebar.GetByRole(AriaRole.Button, new() { Name = "#general", Exact = true })).ToBeFocusedAsync();
+        Assert.Equal("BUTTON", await alice.Page.EvaluateAsync<string>("() => document.activeElement.tagName"));
+        await Expect(backdrop).ToBeVisibleAsync();
 
-        // Join input, Join, Browse rooms, New room, #general, the "Write to" input and its button: Tab goes round
+        // #general, the "Write to" input and its button, the Join input, Join, Browse rooms, New room: Tab goes round
         // them and never out.
         var seen = new List<string>();
         for (var i = 0; i < 8; i++)
@@ -59,14 +64,14 @@ public sealed partial class PageTests
             seen.Add(await alice.Page.EvaluateAsync<string>("() => document.activeElement.textContent.trim() || document.activeElement.id"));
         }
 
-        Assert.Equal(["Join", "Browse rooms", "New room", "#general", "dm-user", "Write", "join-room", "Join"], seen);
+        Assert.Equal(["dm-user", "Write", "join-room", "Join", "Browse rooms", "New room", "#general", "dm-user"], seen);
         await alice.Page.Keyboard.PressAsync("Shift+Tab");
-        await alice.Page.Keyboard.PressAsync("Shift+Tab");
-        await Expect(sidebar.GetByRole(AriaRole.Button, new() { Name = "Write", Exact = true })).ToBeFocusedAsync();
+        await Expect(sidebar.GetByRole(AriaRole.Button, new() { Name = "#general", Exact = true })).ToBeFocusedAsync();
 
-        // The drawer covers the left of the page; the messages show to its right.
-        await alice.Page.Locator("#messages").ClickAsync(new() { Position = new() { X = ChatPage.Phone.Width - 30, Y = 100 } });
+        // The drawer covers the left of the page, the backdrop the rest: a tap on it closes the drawer.
+        await backdrop.ClickAsync(new() { Position = new() { X = ChatPage.Phone.Width - 30, Y = 200 } });
         await Expect(sidebar).ToBeHiddenAsync();
+        await Expect(backdrop).ToBeHiddenAsync();
         await Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
     }
 

@@ -31,9 +31,21 @@ public sealed class RoomModerationTests(Chromium chromium)
         await bob.SendAsync("thanks");
         await Expect(alice.Message("thanks")).ToBeVisibleAsync();
 
+        // A kick asks first, saying what it means in a private room.
         await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Kick bob", Exact = true }).ClickAsync();
-        await Expect(bob.Toasts).ToContainTextAsync("You were removed from #team by alice.");
-        await Expect(bob.Channel("#team")).ToHaveCountAsync(0);
+        var confirm = alice.Page.GetByRole(AriaRole.Dialog, new() { Name = "Kick bob out of #team? Their membership ends: they need a new invitation to come back." });
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Kick", Exact = true }).ClickAsync();
+
+        // bob stays in the room he was reading, told why he can no longer write there, for as long as he needs.
+        var notice = bob.Page.Locator("#conversation-notice");
+        await Expect(notice).ToContainTextAsync("You were removed from #team by alice.");
+        await Expect(bob.Page.Locator("#conversation-title")).ToHaveTextAsync("#team");
+        await Expect(bob.Composer).ToBeHiddenAsync();
+        await Expect(bob.Channel("#team, removed")).ToBeVisibleAsync();
+        await bob.Page.WaitForTimeoutAsync(7_000); // Longer than a toast lasts.
+        await Expect(notice).ToContainTextAsync("You were removed from #team by alice.");
+        await notice.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
+        await Expect(bob.Channel("#team, removed")).ToHaveCountAsync(0);
         await Expect(bob.Page.Locator("#conversation-title")).ToHaveTextAsync("#general");
         await Expect(bob.Message("welcome bob")).ToHaveCountAsync(0);
 
@@ -64,6 +76,9 @@ public sealed class RoomModerationTests(Chromium chromium)
             await Expect(Roster(page).Locator("li", new() { HasText = "bob" }).Locator(".room-muted")).ToHaveTextAsync(new Regex("^muted until "));
         }
 
+        // bob is told, above his composer, as soon as the room says so.
+        var notice = bob.Page.Locator("#conversation-notice");
+        await Expect(notice).ToHaveTextAsync(new Regex(@"^You are muted in #town until .+: you can read, not post\.$"));
         await Expect(roster.GetByRole(AriaRole.Button, new() { Name = "Unmute bob", Exact = true })).ToBeVisibleAsync();
         await bob.SendAsync("can anyone hear me?");
         await Expect(bob.Page.Locator("#message-list > li.failed .delivery")).ToHaveTextAsync("not sent — retry / discard");
@@ -72,19 +87,51 @@ public sealed class RoomModerationTests(Chromium chromium)
         await alice.SendAsync("quiet please");
         await Expect(bob.Message("quiet please")).ToBeVisibleAsync();
         Assert.Equal(["quiet please"], await alice.MessageTextsAsync());
+        await roster.GetByRole(AriaRole.Button, new() { Name = "Unmute bob", Exact = true }).ClickAsync();
+        await Expect(notice).ToBeHiddenAsync();
 
+        // A ban asks first, saying how long: "forever" in so many words.
+        var ban = roster.GetByRole(AriaRole.Button, new() { Name = "Ban bob", Exact = true });
+        await alice.Page.GetByLabel("Ban or mute for").SelectOptionAsync(new SelectOptionValue { Label = "Forever" });
+        await ban.ClickAsync();
+        var forever = alice.Page.GetByRole(AriaRole.Dialog, new() { Name = "Ban bob from #town forever? They cannot come back until someone unbans them." });
+        await forever.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await Expect(forever).ToBeHiddenAsync();
         await alice.Page.GetByLabel("Ban or mute for").SelectOptionAsync(new SelectOptionValue { Label = "10 minutes" });
-        await roster.GetByRole(AriaRole.Button, new() { Name = "Ban bob", Exact = true }).ClickAsync();
-        await Expect(bob.Toasts).ToContainTextAsync(new Regex(@"You were removed from #town by alice \(banned until [^)]+\)\."));
-        await Expect(bob.Channel("#town")).ToHaveCountAsync(0);
-        await Expect(bob.Page.Locator("#conversation-title")).ToHaveTextAsync("#general");
+        await ban.ClickAsync();
+        var tenMinutes = alice.Page.GetByRole(AriaRole.Dialog, new() { NameRegex = new(@"^Ban bob from #town until .+\? They cannot come back before then\.$") });
+        await tenMinutes.GetByRole(AriaRole.Button, new() { Name = "Ban", Exact = true }).ClickAsync();
+
+        // bob stays in the room, told who banned him and until when, in place of his composer.
+        await Expect(notice).ToHaveTextAsync(new Regex(@"^You were banned from #town by alice until .+\.Close$"));
+        await Expect(bob.Page.Locator("#conversation-title")).ToHaveTextAsync("#town");
+        await Expect(bob.Composer).ToBeHiddenAsync();
+        await Expect(bob.Message("quiet please")).ToBeVisibleAsync();
         await Expect(roster.Locator("li", new() { HasText = "bob" })).ToHaveCountAsync(0);
 
-        // The ban holds: joining again is refused.
+        // The ban holds: joining again is refused, saying he is banned, by whom and until when.
         await bob.Page.GetByLabel("Join a room").FillAsync("town");
         await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Join", Exact = true }).ClickAsync();
-        await Expect(bob.Toasts).ToContainTextAsync("You are not allowed to do that in this room.");
+        await Expect(bob.Toasts).ToContainTextAsync(new Regex(@"You are banned from #town by alice until .+\."));
+
+        // After a reload the page has only the server's refusal, and still says he is banned (the room is public).
+        await bob.Page.ReloadAsync();
+        await Expect(bob.Status).ToHaveTextAsync("Connected");
         await Expect(bob.Channel("#town")).ToHaveCountAsync(0);
+        await bob.Page.GetByLabel("Join a room").FillAsync("town");
+        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Join", Exact = true }).ClickAsync();
+        await Expect(bob.Toasts).ToContainTextAsync("You are banned from #town.");
+        await Expect(bob.Channel("#town")).ToHaveCountAsync(0);
+
+        // alice sees the room's bans (GetBans) and lifts bob's from the list, with no user id to type.
+        var bans = alice.Page.GetByRole(AriaRole.List, new() { Name = "Banned" });
+        await Expect(bans.Locator("li")).ToHaveCountAsync(1);
+        await Expect(bans.Locator("li")).ToContainTextAsync(new Regex(@"^bobbanned by alice until .+Unban$"));
+        await bans.GetByRole(AriaRole.Button, new() { Name = "Unban bob", Exact = true }).ClickAsync();
+        await Expect(bans.Locator("li")).ToHaveCountAsync(0);
+        await Expect(alice.Page.Locator("#room-bans")).ToContainTextAsync("No one is banned.");
+        await bob.JoinAsync("town");
+        await Expect(bob.Message("quiet please")).ToBeVisibleAsync();
     }
 
     [Fact]

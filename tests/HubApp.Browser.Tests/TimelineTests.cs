@@ -39,6 +39,26 @@ public sealed class TimelineTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task The_day_separator_spans_the_message_list_on_a_desktop_and_on_a_phone()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", ChatPage.Desktop);
+        await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob", ChatPage.Phone);
+
+        // The first line is alice's own (on the right) on her page and someone else's (on the left) on bob's.
+        await alice.SendAsync("short");
+        foreach (var page in new[] { alice, bob })
+        {
+            var separator = page.Page.Locator("#message-list .day-separator");
+            await Expect(separator).ToHaveTextAsync("Today");
+            var list = await page.Page.Locator("#message-list").BoundingBoxAsync();
+            var box = await separator.BoundingBoxAsync();
+            Assert.InRange(box!.X, list!.X - 1.5, list.X + 1.5);
+            Assert.InRange(box.Width, list.Width - 2, list.Width + 2);
+        }
+    }
+
+    [Fact]
     public async Task An_http_link_opens_in_a_new_tab_without_an_opener_and_a_javascript_url_stays_text()
     {
         await using var host = await HubAppHost.StartAsync();

@@ -165,13 +165,13 @@ internal sealed class RoomModeration(
     {
         var name = RoomAccess.RequireValid(room);
         var rights = await authorization.RequireModeratorAsync(caller, name, cancellationToken);
-        return
-        [
-            .. rights.Room.Sanctions
-                .Where(s => s.Kind == SanctionKind.Ban && (s.Until is null || s.Until > rights.Now))
-                .OrderBy(s => s.UserId, StringComparer.Ordinal)
-                .Select(s => new RoomBan(s.UserId, s.Until, s.ByUserId, s.At)),
-        ];
+        // An array, not a collection expression: SignalR's MessagePack protocol serializes the runtime type, and the
+        // compiler's read-only list type for `[.. ]` has no formatter (the browser's GetBans failed with it).
+        return rights.Room.Sanctions
+            .Where(s => s.Kind == SanctionKind.Ban && (s.Until is null || s.Until > rights.Now))
+            .OrderBy(s => s.UserId, StringComparer.Ordinal)
+            .Select(s => new RoomBan(s.UserId, s.Until, s.ByUserId, s.At))
+            .ToArray();
     }
 
     private async Task<(string Room, string Target, RoomRights Rights)> ActOnAsync(ChatCaller caller, string? room, string? userId, CancellationToken cancellationToken)

@@ -7,7 +7,10 @@ namespace HubApp.Browser.Tests.Infrastructure;
 public sealed class ChatPage(IPage page) : IAsyncDisposable
 {
     /// <summary>A phone's window, where the sidebar is a drawer behind the ☰ button.</summary>
-    public static readonly ViewportSize Phone = new() { Width = 390, Height = 800 };
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    /// <summary>A desktop's window.</summary>
+    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
 
     public IPage Page { get; } = page;
 
@@ -26,10 +29,13 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
     /// <summary>The outbox's lines: "sending…" or "not sent".</summary>
     public ILocator Pending => Page.Locator("#message-list > li[data-client-id]");
 
-    /// <summary>Opens the page and signs in; <paramref name="beforeSignIn"/> runs on the loaded page before the connection is made.</summary>
-    public static async Task<ChatPage> SignInAsync(Chromium chromium, Uri baseAddress, string userName, ViewportSize? viewport = null, Func<IPage, Task>? beforeSignIn = null)
+    /// <summary>
+    /// Opens the page and signs in; <paramref name="beforeSignIn"/> runs on the loaded page before the connection is made;
+    /// <paramref name="touch"/>: on a touch screen (taps, no hover); <paramref name="opens"/>: the room the page opens on (null: any).
+    /// </summary>
+    public static async Task<ChatPage> SignInAsync(Chromium chromium, Uri baseAddress, string userName, ViewportSize? viewport = null, Func<IPage, Task>? beforeSignIn = null, bool touch = false, string? opens = "general")
     {
-        var chat = new ChatPage(await chromium.OpenPageAsync(baseAddress, viewport));
+        var chat = new ChatPage(await chromium.OpenPageAsync(baseAddress, viewport, touch));
         if (beforeSignIn is not null)
         {
             await beforeSignIn(chat.Page);
@@ -38,8 +44,12 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
         await chat.Page.GetByLabel("Your name").FillAsync(userName);
         await chat.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(chat.Status).ToHaveTextAsync("Connected");
-        // A first visit joins #general.
-        await Expect(chat.Page.Locator("#conversation-title")).ToHaveTextAsync("#general");
+        if (opens is not null)
+        {
+            // A first visit of a user without rooms joins #general.
+            await Expect(chat.Page.Locator("#conversation-title")).ToHaveTextAsync($"#{opens}");
+        }
+
         return chat;
     }
 

@@ -45,14 +45,16 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (a new person) with one page at <paramref name="baseAddress"/>.</summary>
-    public async Task<IPage> OpenPageAsync(Uri baseAddress, ViewportSize? viewport = null)
+    /// <summary>A fresh browser context (a new person) with one page at <paramref name="baseAddress"/>; <paramref name="touch"/>: a phone's touch screen.</summary>
+    public async Task<IPage> OpenPageAsync(Uri baseAddress, ViewportSize? viewport = null, bool touch = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             ViewportSize = viewport ?? new ViewportSize { Width = 1100, Height = 720 },
             Locale = "en-GB",
+            HasTouch = touch,
+            IsMobile = touch,
         });
         context.SetDefaultTimeout(TimeoutMs);
         var page = await context.NewPageAsync();
