@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using HubApp.Contracts;
 using HubApp.Json;
+using HubApp.Rooms;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,8 @@ namespace HubApp.Backplane;
 /// <see cref="SecondRepair"/> later (the subscription may come back a moment after the connection); a node whose
 /// publishes failed meanwhile then publishes a hint per room (its newest id), so that the others read those entries
 /// too even if nothing else is sent in the room. Received messages are handled one at a time, in arrival order.
+/// Room changes travel on this channel too (<see cref="PublishChangeAsync"/>, <see cref="ChangeReceived"/>): Redis keeps the
+/// order of one channel, so a node applies a change before it receives any entry sent after the change was published.
 /// </remarks>
 internal sealed partial class RedisRoomLog(
     RedisConnection redis,
@@ -41,6 +44,12 @@ internal sealed partial class RedisRoomLog(
     private ChannelMessageQueue? _queue;
 
     private RoomLogSequencer Sequencer => lifetime.RoomLog;
+
+    /// <summary>
+    /// Another node's room change, raised on the receiving loop: the handler must have the removed connections out of
+    /// their groups before it returns (what comes next on the channel is delivered right after), and wait for nothing.
+    /// </summary>
+    public event Action<RoomChange>? ChangeReceived;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -87,6 +96,16 @@ internal sealed partial class RedisRoomLog(
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    /// <summary>Publishes a room change to the other nodes, after this node applied it; throws what Redis throws.</summary>
+    public async Task PublishChangeAsync(RoomChange change, CancellationToken cancellationToken)
+    {
+        if (_subscriber is not null)
+        {
+            var payload = JsonSerializer.Serialize(new LogEnvelope(node.Id, null, null, JsonSerializer.SerializeToElement(change, JsonSerializerOptions.Web)), EnvelopeOptions);
+            await _subscriber.PublishAsync(Channel, payload).WaitAsync(cancellationToken);
+        }
     }
 
     private void PublishFailed(IReadOnlyList<ChatMessage> entries, Exception exception)
@@ -156,6 +175,11 @@ internal sealed partial class RedisRoomLog(
             {
                 Sequencer.Hint(room, lastId);
             }
+
+            if (envelope.Change?.Deserialize<RoomChange>(JsonSerializerOptions.Web) is { } change)
+            {
+                ChangeReceived?.Invoke(change);
+            }
         }
         catch (JsonException ex)
         {
@@ -172,9 +196,10 @@ internal sealed partial class RedisRoomLog(
     [LoggerMessage(EventId = 59, Level = LogLevel.Warning, Message = "An unreadable message on the room-log channel was ignored.")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);
 
-    /// <summary>What travels on the channel: entries of one committed batch, or the newest ids of rooms whose publish failed.</summary>
+    /// <summary>What travels on the channel: entries of one committed batch, the newest ids of rooms whose publish failed, or a room change.</summary>
     private sealed record LogEnvelope(
         [property: JsonPropertyName("o")] string Origin,
         [property: JsonPropertyName("e")] IReadOnlyList<JsonElement>? Entries,
-        [property: JsonPropertyName("h")] IReadOnlyDictionary<string, long>? Hints);
+        [property: JsonPropertyName("h")] IReadOnlyDictionary<string, long>? Hints,
+        [property: JsonPropertyName("c")] JsonElement? Change = null);
 }
