@@ -21,6 +21,7 @@ namespace HubApp.Rooms;
 internal sealed partial class RoomService(
     PresenceTracker presence,
     IPresenceDirectory directory,
+    JoiningConnections joining,
     HistoryService history,
     ReadStateService readState,
     RoomAuthorization authorization,
@@ -75,8 +76,14 @@ internal sealed partial class RoomService(
         }
     }
 
-    public async Task<RoomSnapshot> JoinAsync(ChatCaller caller, string? room, long? sinceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Joins the connection to the room and answers its snapshot. The room's presence events for it are held back from just
+    /// before the members are read until <paramref name="held"/>'s hold is disposed, which the hub does once the answer is
+    /// written (<see cref="JoiningConnections"/>): each join of someone else is in the snapshot or an event after it.
+    /// </summary>
+    public async Task<RoomSnapshot> JoinAsync(ChatCaller caller, string? room, long? sinceId, Action<IDisposable> held, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(held);
         var name = RoomAccess.RequireValid(room);
         // Before any other check: a private room's outsider learns nothing but that the name is taken.
         var rights = await authorization.RequireReaderAsync(caller, name, cancellationToken);
@@ -129,6 +136,7 @@ internal sealed partial class RoomService(
             FireAndForget.Observe(clients.GroupExcept(name, caller.ConnectionId).UserJoined(new PresenceEvent(name, caller.UserId, caller.UserName, Now())), logger);
         }
 
+        held(joining.Hold(caller.ConnectionId, name));
         var members = await directory.MembersAsync(name, cancellationToken);
 
         if (sinceId is not null)

@@ -101,6 +101,23 @@ public sealed partial class MultiNodeTests
         Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
     }
 
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task TwoUsersRejoiningAtOnceOnTwoNodesEachListTheOtherEveryTime(Engine engine)
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
+        var (a, b) = (cluster.Nodes[0].BaseAddress, cluster.Nodes[1].BaseAddress);
+
+        for (var round = 0; round < Presence.RejoinPresenceTests.Rounds; round++)
+        {
+            var protocol = round % 2 == 0 ? ChatProtocol.Json : ChatProtocol.MessagePack;
+            Presence.RejoinProbe.AssertBothListed(round, await Presence.RejoinProbe.RejoinAsync(a, b, protocol, $"rejoin-{round}"));
+        }
+
+        Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
+    }
+
     private static async Task<string> RefusalAsync(Func<Task> call) =>
         (await Assert.ThrowsAsync<ChatException>(() => call().WaitAsync(TestTimeouts.Default))).Code;
 }
