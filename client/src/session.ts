@@ -76,6 +76,12 @@ export class RoomState {
   /** A catch-up for a gap in live messages is running; `repairAgain`: another gap was seen meanwhile. */
   repairing = false;
   repairAgain = false;
+  /**
+   * Presence events that arrived while the room's first JoinRoom page was on its way, or null. They are applied again on
+   * top of its snapshot: one that came right behind the answer is handled before the code awaiting the answer runs, and
+   * replacing the list with the snapshot would drop it. Each is the newest word on its user, so replaying them is safe.
+   */
+  presenceDuringJoin: [PresenceEvent, boolean][] | null = null;
 
   constructor(readonly name: string) {}
 }
@@ -105,6 +111,8 @@ const maxCatchUpPages = 200;
  */
 export class ChatSession {
   readonly rooms = new Map<string, RoomState>();
+  /** Rooms being joined for the first time, until their first snapshot: their presence events are kept for it. */
+  private readonly joining = new Map<string, RoomState>();
   /** What the user composed and the server has not stored yet (see outbox.ts); drained while connected. */
   readonly outbox: Outbox;
   readonly conversations = new Map<string, Conversation>();
@@ -209,7 +217,18 @@ export class ChatSession {
     const key = name.trim().toLowerCase();
     const existing = this.rooms.get(key);
     const room = existing ?? new RoomState(key);
-    const first = await this.sync(room);
+    let first: RoomSnapshot;
+    if (existing) {
+      first = await this.sync(room);
+    } else {
+      // Presence events of a room being joined for the first time reach it too (RoomState.presenceDuringJoin).
+      this.joining.set(key, room);
+      try {
+        first = await this.sync(room);
+      } finally {
+        this.joining.delete(key);
+      }
+    }
     if (!existing) {
       this.rooms.set(first.room, room);
       this.listener.roomsChanged();
@@ -448,12 +467,26 @@ export class ChatSession {
     let covered = 0;
     let first: RoomSnapshot | undefined;
     for (let page = 0; page < maxCatchUpPages; page++) {
-      const snapshot = await this.call<RoomSnapshot>(HubMethods.joinRoom, room.name, sinceId);
+      if (!first) {
+        room.presenceDuringJoin = [];
+      }
+      let snapshot: RoomSnapshot;
+      try {
+        snapshot = await this.call<RoomSnapshot>(HubMethods.joinRoom, room.name, sinceId);
+      } catch (error) {
+        room.presenceDuringJoin = null;
+        throw error;
+      }
       if (!first) {
         first = snapshot;
         room.members.clear();
         for (const member of snapshot.members) {
           room.members.set(member.userId, member);
+        }
+        const during = room.presenceDuringJoin ?? [];
+        room.presenceDuringJoin = null;
+        for (const [event, present] of during) {
+          this.setPresent(room, event, present);
         }
         this.remember(snapshot.members.map((m) => [m.userId, m.userName]));
         if (this.rooms.has(room.name)) {
@@ -601,10 +634,18 @@ export class ChatSession {
   }
 
   private onPresence(event: PresenceEvent, present: boolean): void {
-    const room = this.rooms.get(event.room);
+    const room = this.rooms.get(event.room) ?? this.joining.get(event.room);
     if (!room) {
       return;
     }
+    room.presenceDuringJoin?.push([event, present]);
+    this.setPresent(room, event, present);
+    if (this.rooms.has(event.room)) {
+      this.listener.membersChanged(event.room);
+    }
+  }
+
+  private setPresent(room: RoomState, event: PresenceEvent, present: boolean): void {
     if (present) {
       this.remember([[event.userId, event.userName]]);
       room.members.set(event.userId, { userId: event.userId, userName: event.userName });
@@ -612,7 +653,6 @@ export class ChatSession {
       room.members.delete(event.userId);
       this.typing.clear(event.room, event.userId);
     }
-    this.listener.membersChanged(event.room);
   }
 
   private onTyping(event: TypingEvent): void {

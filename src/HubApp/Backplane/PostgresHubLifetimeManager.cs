@@ -34,6 +34,7 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeMan
 
     public PostgresHubLifetimeManager(
         PostgresBackplane backplane,
+        JoiningConnections joining,
         IMessageStore store,
         PresenceTracker presence,
         IOptions<JsonHubProtocolOptions> json,
@@ -41,7 +42,7 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeMan
         ChatMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggers)
-        : base(lifetime, loggers)
+        : base(joining, lifetime, loggers)
     {
         _backplane = backplane;
         _json = json.Value.PayloadSerializerOptions;

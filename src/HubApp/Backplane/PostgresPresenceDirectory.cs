@@ -29,7 +29,8 @@ internal sealed partial class PostgresPresenceDirectory(
     TimeProvider time,
     ILogger<PostgresPresenceDirectory> logger) : BackgroundService, IPresenceDirectory
 {
-    private const int SchemaVersion = 1;
+    // 2: presence.reads_all (an admin's connection: a room claimed as private keeps it).
+    private const int SchemaVersion = 2;
 
     private readonly BackplaneOptions _options = options.Value;
 
@@ -48,6 +49,7 @@ internal sealed partial class PostgresPresenceDirectory(
                 PRIMARY KEY (connection_id, room));
             CREATE INDEX IF NOT EXISTS presence_room_user ON presence (room, user_id);
             CREATE INDEX IF NOT EXISTS presence_node ON presence (node_id);
+            ALTER TABLE presence ADD COLUMN IF NOT EXISTS reads_all boolean NOT NULL DEFAULT false;
             """, "presence", SchemaVersion, cancellationToken);
         await BeatAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
@@ -94,19 +96,20 @@ internal sealed partial class PostgresPresenceDirectory(
         return true;
     });
 
-    public Task<bool> JoinedAsync(string connectionId, Member member, string room, bool firstHere, CancellationToken cancellationToken) => Guard(async () =>
+    public Task<bool> JoinedAsync(ChatCaller caller, string room, bool firstHere, CancellationToken cancellationToken) => Guard(async () =>
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await LockAsync(connection, room, member.UserId, cancellationToken);
+        await LockAsync(connection, room, caller.UserId, cancellationToken);
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO presence (connection_id, room, node_id, user_id, user_name) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING;", connection))
+            "INSERT INTO presence (connection_id, room, node_id, user_id, user_name, reads_all) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING;", connection))
         {
-            AddParameters(insert, connectionId, room, NodeId, member.UserId, member.UserName);
+            AddParameters(insert, caller.ConnectionId, room, NodeId, caller.UserId, caller.UserName);
+            insert.Parameters.Add(new NpgsqlParameter { Value = caller.IsAdmin });
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var count = await CountAsync(connection, room, member.UserId, cancellationToken);
+        var count = await CountAsync(connection, room, caller.UserId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return count == 1;
     });
@@ -115,6 +118,12 @@ internal sealed partial class PostgresPresenceDirectory(
     {
         var gone = await RemoveAsync("connection_id = @connection AND room = @room", null, cancellationToken, connectionId, room);
         return gone.Count > 0;
+    });
+
+    public Task RemovedAsync(string room, string? userId, IReadOnlyList<string>? onlyReaders, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        var where = onlyReaders is null ? "room = @room AND user_id = @user" : "room = @room AND NOT reads_all AND user_id <> ALL(@readers)";
+        return await RemoveAsync(where, null, cancellationToken, room: room, userId: userId, readers: onlyReaders);
     });
 
     public Task<IReadOnlyList<string>> DisconnectedAsync(string connectionId, Member member, IReadOnlyList<string> goneHere, CancellationToken cancellationToken) => Guard(async () =>
@@ -215,7 +224,8 @@ internal sealed partial class PostgresPresenceDirectory(
     // unless one room is named, the connection rows it picks), then, per (room, user) under its lock, finds those no longer present anywhere,
     // and once committed sends UserLeft to each of their rooms. Returns them.
     // `where` must also fit the connections table unless a room is given.
-    private async Task<IReadOnlyList<(string Room, Member Member)>> RemoveAsync(string where, string? first, CancellationToken cancellationToken, string? connectionId = null, string? room = null)
+    private async Task<IReadOnlyList<(string Room, Member Member)>> RemoveAsync(
+        string where, string? first, CancellationToken cancellationToken, string? connectionId = null, string? room = null, string? userId = null, IReadOnlyList<string>? readers = null)
     {
         var connectionsToo = room is null;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -223,7 +233,7 @@ internal sealed partial class PostgresPresenceDirectory(
         if (first is not null)
         {
             await using var command = new NpgsqlCommand(first, connection);
-            AddNamed(command, connectionId, room);
+            AddNamed(command, connectionId, room, userId, readers);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -235,7 +245,7 @@ internal sealed partial class PostgresPresenceDirectory(
             """,
             connection))
         {
-            AddNamed(delete, connectionId, room);
+            AddNamed(delete, connectionId, room, userId, readers);
             await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -254,12 +264,12 @@ internal sealed partial class PostgresPresenceDirectory(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        if (connectionId is null && absent.Count > 0)
+        if (connectionId is null && room is null && absent.Count > 0)
         {
             LogReaped(logger, absent.Count);
         }
 
-        // The connection's own leave or disconnect is announced by RoomService; reaped ones here. Started, not
+        // The connection's own leave or disconnect is announced by RoomService; reaped and removed (RemovedAsync) ones here. Started, not
         // awaited (FireAndForget), as RoomService does: this runs in the heartbeat loop (and the goodbye), which a
         // member that stops reading must not hold up, once per room, past the node timeout.
         if (connectionId is null)
@@ -274,8 +284,10 @@ internal sealed partial class PostgresPresenceDirectory(
         return absent;
     }
 
-    private void AddNamed(NpgsqlCommand command, string? connectionId, string? room)
+    private void AddNamed(NpgsqlCommand command, string? connectionId, string? room, string? userId, IReadOnlyList<string>? readers)
     {
+        command.Parameters.Add(new NpgsqlParameter("user", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)userId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("readers", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = readers?.ToArray() ?? [] });
         command.Parameters.AddWithValue("node", NodeId);
         command.Parameters.AddWithValue("timeout", _options.NodeTimeout);
         command.Parameters.Add(new NpgsqlParameter("connection", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)connectionId ?? DBNull.Value });

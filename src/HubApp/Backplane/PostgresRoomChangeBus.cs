@@ -16,9 +16,8 @@ namespace HubApp.Backplane;
 /// </remarks>
 internal sealed partial class PostgresRoomChangeBus(PostgresBackplane backplane, RoomChangeHandler handler, ILogger<PostgresRoomChangeBus> logger) : IRoomChangeBus
 {
-    public async Task PublishAsync(RoomChange change, CancellationToken cancellationToken)
+    public Task PublishAsync(RoomChange change, CancellationToken cancellationToken) => handler.OriginateAsync(change, async () =>
     {
-        await handler.ApplyAsync(change);
         try
         {
             await backplane.PublishAsync(ToEnvelope(change, backplane.NodeId), cancellationToken);
@@ -27,9 +26,13 @@ internal sealed partial class PostgresRoomChangeBus(PostgresBackplane backplane,
         {
             LogPublishFailed(logger, change.Room, ex);
         }
-    }
+    });
 
-    /// <summary>Another node's change; called on the listener's loop, so it starts the work and does not wait for it.</summary>
+    /// <summary>
+    /// Another node's change; called on the listener's loop, so it starts the work and does not wait for it. The removed
+    /// connections are out of their groups when this returns, so before the listener hands out the next notification: an
+    /// entry or event of the room sent after the change was published reaches none of them.
+    /// </summary>
     public void Receive(BackplaneEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);

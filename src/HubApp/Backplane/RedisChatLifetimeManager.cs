@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using HubApp.Contracts;
 using HubApp.Hubs;
+using HubApp.Messaging;
 using HubApp.Presence;
 using HubApp.Storage;
 using HubApp.Telemetry;
@@ -24,11 +26,13 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
 {
     private readonly RedisHubLifetimeManager<THub> _redis;
     private readonly ILogger _logger;
+    private readonly IServiceProvider _services;
     private int _disposed;
 
-    public RedisChatLifetimeManager(IServiceProvider services, IMessageStore store, PresenceTracker presence, ChatMetrics metrics, TimeProvider time, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
-        : base(lifetime, loggers)
+    public RedisChatLifetimeManager(IServiceProvider services, JoiningConnections joining, IMessageStore store, PresenceTracker presence, ChatMetrics metrics, TimeProvider time, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+        : base(joining, lifetime, loggers)
     {
+        _services = services;
         _redis = ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<THub>>(services);
         _logger = loggers.CreateLogger<RedisChatLifetimeManager<THub>>();
         RoomLog = new RoomLogSequencer(store, this, presence, metrics, time, loggers.CreateLogger<RoomLogSequencer>());
@@ -83,13 +87,28 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
         _redis.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken);
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _redis.SendGroupAsync(groupName, methodName, args, cancellationToken);
+        JoiningConnections.IsHeld(methodName)
+            ? SendPresenceAsync(groupName, methodName, args, [])
+            : _redis.SendGroupAsync(groupName, methodName, args, cancellationToken);
 
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _redis.SendGroupsAsync(groupNames, methodName, args, cancellationToken);
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        _redis.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken);
+        JoiningConnections.IsHeld(methodName)
+            ? SendPresenceAsync(groupName, methodName, args, excludedConnectionIds)
+            : _redis.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken);
+
+    // Presence events go to this node's members at once and to the others on HubApp's room-log channel, not SignalR's:
+    // every node then delivers them through its own groups, where a joiner's snapshot is waited for (JoiningConnections).
+    // Resolved at first use: the room log is built with this manager.
+    private Task SendPresenceAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excluded)
+    {
+        FireAndForget.Observe(SendLocalGroupExceptAsync(groupName, methodName, args, excluded), _logger);
+        return args is [PresenceEvent presence]
+            ? _services.GetRequiredService<RedisRoomLog>().PublishPresenceAsync(groupName, methodName, presence, excluded)
+            : Task.CompletedTask;
+    }
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _redis.SendUserAsync(userId, methodName, args, cancellationToken);

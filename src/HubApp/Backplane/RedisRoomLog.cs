@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using HubApp.Contracts;
 using HubApp.Json;
+using HubApp.Messaging;
+using HubApp.Rooms;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -20,6 +22,10 @@ namespace HubApp.Backplane;
 /// <see cref="SecondRepair"/> later (the subscription may come back a moment after the connection); a node whose
 /// publishes failed meanwhile then publishes a hint per room (its newest id), so that the others read those entries
 /// too even if nothing else is sent in the room. Received messages are handled one at a time, in arrival order.
+/// Room changes travel on this channel too (<see cref="PublishChangeAsync"/>, <see cref="ChangeReceived"/>): Redis keeps the
+/// order of one channel, so a node applies a change before it receives any entry sent after the change was published.
+/// So do presence events (<see cref="PublishPresenceAsync"/>): every node delivers them through its own groups, where a
+/// joiner's snapshot is waited for (<see cref="Presence.JoiningConnections"/>), and after the changes sent before them.
 /// </remarks>
 internal sealed partial class RedisRoomLog(
     RedisConnection redis,
@@ -41,6 +47,12 @@ internal sealed partial class RedisRoomLog(
     private ChannelMessageQueue? _queue;
 
     private RoomLogSequencer Sequencer => lifetime.RoomLog;
+
+    /// <summary>
+    /// Another node's room change, raised on the receiving loop: the handler must have the removed connections out of
+    /// their groups before it returns (what comes next on the channel is delivered right after), and wait for nothing.
+    /// </summary>
+    public event Action<RoomChange>? ChangeReceived;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -87,6 +99,39 @@ internal sealed partial class RedisRoomLog(
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Publishes a presence event of a room (<c>UserJoined</c>, <c>UserLeft</c>) to the other nodes, which deliver it to their
+    /// members of the room as this node does (<see cref="Hubs.ChatLifetimeManager{THub}.SendLocalGroupExceptAsync"/>); one that
+    /// cannot be published is missed there, as SignalR's own would be.
+    /// </summary>
+    public async Task PublishPresenceAsync(string room, string method, PresenceEvent presence, IReadOnlyList<string> excluded)
+    {
+        if (_subscriber is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var payload = new PresenceSend(room, method, JsonSerializer.SerializeToElement(presence, _json), excluded.Count == 0 ? null : excluded);
+            await _subscriber.PublishAsync(Channel, JsonSerializer.Serialize(new LogEnvelope(node.Id, null, null, Presence: payload), EnvelopeOptions));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogPresenceNotPublished(logger, room, ex);
+        }
+    }
+
+    /// <summary>Publishes a room change to the other nodes, after this node applied it; throws what Redis throws.</summary>
+    public async Task PublishChangeAsync(RoomChange change, CancellationToken cancellationToken)
+    {
+        if (_subscriber is not null)
+        {
+            var payload = JsonSerializer.Serialize(new LogEnvelope(node.Id, null, null, JsonSerializer.SerializeToElement(change, JsonSerializerOptions.Web)), EnvelopeOptions);
+            await _subscriber.PublishAsync(Channel, payload).WaitAsync(cancellationToken);
+        }
     }
 
     private void PublishFailed(IReadOnlyList<ChatMessage> entries, Exception exception)
@@ -156,6 +201,16 @@ internal sealed partial class RedisRoomLog(
             {
                 Sequencer.Hint(room, lastId);
             }
+
+            if (envelope.Change?.Deserialize<RoomChange>(JsonSerializerOptions.Web) is { } change)
+            {
+                ChangeReceived?.Invoke(change);
+            }
+
+            if (envelope.Presence is { } presence && presence.Event.Deserialize<PresenceEvent>(_json) is { } argument)
+            {
+                FireAndForget.Observe(lifetime.SendLocalGroupExceptAsync(presence.Room, presence.Method, [argument], presence.Excluded ?? []), logger);
+            }
         }
         catch (JsonException ex)
         {
@@ -169,12 +224,24 @@ internal sealed partial class RedisRoomLog(
     [LoggerMessage(EventId = 58, Level = LogLevel.Warning, Message = "Catching up after a Redis outage failed; the next reconnect tries again.")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 65, Level = LogLevel.Debug, Message = "A presence event of room '{Room}' could not be published to Redis; the other nodes' members of the room miss it.")]
+    private static partial void LogPresenceNotPublished(ILogger logger, string room, Exception exception);
+
     [LoggerMessage(EventId = 59, Level = LogLevel.Warning, Message = "An unreadable message on the room-log channel was ignored.")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);
 
-    /// <summary>What travels on the channel: entries of one committed batch, or the newest ids of rooms whose publish failed.</summary>
+    /// <summary>What travels on the channel: entries of one committed batch, the newest ids of rooms whose publish failed, or a room change.</summary>
     private sealed record LogEnvelope(
         [property: JsonPropertyName("o")] string Origin,
         [property: JsonPropertyName("e")] IReadOnlyList<JsonElement>? Entries,
-        [property: JsonPropertyName("h")] IReadOnlyDictionary<string, long>? Hints);
+        [property: JsonPropertyName("h")] IReadOnlyDictionary<string, long>? Hints,
+        [property: JsonPropertyName("c")] JsonElement? Change = null,
+        [property: JsonPropertyName("p")] PresenceSend? Presence = null);
+
+    /// <summary>A presence event for a room's members on every node but those excluded.</summary>
+    private sealed record PresenceSend(
+        [property: JsonPropertyName("r")] string Room,
+        [property: JsonPropertyName("m")] string Method,
+        [property: JsonPropertyName("a")] JsonElement Event,
+        [property: JsonPropertyName("x")] IReadOnlyList<string>? Excluded);
 }

@@ -28,13 +28,17 @@ internal sealed class ChatHub(
     UserRoomList roomList,
     IOptions<AuthOptions> auth) : Hub<IChatClient>
 {
+    // A JoinRoom's hold on the room's presence events (RoomService.JoinAsync). A hub serves one invocation, and SignalR
+    // disposes it after writing that invocation's answer: so the held events follow the snapshot.
+    private IDisposable? _joinHold;
+
     private ChatCaller Caller => ConnectionCaller.Of(Context, auth.Value.AdminRole);
 
     public override Task OnConnectedAsync() => rooms.ConnectAsync(Caller, Context.ConnectionAborted);
 
     public override Task OnDisconnectedAsync(Exception? exception) => rooms.DisconnectAsync(Caller);
 
-    public Task<RoomSnapshot> JoinRoom(string room, long? sinceId) => rooms.JoinAsync(Caller, room, sinceId, Context.ConnectionAborted);
+    public Task<RoomSnapshot> JoinRoom(string room, long? sinceId) => rooms.JoinAsync(Caller, room, sinceId, hold => _joinHold = hold, Context.ConnectionAborted);
 
     public Task LeaveRoom(string room) => rooms.LeaveAsync(Caller, room);
 
@@ -99,4 +103,14 @@ internal sealed class ChatHub(
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "SignalR invokes instance methods only.")]
     public string Ping() => "pong";
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _joinHold?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }

@@ -40,6 +40,7 @@ public static class ChatHubExtensions
         builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton<PresenceTracker>();
+        builder.Services.AddSingleton<JoiningConnections>();
         builder.Services.AddSingleton<RoomService>();
         builder.Services.AddSingleton<RoomAuthorization>();
         builder.Services.AddSingleton<RoomStateCache>();

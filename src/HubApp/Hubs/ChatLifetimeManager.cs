@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using HubApp.Messaging;
+using HubApp.Presence;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HubApp.Hubs;
@@ -14,12 +16,16 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
     where THub : Hub
 {
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
+    private readonly JoiningConnections _joining;
+    private readonly ILogger _logger;
 
-    public ChatLifetimeManager(IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+    public ChatLifetimeManager(JoiningConnections joining, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
         : base(loggers.CreateLogger<DefaultHubLifetimeManager<THub>>())
     {
-        var logger = loggers.CreateLogger<ChatLifetimeManager<THub>>();
-        lifetime.ApplicationStopping.Register(() => ShutdownClose.Sweep(() => [.. _connections.Values], logger));
+        _joining = joining;
+        _logger = loggers.CreateLogger<ChatLifetimeManager<THub>>();
+        joining.SendToConnection = (connectionId, method, args) => FireAndForget.Observe(base.SendConnectionAsync(connectionId, method, args), _logger);
+        lifetime.ApplicationStopping.Register(() => ShutdownClose.Sweep(() => [.. _connections.Values], _logger));
     }
 
     public HubConnectionContext? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
@@ -42,12 +48,28 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
         return base.OnDisconnectedAsync(connection);
     }
 
-    public Task SendLocalGroupAsync(string groupName, string methodName, object?[] args) => base.SendGroupAsync(groupName, methodName, args);
+    // Alone, a node's group sends are its local ones; an engine overrides these and sends locally through the ones below.
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendLocalGroupAsync(groupName, methodName, args);
 
-    public Task SendLocalGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args) => base.SendGroupsAsync(groupNames, methodName, args);
+    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        SendLocalGroupExceptAsync(groupName, methodName, args, excludedConnectionIds);
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendLocalGroupsAsync(groupNames, methodName, args);
+
+    // Every local send of a presence event to a room's group passes JoiningConnections, which holds it back from joiners
+    // whose snapshot is not yet on the wire; everything else (every room entry) goes straight to the group.
+    public Task SendLocalGroupAsync(string groupName, string methodName, object?[] args) =>
+        JoiningConnections.IsHeld(methodName) ? SendLocalGroupExceptAsync(groupName, methodName, args, []) : base.SendGroupAsync(groupName, methodName, args);
+
+    public Task SendLocalGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args) =>
+        groupNames.Count == 1 ? SendLocalGroupAsync(groupNames[0], methodName, args) : base.SendGroupsAsync(groupNames, methodName, args);
 
     public Task SendLocalGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds) =>
-        base.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds);
+        JoiningConnections.IsHeld(methodName)
+            ? _joining.Send(groupName, methodName, args, excludedConnectionIds, excluded => base.SendGroupExceptAsync(groupName, methodName, args, excluded))
+            : base.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds);
 
     public Task SendLocalAllAsync(string methodName, object?[] args) => base.SendAllAsync(methodName, args);
 

@@ -21,7 +21,16 @@ public interface IPresenceDirectory
     Task<bool> ConnectedAsync(string connectionId, Member member, int maxPerUser, CancellationToken cancellationToken);
 
     /// <summary>True when the user became present in <paramref name="room"/>; <paramref name="firstHere"/>: on this node.</summary>
-    Task<bool> JoinedAsync(string connectionId, Member member, string room, bool firstHere, CancellationToken cancellationToken);
+    Task<bool> JoinedAsync(ChatCaller caller, string room, bool firstHere, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes out of <paramref name="room"/>, on every node, the connections of <paramref name="userId"/> or, with
+    /// <paramref name="onlyReaders"/>, those of every user not listed there but admins', and sends <c>UserLeft</c> for each
+    /// user this leaves absent. Called by the node that made a removal before it returns to its caller, so that the room's
+    /// members read anywhere afterwards leave the removed users out, whenever their own nodes get to them (which then find
+    /// nothing left to remove, or remove it first: either way one <c>UserLeft</c>). One node alone has nothing to do here.
+    /// </summary>
+    Task RemovedAsync(string room, string? userId, IReadOnlyList<string>? onlyReaders, CancellationToken cancellationToken);
 
     /// <summary>True when the user is no longer present in <paramref name="room"/>; <paramref name="lastHere"/>: on this node.</summary>
     Task<bool> LeftAsync(string connectionId, Member member, string room, bool lastHere, CancellationToken cancellationToken);

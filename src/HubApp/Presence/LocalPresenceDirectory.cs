@@ -8,7 +8,10 @@ internal sealed class LocalPresenceDirectory(PresenceTracker tracker) : IPresenc
     // The tracker counted the connection already (PresenceTracker.TryConnect).
     public Task<bool> ConnectedAsync(string connectionId, Member member, int maxPerUser, CancellationToken cancellationToken) => Task.FromResult(true);
 
-    public Task<bool> JoinedAsync(string connectionId, Member member, string room, bool firstHere, CancellationToken cancellationToken) => Task.FromResult(firstHere);
+    public Task<bool> JoinedAsync(ChatCaller caller, string room, bool firstHere, CancellationToken cancellationToken) => Task.FromResult(firstHere);
+
+    // The tracker is the directory, and RoomService takes the removed connections out of it.
+    public Task RemovedAsync(string room, string? userId, IReadOnlyList<string>? onlyReaders, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<bool> LeftAsync(string connectionId, Member member, string room, bool lastHere, CancellationToken cancellationToken) => Task.FromResult(lastHere);
 

@@ -130,6 +130,10 @@ public sealed class PresenceTracker
     public IReadOnlyList<(string ConnectionId, Member Member, IReadOnlySet<string> Rooms)> JoinedConnections() =>
         [.. _connections.Where(c => c.Value.Rooms.Count > 0).Select(c => (c.Key, c.Value.Member, (IReadOnlySet<string>)c.Value.Rooms))];
 
+    /// <summary>This node's connections that have joined <paramref name="room"/>, with their members: a walk over them all, taken without the lock.</summary>
+    public IReadOnlyList<(string ConnectionId, Member Member)> ConnectionsIn(string room) =>
+        [.. _connections.Where(c => c.Value.Rooms.Contains(room)).Select(c => (c.Key, c.Value.Member))];
+
     public bool IsInRoom(string connectionId, string room) =>
         _connections.TryGetValue(connectionId, out var entry) && entry.Rooms.Contains(room);
 

@@ -29,8 +29,13 @@ internal sealed class RoomDirectory(
             throw ChatErrors.RoomExists(name);
         }
 
-        // Every node may hold the name as an open room.
-        await changes.PublishAsync(new RoomChange(name), cancellationToken);
+        // Every node may hold the name as an open room. Made private, it is read by its owner alone from now on: whoever
+        // joined it while it was open is taken out of it everywhere, as if the owner had kicked them.
+        await changes.PublishAsync(
+            kind == RoomKinds.Private
+                ? new RoomChange(name, Removal: new RoomRemoval(name, RemovalReasons.Kicked, caller.UserId, null), OnlyReaders: [caller.UserId])
+                : new RoomChange(name),
+            cancellationToken);
         return Describe(await store.GetRoomAsync(name, cancellationToken), Now());
     }
 

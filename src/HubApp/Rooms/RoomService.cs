@@ -21,6 +21,7 @@ namespace HubApp.Rooms;
 internal sealed partial class RoomService(
     PresenceTracker presence,
     IPresenceDirectory directory,
+    JoiningConnections joining,
     HistoryService history,
     ReadStateService readState,
     RoomAuthorization authorization,
@@ -76,8 +77,14 @@ internal sealed partial class RoomService(
         }
     }
 
-    public async Task<RoomSnapshot> JoinAsync(ChatCaller caller, string? room, long? sinceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Joins the connection to the room and answers its snapshot. The room's presence events for it are held back from just
+    /// before the members are read until <paramref name="held"/>'s hold is disposed, which the hub does once the answer is
+    /// written (<see cref="JoiningConnections"/>): each join of someone else is in the snapshot or an event after it.
+    /// </summary>
+    public async Task<RoomSnapshot> JoinAsync(ChatCaller caller, string? room, long? sinceId, Action<IDisposable> held, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(held);
         var name = RoomAccess.RequireValid(room);
         // Before any other check: a private room's outsider learns nothing but that the name is taken.
         var rights = await authorization.RequireReaderAsync(caller, name, cancellationToken);
@@ -115,7 +122,7 @@ internal sealed partial class RoomService(
             read = await readState.ForJoinAsync(caller, name, cancellationToken);
             if (result != JoinResult.AlreadyJoined)
             {
-                becamePresent = await directory.JoinedAsync(caller.ConnectionId, caller.Member, name, result == JoinResult.BecamePresent, cancellationToken);
+                becamePresent = await directory.JoinedAsync(caller, name, result == JoinResult.BecamePresent, cancellationToken);
             }
         }
         catch when (result != JoinResult.AlreadyJoined)
@@ -137,6 +144,7 @@ internal sealed partial class RoomService(
             FireAndForget.Observe(clients.GroupExcept(name, caller.ConnectionId).UserJoined(new PresenceEvent(name, caller.UserId, caller.UserName, Now())), logger);
         }
 
+        held(joining.Hold(caller.ConnectionId, name));
         var members = await directory.MembersAsync(name, cancellationToken);
 
         if (sinceId is not null)
@@ -160,24 +168,49 @@ internal sealed partial class RoomService(
     }
 
     /// <summary>
-    /// Takes this node's connections of <paramref name="userId"/> out of the room (group, presence, <c>UserLeft</c> to the
-    /// others where the user is no longer present) and tells each of the user's connections here why (<c>RemovedFromRoom</c>).
+    /// Takes out of the room this node's connections that <paramref name="change"/> removes (group, presence, <c>UserLeft</c>
+    /// to the others where the user is no longer present) and tells each why (<c>RemovedFromRoom</c>): every connection here
+    /// of <see cref="RoomChange.UserId"/>, joined or not; with <see cref="RoomChange.OnlyReaders"/>, each joined connection of
+    /// a user not listed, admins' excepted.
     /// </summary>
-    public async Task RemoveHereAsync(string userId, RoomRemoval removal)
+    /// <remarks>
+    /// Every removed connection is out of the group and of this node's presence before the returned task first waits
+    /// (<see cref="LeaveAsync(ChatCaller, string, bool)"/> does both before its first await, and all are started at once):
+    /// whoever started this before handing out the room's next entry or event has them out of it by then.
+    /// </remarks>
+    public async Task RemoveHereAsync(RoomChange change)
     {
-        var connections = presence.ConnectionIdsOf(userId);
-        if (connections.Count == 0)
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.Removal is not { } removal)
         {
             return;
         }
 
-        var member = presence.Members(removal.Room).FirstOrDefault(m => m.UserId == userId) ?? new Member(userId, userId);
-        foreach (var connectionId in connections.Where(id => presence.IsInRoom(id, removal.Room)))
+        var room = change.Room;
+        IReadOnlyList<(string ConnectionId, Member Member)> removed;
+        IReadOnlyList<string> told;
+        if (change.OnlyReaders is { } readers)
         {
-            await LeaveAsync(new ChatCaller(connectionId, member), removal.Room, notify: true);
+            removed = [.. presence.ConnectionsIn(room).Where(c => !readers.Contains(c.Member.UserId, StringComparer.Ordinal) && !_admins.ContainsKey(c.ConnectionId))];
+            told = [.. removed.Select(c => c.ConnectionId)];
+        }
+        else if (change.UserId is { } userId)
+        {
+            told = presence.ConnectionIdsOf(userId);
+            removed = [.. presence.ConnectionsIn(room).Where(c => c.Member.UserId == userId)];
+        }
+        else
+        {
+            return;
         }
 
-        FireAndForget.Observe(clients.Clients(connections).RemovedFromRoom(removal), logger);
+        if (told.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(removed.Select(c => LeaveAsync(new ChatCaller(c.ConnectionId, c.Member), room, notify: true)));
+        FireAndForget.Observe(clients.Clients(told).RemovedFromRoom(removal), logger);
     }
 
     /// <summary>
@@ -211,10 +244,22 @@ internal sealed partial class RoomService(
         }
     }
 
+    // Out of this node's presence and the room's group before the first await (RemoveHereAsync relies on it); the shared
+    // directory, which may take a round trip, after.
     private async Task LeaveAsync(ChatCaller caller, string name, bool notify)
     {
-        var noLongerPresent = await directory.LeftAsync(caller.ConnectionId, caller.Member, name, presence.Leave(caller.ConnectionId, name), CancellationToken.None);
-        await groups.RemoveFromGroupAsync(caller.ConnectionId, name);
+        var lastHere = presence.Leave(caller.ConnectionId, name);
+        var ungrouped = groups.RemoveFromGroupAsync(caller.ConnectionId, name);
+        bool noLongerPresent;
+        try
+        {
+            noLongerPresent = await directory.LeftAsync(caller.ConnectionId, caller.Member, name, lastHere, CancellationToken.None);
+        }
+        finally
+        {
+            await ungrouped;
+        }
+
         if (noLongerPresent && notify)
         {
             FireAndForget.Observe(clients.Group(name).UserLeft(new PresenceEvent(name, caller.UserId, caller.UserName, Now())), logger);

@@ -82,6 +82,42 @@ public sealed partial class MultiNodeTests
         Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
     }
 
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task AClaimAKickAndABanOnOneNodeTakeTheUsersOnTheOtherOutBeforeTheRoomsNextEntry(Engine engine)
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
+        var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
+        await using var owner = await a.ConnectAsync("owner");
+        await using var squatter = await b.ConnectAsync("squatter");
+        await using var kicked = await b.ConnectAsync("kicked");
+        await using var banned = await b.ConnectAsync("banned");
+        await using var witness = await b.ConnectAsync("witness");
+
+        await RemovalScenarios.ClaimAsync(owner, squatter, "squatter", witness: null, "claimed", "elsewhere-1");
+        await RemovalScenarios.KickOrBanAsync(owner, kicked, "kicked", witness, "witness", "kick", "elsewhere-2", ban: false);
+        await RemovalScenarios.KickOrBanAsync(owner, banned, "banned", witness, "witness", "ban", "elsewhere-3", ban: true);
+        Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
+    }
+
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task TwoUsersRejoiningAtOnceOnTwoNodesEachListTheOtherEveryTime(Engine engine)
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
+        var (a, b) = (cluster.Nodes[0].BaseAddress, cluster.Nodes[1].BaseAddress);
+
+        for (var round = 0; round < Presence.RejoinPresenceTests.Rounds; round++)
+        {
+            var protocol = round % 2 == 0 ? ChatProtocol.Json : ChatProtocol.MessagePack;
+            Presence.RejoinProbe.AssertBothListed(round, await Presence.RejoinProbe.RejoinAsync(a, b, protocol, $"rejoin-{round}"));
+        }
+
+        Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
+    }
+
     private static async Task<string> RefusalAsync(Func<Task> call) =>
         (await Assert.ThrowsAsync<ChatException>(() => call().WaitAsync(TestTimeouts.Default))).Code;
 }
