@@ -164,6 +164,47 @@ public sealed class MyRoomsTests
         Assert.Equal(ErrorCodes.Forbidden, refused.Code);
     }
 
+    [Fact]
+    public async Task AnOpenRoomClaimedAsPrivateIsNoLongerListedForAUserWhoMayNotReadIt()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var bob = await host.ConnectAsync("bob");
+        await using var admin = host.CreateClient("admin", token: () => TestTokens.Create("admin", "admin", roles: [TestTokens.AdminRole]));
+        await admin.StartAsync().WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("taken").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("kept").WaitAsync(TestTimeouts.Default);
+        await bob.SendMessageAsync("taken", "mine, I thought").WaitAsync(TestTimeouts.Default);
+
+        await admin.CreateRoomAsync("taken", RoomKinds.Private).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(["kept"], (await bob.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(r => r.Room));
+    }
+
+    [Fact]
+    public async Task AReconnectRejoinsTheClientsRoomsWithoutTellingTheOtherConnectionsAndARoomLeftForGoodIsNotRejoined()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var phone = await host.ConnectAsync("bob");
+        await using var laptop = await host.ConnectAsync("bob");
+        var added = new Inbox<MyRoom>();
+        laptop.RoomAdded += added.Add;
+        var reconnected = new Inbox<bool>();
+        phone.Reconnected += () => reconnected.Add(true);
+        laptop.Reconnected += () => reconnected.Add(true);
+        await phone.JoinRoomAsync("stays").WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync("goes").WaitAsync(TestTimeouts.Default);
+        Assert.Equal(["stays", "goes"], [(await added.NextAsync()).Room, (await added.NextAsync()).Room]);
+        await laptop.LeaveRoomForGoodAsync("goes").WaitAsync(TestTimeouts.Default);
+
+        host.Aborter.AbortUser("bob");
+        await reconnected.WaitForCountAsync(2);
+        await phone.JoinRoomAsync("barrier").WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal("barrier", (await added.NextAsync()).Room);
+        Assert.Equal(["barrier", "stays"], phone.LastSeenIds.Keys.Order());
+        Assert.Equal(["barrier", "stays"], (await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(r => r.Room).Order());
+    }
+
     private static async Task<ChatClient> StartAsync(HubAppHost host, string userId, ChatProtocol protocol)
     {
         var client = host.CreateClient(userId, protocol: protocol);
