@@ -88,11 +88,21 @@ internal sealed class UserRoomList(
     private async Task<IReadOnlyList<MyRoom>> RoomsAsync(string userId, string? room, int limit, CancellationToken cancellationToken)
     {
         var rows = await store.GetUserRoomsAsync(userId, room, limit, DirectHistoryService.MaxUnread, cancellationToken);
-        // Mentions are among the unread: where nothing is unread there is nothing to look for.
-        IReadOnlyDictionary<string, int> mentioned = rows.Any(r => r.UnreadCount > 0)
-            ? room is null ? await mentions.InListAsync(userId, cancellationToken) : new Dictionary<string, int> { [room] = await mentions.InRoomAsync(userId, room, cancellationToken) }
-            : new Dictionary<string, int>();
+        var mentioned = await MentionsAsync(userId, room, rows, cancellationToken);
         return [.. rows.Select(r => new MyRoom(r.Room, r.Kind, r.Topic, r.LatestId, r.LastActivityAt, r.LastReadId, r.UnreadCount, mentioned.GetValueOrDefault(r.Room)))];
+    }
+
+    private async Task<IReadOnlyDictionary<string, int>> MentionsAsync(string userId, string? room, IReadOnlyList<UserRoomRow> rows, CancellationToken cancellationToken)
+    {
+        if (!rows.Any(r => r.UnreadCount > 0))
+        {
+            // Mentions are among the unread: where nothing is unread there is nothing to look for.
+            return new Dictionary<string, int>();
+        }
+
+        return room is null
+            ? await mentions.InListAsync(userId, cancellationToken)
+            : new Dictionary<string, int> { [room] = await mentions.InRoomAsync(userId, room, cancellationToken) };
     }
 
     private async Task<IReadOnlyList<string>> OtherConnectionsAsync(string userId, string? exceptConnectionId, CancellationToken cancellationToken) =>
