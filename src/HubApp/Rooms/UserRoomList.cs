@@ -67,16 +67,17 @@ internal sealed class UserRoomList(
         }
     }
 
-    /// <summary>The caller's rooms, most recently active first, at most <c>Limits:MaxRoomsPerUser</c>; private rooms they may no longer read left out.</summary>
+    /// <summary>The caller's rooms, most recently active first, at most <c>Limits:MaxRoomsPerUser</c>; rooms they may no longer read left out.</summary>
     public async Task<IReadOnlyList<MyRoom>> ListAsync(ChatCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var listed = new List<MyRoom>();
         foreach (var room in await RoomsAsync(caller.UserId, null, limits.Value.MaxRoomsPerUser, cancellationToken))
         {
-            // A ban or kick takes the room off the list; a private room's membership can also end by its owner handing the
-            // room over and back, say, and the rule of who reads what lives in one place.
-            if (room.Kind != RoomKinds.Private || await authorization.CanReadAsync(caller, room.Room, cancellationToken))
+            // A kick or ban takes the room off the list, but a join that passed its check just before a ban may put it back,
+            // and an open room claimed as private shuts out who is not a member: the rule of who reads what decides here.
+            // Rights come from the room cache, which the client's joins of these rooms read next anyway.
+            if (await authorization.CanReadAsync(caller, room.Room, cancellationToken))
             {
                 listed.Add(room);
             }
