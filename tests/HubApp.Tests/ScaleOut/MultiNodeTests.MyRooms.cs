@@ -18,6 +18,9 @@ public sealed partial class MultiNodeTests
         var removed = new Inbox<string>();
         laptop.RoomAdded += added.Add;
         laptop.RoomRemoved += removed.Add;
+        // A round trip: the hub answers only once the connection is set up (in the presence directory, subscribed to its
+        // backplane channel). Its client may finish connecting before that; a change made meanwhile is read, not told.
+        Assert.Empty(await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
 
         await phone.JoinRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
         var addedRoom = await added.NextAsync();
