@@ -212,6 +212,39 @@ public sealed class MyRoomsTests
         Assert.Equal(["barrier", "stays"], (await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(r => r.Room).Order());
     }
 
+    [Fact]
+    public async Task GetMyRoomsAndGetBansCountTowardTheReadAllowance()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Limits:ReadsPerSecond"] = "1", ["Limits:ReadBurst"] = "3" });
+        await using var phone = await host.ConnectAsync("bob");
+        await using var laptop = await host.ConnectAsync("bob");
+
+        // A burst of 3 a connection, 1 a second after it: twenty calls in a row meet the limit however slow the machine.
+        var lists = await RefusalsAsync(() => phone.GetMyRoomsAsync());
+        var bans = await RefusalsAsync(() => laptop.GetBansAsync("somewhere"));
+
+        Assert.Contains(ErrorCodes.RateLimited, lists);
+        Assert.Equal([ErrorCodes.Forbidden, ErrorCodes.RateLimited], bans.Distinct().Order());
+    }
+
+    private static async Task<List<string>> RefusalsAsync(Func<Task> read)
+    {
+        var codes = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            try
+            {
+                await read().WaitAsync(TestTimeouts.Default);
+            }
+            catch (ChatException ex)
+            {
+                codes.Add(ex.Code);
+            }
+        }
+
+        return codes;
+    }
+
     private static async Task<ChatClient> StartAsync(HubAppHost host, string userId, ChatProtocol protocol)
     {
         var client = host.CreateClient(userId, protocol: protocol);
