@@ -77,13 +77,11 @@ internal sealed partial class ChatSession
         client.AddedToRoom += room => Show($"— you were added to {room.Kind} room {room.Room}; /join {room.Room} to enter it");
         client.RemovedFromRoom += removal =>
         {
-            lock (_gate)
+            Forget(removal.Room);
+            if (removal.Reason == RemovalReasons.Left)
             {
-                _rooms.Remove(removal.Room);
-                if (_current == removal.Room)
-                {
-                    _current = _rooms.Keys.FirstOrDefault();
-                }
+                // This user's own leaving for good: /leave says so here, RoomRemoved on their other devices.
+                return Task.CompletedTask;
             }
 
             var by = removal.ByUserId is { } user && removal.Reason != RemovalReasons.Left ? $" by {user}" : string.Empty;

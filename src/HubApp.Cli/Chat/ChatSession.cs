@@ -19,8 +19,8 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         Type a line to send it to the current room. Commands:
           /join ROOM        join a room (it becomes the current one) and show its latest messages
           /room ROOM        switch to a room you joined
-          /leave [ROOM]     leave a room (the current one by default)
-          /rooms            the rooms you joined
+          /leave [ROOM]     leave a room for good, on all your devices (the current one by default)
+          /rooms            the rooms you joined (your rooms are joined again at every start)
           /who              who is present in the current room
           /history [N]      N older messages of the current room (default 20)
           /edit ID TEXT     change the text of your message #ID in the current room
@@ -43,6 +43,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
     public async Task<int> RunAsync(IReadOnlyList<string> initialRooms, CancellationToken cancellationToken)
     {
         Subscribe();
+        SubscribeMyRooms(cancellationToken);
         Print($"Connecting…");
         try
         {
@@ -56,6 +57,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         }
 
         Print("Connected. /help lists the commands.");
+        await JoinMyRoomsAsync(cancellationToken);
         foreach (var room in initialRooms)
         {
             await RunCommandAsync($"/join {room}", cancellationToken);
@@ -99,7 +101,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
                     SwitchTo(rest);
                     break;
                 case "/leave":
-                    await LeaveAsync(rest.Length > 0 ? rest.ToLowerInvariant() : _current, cancellationToken);
+                    await LeaveForGoodAsync(rest.Length > 0 ? rest.ToLowerInvariant() : _current, cancellationToken);
                     break;
                 case "/rooms" when rest.Length == 0:
                     Print(_rooms.Count == 0 ? "You have joined no room." : string.Join(", ", _rooms.Keys.Select(r => r == _current ? $"[{r}]" : r)));
@@ -160,7 +162,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         ErrorCodes.NotInRoom => "Join that room first.",
         ErrorCodes.InvalidMessage => "Empty messages are not sent.",
         ErrorCodes.MessageTooLong => "That message is too long.",
-        ErrorCodes.TooManyRooms => "You have joined as many rooms as allowed; leave one first.",
+        ErrorCodes.TooManyRooms => "You have joined as many rooms as allowed; leave one for good first (/leave ROOM).",
         ErrorCodes.InvalidUser => "No such user id.",
         ErrorCodes.RateLimited => "Slow down: too many messages at once. Nothing was sent.",
         ErrorCodes.Unavailable => "The server cannot store messages right now. Nothing was sent; try again.",
@@ -200,24 +202,6 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         }
 
         Print($"— now in {name}");
-    }
-
-    private async Task LeaveAsync(string? room, CancellationToken cancellationToken)
-    {
-        if (room is null)
-        {
-            Print("! Which room? /leave ROOM");
-            return;
-        }
-
-        await client.LeaveRoomAsync(room, cancellationToken);
-        lock (_gate)
-        {
-            _rooms.Remove(room);
-            _current = _current == room ? _rooms.Keys.FirstOrDefault() : _current;
-        }
-
-        Print($"— left {room}{(_current is null ? string.Empty : $"; now in {_current}")}");
     }
 
     private async Task HistoryAsync(int count, CancellationToken cancellationToken)

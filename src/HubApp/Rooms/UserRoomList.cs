@@ -67,16 +67,17 @@ internal sealed class UserRoomList(
         }
     }
 
-    /// <summary>The caller's rooms, most recently active first, at most <c>Limits:MaxRoomsPerUser</c>; private rooms they may no longer read left out.</summary>
+    /// <summary>The caller's rooms, most recently active first, at most <c>Limits:MaxRoomsPerUser</c>; rooms they may no longer read left out.</summary>
     public async Task<IReadOnlyList<MyRoom>> ListAsync(ChatCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var listed = new List<MyRoom>();
         foreach (var room in await RoomsAsync(caller.UserId, null, limits.Value.MaxRoomsPerUser, cancellationToken))
         {
-            // A ban or kick takes the room off the list; a private room's membership can also end by its owner handing the
-            // room over and back, say, and the rule of who reads what lives in one place.
-            if (room.Kind != RoomKinds.Private || await authorization.CanReadAsync(caller, room.Room, cancellationToken))
+            // A kick or ban takes the room off the list, but a join that passed its check just before a ban may put it back,
+            // and an open room claimed as private shuts out who is not a member: the rule of who reads what decides here.
+            // Rights come from the room cache, which the client's joins of these rooms read next anyway.
+            if (await authorization.CanReadAsync(caller, room.Room, cancellationToken))
             {
                 listed.Add(room);
             }
@@ -88,11 +89,21 @@ internal sealed class UserRoomList(
     private async Task<IReadOnlyList<MyRoom>> RoomsAsync(string userId, string? room, int limit, CancellationToken cancellationToken)
     {
         var rows = await store.GetUserRoomsAsync(userId, room, limit, DirectHistoryService.MaxUnread, cancellationToken);
-        // Mentions are among the unread: where nothing is unread there is nothing to look for.
-        IReadOnlyDictionary<string, int> mentioned = rows.Any(r => r.UnreadCount > 0)
-            ? room is null ? await mentions.InListAsync(userId, cancellationToken) : new Dictionary<string, int> { [room] = await mentions.InRoomAsync(userId, room, cancellationToken) }
-            : new Dictionary<string, int>();
+        var mentioned = await MentionsAsync(userId, room, rows, cancellationToken);
         return [.. rows.Select(r => new MyRoom(r.Room, r.Kind, r.Topic, r.LatestId, r.LastActivityAt, r.LastReadId, r.UnreadCount, mentioned.GetValueOrDefault(r.Room)))];
+    }
+
+    private async Task<IReadOnlyDictionary<string, int>> MentionsAsync(string userId, string? room, IReadOnlyList<UserRoomRow> rows, CancellationToken cancellationToken)
+    {
+        if (!rows.Any(r => r.UnreadCount > 0))
+        {
+            // Mentions are among the unread: where nothing is unread there is nothing to look for.
+            return new Dictionary<string, int>();
+        }
+
+        return room is null
+            ? await mentions.InListAsync(userId, cancellationToken)
+            : new Dictionary<string, int> { [room] = await mentions.InRoomAsync(userId, room, cancellationToken) };
     }
 
     private async Task<IReadOnlyList<string>> OtherConnectionsAsync(string userId, string? exceptConnectionId, CancellationToken cancellationToken) =>

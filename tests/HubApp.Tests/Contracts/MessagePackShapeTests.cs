@@ -91,4 +91,21 @@ public sealed class MessagePackShapeTests
             """{"room":null,"userId":"bob","lastReadId":7}""",
             MessagePackSerializer.ConvertToJson(MessagePackSerializer.Serialize(marker, SignalROptions), SignalROptions));
     }
+
+    [Fact]
+    public void TheV3ListShapesRoundTripWithCamelCaseKeys()
+    {
+        var at = new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Utc);
+        var room = new MyRoom("general", RoomKinds.Public, "chat", 42, at, 40, 2, 1);
+        var ban = new RoomBan("dave", null, "alice", at);
+        var snapshot = new RoomSnapshot("general", [], [], Complete: true, LastReadId: 41, UnreadCount: 3, MentionCount: 2);
+
+        Assert.Equal(room, MessagePackSerializer.Deserialize<MyRoom>(MessagePackSerializer.Serialize(room, SignalROptions), SignalROptions));
+        Assert.Equal(ban, MessagePackSerializer.Deserialize<RoomBan>(MessagePackSerializer.Serialize(ban, SignalROptions), SignalROptions));
+        Assert.Equal(2, MessagePackSerializer.Deserialize<RoomSnapshot>(MessagePackSerializer.Serialize(snapshot, SignalROptions), SignalROptions).MentionCount);
+        Assert.StartsWith(
+            """{"userId":"dave","until":null,"byUserId":"alice","at":""",
+            MessagePackSerializer.ConvertToJson(MessagePackSerializer.Serialize(ban, SignalROptions), SignalROptions),
+            StringComparison.Ordinal);
+    }
 }

@@ -19,6 +19,10 @@ public sealed class MyRoomsTests
         var addedOnPhone = new Inbox<MyRoom>();
         laptop.RoomAdded += addedOnLaptop.Add;
         phone.RoomAdded += addedOnPhone.Add;
+        // A round trip each: the hub answers only once a connection is set up (in the presence directory), which its client
+        // may not wait for; a change made before that is read, not told.
+        Assert.Empty(await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Empty(await phone.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
 
         await phone.JoinRoomAsync("Lobby").WaitAsync(TestTimeouts.Default);
         var added = await addedOnLaptop.NextAsync();
@@ -162,6 +166,83 @@ public sealed class MyRoomsTests
         Assert.Null(bans[1].Until);
         Assert.All(bans, b => Assert.InRange(b.At, before, DateTime.UtcNow.AddSeconds(1)));
         Assert.Equal(ErrorCodes.Forbidden, refused.Code);
+    }
+
+    [Fact]
+    public async Task AnOpenRoomClaimedAsPrivateIsNoLongerListedForAUserWhoMayNotReadIt()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var bob = await host.ConnectAsync("bob");
+        await using var admin = host.CreateClient("admin", token: () => TestTokens.Create("admin", "admin", roles: [TestTokens.AdminRole]));
+        await admin.StartAsync().WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("taken").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("kept").WaitAsync(TestTimeouts.Default);
+        await bob.SendMessageAsync("taken", "mine, I thought").WaitAsync(TestTimeouts.Default);
+
+        await admin.CreateRoomAsync("taken", RoomKinds.Private).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(["kept"], (await bob.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(r => r.Room));
+    }
+
+    [Fact]
+    public async Task AReconnectRejoinsTheClientsRoomsWithoutTellingTheOtherConnectionsAndARoomLeftForGoodIsNotRejoined()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var phone = await host.ConnectAsync("bob");
+        await using var laptop = await host.ConnectAsync("bob");
+        var added = new Inbox<MyRoom>();
+        laptop.RoomAdded += added.Add;
+        var reconnected = new Inbox<bool>();
+        phone.Reconnected += () => reconnected.Add(true);
+        laptop.Reconnected += () => reconnected.Add(true);
+        // A round trip: the laptop's connection is set up (see the first test).
+        await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync("stays").WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync("goes").WaitAsync(TestTimeouts.Default);
+        Assert.Equal(["stays", "goes"], [(await added.NextAsync()).Room, (await added.NextAsync()).Room]);
+        await laptop.LeaveRoomForGoodAsync("goes").WaitAsync(TestTimeouts.Default);
+
+        host.Aborter.AbortUser("bob");
+        await reconnected.WaitForCountAsync(2);
+        await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync("barrier").WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal("barrier", (await added.NextAsync()).Room);
+        Assert.Equal(["barrier", "stays"], phone.LastSeenIds.Keys.Order());
+        Assert.Equal(["barrier", "stays"], (await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(r => r.Room).Order());
+    }
+
+    [Fact]
+    public async Task GetMyRoomsAndGetBansCountTowardTheReadAllowance()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Limits:ReadsPerSecond"] = "1", ["Limits:ReadBurst"] = "3" });
+        await using var phone = await host.ConnectAsync("bob");
+        await using var laptop = await host.ConnectAsync("bob");
+
+        // A burst of 3 a connection, 1 a second after it: twenty calls in a row meet the limit however slow the machine.
+        var lists = await RefusalsAsync(() => phone.GetMyRoomsAsync());
+        var bans = await RefusalsAsync(() => laptop.GetBansAsync("somewhere"));
+
+        Assert.Contains(ErrorCodes.RateLimited, lists);
+        Assert.Equal([ErrorCodes.Forbidden, ErrorCodes.RateLimited], bans.Distinct().Order());
+    }
+
+    private static async Task<List<string>> RefusalsAsync(Func<Task> read)
+    {
+        var codes = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            try
+            {
+                await read().WaitAsync(TestTimeouts.Default);
+            }
+            catch (ChatException ex)
+            {
+                codes.Add(ex.Code);
+            }
+        }
+
+        return codes;
     }
 
     private static async Task<ChatClient> StartAsync(HubAppHost host, string userId, ChatProtocol protocol)

@@ -16,6 +16,17 @@ public sealed class PostgresRoomStoreTests : RoomStoreTests
 
     public override async Task DisposeAsync() => await _database.DisposeAsync();
 
+    private protected override async Task DowngradeToBeforeUserRoomListsAsync()
+    {
+        await using var dataSource = _database.CreateDataSource();
+        await using var downgrade = dataSource.CreateCommand("""
+            DROP TABLE user_rooms;
+            ALTER TABLE room_sanctions DROP COLUMN by_user_id, DROP COLUMN set_at;
+            UPDATE hubapp_schema SET version = 1 WHERE component = 'rooms';
+            """);
+        await downgrade.ExecuteNonQueryAsync().WaitAsync(TestTimeouts.Default);
+    }
+
     private protected override async Task<OpenRoomStore> OpenAsync()
     {
         var dataSource = _database.CreateDataSource();

@@ -169,6 +169,41 @@ public abstract class RoomStoreTests : IAsyncLifetime
         Assert.Empty(await list.GetMentionCandidatesAsync("bob_x", "a", 1000, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task ADatabaseFromBeforeUsersRoomListsIsUpgradedItsBansGainWhenAndEachUsersListIsFilledFromMembershipsAndReadMarkers()
+    {
+        await using (var before = await OpenAsync())
+        {
+            await before.Messages.AppendAsync(new WriteBatch([new("lobby", "alice", "Alice", "kept")], [], CreatedAt), null, CancellationToken.None);
+            await before.Rooms.CreateRoomAsync(new NewRoom("club", RoomKinds.Private, null, "alice", "Alice", CreatedAt), false, CancellationToken.None);
+            await before.Rooms.SetMemberAsync("club", "bob", "Bob", RoomRoles.Member, CancellationToken.None);
+            await before.Rooms.SetSanctionAsync("club", "dave", SanctionKind.Ban, null, "alice", CreatedAt, CancellationToken.None);
+            var markers = (IReadMarkerStore)before.Rooms;
+            await markers.MoveRoomMarkerAsync("carol", "lobby", 1, CancellationToken.None);
+            await markers.MoveRoomMarkerAsync("dave", "lobby", 1, CancellationToken.None);
+        }
+
+        // The schema as the build before this one left it: no user_rooms, sanctions without who and when.
+        await DowngradeToBeforeUserRoomListsAsync();
+        var upgradedFrom = DateTime.UtcNow.AddSeconds(-1);
+        await using var after = await OpenAsync();
+        var list = (IUserRoomStore)after.Rooms;
+
+        Assert.Equal("kept", Assert.Single(await after.Messages.GetLatestAsync("lobby", 10, CancellationToken.None)).Text);
+        Assert.Equal(["club"], (await list.GetUserRoomsAsync("alice", null, 10, 1000, CancellationToken.None)).Select(r => r.Room));
+        Assert.Equal(["club"], (await list.GetUserRoomsAsync("bob", null, 10, 1000, CancellationToken.None)).Select(r => r.Room));
+        Assert.Equal([("lobby", 1L)], (await list.GetUserRoomsAsync("carol", null, 10, 1000, CancellationToken.None)).Select(r => (r.Room, r.LastReadId)));
+        // Dave is banned from the club, not from the lobby, whose marker he moved.
+        Assert.Equal(["lobby"], (await list.GetUserRoomsAsync("dave", null, 10, 1000, CancellationToken.None)).Select(r => r.Room));
+        var ban = Assert.Single((await after.Rooms.GetRoomAsync("club", CancellationToken.None)).Sanctions);
+        Assert.Equal(("dave", SanctionKind.Ban, (string?)null), (ban.UserId, ban.Kind, ban.ByUserId));
+        Assert.InRange(ban.At, upgradedFrom, DateTime.UtcNow.AddSeconds(1));
+        Assert.Equal(UserRoomAddition.Added, await list.AddUserRoomAsync("erin", "lobby", 10, CreatedAt, CancellationToken.None));
+    }
+
+    /// <summary>Takes this test's database back to the schema before users' room lists (user_rooms, a sanction's who and when).</summary>
+    private protected abstract Task DowngradeToBeforeUserRoomListsAsync();
+
     /// <summary>A store on this test's database, initialized.</summary>
     private protected abstract Task<OpenRoomStore> OpenAsync();
 

@@ -43,6 +43,24 @@ public sealed class SqliteRoomStoreTests : RoomStoreTests
         Assert.Equal(RoomKinds.Private, (await after.Rooms.GetRoomAsync("club", CancellationToken.None)).Kind);
     }
 
+    private protected override async Task DowngradeToBeforeUserRoomListsAsync()
+    {
+        await using (var connection = new SqliteConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = connection.CreateCommand();
+            downgrade.CommandText = """
+                DROP TABLE user_rooms;
+                ALTER TABLE room_sanctions DROP COLUMN by_user_id;
+                ALTER TABLE room_sanctions DROP COLUMN set_at;
+                UPDATE schema_version SET version = 4;
+                """;
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+    }
+
     private string ConnectionString => $"Data Source={Path.Combine(_directory.FullName, "store.db")}";
 
     private protected override async Task<OpenRoomStore> OpenAsync()

@@ -1,0 +1,37 @@
+using HubApp.Contracts;
+using HubApp.Tests.Infrastructure;
+
+namespace HubApp.Tests.ScaleOut;
+
+public sealed partial class MultiNodeTests
+{
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task AJoinAndALeaveForGoodOnOneNodeReachTheUsersConnectionOnTheOtherAsRoomAddedAndRoomRemoved(Engine engine)
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2);
+        var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
+        await using var phone = await a.ConnectAsync("bob");
+        await using var laptop = await b.ConnectAsync("bob");
+        var added = new Inbox<MyRoom>();
+        var removed = new Inbox<string>();
+        laptop.RoomAdded += added.Add;
+        laptop.RoomRemoved += removed.Add;
+        // A round trip: the hub answers only once the connection is set up (in the presence directory, subscribed to its
+        // backplane channel). Its client may finish connecting before that; a change made meanwhile is read, not told.
+        Assert.Empty(await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
+
+        await phone.JoinRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
+        var addedRoom = await added.NextAsync();
+        var listedOnB = await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default);
+        await phone.LeaveRoomForGoodAsync("lobby").WaitAsync(TestTimeouts.Default);
+        var removedRoom = await removed.NextAsync();
+
+        Assert.Equal(new MyRoom("lobby", RoomKinds.Open, null, 0, null, 0, 0, 0), addedRoom);
+        Assert.Equal([addedRoom], listedOnB);
+        Assert.Equal("lobby", removedRoom);
+        Assert.Empty(await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
+        Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
+    }
+}
