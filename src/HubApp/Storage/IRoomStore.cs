@@ -22,11 +22,21 @@ public interface IRoomStore
 
     Task SetTopicAsync(string room, string? topic, CancellationToken cancellationToken);
 
-    /// <summary>Makes the user a member with <paramref name="role"/>, or changes their role (owner: see <see cref="HandOverAsync"/>).</summary>
+    /// <summary>Makes the user a member with <paramref name="role"/>, or changes their role (roles set by an owner: see <see cref="SetRoleAsync"/>).</summary>
     Task SetMemberAsync(string room, string userId, string userName, string role, CancellationToken cancellationToken);
 
-    /// <summary>In one transaction: <paramref name="newOwner"/> becomes the owner, <paramref name="oldOwnerId"/> a moderator.</summary>
-    Task HandOverAsync(string room, string oldOwnerId, string newOwner, string newOwnerName, CancellationToken cancellationToken);
+    /// <summary>
+    /// In one transaction, decided on the room as the change before left it: gives <paramref name="userId"/>
+    /// <paramref name="role"/> while <paramref name="byOwnerId"/> still owns the room (null: an admin, who always may) and
+    /// <paramref name="userId"/> is not its owner. <c>owner</c> hands the room over: whoever held that role becomes a
+    /// moderator. False, and nothing changed, when the room is no longer as the caller saw it (another hand-over won).
+    /// </summary>
+    /// <remarks>
+    /// The check and the change are one conditional update of the room's row: PostgreSQL makes a second hand-over wait for
+    /// the first's row lock and then tests the row the first left, and SQLite runs one writer at a time, so two hand-overs
+    /// at once, on any nodes, leave one owner.
+    /// </remarks>
+    Task<bool> SetRoleAsync(string room, string? byOwnerId, string userId, string userName, string role, CancellationToken cancellationToken);
 
     Task RemoveMemberAsync(string room, string userId, CancellationToken cancellationToken);
 

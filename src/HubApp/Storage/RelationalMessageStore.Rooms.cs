@@ -89,11 +89,30 @@ internal abstract partial class RelationalMessageStore : IRoomStore
     public Task SetMemberAsync(string room, string userId, string userName, string role, CancellationToken cancellationToken) => InTransactionAsync((connection, transaction) =>
         UpsertMemberAsync(connection, transaction, room, userId, userName, role, cancellationToken), cancellationToken);
 
-    public Task HandOverAsync(string room, string oldOwnerId, string newOwner, string newOwnerName, CancellationToken cancellationToken) => InTransactionAsync(async (connection, transaction) =>
+    public Task<bool> SetRoleAsync(string room, string? byOwnerId, string userId, string userName, string role, CancellationToken cancellationToken) => InTransactionAsync(async (connection, transaction) =>
     {
-        await RunAsync(connection, transaction, "UPDATE created_rooms SET owner_id = @user WHERE name = @room;", cancellationToken, ("@room", DbType.String, room), ("@user", DbType.String, newOwner));
-        await RunAsync(connection, transaction, "UPDATE room_members SET role = @role WHERE room = @room AND user_id = @user;", cancellationToken, ("@room", DbType.String, room), ("@user", DbType.String, oldOwnerId), ("@role", DbType.String, RoomRoles.Moderator));
-        return await UpsertMemberAsync(connection, transaction, room, newOwner, newOwnerName, RoomRoles.Owner, cancellationToken);
+        // The owner is tested by the statement that changes it (see IRoomStore.SetRoleAsync), never by an earlier read.
+        var decided = await RunAsync(connection, transaction, """
+            UPDATE created_rooms SET owner_id = CASE WHEN @role = 'owner' THEN @user ELSE owner_id END
+            WHERE name = @room AND (@by IS NULL OR owner_id = @by) AND (@role = 'owner' OR owner_id <> @user);
+            """,
+            cancellationToken,
+            ("@room", DbType.String, room),
+            ("@by", DbType.String, byOwnerId),
+            ("@user", DbType.String, userId),
+            ("@role", DbType.String, role)) == 1;
+        if (!decided)
+        {
+            return false;
+        }
+
+        if (role == RoomRoles.Owner)
+        {
+            await RunAsync(connection, transaction, "UPDATE room_members SET role = @moderator WHERE room = @room AND role = @owner AND user_id <> @user;", cancellationToken, ("@room", DbType.String, room), ("@user", DbType.String, userId), ("@owner", DbType.String, RoomRoles.Owner), ("@moderator", DbType.String, RoomRoles.Moderator));
+        }
+
+        await UpsertMemberAsync(connection, transaction, room, userId, userName, role, cancellationToken);
+        return true;
     }, cancellationToken);
 
     public Task RemoveMemberAsync(string room, string userId, CancellationToken cancellationToken) => InTransactionAsync((connection, transaction) =>

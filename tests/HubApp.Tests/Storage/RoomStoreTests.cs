@@ -62,7 +62,8 @@ public abstract class RoomStoreTests : IAsyncLifetime
         await store.SetMemberAsync("club", "bob", "Bob", RoomRoles.Member, CancellationToken.None);
         await store.SetMemberAsync("club", "carol", "Carol", RoomRoles.Member, CancellationToken.None);
 
-        await store.HandOverAsync("club", "alice", "bob", "Bob", CancellationToken.None);
+        Assert.True(await store.SetRoleAsync("club", "alice", "bob", "Bob", RoomRoles.Owner, CancellationToken.None));
+        Assert.False(await store.SetRoleAsync("club", "alice", "carol", "Carol", RoomRoles.Owner, CancellationToken.None));
         await store.SetSanctionAsync("club", "carol", SanctionKind.Ban, null, CancellationToken.None);
         await store.RemoveSanctionAsync("club", "carol", SanctionKind.Ban, CancellationToken.None);
 
