@@ -44,7 +44,10 @@ internal static class ChatErrors
     public static ChatRefusedException RoomChangesRateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} room changes per second; nothing was changed.");
 
     public static ChatRefusedException ReadsRateLimited(int perSecond) =>
-        Create(ErrorCodes.RateLimited, $"too many history reads; at most {perSecond} a second once the burst is spent.");
+        Create(ErrorCodes.RateLimited, $"too many reads; at most {perSecond} a second once the burst is spent.");
+
+    public static ChatRefusedException ReadsQueueFull(int waiting) =>
+        Create(ErrorCodes.RateLimited, $"too many reads at once; at most {waiting} may wait their turn.");
 
     public static ChatRefusedException NegotiationsRateLimited(int perSecond) =>
         Create(ErrorCodes.RateLimited, $"too many negotiations; at most {perSecond} a second once the burst is spent.");
