@@ -78,5 +78,11 @@ internal static class ChatErrors
 
     public static ChatRefusedException RoomExists(string room) => Create(ErrorCodes.RoomExists, $"the name '{room}' is taken.");
 
+    public static ChatRefusedException RoomsCreatedRateLimited(int perHour) =>
+        Create(ErrorCodes.RateLimited, $"at most {perHour} rooms created an hour; nothing was created.");
+
+    public static ChatRefusedException TooManyRoomsOwned(int max) =>
+        Create(ErrorCodes.Forbidden, $"you own {max} rooms, the most one user may; hand one over before creating another.");
+
     private static ChatRefusedException Create(string code, string text) => new(code, text);
 }

@@ -15,10 +15,12 @@ public interface IRoomStore
     Task<StoredRoom> GetRoomAsync(string room, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Creates the room with its owner as member; false when the name is taken: created already, or an open room with
-    /// messages, unless <paramref name="claimOpen"/> (an admin claims it).
+    /// Creates the room with its owner as member, unless the name is taken (<see cref="RoomCreation.Taken"/>: created
+    /// already, or an open room with messages, unless <paramref name="claimOpen"/>: an admin claims it) or the owner is past
+    /// the room's <see cref="NewRoom.Quota"/>. The quota is counted in the same transaction as the insert, one creation of
+    /// an owner at a time, so it holds exactly for creations at once on any connections and nodes.
     /// </summary>
-    Task<bool> CreateRoomAsync(NewRoom room, bool claimOpen, CancellationToken cancellationToken);
+    Task<RoomCreation> CreateRoomAsync(NewRoom room, bool claimOpen, CancellationToken cancellationToken);
 
     Task SetTopicAsync(string room, string? topic, CancellationToken cancellationToken);
 
@@ -53,8 +55,25 @@ public interface IRoomStore
     Task<IReadOnlyList<RoomListing>> ListRoomsAsync(string userId, bool allPrivate, string? query, int limit, CancellationToken cancellationToken);
 }
 
-/// <summary>A room to create, with its owner.</summary>
-public sealed record NewRoom(string Name, string Kind, string? Topic, string OwnerId, string OwnerName, DateTime CreatedAt);
+/// <summary>A room to create, with its owner, and the owner's quota (null: none, for admins).</summary>
+public sealed record NewRoom(string Name, string Kind, string? Topic, string OwnerId, string OwnerName, DateTime CreatedAt, RoomQuota? Quota = null);
+
+/// <summary>How many rooms an owner may have created in the hour before <see cref="NewRoom.CreatedAt"/>, and own at all.</summary>
+public sealed record RoomQuota(int PerHour, int MaxOwned);
+
+public enum RoomCreation
+{
+    Created = 1,
+
+    /// <summary>The name is taken.</summary>
+    Taken = 2,
+
+    /// <summary>The owner made <see cref="RoomQuota.PerHour"/> rooms in the last hour already.</summary>
+    HourlyAllowanceSpent = 3,
+
+    /// <summary>The owner owns <see cref="RoomQuota.MaxOwned"/> rooms already.</summary>
+    TooManyOwned = 4,
+}
 
 /// <summary>
 /// A room as stored. <see cref="Kind"/> is a RoomKinds value; an open room has no owner, creation time or members.

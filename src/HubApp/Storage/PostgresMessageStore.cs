@@ -38,6 +38,9 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     /// <summary>The first key of the two-key advisory locks on direct messages' client message ids (<see cref="KeyLockSql"/>).</summary>
     private const int DirectKeyLockSpace = 0x4875_6244; // "HubD"
 
+    /// <summary>The first key of the two-key advisory locks on an owner while a room of theirs is created (<see cref="OwnerLockSql"/>).</summary>
+    private const int RoomOwnerLockSpace = 0x4875_624F; // "HubO"
+
     protected override string StoreName => "PostgreSQL";
 
     protected override DbType TextType => DbType.Binary;
@@ -136,6 +139,9 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     // Every node's writer takes these in key order before inserting direct messages with client message ids, so that
     // a repeat on another node waits here, then finds the first one committed (see RelationalMessageStore).
     protected override string? KeyLockSql => $"SELECT pg_advisory_xact_lock({DirectKeyLockSpace}, hashtext(@key));";
+
+    // Every node takes it before counting an owner's rooms to create one more (RelationalMessageStore.CreateRoomAsync).
+    protected override string? OwnerLockSql => $"SELECT pg_advisory_xact_lock({RoomOwnerLockSpace}, hashtext(@key));";
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
 

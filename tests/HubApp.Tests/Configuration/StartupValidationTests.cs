@@ -11,6 +11,8 @@ public sealed class StartupValidationTests
     [InlineData("Limits__MessagesPerSecond", "0", "Limits:MessagesPerSecond must be between")]
     [InlineData("Limits__MaxMessageLength", "-1", "Limits:MaxMessageLength must be between")]
     [InlineData("Limits__Burst", "0", "Limits:Burst must be between")]
+    [InlineData("Limits__RoomsCreatedPerHour", "0", "Limits:RoomsCreatedPerHour must be between")]
+    [InlineData("Limits__MaxRoomsOwned", "-1", "Limits:MaxRoomsOwned must be between")]
     [InlineData("History__JoinCount", "0", "History:JoinCount must be between")]
     [InlineData("Auth__MaxConnectionLifetime", "00:00:00", "Auth:MaxConnectionLifetime")]
     [InlineData("Storage__Provider", "postgres", "ConnectionStrings:Postgres")]

@@ -5,8 +5,8 @@ using HubApp.Tests.Infrastructure;
 namespace HubApp.Tests.Rooms;
 
 /// <summary>
-/// Rules of created rooms that only the store can keep when calls race (one owner), through the real host on each store
-/// (a subclass picks it).
+/// Rules of created rooms that only the store can keep when calls race (one owner, the creation allowance and the cap on
+/// rooms owned), through the real host on each store (a subclass picks it).
 /// </summary>
 public abstract partial class RoomLimitsTests : IAsyncLifetime
 {
@@ -37,15 +37,63 @@ public abstract partial class RoomLimitsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task RoomsCreatedPastTheHourlyAllowanceAreRateLimitedAcrossTheUsersConnections()
+    {
+        await using var host = await StartAsync(new Dictionary<string, string?> { ["Limits:RoomsCreatedPerHour"] = "3" });
+        var alice = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => host.ConnectAsync("alice")));
+        try
+        {
+            // Every connection creates two rooms at once: eight creations against an allowance of three.
+            var outcomes = await Task.WhenAll(alice.SelectMany((connection, i) => new[] { $"burst-{i}-a", $"burst-{i}-b" }.Select(room => CreateAsync(connection, room))));
+
+            Assert.Equal(3, outcomes.Count(code => code is null));
+            Assert.All(outcomes.Where(code => code is not null), code => Assert.Equal(ErrorCodes.RateLimited, code));
+            var listed = await alice[0].ListRoomsAsync("burst-", 200).WaitAsync(TestTimeouts.Default);
+            Assert.Equal(3, listed.Count);
+
+            // Another user has an allowance of their own.
+            await using var bob = await host.ConnectAsync("bob");
+            Assert.Null(await CreateAsync(bob, "bobs-room"));
+        }
+        finally
+        {
+            foreach (var connection in alice)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AUserWhoOwnsTheMostRoomsAllowedIsForbiddenAnotherUntilHandingOneOver()
+    {
+        await using var host = await StartAsync(new Dictionary<string, string?> { ["Limits:MaxRoomsOwned"] = "2" });
+        await using var alice = await host.ConnectAsync("alice");
+        Assert.Null(await CreateAsync(alice, "owned-1"));
+        Assert.Null(await CreateAsync(alice, "owned-2"));
+
+        Assert.Equal(ErrorCodes.Forbidden, await CreateAsync(alice, "owned-3"));
+
+        await alice.SetRoleAsync("owned-1", "bob", RoomRoles.Owner).WaitAsync(TestTimeouts.Default);
+        Assert.Null(await CreateAsync(alice, "owned-3"));
+        Assert.Equal("alice", (await alice.GetRoomInfoAsync("owned-3").WaitAsync(TestTimeouts.Default)).OwnerId);
+    }
+
     /// <summary>Starts the host on the subclass's store.</summary>
     private protected abstract Task<HubAppHost> StartAsync(IDictionary<string, string?>? settings = null);
 
+    // The refusal's code, or null when the room was made.
+    private static Task<string?> CreateAsync(ChatClient owner, string room) => CodeOfAsync(owner.CreateRoomAsync(room, RoomKinds.Public));
+
     // The refusal's code, or null when the hand-over was made.
-    private static async Task<string?> HandOverAsync(ChatClient owner, string room, string to)
+    private static Task<string?> HandOverAsync(ChatClient owner, string room, string to) => CodeOfAsync(owner.SetRoleAsync(room, to, RoomRoles.Owner));
+
+    private static async Task<string?> CodeOfAsync(Task call)
     {
         try
         {
-            await owner.SetRoleAsync(room, to, RoomRoles.Owner).WaitAsync(TestTimeouts.Default);
+            await call.WaitAsync(TestTimeouts.Default);
             return null;
         }
         catch (ChatException ex)
