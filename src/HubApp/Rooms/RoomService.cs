@@ -69,6 +69,7 @@ internal sealed partial class RoomService(
         metrics.ConnectionClosed(caller.ConnectionId);
         // SignalR removes a closed connection from its groups by itself, after this runs; only presence is ours.
         var goneHere = presence.Disconnect(caller.ConnectionId);
+        ForgetIfEmpty(goneHere);
         foreach (var room in await directory.DisconnectedAsync(caller.ConnectionId, caller.Member, goneHere, CancellationToken.None))
         {
             FireAndForget.Observe(clients.GroupExcept(room, caller.ConnectionId).UserLeft(new PresenceEvent(room, caller.UserId, caller.UserName, Now())), logger);
@@ -206,6 +207,7 @@ internal sealed partial class RoomService(
     private async Task LeaveAsync(ChatCaller caller, string name, bool notify)
     {
         var noLongerPresent = await directory.LeftAsync(caller.ConnectionId, caller.Member, name, presence.Leave(caller.ConnectionId, name), CancellationToken.None);
+        ForgetIfEmpty([name]);
         await groups.RemoveFromGroupAsync(caller.ConnectionId, name);
         if (noLongerPresent && notify)
         {
@@ -214,6 +216,18 @@ internal sealed partial class RoomService(
     }
 
     public void Dispose() => _joins.Dispose();
+
+    // The working set keeps no open room that nobody on this node is in (RoomStateCache.ForgetOpen).
+    private void ForgetIfEmpty(IReadOnlyList<string> rooms)
+    {
+        foreach (var room in rooms)
+        {
+            if (!presence.HasMembers(room))
+            {
+                roomStates.ForgetOpen(room);
+            }
+        }
+    }
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 

@@ -1,12 +1,14 @@
 using HubApp.Client;
 using HubApp.Contracts;
+using HubApp.Rooms;
 using HubApp.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Tests.Rooms;
 
 /// <summary>
-/// Rules of created rooms that only the store can keep when calls race (one owner, the creation allowance and the cap on
-/// rooms owned), through the real host on each store (a subclass picks it).
+/// Rules of rooms that only the store can keep when calls race (one owner, the creation allowance and the cap on rooms
+/// owned), and what the directory keeps, through the real host on each store (a subclass picks it).
 /// </summary>
 public abstract partial class RoomLimitsTests : IAsyncLifetime
 {
@@ -78,6 +80,32 @@ public abstract partial class RoomLimitsTests : IAsyncLifetime
         await alice.SetRoleAsync("owned-1", "bob", RoomRoles.Owner).WaitAsync(TestTimeouts.Default);
         Assert.Null(await CreateAsync(alice, "owned-3"));
         Assert.Equal("alice", (await alice.GetRoomInfoAsync("owned-3").WaitAsync(TestTimeouts.Default)).OwnerId);
+    }
+
+    [Fact]
+    public async Task AnOpenRoomWithoutMessagesIsNeitherListedNorKeptOnceNobodyIsInIt()
+    {
+        await using var host = await StartAsync();
+        var working = host.Services.GetRequiredService<RoomStateCache>();
+        await using var alice = await host.ConnectAsync("alice");
+        var bob = await host.ConnectAsync("bob");
+        await alice.JoinRoomAsync("ghost-left").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("ghost-gone").WaitAsync(TestTimeouts.Default);
+        Assert.Equal(["ghost-gone", "ghost-left"], (await alice.ListRoomsAsync("ghost-", 200).WaitAsync(TestTimeouts.Default)).Select(r => r.Room).Order());
+        Assert.True(working.Holds("ghost-left") && working.Holds("ghost-gone"));
+
+        // One leaves the room, the other's connection closes.
+        await alice.LeaveRoomAsync("ghost-left").WaitAsync(TestTimeouts.Default);
+        await bob.DisposeAsync();
+
+        for (var attempt = 0; attempt < 100 && working.Holds("ghost-gone"); attempt++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.False(working.Holds("ghost-left"));
+        Assert.False(working.Holds("ghost-gone"));
+        Assert.Empty(await alice.ListRoomsAsync("ghost-", 200).WaitAsync(TestTimeouts.Default));
     }
 
     /// <summary>Starts the host on the subclass's store.</summary>
