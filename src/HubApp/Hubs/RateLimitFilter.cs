@@ -14,7 +14,8 @@ namespace HubApp.Hubs;
 /// reaches no one; its refusal goes out through <see cref="InvocationLoggingFilter"/>, which runs outside this.
 /// A third, fixed one covers MarkRead and MarkDirectRead (<see cref="ReadMarkersPerSecond"/>, burst
 /// <see cref="ReadMarkersBurst"/>): each is a store write and may fan out to the user's other connections, so it is
-/// bounded, but never at the cost of the allowance to send (docs/security.md).
+/// bounded, but never at the cost of the allowance to send (docs/security.md). Reads have the read allowance, per
+/// connection and per user, and then wait for the user's turn (<see cref="UserReadGate"/>).
 /// </summary>
 /// <remarks>
 /// One partitioned limiter for all connections: its single timer replenishes every bucket, instead of a
