@@ -19,11 +19,19 @@ internal static class ApiRateLimit
     public const string PostPolicy = "chat-api-post";
 
     /// <summary>
-    /// The rate limiter policy over reads (<c>GET /api/rooms/{room}/messages</c>, <c>GET /api/rooms</c>): a bucket per
+    /// The rate limiter policy over reads (<c>GET /api/rooms/{room}/messages</c>, <c>GET /api/rooms</c>, <c>GET /stats</c>): a bucket per
     /// user of the size of the hub's per-user read allowance (<c>Limits:ReadsPerSecond</c>, <c>Limits:ReadBurst</c>;
     /// see <see cref="LimitsOptions.UserReadBurst"/>), the API's own.
     /// </summary>
     public const string ReadPolicy = "chat-api-read";
+
+    /// <summary>
+    /// Makes <paramref name="endpoint"/> an HTTP read: the read policy's bucket, then the user's turn among all of their
+    /// reads (<see cref="UserReadGate"/>, shared with the hub's), so that one user's reads never slow another's requests.
+    /// </summary>
+    public static TBuilder AsRead<TBuilder>(this TBuilder endpoint)
+        where TBuilder : IEndpointConventionBuilder =>
+        endpoint.RequireRateLimiting(ReadPolicy).AddEndpointFilter(InTurnAsync);
 
     public static void Configure(RateLimiterOptions limiter)
     {
@@ -42,6 +50,25 @@ internal static class ApiRateLimit
     {
         var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
         return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => TokenBuckets.PerSecond(limits.UserReadsPerSecond, limits.UserReadBurst));
+    }
+
+    private static async ValueTask<object?> InTurnAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        RateLimitLease turn;
+        try
+        {
+            turn = await http.RequestServices.GetRequiredService<UserReadGate>().EnterAsync(http.User.UserId() ?? string.Empty, http.RequestAborted);
+        }
+        catch (ChatRefusedException refusal)
+        {
+            return http.RequestServices.GetRequiredService<ApiRefusals>().Refuse(http, refusal);
+        }
+
+        using (turn)
+        {
+            return await next(context);
+        }
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)

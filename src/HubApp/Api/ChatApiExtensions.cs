@@ -79,7 +79,7 @@ public static class ChatApiExtensions
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         rooms.MapGet("/{room}/messages", RoomMessagesEndpoints.GetAsync)
-            .RequireRateLimiting(ApiRateLimit.ReadPolicy)
+            .AsRead()
             .WithName("GetRoomMessages")
             .WithSummary("Reads a room's log, ascending.")
             .WithDescription(
@@ -96,7 +96,7 @@ public static class ChatApiExtensions
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         rooms.MapGet(string.Empty, RoomMessagesEndpoints.ListRoomsAsync)
-            .RequireRateLimiting(ApiRateLimit.ReadPolicy)
+            .AsRead()
             .WithName("ListRooms")
             .WithSummary("The room directory, as the hub's ListRooms(null, 200).")
             .WithDescription(

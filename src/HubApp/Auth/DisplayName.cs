@@ -26,19 +26,7 @@ public static class DisplayName
             return name;
         }
 
-        var kept = new StringBuilder(Math.Min(name.Length, MaxLength * 2));
-        for (var i = 0; i < name.Length; i++)
-        {
-            var width = char.IsHighSurrogate(name[i]) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]) ? 2 : 1;
-            if (!IsRemovable(name, i))
-            {
-                kept.Append(name, i, width);
-            }
-
-            i += width - 1;
-        }
-
-        var trimmed = kept.ToString().Trim();
+        var trimmed = Visible(name);
         if (trimmed.Length > MaxLength)
         {
             var cut = char.IsHighSurrogate(trimmed[MaxLength - 1]) && char.IsLowSurrogate(trimmed[MaxLength]) ? MaxLength - 1 : MaxLength;
@@ -46,6 +34,33 @@ public static class DisplayName
         }
 
         return trimmed.Length == 0 ? fallback : trimmed;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> without control and format characters (Unicode Cc and Cf: bidi overrides, zero-width
+    /// characters) and with white space trimmed: what a name or a room's topic may show, so that neither can be disguised.
+    /// </summary>
+    public static string Visible(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!HasRemovable(text))
+        {
+            return text.Trim();
+        }
+
+        var kept = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var width = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+            if (!IsRemovable(text, i))
+            {
+                kept.Append(text, i, width);
+            }
+
+            i += width - 1;
+        }
+
+        return kept.ToString().Trim();
     }
 
     /// <summary>Whether the text holds a control or format character (a user id must not).</summary>

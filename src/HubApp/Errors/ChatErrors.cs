@@ -47,7 +47,10 @@ internal static class ChatErrors
     public static ChatRefusedException RoomChangesRateLimited(int perSecond) => Create(ErrorCodes.RateLimited, $"at most {perSecond} room changes per second; nothing was changed.");
 
     public static ChatRefusedException ReadsRateLimited(int perSecond) =>
-        Create(ErrorCodes.RateLimited, $"too many history reads; at most {perSecond} a second once the burst is spent.");
+        Create(ErrorCodes.RateLimited, $"too many reads; at most {perSecond} a second once the burst is spent.");
+
+    public static ChatRefusedException ReadsQueueFull(int waiting) =>
+        Create(ErrorCodes.RateLimited, $"too many reads at once; at most {waiting} may wait their turn.");
 
     public static ChatRefusedException NegotiationsRateLimited(int perSecond) =>
         Create(ErrorCodes.RateLimited, $"too many negotiations; at most {perSecond} a second once the burst is spent.");
@@ -77,6 +80,12 @@ internal static class ChatErrors
     public static ChatRefusedException RoomNotFound(string room) => Create(ErrorCodes.NotFound, $"there is no room '{room}'.");
 
     public static ChatRefusedException RoomExists(string room) => Create(ErrorCodes.RoomExists, $"the name '{room}' is taken.");
+
+    public static ChatRefusedException RoomsCreatedRateLimited(int perHour) =>
+        Create(ErrorCodes.RateLimited, $"at most {perHour} rooms created an hour; nothing was created.");
+
+    public static ChatRefusedException TooManyRoomsOwned(int max) =>
+        Create(ErrorCodes.Forbidden, $"you own {max} rooms, the most one user may; hand one over before creating another.");
 
     private static ChatRefusedException Create(string code, string text) => new(code, text);
 }

@@ -64,6 +64,7 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton(services => services.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Clients);
         builder.Services.AddSingleton(services => services.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Groups);
         builder.Services.AddSingleton<RateLimitFilter>();
+        builder.Services.AddSingleton<UserReadGate>();
         builder.Services.AddSingleton<InvocationLoggingFilter>();
         builder.Services.AddSingleton<SilentConnectionTimeout>();
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy<string, NegotiateRateLimit>(NegotiateRateLimit.PolicyName));

@@ -7,7 +7,8 @@ namespace HubApp.Limits;
 /// <code>
 /// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MaxRoomsPerUser": 500, "MessagesPerSecond": 10, "Burst": 20,
 ///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20, "EditWindow": "1.00:00:00",
-///             "NegotiationsPerSecond": 20, "NegotiationBurst": 200, "ReadsPerSecond": 10, "ReadBurst": 100 }
+///             "NegotiationsPerSecond": 20, "NegotiationBurst": 200, "ReadsPerSecond": 10, "ReadBurst": 100,
+///             "RoomsCreatedPerHour": 20, "MaxRoomsOwned": 100 }
 /// </code>
 /// </summary>
 public sealed class LimitsOptions
@@ -91,6 +92,21 @@ public sealed class LimitsOptions
 
     /// <summary>The burst of all of one user's connections together: four connections rejoining everything at once.</summary>
     public int UserReadBurst => (int)Math.Min(int.MaxValue, ReadBurst * 4L);
+
+    /// <summary>
+    /// Rooms one user may create (<c>CreateRoom</c>) in any hour, counted in the store by the rooms they own that were made
+    /// in the last hour, so the allowance holds across their connections and every node. Default 20. Past it,
+    /// <c>rate_limited</c>. Admins are not held to it.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int RoomsCreatedPerHour { get; set; } = 20;
+
+    /// <summary>
+    /// Rooms one user may own at once (created or handed to them); a further <c>CreateRoom</c> is <c>forbidden</c> until
+    /// they hand one over. Default 100. Admins are not held to it.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxRoomsOwned { get; set; } = 100;
 
     /// <summary>How long after sending its author may edit a message (deleting has no window). Default 24 h; 1 s to 3650 days.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = "Limits:EditWindow must be between 00:00:01 and 3650.00:00:00.")]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HubApp.Auth;
 using HubApp.Contracts;
 using HubApp.Errors;
 
@@ -23,20 +24,21 @@ internal static class RoomArguments
     };
 
     /// <summary>
-    /// The topic trimmed, null when empty; at most <see cref="MaxTopicLength"/> characters and no control characters (a
-    /// topic is one line, and PostgreSQL's text cannot hold U+0000).
+    /// The topic as a display name is cleaned (<see cref="DisplayName.Visible"/>: no control or format characters, so no
+    /// bidi override or zero-width character can disguise it in the directory; trimmed), null when nothing is left; at
+    /// most <see cref="MaxTopicLength"/> characters after that.
     /// </summary>
     public static string? RequireTopic(string? topic)
     {
-        var trimmed = topic?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
+        var visible = topic is null ? null : DisplayName.Visible(topic);
+        if (string.IsNullOrEmpty(visible))
         {
             return null;
         }
 
-        return trimmed.Length > MaxTopicLength || trimmed.Any(char.IsControl)
-            ? throw ChatErrors.InvalidArgument($"a topic is at most {MaxTopicLength} characters on one line.")
-            : trimmed;
+        return visible.Length > MaxTopicLength
+            ? throw ChatErrors.InvalidArgument($"a topic is at most {MaxTopicLength} characters.")
+            : visible;
     }
 
     /// <summary>An ISO-8601 time after <paramref name="now"/>, as UTC; null (no end) stays null.</summary>

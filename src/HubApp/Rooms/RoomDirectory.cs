@@ -1,8 +1,10 @@
 using HubApp.Contracts;
 using HubApp.Errors;
 using HubApp.History;
+using HubApp.Limits;
 using HubApp.Presence;
 using HubApp.Storage;
+using Microsoft.Extensions.Options;
 
 namespace HubApp.Rooms;
 
@@ -16,6 +18,7 @@ internal sealed class RoomDirectory(
     RoomAuthorization authorization,
     IPresenceDirectory presence,
     IRoomChangeBus changes,
+    IOptions<LimitsOptions> limits,
     TimeProvider time)
 {
     public async Task<RoomInfo> CreateAsync(ChatCaller caller, string? room, string? visibility, string? topic, CancellationToken cancellationToken)
@@ -24,9 +27,17 @@ internal sealed class RoomDirectory(
         var name = RoomAccess.RequireValid(room);
         var kind = RoomArguments.RequireVisibility(visibility);
         var cleanTopic = RoomArguments.RequireTopic(topic);
-        if (!await store.CreateRoomAsync(new NewRoom(name, kind, cleanTopic, caller.UserId, caller.UserName, Now()), claimOpen: caller.IsAdmin, cancellationToken))
+        var settings = limits.Value;
+        // Admins are held to no quota: they claim open rooms and make rooms for others.
+        var quota = caller.IsAdmin ? null : new RoomQuota(settings.RoomsCreatedPerHour, settings.MaxRoomsOwned);
+        switch (await store.CreateRoomAsync(new NewRoom(name, kind, cleanTopic, caller.UserId, caller.UserName, Now(), quota), claimOpen: caller.IsAdmin, cancellationToken))
         {
-            throw ChatErrors.RoomExists(name);
+            case RoomCreation.Taken:
+                throw ChatErrors.RoomExists(name);
+            case RoomCreation.HourlyAllowanceSpent:
+                throw ChatErrors.RoomsCreatedRateLimited(settings.RoomsCreatedPerHour);
+            case RoomCreation.TooManyOwned:
+                throw ChatErrors.TooManyRoomsOwned(settings.MaxRoomsOwned);
         }
 
         // Every node may hold the name as an open room. Made private, it is read by its owner alone from now on: whoever

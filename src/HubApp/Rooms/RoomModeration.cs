@@ -76,13 +76,10 @@ internal sealed class RoomModeration(
             return;
         }
 
-        if (newRole == RoomRoles.Owner)
+        // Decided again by the store on the room as stored: this node's copy may not know of a hand-over made a moment ago.
+        if (!await store.SetRoleAsync(name, caller.IsAdmin ? null : caller.UserId, target, targetName, newRole, cancellationToken))
         {
-            await store.HandOverAsync(name, rights.Room.OwnerId!, target, targetName, cancellationToken);
-        }
-        else
-        {
-            await store.SetMemberAsync(name, target, targetName, newRole, cancellationToken);
+            throw ChatErrors.Forbidden($"'{name}' changed hands meanwhile: only its owner may set roles.");
         }
 
         await ChangedAsync(name, cancellationToken);

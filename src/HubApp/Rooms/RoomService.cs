@@ -71,6 +71,7 @@ internal sealed partial class RoomService(
         metrics.ConnectionClosed(caller.ConnectionId);
         // SignalR removes a closed connection from its groups by itself, after this runs; only presence is ours.
         var goneHere = presence.Disconnect(caller.ConnectionId);
+        ForgetIfEmpty(goneHere);
         foreach (var room in await directory.DisconnectedAsync(caller.ConnectionId, caller.Member, goneHere, CancellationToken.None))
         {
             FireAndForget.Observe(clients.GroupExcept(room, caller.ConnectionId).UserLeft(new PresenceEvent(room, caller.UserId, caller.UserName, Now())), logger);
@@ -260,6 +261,8 @@ internal sealed partial class RoomService(
             await ungrouped;
         }
 
+        ForgetIfEmpty([name]);
+
         if (noLongerPresent && notify)
         {
             FireAndForget.Observe(clients.Group(name).UserLeft(new PresenceEvent(name, caller.UserId, caller.UserName, Now())), logger);
@@ -267,6 +270,18 @@ internal sealed partial class RoomService(
     }
 
     public void Dispose() => _joins.Dispose();
+
+    // The working set keeps no open room that nobody on this node is in (RoomStateCache.ForgetOpen).
+    private void ForgetIfEmpty(IReadOnlyList<string> rooms)
+    {
+        foreach (var room in rooms)
+        {
+            if (!presence.HasMembers(room))
+            {
+                roomStates.ForgetOpen(room);
+            }
+        }
+    }
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 

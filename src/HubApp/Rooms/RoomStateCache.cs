@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HubApp.Contracts;
 using HubApp.Storage;
 
 namespace HubApp.Rooms;
@@ -51,6 +52,22 @@ internal sealed class RoomStateCache(IRoomStore store, TimeProvider time)
         var loading = new Entry(LoadAsync(room), now);
         return _rooms.GetOrAdd(room, loading).Load;
     }
+
+    /// <summary>
+    /// Forgets an open room's copy, once nobody on this node is in it. An open room has no members or roles to decide on, and
+    /// one nobody is in and without messages is nothing to list or keep; without this every name anyone ever joined stayed
+    /// here until <see cref="MaxRooms"/>. Reading it again when someone joins costs one store read.
+    /// </summary>
+    public void ForgetOpen(string room)
+    {
+        if (_rooms.TryGetValue(room, out var entry) && entry.Load.IsCompletedSuccessfully && entry.Load.Result.Kind == RoomKinds.Open)
+        {
+            _rooms.TryRemove(new KeyValuePair<string, Entry>(room, entry));
+        }
+    }
+
+    /// <summary>Whether this node keeps a copy of <paramref name="room"/> (what the working set holds).</summary>
+    public bool Holds(string room) => _rooms.ContainsKey(room);
 
     /// <summary>Drops what is known of <paramref name="room"/>: the next decision reads the store.</summary>
     public void Invalidate(string room)

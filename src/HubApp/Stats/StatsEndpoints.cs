@@ -1,3 +1,4 @@
+using HubApp.Api;
 using HubApp.Auth;
 using HubApp.Presence;
 using HubApp.Rooms;
@@ -27,7 +28,7 @@ public static class StatsEndpoints
             }
 
             return Results.Ok(counts with { Rooms = rooms });
-        }).RequireAuthorization();
+        }).RequireAuthorization().AsRead();
         return app;
     }
 }

@@ -15,18 +15,30 @@ public interface IRoomStore
     Task<StoredRoom> GetRoomAsync(string room, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Creates the room with its owner as member; false when the name is taken: created already, or an open room with
-    /// messages, unless <paramref name="claimOpen"/> (an admin claims it).
+    /// Creates the room with its owner as member, unless the name is taken (<see cref="RoomCreation.Taken"/>: created
+    /// already, or an open room with messages, unless <paramref name="claimOpen"/>: an admin claims it) or the owner is past
+    /// the room's <see cref="NewRoom.Quota"/>. The quota is counted in the same transaction as the insert, one creation of
+    /// an owner at a time, so it holds exactly for creations at once on any connections and nodes.
     /// </summary>
-    Task<bool> CreateRoomAsync(NewRoom room, bool claimOpen, CancellationToken cancellationToken);
+    Task<RoomCreation> CreateRoomAsync(NewRoom room, bool claimOpen, CancellationToken cancellationToken);
 
     Task SetTopicAsync(string room, string? topic, CancellationToken cancellationToken);
 
-    /// <summary>Makes the user a member with <paramref name="role"/>, or changes their role (owner: see <see cref="HandOverAsync"/>).</summary>
+    /// <summary>Makes the user a member with <paramref name="role"/>, or changes their role (roles set by an owner: see <see cref="SetRoleAsync"/>).</summary>
     Task SetMemberAsync(string room, string userId, string userName, string role, CancellationToken cancellationToken);
 
-    /// <summary>In one transaction: <paramref name="newOwner"/> becomes the owner, <paramref name="oldOwnerId"/> a moderator.</summary>
-    Task HandOverAsync(string room, string oldOwnerId, string newOwner, string newOwnerName, CancellationToken cancellationToken);
+    /// <summary>
+    /// In one transaction, decided on the room as the change before left it: gives <paramref name="userId"/>
+    /// <paramref name="role"/> while <paramref name="byOwnerId"/> still owns the room (null: an admin, who always may) and
+    /// <paramref name="userId"/> is not its owner. <c>owner</c> hands the room over: whoever held that role becomes a
+    /// moderator. False, and nothing changed, when the room is no longer as the caller saw it (another hand-over won).
+    /// </summary>
+    /// <remarks>
+    /// The check and the change are one conditional update of the room's row: PostgreSQL makes a second hand-over wait for
+    /// the first's row lock and then tests the row the first left, and SQLite runs one writer at a time, so two hand-overs
+    /// at once, on any nodes, leave one owner.
+    /// </remarks>
+    Task<bool> SetRoleAsync(string room, string? byOwnerId, string userId, string userName, string role, CancellationToken cancellationToken);
 
     Task RemoveMemberAsync(string room, string userId, CancellationToken cancellationToken);
 
@@ -46,8 +58,25 @@ public interface IRoomStore
     Task<IReadOnlyList<RoomListing>> ListRoomsAsync(string userId, bool allPrivate, string? query, int limit, CancellationToken cancellationToken);
 }
 
-/// <summary>A room to create, with its owner.</summary>
-public sealed record NewRoom(string Name, string Kind, string? Topic, string OwnerId, string OwnerName, DateTime CreatedAt);
+/// <summary>A room to create, with its owner, and the owner's quota (null: none, for admins).</summary>
+public sealed record NewRoom(string Name, string Kind, string? Topic, string OwnerId, string OwnerName, DateTime CreatedAt, RoomQuota? Quota = null);
+
+/// <summary>How many rooms an owner may have created in the hour before <see cref="NewRoom.CreatedAt"/>, and own at all.</summary>
+public sealed record RoomQuota(int PerHour, int MaxOwned);
+
+public enum RoomCreation
+{
+    Created = 1,
+
+    /// <summary>The name is taken.</summary>
+    Taken = 2,
+
+    /// <summary>The owner made <see cref="RoomQuota.PerHour"/> rooms in the last hour already.</summary>
+    HourlyAllowanceSpent = 3,
+
+    /// <summary>The owner owns <see cref="RoomQuota.MaxOwned"/> rooms already.</summary>
+    TooManyOwned = 4,
+}
 
 /// <summary>
 /// A room as stored. <see cref="Kind"/> is a RoomKinds value; an open room has no owner, creation time or members.

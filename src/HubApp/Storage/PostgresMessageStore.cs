@@ -41,6 +41,9 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     /// <summary>The first key of the two-key advisory locks on direct messages' client message ids (<see cref="KeyLockSql"/>).</summary>
     private const int DirectKeyLockSpace = 0x4875_6244; // "HubD"
 
+    /// <summary>The first key of the two-key advisory locks on an owner while a room of theirs is created (<see cref="OwnerLockSql"/>).</summary>
+    private const int RoomOwnerLockSpace = 0x4875_624F; // "HubO"
+
     protected override string StoreName => "PostgreSQL";
 
     protected override DbType TextType => DbType.Binary;
@@ -154,6 +157,9 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     protected override string MentionFilterSql => @"lower(encode(m.text, 'escape')) LIKE @mention ESCAPE '\'";
 
     protected override string? KeyLockSql => $"SELECT pg_advisory_xact_lock({DirectKeyLockSpace}, hashtext(@key));";
+
+    // Every node takes it before counting an owner's rooms to create one more (RelationalMessageStore.CreateRoomAsync).
+    protected override string? OwnerLockSql => $"SELECT pg_advisory_xact_lock({RoomOwnerLockSpace}, hashtext(@key));";
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
 

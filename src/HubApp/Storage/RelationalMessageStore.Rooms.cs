@@ -17,6 +17,7 @@ internal abstract partial class RelationalMessageStore : IRoomStore
         CREATE TABLE IF NOT EXISTS room_members (
             room text NOT NULL, user_id text NOT NULL, user_name text NOT NULL, role text NOT NULL, PRIMARY KEY (room, user_id));
         CREATE INDEX IF NOT EXISTS room_members_user ON room_members (user_id, room);
+        CREATE INDEX IF NOT EXISTS created_rooms_owner ON created_rooms (owner_id, created_at);
         CREATE TABLE IF NOT EXISTS room_sanctions (
             room text NOT NULL, user_id text NOT NULL, kind integer NOT NULL, until bigint, by_user_id text, set_at bigint,
             PRIMARY KEY (room, user_id, kind));
@@ -67,8 +68,13 @@ internal abstract partial class RelationalMessageStore : IRoomStore
         return new StoredRoom(room, kind, owner, topic, createdAt, members, sanctions, latestId);
     });
 
-    public Task<bool> CreateRoomAsync(NewRoom room, bool claimOpen, CancellationToken cancellationToken) => InTransactionAsync(async (connection, transaction) =>
+    public Task<RoomCreation> CreateRoomAsync(NewRoom room, bool claimOpen, CancellationToken cancellationToken) => InTransactionAsync(async (connection, transaction) =>
     {
+        if (room.Quota is { } quota && await OverQuotaAsync(connection, transaction, room, quota, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         // "Taken" is decided by the statement itself (a row here, or an open room's messages), so two nodes creating one
         // name at once cannot both succeed.
         var created = await RunAsync(connection, transaction, """
@@ -89,8 +95,35 @@ internal abstract partial class RelationalMessageStore : IRoomStore
             await UpsertMemberAsync(connection, transaction, room.Name, room.OwnerId, room.OwnerName, RoomRoles.Owner, cancellationToken);
         }
 
-        return created;
+        return created ? RoomCreation.Created : RoomCreation.Taken;
     }, cancellationToken);
+
+    /// <summary>
+    /// A statement that takes a lock on the owner <c>@key</c> until the transaction ends, where several nodes write one
+    /// database (their counts must not both read 19 of 20); null where one writer at a time has the database (SQLite).
+    /// </summary>
+    protected virtual string? OwnerLockSql => null;
+
+    // The owner's rooms made in the hour before this one, and all they own, read after their lock: what the insert decides on.
+    private async Task<RoomCreation?> OverQuotaAsync(DbConnection connection, DbTransaction transaction, NewRoom room, RoomQuota quota, CancellationToken cancellationToken)
+    {
+        if (OwnerLockSql is { } lockSql)
+        {
+            await RunAsync(connection, transaction, lockSql, cancellationToken, ("@key", DbType.String, room.OwnerId));
+        }
+
+        await using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        count.CommandText = "SELECT COUNT(*), COUNT(CASE WHEN created_at > @since THEN 1 END) FROM created_rooms WHERE owner_id = @user;";
+        AddParameter(count, "@user", DbType.String, room.OwnerId);
+        AddParameter(count, "@since", DbType.Int64, ToUnixMilliseconds(room.CreatedAt - TimeSpan.FromHours(1)));
+        await using var reader = await count.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (owned, lastHour) = (reader.GetInt64(0), reader.GetInt64(1));
+        return owned >= quota.MaxOwned ? RoomCreation.TooManyOwned
+            : lastHour >= quota.PerHour ? RoomCreation.HourlyAllowanceSpent
+            : null;
+    }
 
     public Task SetTopicAsync(string room, string? topic, CancellationToken cancellationToken) => InTransactionAsync((connection, transaction) =>
         RunAsync(connection, transaction, "UPDATE created_rooms SET topic = @topic WHERE name = @room;", cancellationToken, ("@room", DbType.String, room), ("@topic", DbType.String, topic)), cancellationToken);
@@ -98,11 +131,30 @@ internal abstract partial class RelationalMessageStore : IRoomStore
     public Task SetMemberAsync(string room, string userId, string userName, string role, CancellationToken cancellationToken) => InTransactionAsync((connection, transaction) =>
         UpsertMemberAsync(connection, transaction, room, userId, userName, role, cancellationToken), cancellationToken);
 
-    public Task HandOverAsync(string room, string oldOwnerId, string newOwner, string newOwnerName, CancellationToken cancellationToken) => InTransactionAsync(async (connection, transaction) =>
+    public Task<bool> SetRoleAsync(string room, string? byOwnerId, string userId, string userName, string role, CancellationToken cancellationToken) => InTransactionAsync(async (connection, transaction) =>
     {
-        await RunAsync(connection, transaction, "UPDATE created_rooms SET owner_id = @user WHERE name = @room;", cancellationToken, ("@room", DbType.String, room), ("@user", DbType.String, newOwner));
-        await RunAsync(connection, transaction, "UPDATE room_members SET role = @role WHERE room = @room AND user_id = @user;", cancellationToken, ("@room", DbType.String, room), ("@user", DbType.String, oldOwnerId), ("@role", DbType.String, RoomRoles.Moderator));
-        return await UpsertMemberAsync(connection, transaction, room, newOwner, newOwnerName, RoomRoles.Owner, cancellationToken);
+        // The owner is tested by the statement that changes it (see IRoomStore.SetRoleAsync), never by an earlier read.
+        var decided = await RunAsync(connection, transaction, """
+            UPDATE created_rooms SET owner_id = CASE WHEN @role = 'owner' THEN @user ELSE owner_id END
+            WHERE name = @room AND (@by IS NULL OR owner_id = @by) AND (@role = 'owner' OR owner_id <> @user);
+            """,
+            cancellationToken,
+            ("@room", DbType.String, room),
+            ("@by", DbType.String, byOwnerId),
+            ("@user", DbType.String, userId),
+            ("@role", DbType.String, role)) == 1;
+        if (!decided)
+        {
+            return false;
+        }
+
+        if (role == RoomRoles.Owner)
+        {
+            await RunAsync(connection, transaction, "UPDATE room_members SET role = @moderator WHERE room = @room AND role = @owner AND user_id <> @user;", cancellationToken, ("@room", DbType.String, room), ("@user", DbType.String, userId), ("@owner", DbType.String, RoomRoles.Owner), ("@moderator", DbType.String, RoomRoles.Moderator));
+        }
+
+        await UpsertMemberAsync(connection, transaction, room, userId, userName, role, cancellationToken);
+        return true;
     }, cancellationToken);
 
     public Task RemoveMemberAsync(string room, string userId, CancellationToken cancellationToken) => InTransactionAsync((connection, transaction) =>

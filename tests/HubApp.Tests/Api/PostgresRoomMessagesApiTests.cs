@@ -14,18 +14,6 @@ public sealed class PostgresRoomMessagesApiTests : RoomMessagesApiTests
 
     public override async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private protected override Task<HubAppHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string environment = "Testing")
-    {
-        var all = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "postgres",
-            ["ConnectionStrings:Postgres"] = _database.ConnectionString,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        return HubAppHost.StartAsync(all, environment: environment, services: services);
-    }
+    private protected override Task<HubAppHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string environment = "Testing") =>
+        _database.StartHostAsync(settings, services, environment);
 }

@@ -12,6 +12,8 @@ public sealed class StartupValidationTests
     [InlineData("Limits__MaxMessageLength", "-1", "Limits:MaxMessageLength must be between")]
     [InlineData("Limits__Burst", "0", "Limits:Burst must be between")]
     [InlineData("Limits__MaxRoomsPerUser", "0", "Limits:MaxRoomsPerUser must be between")]
+    [InlineData("Limits__RoomsCreatedPerHour", "0", "Limits:RoomsCreatedPerHour must be between")]
+    [InlineData("Limits__MaxRoomsOwned", "-1", "Limits:MaxRoomsOwned must be between")]
     [InlineData("History__JoinCount", "0", "History:JoinCount must be between")]
     [InlineData("Auth__MaxConnectionLifetime", "00:00:00", "Auth:MaxConnectionLifetime")]
     [InlineData("Storage__Provider", "postgres", "ConnectionStrings:Postgres")]

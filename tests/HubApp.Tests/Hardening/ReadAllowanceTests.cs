@@ -6,8 +6,9 @@ using HubApp.Tests.Infrastructure;
 namespace HubApp.Tests.Hardening;
 
 /// <summary>
-/// History reads have an allowance: per connection and per user on the hub (re-joins, catch-ups and scroll-back pages
-/// alike), per user over HTTP. Past it a read is refused with <c>rate_limited</c> and the connection stays open.
+/// Every read has an allowance: per connection and per user on the hub (re-joins, catch-ups, scroll-back pages, the
+/// directory and room info alike), per user over HTTP (<c>/stats</c> too). Past it a read is refused with
+/// <c>rate_limited</c> and the connection stays open.
 /// </summary>
 public sealed class ReadAllowanceTests
 {
@@ -59,6 +60,27 @@ public sealed class ReadAllowanceTests
     }
 
     [Fact]
+    public async Task DirectoryAndRoomInfoReadsPastTheAllowanceAreRateLimitedAndTheConnectionStaysOpen()
+    {
+        // Per connection 5 at once, refilled at 1 a second.
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Limits:ReadsPerSecond"] = "1", ["Limits:ReadBurst"] = "5" });
+        await using var mallory = await RawChatConnection.ConnectAsync(host.BaseAddress, "mallory");
+        await mallory.JoinAsync("room");
+        var refusals = new List<string?>();
+        for (var i = 0; i < 10; i++)
+        {
+            refusals.Add(await CodeOfAsync(i % 2 == 0
+                ? mallory.InvokeAsync<RoomSummary[]>(HubMethods.ListRooms, null, 200)
+                : mallory.InvokeAsync<RoomInfo>(HubMethods.GetRoomInfo, "room")));
+        }
+
+        // The join took one; a refill during the loop may add one.
+        Assert.InRange(refusals.Count(code => code is null), 4, 6);
+        Assert.All(refusals.Where(code => code is not null), code => Assert.Equal(ErrorCodes.RateLimited, code));
+        Assert.Equal("pong", await mallory.InvokeAsync<string>(HubMethods.Ping));
+    }
+
+    [Fact]
     public async Task HttpReadsPastTheUsersAllowanceAre429WithRetryAfter()
     {
         // Per user over HTTP: the hub's per-user numbers, 2 a second and 20 at once.
@@ -68,7 +90,7 @@ public sealed class ReadAllowanceTests
         HttpResponseMessage? refusal = null;
         for (var i = 0; i < 30; i++)
         {
-            var response = await GetAsync(http, i % 2 == 0 ? "/api/rooms/room/messages" : "/api/rooms", "mallory");
+            var response = await GetAsync(http, (i % 3) switch { 0 => "/api/rooms/room/messages", 1 => "/api/rooms", _ => "/stats" }, "mallory");
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests && refusal is null)
             {
@@ -90,6 +112,20 @@ public sealed class ReadAllowanceTests
 
         using var bob = await GetAsync(http, "/api/rooms/room/messages", "bob");
         Assert.Equal(HttpStatusCode.OK, bob.StatusCode);
+    }
+
+    // The contract code of a refused call; null for one answered.
+    private static async Task<string?> CodeOfAsync(Task call)
+    {
+        try
+        {
+            await call;
+            return null;
+        }
+        catch (Microsoft.AspNetCore.SignalR.HubException ex)
+        {
+            return ErrorCodes.Find(ex.Message);
+        }
     }
 
     private static async Task<HttpResponseMessage> GetAsync(HttpClient http, string path, string userId)

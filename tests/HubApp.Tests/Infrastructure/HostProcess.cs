@@ -91,6 +91,8 @@ internal class HostProcess : IAsyncDisposable
             ["Limits__Burst"] = "100000",
             ["Limits__ReadsPerSecond"] = "100000",
             ["Limits__ReadBurst"] = "100000",
+            ["Limits__RoomsCreatedPerHour"] = "100000",
+            ["Limits__MaxRoomsOwned"] = "100000",
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };

@@ -65,6 +65,8 @@ internal sealed class HubAppHost : IAsyncDisposable
             ["Limits:Burst"] = "100000",
             ["Limits:ReadsPerSecond"] = "100000",
             ["Limits:ReadBurst"] = "100000",
+            ["Limits:RoomsCreatedPerHour"] = "100000",
+            ["Limits:MaxRoomsOwned"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace HubApp.Tests.Infrastructure;
@@ -43,6 +44,22 @@ public sealed class TestPostgres : IAsyncDisposable
     }
 
     public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString);
+
+    /// <summary>The real host (<see cref="HubAppHost.StartAsync"/>) on this database as its store; <paramref name="settings"/> add to that.</summary>
+    internal Task<HubAppHost> StartHostAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string environment = "Testing")
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "postgres",
+            ["ConnectionStrings:Postgres"] = ConnectionString,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return HubAppHost.StartAsync(all, environment: environment, services: services);
+    }
 
     public async ValueTask DisposeAsync()
     {

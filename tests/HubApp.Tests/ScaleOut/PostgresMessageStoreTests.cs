@@ -165,7 +165,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
 
         // What v2 added works on the upgraded schema: a room is created, a message edited and an old one deleted.
         var rooms = (IRoomStore)opened.Store;
-        Assert.True(await rooms.CreateRoomAsync(new NewRoom("b", RoomKinds.Private, "kept", "u", "U", DateTime.UtcNow), claimOpen: false, CancellationToken.None));
+        Assert.Equal(RoomCreation.Created, await rooms.CreateRoomAsync(new NewRoom("b", RoomKinds.Private, "kept", "u", "U", DateTime.UtcNow), claimOpen: false, CancellationToken.None));
         var changed = await opened.Store.AppendAsync(
             new WriteBatch([], [], DateTime.UtcNow, [new("a", "u", "U", MessageKinds.Edit, 2, "new, edited", EditWindow: TimeSpan.FromDays(1)), new("a", "u", "U", MessageKinds.Delete, 1, string.Empty)]),
             null,

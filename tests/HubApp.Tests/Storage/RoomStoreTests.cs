@@ -18,7 +18,7 @@ public abstract class RoomStoreTests : IAsyncLifetime
         await using (var first = await OpenAsync())
         {
             var store = first.Rooms;
-            Assert.True(await store.CreateRoomAsync(new NewRoom("club", RoomKinds.Private, "secret things", "alice", "Alice", CreatedAt), claimOpen: false, CancellationToken.None));
+            Assert.Equal(RoomCreation.Created, await store.CreateRoomAsync(new NewRoom("club", RoomKinds.Private, "secret things", "alice", "Alice", CreatedAt), claimOpen: false, CancellationToken.None));
             await store.SetMemberAsync("club", "bob", "Bob", RoomRoles.Moderator, CancellationToken.None);
             await store.SetMemberAsync("club", "carol", "carol", RoomRoles.Member, CancellationToken.None);
             await store.SetSanctionAsync("club", "carol", SanctionKind.Mute, CreatedAt.AddHours(1), "bob", CreatedAt.AddMinutes(5), CancellationToken.None);
@@ -41,10 +41,10 @@ public abstract class RoomStoreTests : IAsyncLifetime
         await using var opened = await OpenAsync();
         await opened.Messages.AppendAsync(new WriteBatch([new("lobby", "u", "U", "hello")], [], DateTime.UtcNow), null, CancellationToken.None);
 
-        Assert.True(await opened.Rooms.CreateRoomAsync(new NewRoom("fresh", RoomKinds.Public, null, "alice", "Alice", CreatedAt), false, CancellationToken.None));
-        Assert.False(await opened.Rooms.CreateRoomAsync(new NewRoom("fresh", RoomKinds.Public, null, "bob", "Bob", CreatedAt), true, CancellationToken.None));
-        Assert.False(await opened.Rooms.CreateRoomAsync(new NewRoom("lobby", RoomKinds.Public, null, "bob", "Bob", CreatedAt), false, CancellationToken.None));
-        Assert.True(await opened.Rooms.CreateRoomAsync(new NewRoom("lobby", RoomKinds.Private, null, "admin", "Admin", CreatedAt), true, CancellationToken.None));
+        Assert.Equal(RoomCreation.Created, await opened.Rooms.CreateRoomAsync(new NewRoom("fresh", RoomKinds.Public, null, "alice", "Alice", CreatedAt), false, CancellationToken.None));
+        Assert.Equal(RoomCreation.Taken, await opened.Rooms.CreateRoomAsync(new NewRoom("fresh", RoomKinds.Public, null, "bob", "Bob", CreatedAt), true, CancellationToken.None));
+        Assert.Equal(RoomCreation.Taken, await opened.Rooms.CreateRoomAsync(new NewRoom("lobby", RoomKinds.Public, null, "bob", "Bob", CreatedAt), false, CancellationToken.None));
+        Assert.Equal(RoomCreation.Created, await opened.Rooms.CreateRoomAsync(new NewRoom("lobby", RoomKinds.Private, null, "admin", "Admin", CreatedAt), true, CancellationToken.None));
         Assert.Equal("alice", (await opened.Rooms.GetRoomAsync("fresh", CancellationToken.None)).OwnerId);
         Assert.Equal("hello", Assert.Single(await opened.Messages.GetLatestAsync("lobby", 10, CancellationToken.None)).Text);
         var lobby = await opened.Rooms.GetRoomAsync("lobby", CancellationToken.None);
@@ -62,7 +62,8 @@ public abstract class RoomStoreTests : IAsyncLifetime
         await store.SetMemberAsync("club", "bob", "Bob", RoomRoles.Member, CancellationToken.None);
         await store.SetMemberAsync("club", "carol", "Carol", RoomRoles.Member, CancellationToken.None);
 
-        await store.HandOverAsync("club", "alice", "bob", "Bob", CancellationToken.None);
+        Assert.True(await store.SetRoleAsync("club", "alice", "bob", "Bob", RoomRoles.Owner, CancellationToken.None));
+        Assert.False(await store.SetRoleAsync("club", "alice", "carol", "Carol", RoomRoles.Owner, CancellationToken.None));
         await store.SetSanctionAsync("club", "carol", SanctionKind.Ban, null, "bob", CreatedAt, CancellationToken.None);
         await store.RemoveSanctionAsync("club", "carol", SanctionKind.Ban, CancellationToken.None);
 

@@ -38,7 +38,7 @@ public sealed class SqliteRoomStoreTests : RoomStoreTests
         SqliteConnection.ClearAllPools();
         await using var after = await OpenAsync();
 
-        Assert.True(await after.Rooms.CreateRoomAsync(new NewRoom("club", RoomKinds.Private, null, "alice", "Alice", DateTime.UtcNow), false, CancellationToken.None));
+        Assert.Equal(RoomCreation.Created, await after.Rooms.CreateRoomAsync(new NewRoom("club", RoomKinds.Private, null, "alice", "Alice", DateTime.UtcNow), false, CancellationToken.None));
         Assert.Equal("kept", Assert.Single(await after.Messages.GetLatestAsync("lobby", 10, CancellationToken.None)).Text);
         Assert.Equal(RoomKinds.Private, (await after.Rooms.GetRoomAsync("club", CancellationToken.None)).Kind);
     }

@@ -1,0 +1,17 @@
+using HubApp.Tests.Infrastructure;
+using HubApp.Tests.ScaleOut;
+
+namespace HubApp.Tests.Rooms;
+
+/// <summary>The room limits on the PostgreSQL store, a fresh database of the test cluster per test.</summary>
+[Collection(PostgresCluster.Name)]
+public sealed class PostgresRoomLimitsTests : RoomLimitsTests
+{
+    private TestPostgres _database = null!;
+
+    public override async Task InitializeAsync() => _database = await TestPostgres.CreateAsync();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private protected override Task<HubAppHost> StartAsync(IDictionary<string, string?>? settings = null) => _database.StartHostAsync(settings);
+}

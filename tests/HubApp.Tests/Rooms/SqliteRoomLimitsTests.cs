@@ -1,0 +1,9 @@
+using HubApp.Tests.Infrastructure;
+
+namespace HubApp.Tests.Rooms;
+
+/// <summary>The room limits on the embedded default: a SQLite file.</summary>
+public sealed class SqliteRoomLimitsTests : RoomLimitsTests
+{
+    private protected override Task<HubAppHost> StartAsync(IDictionary<string, string?>? settings = null) => HubAppHost.StartAsync(settings);
+}
