@@ -33,16 +33,23 @@ public sealed class ProtocolTests(Chromium chromium)
 
         await alice.SendAsync(Text);
         await Expect(alice.Message(Text)).ToHaveCountAsync(1);
+        // The page shows a line as soon as it is sent (its outbox); the server's MessageReceived frame may come a moment later.
+        var utf8 = Encoding.UTF8.GetBytes(Text);
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10); !received.Any(frame => Holds(frame, utf8)) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(20);
+        }
 
         Assert.Contains(sockets, url => new Uri(url).AbsolutePath == "/hubs/chat");
         // The handshake is text, everything after it MessagePack: binary frames, text as raw UTF-8 inside them.
         Assert.Equal("{\"protocol\":\"messagepack\",\"version\":2}\u001e", sent.First().Text);
         Assert.All(sent.Skip(1), frame => Assert.NotNull(frame.Binary));
         Assert.All(received.Skip(1), frame => Assert.NotNull(frame.Binary));
-        var utf8 = Encoding.UTF8.GetBytes(Text);
-        Assert.Contains(sent, frame => frame.Binary is { } bytes && bytes.AsSpan().IndexOf(utf8) >= 0);
-        Assert.Contains(received, frame => frame.Binary is { } bytes && bytes.AsSpan().IndexOf(utf8) >= 0);
+        Assert.Contains(sent, frame => Holds(frame, utf8));
+        Assert.Contains(received, frame => Holds(frame, utf8));
     }
+
+    private static bool Holds(IWebSocketFrame frame, byte[] utf8) => frame.Binary is { } bytes && bytes.AsSpan().IndexOf(utf8) >= 0;
 
     [Fact]
     public async Task Without_WebSockets_the_page_speaks_JSON_over_Server_Sent_Events_and_chats_with_a_MessagePack_page()

@@ -29,12 +29,11 @@ public sealed partial class MultiNodeTests
         await carol.JoinRoomAsync("club").WaitAsync(TestTimeouts.Default);
 
         await owner.MuteAsync("club", "carol").WaitAsync(TestTimeouts.Default);
-        var muted = await Assert.ThrowsAsync<ChatException>(() => carol.PostMessageAsync("club", "hi", null).WaitAsync(TestTimeouts.Default));
+        Assert.Equal(ErrorCodes.Muted, await OnceTheChangeArrivesAsync(() => carol.PostMessageAsync("club", "hi", null), expectRefusal: true));
         await owner.UnmuteAsync("club", "carol").WaitAsync(TestTimeouts.Default);
-        await carol.PostMessageAsync("club", "unmuted", null).WaitAsync(TestTimeouts.Default);
+        Assert.Null(await OnceTheChangeArrivesAsync(() => carol.PostMessageAsync("club", "unmuted", null), expectRefusal: false));
         await owner.BanAsync("club", "bob").WaitAsync(TestTimeouts.Default);
 
-        Assert.Equal(ErrorCodes.Muted, muted.Code);
         Assert.Equal(new RoomRemoval("club", RemovalReasons.Banned, "owner", null), await removals.NextAsync());
         Assert.Equal("bob", (await left.NextAsync(e => e.UserId == "bob")).UserId);
         Assert.DoesNotContain("bob", (await owner.GetRoomInfoAsync("club").WaitAsync(TestTimeouts.Default)).Members.Select(m => m.UserId));
@@ -116,6 +115,34 @@ public sealed partial class MultiNodeTests
         }
 
         Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
+    }
+
+    /// <summary>
+    /// A mute or unmute reaches the other node a moment after it is acknowledged (docs/security.md, "Known gaps"): a send
+    /// there at once may still be decided on the room as it was. Retried 50 ms apart, at most 100 times, it must follow the
+    /// change; returns the refusal's code (null for a send that was taken).
+    /// </summary>
+    private static async Task<string?> OnceTheChangeArrivesAsync(Func<Task> send, bool expectRefusal)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            string? code = null;
+            try
+            {
+                await send().WaitAsync(TestTimeouts.Default);
+            }
+            catch (ChatException refused)
+            {
+                code = refused.Code;
+            }
+
+            if ((code is not null) == expectRefusal || attempt == 100)
+            {
+                return code;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static async Task<string> RefusalAsync(Func<Task> call) =>
