@@ -16,7 +16,8 @@ import { MembersPanel } from "./members";
 import { ActionLabels, memberCommand, sanctionQuestion, type Command } from "./moderation";
 import { Notices } from "./notices";
 import { DesktopNotifications, mentions, shouldNotify } from "./notifications";
-import { foldPending, keyValueOutboxStorage, newClientMessageId, type KeyValueStore, type OutboxEntry, type OutboxTarget } from "./outbox";
+import { foldPending, type OutboxEntry, type OutboxTarget } from "./outbox-entry";
+import { browserOutboxStorage } from "./outbox-storage";
 import { dividerAfter, ReadState, type Countable } from "./read-state";
 import { removalNotice, withoutRoom } from "./removal";
 import { RoomStanding } from "./room-standing";
@@ -83,7 +84,7 @@ export class ChatApp implements SessionListener {
    * when the server refused their token (a Reconnect button could never work then).
    */
   constructor(identity: Identity, config: AppConfig, private readonly onSignOut: (reason?: string) => void, private readonly savedRooms: SavedRooms) {
-    this.session = new ChatSession(identity, this, "", keyValueOutboxStorage(localStore(), identity.userId, tabId()));
+    this.session = new ChatSession(identity, this, "", browserOutboxStorage(identity.userId));
     const signal = this.abort.signal;
     const me = identity.userId;
     this.reads = new ReadState(me);
@@ -817,33 +818,6 @@ const pendingLine = (entry: OutboxEntry): PendingLine => ({
   failed: entry.status === "failed",
   ...(entry.error ? { reason: entry.error.message } : {}),
 });
-
-/**
- * This tab's id, kept in sessionStorage so that a reload of the tab keeps its outbox key (a fresh one where
- * sessionStorage is unavailable: the next load adopts what this one left).
- */
-function tabId(): string {
-  try {
-    const saved = sessionStorage.getItem("hubapp.tab");
-    if (saved) {
-      return saved;
-    }
-    const id = newClientMessageId();
-    sessionStorage.setItem("hubapp.tab", id);
-    return id;
-  } catch {
-    return newClientMessageId();
-  }
-}
-
-/** The page's localStorage, or null where reading it throws (storage disabled). */
-function localStore(): KeyValueStore | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 const roomEntry = (m: ChatMessage): Countable => ({ id: m.id, authorId: m.userId, kind: m.kind });
 const directEntry = (m: DirectMessage): Countable => ({ id: m.id, authorId: m.fromUserId });

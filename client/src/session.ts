@@ -22,7 +22,9 @@ import {
 } from "./contract";
 import { partnerOf, syncDirectMessages } from "./direct-sync";
 import { describeError, type ChatError } from "./errors";
-import { memoryOutboxStorage, Outbox, type OutboxEntry, type OutboxStorage, type OutboxTarget } from "./outbox";
+import { Outbox } from "./outbox";
+import type { OutboxEntry, OutboxTarget } from "./outbox-entry";
+import { memoryOutboxStorage, type OutboxStorage } from "./outbox-storage";
 import { ReconnectPolicy } from "./retry";
 import { Timeline, type Placement } from "./timeline";
 import { connectionPlans, hubProtocol, mayFallBack, type ConnectionPlan } from "./transports";
