@@ -1,6 +1,5 @@
 import { HubMethods, type DirectMessage } from "./contract";
 import type { Notice } from "./conversation-notice";
-import { notSeenNote } from "./direct-start";
 import { Conversation, HistoryPageSize, type Alert, type ConversationContext } from "./conversation";
 import { directLine, type Arrival, type Line } from "./line";
 import type { OutboxTarget } from "./outbox-entry";
@@ -29,7 +28,7 @@ export class DirectConversation extends Conversation<DirectMessage> {
   }
 
   edge(): HistoryEdge {
-    return { kind: "dm", partnerName: this.partnerName, exhausted: this.historyExhausted };
+    return { exhausted: this.historyExhausted, start: `This is the beginning of your conversation with ${this.partnerName}.` };
   }
 
   alert(line: Line): Alert {
@@ -81,4 +80,12 @@ export class DirectConversation extends Conversation<DirectMessage> {
   private get partnerName(): string {
     return this.context.people.nameOf(this.partnerId);
   }
+}
+
+/**
+ * What the conversation with a user the page has never seen says: the page cannot know whether they exist, only
+ * that they have not been here (see People.hasSeen); the message is sent all the same and waits for them.
+ */
+export function notSeenNote(name: string): string {
+  return `${name} has not been seen here yet: they have not written to you and are in none of your rooms. Check the name; messages to ${name} are kept until they sign in.`;
 }

@@ -47,7 +47,7 @@ export class RoomConversation extends Conversation<ChatMessage> {
   }
 
   edge(): HistoryEdge {
-    return { kind: "room", name: this.name, exhausted: this.historyExhausted };
+    return { exhausted: this.historyExhausted, start: `This is the beginning of #${this.name}.` };
   }
 
   override typingLine(): string {

@@ -6,8 +6,8 @@ import { messageElement, nextLine, pendingElement, regroup, showText } from "./m
 import type { Arrival, Line, PendingLine, PlacedLine } from "./line";
 import { UnreadView } from "./unread-view";
 
-/** What sits above the oldest line: a way to load older messages, or where the conversation starts. */
-export type HistoryEdge = { kind: "room"; name: string; exhausted: boolean } | { kind: "dm"; partnerName: string; exhausted: boolean };
+/** What sits above the oldest line: a way to load older messages, or where the conversation starts (`start`, as it reads). */
+export type HistoryEdge = { exhausted: boolean; start: string };
 
 /** A conversation as the pane first shows it. */
 export interface Opened {
@@ -210,9 +210,7 @@ export class TimelineView {
     }
     this.loadOlderButton.hidden = edge.exhausted;
     this.historyStart.hidden = !edge.exhausted;
-    this.historyStart.textContent = edge.kind === "room"
-      ? `This is the beginning of #${edge.name}.`
-      : `This is the beginning of your conversation with ${edge.partnerName}.`;
+    this.historyStart.textContent = edge.start;
   }
 
   /**
