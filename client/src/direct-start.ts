@@ -41,11 +41,3 @@ export class DirectStart {
     this.form.remove();
   }
 }
-
-/**
- * What the conversation with a user the page has never seen says: the page cannot know whether they exist, only
- * that they have not been here (see ChatSession.hasSeen); the message is sent all the same and waits for them.
- */
-export function notSeenNote(name: string): string {
-  return `${name} has not been seen here yet: they have not written to you and are in none of your rooms. Check the name; messages to ${name} are kept until they sign in.`;
-}

@@ -2,7 +2,7 @@ import { el, timeElement } from "./dom";
 import { shownOf, type Shown } from "./fold";
 import { dayLabel, lineStart, type Stamp } from "./grouping";
 import { mentions, messageSegments } from "./message-text";
-import type { Line } from "./timeline-view";
+import type { Line, PendingLine } from "./line";
 
 // One line of the message list (li.message) as the page shows it: its header, its text with links and
 // mentions, its edited or deleted state, and how it begins (day separator, grouped under the line above).
@@ -116,4 +116,22 @@ function sibling(item: Element, direction: "nextElementSibling" | "previousEleme
 
 function stampOf(item: HTMLLIElement | null): Stamp | null {
   return item === null ? null : { authorId: item.dataset.author!, sentAt: item.dataset.sentAt! };
+}
+
+/** A line of the outbox: "sending…", or "not sent" with Retry and Discard. */
+export function pendingElement(line: PendingLine): HTMLLIElement {
+  const state = line.failed ? "failed" : "sending";
+  const delivery = line.failed
+    ? el("span", { className: "delivery" },
+      el("span", { text: "not sent — " }),
+      el("button", { className: "link-button", text: "retry", attrs: { type: "button", "data-outbox": "retry", "aria-label": "Retry sending" } }),
+      el("span", { text: " / " }),
+      el("button", { className: "link-button", text: "discard", attrs: { type: "button", "data-outbox": "discard", "aria-label": "Discard message" } }))
+    : el("span", { className: "delivery", text: "sending…" });
+  return el("li", {
+    className: `message own ${line.failed ? "failed" : "pending"}`,
+    attrs: { "data-client-id": line.clientMessageId, "data-state": state, title: line.reason ?? "" },
+  },
+  el("div", { className: "message-meta" }, el("span", { className: "author", text: "You" }), delivery),
+  el("p", { className: "message-text", text: line.text }));
 }

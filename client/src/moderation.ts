@@ -1,7 +1,7 @@
 import { HubMethods, type RoomKind } from "./contract";
 import { describeUntil } from "./durations";
 import type { MemberAction } from "./room-roles";
-import type { RoomCommand } from "./session";
+import type { RoomCommand } from "./session-admin";
 
 /** A room panel action as the hub method and its arguments after the room name. */
 export interface Command {

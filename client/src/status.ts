@@ -1,6 +1,6 @@
 import type { Identity } from "./auth";
 import { byId } from "./dom";
-import type { ConnectionStatus } from "./session";
+import type { ConnectionStatus } from "./connection";
 
 const statusText: Record<ConnectionStatus, string> = {
   connecting: "Connecting…",

@@ -1,53 +1,13 @@
-import type { ChatMessage, DirectMessage, MessageKind } from "./contract";
-import { byId, el } from "./dom";
+import { byId } from "./dom";
 import { fold, isChange, shownOf, type Shown } from "./fold";
 import { editInline, type InlineEdit } from "./message-edit";
 import { MessageActionsReveal } from "./message-actions";
-import { messageElement, nextLine, regroup, showText } from "./message-view";
-import type { Arrival } from "./session";
+import { messageElement, nextLine, pendingElement, regroup, showText } from "./message-view";
+import type { Arrival, Line, PendingLine, PlacedLine } from "./line";
 import { UnreadView } from "./unread-view";
 
-/** One line of the message list, a room message or a direct one. */
-export interface Line {
-  id: number;
-  authorId: string;
-  authorName: string;
-  text: string;
-  sentAt: string;
-  /** The sender's idempotency key: the stored line replaces the pending one that carries it. */
-  clientMessageId?: string | null;
-  /** Room log entries only (contract "The room log"): an edit or delete changes `targetId` and is no line of its own. */
-  kind?: MessageKind;
-  targetId?: number | null;
-  editedAt?: string | null;
-  deletedAt?: string | null;
-}
-
-/** A message in the outbox, shown below the stored lines: "sending…", or "not sent" with Retry and Discard. */
-export interface PendingLine {
-  clientMessageId: string;
-  text: string;
-  failed: boolean;
-  /** Why it was not sent (failed only). */
-  reason?: string;
-}
-
-/** A line and where it goes: before the line with id `beforeId`, or at the end when null (see `Placement`). */
-export interface PlacedLine {
-  line: Line;
-  beforeId: number | null;
-}
-
-export const roomLine = (m: ChatMessage): Line => ({
-  id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
-  kind: m.kind ?? "message", targetId: m.targetId ?? null, editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null,
-});
-export const directLine = (m: DirectMessage): Line => ({
-  id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
-});
-
-/** What sits above the oldest line: a way to load older messages, or where the conversation starts. */
-export type HistoryEdge = { kind: "room"; name: string; exhausted: boolean } | { kind: "dm"; partnerName: string; exhausted: boolean };
+/** What sits above the oldest line: a way to load older messages, or where the conversation starts (`start`, as it reads). */
+export type HistoryEdge = { exhausted: boolean; start: string };
 
 /** A conversation as the pane first shows it. */
 export interface Opened {
@@ -217,7 +177,7 @@ export class TimelineView {
       if (existing?.dataset.state === state && existing.title === (line.reason ?? "")) {
         continue;
       }
-      const item = this.pendingElement(line);
+      const item = pendingElement(line);
       if (existing) {
         existing.replaceWith(item);
       } else {
@@ -250,9 +210,7 @@ export class TimelineView {
     }
     this.loadOlderButton.hidden = edge.exhausted;
     this.historyStart.hidden = !edge.exhausted;
-    this.historyStart.textContent = edge.kind === "room"
-      ? `This is the beginning of #${edge.name}.`
-      : `This is the beginning of your conversation with ${edge.partnerName}.`;
+    this.historyStart.textContent = edge.start;
   }
 
   /**
@@ -329,23 +287,6 @@ export class TimelineView {
     for (const item of items) {
       regroup(item, now);
     }
-  }
-
-  private pendingElement(line: PendingLine): HTMLLIElement {
-    const state = line.failed ? "failed" : "sending";
-    const delivery = line.failed
-      ? el("span", { className: "delivery" },
-        el("span", { text: "not sent — " }),
-        el("button", { className: "link-button", text: "retry", attrs: { type: "button", "data-outbox": "retry", "aria-label": "Retry sending" } }),
-        el("span", { text: " / " }),
-        el("button", { className: "link-button", text: "discard", attrs: { type: "button", "data-outbox": "discard", "aria-label": "Discard message" } }))
-      : el("span", { className: "delivery", text: "sending…" });
-    return el("li", {
-      className: `message own ${line.failed ? "failed" : "pending"}`,
-      attrs: { "data-client-id": line.clientMessageId, "data-state": state, title: line.reason ?? "" },
-    },
-    el("div", { className: "message-meta" }, el("span", { className: "author", text: "You" }), delivery),
-    el("p", { className: "message-text", text: line.text }));
   }
 
   private firstPending(): HTMLLIElement | null {

@@ -1,18 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  classify,
-  deserialize,
-  foldPending,
-  keyValueOutboxStorage,
-  newClientMessageId,
-  Outbox,
-  serialize,
-  TokenBucket,
-  type KeyValueStore,
-  type OutboxEntry,
-  type OutboxStorage,
-  type OutboxTarget,
-} from "../src/outbox";
+import { Outbox } from "../src/outbox";
+import { classify, foldPending, newClientMessageId, type OutboxEntry, type OutboxTarget } from "../src/outbox-entry";
+import { deserialize, keyValueOutboxStorage, serialize, type KeyValueStore, type OutboxStorage } from "../src/outbox-storage";
+import { TokenBucket } from "../src/pacing";
 import { Timeline } from "../src/timeline";
 
 const general: OutboxTarget = { kind: "room", room: "general" };

@@ -1,0 +1,51 @@
+// One line of the message list, whichever conversation it is in: what the timeline view shows and what unread
+// counting and notifications read of a message.
+
+import type { ChatMessage, DirectMessage, MessageKind } from "./contract";
+import type { Countable } from "./read-state";
+
+/** Why messages reached a timeline: `history` is what the user had not missed (a first join, scroll-back). */
+export type Arrival = "history" | "new";
+
+/** One line of the message list, a room message or a direct one. */
+export interface Line {
+  id: number;
+  authorId: string;
+  authorName: string;
+  text: string;
+  sentAt: string;
+  /** The sender's idempotency key: the stored line replaces the pending one that carries it. */
+  clientMessageId?: string | null;
+  /** Room log entries only (contract "The room log"): an edit or delete changes `targetId` and is no line of its own. */
+  kind?: MessageKind;
+  targetId?: number | null;
+  editedAt?: string | null;
+  deletedAt?: string | null;
+}
+
+/** A message in the outbox, shown below the stored lines: "sending…", or "not sent" with Retry and Discard. */
+export interface PendingLine {
+  clientMessageId: string;
+  text: string;
+  failed: boolean;
+  /** Why it was not sent (failed only). */
+  reason?: string;
+}
+
+/** A line and where it goes: before the line with id `beforeId`, or at the end when null (see `Placement`). */
+export interface PlacedLine {
+  line: Line;
+  beforeId: number | null;
+}
+
+export const roomLine = (m: ChatMessage): Line => ({
+  id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
+  kind: m.kind ?? "message", targetId: m.targetId ?? null, editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null,
+});
+export const directLine = (m: DirectMessage): Line => ({
+  id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
+});
+
+
+/** A line as unread counting sees it (a direct line has no kind: it reads as a message). */
+export const countable = (line: Line): Countable => ({ id: line.id, authorId: line.authorId, kind: line.kind });

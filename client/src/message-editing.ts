@@ -1,0 +1,67 @@
+import { confirmAction } from "./confirm";
+import { lastEditable } from "./edit-target";
+import { describeError } from "./errors";
+import type { Notices } from "./notices";
+import type { ChatSession } from "./session";
+import type { TimelineView } from "./timeline-view";
+
+export interface EditingHost {
+  /** The open room's name; null when none is open (or a direct conversation is: its messages are not edited). */
+  openRoom(): string | null;
+  /** An edit ended (saved or cancelled): the composer takes the focus back. */
+  done(): void;
+}
+
+/** Editing and deleting messages of the open room: in place from a line's buttons, or ↑ in the empty composer. */
+export class MessageEditing {
+  constructor(
+    private readonly session: ChatSession,
+    private readonly timeline: TimelineView,
+    private readonly notices: Notices,
+    private readonly host: EditingHost,
+  ) {}
+
+  /** Edits a message of the open room in place (its Edit button, or ↑ in the empty composer). */
+  begin(messageId: number): boolean {
+    const room = this.room();
+    if (room === undefined) {
+      return false;
+    }
+    return this.timeline.beginEdit(messageId, {
+      save: async (text) => {
+        try {
+          await room.edit(messageId, text);
+          return true;
+        } catch (error) {
+          this.notices.toast(describeError(error).message);
+          return false;
+        }
+      },
+      done: () => this.host.done(),
+    });
+  }
+
+  /** ↑ in the empty composer: the user's newest message in the open room that is not deleted. */
+  editLast(): boolean {
+    const room = this.room();
+    const last = room === undefined ? null : lastEditable(room.timeline.all, this.session.identity.userId);
+    return last !== null && this.begin(last.id);
+  }
+
+  async remove(messageId: number): Promise<void> {
+    const room = this.room();
+    if (room === undefined || !(await confirmAction("Delete this message for everyone?", "Delete"))) {
+      return;
+    }
+    try {
+      await room.remove(messageId);
+    } catch (error) {
+      this.notices.toast(describeError(error).message);
+    }
+  }
+
+  private room() {
+    const name = this.host.openRoom();
+    return name === null ? undefined : this.session.rooms.joined.get(name);
+  }
+}
