@@ -1,7 +1,7 @@
-using HubApp.Cli.Bench;
+using HubApp.Bench;
 using HubApp.Tests.Infrastructure;
 
-namespace HubApp.Tests.Cli;
+namespace HubApp.Tests.Bench;
 
 /// <summary>The load generator's workloads, small and short, against the real host: they run and count right.</summary>
 public sealed class BenchWorkloadTests

@@ -1,9 +1,10 @@
 using System.CommandLine;
+using HubApp.Cli;
 using HubApp.Client;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
-/// <summary><c>hubapp bench</c>: load against any host that speaks the contract, or a comparison with plain SignalR.</summary>
+/// <summary><c>HubApp.Bench</c>: load against any host that speaks the contract, or a comparison with plain SignalR.</summary>
 internal static class BenchCommand
 {
     private static readonly Option<Uri> Server = CommonOptions.Server();
@@ -24,9 +25,9 @@ internal static class BenchCommand
     private static readonly Option<ChatProtocol> Protocol = new("--protocol") { Description = "Hub protocol: Json or MessagePack.", DefaultValueFactory = _ => ChatProtocol.Json };
     private static readonly Option<string?> JsonFile = new("--json") { Description = "Also write the figures to this JSON file." };
 
-    public static Command Create()
+    public static RootCommand Create()
     {
-        var command = new Command("bench", "Load generator: fan-out throughput and latency, a fixed offered rate, idle connections, ping.")
+        var command = new RootCommand("HubApp's load generator, built on HubApp.Client: fan-out throughput and latency, a fixed offered rate, idle connections, ping.")
         {
             FanOut(), Idle(), Ping(), Compare(), IdleWorker(),
         };
@@ -158,7 +159,7 @@ internal static class BenchCommand
         var offset = new Option<int>("--offset");
         var count = new Option<int>("--count");
         var rooms = new Option<int>("--rooms") { DefaultValueFactory = _ => 100 };
-        var command = new Command("idle-worker", "Internal: holds a share of the idle connections for `bench idle`.") { Server, NoAuth, ClientKind, Protocol, offset, count, rooms };
+        var command = new Command("idle-worker", "Internal: holds a share of the idle connections for `idle`.") { Server, NoAuth, ClientKind, Protocol, offset, count, rooms };
         command.Hidden = true;
         command.SetAction(async (parse, ct) =>
         {

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>
 /// N idle connections, each joined to a room: the connect rate with a fixed number of connects in flight, the
 /// server's CPU per connect, and its resident memory per connection once they are all open. The lean client holds
-/// them in this process; the full one in worker processes (`hubapp bench idle-worker`) of at most
+/// them in this process; the full one in worker processes (`HubApp.Bench idle-worker`) of at most
 /// <see cref="PerProcess"/> each, since one process may hold only 20,000 open files here.
 /// </summary>
 /// <remarks>Tokens are fetched before the clock starts: a real client keeps its token, so a connect is negotiate, WebSocket, handshake and JoinRoom.</remarks>
@@ -168,10 +168,10 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
         };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            start.ArgumentList.Add(typeof(IdleWorkload).Assembly.Location); // run as `dotnet HubApp.Cli.dll`
+            start.ArgumentList.Add(typeof(IdleWorkload).Assembly.Location); // run as `dotnet HubApp.Bench.dll`
         }
 
-        foreach (var argument in (string[])["bench", "idle-worker", "--server", target.Server.ToString(), "--offset", offset.ToString(CultureInfo.InvariantCulture),
+        foreach (var argument in (string[])["idle-worker", "--server", target.Server.ToString(), "--offset", offset.ToString(CultureInfo.InvariantCulture),
                      "--count", count.ToString(CultureInfo.InvariantCulture), "--rooms", rooms.ToString(CultureInfo.InvariantCulture),
                      "--client", "full", "--protocol", target.Protocol.ToString()])
         {

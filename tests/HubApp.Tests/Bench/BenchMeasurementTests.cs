@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using HubApp.Cli.Bench;
+using HubApp.Bench;
 
-namespace HubApp.Tests.Cli;
+namespace HubApp.Tests.Bench;
 
 public sealed class BenchMeasurementTests
 {

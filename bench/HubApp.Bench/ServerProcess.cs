@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>
 /// A host started by the bench on 127.0.0.1: HubApp on a fresh SQLite file with its per-connection rate
@@ -39,7 +39,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }, cancellationToken);
 
     public static Task<ServerProcess> StartBaselineAsync(Pinning pinning, CancellationToken cancellationToken) =>
-        StartAsync(pinning, Path.Combine("tests", "HubApp.Bench.Baseline"), "HubApp.Bench.Baseline.dll", _ => new Dictionary<string, string>(), cancellationToken);
+        StartAsync(pinning, Path.Combine("bench", "HubApp.Bench.Baseline"), "HubApp.Bench.Baseline.dll", _ => new Dictionary<string, string>(), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -57,7 +57,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         var root = RepositoryRoot();
         // This tool's own build configuration and framework folders, e.g. bin/Release/net10.0.
-        var output = Path.GetRelativePath(Path.Combine(root, "src", "HubApp.Cli"), AppContext.BaseDirectory);
+        var output = Path.GetRelativePath(Path.Combine(root, "bench", "HubApp.Bench"), AppContext.BaseDirectory);
         var path = Path.Combine(root, project, output, dll);
         if (!File.Exists(path))
         {
@@ -143,6 +143,6 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException("bench compare runs from a build inside the HubApp repository (HubApp.sln not found).");
+        throw new InvalidOperationException("compare runs from a build inside the HubApp repository (HubApp.sln not found).");
     }
 }

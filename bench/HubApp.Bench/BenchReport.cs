@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>
 /// What a bench run measured, printed as a table (with the ratio of every further target to the first, the

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Serialization;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>Which side of a figure ran out of CPU.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<CpuBound>))]

@@ -1,8 +1,9 @@
 using System.Globalization;
+using HubApp.Cli;
 using HubApp.Client;
 using Microsoft.AspNetCore.Http.Connections;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>Which client the load generator drives: raw WebSockets with SignalR's framing, or the full <see cref="ChatClient"/>.</summary>
 internal enum BenchClient

@@ -6,7 +6,7 @@ using System.Text.Json;
 using HubApp.Client;
 using MessagePack;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>
 /// A hub connection for the load generator: SignalR's JSON or MessagePack framing spoken over a raw

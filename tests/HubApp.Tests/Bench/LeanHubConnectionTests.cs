@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text;
-using HubApp.Cli.Bench;
+using HubApp.Bench;
 using HubApp.Client;
 using HubApp.Tests.Infrastructure;
 using MessagePack;
 
-namespace HubApp.Tests.Cli;
+namespace HubApp.Tests.Bench;
 
 /// <summary>The load generator's lean client: SignalR's framing by hand, against the real host and frame by frame.</summary>
 public sealed class LeanHubConnectionTests

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>
 /// R rooms × M members; one member per room sends 64-character texts, keeping a window of sends

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>
 /// Which CPU the servers and the load generator run on (<c>taskset</c>), so that neither takes the other's

@@ -1,6 +1,6 @@
-using HubApp.Cli.Bench;
+using HubApp.Bench;
 
-namespace HubApp.Tests.Cli;
+namespace HubApp.Tests.Bench;
 
 /// <summary>Which side of a bench figure ran out of CPU, from each side's CPU-seconds per wall-second.</summary>
 public sealed class CpuUseTests

@@ -1,7 +1,7 @@
 using HubApp.Bench.Baseline;
 
 // A plain SignalR hub as the ASP.NET Core docs show it: groups and Clients.Group(room).SendAsync, no
-// authentication, no storage, default settings. `hubapp bench` drives it with the same workload as HubApp.
+// authentication, no storage, default settings. `bench/HubApp.Bench` drives it with the same workload as HubApp.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddSignalR();
 var app = builder.Build();

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>CPU time and memory of a process on this machine, read from /proc (Linux); of several, their sum.</summary>
 internal sealed class ProcessMeter(params int[] pids)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>
 /// Sequential round trips on one connection: <c>Ping</c> (the hub's own method: transport and dispatch), and the

@@ -1,4 +1,4 @@
-namespace HubApp.Cli.Bench;
+namespace HubApp.Bench;
 
 /// <summary>Latency samples in Stopwatch ticks, summarized as milliseconds.</summary>
 internal static class Percentiles
