@@ -1,6 +1,6 @@
 using System.Text;
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace HubApp.Browser.Tests;

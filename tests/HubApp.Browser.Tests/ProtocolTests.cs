@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace HubApp.Browser.Tests;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.ScaleOut;
 
 namespace HubApp.Tests.Api;

@@ -1,6 +1,6 @@
 using System.Net;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Api;
 

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using HubApp.Contracts;
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Tests.Api;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Auth;
 

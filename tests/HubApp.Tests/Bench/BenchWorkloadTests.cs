@@ -1,5 +1,5 @@
 using HubApp.Bench;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Bench;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using HubApp.Bench;
 using HubApp.Client;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using MessagePack;
 
 namespace HubApp.Tests.Bench;

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using HubApp.Cli.Chat;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Cli;
 

@@ -1,7 +1,7 @@
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Hubs;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 
 namespace HubApp.Tests.Client;

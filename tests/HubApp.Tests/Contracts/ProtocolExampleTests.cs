@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Contracts;
 

@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Rooms;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace HubApp.Tests.Hardening;

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace HubApp.Tests.Hardening;

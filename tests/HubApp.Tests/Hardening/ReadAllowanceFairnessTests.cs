@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;

@@ -5,7 +5,7 @@ using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.History;
 using HubApp.Presence;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -4,7 +4,7 @@ using System.Text;
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Hubs;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hardening;
 

@@ -3,7 +3,7 @@ using HubApp.Client;
 using HubApp.Hubs;
 using HubApp.Presence;
 using HubApp.Telemetry;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Presence;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

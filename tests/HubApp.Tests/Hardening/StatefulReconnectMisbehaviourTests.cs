@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace HubApp.Tests.Hardening;

@@ -1,7 +1,7 @@
 using System.Text;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace HubApp.Tests.Hubs;

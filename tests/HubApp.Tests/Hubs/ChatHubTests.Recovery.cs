@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hubs;
 

@@ -2,7 +2,7 @@ using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Hubs;
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -6,7 +6,7 @@ using HubApp.Hubs;
 using HubApp.Presence;
 using HubApp.Storage;
 using HubApp.Telemetry;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;

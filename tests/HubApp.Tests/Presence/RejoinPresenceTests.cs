@@ -1,7 +1,7 @@
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Presence;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

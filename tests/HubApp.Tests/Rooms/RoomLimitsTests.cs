@@ -1,7 +1,7 @@
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Rooms;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Tests.Rooms;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Presence;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Tests.Rooms;

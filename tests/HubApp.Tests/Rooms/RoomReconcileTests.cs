@@ -1,7 +1,7 @@
 using HubApp.Contracts;
 using HubApp.Rooms;
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Tests.Rooms;

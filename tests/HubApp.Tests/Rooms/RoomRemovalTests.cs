@@ -1,5 +1,5 @@
 using HubApp.Client;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 
 namespace HubApp.Tests.Rooms;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 

@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;

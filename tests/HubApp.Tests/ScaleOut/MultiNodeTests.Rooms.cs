@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.Rooms;
 
 namespace HubApp.Tests.ScaleOut;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 

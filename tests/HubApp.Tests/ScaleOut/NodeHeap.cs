@@ -1,5 +1,5 @@
 using System.Diagnostics.Tracing;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.Telemetry;
 using Microsoft.Diagnostics.NETCore.Client;
 

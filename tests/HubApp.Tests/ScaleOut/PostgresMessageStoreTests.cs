@@ -1,7 +1,7 @@
 using HubApp.Contracts;
 using HubApp.History;
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;

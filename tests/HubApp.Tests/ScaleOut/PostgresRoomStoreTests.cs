@@ -1,6 +1,6 @@
 using HubApp.History;
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.Storage;
 using Microsoft.Extensions.Options;
 

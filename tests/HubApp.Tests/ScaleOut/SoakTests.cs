@@ -1,7 +1,7 @@
 using System.Globalization;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Xunit.Abstractions;
 
 namespace HubApp.Tests.ScaleOut;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
 

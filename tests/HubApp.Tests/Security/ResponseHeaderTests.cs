@@ -1,5 +1,5 @@
 using System.Net;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Security;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Stats;
 

@@ -1,5 +1,5 @@
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace HubApp.Tests.Storage;

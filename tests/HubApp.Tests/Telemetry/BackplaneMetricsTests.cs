@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.ScaleOut;
 
 namespace HubApp.Tests.Telemetry;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Telemetry;
 

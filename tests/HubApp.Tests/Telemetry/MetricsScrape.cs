@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Telemetry;
 

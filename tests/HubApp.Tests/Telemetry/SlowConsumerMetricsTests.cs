@@ -1,7 +1,7 @@
 using HubApp.Contracts;
 using HubApp.Hubs;
 using HubApp.Tests.Hardening;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Telemetry;
 

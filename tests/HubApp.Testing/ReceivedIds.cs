@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using HubApp.Client;
 using HubApp.Contracts;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// The ids a client's <see cref="ChatClient.MessageReceived"/> raised, per room, in the order raised, and those it handed

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>What the hub saw, for assertions: every connection (with its transport) and every hub method invoked.</summary>
 public sealed class InvocationRecorder : IHubFilter

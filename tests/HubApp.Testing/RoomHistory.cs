@@ -1,7 +1,7 @@
 using HubApp.Client;
 using HubApp.Contracts;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>A room's whole stored history, as a client catching up from the start sees it.</summary>
 public static class RoomHistory

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// The errors ASP.NET Core itself logs that a test does not count against the app, for the in-process host's captured

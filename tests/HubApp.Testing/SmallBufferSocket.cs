@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using HubApp.Contracts;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// A WebSocket to the hub over a TCP socket with a 4 KB receive buffer, for clients that stop reading: what the server

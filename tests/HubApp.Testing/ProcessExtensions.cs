@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 internal static class ProcessExtensions
 {

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>What a client received from one event: awaited in order with a bound, or all at once.</summary>
 public sealed class Inbox<T>

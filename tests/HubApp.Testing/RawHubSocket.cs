@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// A WebSocket to the hub that speaks SignalR's JSON protocol by hand, so tests can send what no client

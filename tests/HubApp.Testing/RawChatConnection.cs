@@ -2,7 +2,7 @@ using HubApp.Contracts;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// The official SignalR client on one node, for the hub methods and events that HubApp.Client does not wrap (yet): the

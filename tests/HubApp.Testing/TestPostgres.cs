@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// A fresh database in the throwaway PostgreSQL cluster that test.sh starts (scripts/prereqs/30-postgres.sh),

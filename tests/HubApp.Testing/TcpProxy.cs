@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// A TCP forwarder on 127.0.0.1 between clients and a host, for network faults. <see cref="ResetAll"/> drops

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>A host's <c>GET /stats</c>, as an auditor reads it after a test's clients have gone.</summary>
 public sealed record LiveStats(int Connections, int Users, Dictionary<string, int> Rooms)

@@ -2,7 +2,7 @@ using HubApp.Contracts;
 using HubApp.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// The host's own store, but for the time <see cref="Failing"/> is set: then every call throws

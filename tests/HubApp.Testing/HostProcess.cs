@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using HubApp.Client;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// The real host as a process of its own (<c>dotnet HubApp.dll</c> from the test output, Production settings,

@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// A throwaway <c>redis-server</c> (the binary scripts/prereqs/50-redis.sh exports) on 127.0.0.1 at a free port,

@@ -1,4 +1,4 @@
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Tests;
 
 /// <summary>
 /// Tests that must have this process to themselves, run after all others, one at a time: those that measure

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>Every line the host logs, kept for assertions (no errors, no tokens) and printed on failure.</summary>
 public sealed class CapturedLogs : ILoggerProvider

@@ -1,4 +1,4 @@
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>Every await in a test is bounded; these are generous because CI machines are shared and slow.</summary>
 public static class TestTimeouts

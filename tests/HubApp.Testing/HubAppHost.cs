@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>
 /// The real HubApp host on Kestrel at 127.0.0.1 (a free port), with the repository's appsettings.json,

@@ -1,4 +1,4 @@
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>The checkout's root (where HubApp.sln is): the host's content root, as with `dotnet run`.</summary>
 public static class RepositoryRoot

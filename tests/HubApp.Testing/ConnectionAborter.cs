@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 
-namespace HubApp.Tests.Infrastructure;
+namespace HubApp.Testing;
 
 /// <summary>Lets a test drop a client's connection from the server side, as a network fault would.</summary>
 public sealed class ConnectionAborter : IHubFilter
