@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using HubApp.Client;
+using HubApp.Contracts;
 using MessagePack;
 
 namespace HubApp.Bench;
@@ -21,7 +22,6 @@ namespace HubApp.Bench;
 /// </remarks>
 internal sealed class LeanHubConnection : IAsyncDisposable
 {
-    public const string Hub = "/hubs/chat";
     public const int StampDigits = 16;
     public const int TextLength = 64;
     private const byte RecordSeparator = 0x1E;
@@ -73,7 +73,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         {
             var connectionToken = await NegotiateAsync(http, server, accessToken, cancellationToken);
             var query = $"id={Uri.EscapeDataString(connectionToken)}" + (accessToken is null ? string.Empty : $"&access_token={Uri.EscapeDataString(accessToken)}");
-            var url = new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = Hub, Query = query }.Uri;
+            var url = new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = HubMethods.Path, Query = query }.Uri;
             await connection._socket.ConnectAsync(url, cancellationToken);
             connection._receiving = Task.Run(connection.ReceiveAsync, CancellationToken.None);
             var handshake = protocol == ChatProtocol.Json ? """{"protocol":"json","version":1}"""u8.ToArray() : """{"protocol":"messagepack","version":1}"""u8.ToArray();
@@ -403,7 +403,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
 
     private static async Task<string> NegotiateAsync(HttpClient http, Uri server, string? accessToken, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, Hub + "/negotiate?negotiateVersion=1"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, HubMethods.Path + "/negotiate?negotiateVersion=1"));
         if (accessToken is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);

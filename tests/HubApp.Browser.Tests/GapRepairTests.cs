@@ -1,5 +1,6 @@
 using System.Text;
 using HubApp.Browser.Tests.Infrastructure;
+using HubApp.Contracts;
 using HubApp.Testing;
 using static Microsoft.Playwright.Assertions;
 
@@ -18,7 +19,7 @@ public sealed class GapRepairTests(Chromium chromium)
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", beforeSignIn: page =>
             // Between the page and the host, as a faulty proxy or a backplane outage would: the first frame that
             // carries the message's text never reaches the page; everything else is forwarded as it came.
-            page.RouteWebSocketAsync("**/hubs/chat**", socket =>
+            page.RouteWebSocketAsync($"**{HubMethods.Path}**", socket =>
             {
                 var server = socket.ConnectToServer();
                 var marker = Encoding.UTF8.GetBytes(Dropped);

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using HubApp.Contracts;
 
 namespace HubApp.Testing;
 
@@ -24,7 +25,7 @@ internal sealed class RawHubSocket : IAsyncDisposable
     public static async Task<RawHubSocket> ConnectAsync(HubAppHost host, string userId, bool handshake = true, string? userName = null)
     {
         var socket = new RawHubSocket();
-        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = "/hubs/chat", Query = $"access_token={TestTokens.Create(userId, userName)}" }.Uri;
+        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = HubMethods.Path, Query = $"access_token={TestTokens.Create(userId, userName)}" }.Uri;
         await socket._socket.ConnectAsync(url, CancellationToken.None).WaitAsync(TestTimeouts.Default);
         if (handshake)
         {
@@ -44,7 +45,7 @@ internal sealed class RawHubSocket : IAsyncDisposable
     {
         var token = TestTokens.Create(userId);
         using var http = host.CreateHttpClient();
-        using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1&useStatefulReconnect=true");
+        using var negotiate = new HttpRequestMessage(HttpMethod.Post, HubMethods.Path + "/negotiate?negotiateVersion=1&useStatefulReconnect=true");
         negotiate.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         using var negotiated = await http.SendAsync(negotiate);
         negotiated.EnsureSuccessStatusCode();
@@ -53,7 +54,7 @@ internal sealed class RawHubSocket : IAsyncDisposable
         var connectionToken = body.GetProperty("connectionToken").GetString();
 
         var socket = new RawHubSocket();
-        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = "/hubs/chat", Query = $"id={connectionToken}&access_token={token}" }.Uri;
+        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = HubMethods.Path, Query = $"id={connectionToken}&access_token={token}" }.Uri;
         await socket._socket.ConnectAsync(url, CancellationToken.None).WaitAsync(TestTimeouts.Default);
         await socket.SendTextAsync("""{"protocol":"json","version":2}""" + Separator);
         Assert.Equal("{}", await socket.ReceiveRecordAsync());

@@ -87,7 +87,7 @@ public sealed class AuthenticationTests
         var token = TestTokens.Create("alice");
 
         using var stats = await http.GetAsync($"/stats?access_token={token}");
-        using var negotiate = await http.PostAsync($"/hubs/chat/negotiate?negotiateVersion=1&access_token={token}", null);
+        using var negotiate = await http.PostAsync($"{HubMethods.Path}/negotiate?negotiateVersion=1&access_token={token}", null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, stats.StatusCode);
         Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);

@@ -185,7 +185,7 @@ public sealed class AbuseTests
     private static async Task AssertRefusedWith429Async(HubAppHost host, string userId)
     {
         using var http = host.CreateHttpClient();
-        using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1");
+        using var negotiate = new HttpRequestMessage(HttpMethod.Post, HubMethods.Path + "/negotiate?negotiateVersion=1");
         negotiate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create(userId));
         using var response = await http.SendAsync(negotiate);
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
@@ -196,11 +196,11 @@ public sealed class AbuseTests
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
     }
 
-    private static async Task<Stats> StatsAsync(HubAppHost host, Func<Stats, bool> until)
+    private static async Task<ChatStats> StatsAsync(HubAppHost host, Func<ChatStats, bool> until)
     {
         using var http = host.CreateHttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create("auditor"));
-        return await WaitUntilAsync(async () => (await http.GetFromJsonAsync<Stats>("/stats"))!, until);
+        return await WaitUntilAsync(async () => (await http.GetFromJsonAsync<ChatStats>("/stats"))!, until);
     }
 
     private static Task<T> WaitUntilAsync<T>(Func<T> read, Func<T, bool> until) => WaitUntilAsync(() => Task.FromResult(read()), until);
@@ -218,6 +218,4 @@ public sealed class AbuseTests
 
         return value;
     }
-
-    private sealed record Stats(int Connections, int Users, Dictionary<string, int> Rooms);
 }

@@ -86,7 +86,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         }
 
         var stats = await LiveStats.WhenEmptyAsync(host.BaseAddress);
-        Assert.True(stats.Empty, $"left over after everyone left: {stats}");
+        Assert.True(stats.IsEmpty(), $"left over after everyone left: {stats.Describe()}");
         var presence = host.Services.GetRequiredService<PresenceTracker>();
         Assert.Equal(0, presence.Counts().Connections);
         Assert.All(Rooms, room => Assert.Empty(presence.Members(room)));

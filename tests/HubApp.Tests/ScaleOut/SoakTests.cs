@@ -143,7 +143,7 @@ public sealed partial class SoakTests(ITestOutputHelper output)
         foreach (var (node, before) in cluster.Nodes.Zip(heapBefore))
         {
             var stats = await LiveStats.WhenEmptyAsync(node.BaseAddress);
-            Assert.True(stats.Empty, $"{node.Name}: left over after everyone left: {stats}");
+            Assert.True(stats.IsEmpty(), $"{node.Name}: left over after everyone left: {stats.Describe()}");
             var after = await NodeHeap.LiveBytesAfterFullCollectionAsync(node);
             output.WriteLine($"{node.Name}: live heap {before >> 20} MB before, {after >> 20} MB after");
             Assert.True(after - before < HeapGrowthBound, $"{node.Name}: the live heap grew from {before >> 20} MB to {after >> 20} MB");

@@ -1,4 +1,5 @@
 using System.Net;
+using HubApp.Contracts;
 using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
@@ -17,7 +18,7 @@ public sealed class OriginCheckTests
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = "https://chat.example.com" });
         using var http = host.CreateHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/hubs/chat/negotiate?negotiateVersion=1&access_token={TestTokens.Create("alice")}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{HubMethods.Path}/negotiate?negotiateVersion=1&access_token={TestTokens.Create("alice")}");
         if (origin is not null)
         {
             request.Headers.TryAddWithoutValidation("Origin", origin);
@@ -85,7 +86,7 @@ public sealed class OriginCheckTests
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["AllowedHosts"] = allowedHosts }, environment: environment);
         using var http = host.CreateHttpClient();
         var authority = $"{hostName}:{host.BaseAddress.Port}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/hubs/chat/negotiate?negotiateVersion=1&access_token={TestTokens.Create("alice")}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{HubMethods.Path}/negotiate?negotiateVersion=1&access_token={TestTokens.Create("alice")}");
         request.Headers.Host = authority;
         request.Headers.TryAddWithoutValidation("Origin", $"http://{authority}");
 
