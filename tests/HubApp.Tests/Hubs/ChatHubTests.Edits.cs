@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 
 namespace HubApp.Tests.Hubs;
 
-/// <summary>EditMessage and DeleteMessage: entries of the room log (shared/contract.md, "The room log").</summary>
+/// <summary>EditMessage and DeleteMessage: entries of the room log (docs/protocol.md, "ChatMessage").</summary>
 public sealed partial class ChatHubTests
 {
     [Fact]
