@@ -42,13 +42,13 @@ public sealed class GapRepairTests(Chromium chromium)
                 });
             }));
         await using var bob = await host.ConnectAsync("bob");
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
         await Expect(alice.Members).ToHaveCountAsync(2);
 
-        await bob.PostMessageAsync("general", "before", "gap-1").WaitAsync(TestTimeouts.Default);
+        await bob.PostMessageAsync("general", "before", "gap-1").DefaultTimeout();
         await Expect(alice.Message("before")).ToHaveCountAsync(1);
-        await bob.PostMessageAsync("general", Dropped, "gap-2").WaitAsync(TestTimeouts.Default);
-        await bob.PostMessageAsync("general", "after the gap", "gap-3").WaitAsync(TestTimeouts.Default);
+        await bob.PostMessageAsync("general", Dropped, "gap-2").DefaultTimeout();
+        await bob.PostMessageAsync("general", "after the gap", "gap-3").DefaultTimeout();
 
         await Expect(alice.Message("after the gap")).ToHaveCountAsync(1);
         await Expect(alice.Message(Dropped)).ToHaveCountAsync(1);

@@ -178,7 +178,7 @@ internal class HostProcess : IAsyncDisposable
     {
         var limit = bytes?.ToString(CultureInfo.InvariantCulture) ?? "unlimited";
         using var prlimit = Process.Start("prlimit", ["--pid", _process.Id.ToString(CultureInfo.InvariantCulture), $"--fsize={limit}:unlimited"]);
-        await prlimit.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+        await prlimit.WaitForExitAsync().DefaultTimeout();
         if (prlimit.ExitCode != 0)
         {
             throw new InvalidOperationException($"prlimit failed with {prlimit.ExitCode}.");
@@ -210,7 +210,7 @@ internal class HostProcess : IAsyncDisposable
     public async Task<ChatClient> ConnectAsync(string userId, bool autoReconnect = true, TimeSpan? tokenLifetime = null, int? maxReconnectAttempts = null)
     {
         var client = CreateClient(BaseAddress, userId, autoReconnect, tokenLifetime, maxReconnectAttempts);
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        await client.StartAsync().DefaultTimeout();
         return client;
     }
 

@@ -112,7 +112,7 @@ internal sealed class HubAppHost : IAsyncDisposable
     public async Task<ChatClient> ConnectAsync(string userId, string? userName = null)
     {
         var client = CreateClient(userId, userName);
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        await client.StartAsync().DefaultTimeout();
         return client;
     }
 

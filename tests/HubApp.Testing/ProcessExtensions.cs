@@ -12,7 +12,7 @@ internal static class ProcessExtensions
             process.Kill();
         }
 
-        await process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+        await process.WaitForExitAsync().DefaultTimeout();
     }
 
     /// <summary>
@@ -34,7 +34,7 @@ internal static class ProcessExtensions
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Slow);
+            await process.WaitForExitAsync().DefaultTimeout(TestTimeouts.Slow);
         }
         finally
         {

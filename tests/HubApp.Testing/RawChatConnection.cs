@@ -29,13 +29,13 @@ public sealed class RawChatConnection : IAsyncDisposable
             .WithUrl(new Uri(baseAddress, HubMethods.Path), HttpTransportType.WebSockets, o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userName ?? userId)))
             .Build();
         var connection = new RawChatConnection(hub);
-        await hub.StartAsync().WaitAsync(TestTimeouts.Default);
+        await hub.StartAsync().DefaultTimeout();
         return connection;
     }
 
-    public Task<T> InvokeAsync<T>(string method, params object?[] args) => _hub.InvokeCoreAsync<T>(method, args).WaitAsync(TestTimeouts.Default);
+    public Task<T> InvokeAsync<T>(string method, params object?[] args) => _hub.InvokeCoreAsync<T>(method, args).DefaultTimeout();
 
-    public Task InvokeAsync(string method, params object?[] args) => _hub.InvokeCoreAsync(method, args).WaitAsync(TestTimeouts.Default);
+    public Task InvokeAsync(string method, params object?[] args) => _hub.InvokeCoreAsync(method, args).DefaultTimeout();
 
     public Task<DirectMessage> SendDirectAsync(string userId, string text) => InvokeAsync<DirectMessage>(HubMethods.SendDirectMessage, userId, text);
 

@@ -26,7 +26,7 @@ internal sealed class RawHubSocket : IAsyncDisposable
     {
         var socket = new RawHubSocket();
         var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = HubMethods.Path, Query = $"access_token={TestTokens.Create(userId, userName)}" }.Uri;
-        await socket._socket.ConnectAsync(url, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await socket._socket.ConnectAsync(url, CancellationToken.None).DefaultTimeout();
         if (handshake)
         {
             await socket.SendTextAsync("""{"protocol":"json","version":1}""" + Separator);
@@ -55,7 +55,7 @@ internal sealed class RawHubSocket : IAsyncDisposable
 
         var socket = new RawHubSocket();
         var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = HubMethods.Path, Query = $"id={connectionToken}&access_token={token}" }.Uri;
-        await socket._socket.ConnectAsync(url, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await socket._socket.ConnectAsync(url, CancellationToken.None).DefaultTimeout();
         await socket.SendTextAsync("""{"protocol":"json","version":2}""" + Separator);
         Assert.Equal("{}", await socket.ReceiveRecordAsync());
         return socket;
@@ -67,7 +67,7 @@ internal sealed class RawHubSocket : IAsyncDisposable
     public Task SendTextAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
 
     public async Task SendAsync(byte[] bytes, WebSocketMessageType type) =>
-        await _socket.SendAsync(bytes, type, endOfMessage: true, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await _socket.SendAsync(bytes, type, endOfMessage: true, CancellationToken.None).DefaultTimeout();
 
     /// <summary>Sends one invocation record and returns its completion, skipping pings and other records.</summary>
     public async Task<string> InvokeAsync(string invocationId, string target, string argumentsJson)
@@ -132,7 +132,7 @@ internal sealed class RawHubSocket : IAsyncDisposable
         {
             try
             {
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).DefaultTimeout();
             }
             catch (WebSocketException)
             {

@@ -13,7 +13,7 @@ public static class RoomHistory
         long since = 0;
         for (var page = 0; page < maxPages; page++)
         {
-            var snapshot = await client.JoinRoomAsync(room, since).WaitAsync(TestTimeouts.Default);
+            var snapshot = await client.JoinRoomAsync(room, since).DefaultTimeout();
             messages.AddRange(snapshot.Messages);
             if (snapshot.Complete || snapshot.Messages.Count == 0)
             {

@@ -26,7 +26,7 @@ internal sealed class SmallBufferSocket(ClientWebSocket socket, HttpMessageInvok
         var invoker = new HttpMessageInvoker(handler);
         var socket = new ClientWebSocket();
         var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = HubMethods.Path, Query = $"access_token={TestTokens.Create(userId)}" }.Uri;
-        await socket.ConnectAsync(url, invoker, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await socket.ConnectAsync(url, invoker, CancellationToken.None).DefaultTimeout();
         return new SmallBufferSocket(socket, invoker);
     }
 

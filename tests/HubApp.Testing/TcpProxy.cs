@@ -114,7 +114,7 @@ internal sealed class TcpProxy : IAsyncDisposable
             pumps = [.. _pumps];
         }
 
-        await Task.WhenAll([_accepting, .. pumps]).WaitAsync(TestTimeouts.Default);
+        await Task.WhenAll([_accepting, .. pumps]).DefaultTimeout();
         _stopping.Dispose();
     }
 

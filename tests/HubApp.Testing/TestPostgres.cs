@@ -34,9 +34,9 @@ public sealed class TestPostgres : IAsyncDisposable
         var name = "hubapp_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(ClusterConnectionString))
         {
-            await connection.OpenAsync().WaitAsync(TestTimeouts.Default);
+            await connection.OpenAsync().DefaultTimeout();
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
-            await create.ExecuteNonQueryAsync().WaitAsync(TestTimeouts.Default);
+            await create.ExecuteNonQueryAsync().DefaultTimeout();
         }
 
         var builder = new NpgsqlConnectionStringBuilder(ClusterConnectionString) { Database = name };
@@ -67,9 +67,9 @@ public sealed class TestPostgres : IAsyncDisposable
         try
         {
             await using var connection = new NpgsqlConnection(ClusterConnectionString);
-            await connection.OpenAsync().WaitAsync(TestTimeouts.Default);
+            await connection.OpenAsync().DefaultTimeout();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE);", connection);
-            await drop.ExecuteNonQueryAsync().WaitAsync(TestTimeouts.Default);
+            await drop.ExecuteNonQueryAsync().DefaultTimeout();
         }
         catch (NpgsqlException)
         {

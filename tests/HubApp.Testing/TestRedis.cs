@@ -136,7 +136,7 @@ public sealed class TestRedis : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+                await _process.WaitForExitAsync().DefaultTimeout();
                 throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}:{Environment.NewLine}{Output}");
             }
 

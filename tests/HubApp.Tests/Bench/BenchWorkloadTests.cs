@@ -13,7 +13,7 @@ public sealed class BenchWorkloadTests
         using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, new ProcessMeter(Environment.ProcessId));
         var settings = new FanOutSettings(Rooms: 2, Members: 3, Window: 4, Warmup: TimeSpan.FromMilliseconds(300), Duration: TimeSpan.FromSeconds(1), OfferedRate: null);
 
-        var result = await new FanOutWorkload(target, settings, TextWriter.Null).RunAsync(CancellationToken.None).WaitAsync(TestTimeouts.Slow);
+        var result = await new FanOutWorkload(target, settings, TextWriter.Null).RunAsync(CancellationToken.None).DefaultTimeout(TestTimeouts.Slow);
 
         Assert.True(result.DeliveriesPerSecond > 0);
         Assert.Equal(0, result.Lost);
@@ -30,7 +30,7 @@ public sealed class BenchWorkloadTests
         using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null, BenchClient.Full);
         var settings = new FanOutSettings(Rooms: 2, Members: 3, Window: 4, Warmup: TimeSpan.FromMilliseconds(300), Duration: TimeSpan.FromSeconds(1), OfferedRate: null);
 
-        var result = await new FanOutWorkload(target, settings, TextWriter.Null).RunAsync(CancellationToken.None).WaitAsync(TestTimeouts.Slow);
+        var result = await new FanOutWorkload(target, settings, TextWriter.Null).RunAsync(CancellationToken.None).DefaultTimeout(TestTimeouts.Slow);
 
         Assert.True(result.DeliveriesPerSecond > 0);
         Assert.Equal(0, result.Lost);
@@ -43,7 +43,7 @@ public sealed class BenchWorkloadTests
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
         using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, new ProcessMeter(Environment.ProcessId));
 
-        var result = await new IdleWorkload(target, connections: 30, rooms: 3, authenticate: true, TextWriter.Null, warmup: TimeSpan.Zero, inFlight: 10).RunAsync(CancellationToken.None).WaitAsync(TestTimeouts.Slow);
+        var result = await new IdleWorkload(target, connections: 30, rooms: 3, authenticate: true, TextWriter.Null, warmup: TimeSpan.Zero, inFlight: 10).RunAsync(CancellationToken.None).DefaultTimeout(TestTimeouts.Slow);
 
         Assert.Equal(30, result.Connections);
         Assert.True(result.ConnectsPerSecond > 0);
@@ -56,7 +56,7 @@ public sealed class BenchWorkloadTests
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
         using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null);
 
-        var result = await PingWorkload.RoundTripAsync(target, "test", 20, Pinning.None, CancellationToken.None).WaitAsync(TestTimeouts.Slow);
+        var result = await PingWorkload.RoundTripAsync(target, "test", 20, Pinning.None, CancellationToken.None).DefaultTimeout(TestTimeouts.Slow);
 
         Assert.Equal(20, result.Latency.Samples);
         Assert.Equal("test", result.Label);
@@ -71,7 +71,7 @@ public sealed class BenchWorkloadTests
         using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null);
         var settings = new FanOutSettings(Rooms: 2, Members: 5, Window: 4, Warmup: TimeSpan.FromMilliseconds(300), Duration: TimeSpan.FromSeconds(2), OfferedRate: 200);
 
-        var result = await new FanOutWorkload(target, settings, TextWriter.Null).RunAsync(CancellationToken.None).WaitAsync(TestTimeouts.Slow);
+        var result = await new FanOutWorkload(target, settings, TextWriter.Null).RunAsync(CancellationToken.None).DefaultTimeout(TestTimeouts.Slow);
 
         Assert.InRange(result.DeliveriesPerSecond, 100, 300);
         Assert.Equal(0, result.Lost);
@@ -83,7 +83,7 @@ public sealed class BenchWorkloadTests
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
         using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null);
 
-        var result = await PingWorkload.RunAsync(target, 50, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        var result = await PingWorkload.RunAsync(target, 50, CancellationToken.None).DefaultTimeout();
 
         Assert.Equal(50, result.Samples);
         Assert.True(result.P50Ms > 0);

@@ -24,12 +24,12 @@ public sealed class LeanHubConnectionTests
         {
             stamps.Add(stamp);
             delivered.TrySetResult();
-        }, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        }, CancellationToken.None).DefaultTimeout();
 
-        await connection.JoinRoomAsync("lean-room", CancellationToken.None).WaitAsync(TestTimeouts.Default);
-        await connection.SendStampedAsync("lean-room", 0x1234_5678_9abc).WaitAsync(TestTimeouts.Default);
-        await delivered.Task.WaitAsync(TestTimeouts.Default);
-        await connection.PingAsync(CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await connection.JoinRoomAsync("lean-room", CancellationToken.None).DefaultTimeout();
+        await connection.SendStampedAsync("lean-room", 0x1234_5678_9abc).DefaultTimeout();
+        await delivered.Task.DefaultTimeout();
+        await connection.PingAsync(CancellationToken.None).DefaultTimeout();
 
         Assert.Equal([0x1234_5678_9abc], stamps);
         await using var reader = await host.ConnectAsync("history-reader");
@@ -44,10 +44,10 @@ public sealed class LeanHubConnectionTests
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
         using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null, BenchClient.Lean, protocol);
-        await using var connection = await target.ConnectAsync("lean-user", null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await using var connection = await target.ConnectAsync("lean-user", null, CancellationToken.None).DefaultTimeout();
 
         // Not joined: the hub refuses with not_in_room.
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => connection.SendStampedAsync("never-joined", 1).WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => connection.SendStampedAsync("never-joined", 1).DefaultTimeout());
 
         Assert.Contains("not_in_room", error.Message, StringComparison.Ordinal);
     }

@@ -60,7 +60,7 @@ public sealed partial class SoakTests
 
             try
             {
-                var value = await call().WaitAsync(TestTimeouts.Slow);
+                var value = await call().DefaultTimeout(TestTimeouts.Slow);
                 Count(_calls, method);
                 if (refusal is not null)
                 {

@@ -15,7 +15,7 @@ public sealed class TestRedisTests
 
         await redis.KillAsync();
         using var refused = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var error = await Assert.ThrowsAsync<SocketException>(() => refused.ConnectAsync(new IPEndPoint(IPAddress.Loopback, redis.Port)).WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<SocketException>(() => refused.ConnectAsync(new IPEndPoint(IPAddress.Loopback, redis.Port)).DefaultTimeout());
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
 
         await redis.StartAgainAsync();

@@ -44,7 +44,7 @@ public sealed class OriginCheckTests
         });
 
         // Negotiate (no Origin) is accepted; the handshake is refused, and no other transport is allowed.
-        var error = await Assert.ThrowsAsync<AggregateException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<AggregateException>(() => client.StartAsync().DefaultTimeout());
 
         var webSockets = Assert.IsType<TransportFailedException>(error.InnerExceptions[0]);
         Assert.Equal(nameof(HttpTransportType.WebSockets), webSockets.TransportType);
@@ -65,9 +65,9 @@ public sealed class OriginCheckTests
             ConfigureWebSocket = socket => socket.SetRequestHeader("Origin", own),
         });
 
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        await client.StartAsync().DefaultTimeout();
 
-        Assert.Equal("pong", await client.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await client.PingAsync().DefaultTimeout());
     }
 
     [Theory]

@@ -37,7 +37,7 @@ internal sealed partial class MetricsScrape
         var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
-            var scrape = await GetAsync(http).WaitAsync(TestTimeouts.Default);
+            var scrape = await GetAsync(http).DefaultTimeout();
             if (done(scrape) || DateTime.UtcNow > deadline)
             {
                 return scrape;
