@@ -7,11 +7,11 @@
 # ENGINE:N is postgres:N or redis:N (N = 1..5) or sqlite:1; --only re-runs some configurations into an --out
 # that holds the others, and the table then shows them all. Defaults: --warmup 30 --duration 12 (30 s: the nodes reach their steady state, see docs/performance.md).
 #
-# Publishes the host and the CLI once (Release, into a temp folder), starts a throwaway PostgreSQL cluster
+# Publishes the host and the bench (bench/HubApp.Bench) once (Release, into a temp folder), starts a throwaway PostgreSQL cluster
 # (as scripts/prereqs/30-postgres.sh does) and a throwaway redis-server on free ports of 127.0.0.1, then for
 # each engine and N = 1, 2, 3 (after one SQLite node without a backplane, the reference of the rest of
 # docs/performance.md): a fresh database (and an emptied Redis), N nodes, /health 200 on each,
-# `bench fanout` with its clients spread over the nodes, the JSON kept in --out, the nodes stopped (SIGTERM,
+# `fanout` of the bench with its clients spread over the nodes, the JSON kept in --out, the nodes stopped (SIGTERM,
 # then SIGKILL after 15 s). Prints one table at the end. Everything it started is stopped on exit; every wait
 # is bounded. Before each configuration it waits (at most 20 minutes over the run) until no `dotnet test`
 # runs on the machine and other processes use less than half a core; the table says for each configuration
@@ -157,11 +157,11 @@ wait_for_quiet() {
 }
 
 # --- build once ---
-log "publishing the host and the CLI (Release) into $work"
+log "publishing the host and the bench (Release) into $work"
 timeout 900 dotnet publish "$root/src/HubApp/HubApp.csproj" -c Release -o "$work/host" -p:SkipClientBuild=true -nologo -v quiet >"$work/publish-host.log" 2>&1 \
   || { cat "$work/publish-host.log" >&2; die "publishing the host failed"; }
-timeout 900 dotnet publish "$root/src/HubApp.Cli/HubApp.Cli.csproj" -c Release -o "$work/cli" -p:SkipClientBuild=true -nologo -v quiet >"$work/publish-cli.log" 2>&1 \
-  || { cat "$work/publish-cli.log" >&2; die "publishing the CLI failed"; }
+timeout 900 dotnet publish "$root/bench/HubApp.Bench/HubApp.Bench.csproj" -c Release -o "$work/bench" -p:SkipClientBuild=true -nologo -v quiet >"$work/publish-bench.log" 2>&1 \
+  || { cat "$work/publish-bench.log" >&2; die "publishing the bench failed"; }
 
 # --- PostgreSQL (the settings of scripts/prereqs/30-postgres.sh) ---
 pg_port="$(free_port)"
@@ -243,7 +243,7 @@ run_one() {
     done
     [ -n "$ok" ] || { tail -20 "$out/$name-node$((i + 1)).log" >&2; log "$name: node $((i + 1)) not healthy within 60 s"; stop_nodes; return 1; }
   done
-  local args=(bench fanout --server "${urls[0]}" --server-pid "${pids[0]}")
+  local args=(fanout --server "${urls[0]}" --server-pid "${pids[0]}")
   for ((i = 1; i < n; i++)); do args+=(--also-server "${urls[$i]}" --also-server-pid "${pids[$i]}"); done
   args+=(--warmup "$warmup" --duration "$duration" --json "$out/$name.json")
   log "$name: ${args[*]}"
@@ -251,14 +251,14 @@ run_one() {
   before="$(tests_running && echo yes || echo no)"
   snap0="$(cpu_snap)"
   local rc=0
-  timeout 300 dotnet "$work/cli/HubApp.Cli.dll" "${args[@]}" 2>&1 | tee "$out/$name.txt" | tr '\r' '\n' | grep -v 'deliveries/s over' >&2 || rc=${PIPESTATUS[0]}
+  timeout 300 dotnet "$work/bench/HubApp.Bench.dll" "${args[@]}" 2>&1 | tee "$out/$name.txt" | tr '\r' '\n' | grep -v 'deliveries/s over' >&2 || rc=${PIPESTATUS[0]}
   snap1="$(cpu_snap)"
   after="$(tests_running && echo yes || echo no)"
   # A test run going on at the start / at the end, and the cores other processes used meanwhile.
   echo "$before $after $(others_cores "$snap0" "$snap1")" >"$out/$name.machine"
   # Exit 3: the run finished but lost or refused something; it is in the JSON and the table.
   stop_nodes
-  [ "$rc" = 0 ] || [ "$rc" = 3 ] || { log "$name: bench fanout exited with $rc"; return 1; }
+  [ "$rc" = 0 ] || [ "$rc" = 3 ] || { log "$name: fanout exited with $rc"; return 1; }
   [ -s "$out/$name.json" ] || { log "$name: no JSON written"; return 1; }
 }
 

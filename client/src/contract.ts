@@ -1,4 +1,4 @@
-// The wire shapes of shared/contract.md, as the session hands them on: camelCase, timestamps as ISO-8601 UTC
+// The wire shapes of docs/protocol.md, as the session hands them on: camelCase, timestamps as ISO-8601 UTC
 // strings whichever hub protocol carried them (see fromWire).
 
 export interface ChatMessage {

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using HubApp.Contracts;
 
 namespace HubApp.Cli;
 
@@ -11,7 +12,7 @@ internal sealed class DevTokens(Uri server) : IDisposable
 
     public async Task<DevToken> IssueAsync(string userName, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsJsonAsync("/auth/token", new { userName }, cancellationToken);
+        using var response = await _http.PostAsJsonAsync("/auth/token", new DevTokenRequest(userName), cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             var detail = Detail(await response.Content.ReadAsStringAsync(cancellationToken));
@@ -61,5 +62,3 @@ internal sealed class DevTokens(Uri server) : IDisposable
         return line.Length <= 200 ? line : line[..200];
     }
 }
-
-internal sealed record DevToken(string AccessToken, DateTime ExpiresAt, string UserId, string UserName);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using HubApp.Cli.Bench;
 using HubApp.Cli.Chat;
 
 namespace HubApp.Cli;
@@ -10,10 +9,9 @@ internal static class CliProgram
 {
     public static Task<int> Main(string[] args)
     {
-        var root = new RootCommand("HubApp's command-line tool: a terminal chat and a load generator, built on HubApp.Client.")
+        var root = new RootCommand("HubApp's command-line tool: a terminal chat, built on HubApp.Client.")
         {
             ChatCommand.Create(),
-            BenchCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

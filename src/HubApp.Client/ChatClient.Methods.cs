@@ -2,7 +2,7 @@ using HubApp.Contracts;
 
 namespace HubApp.Client;
 
-// The hub methods of shared/contract.md. Each throws InvalidOperationException when not Connected and
+// The hub methods of docs/protocol.md. Each throws InvalidOperationException when not Connected and
 // ChatException when the server refuses it.
 public sealed partial class ChatClient
 {

@@ -3,7 +3,7 @@ using HubApp.Contracts;
 namespace HubApp.Client;
 
 /// <summary>
-/// The server refused an invocation (shared/contract.md, "Errors"). The connection stays open.
+/// The server refused an invocation (docs/protocol.md, "Error codes"). The connection stays open.
 /// </summary>
 public sealed class ChatException : Exception
 {

@@ -1,6 +1,6 @@
 namespace HubApp.Client;
 
-/// <summary>The SignalR hub protocol a <see cref="ChatClient"/> speaks; the server offers both (shared/contract.md).</summary>
+/// <summary>The SignalR hub protocol a <see cref="ChatClient"/> speaks; the server offers both (docs/protocol.md).</summary>
 public enum ChatProtocol
 {
     /// <summary>SignalR's JSON hub protocol: text, works over every transport.</summary>

@@ -2,7 +2,7 @@ namespace HubApp.Contracts;
 
 /// <summary>
 /// The codes a refused invocation carries: the HubException message is "&lt;code&gt;: &lt;text&gt;"
-/// (shared/contract.md, "Errors").
+/// (docs/protocol.md, "Error codes").
 /// </summary>
 public static class ErrorCodes
 {

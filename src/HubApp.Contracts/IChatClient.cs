@@ -1,6 +1,6 @@
 namespace HubApp.Contracts;
 
-/// <summary>The events the server sends to clients (shared/contract.md, "Client events").</summary>
+/// <summary>The events the server sends to clients (docs/protocol.md, "Server-to-client events").</summary>
 public interface IChatClient
 {
     Task MessageReceived(ChatMessage message);

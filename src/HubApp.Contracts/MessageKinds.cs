@@ -1,6 +1,6 @@
 namespace HubApp.Contracts;
 
-/// <summary>The values of <see cref="ChatMessage.Kind"/> (shared/contract.md, "The room log").</summary>
+/// <summary>The values of <see cref="ChatMessage.Kind"/> (docs/protocol.md, "ChatMessage").</summary>
 public static class MessageKinds
 {
     /// <summary>A chat message; every v1 entry is one.</summary>
@@ -13,7 +13,7 @@ public static class MessageKinds
     public const string Delete = "delete";
 }
 
-/// <summary>The values of <see cref="RoomSummary.Kind"/> and <see cref="RoomInfo.Kind"/> (shared/contract.md, "Kinds of room").</summary>
+/// <summary>The values of <see cref="RoomSummary.Kind"/> and <see cref="RoomInfo.Kind"/> (docs/protocol.md, "String values").</summary>
 public static class RoomKinds
 {
     /// <summary>Nobody created it: the first JoinRoom made it; anyone may join, read and post; admins moderate.</summary>

@@ -2,7 +2,7 @@ using MessagePack;
 
 namespace HubApp.Contracts;
 
-// The wire shapes of shared/contract.md ("Shapes"). SignalR's JSON protocol writes them camelCase; the
+// The wire shapes of docs/protocol.md ("Shapes"). SignalR's JSON protocol writes them camelCase; the
 // MessagePack protocol writes maps with the same camelCase keys (the Key attributes), since its default
 // resolver would use the C# names. Timestamps are UTC DateTimes so that they serialize as ISO-8601 with a
 // trailing "Z" in JSON and as the MessagePack timestamp extension.

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -101,9 +101,9 @@ public sealed partial class ChatTests(Chromium chromium)
         await using var host = await HubAppHost.StartAsync();
         await using (var carol = await host.ConnectAsync("carol"))
         {
-            await carol.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-            await carol.SendMessageAsync("general", "first").WaitAsync(TestTimeouts.Default);
-            await carol.SendMessageAsync("general", "second").WaitAsync(TestTimeouts.Default);
+            await carol.JoinRoomAsync("general").DefaultTimeout();
+            await carol.SendMessageAsync("general", "first").DefaultTimeout();
+            await carol.SendMessageAsync("general", "second").DefaultTimeout();
         }
 
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
@@ -119,10 +119,10 @@ public sealed partial class ChatTests(Chromium chromium)
         await using var host = await HubAppHost.StartAsync();
         await using (var carol = await host.ConnectAsync("carol"))
         {
-            await carol.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+            await carol.JoinRoomAsync("general").DefaultTimeout();
             for (var i = 1; i <= 70; i++)
             {
-                await carol.SendMessageAsync("general", $"old {i}").WaitAsync(TestTimeouts.Default);
+                await carol.SendMessageAsync("general", $"old {i}").DefaultTimeout();
             }
         }
 

@@ -1,5 +1,5 @@
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -63,8 +63,8 @@ public sealed class DirectMessageTests(Chromium chromium)
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
         await using var bob = await host.ConnectAsync("bob");
-        await bob.SendDirectMessageAsync("alice", "first").WaitAsync(TestTimeouts.Default);
-        await bob.SendDirectMessageAsync("alice", "second").WaitAsync(TestTimeouts.Default);
+        await bob.SendDirectMessageAsync("alice", "first").DefaultTimeout();
+        await bob.SendDirectMessageAsync("alice", "second").DefaultTimeout();
         await Expect(alice.Channel("bob, 2 unread")).ToBeVisibleAsync();
 
         await alice.Page.ReloadAsync();
@@ -102,15 +102,15 @@ public sealed class DirectMessageTests(Chromium chromium)
 
             return Task.CompletedTask;
         };
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await bob.SendDirectMessageAsync("alice", "before the cut").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
+        await bob.SendDirectMessageAsync("alice", "before the cut").DefaultTimeout();
         await Expect(alice.Channel("bob, 1 unread")).ToBeVisibleAsync();
 
         await network.CutAsync();
         await Expect(alice.Status).ToHaveTextAsync("Reconnecting…");
         // The server has let alice's connection go: no live delivery can reach the page, only the sync after the reconnect.
-        await aliceGone.Task.WaitAsync(TestTimeouts.Default);
-        await bob.SendDirectMessageAsync("alice", "while you were away").WaitAsync(TestTimeouts.Default);
+        await aliceGone.Task.DefaultTimeout();
+        await bob.SendDirectMessageAsync("alice", "while you were away").DefaultTimeout();
 
         await network.RestoreAsync();
         await Expect(alice.Status).ToHaveTextAsync("Connected", new() { Timeout = ReconnectTimeoutMs });
@@ -120,7 +120,7 @@ public sealed class DirectMessageTests(Chromium chromium)
         Assert.Equal(["before the cut", "while you were away"], await alice.MessageTextsAsync());
 
         // And the conversation is live again, still with each message once.
-        await bob.SendDirectMessageAsync("alice", "welcome back").WaitAsync(TestTimeouts.Default);
+        await bob.SendDirectMessageAsync("alice", "welcome back").DefaultTimeout();
         await Expect(alice.Message("welcome back")).ToHaveCountAsync(1);
         Assert.Equal(["before the cut", "while you were away", "welcome back"], await alice.MessageTextsAsync());
     }

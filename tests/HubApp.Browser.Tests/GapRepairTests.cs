@@ -1,6 +1,7 @@
 using System.Text;
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Contracts;
+using HubApp.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace HubApp.Browser.Tests;
@@ -18,7 +19,7 @@ public sealed class GapRepairTests(Chromium chromium)
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", beforeSignIn: page =>
             // Between the page and the host, as a faulty proxy or a backplane outage would: the first frame that
             // carries the message's text never reaches the page; everything else is forwarded as it came.
-            page.RouteWebSocketAsync("**/hubs/chat**", socket =>
+            page.RouteWebSocketAsync($"**{HubMethods.Path}**", socket =>
             {
                 var server = socket.ConnectToServer();
                 var marker = Encoding.UTF8.GetBytes(Dropped);
@@ -41,13 +42,13 @@ public sealed class GapRepairTests(Chromium chromium)
                 });
             }));
         await using var bob = await host.ConnectAsync("bob");
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
         await Expect(alice.Members).ToHaveCountAsync(2);
 
-        await bob.PostMessageAsync("general", "before", "gap-1").WaitAsync(TestTimeouts.Default);
+        await bob.PostMessageAsync("general", "before", "gap-1").DefaultTimeout();
         await Expect(alice.Message("before")).ToHaveCountAsync(1);
-        await bob.PostMessageAsync("general", Dropped, "gap-2").WaitAsync(TestTimeouts.Default);
-        await bob.PostMessageAsync("general", "after the gap", "gap-3").WaitAsync(TestTimeouts.Default);
+        await bob.PostMessageAsync("general", Dropped, "gap-2").DefaultTimeout();
+        await bob.PostMessageAsync("general", "after the gap", "gap-3").DefaultTimeout();
 
         await Expect(alice.Message("after the gap")).ToHaveCountAsync(1);
         await Expect(alice.Message(Dropped)).ToHaveCountAsync(1);

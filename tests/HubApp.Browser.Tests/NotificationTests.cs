@@ -1,5 +1,5 @@
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -45,10 +45,10 @@ public sealed class NotificationTests(Chromium chromium)
         Assert.Equal(1, await alice.Page.EvaluateAsync<int>("window.__asked"));
 
         await using var bob = await host.ConnectAsync("bob");
-        await bob.JoinRoomAsync("random").WaitAsync(TestTimeouts.Default);
-        await bob.SendMessageAsync("random", "no mention here").WaitAsync(TestTimeouts.Default);
-        await bob.SendMessageAsync("random", "@alice have a look").WaitAsync(TestTimeouts.Default);
-        await bob.SendDirectMessageAsync("alice", "psst").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("random").DefaultTimeout();
+        await bob.SendMessageAsync("random", "no mention here").DefaultTimeout();
+        await bob.SendMessageAsync("random", "@alice have a look").DefaultTimeout();
+        await bob.SendDirectMessageAsync("alice", "psst").DefaultTimeout();
         await Expect(alice.Channel("bob, 1 unread")).ToBeVisibleAsync();
         await Expect(alice.Channel("#random, 2 unread")).ToBeVisibleAsync();
         // The room and the direct message travel apart: either may come first.

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Contracts;
+using HubApp.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -40,7 +41,7 @@ public sealed class ProtocolTests(Chromium chromium)
             await Task.Delay(20);
         }
 
-        Assert.Contains(sockets, url => new Uri(url).AbsolutePath == "/hubs/chat");
+        Assert.Contains(sockets, url => new Uri(url).AbsolutePath == HubMethods.Path);
         // The handshake is text, everything after it MessagePack: binary frames, text as raw UTF-8 inside them.
         Assert.Equal("{\"protocol\":\"messagepack\",\"version\":2}\u001e", sent.First().Text);
         Assert.All(sent.Skip(1), frame => Assert.NotNull(frame.Binary));
@@ -60,7 +61,7 @@ public sealed class ProtocolTests(Chromium chromium)
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", beforeSignIn: async page =>
         {
             // As behind a proxy that refuses WebSocket upgrades.
-            await page.RouteWebSocketAsync("**/hubs/chat**", socket => socket.CloseAsync());
+            await page.RouteWebSocketAsync($"**{HubMethods.Path}**", socket => socket.CloseAsync());
             page.Request += (_, request) =>
             {
                 if (request.ResourceType == "eventsource")
@@ -80,7 +81,7 @@ public sealed class ProtocolTests(Chromium chromium)
         await bob.SendAsync("👍 back");
         await Expect(alice.Message("👍 back")).ToHaveCountAsync(1);
 
-        Assert.Contains(eventStreams, url => new Uri(url).AbsolutePath == "/hubs/chat");
+        Assert.Contains(eventStreams, url => new Uri(url).AbsolutePath == HubMethods.Path);
         Assert.Equal(["{\"protocol\":\"json\",\"version\":1}\u001e"], handshakes);
     }
 }

@@ -1,5 +1,5 @@
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -17,9 +17,9 @@ public sealed class ReadStateTests(Chromium chromium)
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await InGeneralWithRandomJoinedAsync(host, "alice");
         await using var carol = await host.ConnectAsync("carol");
-        await carol.JoinRoomAsync("random").WaitAsync(TestTimeouts.Default);
-        await carol.SendMessageAsync("random", "one").WaitAsync(TestTimeouts.Default);
-        await carol.SendMessageAsync("random", "two").WaitAsync(TestTimeouts.Default);
+        await carol.JoinRoomAsync("random").DefaultTimeout();
+        await carol.SendMessageAsync("random", "one").DefaultTimeout();
+        await carol.SendMessageAsync("random", "two").DefaultTimeout();
         await Expect(alice.Channel("#random, 2 unread")).ToBeVisibleAsync();
         await Expect(alice.Page).ToHaveTitleAsync($"(2) {Title}");
 
@@ -41,7 +41,7 @@ public sealed class ReadStateTests(Chromium chromium)
         await Expect(alice.Page).ToHaveTitleAsync(Title);
 
         // What came after the marker is set apart by the "New messages" divider.
-        await carol.SendMessageAsync("random", "three").WaitAsync(TestTimeouts.Default);
+        await carol.SendMessageAsync("random", "three").DefaultTimeout();
         await Expect(alice.Channel("#random, 1 unread")).ToBeVisibleAsync();
         await alice.Channel("#random, 1 unread").ClickAsync();
         var divider = alice.Page.GetByRole(AriaRole.Separator, new() { Name = "New messages" });
@@ -60,8 +60,8 @@ public sealed class ReadStateTests(Chromium chromium)
         await Expect(second.Page.Locator("#conversation-title")).ToHaveTextAsync("#general");
 
         await using var carol = await host.ConnectAsync("carol");
-        await carol.JoinRoomAsync("random").WaitAsync(TestTimeouts.Default);
-        await carol.SendMessageAsync("random", "anyone here?").WaitAsync(TestTimeouts.Default);
+        await carol.JoinRoomAsync("random").DefaultTimeout();
+        await carol.SendMessageAsync("random", "anyone here?").DefaultTimeout();
         await Expect(first.Channel("#random, 1 unread")).ToBeVisibleAsync();
         await Expect(second.Channel("#random, 1 unread")).ToBeVisibleAsync();
         await Expect(first.Page).ToHaveTitleAsync($"(1) {Title}");
@@ -88,8 +88,8 @@ public sealed class ReadStateTests(Chromium chromium)
         await Expect(badge).ToBeHiddenAsync();
 
         await using var carol = await host.ConnectAsync("carol");
-        await carol.JoinRoomAsync("random").WaitAsync(TestTimeouts.Default);
-        await carol.SendMessageAsync("random", "lunch?").WaitAsync(TestTimeouts.Default);
+        await carol.JoinRoomAsync("random").DefaultTimeout();
+        await carol.SendMessageAsync("random", "lunch?").DefaultTimeout();
         await Expect(badge).ToBeVisibleAsync();
         await Expect(badge.Locator("[aria-hidden=true]")).ToHaveTextAsync("1");
         await Expect(menu).ToHaveAccessibleDescriptionAsync("1 unread");
@@ -105,7 +105,7 @@ public sealed class ReadStateTests(Chromium chromium)
     {
         await using var host = await HubAppHost.StartAsync();
         await using var carol = await host.ConnectAsync("carol");
-        await carol.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await carol.JoinRoomAsync("general").DefaultTimeout();
         await PostLinesAsync(carol, "line", 40);
 
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
@@ -121,7 +121,7 @@ public sealed class ReadStateTests(Chromium chromium)
         await Expect(alice.Message("line 40")).Not.ToBeInViewportAsync();
         await Expect(jump).ToBeVisibleAsync();
 
-        await carol.SendMessageAsync("general", "something new").WaitAsync(TestTimeouts.Default);
+        await carol.SendMessageAsync("general", "something new").DefaultTimeout();
         await Expect(alice.Message("something new")).ToHaveCountAsync(1);
         // The page leaves the reader where they were, and offers the way down.
         await Expect(alice.Message("something new")).Not.ToBeInViewportAsync();
@@ -137,9 +137,9 @@ public sealed class ReadStateTests(Chromium chromium)
     {
         await using var host = await HubAppHost.StartAsync();
         await using var carol = await host.ConnectAsync("carol");
-        await carol.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await carol.SendMessageAsync("general", "one").WaitAsync(TestTimeouts.Default);
-        await carol.SendMessageAsync("general", "two").WaitAsync(TestTimeouts.Default);
+        await carol.JoinRoomAsync("general").DefaultTimeout();
+        await carol.SendMessageAsync("general", "one").DefaultTimeout();
+        await carol.SendMessageAsync("general", "two").DefaultTimeout();
 
         // alice has never read #general: her marker is 0, and everything by others is unread.
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", ChatPage.Phone);
@@ -160,8 +160,8 @@ public sealed class ReadStateTests(Chromium chromium)
     {
         await using var host = await HubAppHost.StartAsync();
         await using var carol = await host.ConnectAsync("carol");
-        await carol.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await carol.SendMessageAsync("general", "read already").WaitAsync(TestTimeouts.Default);
+        await carol.JoinRoomAsync("general").DefaultTimeout();
+        await carol.SendMessageAsync("general", "read already").DefaultTimeout();
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", new ViewportSize { Width = width, Height = height });
         await Expect(alice.Message("read already")).ToBeVisibleAsync();
         await Expect(alice.Page).ToHaveTitleAsync(Title);
@@ -194,7 +194,7 @@ public sealed class ReadStateTests(Chromium chromium)
     {
         await using var host = await HubAppHost.StartAsync();
         await using var carol = await host.ConnectAsync("carol");
-        await carol.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await carol.JoinRoomAsync("general").DefaultTimeout();
         await PostLinesAsync(carol, "line", 40);
 
         await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice", new ViewportSize { Width = width, Height = height });
@@ -233,7 +233,7 @@ public sealed class ReadStateTests(Chromium chromium)
     {
         for (var i = 1; i <= count; i++)
         {
-            await client.SendMessageAsync("general", $"{prefix} {i}").WaitAsync(TestTimeouts.Default);
+            await client.SendMessageAsync("general", $"{prefix} {i}").DefaultTimeout();
         }
     }
 

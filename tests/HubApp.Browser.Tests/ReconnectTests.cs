@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace HubApp.Browser.Tests;
@@ -31,9 +31,9 @@ public sealed class ReconnectTests(Chromium chromium)
             second = await HubAppHost.StartAsync(settings, first.DataDirectory);
             await using (var carol = await second.ConnectAsync("carol"))
             {
-                await carol.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-                await carol.SendMessageAsync("general", "sent while you were away 1").WaitAsync(TestTimeouts.Default);
-                await carol.SendMessageAsync("general", "sent while you were away 2").WaitAsync(TestTimeouts.Default);
+                await carol.JoinRoomAsync("general").DefaultTimeout();
+                await carol.SendMessageAsync("general", "sent while you were away 1").DefaultTimeout();
+                await carol.SendMessageAsync("general", "sent while you were away 2").DefaultTimeout();
             }
 
             await Expect(alice.Status).ToHaveTextAsync("Connected", new() { Timeout = ReconnectTimeoutMs });

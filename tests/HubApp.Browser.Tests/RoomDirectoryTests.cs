@@ -1,5 +1,5 @@
 using HubApp.Browser.Tests.Infrastructure;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using HubApp.Client.Tests.TestHost;
+using HubApp.Contracts;
 using Microsoft.AspNetCore.Http.Connections;
 
 namespace HubApp.Client.Tests;
@@ -107,7 +108,7 @@ public sealed partial class ChatClientTests
 
         Assert.Equal("pong", await client.PingAsync().WaitAsync(Timeouts.Default));
         Assert.Equal([(true, false), (false, true)], _chat.Requests.Select(r => (r.Negotiate, r.WebSocket)));
-        Assert.Contains(proxy.RequestLines, l => l.StartsWith("POST http://chat.invalid/hubs/chat/negotiate", StringComparison.Ordinal));
+        Assert.Contains(proxy.RequestLines, l => l.StartsWith($"POST http://chat.invalid{HubMethods.Path}/negotiate", StringComparison.Ordinal));
         Assert.Contains("CONNECT chat.invalid:80 HTTP/1.1", proxy.RequestLines);
         await client.StopAsync().WaitAsync(Timeouts.Default);
     }

@@ -1,3 +1,5 @@
+using HubApp.Contracts;
+
 namespace HubApp.Cli.Chat;
 
 /// <summary>

@@ -3,7 +3,7 @@ using HubApp.Contracts;
 namespace HubApp.Api;
 
 /// <summary>
-/// The server publish API under <c>/api/rooms</c> (shared/contract.md, "HTTP endpoints"), for bots and back ends:
+/// The server publish API under <c>/api/rooms</c> (docs/protocol.md, "HTTP endpoints"), for bots and back ends:
 /// bearer tokens of the hub's scheme, the hub's services, limits and error codes, and an OpenAPI document served in
 /// Development at <see cref="OpenApiPath"/>.
 /// </summary>

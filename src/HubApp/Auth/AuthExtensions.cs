@@ -13,7 +13,7 @@ public static class AuthExtensions
 {
     /// <summary>
     /// The authorization policy met by an admin: a token whose <c>role</c> claim holds <c>Auth:AdminRole</c>
-    /// (shared/contract.md, "Authentication").
+    /// (docs/protocol.md, "Authentication").
     /// </summary>
     public const string AdminPolicy = "Admin";
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HubApp.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace HubApp.Auth;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using HubApp.Contracts;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -31,9 +32,3 @@ internal sealed class DevTokenIssuer(IOptions<AuthOptions> options, SigningKeyPr
         return new DevToken(token, expires, userId, userName);
     }
 }
-
-/// <summary>The body of a successful <c>POST /auth/token</c>.</summary>
-public sealed record DevToken(string AccessToken, DateTime ExpiresAt, string UserId, string UserName);
-
-/// <summary>The body of <c>POST /auth/token</c>.</summary>
-public sealed record DevTokenRequest(string? UserName);

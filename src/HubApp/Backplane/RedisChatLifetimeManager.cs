@@ -138,7 +138,7 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
         }
         catch (Exception ex)
         {
-            // Known: with Redis gone, unsubscribing on the way out throws (shared/dependencies.md). Nothing is left to
+            // Known: with Redis gone, unsubscribing on the way out throws. Nothing is left to
             // tell Redis; a node that stops must still exit cleanly.
             LogDisposeFailed(_logger, ex);
         }

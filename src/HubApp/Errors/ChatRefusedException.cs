@@ -1,7 +1,7 @@
 namespace HubApp.Errors;
 
 /// <summary>
-/// A call refused for a reason the contract names (shared/contract.md, "Errors"): its <see cref="Code"/> is one of
+/// A call refused for a reason the contract names (docs/protocol.md, "Error codes"): its <see cref="Code"/> is one of
 /// <see cref="Contracts.ErrorCodes"/>, its <see cref="Text"/> what a person reads after it. The services throw it;
 /// the hub's one filter (<c>Hubs/InvocationLoggingFilter</c>) turns it into the HubException "code: text" that
 /// clients see, and logs and counts it there.

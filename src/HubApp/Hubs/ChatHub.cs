@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace HubApp.Hubs;
 
 /// <summary>
-/// The chat hub of shared/contract.md. Transient, like every hub: it only maps calls onto the
+/// The chat hub of docs/protocol.md. Transient, like every hub: it only maps calls onto the
 /// singleton services that hold state. Identity comes from the token, never from an argument.
 /// </summary>
 [Authorize]

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.SignalR;
 namespace HubApp.Hubs;
 
 /// <summary>
-/// The one mapping from what the services throw to what the contract promises clients (shared/contract.md,
-/// "Errors"): a <see cref="ChatRefusedException"/> as it is, a <see cref="StoreUnavailableException"/> as
+/// The one mapping from what the services throw to what the contract promises clients (docs/protocol.md,
+/// "Error codes"): a <see cref="ChatRefusedException"/> as it is, a <see cref="StoreUnavailableException"/> as
 /// <c>unavailable</c>, each sent as a HubException whose message is "code: text". Anything else is a fault.
 /// </summary>
 internal static class HubErrors

@@ -3,7 +3,7 @@ using HubApp.Errors;
 
 namespace HubApp.Messaging;
 
-/// <summary>The idempotency key a client gives a message it may send again (shared/contract.md, <c>PostMessage</c>).</summary>
+/// <summary>The idempotency key a client gives a message it may send again (docs/protocol.md, <c>PostMessage</c>).</summary>
 internal static partial class ClientMessageId
 {
     public const int MaxLength = 64;

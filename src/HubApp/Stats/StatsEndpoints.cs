@@ -1,5 +1,6 @@
 using HubApp.Api;
 using HubApp.Auth;
+using HubApp.Contracts;
 using HubApp.Presence;
 using HubApp.Rooms;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ public static class StatsEndpoints
                 }
             }
 
-            return Results.Ok(counts with { Rooms = rooms });
+            return Results.Ok(new ChatStats(counts.Connections, counts.Users, rooms));
         }).RequireAuthorization().AsRead();
         return app;
     }

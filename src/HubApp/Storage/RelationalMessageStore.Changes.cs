@@ -4,7 +4,7 @@ using HubApp.Contracts;
 
 namespace HubApp.Storage;
 
-// Edits and deletes (schema version 4; shared/contract.md, "The room log"): an edit or delete entry takes the room's next
+// Edits and deletes (schema version 4; docs/protocol.md, "ChatMessage"): an edit or delete entry takes the room's next
 // id from the same counter bump as a message, in the transaction that rewrites its target, so catch-up by id carries it
 // and history read afresh shows the target as it is now. A delete empties the target and its edit entries, so the
 // deleted text (and every version of it) is gone from the rows themselves, not only from what is read.

@@ -36,7 +36,7 @@ internal abstract partial class RelationalMessageStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         // One statement over two primary keys: the marker, and the room's entries after it (by id) by others, bounded.
-        // Only message entries count: an edit or delete is no news to be read (shared/contract.md, "The room log").
+        // Only message entries count: an edit or delete is no news to be read (docs/protocol.md, "ChatMessage").
         query.CommandText = """
             SELECT (SELECT COALESCE(MAX(last_read_id), 0) FROM read_markers WHERE user_id = @user AND room = @room),
                 (SELECT COUNT(*) FROM (

@@ -17,7 +17,7 @@ namespace HubApp.Storage;
 /// connections and run concurrently with it. Counter rows are bumped in room-name order, so that batches of
 /// several nodes that share rooms lock them in one order and cannot deadlock.
 /// <para>
-/// Idempotent sends (client message ids; shared/design-notes.md): a unique index on (room, user_id,
+/// Idempotent sends (client message ids; docs/protocol.md, <c>PostMessage</c>): a unique index on (room, user_id,
 /// client_message_id) and on (from_user_id, to_user_id, client_message_id) guards the store, but a batch never
 /// runs into it, since a failed statement would fail every sender of the batch. For a room, the counter row is
 /// locked first (a bump by 0): every writer of the room, on any node, holds that lock from before its inserts to

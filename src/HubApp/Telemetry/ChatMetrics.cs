@@ -8,7 +8,7 @@ using HubApp.Presence;
 namespace HubApp.Telemetry;
 
 /// <summary>
-/// HubApp's own meter, <c>HubApp</c>: the instruments of shared/contract.md ("Metrics"). The Prometheus exporter
+/// HubApp's own meter, <c>HubApp</c>: the instruments of docs/operations.md ("HubApp's metrics"). The Prometheus exporter
 /// turns dots into underscores, appends the unit (<c>s</c> → <c>_seconds</c>; units in braces are dropped) and
 /// <c>_total</c> to counters, so <c>hubapp.messages.stored</c> is scraped as <c>hubapp_messages_stored_total</c>.
 /// What each one counts, and the alerts to set on them: docs/operations.md.

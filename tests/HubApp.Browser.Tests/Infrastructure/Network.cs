@@ -1,3 +1,4 @@
+using HubApp.Contracts;
 using Microsoft.Playwright;
 
 namespace HubApp.Browser.Tests.Infrastructure;
@@ -14,8 +15,8 @@ public sealed class Network
     private bool _down;
 
     public Task RouteAsync(IPage page) => Task.WhenAll(
-        page.RouteAsync("**/hubs/chat/negotiate**", route => Volatile.Read(ref _down) ? route.AbortAsync() : route.ContinueAsync()),
-        page.RouteWebSocketAsync("**/hubs/chat**", socket =>
+        page.RouteAsync($"**{HubMethods.Path}/negotiate**", route => Volatile.Read(ref _down) ? route.AbortAsync() : route.ContinueAsync()),
+        page.RouteWebSocketAsync($"**{HubMethods.Path}**", socket =>
         {
             lock (_sockets)
             {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using HubApp.Api;
 using HubApp.Contracts;
 using HubApp.Errors;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.ScaleOut;
 
 namespace HubApp.Tests.Api;
@@ -24,7 +24,7 @@ public sealed class MultiNodeApiTests
         await using var bob = await b.ConnectAsync("bob");
         var received = new Inbox<ChatMessage>();
         bob.MessageReceived += received.Add;
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
 
         var (firstStatus, first) = await PostAsync(a.BaseAddress, "general", "from a bot", "bot-1");
         var (repeatStatus, repeat) = await PostAsync(b.BaseAddress, "general", "from a bot", "bot-1");
@@ -33,7 +33,7 @@ public sealed class MultiNodeApiTests
         Assert.Equal(first, repeat);
         Assert.Equal(first, await received.NextAsync());
         // Bob's own message is the barrier: the repeat delivered nothing before it.
-        var barrier = await bob.SendMessageAsync("general", "barrier").WaitAsync(TestTimeouts.Default);
+        var barrier = await bob.SendMessageAsync("general", "barrier").DefaultTimeout();
         Assert.Equal(barrier, await received.NextAsync());
         Assert.Equal(first.Id + 1, barrier.Id);
     }

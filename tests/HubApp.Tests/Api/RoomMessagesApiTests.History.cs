@@ -1,6 +1,6 @@
 using System.Net;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Api;
 
@@ -12,11 +12,11 @@ public abstract partial class RoomMessagesApiTests
         await using var host = await StartAsync();
         using var http = host.CreateHttpClient();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         var sent = new List<ChatMessage>();
         for (var i = 1; i <= 7; i++)
         {
-            sent.Add(await alice.SendMessageAsync("room", $"m{i}").WaitAsync(TestTimeouts.Default));
+            sent.Add(await alice.SendMessageAsync("room", $"m{i}").DefaultTimeout());
         }
 
         Assert.Equal(sent, await GetMessagesAsync(http, "bob", "ROOM"));
@@ -36,9 +36,9 @@ public abstract partial class RoomMessagesApiTests
         await using var host = await StartAsync();
         using var http = host.CreateHttpClient();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         // Sent without waiting for each answer: the writer commits them in a few batches, in order.
-        await Task.WhenAll(Enumerable.Range(1, 210).Select(i => alice.PostMessageAsync("room", $"m{i}", null))).WaitAsync(TestTimeouts.Slow);
+        await Task.WhenAll(Enumerable.Range(1, 210).Select(i => alice.PostMessageAsync("room", $"m{i}", null))).DefaultTimeout(TestTimeouts.Slow);
 
         var latest = await GetMessagesAsync(http, "bob", "room");
         var most = await GetMessagesAsync(http, "bob", "room", "?limit=200");

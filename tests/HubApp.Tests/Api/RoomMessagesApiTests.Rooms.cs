@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Api;
 
@@ -15,10 +15,10 @@ public abstract partial class RoomMessagesApiTests
     {
         await using var host = await StartAsync();
         await using var owner = await host.ConnectAsync("owner");
-        await owner.CreateRoomAsync("vault", RoomKinds.Private, "the plan").WaitAsync(TestTimeouts.Default);
-        await owner.InviteAsync("vault", "member").WaitAsync(TestTimeouts.Default);
-        await owner.InviteAsync("vault", "quiet").WaitAsync(TestTimeouts.Default);
-        await owner.MuteAsync("vault", "quiet").WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync("vault", RoomKinds.Private, "the plan").DefaultTimeout();
+        await owner.InviteAsync("vault", "member").DefaultTimeout();
+        await owner.InviteAsync("vault", "quiet").DefaultTimeout();
+        await owner.MuteAsync("vault", "quiet").DefaultTimeout();
         using var http = host.CreateHttpClient();
 
         using var outsiderPost = await PostAsync(http, "mallory", "vault", new { text = "let me in" });
@@ -40,11 +40,11 @@ public abstract partial class RoomMessagesApiTests
     {
         await using var host = await StartAsync();
         await using var owner = await host.ConnectAsync("owner");
-        await owner.CreateRoomAsync("vault", RoomKinds.Private, "the plan").WaitAsync(TestTimeouts.Default);
-        await owner.CreateRoomAsync("safe", RoomKinds.Private, "another topic").WaitAsync(TestTimeouts.Default);
-        await owner.InviteAsync("safe", "member").WaitAsync(TestTimeouts.Default);
-        await owner.JoinRoomAsync("safe").WaitAsync(TestTimeouts.Default);
-        await owner.PostMessageAsync("safe", "the secret", null).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync("vault", RoomKinds.Private, "the plan").DefaultTimeout();
+        await owner.CreateRoomAsync("safe", RoomKinds.Private, "another topic").DefaultTimeout();
+        await owner.InviteAsync("safe", "member").DefaultTimeout();
+        await owner.JoinRoomAsync("safe").DefaultTimeout();
+        await owner.PostMessageAsync("safe", "the secret", null).DefaultTimeout();
         using var http = host.CreateHttpClient();
 
         foreach (var (method, body) in new[] { (HttpMethod.Post, (object?)new { text = "let me in" }), (HttpMethod.Get, null) })
@@ -66,12 +66,12 @@ public abstract partial class RoomMessagesApiTests
     {
         await using var host = await StartAsync();
         await using var owner = await host.ConnectAsync("owner");
-        await owner.CreateRoomAsync("vault", RoomKinds.Private, "the plan").WaitAsync(TestTimeouts.Default);
-        await owner.JoinRoomAsync("vault").WaitAsync(TestTimeouts.Default);
-        var ownersMessage = await owner.PostMessageAsync("vault", "inside", null).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync("vault", RoomKinds.Private, "the plan").DefaultTimeout();
+        await owner.JoinRoomAsync("vault").DefaultTimeout();
+        var ownersMessage = await owner.PostMessageAsync("vault", "inside", null).DefaultTimeout();
         string[] admin = [TestTokens.AdminRole];
         await using var adminClient = host.CreateClient("root", token: () => TestTokens.Create("root", "root", roles: admin));
-        await adminClient.StartAsync().WaitAsync(TestTimeouts.Default);
+        await adminClient.StartAsync().DefaultTimeout();
         using var http = host.CreateHttpClient();
 
         // Neither a member nor joined: the admin role alone lets the post through.
@@ -89,8 +89,8 @@ public abstract partial class RoomMessagesApiTests
         Assert.Equal(1, (await StatsRoomsAsync(stats)).GetProperty("vault").GetInt32());
         Assert.False((await StatsRoomsAsync(outsiderStats)).TryGetProperty("vault", out _));
         Assert.Contains(await directory.Content.ReadFromJsonAsync<RoomSummary[]>(Json) ?? [], r => r is { Room: "vault", Kind: RoomKinds.Private, Topic: "the plan" });
-        Assert.Contains(await adminClient.ListRoomsAsync(null, 200).WaitAsync(TestTimeouts.Default), r => r is { Room: "vault", Kind: RoomKinds.Private });
-        Assert.Contains(await adminClient.ListRoomsAsync("plan", 200).WaitAsync(TestTimeouts.Default), r => r.Room == "vault");
+        Assert.Contains(await adminClient.ListRoomsAsync(null, 200).DefaultTimeout(), r => r is { Room: "vault", Kind: RoomKinds.Private });
+        Assert.Contains(await adminClient.ListRoomsAsync("plan", 200).DefaultTimeout(), r => r.Room == "vault");
     }
 
     [Fact]
@@ -98,10 +98,10 @@ public abstract partial class RoomMessagesApiTests
     {
         await using var host = await StartAsync();
         await using var owner = await host.ConnectAsync("owner");
-        await owner.JoinRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
-        await owner.CreateRoomAsync("town", RoomKinds.Public, "everyone").WaitAsync(TestTimeouts.Default);
-        await owner.CreateRoomAsync("vault", RoomKinds.Private, "the plan").WaitAsync(TestTimeouts.Default);
-        await owner.InviteAsync("vault", "member").WaitAsync(TestTimeouts.Default);
+        await owner.JoinRoomAsync("lobby").DefaultTimeout();
+        await owner.CreateRoomAsync("town", RoomKinds.Public, "everyone").DefaultTimeout();
+        await owner.CreateRoomAsync("vault", RoomKinds.Private, "the plan").DefaultTimeout();
+        await owner.InviteAsync("vault", "member").DefaultTimeout();
         using var http = host.CreateHttpClient();
 
         var forOutsider = await ListAsync(http, "mallory");
@@ -111,7 +111,7 @@ public abstract partial class RoomMessagesApiTests
         Assert.Contains(forOutsider, r => r is { Room: "town", Kind: RoomKinds.Public, Topic: "everyone" });
         Assert.DoesNotContain(forOutsider, r => r.Room == "vault");
         Assert.Contains(forMember, r => r is { Room: "vault", Kind: RoomKinds.Private, Topic: "the plan" });
-        Assert.Equal(await owner.ListRoomsAsync(null, 200).WaitAsync(TestTimeouts.Default), await ListAsync(http, "owner"));
+        Assert.Equal(await owner.ListRoomsAsync(null, 200).DefaultTimeout(), await ListAsync(http, "owner"));
     }
 
     // The problem body with the room's name replaced and the per-request trace id (if any) left out.

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using HubApp.Contracts;
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Tests.Api;
@@ -29,7 +29,7 @@ public abstract partial class RoomMessagesApiTests : IAsyncLifetime
         await using var bob = await host.ConnectAsync("bob");
         var received = new Inbox<ChatMessage>();
         bob.MessageReceived += received.Add;
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
         using var http = host.CreateHttpClient();
 
         using var response = await PostAsync(http, "alice", "General", new { text = "hello from a bot" }, userName: "Alice Bot");
@@ -39,9 +39,9 @@ public abstract partial class RoomMessagesApiTests : IAsyncLifetime
         Assert.Equal(("general", "alice", "Alice Bot", "hello from a bot", MessageKinds.Message, (string?)null), (posted.Room, posted.UserId, posted.UserName, posted.Text, posted.Kind, posted.ClientMessageId));
         Assert.Equal(posted, await received.NextAsync());
         // Bob's own message is the barrier: nothing more of alice's reached him before it.
-        var barrier = await bob.SendMessageAsync("general", "barrier").WaitAsync(TestTimeouts.Default);
+        var barrier = await bob.SendMessageAsync("general", "barrier").DefaultTimeout();
         Assert.Equal(barrier, await received.NextAsync());
-        Assert.Equal([posted, barrier], await bob.GetHistoryAsync("general", null, 10).WaitAsync(TestTimeouts.Default));
+        Assert.Equal([posted, barrier], await bob.GetHistoryAsync("general", null, 10).DefaultTimeout());
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public abstract partial class RoomMessagesApiTests : IAsyncLifetime
         await using var bob = await host.ConnectAsync("bob");
         var received = new Inbox<ChatMessage>();
         bob.MessageReceived += received.Add;
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("room").DefaultTimeout();
         using var http = host.CreateHttpClient();
 
         using var first = await PostAsync(http, "alice", "room", new { text = "once", clientMessageId = "bot-1" });
@@ -65,7 +65,7 @@ public abstract partial class RoomMessagesApiTests : IAsyncLifetime
         var carols = await ReadMessageAsync(other);
         Assert.Equal(stored.Id + 1, carols.Id);
         Assert.Equal([stored, carols], await received.WaitForCountAsync(2));
-        Assert.Equal([stored, carols], await bob.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+        Assert.Equal([stored, carols], await bob.GetHistoryAsync("room", null, 10).DefaultTimeout());
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public abstract partial class RoomMessagesApiTests : IAsyncLifetime
         await using var host = await StartAsync();
         using var http = host.CreateHttpClient();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync(http, "alice", "room", new { text = "once", clientMessageId = "same" }))).WaitAsync(TestTimeouts.Default);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync(http, "alice", "room", new { text = "once", clientMessageId = "same" }))).DefaultTimeout();
         try
         {
             Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
@@ -259,7 +259,7 @@ public abstract partial class RoomMessagesApiTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create(userId, userName, roles: roles));
-        return await http.SendAsync(request).WaitAsync(TestTimeouts.Default);
+        return await http.SendAsync(request).DefaultTimeout();
     }
 
     private static async Task<ChatMessage> ReadMessageAsync(HttpResponseMessage response) =>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 
 namespace HubApp.Tests.Auth;
@@ -32,11 +32,11 @@ public sealed class AuthenticationTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = host.CreateClient("alice", "  \u202EAl\u200Bice" + new string('e', 70));
-        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.StartAsync().DefaultTimeout();
+        await alice.JoinRoomAsync("room").DefaultTimeout();
 
-        var sent = await alice.SendMessageAsync("room", "hi").WaitAsync(TestTimeouts.Default);
-        var history = await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default);
+        var sent = await alice.SendMessageAsync("room", "hi").DefaultTimeout();
+        var history = await alice.GetHistoryAsync("room", null, 10).DefaultTimeout();
 
         Assert.Equal("Alice" + new string('e', 59), sent.UserName);
         Assert.Equal(sent.UserName, Assert.Single(history).UserName);
@@ -48,7 +48,7 @@ public sealed class AuthenticationTests
         await using var host = await HubAppHost.StartAsync();
         await using var client = host.CreateClient("alice", token: () => string.Empty, autoReconnect: false);
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().DefaultTimeout());
 
         Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
     }
@@ -60,7 +60,7 @@ public sealed class AuthenticationTests
         await using var host = await HubAppHost.StartAsync();
         await using var client = host.CreateClient("alice", token: () => token, autoReconnect: false);
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().DefaultTimeout());
 
         Assert.True(error.StatusCode == HttpStatusCode.Unauthorized, $"{why}: {error.StatusCode}");
     }
@@ -87,7 +87,7 @@ public sealed class AuthenticationTests
         var token = TestTokens.Create("alice");
 
         using var stats = await http.GetAsync($"/stats?access_token={token}");
-        using var negotiate = await http.PostAsync($"/hubs/chat/negotiate?negotiateVersion=1&access_token={token}", null);
+        using var negotiate = await http.PostAsync($"{HubMethods.Path}/negotiate?negotiateVersion=1&access_token={token}", null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, stats.StatusCode);
         Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
@@ -113,10 +113,10 @@ public sealed class AuthenticationTests
             closed.TrySetResult(ex);
             return Task.CompletedTask;
         };
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
-        Assert.Equal("pong", await client.PingAsync().WaitAsync(TestTimeouts.Default));
+        await client.StartAsync().DefaultTimeout();
+        Assert.Equal("pong", await client.PingAsync().DefaultTimeout());
 
-        await closed.Task.WaitAsync(TestTimeouts.Default);
+        await closed.Task.DefaultTimeout();
 
         Assert.Equal(HubApp.Client.ChatConnectionState.Disconnected, client.State);
     }
@@ -137,13 +137,13 @@ public sealed class AuthenticationTests
             reconnected.TrySetResult();
             return Task.CompletedTask;
         };
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
-        await client.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await client.StartAsync().DefaultTimeout();
+        await client.JoinRoomAsync("room").DefaultTimeout();
 
-        await reconnected.Task.WaitAsync(TestTimeouts.Default);
+        await reconnected.Task.DefaultTimeout();
 
         Assert.True(Volatile.Read(ref issued) >= 2);
-        Assert.Equal("room", (await client.SendMessageAsync("room", "still here").WaitAsync(TestTimeouts.Default)).Room);
+        Assert.Equal("room", (await client.SendMessageAsync("room", "still here").DefaultTimeout()).Room);
     }
 
     [Fact]
@@ -154,13 +154,13 @@ public sealed class AuthenticationTests
         await using var second = await host.ConnectAsync("alice");
         await using var third = host.CreateClient("alice", autoReconnect: false);
 
-        var refusal = await Assert.ThrowsAsync<HttpRequestException>(() => third.StartAsync().WaitAsync(TestTimeouts.Default));
+        var refusal = await Assert.ThrowsAsync<HttpRequestException>(() => third.StartAsync().DefaultTimeout());
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refusal.StatusCode);
         await using var bob = await host.ConnectAsync("bob");
-        Assert.Equal("pong", await bob.PingAsync().WaitAsync(TestTimeouts.Default));
-        Assert.Equal("pong", await first.PingAsync().WaitAsync(TestTimeouts.Default));
-        await second.StopAsync().WaitAsync(TestTimeouts.Default);
+        Assert.Equal("pong", await bob.PingAsync().DefaultTimeout());
+        Assert.Equal("pong", await first.PingAsync().DefaultTimeout());
+        await second.StopAsync().DefaultTimeout();
         await WaitUntilAcceptedAsync(third);
     }
 
@@ -174,20 +174,20 @@ public sealed class AuthenticationTests
         await using var alice = host.CreateClient("alice", transports: transport);
         var received = new Inbox<ChatMessage>();
         alice.MessageReceived += received.Add;
-        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.StartAsync().DefaultTimeout();
+        await alice.JoinRoomAsync("room").DefaultTimeout();
 
         var sent = new List<ChatMessage>();
         for (var i = 0; i < 5; i++)
         {
-            sent.Add(await alice.SendMessageAsync("room", $"m{i}").WaitAsync(TestTimeouts.Default));
+            sent.Add(await alice.SendMessageAsync("room", $"m{i}").DefaultTimeout());
         }
 
         Assert.Equal(sent, await received.WaitForCountAsync(5));
         await using var second = host.CreateClient("alice", autoReconnect: false);
-        var refusal = await Assert.ThrowsAsync<HttpRequestException>(() => second.StartAsync().WaitAsync(TestTimeouts.Default));
+        var refusal = await Assert.ThrowsAsync<HttpRequestException>(() => second.StartAsync().DefaultTimeout());
         Assert.Equal(HttpStatusCode.TooManyRequests, refusal.StatusCode);
-        Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await alice.PingAsync().DefaultTimeout());
     }
 
     [Theory]
@@ -268,14 +268,14 @@ public sealed class AuthenticationTests
         var wrongKey = TestTokens.Create("alice", key: "some-other-signing-key-of-sufficient-length-0123456789");
         await using (var client = host.CreateClient("alice", token: () => good))
         {
-            await client.StartAsync().WaitAsync(TestTimeouts.Default);
-            await client.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+            await client.StartAsync().DefaultTimeout();
+            await client.JoinRoomAsync("room").DefaultTimeout();
         }
 
         foreach (var bad in new[] { expired, wrongKey, TestTokens.AlgNone("alice") })
         {
             await using var client = host.CreateClient("alice", token: () => bad, autoReconnect: false);
-            await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().DefaultTimeout());
         }
 
         using var http = host.CreateHttpClient();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Auth;
 
@@ -23,8 +23,8 @@ public sealed class DevTokenEndpointTests
         Assert.InRange(expiresAt - DateTime.UtcNow, TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(61));
         var token = body.GetProperty("accessToken").GetString()!;
         await using var client = host.CreateClient("ignored", token: () => token);
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
-        var snapshot = await client.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await client.StartAsync().DefaultTimeout();
+        var snapshot = await client.JoinRoomAsync("room").DefaultTimeout();
         Assert.Equal(new HubApp.Contracts.Member("alice.b-2_", "Alice.B-2_"), snapshot.Members.Single());
     }
 

@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Cli;
 
@@ -11,10 +11,10 @@ public sealed partial class ChatSessionTests
         await using var host = await HubAppHost.StartAsync();
         await using var phone = await host.ConnectAsync("alice");
         await using var bob = await host.ConnectAsync("bob", "Bob");
-        await phone.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await phone.JoinRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
-        await bob.SendMessageAsync("lobby", "hi @alice").WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync("general").DefaultTimeout();
+        await phone.JoinRoomAsync("lobby").DefaultTimeout();
+        await bob.JoinRoomAsync("lobby").DefaultTimeout();
+        await bob.SendMessageAsync("lobby", "hi @alice").DefaultTimeout();
         var removedOnPhone = new Inbox<string>();
         phone.RoomRemoved += removedOnPhone.Add;
 
@@ -22,12 +22,12 @@ public sealed partial class ChatSessionTests
         {
             await terminal.WaitForAsync("— your rooms: lobby (1 unread, 1 mentioning you), general");
             await terminal.WaitForAsync("— now in lobby");
-            await bob.SendMessageAsync("lobby", "still there?").WaitAsync(TestTimeouts.Default);
+            await bob.SendMessageAsync("lobby", "still there?").DefaultTimeout();
             await terminal.WaitForAsync("[lobby] Bob: still there?");
 
-            await phone.JoinRoomAsync("elsewhere").WaitAsync(TestTimeouts.Default);
+            await phone.JoinRoomAsync("elsewhere").DefaultTimeout();
             await terminal.WaitForAsync("— elsewhere was joined on another device");
-            await phone.LeaveRoomForGoodAsync("general").WaitAsync(TestTimeouts.Default);
+            await phone.LeaveRoomForGoodAsync("general").DefaultTimeout();
             await terminal.WaitForAsync("— general is no longer one of your rooms");
             terminal.Type("/leave");
             await terminal.WaitForAsync("— left lobby for good");

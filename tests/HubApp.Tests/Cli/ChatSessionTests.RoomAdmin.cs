@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Cli;
 
@@ -23,10 +23,10 @@ public sealed partial class ChatSessionTests
         terminal.Type("/invite bob");
         var invitation = await added.NextAsync();
         Assert.Equal(("club", "knitting and more"), (invitation.Room, invitation.Topic));
-        await bob.JoinRoomAsync("club").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("club").DefaultTimeout();
         terminal.Type("/mute bob 5");
         await terminal.WaitForAsync("— bob muted in club until");
-        Assert.Equal(ErrorCodes.Muted, (await Assert.ThrowsAsync<HubApp.Client.ChatException>(() => bob.PostMessageAsync("club", "hi", null).WaitAsync(TestTimeouts.Default))).Code);
+        Assert.Equal(ErrorCodes.Muted, (await Assert.ThrowsAsync<HubApp.Client.ChatException>(() => bob.PostMessageAsync("club", "hi", null).DefaultTimeout())).Code);
         terminal.Type("/rooms KNIT");
         await terminal.WaitForAsync("  club (private, 2 present) — knitting and more");
         terminal.Type("/ban bob");
@@ -41,12 +41,12 @@ public sealed partial class ChatSessionTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var owner = await host.ConnectAsync("owner");
-        await owner.CreateRoomAsync("hall", RoomKinds.Public).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync("hall", RoomKinds.Public).DefaultTimeout();
         await using var terminal = await Terminal.StartAsync(host, "alice");
         terminal.Type("/join hall");
         await terminal.WaitForAsync("— hall:");
 
-        await owner.KickAsync("hall", "alice").WaitAsync(TestTimeouts.Default);
+        await owner.KickAsync("hall", "alice").DefaultTimeout();
 
         await terminal.WaitForAsync("— you are out of hall: kicked by owner");
         terminal.Type("/rooms");
@@ -67,7 +67,7 @@ public sealed partial class ChatSessionTests
         await terminal.WaitForAsync("— created public room hall");
         terminal.Type("/join hall");
         await terminal.WaitForAsync("— hall: 1 present");
-        await bob.JoinRoomAsync("hall").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("hall").DefaultTimeout();
         await terminal.WaitForAsync("→ Bob joined hall");
 
         terminal.Type("said too soon");
@@ -78,7 +78,7 @@ public sealed partial class ChatSessionTests
         Assert.Equal((mine.Id, "alice"), (deletion.TargetId, deletion.UserId));
         await terminal.WaitForAsync($"#{mine.Id} [hall] (message deleted by alice)");
         // History holds the target emptied, and the text nowhere.
-        var history = await bob.GetHistoryAsync("hall", null, 50).WaitAsync(TestTimeouts.Default);
+        var history = await bob.GetHistoryAsync("hall", null, 50).DefaultTimeout();
         var target = Assert.Single(history, m => m.Id == mine.Id);
         Assert.Equal(string.Empty, target.Text);
         Assert.NotNull(target.DeletedAt);

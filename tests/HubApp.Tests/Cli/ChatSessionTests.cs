@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using HubApp.Cli.Chat;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Cli;
 
@@ -17,8 +17,8 @@ public sealed partial class ChatSessionTests
         var bobDirect = new Inbox<DirectMessage>();
         bob.MessageReceived += bobMessages.Add;
         bob.DirectMessageReceived += bobDirect.Add;
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await bob.SendMessageAsync("general", "earlier").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
+        await bob.SendMessageAsync("general", "earlier").DefaultTimeout();
         await using var terminal = await Terminal.StartAsync(host, "alice");
 
         terminal.Type("/join General");
@@ -26,9 +26,9 @@ public sealed partial class ChatSessionTests
         await terminal.WaitForAsync("[general] Bob: earlier");
         terminal.Type("hello from the terminal");
         Assert.Equal("hello from the terminal", (await bobMessages.NextAsync(m => m.UserId == "alice")).Text);
-        await bob.TypingAsync("general", true).WaitAsync(TestTimeouts.Default);
+        await bob.TypingAsync("general", true).DefaultTimeout();
         await terminal.WaitForAsync("… Bob is typing in general");
-        await bob.SendMessageAsync("general", "hi alice").WaitAsync(TestTimeouts.Default);
+        await bob.SendMessageAsync("general", "hi alice").DefaultTimeout();
         await terminal.WaitForAsync("[general] Bob: hi alice");
         terminal.Type("/dm bob psst");
         Assert.Equal("psst", (await bobDirect.NextAsync()).Text);
@@ -36,7 +36,7 @@ public sealed partial class ChatSessionTests
         await terminal.WaitForAsync("! Room names are");
         terminal.Type("/room nowhere");
         await terminal.WaitForAsync("! You have not joined 'nowhere'");
-        await bob.LeaveRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.LeaveRoomAsync("general").DefaultTimeout();
         await terminal.WaitForAsync("← Bob left general");
         terminal.Type("/who");
         await terminal.WaitForAsync("— present in general: alice");
@@ -47,16 +47,16 @@ public sealed partial class ChatSessionTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var bob = await host.ConnectAsync("bob", "Bob");
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
         await using var terminal = await Terminal.StartAsync(host, "alice");
         terminal.Type("/join general");
         await terminal.WaitForAsync("— general:");
 
         host.Aborter.AbortUser("alice");
         await terminal.WaitForAsync("[connection lost, reconnecting…]");
-        await bob.SendMessageAsync("general", "while you were away").WaitAsync(TestTimeouts.Default);
+        await bob.SendMessageAsync("general", "while you were away").DefaultTimeout();
         await terminal.WaitForAsync("[reconnected");
-        await bob.SendMessageAsync("general", "welcome back").WaitAsync(TestTimeouts.Default);
+        await bob.SendMessageAsync("general", "welcome back").DefaultTimeout();
         await terminal.WaitForAsync("Bob: welcome back");
 
         Assert.Equal(1, terminal.Count("Bob: while you were away"));
@@ -70,7 +70,7 @@ public sealed partial class ChatSessionTests
         await using var bob = await host.ConnectAsync("bob", "Bob");
         var bobMessages = new Inbox<ChatMessage>();
         bob.MessageReceived += bobMessages.Add;
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
         // Alice's reconnects wait at her token provider until the test lets them through.
         var comeBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task? gate = null;
@@ -111,14 +111,14 @@ public sealed partial class ChatSessionTests
         await using var terminal = await Terminal.StartAsync(host, "alice");
         terminal.Type("/join general");
         await terminal.WaitForAsync("— general:");
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
 
         foreach (var isTyping in new[] { true, true, true, false, true })
         {
-            await bob.TypingAsync("general", isTyping).WaitAsync(TestTimeouts.Default);
+            await bob.TypingAsync("general", isTyping).DefaultTimeout();
         }
 
-        await bob.SendMessageAsync("general", "done").WaitAsync(TestTimeouts.Default);
+        await bob.SendMessageAsync("general", "done").DefaultTimeout();
         await terminal.WaitForAsync("Bob: done");
 
         Assert.Equal(2, terminal.Count("Bob is typing in general"));
@@ -129,8 +129,8 @@ public sealed partial class ChatSessionTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var bob = await host.ConnectAsync("bob", "Bob");
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        var bobs = await bob.SendMessageAsync("general", "a typo").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
+        var bobs = await bob.SendMessageAsync("general", "a typo").DefaultTimeout();
         await using var terminal = await Terminal.StartAsync(host, "alice");
         terminal.Type("/join general");
         await terminal.WaitForAsync($"#{bobs.Id} [general] Bob: a typo");
@@ -141,7 +141,7 @@ public sealed partial class ChatSessionTests
         await terminal.WaitForAsync("#2 [general] alice: mine");
         terminal.Type("/edit 2 mine, fixed");
         await terminal.WaitForAsync("#2 [general] alice: mine, fixed (edited)");
-        await bob.DeleteMessageAsync("general", bobs.Id).WaitAsync(TestTimeouts.Default);
+        await bob.DeleteMessageAsync("general", bobs.Id).DefaultTimeout();
         await terminal.WaitForAsync($"#{bobs.Id} [general] (message deleted by Bob)");
         terminal.Type("/delete 99");
         await terminal.WaitForAsync("! There is no such message or room.");
@@ -201,7 +201,7 @@ public sealed partial class ChatSessionTests
         public async ValueTask DisposeAsync()
         {
             Type("/quit");
-            Assert.Equal(0, await _session.WaitAsync(TestTimeouts.Default));
+            Assert.Equal(0, await _session.DefaultTimeout());
             await _client.DisposeAsync();
         }
     }

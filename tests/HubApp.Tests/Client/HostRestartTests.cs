@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Client;
 
@@ -30,17 +30,17 @@ public sealed class HostRestartTests
         alice.MessageReceived += received.Add;
         alice.Reconnecting += reconnecting.Add;
         alice.Reconnected += () => reconnected.Add(true);
-        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
+        await alice.StartAsync().DefaultTimeout();
         Volatile.Write(ref gate, comeBack.Task);
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         var firstConnection = alice.ConnectionId;
         var sent = new List<ChatMessage>();
         await using (var bob = await first.ConnectAsync("bob"))
         {
-            await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+            await bob.JoinRoomAsync("room").DefaultTimeout();
             for (var i = 0; i < 5; i++)
             {
-                sent.Add(await bob.SendMessageAsync("room", $"before {i}").WaitAsync(TestTimeouts.Default));
+                sent.Add(await bob.SendMessageAsync("room", $"before {i}").DefaultTimeout());
             }
 
             await received.WaitForCountAsync(sent.Count);
@@ -54,15 +54,15 @@ public sealed class HostRestartTests
             dataDirectory: first.DataDirectory))
         {
             await using var bob = await second.ConnectAsync("bob");
-            await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+            await bob.JoinRoomAsync("room").DefaultTimeout();
             for (var i = 0; i < 12; i++)
             {
-                sent.Add(await bob.SendMessageAsync("room", $"while away {i}").WaitAsync(TestTimeouts.Default));
+                sent.Add(await bob.SendMessageAsync("room", $"while away {i}").DefaultTimeout());
             }
 
             comeBack.SetResult();
             await reconnected.NextAsync(TestTimeouts.Slow);
-            sent.Add(await bob.SendMessageAsync("room", "after").WaitAsync(TestTimeouts.Default));
+            sent.Add(await bob.SendMessageAsync("room", "after").DefaultTimeout());
             var all = await received.WaitForCountAsync(sent.Count);
             await Task.Delay(TimeSpan.FromMilliseconds(300));
 

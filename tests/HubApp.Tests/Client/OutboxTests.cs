@@ -1,7 +1,7 @@
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Hubs;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 
 namespace HubApp.Tests.Client;
@@ -21,21 +21,21 @@ public sealed class OutboxTests
         var reconnected = new Inbox<bool>();
         alice.MessageReceived += received.Add;
         alice.Reconnected += () => reconnected.Add(true);
-        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.StartAsync().DefaultTimeout();
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         await using var bob = await host.ConnectAsync("bob");
         var bobReceived = new Inbox<ChatMessage>();
         bob.MessageReceived += bobReceived.Add;
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("room").DefaultTimeout();
 
         // The host sends the text only after committing it (the delivery, then the answer): the first bytes that carry
         // it are dropped and the connection reset, so alice gets neither.
         const string Text = "committed, answer lost";
         var cut = proxy.CutWhenHostSends(Text);
-        var sent = await alice.SendMessageAsync("room", Text).WaitAsync(TestTimeouts.Slow);
-        await cut.WaitAsync(TestTimeouts.Default);
+        var sent = await alice.SendMessageAsync("room", Text).DefaultTimeout(TestTimeouts.Slow);
+        await cut.DefaultTimeout();
         await reconnected.NextAsync(TestTimeouts.Slow);
-        var sentinel = await bob.SendMessageAsync("room", "after").WaitAsync(TestTimeouts.Default);
+        var sentinel = await bob.SendMessageAsync("room", "after").DefaultTimeout();
         await received.NextAsync(m => m.Id == sentinel.Id);
 
         var history = await RoomHistory.ReadAllAsync(bob, "room");
@@ -64,12 +64,12 @@ public sealed class OutboxTests
             [$"Logging:LogLevel:{filter}"] = "Debug",
         });
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         var texts = Enumerable.Range(0, 30).Select(i => $"quick {i}").ToArray();
 
         // Thirty Enters at once: the outbox paces the ones past the burst instead of failing them.
         var sends = texts.Select(text => alice.SendMessageAsync("room", text)).ToArray();
-        var stored = await Task.WhenAll(sends).WaitAsync(TestTimeouts.Slow);
+        var stored = await Task.WhenAll(sends).DefaultTimeout(TestTimeouts.Slow);
 
         Assert.Equal(texts, stored.Select(m => m.Text));
         Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), stored.Select(m => m.Id));
@@ -86,17 +86,17 @@ public sealed class OutboxTests
         await using var alice = await host.ConnectAsync("alice");
         var reconnected = new Inbox<bool>();
         alice.Reconnected += () => reconnected.Add(true);
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
 
         // Over the hub's receive size limit (Limits:MaxMessageLength × 6 + 2 KB): SignalR closes the connection with an
         // error for it before any of HubApp's code sees it. That close is an answer, not a lost connection: the
         // outbox fails the send instead of posting it after every reconnect.
         var tooBig = new string('x', (4000 * 6) + 4096);
-        var failure = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", tooBig).WaitAsync(TestTimeouts.Slow));
+        var failure = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", tooBig).DefaultTimeout(TestTimeouts.Slow));
 
         Assert.Contains("closed the connection with the following error", failure.Message, StringComparison.Ordinal);
         await reconnected.NextAsync(TestTimeouts.Slow);
-        var after = await alice.SendMessageAsync("room", "still here").WaitAsync(TestTimeouts.Default);
+        var after = await alice.SendMessageAsync("room", "still here").DefaultTimeout();
         Assert.Equal([after], await RoomHistory.ReadAllAsync(alice, "room"));
     }
 }

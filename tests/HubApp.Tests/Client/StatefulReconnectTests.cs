@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Client;
 
@@ -22,9 +22,9 @@ public sealed class StatefulReconnectTests
         alice.Reconnecting += lost.Add;
         bob.UserJoined += presence.Add;
         bob.UserLeft += presence.Add;
-        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.StartAsync().DefaultTimeout();
+        await alice.JoinRoomAsync("room").DefaultTimeout();
+        await bob.JoinRoomAsync("room").DefaultTimeout();
         var connectionId = alice.ConnectionId;
 
         // Bob sends without pause; a third of the way in, every connection through the proxy is reset and
@@ -34,7 +34,7 @@ public sealed class StatefulReconnectTests
             var sent = new List<ChatMessage>();
             for (var i = 0; i < 60; i++)
             {
-                sent.Add(await bob.SendMessageAsync("room", $"m{i}").WaitAsync(TestTimeouts.Default));
+                sent.Add(await bob.SendMessageAsync("room", $"m{i}").DefaultTimeout());
                 await Task.Delay(15);
             }
 
@@ -53,9 +53,9 @@ public sealed class StatefulReconnectTests
             Assert.False(own.IsCompleted);
         }
 
-        var ownDuringDrop = await own.WaitAsync(TestTimeouts.Default);
+        var ownDuringDrop = await own.DefaultTimeout();
 
-        var fromBob = await sending.WaitAsync(TestTimeouts.Slow);
+        var fromBob = await sending.DefaultTimeout(TestTimeouts.Slow);
         var expected = fromBob.Append(ownDuringDrop).OrderBy(m => m.Id).ToArray();
         var all = await received.WaitForCountAsync(expected.Length, TestTimeouts.Default);
         await Task.Delay(TimeSpan.FromMilliseconds(300));

@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 
 namespace HubApp.Tests.Client;
@@ -37,18 +37,18 @@ public sealed class TransportMatrixTests
         alice.UserJoined += joined.Add;
         alice.UserTyping += typing.Add;
         alice.DirectMessageReceived += direct.Add;
-        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("Room").WaitAsync(TestTimeouts.Default);
+        await alice.StartAsync().DefaultTimeout();
+        await alice.JoinRoomAsync("Room").DefaultTimeout();
 
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("room").DefaultTimeout();
         var bobJoined = await joined.NextAsync();
-        var own = await alice.SendMessageAsync("room", "hello \u4f60\u597d").WaitAsync(TestTimeouts.Default);
-        var fromBob = await bob.SendMessageAsync("room", "hi alice").WaitAsync(TestTimeouts.Default);
-        await bob.TypingAsync("room", true).WaitAsync(TestTimeouts.Default);
+        var own = await alice.SendMessageAsync("room", "hello \u4f60\u597d").DefaultTimeout();
+        var fromBob = await bob.SendMessageAsync("room", "hi alice").DefaultTimeout();
+        await bob.TypingAsync("room", true).DefaultTimeout();
         var bobTyping = await typing.NextAsync();
-        var toAlice = await bob.SendDirectMessageAsync("alice", "psst").WaitAsync(TestTimeouts.Default);
-        var toBob = await alice.SendDirectMessageAsync("bob", "yes?").WaitAsync(TestTimeouts.Default);
-        var history = await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default);
+        var toAlice = await bob.SendDirectMessageAsync("alice", "psst").DefaultTimeout();
+        var toBob = await alice.SendDirectMessageAsync("bob", "yes?").DefaultTimeout();
+        var history = await alice.GetHistoryAsync("room", null, 10).DefaultTimeout();
 
         Assert.Equal(("room", "bob"), (bobJoined.Room, bobJoined.UserId));
         Assert.Equal(("Alice \U0001F600", "hello \u4f60\u597d"), (own.UserName, own.Text));

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using HubApp.Configuration;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Configuration;
 

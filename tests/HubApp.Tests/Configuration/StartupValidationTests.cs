@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Configuration;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Contracts;
 

@@ -131,7 +131,7 @@ public sealed class ProtocolDocumentTests
 
     private static string Wire(ParameterInfo parameter) => Wire(new NullabilityInfoContext().Create(parameter));
 
-    /// <summary>The document's name for a type: JSON's words, "timestamp" for a time, T[] for a list, "| null" when it may be null.</summary>
+    /// <summary>The document's name for a type: JSON's words, "timestamp" for a time, T[] for a list, {string: T} for a map, "| null" when it may be null.</summary>
     private static string Wire(NullabilityInfo info)
     {
         var type = info.Type;
@@ -148,6 +148,11 @@ public sealed class ProtocolDocumentTests
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
         {
             return Wire(info.GenericTypeArguments[0]) + "[]" + (info.ReadState == NullabilityState.Nullable ? " | null" : string.Empty);
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>))
+        {
+            return $"{{string: {Wire(info.GenericTypeArguments[1])}}}" + (info.ReadState == NullabilityState.Nullable ? " | null" : string.Empty);
         }
 
         if (Nullable.GetUnderlyingType(type) is { } underlying)

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using HubApp.Tests.Infrastructure;
+using HubApp.Contracts;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Contracts;
 
@@ -20,7 +21,7 @@ public sealed partial class ProtocolExampleTests
         var frames = new List<string>();
         using (var http = host.CreateHttpClient())
         {
-            using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1&useStatefulReconnect=true");
+            using var negotiate = new HttpRequestMessage(HttpMethod.Post, HubMethods.Path + "/negotiate?negotiateVersion=1&useStatefulReconnect=true");
             negotiate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create("alice"));
             using var answer = await http.SendAsync(negotiate);
             frames.Add(await answer.Content.ReadAsStringAsync());

@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Rooms;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace HubApp.Tests.Hardening;
@@ -27,8 +27,8 @@ public sealed class AbuseTests
         await using var carol = await host.ConnectAsync("carol");
         var received = new Inbox<ChatMessage>();
         carol.MessageReceived += received.Add;
-        await bob.JoinRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
-        await carol.JoinRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("lobby").DefaultTimeout();
+        await carol.JoinRoomAsync("lobby").DefaultTimeout();
         var flood = Enumerable.Range(0, attempts).Select(_ => host.CreateClient("mallory", autoReconnect: false)).ToArray();
         try
         {
@@ -49,7 +49,7 @@ public sealed class AbuseTests
             {
                 try
                 {
-                    await client.StartAsync().WaitAsync(TestTimeouts.Default);
+                    await client.StartAsync().DefaultTimeout();
                 }
                 catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.TooManyRequests)
                 {
@@ -59,10 +59,10 @@ public sealed class AbuseTests
             var chat = new List<ChatMessage>();
             for (var i = 0; i < 20 && (i < 5 || !floodTask.IsCompleted); i++)
             {
-                chat.Add(await bob.SendMessageAsync("lobby", $"during the flood {i}").WaitAsync(TestTimeouts.Default));
+                chat.Add(await bob.SendMessageAsync("lobby", $"during the flood {i}").DefaultTimeout());
             }
 
-            await floodTask.WaitAsync(TestTimeouts.Slow);
+            await floodTask.DefaultTimeout(TestTimeouts.Slow);
 
             var stats = await StatsAsync(host, s => s.Connections == limit + 2);
             Assert.Equal(limit + 2, stats.Connections);
@@ -71,7 +71,7 @@ public sealed class AbuseTests
             {
                 try
                 {
-                    return await client.PingAsync().WaitAsync(TestTimeouts.Default) == "pong";
+                    return await client.PingAsync().DefaultTimeout() == "pong";
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or ChatException or HttpRequestException)
                 {
@@ -83,7 +83,7 @@ public sealed class AbuseTests
             Assert.All(closedWith, message => Assert.Contains(ErrorCodes.TooManyConnections, message, StringComparison.Ordinal));
             await AssertRefusedWith429Async(host, "mallory");
             Assert.Equal(chat, await received.WaitForCountAsync(chat.Count));
-            Assert.Equal("pong", await bob.PingAsync().WaitAsync(TestTimeouts.Default));
+            Assert.Equal("pong", await bob.PingAsync().DefaultTimeout());
         }
         finally
         {
@@ -100,7 +100,7 @@ public sealed class AbuseTests
         await using var host = await HubAppHost.StartAsync();
         await using var mallory = await host.ConnectAsync("mallory");
         await using var bob = await host.ConnectAsync("bob");
-        await mallory.JoinRoomAsync("home").WaitAsync(TestTimeouts.Default);
+        await mallory.JoinRoomAsync("home").DefaultTimeout();
         var started = DateTime.UtcNow;
 
         // Join and leave fresh rooms, the pattern that spams members with presence events, until refused.
@@ -110,8 +110,8 @@ public sealed class AbuseTests
         {
             try
             {
-                await mallory.JoinRoomAsync($"room-{joins}").WaitAsync(TestTimeouts.Default);
-                await mallory.LeaveRoomAsync($"room-{joins}").WaitAsync(TestTimeouts.Default);
+                await mallory.JoinRoomAsync($"room-{joins}").DefaultTimeout();
+                await mallory.LeaveRoomAsync($"room-{joins}").DefaultTimeout();
                 joins++;
             }
             catch (ChatException ex)
@@ -126,9 +126,9 @@ public sealed class AbuseTests
         var refilled = (int)Math.Ceiling((DateTime.UtcNow - started).TotalMinutes * JoinRateLimiter.PerMinute) + 1;
         Assert.InRange(joins, JoinRateLimiter.Burst, JoinRateLimiter.Burst + refilled);
         Assert.Equal(ChatConnectionState.Connected, mallory.State);
-        Assert.Equal("home", (await mallory.JoinRoomAsync("home").WaitAsync(TestTimeouts.Default)).Room); // re-joins do not count
-        Assert.Equal("home", (await mallory.SendMessageAsync("home", "still here").WaitAsync(TestTimeouts.Default)).Room);
-        Assert.Equal("room-1", (await bob.JoinRoomAsync("room-1").WaitAsync(TestTimeouts.Default)).Room);
+        Assert.Equal("home", (await mallory.JoinRoomAsync("home").DefaultTimeout()).Room); // re-joins do not count
+        Assert.Equal("home", (await mallory.SendMessageAsync("home", "still here").DefaultTimeout()).Room);
+        Assert.Equal("room-1", (await bob.JoinRoomAsync("room-1").DefaultTimeout()).Room);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class AbuseTests
         alice.Reconnected += () => reconnected.Add(true);
         for (var r = 0; r < rooms; r++)
         {
-            await alice.JoinRoomAsync($"room-{r}").WaitAsync(TestTimeouts.Default);
+            await alice.JoinRoomAsync($"room-{r}").DefaultTimeout();
         }
 
         for (var drop = 1; drop <= 2; drop++)
@@ -185,22 +185,22 @@ public sealed class AbuseTests
     private static async Task AssertRefusedWith429Async(HubAppHost host, string userId)
     {
         using var http = host.CreateHttpClient();
-        using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1");
+        using var negotiate = new HttpRequestMessage(HttpMethod.Post, HubMethods.Path + "/negotiate?negotiateVersion=1");
         negotiate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create(userId));
         using var response = await http.SendAsync(negotiate);
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.StartsWith(ErrorCodes.TooManyConnections + ":", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         await using var client = host.CreateClient(userId, autoReconnect: false);
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.StartAsync().DefaultTimeout());
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
     }
 
-    private static async Task<Stats> StatsAsync(HubAppHost host, Func<Stats, bool> until)
+    private static async Task<ChatStats> StatsAsync(HubAppHost host, Func<ChatStats, bool> until)
     {
         using var http = host.CreateHttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create("auditor"));
-        return await WaitUntilAsync(async () => (await http.GetFromJsonAsync<Stats>("/stats"))!, until);
+        return await WaitUntilAsync(async () => (await http.GetFromJsonAsync<ChatStats>("/stats"))!, until);
     }
 
     private static Task<T> WaitUntilAsync<T>(Func<T> read, Func<T, bool> until) => WaitUntilAsync(() => Task.FromResult(read()), until);
@@ -218,6 +218,4 @@ public sealed class AbuseTests
 
         return value;
     }
-
-    private sealed record Stats(int Connections, int Users, Dictionary<string, int> Rooms);
 }

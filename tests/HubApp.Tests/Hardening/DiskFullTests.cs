@@ -1,7 +1,7 @@
 using System.Net;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hardening;
 
@@ -27,8 +27,8 @@ public sealed class DiskFullTests
             await using var bob = await host.ConnectAsync("bob", autoReconnect: false);
             var bobInbox = new Inbox<ChatMessage>();
             bob.MessageReceived += bobInbox.Add;
-            await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-            await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+            await bob.JoinRoomAsync("room").DefaultTimeout();
+            await alice.JoinRoomAsync("room").DefaultTimeout();
             await host.SetFileSizeLimitAsync(FileSizeLimit);
 
             var acked = new List<ChatMessage>();
@@ -39,7 +39,7 @@ public sealed class DiskFullTests
                 try
                 {
                     // The raw invocation: SendMessageAsync would wait out the full disk and retry.
-                    acked.Add(await alice.PostMessageAsync("room", text, null).WaitAsync(TestTimeouts.Default));
+                    acked.Add(await alice.PostMessageAsync("room", text, null).DefaultTimeout());
                 }
                 catch (ChatException ex)
                 {
@@ -51,11 +51,11 @@ public sealed class DiskFullTests
             Assert.True(refused.Count == 3, $"no send was refused in {MaxSends} ({acked.Count} stored){Environment.NewLine}{host.Output}");
             Assert.NotEmpty(acked);
             Assert.False(host.HasExited, host.Output);
-            Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
+            Assert.Equal("pong", await alice.PingAsync().DefaultTimeout());
             Assert.Equal(HttpStatusCode.ServiceUnavailable, await host.HealthAsync());
 
             await host.SetFileSizeLimitAsync(null);
-            var next = await alice.SendMessageAsync("room", "space again").WaitAsync(TestTimeouts.Default);
+            var next = await alice.SendMessageAsync("room", "space again").DefaultTimeout();
             Assert.Equal(acked[^1].Id + 1, next.Id);
             Assert.Equal(HttpStatusCode.OK, await host.HealthAsync());
             acked.Add(next);

@@ -1,7 +1,7 @@
 using System.Text;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace HubApp.Tests.Hardening;
@@ -35,8 +35,8 @@ public sealed class FuzzTests
         string[] rooms = ["fuzz-a", "fuzz-b"];
         foreach (var room in rooms)
         {
-            await alice.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-            await bob.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+            await alice.JoinRoomAsync(room).DefaultTimeout();
+            await bob.JoinRoomAsync(room).DefaultTimeout();
         }
 
         var acknowledged = new List<ChatMessage>();
@@ -47,7 +47,7 @@ public sealed class FuzzTests
             var room = random.Next(10) == 0 ? Mutate(random, rooms[0]) : rooms[random.Next(rooms.Length)];
             try
             {
-                acknowledged.Add(await sender.SendMessageAsync(room, Text(random)).WaitAsync(TestTimeouts.Default));
+                acknowledged.Add(await sender.SendMessageAsync(room, Text(random)).DefaultTimeout());
             }
             catch (ChatException ex)
             {
@@ -61,7 +61,7 @@ public sealed class FuzzTests
         // The history (megabytes of escapes) is read without stateful reconnect: its 1 MB replay buffer would pace
         // the reader and expose it to SignalR's flush race (see HubAppHost), which is not what this test is about.
         await using var reader = host.CreateClient("alice", statefulReconnect: false);
-        await reader.StartAsync().WaitAsync(TestTimeouts.Default);
+        await reader.StartAsync().DefaultTimeout();
         foreach (var room in rooms)
         {
             var expected = acknowledged.Where(m => m.Room == room).ToArray();

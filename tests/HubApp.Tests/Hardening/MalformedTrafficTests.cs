@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace HubApp.Tests.Hardening;
@@ -142,7 +142,7 @@ public sealed class MalformedTrafficTests
         public static async Task<Bystander> JoinAsync(HubAppHost host)
         {
             var client = await host.ConnectAsync("bystander");
-            await client.JoinRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
+            await client.JoinRoomAsync("lobby").DefaultTimeout();
             return new Bystander(client);
         }
 
@@ -150,7 +150,7 @@ public sealed class MalformedTrafficTests
         {
             var received = new Inbox<ChatMessage>();
             _client.MessageReceived += received.Add;
-            var sent = await _client.SendMessageAsync("lobby", "still here").WaitAsync(TestTimeouts.Default);
+            var sent = await _client.SendMessageAsync("lobby", "still here").DefaultTimeout();
             Assert.Equal(sent, await received.NextAsync());
             Assert.Equal(HubApp.Client.ChatConnectionState.Connected, _client.State);
         }

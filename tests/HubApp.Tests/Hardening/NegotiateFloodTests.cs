@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hardening;
 
@@ -45,7 +45,7 @@ public sealed class NegotiateFloodTests
             using var bob = await NegotiateAsync(http, "bob");
             Assert.Equal(HttpStatusCode.OK, bob.StatusCode);
             await using var bobConnected = await host.ConnectAsync("bob");
-            Assert.Equal("pong", await bobConnected.PingAsync().WaitAsync(TestTimeouts.Default));
+            Assert.Equal("pong", await bobConnected.PingAsync().DefaultTimeout());
         }
         finally
         {

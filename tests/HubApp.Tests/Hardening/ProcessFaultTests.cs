@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hardening;
 
@@ -67,7 +67,7 @@ public sealed class ProcessFaultTests
                 // The clients that were cut off came back to the node by themselves and can send again.
                 // A client may first have landed on the stopping host during its close sweep and been sent away
                 // again: what counts is that each ends up connected to the restarted one.
-                await Task.WhenAll(reconnected).WaitAsync(TestTimeouts.Slow);
+                await Task.WhenAll(reconnected).DefaultTimeout(TestTimeouts.Slow);
                 foreach (var client in clients)
                 {
                     Assert.Equal("pong", await PingWhenConnectedAsync(client));
@@ -93,7 +93,7 @@ public sealed class ProcessFaultTests
             clients.Add(client);
             foreach (var room in Rooms)
             {
-                await client.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+                await client.JoinRoomAsync(room).DefaultTimeout();
             }
         }
 
@@ -104,7 +104,7 @@ public sealed class ProcessFaultTests
     {
         foreach (var client in clients)
         {
-            await client.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Default);
+            await client.DisposeAsync().DefaultTimeout();
         }
     }
 
@@ -116,7 +116,7 @@ public sealed class ProcessFaultTests
             await Task.Delay(50, timeout.Token);
         }
 
-        return await client.PingAsync().WaitAsync(TestTimeouts.Default);
+        return await client.PingAsync().DefaultTimeout();
     }
 
     private static Task WhenReconnected(ChatClient client)
@@ -155,7 +155,7 @@ public sealed class ProcessFaultTests
             }
 
             Assert.Equal(stored.Count, stored.Select(m => m.Text).Distinct().Count());
-            var next = await reader.SendMessageAsync(room, "after the restart").WaitAsync(TestTimeouts.Default);
+            var next = await reader.SendMessageAsync(room, "after the restart").DefaultTimeout();
             Assert.Equal(stored.Count + 1, next.Id);
         }
     }
@@ -193,7 +193,7 @@ public sealed class ProcessFaultTests
         public async Task StopAsync()
         {
             _stopped = true;
-            await Task.WhenAll(_loops).WaitAsync(TestTimeouts.Default);
+            await Task.WhenAll(_loops).DefaultTimeout();
         }
 
         private async Task SendAsync(ChatClient client, string user, string room)
@@ -206,7 +206,7 @@ public sealed class ProcessFaultTests
                 try
                 {
                     // The raw invocation, failing at once: SendMessageAsync would wait for the host and retry.
-                    _acked.Enqueue(await client.PostMessageAsync(room, text, null).WaitAsync(TestTimeouts.Default));
+                    _acked.Enqueue(await client.PostMessageAsync(room, text, null).DefaultTimeout());
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {

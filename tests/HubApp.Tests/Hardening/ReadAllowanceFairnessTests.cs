@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
@@ -76,7 +76,7 @@ public sealed class ReadAllowanceFairnessTests(ITestOutputHelper output)
         finally
         {
             await stop.CancelAsync();
-            await Task.WhenAll(readers).WaitAsync(TestTimeouts.Slow);
+            await Task.WhenAll(readers).DefaultTimeout(TestTimeouts.Slow);
             foreach (var connection in mallory)
             {
                 await connection.DisposeAsync();
@@ -99,7 +99,7 @@ public sealed class ReadAllowanceFairnessTests(ITestOutputHelper output)
         while (times.Count < 3 || (times.Count < Samples && clock.Elapsed < Window))
         {
             var started = Stopwatch.GetTimestamp();
-            Assert.Equal("pong", await client.PingAsync().WaitAsync(TestTimeouts.Default));
+            Assert.Equal("pong", await client.PingAsync().DefaultTimeout());
             times.Add(Stopwatch.GetElapsedTime(started));
             await Task.Delay(50);
         }
@@ -111,7 +111,7 @@ public sealed class ReadAllowanceFairnessTests(ITestOutputHelper output)
     private static async Task SeedDirectoryAsync(string databasePath, int count)
     {
         await using var connection = new SqliteConnection($"Data Source={databasePath}");
-        await connection.OpenAsync().WaitAsync(TestTimeouts.Default);
+        await connection.OpenAsync().DefaultTimeout();
         await using var transaction = connection.BeginTransaction();
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -128,9 +128,9 @@ public sealed class ReadAllowanceFairnessTests(ITestOutputHelper output)
         {
             room.Value = $"seeded-{i}";
             at.Value = now - i;
-            await insert.ExecuteNonQueryAsync().WaitAsync(TestTimeouts.Default);
+            await insert.ExecuteNonQueryAsync().DefaultTimeout();
         }
 
-        await transaction.CommitAsync().WaitAsync(TestTimeouts.Default);
+        await transaction.CommitAsync().DefaultTimeout();
     }
 }

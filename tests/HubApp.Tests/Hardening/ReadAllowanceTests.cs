@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hardening;
 

@@ -5,7 +5,7 @@ using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.History;
 using HubApp.Presence;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -76,7 +76,7 @@ public sealed class ReadAmplificationTests(ITestOutputHelper output)
             {
                 maxConnections = Math.Max(maxConnections, presence.ConnectionsOf("mallory"));
                 var started = Stopwatch.GetTimestamp();
-                Assert.Equal("pong", await bob.PingAsync().WaitAsync(TestTimeouts.Default));
+                Assert.Equal("pong", await bob.PingAsync().DefaultTimeout());
                 roundTrips.Add(Stopwatch.GetElapsedTime(started));
                 peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - heapBefore);
                 await Task.Delay(200);
@@ -95,7 +95,7 @@ public sealed class ReadAmplificationTests(ITestOutputHelper output)
         }
 
         // A catch-up page of these texts stops at the budget, and says so.
-        var page = await bob.JoinRoomAsync("big", sinceId: 0).WaitAsync(TestTimeouts.Default);
+        var page = await bob.JoinRoomAsync("big", sinceId: 0).DefaultTimeout();
         Assert.False(page.Complete);
         Assert.InRange(page.Messages.Sum(HistoryService.EncodedSize), 1, HistoryOptions.MaxPageBytes);
     }
@@ -113,7 +113,7 @@ public sealed class ReadAmplificationTests(ITestOutputHelper output)
             records.Append(System.Globalization.CultureInfo.InvariantCulture, $$"""{"type":1,"invocationId":"{{i}}","target":"{{HubMethods.JoinRoom}}","arguments":["{{room}}",0]}""").Append(RawHubSocket.Separator);
         }
 
-        await connection.Socket.SendAsync(Encoding.UTF8.GetBytes(records.ToString()), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await connection.Socket.SendAsync(Encoding.UTF8.GetBytes(records.ToString()), WebSocketMessageType.Text, true, CancellationToken.None).DefaultTimeout();
         return connection;
     }
 }

@@ -1,6 +1,6 @@
 using HubApp.Contracts;
 using HubApp.Hubs;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 

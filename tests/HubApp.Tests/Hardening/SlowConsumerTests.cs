@@ -4,7 +4,7 @@ using System.Text;
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Hubs;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hardening;
 
@@ -30,8 +30,8 @@ public sealed class SlowConsumerTests
             return Task.CompletedTask;
         };
         member.UserLeft += left.Add;
-        await sender.JoinRoomAsync("busy").WaitAsync(TestTimeouts.Default);
-        await member.JoinRoomAsync("busy").WaitAsync(TestTimeouts.Default);
+        await sender.JoinRoomAsync("busy").DefaultTimeout();
+        await member.JoinRoomAsync("busy").DefaultTimeout();
         using var stalled = await StalledMemberAsync(host, "slowpoke", "busy");
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
 
@@ -43,7 +43,7 @@ public sealed class SlowConsumerTests
         var closedAt = -1;
         while (acknowledged.Count < 40_000 && DateTime.UtcNow < deadline)
         {
-            acknowledged.Add((await sender.SendMessageAsync("busy", text).WaitAsync(TestTimeouts.Default)).Id);
+            acknowledged.Add((await sender.SendMessageAsync("busy", text).DefaultTimeout()).Id);
             if (closedAt < 0 && left.All.Any(p => p.UserId == "slowpoke"))
             {
                 closedAt = acknowledged.Count;
@@ -65,7 +65,7 @@ public sealed class SlowConsumerTests
         // The catch-up (tens of megabytes) is read without stateful reconnect: its 1 MB replay buffer would pace the
         // reader into SignalR's flush race (see HubAppHost), a 1011 close seen under CI load; not what this test is about.
         await using var back = host.CreateClient("slowpoke", statefulReconnect: false);
-        await back.StartAsync().WaitAsync(TestTimeouts.Default);
+        await back.StartAsync().DefaultTimeout();
         var caughtUp = (await RoomHistory.ReadAllAsync(back, "busy", maxPages: 200)).Select(m => m.Id);
 
         Assert.Equal(acknowledged, caughtUp);
@@ -83,7 +83,7 @@ public sealed class SlowConsumerTests
         var seen = new StringBuilder();
         while (!seen.ToString().Contains("\"invocationId\":\"1\"", StringComparison.Ordinal))
         {
-            var result = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+            var result = await socket.ReceiveAsync(buffer, CancellationToken.None).DefaultTimeout();
             seen.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
         }
 
@@ -91,7 +91,7 @@ public sealed class SlowConsumerTests
     }
 
     private static Task SendAsync(ClientWebSocket socket, string record) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(record + RawHubSocket.Separator), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        socket.SendAsync(Encoding.UTF8.GetBytes(record + RawHubSocket.Separator), WebSocketMessageType.Text, true, CancellationToken.None).DefaultTimeout();
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

@@ -3,7 +3,7 @@ using HubApp.Client;
 using HubApp.Hubs;
 using HubApp.Presence;
 using HubApp.Telemetry;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,7 +43,7 @@ public sealed class SlowMemberPresenceTests
         // queue behind its own deliveries, spending the stalled member's window on the fill.
         await using var sender = await ConnectAsync(host, "sender");
         await using var joiner = await ConnectAsync(host, "joiner");
-        await sender.JoinRoomAsync(Room).WaitAsync(TestTimeouts.Default);
+        await sender.JoinRoomAsync(Room).DefaultTimeout();
         using var stalled = await SlowConsumerTests.StalledMemberAsync(host, Stalled, Room);
 
         // More than the stalled member's socket send buffer and SignalR's outgoing buffer can hold, so that writes to
@@ -56,7 +56,7 @@ public sealed class SlowMemberPresenceTests
         for (var sent = 0; sent < fill; sent += 10)
         {
             // Ten at a time, as the store commits them in batches.
-            await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => sender.SendMessageAsync(Room, text))).WaitAsync(TestTimeouts.Default);
+            await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => sender.SendMessageAsync(Room, text))).DefaultTimeout();
         }
 
         // Had the fill outlasted the stalled member's window, SignalR would have given up on it already: nothing to test.
@@ -67,7 +67,7 @@ public sealed class SlowMemberPresenceTests
             nameof(ChatHub.JoinRoom) => joiner.JoinRoomAsync(Room),
             nameof(ChatHub.LeaveRoom) => sender.LeaveRoomAsync(Room),
             _ => sender.TypingAsync(Room, true),
-        }).WaitAsync(TestTimeouts.Default);
+        }).DefaultTimeout();
 
         // Had the call waited for its event's write to the stalled member, it could only have returned after SignalR
         // gave up on that write: SignalR logs it as it cancels the send, before its transport stops and lets the
@@ -85,7 +85,7 @@ public sealed class SlowMemberPresenceTests
     private static async Task<ChatClient> ConnectAsync(HubAppHost host, string userId)
     {
         var client = host.CreateClient(userId, statefulReconnect: false);
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        await client.StartAsync().DefaultTimeout();
         return client;
     }
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Presence;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -86,7 +86,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         }
 
         var stats = await LiveStats.WhenEmptyAsync(host.BaseAddress);
-        Assert.True(stats.Empty, $"left over after everyone left: {stats}");
+        Assert.True(stats.IsEmpty(), $"left over after everyone left: {stats.Describe()}");
         var presence = host.Services.GetRequiredService<PresenceTracker>();
         Assert.Equal(0, presence.Counts().Connections);
         Assert.All(Rooms, room => Assert.Empty(presence.Members(room)));
@@ -115,11 +115,11 @@ public sealed class SoakTests(ITestOutputHelper output)
             {
                 var reconnected = new Inbox<bool>();
                 client.Reconnected += () => reconnected.Add(true);
-                await client.StartAsync().WaitAsync(TestTimeouts.Default);
+                await client.StartAsync().DefaultTimeout();
                 var rooms = Rooms.OrderBy(_ => random.Next()).Take(random.Next(1, 3)).ToArray();
                 foreach (var room in rooms)
                 {
-                    await client.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+                    await client.JoinRoomAsync(room).DefaultTimeout();
                 }
 
                 await SendAsync(client, rooms, random.Next(1, 4), random, userId, acknowledged);
@@ -148,7 +148,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         for (var i = 0; i < count; i++)
         {
             var room = rooms[random.Next(rooms.Length)];
-            acknowledged.Add(await client.SendMessageAsync(room, $"{userId} {Guid.NewGuid():N}").WaitAsync(TestTimeouts.Default));
+            acknowledged.Add(await client.SendMessageAsync(room, $"{userId} {Guid.NewGuid():N}").DefaultTimeout());
         }
     }
 
@@ -156,10 +156,10 @@ public sealed class SoakTests(ITestOutputHelper output)
     private static async Task WarmUpAsync(HubAppHost host)
     {
         await using var client = await host.ConnectAsync("warm-up");
-        await client.JoinRoomAsync("warm-up").WaitAsync(TestTimeouts.Default);
-        await client.SendMessageAsync("warm-up", "hello").WaitAsync(TestTimeouts.Default);
-        await client.GetHistoryAsync("warm-up", null, 10).WaitAsync(TestTimeouts.Default);
-        await client.StopAsync().WaitAsync(TestTimeouts.Default);
+        await client.JoinRoomAsync("warm-up").DefaultTimeout();
+        await client.SendMessageAsync("warm-up", "hello").DefaultTimeout();
+        await client.GetHistoryAsync("warm-up", null, 10).DefaultTimeout();
+        await client.StopAsync().DefaultTimeout();
         await LiveStats.WhenEmptyAsync(host.BaseAddress);
     }
 
@@ -188,7 +188,7 @@ public sealed class SoakTests(ITestOutputHelper output)
             var stayer = new Stayer(userId, client, rooms);
             foreach (var room in rooms)
             {
-                await client.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+                await client.JoinRoomAsync(room).DefaultTimeout();
             }
 
             return stayer;

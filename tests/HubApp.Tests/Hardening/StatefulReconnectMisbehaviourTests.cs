@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace HubApp.Tests.Hardening;
@@ -17,7 +17,7 @@ public sealed class StatefulReconnectMisbehaviourTests
         await using var sender = await host.ConnectAsync("sender");
         var left = new Inbox<PresenceEvent>();
         sender.UserLeft += left.Add;
-        await sender.JoinRoomAsync("acks").WaitAsync(TestTimeouts.Default);
+        await sender.JoinRoomAsync("acks").DefaultTimeout();
         await using var quiet = await RawHubSocket.ConnectStatefulAsync(host, "quiet");
         Assert.Contains("\"type\":3", await quiet.InvokeAsync("1", HubMethods.JoinRoom, """["acks",null]"""), StringComparison.Ordinal);
         // It reads everything it is sent, and acknowledges none of it.
@@ -27,7 +27,7 @@ public sealed class StatefulReconnectMisbehaviourTests
         var text = new string('x', 3000);
         for (var i = 0; i < 700; i++)
         {
-            await sender.SendMessageAsync("acks", text).WaitAsync(TestTimeouts.Default);
+            await sender.SendMessageAsync("acks", text).DefaultTimeout();
         }
 
         // Then its network drops; the server gives up on it in the end (it never reconnects).

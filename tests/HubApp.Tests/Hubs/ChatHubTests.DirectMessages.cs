@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hubs;
 
@@ -22,7 +22,7 @@ public sealed partial class ChatHubTests
             return inbox;
         }).ToArray();
 
-        var sent = await alice.SendDirectMessageAsync("bob", "psst").WaitAsync(TestTimeouts.Default);
+        var sent = await alice.SendDirectMessageAsync("bob", "psst").DefaultTimeout();
 
         Assert.Equal(("alice", "Alice", "bob", "psst"), (sent.FromUserId, sent.FromUserName, sent.ToUserId, sent.Text));
         foreach (var inbox in inboxes.Take(4))
@@ -31,7 +31,7 @@ public sealed partial class ChatHubTests
         }
 
         // Carol's own direct message to herself arriving first proves alice's never reached her.
-        var barrier = await carol.SendDirectMessageAsync("carol", "note to self").WaitAsync(TestTimeouts.Default);
+        var barrier = await carol.SendDirectMessageAsync("carol", "note to self").DefaultTimeout();
         Assert.Equal(barrier, await inboxes[4].NextAsync());
         Assert.True(barrier.Id > sent.Id);
     }
@@ -47,7 +47,7 @@ public sealed partial class ChatHubTests
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
 
-        var error = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync(userId, "hi").WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync(userId, "hi").DefaultTimeout());
 
         Assert.Equal(ErrorCodes.InvalidUser, error.Code);
     }
@@ -58,7 +58,7 @@ public sealed partial class ChatHubTests
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
 
-        var error = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync(new string('u', 129), "hi").WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync(new string('u', 129), "hi").DefaultTimeout());
 
         Assert.Equal(ErrorCodes.InvalidUser, error.Code);
     }

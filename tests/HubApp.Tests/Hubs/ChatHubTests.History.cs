@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hubs;
 
@@ -10,11 +10,11 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["History:JoinCount"] = "5" });
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         var sent = await SendManyAsync(alice, "room", 12);
         await using var bob = await host.ConnectAsync("bob");
 
-        var snapshot = await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        var snapshot = await bob.JoinRoomAsync("room").DefaultTimeout();
 
         Assert.Equal(sent.TakeLast(5), snapshot.Messages);
         Assert.True(snapshot.Complete);
@@ -25,13 +25,13 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["History:MaxCatchUp"] = "4" });
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         var sent = await SendManyAsync(alice, "room", 10);
         await using var bob = await host.ConnectAsync("bob");
 
-        var first = await bob.JoinRoomAsync("room", sent[1].Id).WaitAsync(TestTimeouts.Default);
-        var second = await bob.JoinRoomAsync("room", first.Messages[^1].Id).WaitAsync(TestTimeouts.Default);
-        var nothingNew = await bob.JoinRoomAsync("room", sent[^1].Id).WaitAsync(TestTimeouts.Default);
+        var first = await bob.JoinRoomAsync("room", sent[1].Id).DefaultTimeout();
+        var second = await bob.JoinRoomAsync("room", first.Messages[^1].Id).DefaultTimeout();
+        var nothingNew = await bob.JoinRoomAsync("room", sent[^1].Id).DefaultTimeout();
 
         Assert.Equal(sent[2..6], first.Messages);
         Assert.False(first.Complete);
@@ -46,13 +46,13 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         var sent = await SendManyAsync(alice, "room", 7);
 
-        var newest = await alice.GetHistoryAsync("room", null, 3).WaitAsync(TestTimeouts.Default);
-        var older = await alice.GetHistoryAsync("room", newest[0].Id, 3).WaitAsync(TestTimeouts.Default);
-        var oldest = await alice.GetHistoryAsync("room", older[0].Id, 3).WaitAsync(TestTimeouts.Default);
-        var beyond = await alice.GetHistoryAsync("room", oldest[0].Id, 3).WaitAsync(TestTimeouts.Default);
+        var newest = await alice.GetHistoryAsync("room", null, 3).DefaultTimeout();
+        var older = await alice.GetHistoryAsync("room", newest[0].Id, 3).DefaultTimeout();
+        var oldest = await alice.GetHistoryAsync("room", older[0].Id, 3).DefaultTimeout();
+        var beyond = await alice.GetHistoryAsync("room", oldest[0].Id, 3).DefaultTimeout();
 
         Assert.Equal(sent[4..], newest);
         Assert.Equal(sent[1..4], older);
@@ -68,10 +68,10 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         await SendManyAsync(alice, "room", 205);
 
-        var page = await alice.GetHistoryAsync("room", null, limit).WaitAsync(TestTimeouts.Default);
+        var page = await alice.GetHistoryAsync("room", null, limit).DefaultTimeout();
 
         Assert.Equal(expected, page.Count);
     }
@@ -81,10 +81,10 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["History:MaxMessagesPerRoom"] = "100" });
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         var sent = await SendManyAsync(alice, "room", 300);
 
-        var fromStart = await alice.JoinRoomAsync("room", 0).WaitAsync(TestTimeouts.Default);
+        var fromStart = await alice.JoinRoomAsync("room", 0).DefaultTimeout();
 
         Assert.Equal(300, sent[^1].Id);
         Assert.InRange(fromStart.Messages.Count, 100, 164); // pruned in steps of 64 ids
@@ -97,7 +97,7 @@ public sealed partial class ChatHubTests
         var sent = new ChatMessage[count];
         for (var i = 0; i < count; i++)
         {
-            sent[i] = await client.SendMessageAsync(room, $"message {i}").WaitAsync(TestTimeouts.Default);
+            sent[i] = await client.SendMessageAsync(room, $"message {i}").DefaultTimeout();
         }
 
         return sent;

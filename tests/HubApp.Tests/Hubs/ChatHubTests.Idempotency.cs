@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hubs;
 
@@ -19,9 +19,9 @@ public sealed partial class ChatHubTests
         await using var bob = host.CreateClient("bob");
         var received = await BothInRoomAsync(alice, bob);
 
-        var first = await alice.PostMessageAsync("room", "hello", "msg-1").WaitAsync(TestTimeouts.Default);
-        var again = await alice.PostMessageAsync("room", "hello", "msg-1").WaitAsync(TestTimeouts.Default);
-        var next = await alice.PostMessageAsync("room", "next", null).WaitAsync(TestTimeouts.Default);
+        var first = await alice.PostMessageAsync("room", "hello", "msg-1").DefaultTimeout();
+        var again = await alice.PostMessageAsync("room", "hello", "msg-1").DefaultTimeout();
+        var next = await alice.PostMessageAsync("room", "next", null).DefaultTimeout();
 
         Assert.Equal(first, again);
         Assert.Equal((MessageKinds.Message, "msg-1", (long?)null, (DateTime?)null, (DateTime?)null), (first.Kind, first.ClientMessageId, first.TargetId, first.EditedAt, first.DeletedAt));
@@ -29,7 +29,7 @@ public sealed partial class ChatHubTests
         Assert.Null(next.ClientMessageId);
         Assert.Equal(first, await received.NextAsync());
         Assert.Equal(next, await received.NextAsync());
-        Assert.Equal([first, next], await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+        Assert.Equal([first, next], await alice.GetHistoryAsync("room", null, 10).DefaultTimeout());
     }
 
     [Fact]
@@ -39,8 +39,8 @@ public sealed partial class ChatHubTests
         ChatMessage first;
         await using (var alice = await host.ConnectAsync("alice"))
         {
-            await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-            first = await alice.PostMessageAsync("room", "before the restart", "kept-id").WaitAsync(TestTimeouts.Default);
+            await alice.JoinRoomAsync("room").DefaultTimeout();
+            first = await alice.PostMessageAsync("room", "before the restart", "kept-id").DefaultTimeout();
         }
 
         // The first host's file stays (its directory is deleted only when it is disposed, at the end).
@@ -50,10 +50,10 @@ public sealed partial class ChatHubTests
         await using (var restarted = await HubAppHost.StartAsync(dataDirectory: host.DataDirectory))
         await using (var alice = await restarted.ConnectAsync("alice"))
         {
-            await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-            again = await alice.PostMessageAsync("room", "before the restart", "kept-id").WaitAsync(TestTimeouts.Default);
-            next = await alice.PostMessageAsync("room", "after", null).WaitAsync(TestTimeouts.Default);
-            history = await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default);
+            await alice.JoinRoomAsync("room").DefaultTimeout();
+            again = await alice.PostMessageAsync("room", "before the restart", "kept-id").DefaultTimeout();
+            next = await alice.PostMessageAsync("room", "after", null).DefaultTimeout();
+            history = await alice.GetHistoryAsync("room", null, 10).DefaultTimeout();
         }
 
         await host.DisposeAsync();
@@ -103,12 +103,12 @@ public sealed partial class ChatHubTests
 
         var repeats = Enumerable.Range(0, 5).Select(_ => alice.PostMessageAsync("room", "once", "same-id")).ToArray();
         var others = Enumerable.Range(0, 5).Select(i => bob.PostMessageAsync("room", $"bob {i}", $"bob-{i}")).ToArray();
-        var answers = await Task.WhenAll(repeats).WaitAsync(TestTimeouts.Default);
-        var bobs = await Task.WhenAll(others).WaitAsync(TestTimeouts.Default);
+        var answers = await Task.WhenAll(repeats).DefaultTimeout();
+        var bobs = await Task.WhenAll(others).DefaultTimeout();
 
         Assert.Single(answers.Distinct());
         Assert.Equal(5, bobs.Select(m => m.Id).Distinct().Count());
-        var history = await bob.GetHistoryAsync("room", null, 50).WaitAsync(TestTimeouts.Default);
+        var history = await bob.GetHistoryAsync("room", null, 50).DefaultTimeout();
         Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], history.Select(m => m.Id));
         Assert.Single(history, m => m.ClientMessageId == "same-id");
         Assert.Equal(history, await received.WaitForCountAsync(6));
@@ -125,14 +125,14 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
 
-        var room = await Assert.ThrowsAsync<ChatException>(() => alice.PostMessageAsync("room", "hi", clientMessageId).WaitAsync(TestTimeouts.Default));
-        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.PostDirectMessageAsync("bob", "hi", clientMessageId).WaitAsync(TestTimeouts.Default));
+        var room = await Assert.ThrowsAsync<ChatException>(() => alice.PostMessageAsync("room", "hi", clientMessageId).DefaultTimeout());
+        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.PostDirectMessageAsync("bob", "hi", clientMessageId).DefaultTimeout());
 
         Assert.Equal(ErrorCodes.InvalidMessage, room.Code);
         Assert.Equal(ErrorCodes.InvalidMessage, direct.Code);
-        Assert.Empty(await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+        Assert.Empty(await alice.GetHistoryAsync("room", null, 10).DefaultTimeout());
     }
 
     [Fact]
@@ -140,10 +140,10 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         var longest = new string('a', 32) + new string('Z', 16) + "0123456789_-_-_-";
 
-        var stored = await alice.PostMessageAsync("room", "hi", longest).WaitAsync(TestTimeouts.Default);
+        var stored = await alice.PostMessageAsync("room", "hi", longest).DefaultTimeout();
 
         Assert.Equal(longest, stored.ClientMessageId);
     }
@@ -157,10 +157,10 @@ public sealed partial class ChatHubTests
         var received = new Inbox<DirectMessage>();
         bob.DirectMessageReceived += received.Add;
 
-        var first = await alice.PostDirectMessageAsync("bob", "psst", "dm-1").WaitAsync(TestTimeouts.Default);
-        var again = await alice.PostDirectMessageAsync("bob", "psst", "dm-1").WaitAsync(TestTimeouts.Default);
-        var toCarol = await alice.PostDirectMessageAsync("carol", "psst", "dm-1").WaitAsync(TestTimeouts.Default);
-        var barrier = await alice.SendDirectMessageAsync("bob", "barrier").WaitAsync(TestTimeouts.Default);
+        var first = await alice.PostDirectMessageAsync("bob", "psst", "dm-1").DefaultTimeout();
+        var again = await alice.PostDirectMessageAsync("bob", "psst", "dm-1").DefaultTimeout();
+        var toCarol = await alice.PostDirectMessageAsync("carol", "psst", "dm-1").DefaultTimeout();
+        var barrier = await alice.SendDirectMessageAsync("bob", "barrier").DefaultTimeout();
 
         Assert.Equal(first, again);
         Assert.Equal("dm-1", first.ClientMessageId);
@@ -176,8 +176,8 @@ public sealed partial class ChatHubTests
         receiver.MessageReceived += received.Add;
         foreach (var client in new[] { sender, receiver })
         {
-            await client.StartAsync().WaitAsync(TestTimeouts.Default);
-            await client.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+            await client.StartAsync().DefaultTimeout();
+            await client.JoinRoomAsync("room").DefaultTimeout();
         }
 
         return received;

@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hubs;
 
@@ -20,21 +20,21 @@ public sealed partial class ChatHubTests
         alice.MessageReceived += aliceInbox.Add;
         bob.MessageReceived += bobInbox.Add;
         carol.MessageReceived += carolInbox.Add;
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await carol.JoinRoomAsync("elsewhere").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
+        await bob.JoinRoomAsync("room").DefaultTimeout();
+        await carol.JoinRoomAsync("elsewhere").DefaultTimeout();
 
-        var sent = await alice.SendMessageAsync("ROOM", "hello, world").WaitAsync(TestTimeouts.Default);
+        var sent = await alice.SendMessageAsync("ROOM", "hello, world").DefaultTimeout();
 
         Assert.Equal(("room", "alice", "Alice", "hello, world"), (sent.Room, sent.UserId, sent.UserName, sent.Text));
         Assert.Equal(DateTimeKind.Utc, sent.SentAt.Kind);
         Assert.Equal(sent, await aliceInbox.NextAsync());
         Assert.Equal(sent, await bobInbox.NextAsync());
-        var history = await bob.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default);
+        var history = await bob.GetHistoryAsync("room", null, 10).DefaultTimeout();
         Assert.Equal([sent], history);
         // Carol is in another room: a message there proves nothing from "room" reached her first.
-        var other = await bob.JoinRoomAsync("elsewhere").WaitAsync(TestTimeouts.Default);
-        var barrier = await bob.SendMessageAsync("elsewhere", "barrier").WaitAsync(TestTimeouts.Default);
+        var other = await bob.JoinRoomAsync("elsewhere").DefaultTimeout();
+        var barrier = await bob.SendMessageAsync("elsewhere", "barrier").DefaultTimeout();
         Assert.Equal(barrier, await carolInbox.NextAsync());
         Assert.Empty(other.Messages);
     }
@@ -44,12 +44,12 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("one").WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("two").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("one").DefaultTimeout();
+        await alice.JoinRoomAsync("two").DefaultTimeout();
 
-        var first = await alice.SendMessageAsync("one", "a").WaitAsync(TestTimeouts.Default);
-        var second = await alice.SendMessageAsync("one", "b").WaitAsync(TestTimeouts.Default);
-        var other = await alice.SendMessageAsync("two", "c").WaitAsync(TestTimeouts.Default);
+        var first = await alice.SendMessageAsync("one", "a").DefaultTimeout();
+        var second = await alice.SendMessageAsync("one", "b").DefaultTimeout();
+        var other = await alice.SendMessageAsync("two", "c").DefaultTimeout();
 
         Assert.True(second.Id > first.Id);
         Assert.Equal(1, first.Id);
@@ -62,16 +62,16 @@ public sealed partial class ChatHubTests
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
         await using var bob = await host.ConnectAsync("bob");
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("room").DefaultTimeout();
 
-        var send = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", "hi").WaitAsync(TestTimeouts.Default));
-        var typing = await Assert.ThrowsAsync<ChatException>(() => alice.TypingAsync("room", true).WaitAsync(TestTimeouts.Default));
-        var history = await Assert.ThrowsAsync<ChatException>(() => alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+        var send = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", "hi").DefaultTimeout());
+        var typing = await Assert.ThrowsAsync<ChatException>(() => alice.TypingAsync("room", true).DefaultTimeout());
+        var history = await Assert.ThrowsAsync<ChatException>(() => alice.GetHistoryAsync("room", null, 10).DefaultTimeout());
 
         Assert.All([send, typing, history], e => Assert.Equal(ErrorCodes.NotInRoom, e.Code));
         Assert.Contains("not_in_room: ", send.Message, StringComparison.Ordinal);
-        Assert.Empty(await bob.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
-        Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Empty(await bob.GetHistoryAsync("room", null, 10).DefaultTimeout());
+        Assert.Equal("pong", await alice.PingAsync().DefaultTimeout());
     }
 
     [Theory]
@@ -82,14 +82,14 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
 
-        var error = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", text).WaitAsync(TestTimeouts.Default));
-        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync("bob", text).WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", text).DefaultTimeout());
+        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.SendDirectMessageAsync("bob", text).DefaultTimeout());
 
         Assert.Equal(ErrorCodes.InvalidMessage, error.Code);
         Assert.Equal(ErrorCodes.InvalidMessage, direct.Code);
-        Assert.Empty(await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+        Assert.Empty(await alice.GetHistoryAsync("room", null, 10).DefaultTimeout());
     }
 
     [Fact]
@@ -97,16 +97,16 @@ public sealed partial class ChatHubTests
     {
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         // Quotes are escaped on the wire (\u0022, six bytes each): the longest possible frame still fits.
         var longest = new string('"', 4000);
 
-        var stored = await alice.SendMessageAsync("room", longest).WaitAsync(TestTimeouts.Default);
-        var error = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", longest + "x").WaitAsync(TestTimeouts.Default));
+        var stored = await alice.SendMessageAsync("room", longest).DefaultTimeout();
+        var error = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("room", longest + "x").DefaultTimeout());
 
         Assert.Equal(longest, stored.Text);
         Assert.Equal(ErrorCodes.MessageTooLong, error.Code);
-        Assert.Equal([stored.Id], (await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default)).Select(m => m.Id));
+        Assert.Equal([stored.Id], (await alice.GetHistoryAsync("room", null, 10).DefaultTimeout()).Select(m => m.Id));
     }
 
     [Fact]
@@ -121,15 +121,15 @@ public sealed partial class ChatHubTests
         alice.UserTyping += aliceTyping.Add;
         alice.MessageReceived += aliceMessages.Add;
         bob.UserTyping += bobTyping.Add;
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
+        await bob.JoinRoomAsync("room").DefaultTimeout();
 
-        await alice.TypingAsync("Room", true).WaitAsync(TestTimeouts.Default);
-        await alice.TypingAsync("room", false).WaitAsync(TestTimeouts.Default);
+        await alice.TypingAsync("Room", true).DefaultTimeout();
+        await alice.TypingAsync("room", false).DefaultTimeout();
 
         Assert.Equal(new TypingEvent("room", "alice", "Alice", true), await bobTyping.NextAsync());
         Assert.Equal(new TypingEvent("room", "alice", "Alice", false), await bobTyping.NextAsync());
-        var barrier = await alice.SendMessageAsync("room", "barrier").WaitAsync(TestTimeouts.Default);
+        var barrier = await alice.SendMessageAsync("room", "barrier").DefaultTimeout();
         Assert.Equal(barrier, await aliceMessages.NextAsync());
         Assert.Empty(aliceTyping.All);
     }
@@ -140,7 +140,7 @@ public sealed partial class ChatHubTests
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
 
-        Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await alice.PingAsync().DefaultTimeout());
     }
 
     [Fact]
@@ -154,15 +154,15 @@ public sealed partial class ChatHubTests
             closed.TrySetResult(ex);
             return Task.CompletedTask;
         };
-        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.StartAsync().DefaultTimeout();
+        await alice.JoinRoomAsync("room").DefaultTimeout();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => alice.SendMessageAsync("room", new string('x', 1024 * 1024)).WaitAsync(TestTimeouts.Default));
-        await closed.Task.WaitAsync(TestTimeouts.Default);
+        await Assert.ThrowsAnyAsync<Exception>(() => alice.SendMessageAsync("room", new string('x', 1024 * 1024)).DefaultTimeout());
+        await closed.Task.DefaultTimeout();
 
         await using var bob = await host.ConnectAsync("bob");
-        var snapshot = await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        var snapshot = await bob.JoinRoomAsync("room").DefaultTimeout();
         Assert.Empty(snapshot.Messages);
-        Assert.Equal("pong", await bob.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await bob.PingAsync().DefaultTimeout());
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Hubs;
 
@@ -14,7 +14,7 @@ public sealed partial class ChatHubTests
         ChatMessage[] before;
         await using (var alice = await host.ConnectAsync("alice"))
         {
-            await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+            await alice.JoinRoomAsync("room").DefaultTimeout();
             before = await SendManyAsync(alice, "room", 5);
         }
 
@@ -24,8 +24,8 @@ public sealed partial class ChatHubTests
         await using (var restarted = await HubAppHost.StartAsync(dataDirectory: host.DataDirectory))
         await using (var bob = await restarted.ConnectAsync("bob"))
         {
-            snapshot = await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-            after = await bob.SendMessageAsync("room", "after restart").WaitAsync(TestTimeouts.Default);
+            snapshot = await bob.JoinRoomAsync("room").DefaultTimeout();
+            after = await bob.SendMessageAsync("room", "after restart").DefaultTimeout();
         }
 
         await host.DisposeAsync();
@@ -40,7 +40,7 @@ public sealed partial class ChatHubTests
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["History:MaxCatchUp"] = "7" });
         await using var alice = await host.ConnectAsync("alice");
         await using var bob = host.CreateClient("bob", firstRetry: TimeSpan.FromMilliseconds(300));
-        await bob.StartAsync().WaitAsync(TestTimeouts.Default);
+        await bob.StartAsync().DefaultTimeout();
         var seen = new Inbox<ChatMessage>();
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bob.MessageReceived += seen.Add;
@@ -49,8 +49,8 @@ public sealed partial class ChatHubTests
             reconnected.TrySetResult();
             return Task.CompletedTask;
         };
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
+        await bob.JoinRoomAsync("room").DefaultTimeout();
         var sent = new List<ChatMessage>(await SendManyAsync(alice, "room", 5));
         await seen.WaitForCountAsync(5);
 
@@ -58,11 +58,11 @@ public sealed partial class ChatHubTests
         // Sent while bob is away: more than one catch-up page (MaxCatchUp = 7).
         for (var i = 0; i < 20; i++)
         {
-            sent.Add(await alice.SendMessageAsync("room", $"while away {i}").WaitAsync(TestTimeouts.Default));
+            sent.Add(await alice.SendMessageAsync("room", $"while away {i}").DefaultTimeout());
         }
 
-        await reconnected.Task.WaitAsync(TestTimeouts.Slow);
-        sent.Add(await alice.SendMessageAsync("room", "after reconnect").WaitAsync(TestTimeouts.Default));
+        await reconnected.Task.DefaultTimeout(TestTimeouts.Slow);
+        sent.Add(await alice.SendMessageAsync("room", "after reconnect").DefaultTimeout());
 
         var all = await seen.WaitForCountAsync(sent.Count, TestTimeouts.Slow);
         Assert.Equal(sent, all);
@@ -84,7 +84,7 @@ public sealed partial class ChatHubTests
                     var client = await host.ConnectAsync($"user-{r}-{m}");
                     var inbox = new Inbox<ChatMessage>();
                     client.MessageReceived += inbox.Add;
-                    await client.JoinRoomAsync($"room-{r}").WaitAsync(TestTimeouts.Default);
+                    await client.JoinRoomAsync($"room-{r}").DefaultTimeout();
                     clients.Add((client, $"room-{r}", inbox));
                 }
             }
@@ -94,9 +94,9 @@ public sealed partial class ChatHubTests
             {
                 for (var i = 0; i < messagesPerMember; i++)
                 {
-                    acknowledged.Add(await c.Client.SendMessageAsync(c.Room, $"{c.Client.ConnectionId} {i}").WaitAsync(TestTimeouts.Slow));
+                    acknowledged.Add(await c.Client.SendMessageAsync(c.Room, $"{c.Client.ConnectionId} {i}").DefaultTimeout(TestTimeouts.Slow));
                 }
-            }))).WaitAsync(TestTimeouts.Slow);
+            }))).DefaultTimeout(TestTimeouts.Slow);
 
             var perRoom = acknowledged.GroupBy(m => m.Room).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Id).ToArray());
             foreach (var (_, room, inbox) in clients)

@@ -2,7 +2,7 @@ using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Hubs;
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,9 +24,9 @@ public sealed partial class ChatHubTests
         await using var bob = await host.ConnectAsync("bob");
         var received = new Inbox<ChatMessage>();
         bob.MessageReceived += received.Add;
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        var before = await alice.SendMessageAsync("room", "before").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
+        await bob.JoinRoomAsync("room").DefaultTimeout();
+        var before = await alice.SendMessageAsync("room", "before").DefaultTimeout();
 
         // The raw single invocations: SendMessageAsync and SendDirectMessageAsync would wait out the outage and retry.
         ChatException roomError, directError;
@@ -38,18 +38,18 @@ public sealed partial class ChatHubTests
             exclusive.CommandText = "BEGIN EXCLUSIVE;";
             await exclusive.ExecuteNonQueryAsync();
 
-            roomError = await Assert.ThrowsAsync<ChatException>(() => alice.PostMessageAsync("room", "during", null).WaitAsync(TestTimeouts.Default));
-            directError = await Assert.ThrowsAsync<ChatException>(() => alice.PostDirectMessageAsync("bob", "during", null).WaitAsync(TestTimeouts.Default));
-            Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
+            roomError = await Assert.ThrowsAsync<ChatException>(() => alice.PostMessageAsync("room", "during", null).DefaultTimeout());
+            directError = await Assert.ThrowsAsync<ChatException>(() => alice.PostDirectMessageAsync("bob", "during", null).DefaultTimeout());
+            Assert.Equal("pong", await alice.PingAsync().DefaultTimeout());
         }
 
-        var after = await alice.SendMessageAsync("room", "after").WaitAsync(TestTimeouts.Default);
+        var after = await alice.SendMessageAsync("room", "after").DefaultTimeout();
 
         Assert.Equal(ErrorCodes.Unavailable, roomError.Code);
         Assert.Equal(ErrorCodes.Unavailable, directError.Code);
         Assert.Equal(before.Id + 1, after.Id);
         Assert.Equal([before, after], await received.WaitForCountAsync(2));
-        Assert.Equal([before, after], await bob.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+        Assert.Equal([before, after], await bob.GetHistoryAsync("room", null, 10).DefaultTimeout());
         Assert.Contains(host.Logs.Lines, l => l.Message.Contains("could not be stored", StringComparison.Ordinal));
     }
 
@@ -61,23 +61,23 @@ public sealed partial class ChatHubTests
         host.ExpectErrors();
         var store = (SwitchableStore)host.Services.GetRequiredService<IMessageStore>();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
 
         store.Failing = true;
-        var join = await Assert.ThrowsAsync<ChatException>(() => alice.JoinRoomAsync("other").WaitAsync(TestTimeouts.Default));
-        var send = await Assert.ThrowsAsync<ChatException>(() => alice.PostMessageAsync("room", "during", null).WaitAsync(TestTimeouts.Default));
-        var history = await Assert.ThrowsAsync<ChatException>(() => alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
-        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.PostDirectMessageAsync("bob", "during", null).WaitAsync(TestTimeouts.Default));
-        Assert.Equal("pong", await alice.PingAsync().WaitAsync(TestTimeouts.Default));
+        var join = await Assert.ThrowsAsync<ChatException>(() => alice.JoinRoomAsync("other").DefaultTimeout());
+        var send = await Assert.ThrowsAsync<ChatException>(() => alice.PostMessageAsync("room", "during", null).DefaultTimeout());
+        var history = await Assert.ThrowsAsync<ChatException>(() => alice.GetHistoryAsync("room", null, 10).DefaultTimeout());
+        var direct = await Assert.ThrowsAsync<ChatException>(() => alice.PostDirectMessageAsync("bob", "during", null).DefaultTimeout());
+        Assert.Equal("pong", await alice.PingAsync().DefaultTimeout());
         store.Failing = false;
 
         const string Unavailable = "HubException: unavailable: the message store cannot take messages now; nothing was stored or delivered, retry later.";
         Assert.All([join, send, history, direct], e => Assert.EndsWith(Unavailable, e.Message, StringComparison.Ordinal));
         // The failed join left nothing behind: joining again is a first join, with the room's members.
-        var rejoined = await alice.JoinRoomAsync("other").WaitAsync(TestTimeouts.Default);
+        var rejoined = await alice.JoinRoomAsync("other").DefaultTimeout();
         Assert.Equal([new Member("alice", "alice")], rejoined.Members);
-        var after = await alice.SendMessageAsync("room", "after").WaitAsync(TestTimeouts.Default);
-        Assert.Equal([after], await alice.GetHistoryAsync("room", null, 10).WaitAsync(TestTimeouts.Default));
+        var after = await alice.SendMessageAsync("room", "after").DefaultTimeout();
+        Assert.Equal([after], await alice.GetHistoryAsync("room", null, 10).DefaultTimeout());
         // Each refusal logged once, by the hub's one filter, at Debug; none of them as a server fault.
         var refusals = host.Logs.Lines.Where(l => l.Category == filter && l.Message.Contains(": unavailable: ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(

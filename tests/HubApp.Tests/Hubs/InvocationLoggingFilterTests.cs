@@ -6,7 +6,7 @@ using HubApp.Hubs;
 using HubApp.Presence;
 using HubApp.Storage;
 using HubApp.Telemetry;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,7 +45,7 @@ public sealed class InvocationLoggingFilterTests : IDisposable
     {
         var code = expected[..expected.IndexOf(':', StringComparison.Ordinal)];
 
-        var sent = await Assert.ThrowsAsync<HubException>(() => _filter.InvokeMethodAsync(Invocation(), _ => throw thrown).AsTask().WaitAsync(TestTimeouts.Default));
+        var sent = await Assert.ThrowsAsync<HubException>(() => _filter.InvokeMethodAsync(Invocation(), _ => throw thrown).DefaultTimeout());
 
         Assert.True(expected == sent.Message, what);
         Assert.Equal(code, ErrorCodes.Find($"An unexpected error occurred invoking 'SendMessage' on the server. HubException: {sent.Message}"));
@@ -60,7 +60,7 @@ public sealed class InvocationLoggingFilterTests : IDisposable
     {
         var fault = new InvalidOperationException("a bug");
 
-        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => _filter.InvokeMethodAsync(Invocation(), _ => throw fault).AsTask().WaitAsync(TestTimeouts.Default));
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => _filter.InvokeMethodAsync(Invocation(), _ => throw fault).DefaultTimeout());
 
         Assert.Same(fault, thrown);
         Assert.Equal(0, Refusals(code: null));
@@ -72,7 +72,7 @@ public sealed class InvocationLoggingFilterTests : IDisposable
     {
         var context = new HubLifetimeContext(new Caller(), new ServiceCollection().BuildServiceProvider(), new TestHub());
 
-        var sent = await Assert.ThrowsAsync<HubException>(() => _filter.OnConnectedAsync(context, _ => throw ChatErrors.TooManyConnections(20)).WaitAsync(TestTimeouts.Default));
+        var sent = await Assert.ThrowsAsync<HubException>(() => _filter.OnConnectedAsync(context, _ => throw ChatErrors.TooManyConnections(20)).DefaultTimeout());
 
         Assert.Equal("too_many_connections: a user may hold at most 20 connections.", sent.Message);
         Assert.Equal(1, Refusals(ErrorCodes.TooManyConnections));

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace HubApp.Tests.Interop;
@@ -91,13 +91,13 @@ public sealed class JavaScriptClientTests
             {
                 timedOut = true;
                 process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync().WaitAsync(TestTimeouts.Default);
+                await process.WaitForExitAsync().DefaultTimeout();
             }
         }
 
         // The pipes close when the process (and anything it started) has gone.
-        var output = await stdout.WaitAsync(TestTimeouts.Default);
-        var errors = await stderr.WaitAsync(TestTimeouts.Default);
+        var output = await stdout.DefaultTimeout();
+        var errors = await stderr.DefaultTimeout();
         Assert.False(timedOut, $"chat-interop.mjs did not finish within {ScriptTimeout.TotalSeconds} s and was killed.{new ScriptRun(process.ExitCode, output, errors)}");
         return new ScriptRun(process.ExitCode, output, errors);
     }

@@ -1,6 +1,6 @@
 using System.Text;
 using HubApp.Json;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Presence;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -47,9 +47,9 @@ public sealed class RejoinPresenceTests : IAsyncLifetime
         // UserJoined is sent, while alice's snapshot is still to be written.
         var aliceRead = _gate.Hold(room);
         var aliceJoin = alice.JoinAsync(room);
-        await aliceRead.WaitAsync(TestTimeouts.Default);
-        await bob.JoinAsync(room).WaitAsync(TestTimeouts.Default);
-        await aliceJoin.WaitAsync(TestTimeouts.Default);
+        await aliceRead.DefaultTimeout();
+        await bob.JoinAsync(room).DefaultTimeout();
+        await aliceJoin.DefaultTimeout();
 
         var (aliceLists, bobLists) = await RejoinProbe.ListedByBothAsync(alice, bob);
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -28,7 +28,7 @@ internal static class RejoinProbe
     {
         await using var alice = await Page.StartAsync(aliceServer, "alice", protocol);
         await using var bob = await Page.StartAsync(bobServer, "bob", protocol);
-        await Task.WhenAll(alice.JoinAsync(room), bob.JoinAsync(room)).WaitAsync(TestTimeouts.Default);
+        await Task.WhenAll(alice.JoinAsync(room), bob.JoinAsync(room)).DefaultTimeout();
         return await ListedByBothAsync(alice, bob);
     }
 
@@ -37,7 +37,7 @@ internal static class RejoinProbe
     {
         try
         {
-            await Task.WhenAll(alice.ListedAsync("bob"), bob.ListedAsync("alice")).WaitAsync(TestTimeouts.Default);
+            await Task.WhenAll(alice.ListedAsync("bob"), bob.ListedAsync("alice")).DefaultTimeout();
         }
         catch (TimeoutException)
         {
@@ -113,7 +113,7 @@ internal static class RejoinProbe
                 o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userId)));
             builder.Services.AddSingleton<IHubProtocol>(new ArrivalOrder(inner, message => page!.Parsed(message)));
             page = new Page(builder.Build());
-            await page._hub.StartAsync().WaitAsync(TestTimeouts.Default);
+            await page._hub.StartAsync().DefaultTimeout();
             return page;
         }
 
@@ -125,7 +125,7 @@ internal static class RejoinProbe
                 _join = join;
             }
 
-            var snapshot = await join.WaitAsync(TestTimeouts.Default);
+            var snapshot = await join.DefaultTimeout();
             lock (_gate)
             {
                 _members.UnionWith(snapshot.Members.Select(m => m.UserId));

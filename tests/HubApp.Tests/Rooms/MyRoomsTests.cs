@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Rooms;
 
@@ -21,25 +21,25 @@ public sealed class MyRoomsTests
         phone.RoomAdded += addedOnPhone.Add;
         // A round trip each: the hub answers only once a connection is set up (in the presence directory), which its client
         // may not wait for; a change made before that is read, not told.
-        Assert.Empty(await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
-        Assert.Empty(await phone.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Empty(await laptop.GetMyRoomsAsync().DefaultTimeout());
+        Assert.Empty(await phone.GetMyRoomsAsync().DefaultTimeout());
 
-        await phone.JoinRoomAsync("Lobby").WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync("Lobby").DefaultTimeout();
         var added = await addedOnLaptop.NextAsync();
-        var listed = await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default);
+        var listed = await laptop.GetMyRoomsAsync().DefaultTimeout();
 
         Assert.Equal(new MyRoom("lobby", RoomKinds.Open, null, 0, null, 0, 0, 0), added);
         Assert.Equal([added], listed);
 
         // A re-join of a listed room changes no list: the next RoomAdded is the next room's, and the joiner got none of its own.
-        await phone.LeaveRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
-        await phone.JoinRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
-        await phone.JoinRoomAsync("second").WaitAsync(TestTimeouts.Default);
+        await phone.LeaveRoomAsync("lobby").DefaultTimeout();
+        await phone.JoinRoomAsync("lobby").DefaultTimeout();
+        await phone.JoinRoomAsync("second").DefaultTimeout();
         Assert.Equal("second", (await addedOnLaptop.NextAsync()).Room);
-        await laptop.JoinRoomAsync("third").WaitAsync(TestTimeouts.Default);
+        await laptop.JoinRoomAsync("third").DefaultTimeout();
         Assert.Equal("third", (await addedOnPhone.NextAsync()).Room);
         Assert.Single(addedOnPhone.All);
-        Assert.Equal(["lobby", "second", "third"], (await phone.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(r => r.Room).Order());
+        Assert.Equal(["lobby", "second", "third"], (await phone.GetMyRoomsAsync().DefaultTimeout()).Select(r => r.Room).Order());
     }
 
     [Theory]
@@ -54,21 +54,21 @@ public sealed class MyRoomsTests
         var removals = new Inbox<RoomRemoval>();
         laptop.RoomRemoved += removedFromList.Add;
         laptop.RemovedFromRoom += removals.Add;
-        await phone.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await phone.JoinRoomAsync("open-room").WaitAsync(TestTimeouts.Default);
-        await phone.JoinRoomAsync("kept").WaitAsync(TestTimeouts.Default);
-        await laptop.JoinRoomAsync("open-room").WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync("general").DefaultTimeout();
+        await phone.JoinRoomAsync("open-room").DefaultTimeout();
+        await phone.JoinRoomAsync("kept").DefaultTimeout();
+        await laptop.JoinRoomAsync("open-room").DefaultTimeout();
 
-        await phone.LeaveRoomForGoodAsync("open-room").WaitAsync(TestTimeouts.Default);
-        await phone.LeaveRoomForGoodAsync("general").WaitAsync(TestTimeouts.Default);
+        await phone.LeaveRoomForGoodAsync("open-room").DefaultTimeout();
+        await phone.LeaveRoomForGoodAsync("general").DefaultTimeout();
         // LeaveRoom is the connection's: the room stays on the list.
-        await phone.LeaveRoomAsync("kept").WaitAsync(TestTimeouts.Default);
+        await phone.LeaveRoomAsync("kept").DefaultTimeout();
 
         Assert.Equal(["open-room", "general"], await removedFromList.WaitForCountAsync(2));
         Assert.Equal(("open-room", RemovalReasons.Left), await removals.NextAsync() is var r ? (r.Room, r.Reason) : default);
         Assert.DoesNotContain("open-room", laptop.LastSeenIds.Keys);
         await using var tablet = await StartAsync(host, "bob", protocol);
-        Assert.Equal(["kept"], (await tablet.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(room => room.Room));
+        Assert.Equal(["kept"], (await tablet.GetMyRoomsAsync().DefaultTimeout()).Select(room => room.Room));
     }
 
     [Fact]
@@ -79,18 +79,18 @@ public sealed class MyRoomsTests
         await using var bob = await host.ConnectAsync("bob");
         var removedFromList = new Inbox<string>();
         bob.RoomRemoved += removedFromList.Add;
-        await owner.CreateRoomAsync("kick-me", RoomKinds.Public).WaitAsync(TestTimeouts.Default);
-        await owner.CreateRoomAsync("ban-me", RoomKinds.Public).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync("kick-me", RoomKinds.Public).DefaultTimeout();
+        await owner.CreateRoomAsync("ban-me", RoomKinds.Public).DefaultTimeout();
         foreach (var room in new[] { "kick-me", "ban-me", "stays" })
         {
-            await bob.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+            await bob.JoinRoomAsync(room).DefaultTimeout();
         }
 
-        await owner.KickAsync("kick-me", "bob").WaitAsync(TestTimeouts.Default);
-        await owner.BanAsync("ban-me", "bob", DateTime.UtcNow.AddHours(1)).WaitAsync(TestTimeouts.Default);
+        await owner.KickAsync("kick-me", "bob").DefaultTimeout();
+        await owner.BanAsync("ban-me", "bob", DateTime.UtcNow.AddHours(1)).DefaultTimeout();
 
         Assert.Equal(["kick-me", "ban-me"], await removedFromList.WaitForCountAsync(2));
-        Assert.Equal(["stays"], (await bob.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(r => r.Room));
+        Assert.Equal(["stays"], (await bob.GetMyRoomsAsync().DefaultTimeout()).Select(r => r.Room));
     }
 
     [Fact]
@@ -98,19 +98,19 @@ public sealed class MyRoomsTests
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Limits:MaxRoomsPerUser"] = "2" });
         await using var bob = await host.ConnectAsync("bob");
-        await bob.JoinRoomAsync("a").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("b").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("a").DefaultTimeout();
+        await bob.JoinRoomAsync("b").DefaultTimeout();
 
-        var refused = await Assert.ThrowsAsync<ChatException>(() => bob.JoinRoomAsync("c").WaitAsync(TestTimeouts.Default));
-        var notIn = await Assert.ThrowsAsync<ChatException>(() => bob.SendMessageAsync("c", "hi").WaitAsync(TestTimeouts.Default));
+        var refused = await Assert.ThrowsAsync<ChatException>(() => bob.JoinRoomAsync("c").DefaultTimeout());
+        var notIn = await Assert.ThrowsAsync<ChatException>(() => bob.SendMessageAsync("c", "hi").DefaultTimeout());
         await using var laptop = await host.ConnectAsync("bob");
-        await laptop.JoinRoomAsync("a").WaitAsync(TestTimeouts.Default);
-        await bob.LeaveRoomForGoodAsync("a").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("c").WaitAsync(TestTimeouts.Default);
+        await laptop.JoinRoomAsync("a").DefaultTimeout();
+        await bob.LeaveRoomForGoodAsync("a").DefaultTimeout();
+        await bob.JoinRoomAsync("c").DefaultTimeout();
 
         Assert.Equal(ErrorCodes.TooManyRooms, refused.Code);
         Assert.Equal(ErrorCodes.NotInRoom, notIn.Code);
-        Assert.Equal(["b", "c"], (await bob.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(r => r.Room).Order());
+        Assert.Equal(["b", "c"], (await bob.GetMyRoomsAsync().DefaultTimeout()).Select(r => r.Room).Order());
     }
 
     [Fact]
@@ -119,20 +119,20 @@ public sealed class MyRoomsTests
         await using var host = await HubAppHost.StartAsync();
         await using var alice = await host.ConnectAsync("alice");
         await using var bob = await host.ConnectAsync("bob");
-        await bob.JoinRoomAsync("talk").WaitAsync(TestTimeouts.Default);
-        await bob.LeaveRoomAsync("talk").WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("talk").WaitAsync(TestTimeouts.Default);
-        var first = await alice.SendMessageAsync("talk", "hi @bob!").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("talk").DefaultTimeout();
+        await bob.LeaveRoomAsync("talk").DefaultTimeout();
+        await alice.JoinRoomAsync("talk").DefaultTimeout();
+        var first = await alice.SendMessageAsync("talk", "hi @bob!").DefaultTimeout();
         foreach (var text in new[] { "@bobby is someone else", "thanks @BOB.", "bob without an at" })
         {
-            await alice.SendMessageAsync("talk", text).WaitAsync(TestTimeouts.Default);
+            await alice.SendMessageAsync("talk", text).DefaultTimeout();
         }
 
-        var listed = Assert.Single(await bob.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
-        var snapshot = await bob.JoinRoomAsync("talk").WaitAsync(TestTimeouts.Default);
-        await bob.SendMessageAsync("talk", "me, @bob").WaitAsync(TestTimeouts.Default);
-        await bob.MarkReadAsync("talk", first.Id).WaitAsync(TestTimeouts.Default);
-        var afterMarker = Assert.Single(await bob.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
+        var listed = Assert.Single(await bob.GetMyRoomsAsync().DefaultTimeout());
+        var snapshot = await bob.JoinRoomAsync("talk").DefaultTimeout();
+        await bob.SendMessageAsync("talk", "me, @bob").DefaultTimeout();
+        await bob.MarkReadAsync("talk", first.Id).DefaultTimeout();
+        var afterMarker = Assert.Single(await bob.GetMyRoomsAsync().DefaultTimeout());
 
         Assert.Equal(("talk", 4, 2, 4L), (listed.Room, listed.UnreadCount, listed.MentionCount, listed.LatestId));
         Assert.Equal((4, 2), (snapshot.UnreadCount, snapshot.MentionCount));
@@ -146,20 +146,20 @@ public sealed class MyRoomsTests
         await using var owner = await host.ConnectAsync("owner");
         await using var carol = await host.ConnectAsync("carol");
         await using var bob = await host.ConnectAsync("bob");
-        await owner.CreateRoomAsync("club", RoomKinds.Public).WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("club").WaitAsync(TestTimeouts.Default);
-        await carol.JoinRoomAsync("club").WaitAsync(TestTimeouts.Default);
-        await owner.SetRoleAsync("club", "carol", RoomRoles.Moderator).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync("club", RoomKinds.Public).DefaultTimeout();
+        await bob.JoinRoomAsync("club").DefaultTimeout();
+        await carol.JoinRoomAsync("club").DefaultTimeout();
+        await owner.SetRoleAsync("club", "carol", RoomRoles.Moderator).DefaultTimeout();
         var before = DateTime.UtcNow.AddSeconds(-1);
         var until = DateTime.UtcNow.AddHours(1);
 
-        await owner.BanAsync("club", "dave", until).WaitAsync(TestTimeouts.Default);
-        await carol.BanAsync("club", "erin").WaitAsync(TestTimeouts.Default);
-        await owner.BanAsync("club", "frank").WaitAsync(TestTimeouts.Default);
-        await owner.UnbanAsync("club", "frank").WaitAsync(TestTimeouts.Default);
-        await owner.MuteAsync("club", "bob").WaitAsync(TestTimeouts.Default);
-        var bans = await carol.GetBansAsync("club").WaitAsync(TestTimeouts.Default);
-        var refused = await Assert.ThrowsAsync<ChatException>(() => bob.GetBansAsync("club").WaitAsync(TestTimeouts.Default));
+        await owner.BanAsync("club", "dave", until).DefaultTimeout();
+        await carol.BanAsync("club", "erin").DefaultTimeout();
+        await owner.BanAsync("club", "frank").DefaultTimeout();
+        await owner.UnbanAsync("club", "frank").DefaultTimeout();
+        await owner.MuteAsync("club", "bob").DefaultTimeout();
+        var bans = await carol.GetBansAsync("club").DefaultTimeout();
+        var refused = await Assert.ThrowsAsync<ChatException>(() => bob.GetBansAsync("club").DefaultTimeout());
 
         Assert.Equal([("dave", "owner"), ("erin", "carol")], bans.Select(b => (b.UserId, b.ByUserId)));
         Assert.True(Math.Abs((bans[0].Until!.Value - until).TotalMilliseconds) < 1);
@@ -174,14 +174,14 @@ public sealed class MyRoomsTests
         await using var host = await HubAppHost.StartAsync();
         await using var bob = await host.ConnectAsync("bob");
         await using var admin = host.CreateClient("admin", token: () => TestTokens.Create("admin", "admin", roles: [TestTokens.AdminRole]));
-        await admin.StartAsync().WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("taken").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("kept").WaitAsync(TestTimeouts.Default);
-        await bob.SendMessageAsync("taken", "mine, I thought").WaitAsync(TestTimeouts.Default);
+        await admin.StartAsync().DefaultTimeout();
+        await bob.JoinRoomAsync("taken").DefaultTimeout();
+        await bob.JoinRoomAsync("kept").DefaultTimeout();
+        await bob.SendMessageAsync("taken", "mine, I thought").DefaultTimeout();
 
-        await admin.CreateRoomAsync("taken", RoomKinds.Private).WaitAsync(TestTimeouts.Default);
+        await admin.CreateRoomAsync("taken", RoomKinds.Private).DefaultTimeout();
 
-        Assert.Equal(["kept"], (await bob.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(r => r.Room));
+        Assert.Equal(["kept"], (await bob.GetMyRoomsAsync().DefaultTimeout()).Select(r => r.Room));
     }
 
     [Fact]
@@ -196,20 +196,20 @@ public sealed class MyRoomsTests
         phone.Reconnected += () => reconnected.Add(true);
         laptop.Reconnected += () => reconnected.Add(true);
         // A round trip: the laptop's connection is set up (see the first test).
-        await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default);
-        await phone.JoinRoomAsync("stays").WaitAsync(TestTimeouts.Default);
-        await phone.JoinRoomAsync("goes").WaitAsync(TestTimeouts.Default);
+        await laptop.GetMyRoomsAsync().DefaultTimeout();
+        await phone.JoinRoomAsync("stays").DefaultTimeout();
+        await phone.JoinRoomAsync("goes").DefaultTimeout();
         Assert.Equal(["stays", "goes"], [(await added.NextAsync()).Room, (await added.NextAsync()).Room]);
-        await laptop.LeaveRoomForGoodAsync("goes").WaitAsync(TestTimeouts.Default);
+        await laptop.LeaveRoomForGoodAsync("goes").DefaultTimeout();
 
         host.Aborter.AbortUser("bob");
         await reconnected.WaitForCountAsync(2);
-        await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default);
-        await phone.JoinRoomAsync("barrier").WaitAsync(TestTimeouts.Default);
+        await laptop.GetMyRoomsAsync().DefaultTimeout();
+        await phone.JoinRoomAsync("barrier").DefaultTimeout();
 
         Assert.Equal("barrier", (await added.NextAsync()).Room);
         Assert.Equal(["barrier", "stays"], phone.LastSeenIds.Keys.Order());
-        Assert.Equal(["barrier", "stays"], (await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default)).Select(r => r.Room).Order());
+        Assert.Equal(["barrier", "stays"], (await laptop.GetMyRoomsAsync().DefaultTimeout()).Select(r => r.Room).Order());
     }
 
     [Fact]
@@ -234,7 +234,7 @@ public sealed class MyRoomsTests
         {
             try
             {
-                await read().WaitAsync(TestTimeouts.Default);
+                await read().DefaultTimeout();
             }
             catch (ChatException ex)
             {
@@ -248,7 +248,7 @@ public sealed class MyRoomsTests
     private static async Task<ChatClient> StartAsync(HubAppHost host, string userId, ChatProtocol protocol)
     {
         var client = host.CreateClient(userId, protocol: protocol);
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        await client.StartAsync().DefaultTimeout();
         return client;
     }
 }

@@ -1,4 +1,4 @@
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.ScaleOut;
 
 namespace HubApp.Tests.Rooms;

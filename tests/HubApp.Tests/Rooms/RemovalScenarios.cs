@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Rooms;
 
@@ -21,17 +21,17 @@ internal static class RemovalScenarios
     {
         var seen = Watch(squatter);
         var witnessLeft = new Inbox<PresenceEvent>();
-        await squatter.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await squatter.JoinRoomAsync(room).DefaultTimeout();
         if (witness is not null)
         {
             witness.UserLeft += witnessLeft.Add;
-            await witness.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+            await witness.JoinRoomAsync(room).DefaultTimeout();
         }
 
         await JoinBothAsync(owner, squatter, elsewhere);
 
-        await owner.CreateRoomAsync(room, RoomKinds.Private, null).WaitAsync(TestTimeouts.Default);
-        var snapshot = await owner.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(room, RoomKinds.Private, null).DefaultTimeout();
+        var snapshot = await owner.JoinRoomAsync(room).DefaultTimeout();
         await SendAfterAsync(owner, room);
 
         Assert.Equal(new[] { "owner", witness is null ? null : "root" }.OfType<string>().Order(), snapshot.Members.Select(m => m.UserId).Order());
@@ -43,7 +43,7 @@ internal static class RemovalScenarios
             Assert.Equal(squatterId, (await witnessLeft.NextAsync(e => e.Room == room)).UserId);
         }
 
-        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => squatter.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default))).Code);
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => squatter.JoinRoomAsync(room).DefaultTimeout())).Code);
     }
 
     /// <summary>
@@ -57,15 +57,15 @@ internal static class RemovalScenarios
         var (witnessLeft, witnessMessages) = (new Inbox<PresenceEvent>(), new Inbox<ChatMessage>());
         witness.UserLeft += witnessLeft.Add;
         witness.MessageReceived += witnessMessages.Add;
-        await owner.CreateRoomAsync(room, RoomKinds.Private, null).WaitAsync(TestTimeouts.Default);
-        await owner.InviteAsync(room, targetId).WaitAsync(TestTimeouts.Default);
-        await owner.InviteAsync(room, witnessId).WaitAsync(TestTimeouts.Default);
-        await owner.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        await target.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        await witness.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(room, RoomKinds.Private, null).DefaultTimeout();
+        await owner.InviteAsync(room, targetId).DefaultTimeout();
+        await owner.InviteAsync(room, witnessId).DefaultTimeout();
+        await owner.JoinRoomAsync(room).DefaultTimeout();
+        await target.JoinRoomAsync(room).DefaultTimeout();
+        await witness.JoinRoomAsync(room).DefaultTimeout();
         await JoinBothAsync(owner, target, elsewhere);
 
-        await (ban ? owner.BanAsync(room, targetId) : owner.KickAsync(room, targetId)).WaitAsync(TestTimeouts.Default);
+        await (ban ? owner.BanAsync(room, targetId) : owner.KickAsync(room, targetId)).DefaultTimeout();
         var after = await SendAfterAsync(owner, room);
 
         await AssertRemovedAsync(owner, seen, room, elsewhere, new RoomRemoval(room, ban ? RemovalReasons.Banned : RemovalReasons.Kicked, "owner", null));
@@ -75,22 +75,22 @@ internal static class RemovalScenarios
 
     private static async Task JoinBothAsync(ChatClient owner, ChatClient removed, string elsewhere)
     {
-        await owner.JoinRoomAsync(elsewhere).WaitAsync(TestTimeouts.Default);
-        await removed.JoinRoomAsync(elsewhere).WaitAsync(TestTimeouts.Default);
+        await owner.JoinRoomAsync(elsewhere).DefaultTimeout();
+        await removed.JoinRoomAsync(elsewhere).DefaultTimeout();
     }
 
     // Everything the room can send its connections, right after the change.
     private static async Task<ChatMessage> SendAfterAsync(ChatClient owner, string room)
     {
-        await owner.TypingAsync(room, true).WaitAsync(TestTimeouts.Default);
-        await owner.UpdateRoomAsync(room, "after the change").WaitAsync(TestTimeouts.Default);
-        return await owner.SendMessageAsync(room, "after the change").WaitAsync(TestTimeouts.Default);
+        await owner.TypingAsync(room, true).DefaultTimeout();
+        await owner.UpdateRoomAsync(room, "after the change").DefaultTimeout();
+        return await owner.SendMessageAsync(room, "after the change").DefaultTimeout();
     }
 
     private static async Task AssertRemovedAsync(ChatClient owner, Seen seen, string room, string elsewhere, RoomRemoval expected)
     {
         Assert.Equal(expected, await seen.Removals.NextAsync());
-        var barrier = await owner.SendMessageAsync(elsewhere, "barrier").WaitAsync(TestTimeouts.Default);
+        var barrier = await owner.SendMessageAsync(elsewhere, "barrier").DefaultTimeout();
         Assert.Equal(barrier, await seen.Messages.NextAsync());
         Assert.DoesNotContain(seen.Typing.All, t => t.Room == room);
         Assert.DoesNotContain(seen.Updates.All, u => u.Room == room);

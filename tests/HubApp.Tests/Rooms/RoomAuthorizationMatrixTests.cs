@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Rooms;
 
@@ -86,16 +86,16 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
         var (expected, call) = Actions[action];
         // "target" (a member) has a message in the room: someone else's, for every caller.
         await using var target = await fixture.Host.ConnectAsync("target");
-        await target.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        var othersMessageId = (await target.PostMessageAsync(room, "target's message", null).WaitAsync(TestTimeouts.Default)).Id;
+        await target.JoinRoomAsync(room).DefaultTimeout();
+        var othersMessageId = (await target.PostMessageAsync(room, "target's message", null).DefaultTimeout()).Id;
         var ownMessageId = othersMessageId;
         if (NeedJoined.Contains(action) && Read[role] == Ok)
         {
             // These need a joined connection; a caller who may not read is refused before that matters.
-            await client.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+            await client.JoinRoomAsync(room).DefaultTimeout();
             if (Post[role] == Ok)
             {
-                ownMessageId = (await client.PostMessageAsync(room, "my message", null).WaitAsync(TestTimeouts.Default)).Id;
+                ownMessageId = (await client.PostMessageAsync(room, "my message", null).DefaultTimeout()).Id;
             }
         }
 
@@ -112,17 +112,17 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
         await RoomHostFixture.SeedAsync(owner, room, "moderator", ["member"], "banned", "muted");
         await using var member = await fixture.Host.ConnectAsync("member");
         await using var moderator = await fixture.Host.ConnectAsync("moderator");
-        await member.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        await moderator.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        var message = await member.PostMessageAsync(room, "rude words", null).WaitAsync(TestTimeouts.Default);
+        await member.JoinRoomAsync(room).DefaultTimeout();
+        await moderator.JoinRoomAsync(room).DefaultTimeout();
+        var message = await member.PostMessageAsync(room, "rude words", null).DefaultTimeout();
 
-        var deletion = await moderator.DeleteMessageAsync(room, message.Id).WaitAsync(TestTimeouts.Default);
+        var deletion = await moderator.DeleteMessageAsync(room, message.Id).DefaultTimeout();
 
         Assert.Equal((MessageKinds.Delete, message.Id, "moderator", string.Empty), (deletion.Kind, deletion.TargetId, deletion.UserId, deletion.Text));
-        var stored = Assert.Single(await member.GetHistoryAsync(room, null, 10).WaitAsync(TestTimeouts.Default), m => m.Id == message.Id);
+        var stored = Assert.Single(await member.GetHistoryAsync(room, null, 10).DefaultTimeout(), m => m.Id == message.Id);
         Assert.Equal((string.Empty, true), (stored.Text, stored.DeletedAt is not null));
         // A member (no moderator) may not do the same to the moderator's message.
-        var moderatorsMessage = await moderator.PostMessageAsync(room, "be nice", null).WaitAsync(TestTimeouts.Default);
+        var moderatorsMessage = await moderator.PostMessageAsync(room, "be nice", null).DefaultTimeout();
         Assert.Equal(ErrorCodes.Forbidden, await AnswerAsync(() => member.DeleteMessageAsync(room, moderatorsMessage.Id)));
     }
 
@@ -132,7 +132,7 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
         var room = fixture.NewRoomName("peers");
         await using var owner = await fixture.Host.ConnectAsync("owner");
         await RoomHostFixture.SeedAsync(owner, room, "moderator", ["other"], "banned", "muted");
-        await owner.SetRoleAsync(room, "other", RoomRoles.Moderator).WaitAsync(TestTimeouts.Default);
+        await owner.SetRoleAsync(room, "other", RoomRoles.Moderator).DefaultTimeout();
         await using var moderator = await fixture.Host.ConnectAsync("moderator");
 
         Assert.Equal(ErrorCodes.Forbidden, await AnswerAsync(() => moderator.KickAsync(room, "other")));
@@ -150,8 +150,8 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
         await RoomHostFixture.SeedAsync(owner, room, "moderator", ["heir"], "banned", "muted");
 
         Assert.Equal(ErrorCodes.Forbidden, await AnswerAsync(() => owner.LeaveRoomForGoodAsync(room)));
-        await owner.SetRoleAsync(room, "heir", RoomRoles.Owner).WaitAsync(TestTimeouts.Default);
-        var info = await owner.GetRoomInfoAsync(room).WaitAsync(TestTimeouts.Default);
+        await owner.SetRoleAsync(room, "heir", RoomRoles.Owner).DefaultTimeout();
+        var info = await owner.GetRoomInfoAsync(room).DefaultTimeout();
 
         Assert.Equal("heir", info.OwnerId);
         Assert.Equal(RoomRoles.Moderator, info.Members.Single(m => m.UserId == "owner").Role);
@@ -168,13 +168,13 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
         Assert.Equal(ErrorCodes.InvalidMessage, await AnswerAsync(() => owner.CreateRoomAsync(room, "secret")));
         Assert.Equal(ErrorCodes.InvalidMessage, await AnswerAsync(() => owner.CreateRoomAsync(room, RoomKinds.Public, new string('t', 257))));
         Assert.Equal(ErrorCodes.InvalidRoom, await AnswerAsync(() => owner.CreateRoomAsync("-bad", RoomKinds.Public)));
-        await owner.CreateRoomAsync(room, RoomKinds.Private).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(room, RoomKinds.Private).DefaultTimeout();
         Assert.Equal(ErrorCodes.RoomExists, await AnswerAsync(() => owner.CreateRoomAsync(room.ToUpperInvariant(), RoomKinds.Public)));
         Assert.Equal(ErrorCodes.InvalidUser, await AnswerAsync(() => owner.InviteAsync(room, "white space")));
         Assert.Equal(ErrorCodes.InvalidMessage, await AnswerAsync(() => owner.SetRoleAsync(room, "someone", "king")));
         Assert.Equal(ErrorCodes.InvalidMessage, await AnswerAsync(() => owner.BanAsync(room, "someone", DateTime.UtcNow.AddHours(-1))));
         Assert.Equal(ErrorCodes.NotFound, await AnswerAsync(() => owner.GetRoomInfoAsync(fixture.NewRoomName("nowhere"))));
-        Assert.Equal("pong", await owner.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await owner.PingAsync().DefaultTimeout());
     }
 
     [Fact]
@@ -182,15 +182,15 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
     {
         var room = fixture.NewRoomName("claim");
         await using var alice = await fixture.Host.ConnectAsync("alice");
-        await alice.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        await alice.PostMessageAsync(room, "first", null).WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync(room).DefaultTimeout();
+        await alice.PostMessageAsync(room, "first", null).DefaultTimeout();
         await using var admin = await fixture.ConnectAdminAsync("root");
 
         Assert.Equal(ErrorCodes.RoomExists, await AnswerAsync(() => alice.CreateRoomAsync(room, RoomKinds.Public)));
-        var claimed = await admin.CreateRoomAsync(room, RoomKinds.Public, "now run").WaitAsync(TestTimeouts.Default);
+        var claimed = await admin.CreateRoomAsync(room, RoomKinds.Public, "now run").DefaultTimeout();
 
         Assert.Equal((RoomKinds.Public, "root", "now run"), (claimed.Kind, claimed.OwnerId, claimed.Topic));
-        Assert.Equal("first", Assert.Single(await alice.GetHistoryAsync(room, null, 10).WaitAsync(TestTimeouts.Default)).Text);
+        Assert.Equal("first", Assert.Single(await alice.GetHistoryAsync(room, null, 10).DefaultTimeout()).Text);
     }
 
     [Fact]
@@ -199,16 +199,16 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
         var room = fixture.NewRoomName("open");
         await using var alice = await fixture.Host.ConnectAsync("alice");
         await using var admin = await fixture.ConnectAdminAsync("root");
-        await alice.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        await alice.PostMessageAsync(room, "hello", null).WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync(room).DefaultTimeout();
+        await alice.PostMessageAsync(room, "hello", null).DefaultTimeout();
 
         Assert.Equal(ErrorCodes.Forbidden, await AnswerAsync(() => alice.KickAsync(room, "root")));
-        await admin.BanAsync(room, "alice").WaitAsync(TestTimeouts.Default);
+        await admin.BanAsync(room, "alice").DefaultTimeout();
         Assert.Equal(ErrorCodes.Forbidden, await AnswerAsync(() => alice.JoinRoomAsync(room)));
-        await admin.CreateRoomAsync(room, RoomKinds.Public).WaitAsync(TestTimeouts.Default);
+        await admin.CreateRoomAsync(room, RoomKinds.Public).DefaultTimeout();
 
         Assert.Equal(ErrorCodes.Forbidden, await AnswerAsync(() => alice.JoinRoomAsync(room)));
-        await admin.UnbanAsync(room, "alice").WaitAsync(TestTimeouts.Default);
+        await admin.UnbanAsync(room, "alice").DefaultTimeout();
         Assert.Equal(Ok, await AnswerAsync(() => alice.JoinRoomAsync(room)));
     }
 
@@ -217,8 +217,8 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
     {
         var room = fixture.NewRoomName("flood");
         await using var owner = await fixture.Host.ConnectAsync("flooder");
-        await owner.CreateRoomAsync(room, RoomKinds.Private).WaitAsync(TestTimeouts.Default);
-        await owner.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(room, RoomKinds.Private).DefaultTimeout();
+        await owner.JoinRoomAsync(room).DefaultTimeout();
 
         var refusals = 0;
         for (var i = 0; i < HubApp.Hubs.RateLimitFilter.ReadMarkersBurst + 10; i++)
@@ -255,7 +255,7 @@ public sealed class RoomAuthorizationMatrixTests(RoomHostFixture fixture) : ICla
     {
         try
         {
-            return await call().WaitAsync(TestTimeouts.Default);
+            return await call().DefaultTimeout();
         }
         catch (ChatException refused)
         {

@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Rooms;
 
@@ -22,7 +22,7 @@ public sealed class RoomHostFixture : IAsyncLifetime
     public async Task<ChatClient> ConnectAdminAsync(string userId)
     {
         var client = Host.CreateClient(userId, token: () => TestTokens.Create(userId, userId, roles: [TestTokens.AdminRole]));
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        await client.StartAsync().DefaultTimeout();
         return client;
     }
 
@@ -32,15 +32,15 @@ public sealed class RoomHostFixture : IAsyncLifetime
     /// </summary>
     public static async Task SeedAsync(ChatClient owner, string room, string moderator, string[] members, string banned, string muted)
     {
-        await owner.CreateRoomAsync(room, RoomKinds.Private, "a topic").WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(room, RoomKinds.Private, "a topic").DefaultTimeout();
         foreach (var user in members.Append(moderator).Append(banned).Append(muted))
         {
-            await owner.InviteAsync(room, user).WaitAsync(TestTimeouts.Default);
+            await owner.InviteAsync(room, user).DefaultTimeout();
         }
 
-        await owner.SetRoleAsync(room, moderator, RoomRoles.Moderator).WaitAsync(TestTimeouts.Default);
-        await owner.BanAsync(room, banned).WaitAsync(TestTimeouts.Default);
-        await owner.MuteAsync(room, muted).WaitAsync(TestTimeouts.Default);
+        await owner.SetRoleAsync(room, moderator, RoomRoles.Moderator).DefaultTimeout();
+        await owner.BanAsync(room, banned).DefaultTimeout();
+        await owner.MuteAsync(room, muted).DefaultTimeout();
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Rooms;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Tests.Rooms;
@@ -25,12 +25,12 @@ public abstract partial class RoomLimitsTests : IAsyncLifetime
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var room = $"handover-{attempt}";
-            await phone.CreateRoomAsync(room, RoomKinds.Public).WaitAsync(TestTimeouts.Default);
+            await phone.CreateRoomAsync(room, RoomKinds.Public).DefaultTimeout();
 
             // Both connections hand the room over at the same moment, each to someone else.
             var outcomes = await Task.WhenAll(HandOverAsync(phone, room, "bob"), HandOverAsync(laptop, room, "carol"));
 
-            var info = await phone.GetRoomInfoAsync(room).WaitAsync(TestTimeouts.Default);
+            var info = await phone.GetRoomInfoAsync(room).DefaultTimeout();
             var owner = Assert.Single(info.Members, m => m.Role == RoomRoles.Owner);
             Assert.Equal(owner.UserId, info.OwnerId);
             Assert.Single(outcomes, code => code is null);
@@ -51,7 +51,7 @@ public abstract partial class RoomLimitsTests : IAsyncLifetime
 
             Assert.Equal(3, outcomes.Count(code => code is null));
             Assert.All(outcomes.Where(code => code is not null), code => Assert.Equal(ErrorCodes.RateLimited, code));
-            var listed = await alice[0].ListRoomsAsync("burst-", 200).WaitAsync(TestTimeouts.Default);
+            var listed = await alice[0].ListRoomsAsync("burst-", 200).DefaultTimeout();
             Assert.Equal(3, listed.Count);
 
             // Another user has an allowance of their own.
@@ -77,9 +77,9 @@ public abstract partial class RoomLimitsTests : IAsyncLifetime
 
         Assert.Equal(ErrorCodes.Forbidden, await CreateAsync(alice, "owned-3"));
 
-        await alice.SetRoleAsync("owned-1", "bob", RoomRoles.Owner).WaitAsync(TestTimeouts.Default);
+        await alice.SetRoleAsync("owned-1", "bob", RoomRoles.Owner).DefaultTimeout();
         Assert.Null(await CreateAsync(alice, "owned-3"));
-        Assert.Equal("alice", (await alice.GetRoomInfoAsync("owned-3").WaitAsync(TestTimeouts.Default)).OwnerId);
+        Assert.Equal("alice", (await alice.GetRoomInfoAsync("owned-3").DefaultTimeout()).OwnerId);
     }
 
     [Fact]
@@ -89,13 +89,13 @@ public abstract partial class RoomLimitsTests : IAsyncLifetime
         var working = host.Services.GetRequiredService<RoomStateCache>();
         await using var alice = await host.ConnectAsync("alice");
         var bob = await host.ConnectAsync("bob");
-        await alice.JoinRoomAsync("ghost-left").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("ghost-gone").WaitAsync(TestTimeouts.Default);
-        Assert.Equal(["ghost-gone", "ghost-left"], (await alice.ListRoomsAsync("ghost-", 200).WaitAsync(TestTimeouts.Default)).Select(r => r.Room).Order());
+        await alice.JoinRoomAsync("ghost-left").DefaultTimeout();
+        await bob.JoinRoomAsync("ghost-gone").DefaultTimeout();
+        Assert.Equal(["ghost-gone", "ghost-left"], (await alice.ListRoomsAsync("ghost-", 200).DefaultTimeout()).Select(r => r.Room).Order());
         Assert.True(working.Holds("ghost-left") && working.Holds("ghost-gone"));
 
         // One leaves the room, the other's connection closes.
-        await alice.LeaveRoomAsync("ghost-left").WaitAsync(TestTimeouts.Default);
+        await alice.LeaveRoomAsync("ghost-left").DefaultTimeout();
         await bob.DisposeAsync();
 
         for (var attempt = 0; attempt < 100 && working.Holds("ghost-gone"); attempt++)
@@ -105,7 +105,7 @@ public abstract partial class RoomLimitsTests : IAsyncLifetime
 
         Assert.False(working.Holds("ghost-left"));
         Assert.False(working.Holds("ghost-gone"));
-        Assert.Empty(await alice.ListRoomsAsync("ghost-", 200).WaitAsync(TestTimeouts.Default));
+        Assert.Empty(await alice.ListRoomsAsync("ghost-", 200).DefaultTimeout());
     }
 
     /// <summary>Starts the host on the subclass's store.</summary>
@@ -121,7 +121,7 @@ public abstract partial class RoomLimitsTests : IAsyncLifetime
     {
         try
         {
-            await call.WaitAsync(TestTimeouts.Default);
+            await call.DefaultTimeout();
             return null;
         }
         catch (ChatException ex)

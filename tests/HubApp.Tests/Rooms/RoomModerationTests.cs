@@ -4,7 +4,7 @@ using System.Text.Json;
 using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Presence;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Tests.Rooms;
@@ -27,17 +27,17 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         laptop.RemovedFromRoom += removals.Add;
         var left = new Inbox<PresenceEvent>();
         owner.UserLeft += left.Add;
-        await owner.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        await phone.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        await laptop.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await owner.JoinRoomAsync(room).DefaultTimeout();
+        await phone.JoinRoomAsync(room).DefaultTimeout();
+        await laptop.JoinRoomAsync(room).DefaultTimeout();
 
-        await owner.KickAsync(room, "bob").WaitAsync(TestTimeouts.Default);
+        await owner.KickAsync(room, "bob").DefaultTimeout();
 
         var both = await removals.WaitForCountAsync(2);
         Assert.All(both, r => Assert.Equal(new RoomRemoval(room, RemovalReasons.Kicked, "owner", null), r));
         Assert.Equal("bob", (await left.NextAsync()).UserId);
         Assert.DoesNotContain(room, phone.LastSeenIds.Keys);
-        var refused = await Assert.ThrowsAsync<ChatException>(() => phone.PostMessageAsync(room, "still here?", null).WaitAsync(TestTimeouts.Default));
+        var refused = await Assert.ThrowsAsync<ChatException>(() => phone.PostMessageAsync(room, "still here?", null).DefaultTimeout());
         Assert.Equal(ErrorCodes.NotInRoom, refused.Code);
         // A reconnect rejoins the rooms the client still tracks: not this one.
         var reconnected = new Inbox<bool>();
@@ -46,7 +46,7 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         await reconnected.NextAsync();
         Assert.DoesNotContain("bob", fixture.Host.Services.GetRequiredService<PresenceTracker>().Members(room).Select(m => m.UserId));
         // A public room may be joined again after a kick.
-        await phone.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync(room).DefaultTimeout();
     }
 
     [Fact]
@@ -56,17 +56,17 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         await using var ownerConnection = owner;
         await using var bob = await fixture.Host.ConnectAsync("bob");
         await using var carol = await fixture.Host.ConnectAsync("carol");
-        await carol.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await carol.JoinRoomAsync(room).DefaultTimeout();
         var removals = new Inbox<RoomRemoval>();
         bob.RemovedFromRoom += removals.Add;
 
         var until = DateTime.UtcNow.AddSeconds(1.5);
-        await owner.BanAsync(room, "bob", until).WaitAsync(TestTimeouts.Default);
-        await owner.MuteAsync(room, "carol", until).WaitAsync(TestTimeouts.Default);
+        await owner.BanAsync(room, "bob", until).DefaultTimeout();
+        await owner.MuteAsync(room, "carol", until).DefaultTimeout();
 
-        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => bob.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default))).Code);
-        Assert.Equal(ErrorCodes.Muted, (await Assert.ThrowsAsync<ChatException>(() => carol.PostMessageAsync(room, "hi", null).WaitAsync(TestTimeouts.Default))).Code);
-        var muted = (await owner.GetRoomInfoAsync(room).WaitAsync(TestTimeouts.Default)).Members.Single(m => m.UserId == "carol");
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => bob.JoinRoomAsync(room).DefaultTimeout())).Code);
+        Assert.Equal(ErrorCodes.Muted, (await Assert.ThrowsAsync<ChatException>(() => carol.PostMessageAsync(room, "hi", null).DefaultTimeout())).Code);
+        var muted = (await owner.GetRoomInfoAsync(room).DefaultTimeout()).Members.Single(m => m.UserId == "carol");
         Assert.NotNull(muted.MutedUntil);
         Assert.Equal(RemovalReasons.Banned, (await removals.NextAsync()).Reason);
 
@@ -81,18 +81,18 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         var (room, owner) = await PublicRoomAsync("unban");
         await using var ownerConnection = owner;
         await using var bob = await fixture.Host.ConnectAsync("bob");
-        await bob.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync(room).DefaultTimeout();
         var removals = new Inbox<RoomRemoval>();
         bob.RemovedFromRoom += removals.Add;
         var until = DateTime.UtcNow.AddHours(1);
 
-        await owner.BanAsync(room, "bob", until).WaitAsync(TestTimeouts.Default);
+        await owner.BanAsync(room, "bob", until).DefaultTimeout();
         var removal = await removals.NextAsync();
-        await owner.UnbanAsync(room, "bob").WaitAsync(TestTimeouts.Default);
+        await owner.UnbanAsync(room, "bob").DefaultTimeout();
 
         Assert.Equal((RemovalReasons.Banned, "owner"), (removal.Reason, removal.ByUserId));
         Assert.True(Math.Abs((removal.Until!.Value - until).TotalMilliseconds) < 1);
-        await bob.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync(room).DefaultTimeout();
     }
 
     [Fact]
@@ -105,15 +105,15 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         var updates = new Inbox<RoomInfo>();
         owner.UserTyping += typing.Add;
         bob.RoomUpdated += updates.Add;
-        await owner.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+        await owner.JoinRoomAsync(room).DefaultTimeout();
+        await bob.JoinRoomAsync(room).DefaultTimeout();
 
-        await owner.MuteAsync(room, "bob").WaitAsync(TestTimeouts.Default);
+        await owner.MuteAsync(room, "bob").DefaultTimeout();
         var update = await updates.NextAsync();
-        await bob.TypingAsync(room, true).WaitAsync(TestTimeouts.Default);
-        await owner.UnmuteAsync(room, "bob").WaitAsync(TestTimeouts.Default);
+        await bob.TypingAsync(room, true).DefaultTimeout();
+        await owner.UnmuteAsync(room, "bob").DefaultTimeout();
         await updates.NextAsync(u => u.Members.Single(m => m.UserId == "bob").MutedUntil is null);
-        await bob.TypingAsync(room, false).WaitAsync(TestTimeouts.Default);
+        await bob.TypingAsync(room, false).DefaultTimeout();
 
         // The unmuted notice arrives; the muted one never did: it would have come first.
         Assert.False((await typing.NextAsync()).IsTyping);
@@ -126,7 +126,7 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
     {
         var room = fixture.NewRoomName("invite");
         await using var owner = await fixture.Host.ConnectAsync("owner");
-        await owner.CreateRoomAsync(room, RoomKinds.Private, "club").WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(room, RoomKinds.Private, "club").DefaultTimeout();
         await using var phone = await fixture.Host.ConnectAsync("bob");
         await using var laptop = await fixture.Host.ConnectAsync("bob");
         var added = new Inbox<RoomInfo>();
@@ -136,14 +136,14 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         phone.RemovedFromRoom += removals.Add;
         laptop.RemovedFromRoom += removals.Add;
 
-        await owner.InviteAsync(room, "bob").WaitAsync(TestTimeouts.Default);
+        await owner.InviteAsync(room, "bob").DefaultTimeout();
         var invitations = await added.WaitForCountAsync(2);
-        await phone.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        await phone.LeaveRoomForGoodAsync(room).WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync(room).DefaultTimeout();
+        await phone.LeaveRoomForGoodAsync(room).DefaultTimeout();
 
         Assert.All(invitations, i => Assert.Equal((room, RoomKinds.Private, "club"), (i.Room, i.Kind, i.Topic)));
         Assert.All(await removals.WaitForCountAsync(2), r => Assert.Equal(new RoomRemoval(room, RemovalReasons.Left, "bob", null), r));
-        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => laptop.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default))).Code);
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => laptop.JoinRoomAsync(room).DefaultTimeout())).Code);
     }
 
     [Fact]
@@ -166,22 +166,22 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         var barrier = fixture.NewRoomName("barrier");
         var barrierMessages = new Inbox<ChatMessage>();
         eve.MessageReceived += barrierMessages.Add;
-        await eve.JoinRoomAsync(barrier).WaitAsync(TestTimeouts.Default);
+        await eve.JoinRoomAsync(barrier).DefaultTimeout();
         // SendMessage itself (the client's sends use PostMessage), from a second connection of eve's.
         await using var eveRaw = await RawChatConnection.ConnectAsync(fixture.Host.BaseAddress, "eve");
 
-        await owner.CreateRoomAsync(room, RoomKinds.Private, "the plan").WaitAsync(TestTimeouts.Default);
-        await owner.CreateRoomAsync(other, RoomKinds.Private, "another plan").WaitAsync(TestTimeouts.Default);
-        await owner.InviteAsync(room, "member").WaitAsync(TestTimeouts.Default);
-        await owner.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        await member.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
-        var secret = await owner.PostMessageAsync(room, "the secret", null).WaitAsync(TestTimeouts.Default);
-        await owner.JoinRoomAsync(other).WaitAsync(TestTimeouts.Default);
-        await owner.PostMessageAsync(other, "the other secret", null).WaitAsync(TestTimeouts.Default);
-        await member.TypingAsync(room, true).WaitAsync(TestTimeouts.Default);
-        await owner.UpdateRoomAsync(room, "the new plan").WaitAsync(TestTimeouts.Default);
-        await owner.MuteAsync(room, "member").WaitAsync(TestTimeouts.Default);
-        await owner.UnmuteAsync(room, "member").WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(room, RoomKinds.Private, "the plan").DefaultTimeout();
+        await owner.CreateRoomAsync(other, RoomKinds.Private, "another plan").DefaultTimeout();
+        await owner.InviteAsync(room, "member").DefaultTimeout();
+        await owner.JoinRoomAsync(room).DefaultTimeout();
+        await member.JoinRoomAsync(room).DefaultTimeout();
+        var secret = await owner.PostMessageAsync(room, "the secret", null).DefaultTimeout();
+        await owner.JoinRoomAsync(other).DefaultTimeout();
+        await owner.PostMessageAsync(other, "the other secret", null).DefaultTimeout();
+        await member.TypingAsync(room, true).DefaultTimeout();
+        await owner.UpdateRoomAsync(room, "the new plan").DefaultTimeout();
+        await owner.MuteAsync(room, "member").DefaultTimeout();
+        await owner.UnmuteAsync(room, "member").DefaultTimeout();
 
         var calls = new Func<string, Task>[]
         {
@@ -195,22 +195,22 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         };
         foreach (var call in calls)
         {
-            var refusal = await RefusalAsync(() => call(room).WaitAsync(TestTimeouts.Default));
-            var otherRefusal = await RefusalAsync(() => call(other).WaitAsync(TestTimeouts.Default));
+            var refusal = await RefusalAsync(() => call(room).DefaultTimeout());
+            var otherRefusal = await RefusalAsync(() => call(other).DefaultTimeout());
             Assert.Equal(ErrorCodes.Forbidden, ErrorCodes.Find(refusal.Message));
             // Two private rooms' refusals read the same but for the name: nothing of either room is in them.
             Assert.Equal(refusal.Message.Replace(room, "ROOM", StringComparison.Ordinal), otherRefusal.Message.Replace(other, "ROOM", StringComparison.Ordinal));
             Assert.DoesNotContain("plan", refusal.Message, StringComparison.Ordinal);
         }
 
-        Assert.DoesNotContain(await eve.ListRoomsAsync(null, 200).WaitAsync(TestTimeouts.Default), r => r.Room == room || r.Room == other);
-        Assert.Contains(await member.ListRoomsAsync("plan", 200).WaitAsync(TestTimeouts.Default), r => r.Room == room && r.Topic == "the new plan");
+        Assert.DoesNotContain(await eve.ListRoomsAsync(null, 200).DefaultTimeout(), r => r.Room == room || r.Room == other);
+        Assert.Contains(await member.ListRoomsAsync("plan", 200).DefaultTimeout(), r => r.Room == room && r.Topic == "the new plan");
         Assert.False((await StatsAsync("eve")).TryGetProperty(room, out _));
         Assert.Equal(2, (await StatsAsync("member")).GetProperty(room).GetInt32());
 
         // Per connection, sends arrive in order: once this one is in, anything of the private room would have been too.
-        await owner.JoinRoomAsync(barrier).WaitAsync(TestTimeouts.Default);
-        await owner.PostMessageAsync(barrier, "barrier", null).WaitAsync(TestTimeouts.Default);
+        await owner.JoinRoomAsync(barrier).DefaultTimeout();
+        await owner.PostMessageAsync(barrier, "barrier", null).DefaultTimeout();
         await barrierMessages.NextAsync(m => m.Text == "barrier");
         lock (seen)
         {
@@ -235,11 +235,11 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
             await using var again = await second.ConnectAsync("owner");
             await using var banned = await second.ConnectAsync("banned");
             await using var outsider = await second.ConnectAsync("outsider");
-            var info = await again.GetRoomInfoAsync("kept").WaitAsync(TestTimeouts.Default);
+            var info = await again.GetRoomInfoAsync("kept").DefaultTimeout();
 
             RoomHostFixture.AssertSeeded(info);
-            Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => banned.JoinRoomAsync("kept").WaitAsync(TestTimeouts.Default))).Code);
-            Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => outsider.JoinRoomAsync("kept").WaitAsync(TestTimeouts.Default))).Code);
+            Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => banned.JoinRoomAsync("kept").DefaultTimeout())).Code);
+            Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => outsider.JoinRoomAsync("kept").DefaultTimeout())).Code);
         }
         finally
         {
@@ -256,20 +256,20 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         var hidden = fixture.NewRoomName("dir-hidden");
         await using var owner = await fixture.Host.ConnectAsync("owner");
         await using var reader = await fixture.Host.ConnectAsync("reader");
-        await owner.CreateRoomAsync(quiet, RoomKinds.Public, "Knitting Circle").WaitAsync(TestTimeouts.Default);
-        await owner.CreateRoomAsync(hidden, RoomKinds.Private, "knitting secrets").WaitAsync(TestTimeouts.Default);
-        await owner.JoinRoomAsync(busy).WaitAsync(TestTimeouts.Default);
-        await owner.PostMessageAsync(busy, "knit one", null).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(quiet, RoomKinds.Public, "Knitting Circle").DefaultTimeout();
+        await owner.CreateRoomAsync(hidden, RoomKinds.Private, "knitting secrets").DefaultTimeout();
+        await owner.JoinRoomAsync(busy).DefaultTimeout();
+        await owner.PostMessageAsync(busy, "knit one", null).DefaultTimeout();
 
-        var all = await reader.ListRoomsAsync(null, 200).WaitAsync(TestTimeouts.Default);
-        var knitting = await reader.ListRoomsAsync("KNITTING", 200).WaitAsync(TestTimeouts.Default);
+        var all = await reader.ListRoomsAsync(null, 200).DefaultTimeout();
+        var knitting = await reader.ListRoomsAsync("KNITTING", 200).DefaultTimeout();
         var busyRow = all.Single(r => r.Room == busy);
 
         Assert.True(all.ToList().FindIndex(r => r.Room == busy) < all.ToList().FindIndex(r => r.Room == quiet));
         Assert.Equal((RoomKinds.Open, 1, 1L), (busyRow.Kind, busyRow.Present, busyRow.LatestId));
         Assert.Equal([quiet], knitting.Select(r => r.Room).Where(r => r.StartsWith("dir-", StringComparison.Ordinal)));
-        Assert.Contains(await owner.ListRoomsAsync("secrets", 200).WaitAsync(TestTimeouts.Default), r => r.Room == hidden);
-        Assert.Single(await reader.ListRoomsAsync(null, 1).WaitAsync(TestTimeouts.Default));
+        Assert.Contains(await owner.ListRoomsAsync("secrets", 200).DefaultTimeout(), r => r.Room == hidden);
+        Assert.Single(await reader.ListRoomsAsync(null, 1).DefaultTimeout());
     }
 
     /// <summary>A fresh public room and its owner's connection ("owner"), which the caller disposes.</summary>
@@ -277,7 +277,7 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
     {
         var room = fixture.NewRoomName(prefix);
         var owner = await fixture.Host.ConnectAsync("owner");
-        await owner.CreateRoomAsync(room, RoomKinds.Public).WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync(room, RoomKinds.Public).DefaultTimeout();
         return (room, owner);
     }
 
@@ -313,7 +313,7 @@ public sealed class RoomModerationTests(RoomHostFixture fixture) : IClassFixture
         {
             try
             {
-                await call().WaitAsync(TestTimeouts.Default);
+                await call().DefaultTimeout();
                 return;
             }
             catch (ChatException refused) when (refused.Code is ErrorCodes.Forbidden or ErrorCodes.Muted && attempt < ExpiryAttempts)

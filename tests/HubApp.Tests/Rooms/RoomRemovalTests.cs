@@ -1,5 +1,5 @@
 using HubApp.Client;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 
 namespace HubApp.Tests.Rooms;
@@ -49,7 +49,7 @@ public sealed class RoomRemovalTests(RoomHostFixture fixture) : IClassFixture<Ro
     private async Task<ChatClient> StartAsync(string userId, HttpTransportType transport, ChatProtocol protocol)
     {
         var client = fixture.Host.CreateClient(userId, transports: transport, protocol: protocol);
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        await client.StartAsync().DefaultTimeout();
         return client;
     }
 }

@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Rooms;
 
@@ -13,15 +13,15 @@ public sealed class RoomTopicTests(RoomHostFixture fixture) : IClassFixture<Room
         await using var owner = await fixture.Host.ConnectAsync("owner");
 
         // A right-to-left override makes "exe.txt" show as "txt.exe"; zero-width spaces and joiners hide in the words.
-        var created = await owner.CreateRoomAsync(room, RoomKinds.Public, " \u202Eexe.txt\u202C official\u200B sup\u200Dport\u2066 ").WaitAsync(TestTimeouts.Default);
+        var created = await owner.CreateRoomAsync(room, RoomKinds.Public, " \u202Eexe.txt\u202C official\u200B sup\u200Dport\u2066 ").DefaultTimeout();
 
         Assert.Equal("exe.txt official support", created.Topic);
-        Assert.Equal(created.Topic, (await owner.GetRoomInfoAsync(room).WaitAsync(TestTimeouts.Default)).Topic);
-        Assert.Equal(created.Topic, Assert.Single(await owner.ListRoomsAsync(room, 200).WaitAsync(TestTimeouts.Default)).Topic);
+        Assert.Equal(created.Topic, (await owner.GetRoomInfoAsync(room).DefaultTimeout()).Topic);
+        Assert.Equal(created.Topic, Assert.Single(await owner.ListRoomsAsync(room, 200).DefaultTimeout()).Topic);
 
-        var emptied = await owner.UpdateRoomAsync(room, "\u200B\u200F\u202E \uFEFF").WaitAsync(TestTimeouts.Default);
+        var emptied = await owner.UpdateRoomAsync(room, "\u200B\u200F\u202E \uFEFF").DefaultTimeout();
 
         Assert.Null(emptied.Topic);
-        Assert.Null((await owner.GetRoomInfoAsync(room).WaitAsync(TestTimeouts.Default)).Topic);
+        Assert.Null((await owner.GetRoomInfoAsync(room).DefaultTimeout()).Topic);
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 
@@ -27,10 +27,10 @@ public sealed class FaultTests
         await using var alice = NodeProcess.CreateClient(cluster.Nginx!.BaseAddress, "alice");
         await using var bob = NodeProcess.CreateClient(cluster.Nginx.BaseAddress, "bob");
         var (aliceInbox, bobInbox) = (Watch(alice), Watch(bob));
-        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
-        await bob.StartAsync().WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.StartAsync().DefaultTimeout();
+        await bob.StartAsync().DefaultTimeout();
+        await alice.JoinRoomAsync("room").DefaultTimeout();
+        await bob.JoinRoomAsync("room").DefaultTimeout();
         var victim = await cluster.NodeOfAsync("alice");
         var survivor = cluster.Nodes.Single(n => n != victim);
 
@@ -40,8 +40,8 @@ public sealed class FaultTests
         var olgaInbox = Watch(olga);
         var olgaLeft = new Inbox<PresenceEvent>();
         olga.UserLeft += olgaLeft.Add;
-        await olga.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await ghost.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await olga.JoinRoomAsync("room").DefaultTimeout();
+        await ghost.JoinRoomAsync("room").DefaultTimeout();
 
         var killedAt = new Stopwatch();
         var acked = await LoadAroundAsync([alice, bob, olga], async _ =>
@@ -114,8 +114,8 @@ public sealed class FaultTests
         var node = cluster.Nodes[0];
         // A member of a room, so that the node has subscriptions and a connection of its own to close.
         await using var alice = await node.ConnectAsync("alice", autoReconnect: false);
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
-        await alice.SendMessageAsync("room", "hello").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("room").DefaultTimeout();
+        await alice.SendMessageAsync("room", "hello").DefaultTimeout();
 
         await cluster.Redis!.KillAsync();
         // The reset reaches the node at once; a second lets its Redis client start reconnecting, which is what
@@ -148,20 +148,20 @@ public sealed class FaultTests
             return Task.CompletedTask;
         };
         var aliceInbox = Watch(alice);
-        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await alice.StartAsync().DefaultTimeout();
+        await alice.JoinRoomAsync("room").DefaultTimeout();
         var victim = await cluster.NodeOfAsync("alice");
         var survivor = cluster.Nodes.Single(n => n != victim);
         await using var olga = await survivor.ConnectAsync("olga");
         var olgaInbox = Watch(olga);
-        await olga.JoinRoomAsync("room").WaitAsync(TestTimeouts.Default);
+        await olga.JoinRoomAsync("room").DefaultTimeout();
 
         var acked = await LoadAroundAsync([alice, olga], async _ =>
         {
             victim.Terminate();
             // Well within the host's 10 s shutdown timeout: the node closed its connections rather than waiting them out.
             await victim.WaitForExitAsync(TimeSpan.FromSeconds(8));
-            await reconnected.Task.WaitAsync(TestTimeouts.Default);
+            await reconnected.Task.DefaultTimeout();
         });
 
         Assert.Equal(0, victim.ExitCode);
@@ -220,7 +220,7 @@ public sealed class FaultTests
             : new ProcessStartInfo(restart[0], restart[1..]);
         start.RedirectStandardOutput = true;
         using var process = Process.Start(start)!;
-        await process.WaitForExitAsync().WaitAsync(TestTimeouts.Slow);
+        await process.WaitForExitAsync().DefaultTimeout(TestTimeouts.Slow);
         Assert.True(process.ExitCode == 0, $"pg_ctl restart failed with {process.ExitCode}");
     }
 
@@ -252,7 +252,7 @@ public sealed class FaultTests
                         members._reconnects.Enqueue($"{userId}: {error?.Message}");
                         return Task.CompletedTask;
                     };
-                    await client.JoinRoomAsync(Room).WaitAsync(TestTimeouts.Default);
+                    await client.JoinRoomAsync(Room).DefaultTimeout();
                 }
             }
             catch
@@ -327,7 +327,7 @@ public sealed class FaultTests
         public async Task<IReadOnlyCollection<ChatMessage>> StopAsync()
         {
             _stopped = true;
-            await Task.WhenAll(_loops).WaitAsync(TestTimeouts.Default);
+            await Task.WhenAll(_loops).DefaultTimeout();
             return [.. _acked];
         }
     }

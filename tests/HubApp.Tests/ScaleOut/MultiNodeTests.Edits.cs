@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 
@@ -19,18 +19,18 @@ public sealed partial class MultiNodeTests
         await using var bob = await b.ConnectAsync("bob");
         var bobMessages = new Inbox<ChatMessage>();
         bob.MessageReceived += bobMessages.Add;
-        await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("general").DefaultTimeout();
+        await bob.JoinRoomAsync("general").DefaultTimeout();
 
-        var first = await alice.SendMessageAsync("general", "frist").WaitAsync(TestTimeouts.Default);
-        var edit = await alice.EditMessageAsync("general", first.Id, "first").WaitAsync(TestTimeouts.Default);
-        var second = await bob.SendMessageAsync("general", "second").WaitAsync(TestTimeouts.Default);
-        var delete = await alice.DeleteMessageAsync("general", first.Id).WaitAsync(TestTimeouts.Default);
+        var first = await alice.SendMessageAsync("general", "frist").DefaultTimeout();
+        var edit = await alice.EditMessageAsync("general", first.Id, "first").DefaultTimeout();
+        var second = await bob.SendMessageAsync("general", "second").DefaultTimeout();
+        var delete = await alice.DeleteMessageAsync("general", first.Id).DefaultTimeout();
 
         Assert.Equal([first.Id, first.Id + 1, first.Id + 2, first.Id + 3], new[] { first.Id, edit.Id, second.Id, delete.Id });
         Assert.Equal([first, edit, second, delete], await bobMessages.WaitForCountAsync(4));
 
-        var caughtUp = await bob.JoinRoomAsync("general", first.Id).WaitAsync(TestTimeouts.Default);
+        var caughtUp = await bob.JoinRoomAsync("general", first.Id).DefaultTimeout();
         Assert.Equal([edit with { Text = string.Empty, DeletedAt = delete.SentAt }, second, delete], caughtUp.Messages);
         var history = await RoomHistory.ReadAllAsync(bob, "general");
         Assert.Equal([(first.Id, string.Empty, true), (edit.Id, string.Empty, true), (second.Id, "second", false), (delete.Id, string.Empty, false)],

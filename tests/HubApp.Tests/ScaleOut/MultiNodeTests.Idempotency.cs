@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 
@@ -21,16 +21,16 @@ public sealed partial class MultiNodeTests
         var bobDirect = new Inbox<DirectMessage>();
         bob.MessageReceived += bobMessages.Add;
         bob.DirectMessageReceived += bobDirect.Add;
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await aliceOnA.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await aliceOnB.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("general").DefaultTimeout();
+        await aliceOnA.JoinRoomAsync("general").DefaultTimeout();
+        await aliceOnB.JoinRoomAsync("general").DefaultTimeout();
 
-        var first = await aliceOnA.PostMessageAsync("general", "once", "retry-1").WaitAsync(TestTimeouts.Default);
-        var repeat = await aliceOnB.PostMessageAsync("general", "once", "retry-1").WaitAsync(TestTimeouts.Default);
-        var after = await aliceOnB.PostMessageAsync("general", "next", "retry-2").WaitAsync(TestTimeouts.Default);
-        var direct = await aliceOnA.PostDirectMessageAsync("bob", "psst", "dm-1").WaitAsync(TestTimeouts.Default);
-        var directRepeat = await aliceOnB.PostDirectMessageAsync("bob", "psst", "dm-1").WaitAsync(TestTimeouts.Default);
-        var directAfter = await aliceOnB.PostDirectMessageAsync("bob", "again", "dm-2").WaitAsync(TestTimeouts.Default);
+        var first = await aliceOnA.PostMessageAsync("general", "once", "retry-1").DefaultTimeout();
+        var repeat = await aliceOnB.PostMessageAsync("general", "once", "retry-1").DefaultTimeout();
+        var after = await aliceOnB.PostMessageAsync("general", "next", "retry-2").DefaultTimeout();
+        var direct = await aliceOnA.PostDirectMessageAsync("bob", "psst", "dm-1").DefaultTimeout();
+        var directRepeat = await aliceOnB.PostDirectMessageAsync("bob", "psst", "dm-1").DefaultTimeout();
+        var directAfter = await aliceOnB.PostDirectMessageAsync("bob", "again", "dm-2").DefaultTimeout();
 
         Assert.Equal(first, repeat);
         Assert.Equal(first.Id + 1, after.Id);

@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 
@@ -20,18 +20,18 @@ public sealed partial class MultiNodeTests
         laptop.RoomRemoved += removed.Add;
         // A round trip: the hub answers only once the connection is set up (in the presence directory, subscribed to its
         // backplane channel). Its client may finish connecting before that; a change made meanwhile is read, not told.
-        Assert.Empty(await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Empty(await laptop.GetMyRoomsAsync().DefaultTimeout());
 
-        await phone.JoinRoomAsync("lobby").WaitAsync(TestTimeouts.Default);
+        await phone.JoinRoomAsync("lobby").DefaultTimeout();
         var addedRoom = await added.NextAsync();
-        var listedOnB = await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default);
-        await phone.LeaveRoomForGoodAsync("lobby").WaitAsync(TestTimeouts.Default);
+        var listedOnB = await laptop.GetMyRoomsAsync().DefaultTimeout();
+        await phone.LeaveRoomForGoodAsync("lobby").DefaultTimeout();
         var removedRoom = await removed.NextAsync();
 
         Assert.Equal(new MyRoom("lobby", RoomKinds.Open, null, 0, null, 0, 0, 0), addedRoom);
         Assert.Equal([addedRoom], listedOnB);
         Assert.Equal("lobby", removedRoom);
-        Assert.Empty(await laptop.GetMyRoomsAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Empty(await laptop.GetMyRoomsAsync().DefaultTimeout());
         Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
     }
 }

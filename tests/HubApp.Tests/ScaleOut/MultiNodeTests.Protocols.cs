@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,14 +26,14 @@ public sealed partial class MultiNodeTests
         bob.On<PresenceEvent>(nameof(IChatClient.UserJoined), joined.Add);
         bob.On<TypingEvent>(nameof(IChatClient.UserTyping), typing.Add);
         bob.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), direct.Add);
-        await bob.StartAsync().WaitAsync(TestTimeouts.Default);
-        await bob.InvokeAsync<RoomSnapshot>(HubMethods.JoinRoom, "general", null).WaitAsync(TestTimeouts.Default);
+        await bob.StartAsync().DefaultTimeout();
+        await bob.InvokeAsync<RoomSnapshot>(HubMethods.JoinRoom, "general", null).DefaultTimeout();
 
-        await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("general").DefaultTimeout();
         var presence = await joined.NextAsync();
-        var hello = await alice.SendMessageAsync("general", "héllo 👋 from node 0").WaitAsync(TestTimeouts.Default);
-        await alice.TypingAsync("general", true).WaitAsync(TestTimeouts.Default);
-        var psst = await alice.SendDirectMessageAsync("bob", "psst").WaitAsync(TestTimeouts.Default);
+        var hello = await alice.SendMessageAsync("general", "héllo 👋 from node 0").DefaultTimeout();
+        await alice.TypingAsync("general", true).DefaultTimeout();
+        var psst = await alice.SendDirectMessageAsync("bob", "psst").DefaultTimeout();
 
         Assert.Equal(("general", "alice", "alice"), (presence.Room, presence.UserId, presence.UserName));
         Assert.Equal(DateTimeKind.Utc, presence.At.Kind);

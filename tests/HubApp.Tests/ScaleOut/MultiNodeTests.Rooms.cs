@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.Rooms;
 
 namespace HubApp.Tests.ScaleOut;
@@ -21,24 +21,24 @@ public sealed partial class MultiNodeTests
         var left = new Inbox<PresenceEvent>();
         bob.RemovedFromRoom += removals.Add;
         carol.UserLeft += left.Add;
-        await owner.CreateRoomAsync("club", RoomKinds.Private, "members only").WaitAsync(TestTimeouts.Default);
-        await owner.InviteAsync("club", "bob").WaitAsync(TestTimeouts.Default);
-        await owner.InviteAsync("club", "carol").WaitAsync(TestTimeouts.Default);
+        await owner.CreateRoomAsync("club", RoomKinds.Private, "members only").DefaultTimeout();
+        await owner.InviteAsync("club", "bob").DefaultTimeout();
+        await owner.InviteAsync("club", "carol").DefaultTimeout();
         // Node b reads the room into its cache here, before the changes below are made on node a.
-        await bob.JoinRoomAsync("club").WaitAsync(TestTimeouts.Default);
-        await carol.JoinRoomAsync("club").WaitAsync(TestTimeouts.Default);
+        await bob.JoinRoomAsync("club").DefaultTimeout();
+        await carol.JoinRoomAsync("club").DefaultTimeout();
 
-        await owner.MuteAsync("club", "carol").WaitAsync(TestTimeouts.Default);
+        await owner.MuteAsync("club", "carol").DefaultTimeout();
         Assert.Equal(ErrorCodes.Muted, await OnceTheChangeArrivesAsync(() => carol.PostMessageAsync("club", "hi", null), expectRefusal: true));
-        await owner.UnmuteAsync("club", "carol").WaitAsync(TestTimeouts.Default);
+        await owner.UnmuteAsync("club", "carol").DefaultTimeout();
         Assert.Null(await OnceTheChangeArrivesAsync(() => carol.PostMessageAsync("club", "unmuted", null), expectRefusal: false));
-        await owner.BanAsync("club", "bob").WaitAsync(TestTimeouts.Default);
+        await owner.BanAsync("club", "bob").DefaultTimeout();
 
         Assert.Equal(new RoomRemoval("club", RemovalReasons.Banned, "owner", null), await removals.NextAsync());
         Assert.Equal("bob", (await left.NextAsync(e => e.UserId == "bob")).UserId);
-        Assert.DoesNotContain("bob", (await owner.GetRoomInfoAsync("club").WaitAsync(TestTimeouts.Default)).Members.Select(m => m.UserId));
-        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => bob.JoinRoomAsync("club").WaitAsync(TestTimeouts.Default))).Code);
-        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => bob.PostMessageAsync("club", "still?", null).WaitAsync(TestTimeouts.Default))).Code);
+        Assert.DoesNotContain("bob", (await owner.GetRoomInfoAsync("club").DefaultTimeout()).Members.Select(m => m.UserId));
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => bob.JoinRoomAsync("club").DefaultTimeout())).Code);
+        Assert.Equal(ErrorCodes.Forbidden, (await Assert.ThrowsAsync<ChatException>(() => bob.PostMessageAsync("club", "still?", null).DefaultTimeout())).Code);
         Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
     }
 
@@ -62,21 +62,21 @@ public sealed partial class MultiNodeTests
         await using var muted = await b.ConnectAsync("muted");
         await using var banned = await a.ConnectAsync("banned");
         await using var outsider = await b.ConnectAsync("outsider");
-        var info = await moderator.GetRoomInfoAsync("keep").WaitAsync(TestTimeouts.Default);
+        var info = await moderator.GetRoomInfoAsync("keep").DefaultTimeout();
 
         RoomHostFixture.AssertSeeded(info);
         // Enforced on each node: the ban and the outsider's refusal, the mute, and the moderator's right to moderate.
         Assert.Equal(ErrorCodes.Forbidden, await RefusalAsync(() => banned.JoinRoomAsync("keep")));
         Assert.Equal(ErrorCodes.Forbidden, await RefusalAsync(() => outsider.JoinRoomAsync("keep")));
-        await muted.JoinRoomAsync("keep").WaitAsync(TestTimeouts.Default);
+        await muted.JoinRoomAsync("keep").DefaultTimeout();
         Assert.Equal(ErrorCodes.Muted, await RefusalAsync(() => muted.PostMessageAsync("keep", "let me speak", null)));
-        await member.JoinRoomAsync("keep").WaitAsync(TestTimeouts.Default);
-        await moderator.JoinRoomAsync("keep").WaitAsync(TestTimeouts.Default);
-        var posted = await member.PostMessageAsync("keep", "still here", null).WaitAsync(TestTimeouts.Default);
+        await member.JoinRoomAsync("keep").DefaultTimeout();
+        await moderator.JoinRoomAsync("keep").DefaultTimeout();
+        var posted = await member.PostMessageAsync("keep", "still here", null).DefaultTimeout();
         Assert.Equal(ErrorCodes.Forbidden, await RefusalAsync(() => member.KickAsync("keep", "muted")));
-        await moderator.DeleteMessageAsync("keep", posted.Id).WaitAsync(TestTimeouts.Default);
-        await moderator.UnmuteAsync("keep", "muted").WaitAsync(TestTimeouts.Default);
-        await muted.PostMessageAsync("keep", "unmuted", null).WaitAsync(TestTimeouts.Default);
+        await moderator.DeleteMessageAsync("keep", posted.Id).DefaultTimeout();
+        await moderator.UnmuteAsync("keep", "muted").DefaultTimeout();
+        await muted.PostMessageAsync("keep", "unmuted", null).DefaultTimeout();
         Assert.Equal(ErrorCodes.Forbidden, await RefusalAsync(() => moderator.BanAsync("keep", "owner")));
         Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
     }
@@ -129,7 +129,7 @@ public sealed partial class MultiNodeTests
             string? code = null;
             try
             {
-                await send().WaitAsync(TestTimeouts.Default);
+                await send().DefaultTimeout();
             }
             catch (ChatException refused)
             {
@@ -146,5 +146,5 @@ public sealed partial class MultiNodeTests
     }
 
     private static async Task<string> RefusalAsync(Func<Task> call) =>
-        (await Assert.ThrowsAsync<ChatException>(() => call().WaitAsync(TestTimeouts.Default))).Code;
+        (await Assert.ThrowsAsync<ChatException>(() => call().DefaultTimeout())).Code;
 }

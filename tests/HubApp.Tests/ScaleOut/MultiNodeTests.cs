@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 
@@ -31,25 +31,25 @@ public sealed partial class MultiNodeTests
         alice.DirectMessageReceived += aliceDirect.Add;
         bob.DirectMessageReceived += bobDirect.Add;
 
-        await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        var snapshot = await bob.JoinRoomAsync("General").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("general").DefaultTimeout();
+        var snapshot = await bob.JoinRoomAsync("General").DefaultTimeout();
         Assert.Equal(["alice", "bob"], snapshot.Members.Select(m => m.UserId).Order());
         Assert.Equal("bob", (await aliceJoined.NextAsync()).UserId);
 
-        var hello = await alice.SendMessageAsync("general", "hello from node 0").WaitAsync(TestTimeouts.Default);
+        var hello = await alice.SendMessageAsync("general", "hello from node 0").DefaultTimeout();
         Assert.Equal(hello, await bobMessages.NextAsync());
         Assert.Equal(hello, await aliceMessages.NextAsync());
 
         // 4000 three-byte characters: over NOTIFY's payload limit, so on PostgreSQL it travels by reference to a row.
-        var large = await bob.SendMessageAsync("general", new string('€', 4000)).WaitAsync(TestTimeouts.Default);
+        var large = await bob.SendMessageAsync("general", new string('€', 4000)).DefaultTimeout();
         Assert.Equal(large, await aliceMessages.NextAsync());
         Assert.Equal(large, await bobMessages.NextAsync());
 
-        await bob.TypingAsync("general", true).WaitAsync(TestTimeouts.Default);
+        await bob.TypingAsync("general", true).DefaultTimeout();
         var typing = await aliceTyping.NextAsync();
         Assert.Equal(("general", "bob", true), (typing.Room, typing.UserId, typing.IsTyping));
 
-        var direct = await alice.SendDirectMessageAsync("bob", "psst").WaitAsync(TestTimeouts.Default);
+        var direct = await alice.SendDirectMessageAsync("bob", "psst").DefaultTimeout();
         Assert.Equal(direct, await bobDirect.NextAsync());
         Assert.Equal(direct, await aliceDirect.NextAsync());
 
@@ -61,7 +61,7 @@ public sealed partial class MultiNodeTests
             Assert.Equal(2, stats.GetProperty("rooms").GetProperty("general").GetInt32());
         }
 
-        await bob.LeaveRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await bob.LeaveRoomAsync("general").DefaultTimeout();
         Assert.Equal("bob", (await aliceLeft.NextAsync()).UserId);
         Assert.All(cluster.Nodes, n => Assert.True(n.Problems("fail").Count == 0 && n.Problems("crit").Count == 0, cluster.Logs()));
     }
@@ -78,11 +78,11 @@ public sealed partial class MultiNodeTests
         var (joined, left) = (new Inbox<PresenceEvent>(), new Inbox<PresenceEvent>());
         olga.UserJoined += joined.Add;
         olga.UserLeft += left.Add;
-        await olga.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await olga.JoinRoomAsync("general").DefaultTimeout();
 
-        await aliceOn0.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await aliceOn1.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await aliceOn0.LeaveRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await aliceOn0.JoinRoomAsync("general").DefaultTimeout();
+        await aliceOn1.JoinRoomAsync("general").DefaultTimeout();
+        await aliceOn0.LeaveRoomAsync("general").DefaultTimeout();
         await aliceOn1.DisposeAsync();
 
         // One UserJoined (the first connection) and one UserLeft (the last), whatever node each is on.
@@ -108,12 +108,12 @@ public sealed partial class MultiNodeTests
                 var receiver = await node.ConnectAsync($"reader-{node.Name}");
                 var inbox = new Inbox<ChatMessage>();
                 receiver.MessageReceived += inbox.Add;
-                await receiver.JoinRoomAsync("busy").WaitAsync(TestTimeouts.Default);
+                await receiver.JoinRoomAsync("busy").DefaultTimeout();
                 receivers.Add((receiver, inbox));
                 for (var s = 0; s < SendersPerNode; s++)
                 {
                     var sender = await node.ConnectAsync($"writer-{node.Name}-{s}");
-                    await sender.JoinRoomAsync("busy").WaitAsync(TestTimeouts.Default);
+                    await sender.JoinRoomAsync("busy").DefaultTimeout();
                     senders.Add(sender);
                 }
             }
@@ -123,11 +123,11 @@ public sealed partial class MultiNodeTests
                 var mine = new List<ChatMessage>();
                 for (var i = 0; i < MessagesEach; i++)
                 {
-                    mine.Add(await sender.SendMessageAsync("busy", $"{i}").WaitAsync(TestTimeouts.Default));
+                    mine.Add(await sender.SendMessageAsync("busy", $"{i}").DefaultTimeout());
                 }
 
                 return mine;
-            }))).WaitAsync(TestTimeouts.Slow);
+            }))).DefaultTimeout(TestTimeouts.Slow);
 
             const int Total = SendersPerNode * MessagesEach * 3;
             foreach (var sent in acked)
@@ -160,9 +160,9 @@ public sealed partial class MultiNodeTests
         var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
         // A ping is answered once the server has admitted the connection (StartAsync returns at the handshake, before).
         await using var onA = await a.ConnectAsync("mallory");
-        Assert.Equal("pong", await onA.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await onA.PingAsync().DefaultTimeout());
         await using var onB = await b.ConnectAsync("mallory");
-        Assert.Equal("pong", await onB.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await onB.PingAsync().DefaultTimeout());
 
         // Node a holds one of the two: its own count lets the third through negotiate; the shared count refuses it at connect.
         await using var third = NodeProcess.CreateClient(a.BaseAddress, "mallory", autoReconnect: false);
@@ -172,15 +172,15 @@ public sealed partial class MultiNodeTests
             closed.TrySetResult(ex);
             return Task.CompletedTask;
         };
-        var refusal = await Record.ExceptionAsync(() => third.StartAsync().WaitAsync(TestTimeouts.Default));
-        var reason = refusal ?? await closed.Task.WaitAsync(TestTimeouts.Default);
+        var refusal = await Record.ExceptionAsync(() => third.StartAsync().DefaultTimeout());
+        var reason = refusal ?? await closed.Task.DefaultTimeout();
         Assert.Contains(ErrorCodes.TooManyConnections, reason?.ToString() ?? string.Empty, StringComparison.Ordinal);
 
         // The two it holds still work, and once one closes, a connection on either node is let in again.
-        Assert.Equal("pong", await onB.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await onB.PingAsync().DefaultTimeout());
         await onA.DisposeAsync();
         await using var again = await AdmittedAsync(b, "mallory");
-        Assert.Equal("pong", await again.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await again.PingAsync().DefaultTimeout());
     }
 
     // A closed connection leaves the shared count a moment after its client sees the close: until then a new one
@@ -192,7 +192,7 @@ public sealed partial class MultiNodeTests
             var client = await node.ConnectAsync(userId, autoReconnect: false);
             try
             {
-                await client.PingAsync().WaitAsync(TestTimeouts.Default);
+                await client.PingAsync().DefaultTimeout();
                 return client;
             }
             catch (ChatException ex) when (ex.Code == ErrorCodes.TooManyConnections && i < 50)

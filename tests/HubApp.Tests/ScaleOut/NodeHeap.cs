@@ -1,5 +1,5 @@
 using System.Diagnostics.Tracing;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.Telemetry;
 using Microsoft.Diagnostics.NETCore.Client;
 
@@ -22,7 +22,7 @@ internal static class NodeHeap
     public static async Task<long> LiveBytesAfterFullCollectionAsync(NodeProcess node)
     {
         using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TestTimeouts.Default };
-        var before = (await MetricsScrape.GetAsync(http).WaitAsync(TestTimeouts.Default)).Value(Gen2Collections, "gc_heap_generation=gen2");
+        var before = (await MetricsScrape.GetAsync(http).DefaultTimeout()).Value(Gen2Collections, "gc_heap_generation=gen2");
         var client = new DiagnosticsClient(node.ProcessId);
         using var session = client.StartEventPipeSession(
             [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, GCHeapCollectKeyword)], requestRundown: false);
@@ -40,8 +40,8 @@ internal static class NodeHeap
         }
         finally
         {
-            await session.StopAsync(CancellationToken.None).WaitAsync(TestTimeouts.Default);
-            await drain.WaitAsync(TestTimeouts.Default);
+            await session.StopAsync(CancellationToken.None).DefaultTimeout();
+            await drain.DefaultTimeout();
         }
     }
 }

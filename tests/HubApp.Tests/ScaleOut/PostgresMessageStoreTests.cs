@@ -1,7 +1,7 @@
 using HubApp.Contracts;
 using HubApp.History;
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -23,7 +23,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
     [Fact]
     public async Task NodesStartingTogetherCreateTheSchemaOnce()
     {
-        var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => OpenAsync()))).WaitAsync(TestTimeouts.Slow);
+        var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => OpenAsync()))).DefaultTimeout(TestTimeouts.Slow);
         try
         {
             var result = await stores[3].Store.AppendAsync(new WriteBatch([new("a", "u", "U", "x")], [], DateTime.UtcNow), null, CancellationToken.None);
@@ -63,7 +63,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
                 }
 
                 return ids;
-            }))).WaitAsync(TestTimeouts.Slow);
+            }))).DefaultTimeout(TestTimeouts.Slow);
 
             foreach (var room in Rooms)
             {
@@ -112,7 +112,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
                 }
 
                 return answers;
-            }))).WaitAsync(TestTimeouts.Slow);
+            }))).DefaultTimeout(TestTimeouts.Slow);
 
             var history = await stores[0].Store.GetAfterAsync("a", 0, 1000, CancellationToken.None);
             Assert.Equal(Enumerable.Range(1, Rounds + (Nodes * Rounds)).Select(i => (long)i), history.Select(m => m.Id));
@@ -207,7 +207,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
     {
         var dataSource = _database.CreateDataSource();
         var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions { MaxMessagesPerRoom = maxPerRoom ?? 10_000 }));
-        await store.InitializeAsync(CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
         return new OpenStore(store, store, dataSource);
     }
 

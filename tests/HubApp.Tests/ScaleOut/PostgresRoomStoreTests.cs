@@ -1,6 +1,6 @@
 using HubApp.History;
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.Storage;
 using Microsoft.Extensions.Options;
 
@@ -24,14 +24,14 @@ public sealed class PostgresRoomStoreTests : RoomStoreTests
             ALTER TABLE room_sanctions DROP COLUMN by_user_id, DROP COLUMN set_at;
             UPDATE hubapp_schema SET version = 1 WHERE component = 'rooms';
             """);
-        await downgrade.ExecuteNonQueryAsync().WaitAsync(TestTimeouts.Default);
+        await downgrade.ExecuteNonQueryAsync().DefaultTimeout();
     }
 
     private protected override async Task<OpenRoomStore> OpenAsync()
     {
         var dataSource = _database.CreateDataSource();
         var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()));
-        await store.InitializeAsync(CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
         return new OpenRoomStore(store, store, store, dataSource);
     }
 }

@@ -1,4 +1,4 @@
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Npgsql;
 
 namespace HubApp.Tests.ScaleOut;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 
@@ -60,7 +60,7 @@ public sealed partial class SoakTests
 
             try
             {
-                var value = await call().WaitAsync(TestTimeouts.Slow);
+                var value = await call().DefaultTimeout(TestTimeouts.Slow);
                 Count(_calls, method);
                 if (refusal is not null)
                 {

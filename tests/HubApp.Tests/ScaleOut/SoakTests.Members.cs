@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 
@@ -69,7 +69,7 @@ public sealed partial class SoakTests
         {
             foreach (var room in Rooms)
             {
-                await Client.JoinRoomAsync(room).WaitAsync(TestTimeouts.Default);
+                await Client.JoinRoomAsync(room).DefaultTimeout();
             }
         }
 
@@ -140,7 +140,7 @@ public sealed partial class SoakTests
         {
             try
             {
-                var message = await Client.SendMessageAsync(room, $"{UserId} {Guid.NewGuid():N}").WaitAsync(TestTimeouts.Slow);
+                var message = await Client.SendMessageAsync(room, $"{UserId} {Guid.NewGuid():N}").DefaultTimeout(TestTimeouts.Slow);
                 _ledger.Acknowledged(message);
                 _mine.Add(message);
             }
@@ -245,7 +245,7 @@ public sealed partial class SoakTests
         {
             try
             {
-                _ledger.Acknowledged(await Client.SendDirectMessageAsync(peer, $"{UserId} to {peer} {Guid.NewGuid():N}").WaitAsync(TestTimeouts.Slow));
+                _ledger.Acknowledged(await Client.SendDirectMessageAsync(peer, $"{UserId} to {peer} {Guid.NewGuid():N}").DefaultTimeout(TestTimeouts.Slow));
             }
             catch (Exception ex) when (ex is ChatException or TimeoutException)
             {
@@ -326,7 +326,7 @@ public sealed partial class SoakTests
                 client.Reconnected += () => reconnected.Add(true);
                 try
                 {
-                    await client.StartAsync().WaitAsync(TestTimeouts.Default);
+                    await client.StartAsync().DefaultTimeout();
                 }
                 catch (Exception ex) when (ex is HttpRequestException or AggregateException or InvalidOperationException)
                 {
@@ -355,7 +355,7 @@ public sealed partial class SoakTests
                 var stayer = stayers[random.Next(stayers.Length)];
                 try
                 {
-                    ledger.Acknowledged(await client.SendDirectMessageAsync(stayer, $"{userId} to {stayer} {Guid.NewGuid():N}").WaitAsync(TestTimeouts.Slow));
+                    ledger.Acknowledged(await client.SendDirectMessageAsync(stayer, $"{userId} to {stayer} {Guid.NewGuid():N}").DefaultTimeout(TestTimeouts.Slow));
                 }
                 catch (Exception ex) when (ex is InvalidOperationException)
                 {
@@ -394,7 +394,7 @@ public sealed partial class SoakTests
             var room = rooms[random.Next(rooms.Count)];
             try
             {
-                ledger.Acknowledged(await client.SendMessageAsync(room, $"{userId} {Guid.NewGuid():N}").WaitAsync(TestTimeouts.Slow));
+                ledger.Acknowledged(await client.SendMessageAsync(room, $"{userId} {Guid.NewGuid():N}").DefaultTimeout(TestTimeouts.Slow));
             }
             catch (ChatException ex)
             {

@@ -1,6 +1,6 @@
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 
@@ -142,7 +142,7 @@ public sealed partial class SoakTests
         {
             try
             {
-                var answer = await call().WaitAsync(TestTimeouts.Slow);
+                var answer = await call().DefaultTimeout(TestTimeouts.Slow);
                 if (answer is ChatMessage message)
                 {
                     ledger.Acknowledged(message);

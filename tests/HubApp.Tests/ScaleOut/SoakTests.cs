@@ -1,7 +1,7 @@
 using System.Globalization;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Xunit.Abstractions;
 
 namespace HubApp.Tests.ScaleOut;
@@ -78,10 +78,10 @@ public sealed partial class SoakTests(ITestOutputHelper output)
 
             var owner = stayers[0];
             rowdy = await cluster.Nodes[1].ConnectAsync(Rowdy, maxReconnectAttempts: MaxReconnectAttempts);
-            await owner.Client.CreateRoomAsync(Club, RoomKinds.Private, "the soak's moderated room").WaitAsync(TestTimeouts.Default);
+            await owner.Client.CreateRoomAsync(Club, RoomKinds.Private, "the soak's moderated room").DefaultTimeout();
             foreach (var member in stayerIds.Skip(1).Append(Rowdy))
             {
-                await owner.Client.InviteAsync(Club, member).WaitAsync(TestTimeouts.Default);
+                await owner.Client.InviteAsync(Club, member).DefaultTimeout();
             }
 
             foreach (var stayer in stayers)
@@ -89,7 +89,7 @@ public sealed partial class SoakTests(ITestOutputHelper output)
                 await stayer.JoinAsync();
             }
 
-            await rowdy.JoinRoomAsync(Club).WaitAsync(TestTimeouts.Default);
+            await rowdy.JoinRoomAsync(Club).DefaultTimeout();
 
             var started = DateTime.UtcNow;
             var end = started + Duration;
@@ -143,7 +143,7 @@ public sealed partial class SoakTests(ITestOutputHelper output)
         foreach (var (node, before) in cluster.Nodes.Zip(heapBefore))
         {
             var stats = await LiveStats.WhenEmptyAsync(node.BaseAddress);
-            Assert.True(stats.Empty, $"{node.Name}: left over after everyone left: {stats}");
+            Assert.True(stats.IsEmpty(), $"{node.Name}: left over after everyone left: {stats.Describe()}");
             var after = await NodeHeap.LiveBytesAfterFullCollectionAsync(node);
             output.WriteLine($"{node.Name}: live heap {before >> 20} MB before, {after >> 20} MB after");
             Assert.True(after - before < HeapGrowthBound, $"{node.Name}: the live heap grew from {before >> 20} MB to {after >> 20} MB");
@@ -158,11 +158,11 @@ public sealed partial class SoakTests(ITestOutputHelper output)
         foreach (var node in cluster.Nodes)
         {
             await using var client = await node.ConnectAsync($"warm-up-{node.Name}");
-            await client.JoinRoomAsync("warm-up").WaitAsync(TestTimeouts.Default);
-            await client.SendMessageAsync("warm-up", "hello").WaitAsync(TestTimeouts.Default);
-            await client.SendDirectMessageAsync("absent-0", "hello").WaitAsync(TestTimeouts.Default);
-            await client.GetHistoryAsync("warm-up", null, 10).WaitAsync(TestTimeouts.Default);
-            await client.StopAsync().WaitAsync(TestTimeouts.Default);
+            await client.JoinRoomAsync("warm-up").DefaultTimeout();
+            await client.SendMessageAsync("warm-up", "hello").DefaultTimeout();
+            await client.SendDirectMessageAsync("absent-0", "hello").DefaultTimeout();
+            await client.GetHistoryAsync("warm-up", null, 10).DefaultTimeout();
+            await client.StopAsync().DefaultTimeout();
             await LiveStats.WhenEmptyAsync(node.BaseAddress);
         }
     }
@@ -319,7 +319,7 @@ public sealed partial class SoakTests(ITestOutputHelper output)
         long since = 0;
         for (var page = 0; page < 200; page++)
         {
-            var sync = await client.SyncDirectMessagesAsync(since).WaitAsync(TestTimeouts.Default);
+            var sync = await client.SyncDirectMessagesAsync(since).DefaultTimeout();
             all.AddRange(sync.Messages);
             if (sync.Complete || sync.Messages.Count == 0)
             {
@@ -339,11 +339,11 @@ public sealed partial class SoakTests(ITestOutputHelper output)
         {
             foreach (var (room, marked) in stayer.RoomMarked)
             {
-                var snapshot = await stayer.Client.JoinRoomAsync(room, stayer.Client.LastSeenIds.GetValueOrDefault(room)).WaitAsync(TestTimeouts.Default);
+                var snapshot = await stayer.Client.JoinRoomAsync(room, stayer.Client.LastSeenIds.GetValueOrDefault(room)).DefaultTimeout();
                 Assert.True(snapshot.LastReadId >= marked, $"{stayer.UserId}: the marker of {room} is {snapshot.LastReadId}, it was moved to {marked}");
             }
 
-            var conversations = (await stayer.Client.GetConversationsAsync().WaitAsync(TestTimeouts.Default)).ToDictionary(c => c.UserId);
+            var conversations = (await stayer.Client.GetConversationsAsync().DefaultTimeout()).ToDictionary(c => c.UserId);
             foreach (var (peer, marked) in stayer.DirectMarked)
             {
                 Assert.True(conversations[peer].LastReadId >= marked, $"{stayer.UserId}: the marker of the conversation with {peer} is {conversations[peer].LastReadId}, it was moved to {marked}");

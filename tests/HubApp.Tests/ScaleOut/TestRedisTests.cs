@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.ScaleOut;
 
@@ -15,7 +15,7 @@ public sealed class TestRedisTests
 
         await redis.KillAsync();
         using var refused = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var error = await Assert.ThrowsAsync<SocketException>(() => refused.ConnectAsync(new IPEndPoint(IPAddress.Loopback, redis.Port)).WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<SocketException>(() => refused.ConnectAsync(new IPEndPoint(IPAddress.Loopback, redis.Port)).DefaultTimeout());
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
 
         await redis.StartAgainAsync();

@@ -1,5 +1,6 @@
 using System.Net;
-using HubApp.Tests.Infrastructure;
+using HubApp.Contracts;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
 
@@ -17,7 +18,7 @@ public sealed class OriginCheckTests
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = "https://chat.example.com" });
         using var http = host.CreateHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/hubs/chat/negotiate?negotiateVersion=1&access_token={TestTokens.Create("alice")}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{HubMethods.Path}/negotiate?negotiateVersion=1&access_token={TestTokens.Create("alice")}");
         if (origin is not null)
         {
             request.Headers.TryAddWithoutValidation("Origin", origin);
@@ -43,7 +44,7 @@ public sealed class OriginCheckTests
         });
 
         // Negotiate (no Origin) is accepted; the handshake is refused, and no other transport is allowed.
-        var error = await Assert.ThrowsAsync<AggregateException>(() => client.StartAsync().WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<AggregateException>(() => client.StartAsync().DefaultTimeout());
 
         var webSockets = Assert.IsType<TransportFailedException>(error.InnerExceptions[0]);
         Assert.Equal(nameof(HttpTransportType.WebSockets), webSockets.TransportType);
@@ -64,9 +65,9 @@ public sealed class OriginCheckTests
             ConfigureWebSocket = socket => socket.SetRequestHeader("Origin", own),
         });
 
-        await client.StartAsync().WaitAsync(TestTimeouts.Default);
+        await client.StartAsync().DefaultTimeout();
 
-        Assert.Equal("pong", await client.PingAsync().WaitAsync(TestTimeouts.Default));
+        Assert.Equal("pong", await client.PingAsync().DefaultTimeout());
     }
 
     [Theory]
@@ -85,7 +86,7 @@ public sealed class OriginCheckTests
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["AllowedHosts"] = allowedHosts }, environment: environment);
         using var http = host.CreateHttpClient();
         var authority = $"{hostName}:{host.BaseAddress.Port}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/hubs/chat/negotiate?negotiateVersion=1&access_token={TestTokens.Create("alice")}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{HubMethods.Path}/negotiate?negotiateVersion=1&access_token={TestTokens.Create("alice")}");
         request.Headers.Host = authority;
         request.Headers.TryAddWithoutValidation("Origin", $"http://{authority}");
 

@@ -1,5 +1,6 @@
 using System.Net;
-using HubApp.Tests.Infrastructure;
+using HubApp.Contracts;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Security;
 
@@ -8,7 +9,7 @@ public sealed class ResponseHeaderTests
     [Theory]
     [InlineData("/")]
     [InlineData("/health")]
-    [InlineData("/hubs/chat/negotiate?negotiateVersion=1")]
+    [InlineData(HubMethods.Path + "/negotiate?negotiateVersion=1")]
     [InlineData("/no-such-page")]
     public async Task NoResponseNamesTheServer(string path)
     {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Stats;
 
@@ -15,10 +15,10 @@ public sealed class StatsAndHealthTests
         await using var alice = await host.ConnectAsync("alice");
         await using var alice2 = await host.ConnectAsync("alice");
         await using var bob = await host.ConnectAsync("bob");
-        await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await alice2.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("random").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("general").DefaultTimeout();
+        await alice2.JoinRoomAsync("general").DefaultTimeout();
+        await bob.JoinRoomAsync("general").DefaultTimeout();
+        await bob.JoinRoomAsync("random").DefaultTimeout();
 
         var stats = await GetStatsAsync(host);
 
@@ -27,7 +27,7 @@ public sealed class StatsAndHealthTests
         Assert.Equal(2, stats.GetProperty("rooms").GetProperty("general").GetInt32());
         Assert.Equal(1, stats.GetProperty("rooms").GetProperty("random").GetInt32());
 
-        await bob.StopAsync().WaitAsync(TestTimeouts.Default);
+        await bob.StopAsync().DefaultTimeout();
         var after = await WaitForAsync(host, s => s.GetProperty("connections").GetInt32() == 2);
         Assert.Equal(1, after.GetProperty("users").GetInt32());
         Assert.False(after.GetProperty("rooms").TryGetProperty("random", out _));

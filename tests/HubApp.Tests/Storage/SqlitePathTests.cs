@@ -1,5 +1,5 @@
 using HubApp.Storage;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace HubApp.Tests.Storage;
@@ -45,8 +45,8 @@ public sealed class SqlitePathTests
             await using (var host = await HostProcess.StartSqliteAsync(started.FullName, settings: settings, workingDirectory: started.FullName))
             {
                 await using var alice = await host.ConnectAsync("alice");
-                await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-                await alice.SendMessageAsync("general", "kept where the host was started").WaitAsync(TestTimeouts.Default);
+                await alice.JoinRoomAsync("general").DefaultTimeout();
+                await alice.SendMessageAsync("general", "kept where the host was started").DefaultTimeout();
             }
 
             Assert.True(File.Exists(Path.Combine(started.FullName, relative)), "the file should be under the directory the host was started in");
@@ -54,7 +54,7 @@ public sealed class SqlitePathTests
             Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, relative)), "nor under the test's own directory");
             await using var again = await HostProcess.StartSqliteAsync(started.FullName, settings: settings, workingDirectory: started.FullName);
             await using var bob = await again.ConnectAsync("bob");
-            var snapshot = await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+            var snapshot = await bob.JoinRoomAsync("general").DefaultTimeout();
             Assert.Equal(["kept where the host was started"], snapshot.Messages.Select(m => m.Text));
         }
         finally

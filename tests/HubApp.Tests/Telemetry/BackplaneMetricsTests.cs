@@ -1,5 +1,5 @@
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using HubApp.Tests.ScaleOut;
 
 namespace HubApp.Tests.Telemetry;
@@ -19,12 +19,12 @@ public sealed class BackplaneMetricsTests
         await using var bob = await b.ConnectAsync("bob");
         var bobMessages = new Inbox<ChatMessage>();
         bob.MessageReceived += bobMessages.Add;
-        await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("general").DefaultTimeout();
+        await bob.JoinRoomAsync("general").DefaultTimeout();
 
         for (var i = 0; i < 3; i++)
         {
-            await alice.SendMessageAsync("general", $"hello {i}").WaitAsync(TestTimeouts.Default);
+            await alice.SendMessageAsync("general", $"hello {i}").DefaultTimeout();
         }
 
         for (var i = 0; i < 3; i++)

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using HubApp.Client;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Telemetry;
 
@@ -20,23 +20,23 @@ public sealed class MetricsEndpointTests
         var (bobMessages, bobDirect) = (new Inbox<ChatMessage>(), new Inbox<DirectMessage>());
         bob.MessageReceived += bobMessages.Add;
         bob.DirectMessageReceived += bobDirect.Add;
-        await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await bob.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        var before = await MetricsScrape.GetAsync(http).WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("general").DefaultTimeout();
+        await bob.JoinRoomAsync("general").DefaultTimeout();
+        var before = await MetricsScrape.GetAsync(http).DefaultTimeout();
 
         var sent = new List<ChatMessage>();
         for (var i = 0; i < 3; i++)
         {
-            sent.Add(await alice.SendMessageAsync("general", $"hello {i}").WaitAsync(TestTimeouts.Default));
+            sent.Add(await alice.SendMessageAsync("general", $"hello {i}").DefaultTimeout());
         }
 
-        await alice.SendDirectMessageAsync("bob", "psst").WaitAsync(TestTimeouts.Default);
+        await alice.SendDirectMessageAsync("bob", "psst").DefaultTimeout();
         Assert.Equal(sent, new[] { await bobMessages.NextAsync(), await bobMessages.NextAsync(), await bobMessages.NextAsync() });
         await bobDirect.NextAsync();
-        var refused = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("random", "not joined").WaitAsync(TestTimeouts.Default));
+        var refused = await Assert.ThrowsAsync<ChatException>(() => alice.SendMessageAsync("random", "not joined").DefaultTimeout());
         Assert.Equal(ErrorCodes.NotInRoom, refused.Code);
         // Bob, joined already, asks again from the first id: a gap repair that returns the two messages after it.
-        var repair = await bob.JoinRoomAsync("general", sent[0].Id).WaitAsync(TestTimeouts.Default);
+        var repair = await bob.JoinRoomAsync("general", sent[0].Id).DefaultTimeout();
         Assert.Equal(2, repair.Messages.Count);
 
         var after = await MetricsScrape.WaitForAsync(http, s => Delta(before, s, "hubapp_gap_repairs_total") >= 1 && Delta(before, s, "hubapp_refusals_total") >= 1);
@@ -75,7 +75,7 @@ public sealed class MetricsEndpointTests
         await using var host = await HubAppHost.StartAsync();
         using var http = host.CreateHttpClient();
 
-        var scrape = await MetricsScrape.GetAsync(http).WaitAsync(TestTimeouts.Default);
+        var scrape = await MetricsScrape.GetAsync(http).DefaultTimeout();
 
         string[] counters =
         [
@@ -110,7 +110,7 @@ public sealed class MetricsEndpointTests
         var admin = TestTokens.Create("root", roles: [TestTokens.AdminRole]);
         // The admin also holds the one hub connection a user may have: the hub's connection limit is not for /metrics.
         await using var hub = host.CreateClient("root", token: () => admin);
-        await hub.StartAsync().WaitAsync(TestTimeouts.Default);
+        await hub.StartAsync().DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(http, token: null));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(http, TestTokens.Create("root", key: "another-signing-key-0123456789-abcdefghijklmnop", roles: [TestTokens.AdminRole])));
@@ -143,14 +143,14 @@ public sealed class MetricsEndpointTests
         await using var host = await HubAppHost.StartAsync();
         using var http = host.CreateHttpClient();
         await using var alice = await host.ConnectAsync("alice");
-        await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        var before = await MetricsScrape.GetAsync(http).WaitAsync(TestTimeouts.Default);
+        await alice.JoinRoomAsync("general").DefaultTimeout();
+        var before = await MetricsScrape.GetAsync(http).DefaultTimeout();
 
-        var sent = await alice.SendMessageAsync("general", "helo").WaitAsync(TestTimeouts.Default);
-        await alice.EditMessageAsync("general", sent.Id, "hello").WaitAsync(TestTimeouts.Default);
-        await alice.DeleteMessageAsync("general", sent.Id).WaitAsync(TestTimeouts.Default);
+        var sent = await alice.SendMessageAsync("general", "helo").DefaultTimeout();
+        await alice.EditMessageAsync("general", sent.Id, "hello").DefaultTimeout();
+        await alice.DeleteMessageAsync("general", sent.Id).DefaultTimeout();
         // A repeated delete stores nothing, so counts nothing.
-        await alice.DeleteMessageAsync("general", sent.Id).WaitAsync(TestTimeouts.Default);
+        await alice.DeleteMessageAsync("general", sent.Id).DefaultTimeout();
 
         var after = await MetricsScrape.WaitForAsync(http, s => Delta(before, s, "hubapp_messages_stored_total") >= 3);
         var why = after.HubAppLines();
@@ -175,7 +175,7 @@ public sealed class MetricsEndpointTests
             request.Headers.Add("Origin", origin);
         }
 
-        using var response = await http.SendAsync(request).WaitAsync(TestTimeouts.Default);
+        using var response = await http.SendAsync(request).DefaultTimeout();
         return response.StatusCode;
     }
 }

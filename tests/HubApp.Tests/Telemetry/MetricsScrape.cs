@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Telemetry;
 
@@ -37,7 +37,7 @@ internal sealed partial class MetricsScrape
         var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
-            var scrape = await GetAsync(http).WaitAsync(TestTimeouts.Default);
+            var scrape = await GetAsync(http).DefaultTimeout();
             if (done(scrape) || DateTime.UtcNow > deadline)
             {
                 return scrape;

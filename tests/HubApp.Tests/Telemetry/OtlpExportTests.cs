@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using HubApp.Contracts;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,9 +30,9 @@ public sealed class OtlpExportTests
         });
         var token = TestTokens.Create("alice");
         await using var alice = host.CreateClient("alice", token: () => token);
-        await alice.StartAsync().WaitAsync(TestTimeouts.Default);
-        await alice.JoinRoomAsync("general").WaitAsync(TestTimeouts.Default);
-        await alice.PostMessageAsync("general", "hello", "otlp-1").WaitAsync(TestTimeouts.Default);
+        await alice.StartAsync().DefaultTimeout();
+        await alice.JoinRoomAsync("general").DefaultTimeout();
+        await alice.PostMessageAsync("general", "hello", "otlp-1").DefaultTimeout();
 
         // Protobuf keeps strings as UTF-8: the instrument's name and SignalR's activity source can be found as they are.
         var metrics = await collector.WaitForAsync("/v1/metrics", "hubapp.messages.stored");
@@ -71,7 +71,7 @@ public sealed class OtlpExportTests
                 collector!._received.Enqueue(new Export(context.Request.Path, context.Request.ContentType, Encoding.Latin1.GetString(body.ToArray())));
                 return Results.Ok();
             });
-            await app.StartAsync().WaitAsync(TestTimeouts.Default);
+            await app.StartAsync().DefaultTimeout();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             collector = new Collector(app, new Uri(address));
             return collector;

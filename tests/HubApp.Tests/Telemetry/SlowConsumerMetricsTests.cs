@@ -1,7 +1,7 @@
 using HubApp.Contracts;
 using HubApp.Hubs;
 using HubApp.Tests.Hardening;
-using HubApp.Tests.Infrastructure;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Telemetry;
 
@@ -17,10 +17,10 @@ public sealed class SlowConsumerMetricsTests
         await using var sender = await host.ConnectAsync("sender");
         var left = new Inbox<PresenceEvent>();
         sender.UserLeft += left.Add;
-        await sender.JoinRoomAsync("busy").WaitAsync(TestTimeouts.Default);
+        await sender.JoinRoomAsync("busy").DefaultTimeout();
         await using (var passerby = await host.ConnectAsync("passerby"))
         {
-            await passerby.JoinRoomAsync("busy").WaitAsync(TestTimeouts.Default);
+            await passerby.JoinRoomAsync("busy").DefaultTimeout();
         }
 
         using var stalled = await SlowConsumerTests.StalledMemberAsync(host, "slowpoke", "busy");
@@ -30,7 +30,7 @@ public sealed class SlowConsumerMetricsTests
         var deadline = DateTime.UtcNow + ChatHubExtensions.SlowConsumerTimeout + TimeSpan.FromSeconds(50);
         while (!left.All.Any(p => p.UserId == "slowpoke") && DateTime.UtcNow < deadline)
         {
-            await sender.SendMessageAsync("busy", text).WaitAsync(TestTimeouts.Default);
+            await sender.SendMessageAsync("busy", text).DefaultTimeout();
         }
 
         Assert.Contains(left.All, p => p.UserId == "slowpoke");

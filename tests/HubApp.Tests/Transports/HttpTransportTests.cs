@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using HubApp.Tests.Infrastructure;
+using HubApp.Contracts;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Transports;
 
@@ -34,7 +35,7 @@ public sealed class HttpTransportTests
         await using var host = await HubAppHost.StartAsync();
         using var http = AuthorizedClient(host);
         using var negotiation = await NegotiateAsync(http, string.Empty);
-        var url = $"/hubs/chat?id={negotiation.RootElement.GetProperty("connectionToken").GetString()}";
+        var url = $"{HubMethods.Path}?id={negotiation.RootElement.GetProperty("connectionToken").GetString()}";
 
         await SendAsync(http, url, """{"protocol":"json","version":1}""");
         Assert.Contains("{}", await PollUntilAsync(http, url, "{}"), StringComparison.Ordinal);
@@ -57,7 +58,7 @@ public sealed class HttpTransportTests
         using var http = host.CreateHttpClient();
         http.Timeout = Timeout.InfiniteTimeSpan;
         using var negotiation = await NegotiateAsync(http, $"&access_token={token}");
-        var url = $"/hubs/chat?id={negotiation.RootElement.GetProperty("connectionToken").GetString()}&access_token={token}";
+        var url = $"{HubMethods.Path}?id={negotiation.RootElement.GetProperty("connectionToken").GetString()}&access_token={token}";
 
         using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -88,7 +89,7 @@ public sealed class HttpTransportTests
 
     private static async Task<JsonDocument> NegotiateAsync(HttpClient http, string query)
     {
-        using var response = await http.PostAsync($"/hubs/chat/negotiate?negotiateVersion=1{query}", null);
+        using var response = await http.PostAsync($"{HubMethods.Path}/negotiate?negotiateVersion=1{query}", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     }

@@ -1,0 +1,203 @@
+using System.CommandLine;
+using HubApp.Cli;
+using HubApp.Client;
+
+namespace HubApp.Bench;
+
+/// <summary><c>HubApp.Bench</c>: load against any host that speaks the contract, or a comparison with plain SignalR.</summary>
+internal static class BenchCommand
+{
+    private static readonly Option<Uri> Server = CommonOptions.Server();
+    private static readonly Option<bool> NoAuth = new("--no-auth") { Description = "The host takes no token (the plain SignalR baseline)." };
+    private static readonly Option<int?> ServerPid = new("--server-pid") { Description = "The host's process id on this machine, for its CPU and memory figures." };
+    private static readonly Option<string[]> AlsoServers = new("--also-server") { Description = "Further nodes of the same deployment (repeatable): clients are spread over all of them in turn." };
+    private static readonly Option<int[]> AlsoPids = new("--also-server-pid") { Description = "Process ids of the further nodes, for CPU and memory figures (summed)." };
+    private static readonly Option<int> Rooms = new("--rooms") { Description = "Rooms in the fan-out.", DefaultValueFactory = _ => 50 };
+    private static readonly Option<int> Members = new("--members") { Description = "Members per room.", DefaultValueFactory = _ => 20 };
+    private static readonly Option<int> Window = new("--window") { Description = "Sends each room's sender keeps outstanding.", DefaultValueFactory = _ => 10 };
+    private static readonly Option<double> Warmup = new("--warmup") { Description = "Seconds of load before measuring (connect rounds for idle): the JIT tiers the hot code up in this time.", DefaultValueFactory = _ => 30 };
+    private static readonly Option<double> Duration = new("--duration") { Description = "Seconds measured.", DefaultValueFactory = _ => 15 };
+    private static readonly Option<double?> Rate = new("--rate") { Description = "Offered deliveries per second (paced sends) instead of saturation." };
+    private static readonly Option<int> Connections = new("--connections") { Description = "Idle connections to open.", DefaultValueFactory = _ => 19_000 };
+    private static readonly Option<int> PingCount = new("--count") { Description = "Round trips (Ping, and the chat round trip in a comparison).", DefaultValueFactory = _ => 2000 };
+    private static readonly Option<int> InFlight = new("--in-flight") { Description = "Connects in flight at once.", DefaultValueFactory = _ => 100 };
+    private static readonly Option<BenchClient> ClientKind = new("--client") { Description = "lean: raw WebSockets with SignalR's framing (cheap per delivery); full: the ChatClient, for correctness runs.", DefaultValueFactory = _ => BenchClient.Lean };
+    private static readonly Option<ChatProtocol> Protocol = new("--protocol") { Description = "Hub protocol: Json or MessagePack.", DefaultValueFactory = _ => ChatProtocol.Json };
+    private static readonly Option<string?> JsonFile = new("--json") { Description = "Also write the figures to this JSON file." };
+
+    public static RootCommand Create()
+    {
+        var command = new RootCommand("HubApp's load generator, built on HubApp.Client: fan-out throughput and latency, a fixed offered rate, idle connections, ping.")
+        {
+            FanOut(), Idle(), Ping(), Compare(), IdleWorker(),
+        };
+        return command;
+    }
+
+    private static Command FanOut()
+    {
+        var command = new Command("fanout", "R rooms × M members, one sender per room; deliveries/s, latency, loss, server CPU and memory.")
+        {
+            Server, AlsoServers, NoAuth, ServerPid, AlsoPids, ClientKind, Protocol, Rooms, Members, Window, Warmup, Duration, Rate, JsonFile,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var target = Target(parse, "host");
+            var result = await new FanOutWorkload(target, Settings(parse), Console.Out).RunAsync(ct);
+            await Report(parse, Pinning.None, result.Settings.OfferedRate is null ? [result] : [], result.Settings.OfferedRate is null ? [] : [result], [], new Dictionary<string, LatencySummary>(), []);
+            return result.Lost == 0 && result.SendErrors == 0 ? 0 : 3;
+        });
+        return command;
+    }
+
+    private static Command Idle()
+    {
+        var command = new Command("idle", "Open N idle connections (spread over worker processes), report connect rate and server memory per connection.")
+        {
+            Server, NoAuth, ServerPid, ClientKind, Protocol, Connections, InFlight, Warmup, JsonFile,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var target = Target(parse, "host");
+            var result = await new IdleWorkload(target, parse.GetValue(Connections), 100, !parse.GetValue(NoAuth), Console.Out, TimeSpan.FromSeconds(parse.GetValue(Warmup)), parse.GetValue(InFlight)).RunAsync(ct);
+            await Report(parse, Pinning.None, [], [], [result], new Dictionary<string, LatencySummary>(), []);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Ping()
+    {
+        var command = new Command("ping", "Ping round trips on one connection.") { Server, NoAuth, ClientKind, Protocol, PingCount, JsonFile };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var target = Target(parse, "host");
+            var result = await PingWorkload.RunAsync(target, parse.GetValue(PingCount), ct);
+            await Report(parse, Pinning.None, [], [], [], new Dictionary<string, LatencySummary> { [target.Name] = result }, []);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var idle = new Option<int>("--idle") { Description = "Idle connections per target (0 skips).", DefaultValueFactory = _ => 5000 };
+        var rate = new Option<double>("--rate") { Description = "Offered deliveries per second for the fixed-rate run (0 skips).", DefaultValueFactory = _ => 20_000 };
+        var noPin = new Option<bool>("--no-pin") { Description = "Do not pin the servers to CPU 0 and the load generator to CPU 1 (taskset)." };
+        var command = new Command("compare", "Start the plain SignalR baseline, HubApp (SQLite, JSON) and HubApp over MessagePack on 127.0.0.1, a fresh server per workload; print every figure with ratios to the baseline.")
+        {
+            ClientKind, Rooms, Members, Window, Warmup, Duration, rate, idle, InFlight, PingCount, noPin, JsonFile,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var pinning = parse.GetValue(noPin) ? Pinning.None : Pinning.Default();
+            await pinning.PinThisProcessAsync(ct);
+            Console.WriteLine($"CPUs: {pinning.Describe()}");
+            var client = parse.GetValue(ClientKind);
+            var fanOut = new List<FanOutResult>();
+            var fixedRate = new List<FanOutResult>();
+            var idles = new List<IdleResult>();
+            var pings = new Dictionary<string, LatencySummary>();
+            var roundTrips = new List<RoundTripResult>();
+            // Every workload gets a fresh server process, so that one run's memory and JIT state do not color the next.
+            foreach (var (name, authenticate, protocol) in new[] { ("baseline", false, ChatProtocol.Json), ("hubapp", true, ChatProtocol.Json), ("hubapp-msgpack", true, ChatProtocol.MessagePack) })
+            {
+                async Task<T> OnFreshServerAsync<T>(Func<BenchTarget, Task<T>> workload, Dictionary<string, string>? settings = null)
+                {
+                    await using var server = authenticate
+                        ? await ServerProcess.StartHubAppAsync(settings ?? [], pinning, ct)
+                        : await ServerProcess.StartBaselineAsync(pinning, ct);
+                    using var target = new BenchTarget(name, server.Url, authenticate, new ProcessMeter(server.Pid), client, protocol);
+                    return await workload(target);
+                }
+
+                Console.WriteLine($"{name}:");
+                fanOut.Add(await OnFreshServerAsync(t => new FanOutWorkload(t, Settings(parse) with { OfferedRate = null }, Console.Out, pinning).RunAsync(ct)));
+                if (parse.GetValue(rate) > 0)
+                {
+                    fixedRate.Add(await OnFreshServerAsync(t => new FanOutWorkload(t, Settings(parse) with { OfferedRate = parse.GetValue(rate) }, Console.Out, pinning).RunAsync(ct)));
+                }
+
+                if (parse.GetValue(idle) > 0)
+                {
+                    idles.Add(await OnFreshServerAsync(t => new IdleWorkload(t, parse.GetValue(idle), 100, authenticate, Console.Out, Settings(parse).Warmup, parse.GetValue(InFlight), pinning).RunAsync(ct)));
+                }
+
+                var (ping, roundTrip) = await OnFreshServerAsync(async t =>
+                {
+                    await PingWorkload.WarmUpAsync(t, Settings(parse).Warmup, ct);
+                    return (await PingWorkload.RunAsync(t, parse.GetValue(PingCount), ct), await PingWorkload.RoundTripAsync(t, RoundTripLabel, parse.GetValue(PingCount), pinning, ct));
+                });
+                pings[name] = ping;
+                roundTrips.Add(roundTrip);
+                if (!authenticate)
+                {
+                    // The baseline stores nothing: its one round trip is the reference for both of HubApp's store modes.
+                    roundTrips.Add(roundTrip with { Label = NormalRoundTripLabel });
+                }
+                else if (protocol == ChatProtocol.Json)
+                {
+                    // What a user may choose (Storage:SqliteSynchronous): commits survive a process crash but not a power loss.
+                    roundTrips.Add(await OnFreshServerAsync(
+                        async t =>
+                        {
+                            await PingWorkload.WarmUpAsync(t, Settings(parse).Warmup, ct);
+                            return await PingWorkload.RoundTripAsync(t, NormalRoundTripLabel, parse.GetValue(PingCount), pinning, ct);
+                        },
+                        new Dictionary<string, string> { ["Storage__SqliteSynchronous"] = StorageSynchronousNormal }));
+                }
+            }
+
+            await Report(parse, pinning, fanOut, fixedRate, idles, pings, roundTrips);
+            return fanOut.Concat(fixedRate).Any(r => r.Lost != 0 || r.SendErrors != 0) ? 3 : 0;
+        });
+        return command;
+    }
+
+    private static Command IdleWorker()
+    {
+        var offset = new Option<int>("--offset");
+        var count = new Option<int>("--count");
+        var rooms = new Option<int>("--rooms") { DefaultValueFactory = _ => 100 };
+        var command = new Command("idle-worker", "Internal: holds a share of the idle connections for `idle`.") { Server, NoAuth, ClientKind, Protocol, offset, count, rooms };
+        command.Hidden = true;
+        command.SetAction(async (parse, ct) =>
+        {
+            using var target = Target(parse, "host");
+            return await IdleWorkload.RunWorkerAsync(target, parse.GetValue(offset), parse.GetValue(count), parse.GetValue(rooms), ct);
+        });
+        return command;
+    }
+
+    private static BenchTarget Target(ParseResult parse, string name)
+    {
+        Uri[] servers = [parse.GetValue(Server)!, .. (parse.GetValue(AlsoServers) ?? []).Select(u => new Uri(u))];
+        int[] pids = [.. parse.GetValue(ServerPid) is { } pid ? [pid] : Array.Empty<int>(), .. parse.GetValue(AlsoPids) ?? []];
+        return new(name, servers, !parse.GetValue(NoAuth), pids.Length > 0 ? new ProcessMeter(pids) : null, parse.GetValue(ClientKind), parse.GetValue(Protocol));
+    }
+
+    private static FanOutSettings Settings(ParseResult parse) => new(
+        parse.GetValue(Rooms),
+        parse.GetValue(Members),
+        parse.GetValue(Window),
+        TimeSpan.FromSeconds(parse.GetValue(Warmup)),
+        TimeSpan.FromSeconds(parse.GetValue(Duration)),
+        parse.GetResult(Rate) is null ? null : parse.GetValue(Rate));
+
+    private const string RoundTripLabel = "SQLite sync=FULL";
+    private const string NormalRoundTripLabel = "SQLite sync=NORMAL";
+    private const string StorageSynchronousNormal = "normal";
+
+    private static async Task Report(ParseResult parse, Pinning pinning, List<FanOutResult> fanOut, List<FanOutResult> fixedRate, List<IdleResult> idle, Dictionary<string, LatencySummary> ping, List<RoundTripResult> roundTrips)
+    {
+        var client = parse.GetValue(ClientKind) == BenchClient.Lean ? "lean (raw WebSockets, SignalR framing)" : "full (ChatClient)";
+        var report = new BenchReport(BenchReport.DescribeMachine(), pinning.Describe(), client, fanOut, fixedRate, idle, ping, roundTrips);
+        Console.WriteLine();
+        report.Print(Console.Out);
+        if (parse.GetValue(JsonFile) is { } path)
+        {
+            await report.WriteJsonAsync(path);
+            Console.WriteLine($"Figures written to {path}");
+        }
+    }
+}

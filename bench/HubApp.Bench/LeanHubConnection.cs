@@ -1,0 +1,602 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using HubApp.Client;
+using HubApp.Contracts;
+using MessagePack;
+
+namespace HubApp.Bench;
+
+/// <summary>
+/// A hub connection for the load generator: SignalR's JSON or MessagePack framing spoken over a raw
+/// <see cref="ClientWebSocket"/>, without HubConnection's per-message machinery (argument binding, handler
+/// dispatch, a string per text), so that one core drives several hundred thousand deliveries a second.
+/// </summary>
+/// <remarks>
+/// Of what arrives it reads only what the bench needs: a frame's type, a completion's id and error, and a
+/// <c>MessageReceived</c>'s send stamp (the first 16 hex digits of its text, read in place as UTF-8).
+/// Deliveries are reported from the one receive loop, one at a time, so a handler needs no locks.
+/// Negotiates once (as a browser does), then connects with <c>id</c> and <c>access_token</c> in the query.
+/// </remarks>
+internal sealed class LeanHubConnection : IAsyncDisposable
+{
+    public const int StampDigits = 16;
+    public const int TextLength = 64;
+    private const byte RecordSeparator = 0x1E;
+
+    // SignalR's server closes a connection that sends nothing for ClientTimeoutInterval (30 s): receivers never send.
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
+
+    private static readonly byte[] JoinRoom = "JoinRoom"u8.ToArray();
+    private static readonly byte[] SendMessage = "SendMessage"u8.ToArray();
+    private static readonly byte[] Ping = "Ping"u8.ToArray();
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _messagePackBody;
+
+    [ThreadStatic]
+    private static byte[]? _scratch;
+
+    private readonly ClientWebSocket _socket = new();
+    private readonly ChatProtocol _protocol;
+    private readonly Action<long>? _onDelivery;
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly ArrayBufferWriter<byte> _frame = new(256);
+    private readonly Dictionary<int, TaskCompletionSource<string?>> _pending = [];
+    private readonly TaskCompletionSource<string?> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _closing = new();
+    private Timer? _keepAlive;
+    private Task _receiving = Task.CompletedTask;
+    private byte[] _buffer = new byte[16 * 1024];
+    private int _nextId;
+    private long _lastSend;
+
+    private LeanHubConnection(ChatProtocol protocol, Action<long>? onDelivery)
+    {
+        _protocol = protocol;
+        _onDelivery = onDelivery;
+    }
+
+    /// <summary>Deliveries (<c>MessageReceived</c>) seen so far.</summary>
+    public long Deliveries { get; private set; }
+
+    /// <summary>
+    /// Negotiates, connects and completes the handshake. <paramref name="onDelivery"/> gets each delivery's send
+    /// stamp (Stopwatch ticks), or -1 for a text that carries none.
+    /// </summary>
+    public static async Task<LeanHubConnection> ConnectAsync(HttpClient http, Uri server, string? accessToken, ChatProtocol protocol, Action<long>? onDelivery, CancellationToken cancellationToken)
+    {
+        var connection = new LeanHubConnection(protocol, onDelivery);
+        try
+        {
+            var connectionToken = await NegotiateAsync(http, server, accessToken, cancellationToken);
+            var query = $"id={Uri.EscapeDataString(connectionToken)}" + (accessToken is null ? string.Empty : $"&access_token={Uri.EscapeDataString(accessToken)}");
+            var url = new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = HubMethods.Path, Query = query }.Uri;
+            await connection._socket.ConnectAsync(url, cancellationToken);
+            connection._receiving = Task.Run(connection.ReceiveAsync, CancellationToken.None);
+            var handshake = protocol == ChatProtocol.Json ? """{"protocol":"json","version":1}"""u8.ToArray() : """{"protocol":"messagepack","version":1}"""u8.ToArray();
+            await connection._socket.SendAsync((byte[])[.. handshake, RecordSeparator], WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            if (await connection._handshake.Task.WaitAsync(cancellationToken) is { } error)
+            {
+                throw new InvalidOperationException($"The hub refused the handshake: {error}");
+            }
+
+            connection._keepAlive = new Timer(static state => _ = ((LeanHubConnection)state!).PingIfQuietAsync(), connection, KeepAlive, KeepAlive);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task JoinRoomAsync(string room) => InvokeAsync(JoinRoom, room, stamp: null, argumentCount: 2);
+
+    /// <summary>SendMessage of a 64-character text whose first 16 characters are <paramref name="stamp"/> in hex.</summary>
+    public Task SendStampedAsync(string room, long stamp) => InvokeAsync(SendMessage, room, stamp, argumentCount: 2);
+
+    /// <summary>The hub's Ping method (a completion round trip, not SignalR's ping frame).</summary>
+    public Task PingAsync() => InvokeAsync(Ping, room: null, stamp: null, argumentCount: 0);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_keepAlive is not null)
+        {
+            await _keepAlive.DisposeAsync();
+        }
+
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception ex) when (ex is WebSocketException or TimeoutException or OperationCanceledException)
+            {
+                // Gone already, or the server is too busy to answer: the abort below ends it.
+            }
+        }
+
+        await _closing.CancelAsync();
+        _socket.Abort();
+        try
+        {
+            await _receiving.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+            // The loop ends with the aborted socket; nothing waits on it.
+        }
+
+        _socket.Dispose();
+        _closing.Dispose();
+    }
+
+    /// <summary>Writes one invocation frame; its stamp text, when there is one, is made in place (no string).</summary>
+    internal static void WriteInvocation(ChatProtocol protocol, IBufferWriter<byte> output, int invocationId, ReadOnlySpan<byte> target, string? room, long? stamp, int argumentCount)
+    {
+        // Scratch from the heap, not the stack: MessagePackWriter is a ref struct that may not be handed stack memory.
+        Span<byte> scratch = _scratch ??= new byte[TextLength + 11];
+        var text = scratch[..TextLength];
+        if (stamp is { } value)
+        {
+            value.TryFormat(text[..StampDigits], out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
+            text[StampDigits..].Fill((byte)'.');
+        }
+
+        var id = scratch[TextLength..];
+        invocationId.TryFormat(id, out var idLength, default, System.Globalization.CultureInfo.InvariantCulture);
+        if (protocol == ChatProtocol.Json)
+        {
+            using (var json = new Utf8JsonWriter(output))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("type"u8, 1);
+                json.WriteString("invocationId"u8, id[..idLength]);
+                json.WriteString("target"u8, target);
+                json.WriteStartArray("arguments"u8);
+                WriteArguments(json, room, stamp is null ? default : text, argumentCount);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            output.Write([RecordSeparator]);
+            return;
+        }
+
+        // MessagePack frames are length-prefixed (a 7-bit varint); the body is written first to learn its length.
+        var body = _messagePackBody ??= new ArrayBufferWriter<byte>(128);
+        body.ResetWrittenCount();
+        var writer = new MessagePackWriter(body);
+        writer.WriteArrayHeader(5);
+        writer.Write(1);
+        writer.WriteMapHeader(0);
+        writer.WriteString(id[..idLength]);
+        writer.WriteString(target);
+        writer.WriteArrayHeader(argumentCount);
+        if (argumentCount > 0)
+        {
+            writer.Write(room);
+            if (stamp is null)
+            {
+                writer.WriteNil();
+            }
+            else
+            {
+                writer.WriteString(text);
+            }
+        }
+
+        writer.Flush();
+        WriteVarInt(output, body.WrittenCount);
+        output.Write(body.WrittenSpan);
+    }
+
+    /// <summary>What one frame is, read from its bytes: a delivery's stamp, a completion's id and error, or neither.</summary>
+    internal static Frame ReadFrame(ChatProtocol protocol, ReadOnlyMemory<byte> frame) =>
+        protocol == ChatProtocol.Json ? ReadJsonFrame(frame.Span) : ReadMessagePackFrame(frame);
+
+    /// <summary>The length of the next whole frame at the start of <paramref name="data"/> and of its prefix or separator; false when it is not all there yet.</summary>
+    internal static bool TryFindFrame(ChatProtocol protocol, ReadOnlySpan<byte> data, out int start, out int length, out int consumed)
+    {
+        start = 0;
+        length = 0;
+        consumed = 0;
+        if (protocol == ChatProtocol.Json)
+        {
+            var end = data.IndexOf(RecordSeparator);
+            if (end < 0)
+            {
+                return false;
+            }
+
+            length = end;
+            consumed = end + 1;
+            return true;
+        }
+
+        var size = 0;
+        for (var i = 0; i < Math.Min(5, data.Length); i++)
+        {
+            size |= (data[i] & 0x7F) << (7 * i);
+            if ((data[i] & 0x80) == 0)
+            {
+                start = i + 1;
+                if (data.Length - start < size)
+                {
+                    return false;
+                }
+
+                length = size;
+                consumed = start + size;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void WriteArguments(Utf8JsonWriter json, string? room, ReadOnlySpan<byte> text, int argumentCount)
+    {
+        if (argumentCount == 0)
+        {
+            return;
+        }
+
+        json.WriteStringValue(room);
+        if (text.IsEmpty)
+        {
+            json.WriteNullValue();
+        }
+        else
+        {
+            json.WriteStringValue(text);
+        }
+    }
+
+    private static void WriteVarInt(IBufferWriter<byte> output, int value)
+    {
+        Span<byte> prefix = stackalloc byte[5];
+        var n = 0;
+        do
+        {
+            var b = (byte)(value & 0x7F);
+            value >>= 7;
+            prefix[n++] = value > 0 ? (byte)(b | 0x80) : b;
+        }
+        while (value > 0);
+        output.Write(prefix[..n]);
+    }
+
+    private static Frame ReadJsonFrame(ReadOnlySpan<byte> frame)
+    {
+        var reader = new Utf8JsonReader(frame);
+        reader.Read();
+        int type = 0, invocationId = -1;
+        var delivery = false;
+        long stamp = -1;
+        string? error = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                type = reader.GetInt32();
+            }
+            else if (reader.ValueTextEquals("invocationId"u8))
+            {
+                reader.Read();
+                if (!Utf8Parser.TryParse(reader.ValueSpan, out invocationId, out _))
+                {
+                    invocationId = -1;
+                }
+            }
+            else if (reader.ValueTextEquals("target"u8))
+            {
+                reader.Read();
+                delivery = reader.ValueTextEquals("MessageReceived"u8);
+            }
+            else if (reader.ValueTextEquals("arguments"u8))
+            {
+                reader.Read();
+                if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isText = reader.ValueTextEquals("text"u8);
+                        reader.Read();
+                        if (isText && reader.TokenType == JsonTokenType.String)
+                        {
+                            stamp = ParseStamp(reader.ValueSpan);
+                        }
+
+                        reader.Skip();
+                    }
+
+                    reader.Read();
+                }
+
+                while (reader.TokenType != JsonTokenType.EndArray)
+                {
+                    reader.Skip();
+                    reader.Read();
+                }
+            }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                reader.Read();
+                error = reader.GetString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return Classify(type, delivery, stamp, invocationId, error);
+    }
+
+    private static Frame ReadMessagePackFrame(ReadOnlyMemory<byte> frame)
+    {
+        var reader = new MessagePackReader(frame);
+        reader.ReadArrayHeader();
+        var type = reader.ReadInt32();
+        switch (type)
+        {
+            case 1:
+            {
+                reader.Skip(); // headers
+                reader.Skip(); // invocation id: nil for an event
+                var delivery = reader.TryReadStringSpan(out var target) ? target.SequenceEqual("MessageReceived"u8) : reader.ReadString() == "MessageReceived";
+                long stamp = -1;
+                if (delivery && reader.ReadArrayHeader() > 0 && reader.NextMessagePackType == MessagePackType.Map)
+                {
+                    for (var fields = reader.ReadMapHeader(); fields > 0; fields--)
+                    {
+                        var isText = reader.TryReadStringSpan(out var key) && key.SequenceEqual("text"u8);
+                        if (isText && reader.TryReadStringSpan(out var text))
+                        {
+                            stamp = ParseStamp(text);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+
+                return Classify(type, delivery, stamp, -1, null);
+            }
+
+            case 3:
+            {
+                reader.Skip(); // headers
+                var invocationId = -1;
+                if (!reader.TryReadStringSpan(out var id) || !Utf8Parser.TryParse(id, out invocationId, out _))
+                {
+                    invocationId = -1;
+                }
+
+                var resultKind = reader.ReadInt32();
+                return Classify(type, false, -1, invocationId, resultKind == 1 ? reader.ReadString() ?? "error" : null);
+            }
+
+            default:
+                return Classify(type, false, -1, -1, null);
+        }
+    }
+
+    private static Frame Classify(int type, bool delivery, long stamp, int invocationId, string? error) => type switch
+    {
+        1 when delivery => new Frame(FrameKind.Delivery, stamp, -1, null),
+        3 => new Frame(FrameKind.Completion, -1, invocationId, error),
+        7 => new Frame(FrameKind.Close, -1, -1, error),
+        _ => new Frame(FrameKind.Other, -1, -1, null),
+    };
+
+    private static long ParseStamp(ReadOnlySpan<byte> text) =>
+        text.Length >= StampDigits && Utf8Parser.TryParse(text[..StampDigits], out long stamp, out var used, 'x') && used == StampDigits ? stamp : -1;
+
+    private static async Task<string> NegotiateAsync(HttpClient http, Uri server, string? accessToken, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, HubMethods.Path + "/negotiate?negotiateVersion=1"));
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return body.RootElement.GetProperty("connectionToken").GetString()
+            ?? throw new InvalidOperationException("The negotiate response has no connectionToken.");
+    }
+
+    private async Task InvokeAsync(byte[] target, string? room, long? stamp, int argumentCount)
+    {
+        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int id;
+        lock (_pending)
+        {
+            id = ++_nextId;
+            _pending[id] = completion;
+        }
+
+        await _sending.WaitAsync(_closing.Token);
+        try
+        {
+            _frame.ResetWrittenCount();
+            WriteInvocation(_protocol, _frame, id, target, room, stamp, argumentCount);
+            await SendFrameAsync();
+        }
+        finally
+        {
+            _sending.Release();
+        }
+
+        if (await completion.Task is { } error)
+        {
+            throw new InvalidOperationException(error);
+        }
+    }
+
+    private Task SendFrameAsync()
+    {
+        _lastSend = Environment.TickCount64;
+        var type = _protocol == ChatProtocol.Json ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
+        return _socket.SendAsync(_frame.WrittenMemory, type, endOfMessage: true, _closing.Token).AsTask();
+    }
+
+    private async Task PingIfQuietAsync()
+    {
+        if (Environment.TickCount64 - _lastSend < KeepAlive.TotalMilliseconds / 2 || !await _sending.WaitAsync(0))
+        {
+            return;
+        }
+
+        try
+        {
+            _frame.ResetWrittenCount();
+            if (_protocol == ChatProtocol.Json)
+            {
+                _frame.Write("""{"type":6}"""u8);
+                _frame.Write([RecordSeparator]);
+            }
+            else
+            {
+                _frame.Write((byte[])[0x02, 0x91, 0x06]); // length 2, [6]
+            }
+
+            await SendFrameAsync();
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Closing: the receive loop reports it.
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    private async Task ReceiveAsync()
+    {
+        var filled = 0;
+        var handshaken = false;
+        string? closed = "the connection closed";
+        try
+        {
+            while (true)
+            {
+                if (filled == _buffer.Length)
+                {
+                    Array.Resize(ref _buffer, _buffer.Length * 2);
+                }
+
+                var result = await _socket.ReceiveAsync(_buffer.AsMemory(filled), _closing.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                filled += result.Count;
+                var offset = 0;
+                while (true)
+                {
+                    // The handshake answer is JSON with a separator, whatever the protocol; MessagePack frames may follow at once.
+                    var protocol = handshaken ? _protocol : ChatProtocol.Json;
+                    if (!TryFindFrame(protocol, _buffer.AsSpan(offset, filled - offset), out var start, out var length, out var consumed))
+                    {
+                        break;
+                    }
+
+                    var frame = _buffer.AsMemory(offset + start, length);
+                    offset += consumed;
+                    if (!handshaken)
+                    {
+                        handshaken = true;
+                        _handshake.TrySetResult(HandshakeError(frame.Span));
+                        continue;
+                    }
+
+                    Dispatch(ReadFrame(_protocol, frame));
+                }
+
+                _buffer.AsSpan(offset, filled - offset).CopyTo(_buffer);
+                filled -= offset;
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            closed = $"the connection failed: {ex.Message}";
+        }
+        finally
+        {
+            _handshake.TrySetResult(closed);
+            TaskCompletionSource<string?>[] waiting;
+            lock (_pending)
+            {
+                waiting = [.. _pending.Values];
+                _pending.Clear();
+            }
+
+            foreach (var completion in waiting)
+            {
+                completion.TrySetResult(closed);
+            }
+        }
+    }
+
+    private void Dispatch(Frame frame)
+    {
+        switch (frame.Kind)
+        {
+            case FrameKind.Delivery:
+                Deliveries++;
+                _onDelivery?.Invoke(frame.Stamp);
+                break;
+            case FrameKind.Completion:
+                TaskCompletionSource<string?>? completion;
+                lock (_pending)
+                {
+                    _pending.Remove(frame.InvocationId, out completion);
+                }
+
+                completion?.TrySetResult(frame.Error);
+                break;
+            case FrameKind.Close:
+                _closing.Cancel();
+                break;
+        }
+    }
+
+    // The handshake answer is {} or {"error":"..."}.
+    private static string? HandshakeError(ReadOnlySpan<byte> answer)
+    {
+        var reader = new Utf8JsonReader(answer);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("error"u8) && reader.Read())
+            {
+                return reader.GetString() ?? "error";
+            }
+        }
+
+        return null;
+    }
+
+    internal enum FrameKind
+    {
+        Other,
+        Delivery,
+        Completion,
+        Close,
+    }
+
+    /// <summary>One frame as the bench sees it. <see cref="Stamp"/>: a delivery's send stamp, -1 when none.</summary>
+    internal readonly record struct Frame(FrameKind Kind, long Stamp, int InvocationId, string? Error);
+}

@@ -1,9 +1,0 @@
-using HubApp.Bench.Baseline;
-
-// A plain SignalR hub as the ASP.NET Core docs show it: groups and Clients.Group(room).SendAsync, no
-// authentication, no storage, default settings. `hubapp bench` drives it with the same workload as HubApp.
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.Services.AddSignalR();
-var app = builder.Build();
-app.MapHub<BaselineHub>("/hubs/chat");
-app.Run();

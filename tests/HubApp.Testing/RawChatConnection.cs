@@ -1,0 +1,64 @@
+using HubApp.Contracts;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace HubApp.Testing;
+
+/// <summary>
+/// The official SignalR client on one node, for the hub methods and events that HubApp.Client does not wrap (yet): the
+/// direct-message reads and read markers. Every call is bounded by <see cref="TestTimeouts.Default"/>.
+/// </summary>
+public sealed class RawChatConnection : IAsyncDisposable
+{
+    private readonly HubConnection _hub;
+
+    private RawChatConnection(HubConnection hub)
+    {
+        _hub = hub;
+        hub.On<ReadMarker>(nameof(IChatClient.ReadMarkerMoved), Markers.Add);
+        hub.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), Direct.Add);
+    }
+
+    public Inbox<ReadMarker> Markers { get; } = new();
+
+    public Inbox<DirectMessage> Direct { get; } = new();
+
+    public static async Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, string? userName = null)
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, HubMethods.Path), HttpTransportType.WebSockets, o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userName ?? userId)))
+            .Build();
+        var connection = new RawChatConnection(hub);
+        await hub.StartAsync().DefaultTimeout();
+        return connection;
+    }
+
+    public Task<T> InvokeAsync<T>(string method, params object?[] args) => _hub.InvokeCoreAsync<T>(method, args).DefaultTimeout();
+
+    public Task InvokeAsync(string method, params object?[] args) => _hub.InvokeCoreAsync(method, args).DefaultTimeout();
+
+    public Task<DirectMessage> SendDirectAsync(string userId, string text) => InvokeAsync<DirectMessage>(HubMethods.SendDirectMessage, userId, text);
+
+    public Task<ChatMessage> SendAsync(string room, string text) => InvokeAsync<ChatMessage>(HubMethods.SendMessage, room, text);
+
+    public Task<RoomSnapshot> JoinAsync(string room, long? sinceId = null) => InvokeAsync<RoomSnapshot>(HubMethods.JoinRoom, room, sinceId);
+
+    public Task<DirectMessage[]> DirectHistoryAsync(string userId, long? beforeId, int limit) => InvokeAsync<DirectMessage[]>(HubMethods.GetDirectHistory, userId, beforeId, limit);
+
+    public Task<DirectSync> SyncAsync(long? sinceId) => InvokeAsync<DirectSync>(HubMethods.SyncDirectMessages, sinceId);
+
+    public Task<Conversation[]> ConversationsAsync() => InvokeAsync<Conversation[]>(HubMethods.GetConversations);
+
+    public Task MarkReadAsync(string room, long messageId) => InvokeAsync(HubMethods.MarkRead, room, messageId);
+
+    public Task MarkDirectReadAsync(string userId, long messageId) => InvokeAsync(HubMethods.MarkDirectRead, userId, messageId);
+
+    /// <summary>The contract code a refused call carried.</summary>
+    public static async Task<string?> RefusalAsync(Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(call);
+        return ErrorCodes.Find(error.Message);
+    }
+
+    public ValueTask DisposeAsync() => _hub.DisposeAsync();
+}

@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using HubApp.Bench;
+using HubApp.Client;
+using HubApp.Testing;
+using MessagePack;
+
+namespace HubApp.Tests.Bench;
+
+/// <summary>The load generator's lean client: SignalR's framing by hand, against the real host and frame by frame.</summary>
+public sealed class LeanHubConnectionTests
+{
+    [Theory]
+    [InlineData(ChatProtocol.Json)]
+    [InlineData(ChatProtocol.MessagePack)]
+    public async Task ConnectsJoinsSendsAndReceivesItsOwnDeliveryWithTheStampItSent(ChatProtocol protocol)
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
+        using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null, BenchClient.Lean, protocol);
+        var stamps = new List<long>();
+        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var connection = await target.ConnectAsync("lean-user", stamp =>
+        {
+            stamps.Add(stamp);
+            delivered.TrySetResult();
+        }, CancellationToken.None).DefaultTimeout();
+
+        await connection.JoinRoomAsync("lean-room", CancellationToken.None).DefaultTimeout();
+        await connection.SendStampedAsync("lean-room", 0x1234_5678_9abc).DefaultTimeout();
+        await delivered.Task.DefaultTimeout();
+        await connection.PingAsync(CancellationToken.None).DefaultTimeout();
+
+        Assert.Equal([0x1234_5678_9abc], stamps);
+        await using var reader = await host.ConnectAsync("history-reader");
+        var stored = await RoomHistory.ReadAllAsync(reader, "lean-room");
+        Assert.Equal("0000123456789abc" + new string('.', 48), Assert.Single(stored).Text);
+    }
+
+    [Theory]
+    [InlineData(ChatProtocol.Json)]
+    [InlineData(ChatProtocol.MessagePack)]
+    public async Task AHubErrorFailsTheCallWithItsMessage(ChatProtocol protocol)
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
+        using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null, BenchClient.Lean, protocol);
+        await using var connection = await target.ConnectAsync("lean-user", null, CancellationToken.None).DefaultTimeout();
+
+        // Not joined: the hub refuses with not_in_room.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => connection.SendStampedAsync("never-joined", 1).DefaultTimeout());
+
+        Assert.Contains("not_in_room", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AJsonInvocationIsOneRecordWithTheStampAsHexText()
+    {
+        var output = new ArrayBufferWriter<byte>();
+
+        LeanHubConnection.WriteInvocation(ChatProtocol.Json, output, 7, "SendMessage"u8, "room-1", 0xabc, argumentCount: 2);
+
+        Assert.Equal("""{"type":1,"invocationId":"7","target":"SendMessage","arguments":["room-1","0000000000000abc""" + new string('.', 48) + "\"]}\u001e",
+            Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void AMessagePackInvocationIsLengthPrefixedAndReadsBackAsSignalRWritesIt()
+    {
+        var output = new ArrayBufferWriter<byte>();
+
+        LeanHubConnection.WriteInvocation(ChatProtocol.MessagePack, output, 12, "JoinRoom"u8, "room-1", stamp: null, argumentCount: 2);
+
+        Assert.True(LeanHubConnection.TryFindFrame(ChatProtocol.MessagePack, output.WrittenSpan, out var start, out var length, out var consumed));
+        Assert.Equal(output.WrittenCount, consumed);
+        var reader = new MessagePackReader(output.WrittenMemory.Slice(start, length));
+        Assert.Equal(5, reader.ReadArrayHeader());
+        Assert.Equal(1, reader.ReadInt32());
+        Assert.Equal(0, reader.ReadMapHeader());
+        Assert.Equal("12", reader.ReadString());
+        Assert.Equal("JoinRoom", reader.ReadString());
+        Assert.Equal(2, reader.ReadArrayHeader());
+        Assert.Equal("room-1", reader.ReadString());
+        Assert.True(reader.TryReadNil());
+        Assert.True(reader.End);
+    }
+
+    [Fact]
+    public void AJsonDeliveryGivesItsStampAndACompletionItsIdAndError()
+    {
+        var delivery = """{"type":1,"target":"MessageReceived","arguments":[{"id":3,"room":"r","userId":"u","userName":"u","text":"00000000000004d2.....","sentAt":"2026-01-01T00:00:00Z","kind":"message","targetId":null}]}"""u8.ToArray();
+        var completion = """{"type":3,"invocationId":"41","error":"not_in_room: join first"}"""u8.ToArray();
+        var result = """{"type":3,"invocationId":"42","result":{"room":"r","members":[],"messages":[{"text":"x"}],"complete":true}}"""u8.ToArray();
+
+        Assert.Equal(new LeanHubConnection.Frame(LeanHubConnection.FrameKind.Delivery, 0x4d2, -1, null), LeanHubConnection.ReadFrame(ChatProtocol.Json, delivery));
+        Assert.Equal(new LeanHubConnection.Frame(LeanHubConnection.FrameKind.Completion, -1, 41, "not_in_room: join first"), LeanHubConnection.ReadFrame(ChatProtocol.Json, completion));
+        Assert.Equal(new LeanHubConnection.Frame(LeanHubConnection.FrameKind.Completion, -1, 42, null), LeanHubConnection.ReadFrame(ChatProtocol.Json, result));
+        Assert.Equal(LeanHubConnection.FrameKind.Other, LeanHubConnection.ReadFrame(ChatProtocol.Json, """{"type":6}"""u8.ToArray()).Kind);
+    }
+
+    [Fact]
+    public void AMessagePackDeliveryGivesItsStampAndACompletionItsError()
+    {
+        var delivery = Frame((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(5);
+            w.Write(1);
+            w.WriteMapHeader(0);
+            w.WriteNil();
+            w.Write("MessageReceived");
+            w.WriteArrayHeader(1);
+            w.WriteMapHeader(3);
+            w.Write("id");
+            w.Write(3);
+            w.Write("text");
+            w.Write("00000000000004d2....");
+            w.Write("sentAt");
+            w.Write(DateTime.UnixEpoch);
+        });
+        var completion = Frame((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(4);
+            w.Write(3);
+            w.WriteMapHeader(0);
+            w.Write("41");
+            w.Write(1);
+            w.Write("not_in_room: join first");
+        });
+
+        Assert.Equal(new LeanHubConnection.Frame(LeanHubConnection.FrameKind.Delivery, 0x4d2, -1, null), LeanHubConnection.ReadFrame(ChatProtocol.MessagePack, delivery));
+        Assert.Equal(new LeanHubConnection.Frame(LeanHubConnection.FrameKind.Completion, -1, 41, "not_in_room: join first"), LeanHubConnection.ReadFrame(ChatProtocol.MessagePack, completion));
+    }
+
+    [Fact]
+    public void AFrameNotYetWhollyReceivedIsNotFound()
+    {
+        var json = """{"type":6}"""u8.ToArray();
+        var messagePack = new byte[] { 0x82, 0x01 }; // length 130, two bytes of prefix, no body yet
+
+        Assert.False(LeanHubConnection.TryFindFrame(ChatProtocol.Json, json, out _, out _, out _));
+        Assert.True(LeanHubConnection.TryFindFrame(ChatProtocol.Json, [.. json, 0x1E, .. json], out _, out var length, out var consumed));
+        Assert.Equal((json.Length, json.Length + 1), (length, consumed));
+        Assert.False(LeanHubConnection.TryFindFrame(ChatProtocol.MessagePack, messagePack, out _, out _, out _));
+        Assert.True(LeanHubConnection.TryFindFrame(ChatProtocol.MessagePack, [.. messagePack, .. new byte[130]], out var start, out length, out _));
+        Assert.Equal((2, 130), (start, length));
+    }
+
+    private delegate void WriteBody(ref MessagePackWriter writer);
+
+    private static byte[] Frame(WriteBody write)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(body);
+        write(ref writer);
+        writer.Flush();
+        return body.WrittenSpan.ToArray();
+    }
+}
