@@ -1,5 +1,3 @@
-using HubApp.Storage;
-
 namespace HubApp.DirectMessages;
 
 public static class DirectMessagesExtensions

@@ -1,6 +1,5 @@
 using HubApp.Auth;
 using HubApp.Contracts;
-using HubApp.Errors;
 using HubApp.Limits;
 using HubApp.Presence;
 using HubApp.Rooms;

@@ -1,5 +1,3 @@
-using HubApp.Storage;
-
 namespace HubApp.ReadState;
 
 public static class ReadStateExtensions

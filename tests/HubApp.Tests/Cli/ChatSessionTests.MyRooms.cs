@@ -1,4 +1,3 @@
-using HubApp.Contracts;
 using HubApp.Tests.Infrastructure;
 
 namespace HubApp.Tests.Cli;

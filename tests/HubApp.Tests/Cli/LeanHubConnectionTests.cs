@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text;
 using HubApp.Cli.Bench;
 using HubApp.Client;

@@ -6,7 +6,6 @@ using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Rooms;
 using HubApp.Tests.Infrastructure;
-using Microsoft.Extensions.Logging;
 
 namespace HubApp.Tests.Hardening;
 
