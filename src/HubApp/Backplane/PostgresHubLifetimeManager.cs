@@ -1,8 +1,8 @@
 using System.Text.Json;
 using HubApp.Contracts;
 using HubApp.Hubs;
-using HubApp.Messaging;
 using HubApp.Presence;
+using HubApp.Sending;
 using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using HubApp.Messaging;
 using HubApp.Rooms;
+using HubApp.Sending;
 
 namespace HubApp.Backplane;
 

@@ -1,5 +1,5 @@
-using HubApp.Messaging;
 using HubApp.Rooms;
+using HubApp.Sending;
 using StackExchange.Redis;
 
 namespace HubApp.Backplane;

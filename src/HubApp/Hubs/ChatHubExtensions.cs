@@ -49,6 +49,7 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddSingleton<RoomModeration>();
         builder.Services.AddSingleton<UserRoomList>();
+        builder.Services.AddSingleton<MentionCounts>();
         builder.Services.TryAddSingleton<IRoomChangeBus, LocalRoomChangeBus>();
         builder.Services.AddSingleton<ConnectionRefusal>();
         builder.Services.AddSingleton<HistoryService>();

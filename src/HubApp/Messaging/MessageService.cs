@@ -3,6 +3,7 @@ using HubApp.Contracts;
 using HubApp.Limits;
 using HubApp.Presence;
 using HubApp.Rooms;
+using HubApp.Sending;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
