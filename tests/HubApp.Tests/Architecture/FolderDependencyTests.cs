@@ -21,13 +21,12 @@ public sealed partial class FolderDependencyTests
     }
 
     [Fact]
-    public void EveryFileDeclaresTheNamespaceOfItsFeatureFolder()
+    public void EveryFileDeclaresTheNamespaceOfItsFolder()
     {
         var misplaced = FeatureFolders()
-            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Source, folder), "*.cs", SearchOption.AllDirectories)
-                .Where(file => Namespace().Match(File.ReadAllText(file)) is not { Success: true } match
-                    || match.Groups["folder"].Value != folder)
-                .Select(file => Path.GetRelativePath(Source, file)))
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Source, folder), "*.cs", SearchOption.AllDirectories))
+            .Where(file => Namespace().Match(File.ReadAllText(file)).Groups["name"].Value != NamespaceOf(Path.GetDirectoryName(file)!))
+            .Select(file => Path.GetRelativePath(Source, file))
             .ToList();
 
         Assert.Empty(misplaced);
@@ -123,6 +122,10 @@ public sealed partial class FolderDependencyTests
     [GeneratedRegex(@"^using HubApp\.(?<folder>\w+)(\.[\w.]+)?;", RegexOptions.Multiline)]
     private static partial Regex UsingOfFolder();
 
-    [GeneratedRegex(@"^namespace HubApp\.(?<folder>\w+)(\.[\w.]+)?;", RegexOptions.Multiline)]
+    /// <summary>The namespace of the files in <paramref name="directory"/>: <c>HubApp.Backplane.Redis</c> for src/HubApp/Backplane/Redis.</summary>
+    private static string NamespaceOf(string directory) =>
+        "HubApp." + Path.GetRelativePath(Source, directory).Replace(Path.DirectorySeparatorChar, '.');
+
+    [GeneratedRegex(@"^namespace (?<name>[\w.]+);", RegexOptions.Multiline)]
     private static partial Regex Namespace();
 }

@@ -8,7 +8,7 @@ using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Postgres;
 
 /// <summary>
 /// SignalR's sends across nodes on PostgreSQL. This node's connections and groups are SignalR's own in-memory

@@ -2,7 +2,7 @@ using System.Text.Json;
 using HubApp.Rooms;
 using HubApp.Sending;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Postgres;
 
 /// <summary>
 /// Room changes between nodes on the PostgreSQL engine: applied here at once, then sent on the backplane's channel as a

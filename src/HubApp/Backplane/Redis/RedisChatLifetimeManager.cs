@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Redis;
 
 /// <summary>
 /// SignalR's sends across nodes on Redis: every send, group and connection change goes to SignalR's own Redis

@@ -2,7 +2,7 @@ using HubApp.Rooms;
 using HubApp.Sending;
 using StackExchange.Redis;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Redis;
 
 /// <summary>
 /// Room changes between nodes on the Redis engine, on the room-log channel (<see cref="RedisRoomLog"/>), so that each node

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Redis;
 
 /// <summary>
 /// Room-log entries between nodes on a Redis channel of HubApp's own (<c>{Channel}:log</c>), beside SignalR's: Redis
