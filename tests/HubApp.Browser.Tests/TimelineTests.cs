@@ -1,6 +1,5 @@
 using HubApp.Browser.Tests.Infrastructure;
 using HubApp.Testing;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace HubApp.Browser.Tests;

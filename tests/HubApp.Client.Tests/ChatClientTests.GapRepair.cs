@@ -1,4 +1,3 @@
-using HubApp.Client.Tests.TestHost;
 using HubApp.Contracts;
 
 namespace HubApp.Client.Tests;

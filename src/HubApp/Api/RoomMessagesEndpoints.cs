@@ -14,9 +14,10 @@ namespace HubApp.Api;
 
 /// <summary>
 /// <c>POST</c> and <c>GET /api/rooms/{room}/messages</c>: the hub's services over HTTP. Each handler only reads its
-/// input and delegates: room names through <see cref="RoomAccess"/>, every room decision through
-/// <see cref="RoomAuthorization"/>, text and ids through <see cref="MessageService"/> into the writer's group commit
-/// (which delivers to the room's hub members as for a hub send), history through <see cref="HistoryService"/>.
+/// input and delegates: a post to <see cref="MessageService.PostAsync"/>, which decides it as the hub's send is decided
+/// and stores it through the writer's group commit (which delivers to the room's hub members as for a hub send); for
+/// reads, room names through <see cref="RoomAccess"/>, room decisions through <see cref="RoomAuthorization"/>, history
+/// through <see cref="HistoryService"/>.
 /// Refusals are thrown, as in the hub, and answered by the group's filter (<see cref="ApiRefusals"/>).
 /// </summary>
 internal static class RoomMessagesEndpoints
@@ -32,16 +33,12 @@ internal static class RoomMessagesEndpoints
         string room,
         HttpContext context,
         MessageService messages,
-        RoomAuthorization authorization,
         IOptions<LimitsOptions> limits,
         IOptions<AuthOptions> auth,
         CancellationToken cancellationToken)
     {
-        var caller = CallerOf(context, auth.Value);
-        var name = RoomAccess.RequireValid(room);
-        await authorization.RequirePostableAsync(caller, name, cancellationToken);
-        var body = await ReadBodyAsync(context, limits.Value.MaxEncodedMessageBytes, cancellationToken);
-        var written = await messages.StoreAsync(caller, name, body.Text, body.ClientMessageId, cancellationToken);
+        var written = await messages.PostAsync(
+            CallerOf(context, auth.Value), room, token => ReadBodyAsync(context, limits.Value.MaxEncodedMessageBytes, token), cancellationToken);
         return written.Created ? TypedResults.Created((string?)null, written.Message) : TypedResults.Ok(written.Message);
     }
 

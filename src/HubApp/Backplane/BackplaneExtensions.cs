@@ -1,3 +1,5 @@
+using HubApp.Backplane.Postgres;
+using HubApp.Backplane.Redis;
 using HubApp.Configuration;
 using HubApp.Hubs;
 using HubApp.Presence;

@@ -1,7 +1,7 @@
 using HubApp.Contracts;
 using HubApp.Hubs;
-using HubApp.Messaging;
 using HubApp.Presence;
+using HubApp.Sending;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;

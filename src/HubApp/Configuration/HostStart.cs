@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using HubApp.Storage;
 using Microsoft.AspNetCore.Connections;
 using Npgsql;
 

@@ -1,12 +1,10 @@
-using HubApp.Storage;
-
 namespace HubApp.DirectMessages;
 
 public static class DirectMessagesExtensions
 {
     /// <summary>
     /// Reading direct messages back: GetDirectHistory, SyncDirectMessages, GetConversations. Sizes come from the
-    /// <c>History</c> section (<c>AddChatHub</c> binds it); the messages are in the history store.
+    /// <c>History</c> section (<c>AddChatHistory</c> binds it); the messages are in the history store.
     /// </summary>
     public static WebApplicationBuilder AddChatDirectMessages(this WebApplicationBuilder builder)
     {

@@ -3,10 +3,11 @@ using System.ComponentModel.DataAnnotations;
 namespace HubApp.History;
 
 /// <summary>
-/// How much history a client gets and the server keeps. Section <c>History</c>:
+/// How much history a client gets. Section <c>History</c>:
 /// <code>
-/// "History": { "JoinCount": 50, "MaxCatchUp": 500, "MaxMessagesPerRoom": 10000 }
+/// "History": { "JoinCount": 50, "MaxCatchUp": 500 }
 /// </code>
+/// The section's <c>MaxMessagesPerRoom</c>, how much the server keeps, is the store's (<c>Storage/RetentionOptions</c>).
 /// </summary>
 public sealed class HistoryOptions
 {
@@ -19,10 +20,6 @@ public sealed class HistoryOptions
     /// <summary>Most messages one catch-up <c>JoinRoom</c> returns; the client asks again when it is not complete. Default 500.</summary>
     [Range(1, 100_000)]
     public int MaxCatchUp { get; set; } = 500;
-
-    /// <summary>Messages kept per room; older ones are pruned. Default 10000.</summary>
-    [Range(1, 100_000_000)]
-    public int MaxMessagesPerRoom { get; set; } = 10_000;
 
     /// <summary>
     /// About the most bytes of messages in one <c>JoinRoom</c> snapshot (256 KB; <see cref="HistoryService.EncodedSize"/>):

@@ -1,7 +1,6 @@
 using HubApp.Auth;
 using HubApp.Contracts;
 using HubApp.DirectMessages;
-using HubApp.History;
 using HubApp.Messaging;
 using HubApp.Presence;
 using HubApp.ReadState;

@@ -1,11 +1,6 @@
 using HubApp.Contracts;
-using HubApp.History;
 using HubApp.Json;
 using HubApp.Limits;
-using HubApp.Messaging;
-using HubApp.Presence;
-using HubApp.Rooms;
-using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -32,31 +27,16 @@ public static class ChatHubExtensions
     /// <summary>Invocations of one connection that may run at once (SignalR's default is 1).</summary>
     public const int MaxParallelInvocationsPerClient = 8;
 
-    /// <summary>SignalR, the hub's services and the Limits and History options.</summary>
+    /// <summary>
+    /// SignalR, the hub's lifetime manager (single-node; a backplane engine, <c>AddChatBackplane</c>, replaces it, before
+    /// or after this call), what the services send through, and the hub's filters. The hub's services are the features'
+    /// own (<c>AddChatPresence</c>, <c>AddChatRooms</c>, <c>AddChatHistory</c>, <c>AddChatMessaging</c>, …); the limits
+    /// are <c>AddChatLimits</c>'.
+    /// </summary>
     public static WebApplicationBuilder AddChatHub(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-
-        builder.Services.AddSingleton<PresenceTracker>();
-        builder.Services.AddSingleton<JoiningConnections>();
-        builder.Services.AddSingleton<RoomService>();
-        builder.Services.AddSingleton<RoomAuthorization>();
-        builder.Services.AddSingleton<RoomStateCache>();
-        builder.Services.AddSingleton<RoomChangeHandler>();
-        builder.Services.AddHostedService<RoomReconciler>();
-        builder.Services.AddSingleton<RoomDirectory>();
-        builder.Services.AddSingleton<RoomModeration>();
-        builder.Services.AddSingleton<UserRoomList>();
-        builder.Services.TryAddSingleton<IRoomChangeBus, LocalRoomChangeBus>();
         builder.Services.AddSingleton<ConnectionRefusal>();
-        builder.Services.AddSingleton<HistoryService>();
-        builder.Services.AddSingleton<MessageService>();
-        builder.Services.AddSingleton<MessageEditService>();
-        // The single-node parts; a backplane engine (AddChatBackplane) replaces them, before or after this call.
-        builder.Services.TryAddSingleton<IMessageDelivery, LocalMessageDelivery>();
-        builder.Services.TryAddSingleton<IPresenceDirectory, LocalPresenceDirectory>();
         builder.Services.TryAddSingleton<HubLifetimeManager<ChatHub>, ChatLifetimeManager<ChatHub>>();
         builder.Services.AddSingleton(services => (ILocalConnections)services.GetRequiredService<HubLifetimeManager<ChatHub>>());
         // What the services send through: the hub's clients and groups, not IHubContext<ChatHub>, whose hub type
@@ -64,10 +44,8 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton(services => services.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Clients);
         builder.Services.AddSingleton(services => services.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Groups);
         builder.Services.AddSingleton<RateLimitFilter>();
-        builder.Services.AddSingleton<UserReadGate>();
         builder.Services.AddSingleton<InvocationLoggingFilter>();
         builder.Services.AddSingleton<SilentConnectionTimeout>();
-        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy<string, NegotiateRateLimit>(NegotiateRateLimit.PolicyName));
 
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddSignalR(hub =>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using HubApp.Messaging;
 using HubApp.Presence;
+using HubApp.Sending;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HubApp.Hubs;

@@ -1,6 +1,5 @@
 using HubApp.Errors;
 using HubApp.Telemetry;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace HubApp.Hubs;

@@ -3,7 +3,6 @@ using HubApp.Auth;
 using HubApp.Errors;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
 namespace HubApp.Limits;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using HubApp.Contracts;
+using HubApp.Sending;
 using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;

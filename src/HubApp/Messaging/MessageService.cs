@@ -1,9 +1,9 @@
 using HubApp.Auth;
 using HubApp.Contracts;
-using HubApp.Errors;
 using HubApp.Limits;
 using HubApp.Presence;
 using HubApp.Rooms;
+using HubApp.Sending;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -23,18 +23,17 @@ internal sealed class MessageService(
     ILogger<MessageService> logger)
 {
     /// <summary>
-    /// Stores and delivers a message; with a <paramref name="clientMessageId"/> the store keeps one per room and user,
-    /// and a repeat is answered with the message stored first, which is not delivered again.
+    /// The hub's SendMessage: stores and delivers a message; with a <paramref name="clientMessageId"/> the store keeps one
+    /// per room and user, and a repeat is answered with the message stored first, which is not delivered again.
     /// </summary>
     /// <remarks>
-    /// Refused before not_in_room, as everywhere: forbidden (a private room, a ban), then muted. The decision completes
-    /// synchronously on a cached room, so the write is still queued in the order the sends arrived, and the caller gets the
-    /// writer's own task: no async layer of this method's (a refusal is thrown, as the hub's filters expect either way).
+    /// Decided by <see cref="AllowPostAsync"/>, then not_in_room. The decision completes synchronously on a cached room, so
+    /// the write is still queued in the order the sends arrived, and the caller gets the writer's own task: no async layer
+    /// of this method's (a refusal is thrown, as the hub's filters expect either way).
     /// </remarks>
     public Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, string? clientMessageId, CancellationToken cancellationToken)
     {
-        var name = RoomAccess.RequireValid(room);
-        var allowed = authorization.RequirePostableAsync(caller, name, cancellationToken);
+        var allowed = AllowPostAsync(caller, room, out var name, cancellationToken);
         if (!allowed.IsCompletedSuccessfully)
         {
             return SendWhenAllowedAsync(allowed, caller, name, text, clientMessageId, cancellationToken);
@@ -45,13 +44,29 @@ internal sealed class MessageService(
     }
 
     /// <summary>
-    /// Validates the text and <paramref name="clientMessageId"/>, then stores and delivers as <see cref="SendAsync"/> does,
-    /// in <paramref name="room"/> (normalized) for a caller already allowed to post there: the HTTP API's sends
-    /// (<see cref="RoomAuthorization.RequirePostableAsync"/>). The write is queued before the first await, which keeps a
-    /// user's messages in the order sent.
+    /// The HTTP API's post (<c>POST /api/rooms/{room}/messages</c>), decided as a hub send is (<see cref="AllowPostAsync"/>);
+    /// an HTTP caller is no connection, so it need not have joined. The body is read (<paramref name="readBody"/>) only
+    /// once the caller may post, so a refused caller's body is never buffered. Stored and delivered as a hub send; a
+    /// repeated client message id is answered with the message stored first (<see cref="WrittenMessage.Created"/> false).
     /// </summary>
-    public Task<WrittenMessage> StoreAsync(ChatCaller caller, string room, string? text, string? clientMessageId, CancellationToken cancellationToken) =>
-        writer.PostAsync(Validated(caller, room, text, clientMessageId), cancellationToken);
+    public async Task<WrittenMessage> PostAsync(
+        ChatCaller caller, string? room, Func<CancellationToken, Task<PostMessageRequest>> readBody, CancellationToken cancellationToken)
+    {
+        await AllowPostAsync(caller, room, out var name, cancellationToken);
+        var body = await readBody(cancellationToken);
+        return await writer.PostAsync(Validated(caller, name, body.Text, body.ClientMessageId), cancellationToken);
+    }
+
+    /// <summary>
+    /// The one rule of a post to a room, whichever door it comes by: a valid room name (<paramref name="name"/>, normalized),
+    /// then the room's decision, refused before anything else, as everywhere: forbidden (a private room, a ban), then muted
+    /// (<see cref="RoomAuthorization.RequirePostableAsync"/>).
+    /// </summary>
+    private ValueTask AllowPostAsync(ChatCaller caller, string? room, out string name, CancellationToken cancellationToken)
+    {
+        name = RoomAccess.RequireValid(room);
+        return authorization.RequirePostableAsync(caller, name, cancellationToken);
+    }
 
     // The room's decision had to be read from the store first (a room not cached, or past its age).
     private async Task<ChatMessage> SendWhenAllowedAsync(ValueTask allowed, ChatCaller caller, string name, string? text, string? clientMessageId, CancellationToken cancellationToken)

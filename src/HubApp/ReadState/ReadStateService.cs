@@ -1,9 +1,8 @@
 using HubApp.Auth;
 using HubApp.Contracts;
-using HubApp.DirectMessages;
-using HubApp.Messaging;
 using HubApp.Presence;
 using HubApp.Rooms;
+using HubApp.Sending;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
 
@@ -21,7 +20,6 @@ namespace HubApp.ReadState;
 /// </remarks>
 internal sealed class ReadStateService(
     IReadMarkerStore store,
-    MentionCounts mentions,
     IPresenceDirectory directory,
     RoomAuthorization authorization,
     IHubClients<IChatClient> clients,
@@ -44,14 +42,6 @@ internal sealed class ReadStateService(
         {
             await TellOtherConnectionsAsync(caller, new ReadMarker(null, other, moved), cancellationToken);
         }
-    }
-
-    /// <summary>The caller's marker in a room, the message entries by others after it and the caller's mentions among them (each at most 1000), for JoinRoom.</summary>
-    public async Task<RoomReadState> ForJoinAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
-    {
-        var read = await store.GetRoomReadStateAsync(caller.UserId, room, DirectHistoryService.MaxUnread, cancellationToken);
-        // Mentions are among the unread: with none unread there is nothing to look for.
-        return read.UnreadCount == 0 ? read : read with { MentionCount = await mentions.InRoomAsync(caller.UserId, room, cancellationToken) };
     }
 
     private async Task TellOtherConnectionsAsync(ChatCaller caller, ReadMarker marker, CancellationToken cancellationToken)

@@ -1,8 +1,8 @@
 using HubApp.Auth;
 using HubApp.Contracts;
 using HubApp.Errors;
-using HubApp.Messaging;
 using HubApp.Presence;
+using HubApp.Sending;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
 

@@ -3,9 +3,8 @@ using HubApp.Contracts;
 using HubApp.Errors;
 using HubApp.History;
 using HubApp.Limits;
-using HubApp.Messaging;
 using HubApp.Presence;
-using HubApp.ReadState;
+using HubApp.Sending;
 using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
@@ -23,7 +22,6 @@ internal sealed partial class RoomService(
     IPresenceDirectory directory,
     JoiningConnections joining,
     HistoryService history,
-    ReadStateService readState,
     RoomAuthorization authorization,
     IRoomStore rooms,
     RoomStateCache roomStates,
@@ -120,7 +118,7 @@ internal sealed partial class RoomService(
             }
 
             page = await history.ForJoinAsync(name, sinceId, cancellationToken);
-            read = await readState.ForJoinAsync(caller, name, cancellationToken);
+            read = await roomList.ReadStateAsync(caller, name, cancellationToken);
             if (result != JoinResult.AlreadyJoined)
             {
                 becamePresent = await directory.JoinedAsync(caller, name, result == JoinResult.BecamePresent, cancellationToken);

@@ -2,9 +2,8 @@ using HubApp.Contracts;
 using HubApp.DirectMessages;
 using HubApp.Errors;
 using HubApp.Limits;
-using HubApp.Messaging;
 using HubApp.Presence;
-using HubApp.ReadState;
+using HubApp.Sending;
 using HubApp.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -21,6 +20,7 @@ namespace HubApp.Rooms;
 /// <remarks>Called concurrently from every connection. Sends are started, not awaited (<see cref="FireAndForget"/>).</remarks>
 internal sealed class UserRoomList(
     IUserRoomStore store,
+    IReadMarkerStore markers,
     MentionCounts mentions,
     RoomAuthorization authorization,
     IPresenceDirectory presence,
@@ -84,6 +84,14 @@ internal sealed class UserRoomList(
         }
 
         return listed;
+    }
+
+    /// <summary>The caller's marker in a room, the message entries by others after it and the caller's mentions among them (each at most 1000), for JoinRoom.</summary>
+    public async Task<RoomReadState> ReadStateAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
+    {
+        var read = await markers.GetRoomReadStateAsync(caller.UserId, room, DirectHistoryService.MaxUnread, cancellationToken);
+        // Mentions are among the unread: with none unread there is nothing to look for.
+        return read.UnreadCount == 0 ? read : read with { MentionCount = await mentions.InRoomAsync(caller.UserId, room, cancellationToken) };
     }
 
     private async Task<IReadOnlyList<MyRoom>> RoomsAsync(string userId, string? room, int limit, CancellationToken cancellationToken)

@@ -18,5 +18,5 @@ public interface IReadMarkerStore
     Task<RoomReadState> GetRoomReadStateAsync(string userId, string room, int maxUnread, CancellationToken cancellationToken);
 }
 
-/// <summary>A user's read state in a room; <see cref="MentionCount"/> is counted apart (ReadState/MentionCounts).</summary>
+/// <summary>A user's read state in a room; <see cref="MentionCount"/> is counted apart (Rooms/MentionCounts).</summary>
 public sealed record RoomReadState(long LastReadId, int UnreadCount, int MentionCount = 0);

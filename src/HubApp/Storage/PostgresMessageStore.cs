@@ -2,7 +2,6 @@ using System.Data;
 using System.Data.Common;
 using System.Net.Sockets;
 using System.Text;
-using HubApp.History;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -19,8 +18,8 @@ namespace HubApp.Storage;
 /// Texts are stored as UTF-8 <c>bytea</c>: PostgreSQL <c>text</c> cannot hold U+0000, which a message may.
 /// The schema is created or upgraded under an advisory lock, so nodes starting together do not race.
 /// </remarks>
-internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions<HistoryOptions> history)
-    : RelationalMessageStore(history)
+internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions<RetentionOptions> retention)
+    : RelationalMessageStore(retention)
 {
     /// <summary>The advisory lock that every schema change of HubApp takes (the store's and the backplane's).</summary>
     public const long SchemaLockKey = 0x4875_6241_7070; // "HubApp"

@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using HubApp.Contracts;
-using HubApp.History;
 using Microsoft.Extensions.Options;
 
 namespace HubApp.Storage;
@@ -28,12 +27,12 @@ namespace HubApp.Storage;
 /// within the same batch with the row it just stored.
 /// </para>
 /// </remarks>
-internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> history) : IMessageStore, IDirectMessageStore, IReadMarkerStore, IAsyncDisposable
+internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions> retention) : IMessageStore, IDirectMessageStore, IReadMarkerStore, IAsyncDisposable
 {
     /// <summary>The columns of a room log entry, in the order <see cref="ReadMessage"/> reads them.</summary>
     private const string MessageColumns = "id, user_id, user_name, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at";
 
-    private readonly int _maxPerRoom = history.Value.MaxMessagesPerRoom;
+    private readonly int _maxPerRoom = retention.Value.MaxMessagesPerRoom;
     private WriterSession? _writer;
 
     /// <summary>For messages: "SQLite", "PostgreSQL".</summary>
@@ -315,214 +314,4 @@ internal abstract partial class RelationalMessageStore(IOptions<HistoryOptions> 
     private static long ToUnixMilliseconds(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     private static DateTime FromUnixMilliseconds(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).UtcDateTime;
-
-    /// <summary>
-    /// The writer's connection with its statements, prepared once and reused for every batch: a batch is then
-    /// a run of executions of ready statements, with no SQL parsed on the write path.
-    /// </summary>
-    private sealed class WriterSession : IAsyncDisposable
-    {
-        private readonly DbCommand _bump;
-        private readonly DbParameter _bumpRoom;
-        private readonly DbParameter _bumpCount;
-        private readonly DbCommand _prune;
-        private readonly DbParameter _pruneRoom;
-        private readonly DbParameter _pruneId;
-        private readonly DbCommand _insert;
-        private readonly DbParameter[] _insertValues;
-        private readonly DbCommand _insertDirect;
-        private readonly DbParameter[] _directValues;
-        private readonly DbCommand _find;
-        private readonly DbParameter[] _findValues;
-        private readonly DbCommand _findDirect;
-        private readonly DbParameter[] _findDirectValues;
-        private readonly DbCommand? _lockKey;
-        private readonly DbParameter? _lockKeyValue;
-        private readonly DbCommand _thread;
-        private readonly DbParameter[] _threadValues;
-        private readonly DbCommand _pruneDirect;
-        private readonly DbParameter[] _pruneDirectValues;
-
-        private readonly Func<DbDataReader, int, string> _readText;
-
-        public WriterSession(DbConnection connection, DbType textType, Func<DbDataReader, int, string> readText, string? keyLockSql)
-        {
-            _readText = readText;
-            Connection = connection;
-            _bump = Command("""
-                INSERT INTO rooms (name, last_id) VALUES (@room, @count)
-                ON CONFLICT (name) DO UPDATE SET last_id = rooms.last_id + @count RETURNING last_id;
-                """);
-            _bumpRoom = AddParameter(_bump, "@room", DbType.String);
-            _bumpCount = AddParameter(_bump, "@count", DbType.Int64);
-            _prune = Command("DELETE FROM messages WHERE room = @room AND id <= @id;");
-            _pruneRoom = AddParameter(_prune, "@room", DbType.String);
-            _pruneId = AddParameter(_prune, "@id", DbType.Int64);
-            _insert = Command("""
-                INSERT INTO messages (room, id, user_id, user_name, text, sent_at, client_message_id)
-                VALUES (@room, @id, @user_id, @user_name, @text, @sent_at, @client_id);
-                """);
-            _insertValues =
-            [
-                AddParameter(_insert, "@room", DbType.String), AddParameter(_insert, "@id", DbType.Int64), AddParameter(_insert, "@user_id", DbType.String),
-                AddParameter(_insert, "@user_name", DbType.String), AddParameter(_insert, "@text", textType), AddParameter(_insert, "@sent_at", DbType.Int64),
-                AddParameter(_insert, "@client_id", DbType.String),
-            ];
-            _insertDirect = Command("""
-                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id, conversation)
-                VALUES (@from, @from_name, @to, @text, @sent_at, @client_id, @conversation)
-                ON CONFLICT (from_user_id, to_user_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING RETURNING id;
-                """);
-            _directValues =
-            [
-                AddParameter(_insertDirect, "@from", DbType.String), AddParameter(_insertDirect, "@from_name", DbType.String),
-                AddParameter(_insertDirect, "@to", DbType.String), AddParameter(_insertDirect, "@text", textType), AddParameter(_insertDirect, "@sent_at", DbType.Int64),
-                AddParameter(_insertDirect, "@client_id", DbType.String), AddParameter(_insertDirect, "@conversation", DbType.String),
-            ];
-            // The first entry in its current state: it may have been edited or deleted since.
-            _find = Command($"SELECT {MessageColumns} FROM messages WHERE room = @room AND user_id = @user_id AND client_message_id = @client_id;");
-            _findValues = [AddParameter(_find, "@room", DbType.String), AddParameter(_find, "@user_id", DbType.String), AddParameter(_find, "@client_id", DbType.String)];
-            _findDirect = Command("""
-                SELECT id, from_user_name, text, sent_at FROM direct_messages
-                WHERE from_user_id = @from AND to_user_id = @to AND client_message_id = @client_id;
-                """);
-            _findDirectValues = [AddParameter(_findDirect, "@from", DbType.String), AddParameter(_findDirect, "@to", DbType.String), AddParameter(_findDirect, "@client_id", DbType.String)];
-            // A user's side of a conversation: the newest id, how many messages it ever stored (for pruning), and the other
-            // user's name as their latest message carried it (rename: this side receives from the other user).
-            _thread = Command("""
-                INSERT INTO direct_threads (user_id, other_user_id, other_user_name, last_id, message_count, last_read_id)
-                VALUES (@user, @other, @other_name, @last_id, @count, 0)
-                ON CONFLICT (user_id, other_user_id) DO UPDATE SET
-                    last_id = CASE WHEN excluded.last_id > direct_threads.last_id THEN excluded.last_id ELSE direct_threads.last_id END,
-                    message_count = direct_threads.message_count + excluded.message_count,
-                    other_user_name = CASE WHEN @rename THEN excluded.other_user_name ELSE direct_threads.other_user_name END
-                RETURNING message_count;
-                """);
-            _threadValues =
-            [
-                AddParameter(_thread, "@user", DbType.String), AddParameter(_thread, "@other", DbType.String), AddParameter(_thread, "@other_name", DbType.String),
-                AddParameter(_thread, "@last_id", DbType.Int64), AddParameter(_thread, "@count", DbType.Int64), AddParameter(_thread, "@rename", DbType.Boolean),
-            ];
-            _pruneDirect = Command("""
-                DELETE FROM direct_messages WHERE conversation = @conversation
-                AND id <= (SELECT id FROM direct_messages WHERE conversation = @conversation ORDER BY id DESC LIMIT 1 OFFSET @keep);
-                """);
-            _pruneDirectValues = [AddParameter(_pruneDirect, "@conversation", DbType.String), AddParameter(_pruneDirect, "@keep", DbType.Int32)];
-            if (keyLockSql is not null)
-            {
-                _lockKey = Command(keyLockSql);
-                _lockKeyValue = AddParameter(_lockKey, "@key", DbType.String);
-            }
-        }
-
-        public DbConnection Connection { get; }
-
-        /// <summary>The batch's transaction, for statements made on the fly (edits and deletes, which are rare).</summary>
-        public DbTransaction? Transaction { get; private set; }
-
-        public Func<DbDataReader, int, string> ReadText => _readText;
-
-        /// <summary>Whether idempotency keys are locked before direct messages are inserted (a shared database).</summary>
-        public bool LocksKeys => _lockKey is not null;
-
-        private IEnumerable<DbCommand> Commands =>
-            new[] { _bump, _prune, _insert, _insertDirect, _find, _findDirect, _thread, _pruneDirect, _lockKey }.OfType<DbCommand>();
-
-        /// <summary>Points the statements at this batch's transaction (Microsoft.Data.Sqlite insists).</summary>
-        public void Enlist(DbTransaction transaction)
-        {
-            Transaction = transaction;
-            foreach (var command in Commands)
-            {
-                command.Transaction = transaction;
-            }
-        }
-
-        public async Task<long> BumpAsync(string room, int count, CancellationToken cancellationToken)
-        {
-            (_bumpRoom.Value, _bumpCount.Value) = (room, (long)count);
-            return Convert.ToInt64(await _bump.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public async Task PruneAsync(string room, long upToId, CancellationToken cancellationToken)
-        {
-            (_pruneRoom.Value, _pruneId.Value) = (room, upToId);
-            await _prune.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        public async Task InsertAsync(NewChatMessage message, long id, object text, long sentAt, CancellationToken cancellationToken)
-        {
-            (_insertValues[0].Value, _insertValues[1].Value, _insertValues[2].Value) = (message.Room, id, message.UserId);
-            (_insertValues[3].Value, _insertValues[4].Value, _insertValues[5].Value) = (message.UserName, text, sentAt);
-            _insertValues[6].Value = (object?)message.ClientMessageId ?? DBNull.Value;
-            await _insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        /// <summary>The new message's id, or null when one with its client message id is stored already.</summary>
-        public async Task<long?> InsertDirectAsync(NewDirectMessage message, string conversation, object text, long sentAt, CancellationToken cancellationToken)
-        {
-            _directValues[6].Value = conversation;
-            (_directValues[0].Value, _directValues[1].Value, _directValues[2].Value) = (message.FromUserId, message.FromUserName, message.ToUserId);
-            (_directValues[3].Value, _directValues[4].Value) = (text, sentAt);
-            _directValues[5].Value = (object?)message.ClientMessageId ?? DBNull.Value;
-            var id = await _insertDirect.ExecuteScalarAsync(cancellationToken);
-            return id is null or DBNull ? null : Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        /// <summary>The stored message with <paramref name="message"/>'s room, user and client message id, if any.</summary>
-        public async Task<ChatMessage?> FindAsync(NewChatMessage message, CancellationToken cancellationToken)
-        {
-            (_findValues[0].Value, _findValues[1].Value, _findValues[2].Value) = (message.Room, message.UserId, message.ClientMessageId);
-            await using var reader = await _find.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? ReadMessage(reader, message.Room, _readText) : null;
-        }
-
-        /// <summary>The stored direct message with <paramref name="message"/>'s sender, target and client message id, if any.</summary>
-        public async Task<DirectMessage?> FindDirectAsync(NewDirectMessage message, CancellationToken cancellationToken)
-        {
-            (_findDirectValues[0].Value, _findDirectValues[1].Value, _findDirectValues[2].Value) = (message.FromUserId, message.ToUserId, message.ClientMessageId);
-            await using var reader = await _findDirect.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken)
-                ? new DirectMessage(reader.GetInt64(0), message.FromUserId, reader.GetString(1), message.ToUserId, _readText(reader, 2), FromUnixMilliseconds(reader.GetInt64(3)), message.ClientMessageId)
-                : null;
-        }
-
-        /// <summary>Adds <paramref name="count"/> messages up to <paramref name="lastId"/> to the user's side of a conversation; the messages it ever stored.</summary>
-        public async Task<long> UpdateThreadAsync(string userId, string otherUserId, string otherUserName, bool rename, long lastId, int count, CancellationToken cancellationToken)
-        {
-            (_threadValues[0].Value, _threadValues[1].Value, _threadValues[2].Value) = (userId, otherUserId, otherUserName);
-            (_threadValues[3].Value, _threadValues[4].Value, _threadValues[5].Value) = (lastId, (long)count, rename);
-            return Convert.ToInt64(await _thread.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        /// <summary>Deletes all but the newest <paramref name="keep"/> messages of the conversation.</summary>
-        public async Task PruneDirectAsync(string conversation, int keep, CancellationToken cancellationToken)
-        {
-            (_pruneDirectValues[0].Value, _pruneDirectValues[1].Value) = (conversation, keep);
-            await _pruneDirect.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        public async Task LockKeyAsync(string key, CancellationToken cancellationToken)
-        {
-            _lockKeyValue!.Value = key;
-            await _lockKey!.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var command in Commands)
-            {
-                await command.DisposeAsync();
-            }
-
-            await Connection.DisposeAsync();
-        }
-
-        private DbCommand Command(string sql)
-        {
-            var command = Connection.CreateCommand();
-            command.CommandText = sql;
-            return command;
-        }
-    }
 }

@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using System.Text;
-using HubApp.History;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +12,7 @@ namespace HubApp.Storage;
 /// The SQL shared with the PostgreSQL store is in <see cref="RelationalMessageStore"/>.
 /// </summary>
 /// <remarks>WAL readers do not block the writer, so reads on pooled connections run concurrently with appends.</remarks>
-internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOptions<HistoryOptions> history) : RelationalMessageStore(history)
+internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOptions<RetentionOptions> retention) : RelationalMessageStore(retention)
 {
     /// <summary>
     /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.

@@ -20,6 +20,7 @@ public static class StorageExtensions
             })
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton(services => NpgsqlDataSource.Create(PostgresConnectionString(services)));
         // One store object serves all five seams; each is registered on its own, so that a decorator of one

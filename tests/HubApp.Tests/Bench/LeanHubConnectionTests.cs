@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text;
 using HubApp.Bench;
 using HubApp.Client;

@@ -1,4 +1,3 @@
-using HubApp.Contracts;
 using HubApp.Testing;
 
 namespace HubApp.Tests.Cli;

@@ -6,7 +6,6 @@ using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Rooms;
 using HubApp.Testing;
-using Microsoft.Extensions.Logging;
 
 namespace HubApp.Tests.Hardening;
 

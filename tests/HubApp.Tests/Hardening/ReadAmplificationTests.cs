@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
-using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.History;
 using HubApp.Presence;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
-using HubApp.Client;
 using HubApp.Contracts;
 using HubApp.Hubs;
 using HubApp.Testing;

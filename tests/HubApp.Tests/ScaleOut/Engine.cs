@@ -6,6 +6,6 @@ public enum Engine
     /// <summary><c>Backplane:Provider=postgres</c>: LISTEN/NOTIFY on the store's own database.</summary>
     Postgres,
 
-    /// <summary><c>Backplane:Provider=redis</c>: a <see cref="Infrastructure.TestRedis"/> of the cluster's own.</summary>
+    /// <summary><c>Backplane:Provider=redis</c>: a <see cref="HubApp.Testing.TestRedis"/> of the cluster's own.</summary>
     Redis,
 }

@@ -1,5 +1,4 @@
 using HubApp.Contracts;
-using HubApp.History;
 using HubApp.Storage;
 using HubApp.Testing;
 using HubApp.Tests.Storage;
@@ -206,7 +205,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
     private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)
     {
         var dataSource = _database.CreateDataSource();
-        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions { MaxMessagesPerRoom = maxPerRoom ?? 10_000 }));
+        var store = new PostgresMessageStore(dataSource, Options.Create(new RetentionOptions { MaxMessagesPerRoom = maxPerRoom ?? 10_000 }));
         await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
         return new OpenStore(store, store, dataSource);
     }
@@ -215,7 +214,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
     {
         // A port nothing listens on: the cluster's own port plus nothing is not guaranteed free, port 1 is.
         var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Port = 1, Timeout = 3 }.ConnectionString);
-        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()));
+        var store = new PostgresMessageStore(dataSource, Options.Create(new RetentionOptions()));
         return new OpenStore(store, store, dataSource);
     }
 }

@@ -1,4 +1,3 @@
-using HubApp.History;
 using HubApp.Storage;
 using HubApp.Testing;
 using HubApp.Tests.Storage;
@@ -30,7 +29,7 @@ public sealed class PostgresRoomStoreTests : RoomStoreTests
     private protected override async Task<OpenRoomStore> OpenAsync()
     {
         var dataSource = _database.CreateDataSource();
-        var store = new PostgresMessageStore(dataSource, Options.Create(new HistoryOptions()));
+        var store = new PostgresMessageStore(dataSource, Options.Create(new RetentionOptions()));
         await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
         return new OpenRoomStore(store, store, store, dataSource);
     }

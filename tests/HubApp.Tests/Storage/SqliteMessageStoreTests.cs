@@ -1,5 +1,4 @@
 using HubApp.Contracts;
-using HubApp.History;
 using HubApp.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -170,5 +169,5 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
     }
 
     private static SqliteMessageStore Create(string connectionString, int? maxPerRoom = null) =>
-        new(Options.Create(new StorageOptions { SqliteConnectionString = connectionString }), Options.Create(new HistoryOptions { MaxMessagesPerRoom = maxPerRoom ?? 10_000 }));
+        new(Options.Create(new StorageOptions { SqliteConnectionString = connectionString }), Options.Create(new RetentionOptions { MaxMessagesPerRoom = maxPerRoom ?? 10_000 }));
 }

@@ -1,5 +1,4 @@
 using HubApp.Contracts;
-using HubApp.History;
 using HubApp.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -65,7 +64,7 @@ public sealed class SqliteRoomStoreTests : RoomStoreTests
 
     private protected override async Task<OpenRoomStore> OpenAsync()
     {
-        var store = new SqliteMessageStore(Options.Create(new StorageOptions { SqliteConnectionString = ConnectionString }), Options.Create(new HistoryOptions()));
+        var store = new SqliteMessageStore(Options.Create(new StorageOptions { SqliteConnectionString = ConnectionString }), Options.Create(new RetentionOptions()));
         await store.InitializeAsync(CancellationToken.None);
         return new OpenRoomStore(store, store, store);
     }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Postgres;
 
 /// <summary>
 /// Healthy while the backplane listens to PostgreSQL. Unhealthy from the loss of its connection until it

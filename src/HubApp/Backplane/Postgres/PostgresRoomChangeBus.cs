@@ -1,8 +1,8 @@
 using System.Text.Json;
-using HubApp.Messaging;
 using HubApp.Rooms;
+using HubApp.Sending;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Postgres;
 
 /// <summary>
 /// Room changes between nodes on the PostgreSQL engine: applied here at once, then sent on the backplane's channel as a

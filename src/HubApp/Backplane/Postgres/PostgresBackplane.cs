@@ -3,7 +3,7 @@ using HubApp.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Postgres;
 
 /// <summary>
 /// The sending half of the wire between nodes: publishes envelopes with <c>pg_notify</c>. Payloads over

@@ -1,8 +1,8 @@
-using HubApp.Messaging;
 using HubApp.Rooms;
+using HubApp.Sending;
 using StackExchange.Redis;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Redis;
 
 /// <summary>
 /// Room changes between nodes on the Redis engine, on the room-log channel (<see cref="RedisRoomLog"/>), so that each node

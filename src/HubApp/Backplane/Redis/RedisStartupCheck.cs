@@ -1,6 +1,6 @@
 using HubApp.Configuration;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Redis;
 
 /// <summary>A node on the Redis engine starts only once Redis answers (it keeps working through later outages).</summary>
 internal sealed class RedisStartupCheck(RedisConnection redis, TimeProvider time) : IStartupCheck

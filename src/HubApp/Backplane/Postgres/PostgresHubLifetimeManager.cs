@@ -1,17 +1,14 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using HubApp.Contracts;
 using HubApp.Hubs;
-using HubApp.Messaging;
 using HubApp.Presence;
+using HubApp.Sending;
 using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Postgres;
 
 /// <summary>
 /// SignalR's sends across nodes on PostgreSQL. This node's connections and groups are SignalR's own in-memory

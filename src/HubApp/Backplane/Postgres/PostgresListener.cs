@@ -3,7 +3,7 @@ using HubApp.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Postgres;
 
 /// <summary>
 /// The receiving half of the PostgreSQL wire: listens on one dedicated connection (<c>LISTEN</c>) and hands

@@ -2,14 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using HubApp.Contracts;
 using HubApp.Json;
-using HubApp.Messaging;
 using HubApp.Rooms;
+using HubApp.Sending;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Redis;
 
 /// <summary>
 /// Room-log entries between nodes on a Redis channel of HubApp's own (<c>{Channel}:log</c>), beside SignalR's: Redis

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Redis;
 
 /// <summary>
 /// The one Redis connection of this node, shared by SignalR's Redis lifetime manager (through its

@@ -6,7 +6,7 @@ using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Redis;
 
 /// <summary>
 /// Room and direct messages with the Redis engine, once committed: room entries go to this node's members at once,

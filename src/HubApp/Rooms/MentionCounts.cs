@@ -1,6 +1,6 @@
 using HubApp.Storage;
 
-namespace HubApp.ReadState;
+namespace HubApp.Rooms;
 
 /// <summary>
 /// The caller's mentions after their read marker (<c>mentionCount</c> of RoomSnapshot and MyRoom, at most

@@ -1,15 +1,15 @@
 using System.Diagnostics.CodeAnalysis;
 using HubApp.Contracts;
 using HubApp.Hubs;
-using HubApp.Messaging;
 using HubApp.Presence;
+using HubApp.Sending;
 using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 
-namespace HubApp.Backplane;
+namespace HubApp.Backplane.Redis;
 
 /// <summary>
 /// SignalR's sends across nodes on Redis: every send, group and connection change goes to SignalR's own Redis

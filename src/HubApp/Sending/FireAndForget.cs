@@ -1,4 +1,4 @@
-namespace HubApp.Messaging;
+namespace HubApp.Sending;
 
 /// <summary>
 /// Sends to clients that are started and not awaited: room and direct messages, presence and typing events, and

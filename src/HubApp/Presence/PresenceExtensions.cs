@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace HubApp.Presence;
+
+public static class PresenceExtensions
+{
+    /// <summary>
+    /// Who is connected and in which rooms: this node's tracker, the connections between joining a room and being
+    /// present in it, and the single-node directory (a backplane engine, <c>AddChatBackplane</c>, replaces it with one
+    /// shared by every node, before or after this call). No section of its own: the limits are <c>Limits</c>'.
+    /// </summary>
+    public static WebApplicationBuilder AddChatPresence(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<PresenceTracker>();
+        builder.Services.AddSingleton<JoiningConnections>();
+        builder.Services.TryAddSingleton<IPresenceDirectory, LocalPresenceDirectory>();
+        return builder;
+    }
+}

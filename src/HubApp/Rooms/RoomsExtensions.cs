@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace HubApp.Rooms;
+
+public static class RoomsExtensions
+{
+    /// <summary>
+    /// Rooms: joining and leaving, the directory, moderation, each user's list with its unread counts and mentions, the
+    /// authorization of every room call, and the cache of room state kept true by room changes (told on this node only;
+    /// a backplane engine, <c>AddChatBackplane</c>, replaces the bus with one that reaches every node, before or after
+    /// this call). No section of its own: sizes are <c>Limits</c>' and <c>History</c>'.
+    /// </summary>
+    public static WebApplicationBuilder AddChatRooms(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<RoomService>();
+        builder.Services.AddSingleton<RoomAuthorization>();
+        builder.Services.AddSingleton<RoomStateCache>();
+        builder.Services.AddSingleton<RoomChangeHandler>();
+        builder.Services.AddHostedService<RoomReconciler>();
+        builder.Services.AddSingleton<RoomDirectory>();
+        builder.Services.AddSingleton<RoomModeration>();
+        builder.Services.AddSingleton<UserRoomList>();
+        builder.Services.AddSingleton<MentionCounts>();
+        builder.Services.TryAddSingleton<IRoomChangeBus, LocalRoomChangeBus>();
+        return builder;
+    }
+}
