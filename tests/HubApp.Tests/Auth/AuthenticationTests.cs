@@ -152,6 +152,9 @@ public sealed class AuthenticationTests
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Limits:MaxConnectionsPerUser"] = "2" });
         await using var first = await host.ConnectAsync("alice");
         await using var second = await host.ConnectAsync("alice");
+        // A client's start completes with the handshake, before the server has run OnConnectedAsync and counted the
+        // connection; a round trip on it is answered only after (a refusal at negotiate needs the count).
+        Assert.Equal("pong", await second.PingAsync().DefaultTimeout());
         await using var third = host.CreateClient("alice", autoReconnect: false);
 
         var refusal = await Assert.ThrowsAsync<HttpRequestException>(() => third.StartAsync().DefaultTimeout());
