@@ -17,9 +17,21 @@ export interface ChatMessage {
   /** (v2) Set on a stored target that was edited or deleted. */
   editedAt?: string | null;
   deletedAt?: string | null;
+  /** (v3) The message of the room this one answers; no copy of its text. */
+  replyToId?: number | null;
+  /** (v3) The root of the thread this message belongs to. */
+  threadId?: number | null;
+  /** (v3) On a thread's root: its replies now. */
+  thread?: ThreadSummary | null;
+  /** (v3) On a message: its reactions now. */
+  reactions?: Reaction[] | null;
+  /** (v3) The user ids the text names as `@userId`, lowercased. */
+  mentions?: string[] | null;
+  /** (v3) The files the message carries. */
+  attachments?: Attachment[] | null;
 }
 
-export type MessageKind = "message" | "edit" | "delete";
+export type MessageKind = "message" | "edit" | "delete" | "react" | "unreact";
 
 export interface DirectMessage {
   id: number;
@@ -30,6 +42,49 @@ export interface DirectMessage {
   sentAt: string;
   /** (v2) The sender's idempotency key, when it gave one. */
   clientMessageId?: string | null;
+  /** (v3) A conversation is a log like a room's; a v2 server leaves it out: read a missing kind as "message". */
+  kind?: MessageKind;
+  targetId?: number | null;
+  editedAt?: string | null;
+  deletedAt?: string | null;
+  replyToId?: number | null;
+  reactions?: Reaction[] | null;
+  attachments?: Attachment[] | null;
+}
+
+/** (v3) The argument of `Post` and `PostDirect`. */
+export interface Draft {
+  text: string;
+  clientMessageId: string | null;
+  replyToId: number | null;
+  threadId: number | null;
+  attachmentIds: string[] | null;
+}
+
+/** (v3) A thread root's replies now. */
+export interface ThreadSummary {
+  replyCount: number;
+  lastReplyAt: string | null;
+  participantIds: string[];
+}
+
+/** (v3) One emoji on a message; `userIds` lists at most 50. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  userIds: string[];
+}
+
+/** (v3) A file a message carries. */
+export interface Attachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  url: string;
+  thumbnailUrl: string | null;
 }
 
 export interface Member {
@@ -199,6 +254,7 @@ export const ClientEvents = {
   roomUpdated: "RoomUpdated",
   roomAdded: "RoomAdded",
   roomRemoved: "RoomRemoved",
+  mentioned: "Mentioned",
 } as const;
 
 /** Room names: a letter or digit, then letters, digits, `_`, `-` or `.`; 1–64 characters, case-insensitive. */

@@ -28,6 +28,12 @@ public interface IChatClient
     /// <summary>(v3) A room was put on the user's list (<c>JoinRoom</c> on another connection); to their other connections.</summary>
     Task RoomAdded(MyRoom room);
 
+    /// <summary>
+    /// (v3) A message of a room the user may read names them (<c>@userId</c>); on every connection of theirs, on every node,
+    /// whether or not they joined the room.
+    /// </summary>
+    Task Mentioned(ChatMessage message);
+
     /// <summary>(v3) A room was taken off the user's list (left for good, kicked, banned); the argument is the room.</summary>
     Task RoomRemoved(string room);
 }

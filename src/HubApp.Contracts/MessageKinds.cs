@@ -11,6 +11,22 @@ public static class MessageKinds
 
     /// <summary>Message <see cref="ChatMessage.TargetId"/> was deleted; the entry's text is empty.</summary>
     public const string Delete = "delete";
+
+    /// <summary>(v3) The author added the reaction <see cref="ChatMessage.Text"/> (an emoji) to message <see cref="ChatMessage.TargetId"/>.</summary>
+    public const string React = "react";
+
+    /// <summary>(v3) The author took their reaction <see cref="ChatMessage.Text"/> off message <see cref="ChatMessage.TargetId"/>.</summary>
+    public const string Unreact = "unreact";
+}
+
+/// <summary>(v3) The values of <see cref="DirectMessage.Kind"/>: a conversation's log has the room log's kinds.</summary>
+public static class DirectMessageKinds
+{
+    public const string Message = MessageKinds.Message;
+    public const string Edit = MessageKinds.Edit;
+    public const string Delete = MessageKinds.Delete;
+    public const string React = MessageKinds.React;
+    public const string Unreact = MessageKinds.Unreact;
 }
 
 /// <summary>The values of <see cref="RoomSummary.Kind"/> and <see cref="RoomInfo.Kind"/> (docs/protocol.md, "String values").</summary>

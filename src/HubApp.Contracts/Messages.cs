@@ -25,9 +25,19 @@ public sealed record ChatMessage(
     [property: Key("targetId")] long? TargetId = null,
     [property: Key("clientMessageId")] string? ClientMessageId = null,
     [property: Key("editedAt")] DateTime? EditedAt = null,
-    [property: Key("deletedAt")] DateTime? DeletedAt = null);
+    [property: Key("deletedAt")] DateTime? DeletedAt = null,
+    [property: Key("replyToId")] long? ReplyToId = null,
+    [property: Key("threadId")] long? ThreadId = null,
+    [property: Key("thread")] ThreadSummary? Thread = null,
+    [property: Key("reactions")] IReadOnlyList<Reaction>? Reactions = null,
+    [property: Key("mentions")] IReadOnlyList<string>? Mentions = null,
+    [property: Key("attachments")] IReadOnlyList<Attachment>? Attachments = null);
 
-/// <summary>A message from one user to another.</summary>
+/// <summary>
+/// A message from one user to another, and (v3) an entry of their conversation's log: <see cref="Kind"/> is one of
+/// <see cref="DirectMessageKinds"/>, <see cref="TargetId"/> names the message an edit, delete or reaction applies to,
+/// and a stored target reads its current state (<see cref="EditedAt"/>, <see cref="DeletedAt"/>, <see cref="Reactions"/>).
+/// </summary>
 [MessagePackObject]
 public sealed record DirectMessage(
     [property: Key("id")] long Id,
@@ -36,7 +46,55 @@ public sealed record DirectMessage(
     [property: Key("toUserId")] string ToUserId,
     [property: Key("text")] string Text,
     [property: Key("sentAt")] DateTime SentAt,
-    [property: Key("clientMessageId")] string? ClientMessageId = null);
+    [property: Key("clientMessageId")] string? ClientMessageId = null,
+    [property: Key("kind")] string Kind = MessageKinds.Message,
+    [property: Key("targetId")] long? TargetId = null,
+    [property: Key("editedAt")] DateTime? EditedAt = null,
+    [property: Key("deletedAt")] DateTime? DeletedAt = null,
+    [property: Key("replyToId")] long? ReplyToId = null,
+    [property: Key("reactions")] IReadOnlyList<Reaction>? Reactions = null,
+    [property: Key("attachments")] IReadOnlyList<Attachment>? Attachments = null);
+
+/// <summary>
+/// (v3) What <c>Post</c> and <c>PostDirect</c> send: the text, the idempotency key, the message it answers
+/// (<see cref="ReplyToId"/>), the thread it belongs to (<see cref="ThreadId"/>, its root) and the uploads it carries.
+/// </summary>
+[MessagePackObject]
+public sealed record Draft(
+    [property: Key("text")] string Text,
+    [property: Key("clientMessageId")] string? ClientMessageId = null,
+    [property: Key("replyToId")] long? ReplyToId = null,
+    [property: Key("threadId")] long? ThreadId = null,
+    [property: Key("attachmentIds")] IReadOnlyList<string>? AttachmentIds = null);
+
+/// <summary>(v3) A thread root's replies now: how many are not deleted, when the last was sent, and who took part (at most 20).</summary>
+[MessagePackObject]
+public sealed record ThreadSummary(
+    [property: Key("replyCount")] int ReplyCount,
+    [property: Key("lastReplyAt")] DateTime? LastReplyAt,
+    [property: Key("participantIds")] IReadOnlyList<string> ParticipantIds);
+
+/// <summary>(v3) One emoji on a message: how many users put it there, and who (at most 50 listed).</summary>
+[MessagePackObject]
+public sealed record Reaction(
+    [property: Key("emoji")] string Emoji,
+    [property: Key("count")] int Count,
+    [property: Key("userIds")] IReadOnlyList<string> UserIds);
+
+/// <summary>
+/// (v3) An uploaded file as a message carries it: <see cref="ContentType"/> is what the server found in the bytes;
+/// images have a size in pixels and a thumbnail.
+/// </summary>
+[MessagePackObject]
+public sealed record Attachment(
+    [property: Key("id")] string Id,
+    [property: Key("name")] string Name,
+    [property: Key("contentType")] string ContentType,
+    [property: Key("size")] long Size,
+    [property: Key("width")] int? Width,
+    [property: Key("height")] int? Height,
+    [property: Key("url")] string Url,
+    [property: Key("thumbnailUrl")] string? ThumbnailUrl);
 
 /// <summary>A user present in a room.</summary>
 [MessagePackObject]
