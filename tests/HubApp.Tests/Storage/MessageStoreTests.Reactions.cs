@@ -65,6 +65,26 @@ public abstract partial class MessageStoreTests
     }
 
     [Fact]
+    public async Task AReactionCountsEveryUserAndListsTheFirstFifty()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Store;
+        await store.AppendAsync(new WriteBatch([new("a", "u", "U", "popular")], [], ReactedAt), null, CancellationToken.None);
+        var users = Enumerable.Range(0, 51).Select(i => $"u{i:D2}").ToArray();
+
+        var all = await store.AppendAsync(new WriteBatch([], [], ReactedAt, [.. users.Select(u => React("a", u, 1, "👍"))]), null, CancellationToken.None);
+        var oneLess = await store.AppendAsync(new WriteBatch([], [], ReactedAt.AddSeconds(1), [React("a", "u00", 1, "👍", add: false)]), null, CancellationToken.None);
+
+        var reaction = Assert.Single(all.ChangeAnswers![^1].Target!.Reactions!);
+        Assert.Equal(51, reaction.Count);
+        Assert.Equal(users[..50], reaction.UserIds);
+        var stored = Assert.Single((await store.GetAfterAsync("a", 0, 1, CancellationToken.None)).Single().Reactions!);
+        Assert.Equal(50, stored.Count);
+        Assert.Equal(users[1..], stored.UserIds);
+        Assert.Equal(stored.UserIds, oneLess.ChangeAnswers![0].Target!.Reactions![0].UserIds);
+    }
+
+    [Fact]
     public async Task DirectEditsDeletesAndReactionsAreEntriesOfTheConversationAndOnlyItsPartiesMakeThem()
     {
         await using var opened = await OpenAsync();
