@@ -33,5 +33,8 @@ public static class HubMethods
     public const string LeaveRoomForGood = nameof(LeaveRoomForGood);
     public const string GetMyRooms = nameof(GetMyRooms);
     public const string GetBans = nameof(GetBans);
+    public const string Post = nameof(Post);
+    public const string GetThread = nameof(GetThread);
+    public const string GetMessages = nameof(GetMessages);
     public const string Ping = nameof(Ping);
 }

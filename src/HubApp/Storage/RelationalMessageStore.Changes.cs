@@ -91,12 +91,9 @@ internal abstract partial class RelationalMessageStore
         }
 
         var id = await session.BumpAsync(change.Room, 1, cancellationToken);
-        if (HistoryPruning.IsDue(id, 1, _maxPerRoom))
-        {
-            await session.PruneAsync(change.Room, id - _maxPerRoom, cancellationToken);
-        }
 
         var at = ToUnixMilliseconds(sentAt);
+        var mentions = delete ? [] : MessageMentions.Find(change.Text);
         await ExecuteAsync(
             session,
             """
@@ -115,13 +112,27 @@ internal abstract partial class RelationalMessageStore
         await ExecuteAsync(
             session,
             delete
-                ? "UPDATE messages SET text = @text, deleted_at = @at WHERE room = @room AND (id = @target OR (target_id = @target AND kind = 'edit'));"
-                : "UPDATE messages SET text = @text, edited_at = @at WHERE room = @room AND id = @target;",
+                ? "UPDATE messages SET text = @text, deleted_at = @at, mentions = NULL WHERE room = @room AND (id = @target OR (target_id = @target AND kind = 'edit'));"
+                : "UPDATE messages SET text = @text, edited_at = @at, mentions = @mentions WHERE room = @room AND id = @target;",
             cancellationToken,
             ("@room", DbType.String, change.Room),
             ("@target", DbType.Int64, change.TargetId),
             ("@text", TextType, TextValue(delete ? string.Empty : change.Text)),
-            ("@at", DbType.Int64, at));
+            ("@at", DbType.Int64, at),
+            ("@mentions", DbType.String, JoinIds(mentions)));
+        // What the target names now: an edit's new text, nothing once deleted. A deleted reply leaves its thread's summary.
+        await ReplaceMentionsAsync(session, change.Room, change.TargetId, target.UserId, mentions, replace: true, cancellationToken);
+        if (delete && target.ThreadId is { } root)
+        {
+            await RecountThreadAsync(session, change.Room, root, cancellationToken);
+        }
+
+        // Last, so that the entry and its target are pruned together when the target is among the oldest.
+        if (HistoryPruning.IsDue(id, 1, _maxPerRoom))
+        {
+            await session.PruneAsync(change.Room, _maxPerRoom, cancellationToken);
+        }
+
         var entry = new ChatMessage(id, change.Room, change.UserId, change.UserName, delete ? string.Empty : change.Text, sentAt, change.Kind, change.TargetId);
         return new RoomChangeAnswer(RoomChangeOutcome.Stored, entry);
     }

@@ -19,8 +19,9 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
     /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
     /// 4: the room log's entry kinds: a message's kind, target (of an edit or delete), and when it was edited or deleted.
     /// 5: each user's list of rooms, filled from memberships and read markers; who set a ban or mute and when.
+    /// 6: replies and threads (a message's parent and root, a root's summary) and stored mentions (per message, and indexed per user).
     /// </summary>
-    private const int SchemaVersion = 5;
+    private const int SchemaVersion = 6;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
 
@@ -114,6 +115,37 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
                 await UpgradeToVersion5Async(connection, cancellationToken);
             }
 
+            if (found < 6)
+            {
+                // Messages stored before answer nothing and start no thread; their mentions were never stored, so they are
+                // found once here (the old counts read them from the texts) in one transaction, as the upgrades above.
+                // SQLite has no ADD COLUMN IF NOT EXISTS: a file whose recorded version is older than its columns (put back by
+                // hand, say) keeps the ones it has.
+                var addColumns = await HasColumnAsync(connection, "messages", "thread_id", cancellationToken) ? string.Empty : """
+                    ALTER TABLE messages ADD COLUMN reply_to_id INTEGER;
+                    ALTER TABLE messages ADD COLUMN thread_id INTEGER;
+                    ALTER TABLE messages ADD COLUMN reply_count INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE messages ADD COLUMN last_reply_at INTEGER;
+                    ALTER TABLE messages ADD COLUMN participants TEXT;
+                    ALTER TABLE messages ADD COLUMN mentions TEXT;
+                    """;
+                await ExecuteAsync(connection, $"""
+                    BEGIN IMMEDIATE;
+                    {addColumns}
+                    {MentionTableSql}
+                    """, cancellationToken);
+                try
+                {
+                    await BackfillMentionsAsync(connection, cancellationToken);
+                    await ExecuteAsync(connection, "UPDATE schema_version SET version = 6; COMMIT;", cancellationToken);
+                }
+                catch
+                {
+                    await ExecuteAsync(connection, "ROLLBACK;", CancellationToken.None);
+                    throw;
+                }
+            }
+
             return 0;
         });
     }
@@ -124,12 +156,10 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
     /// </summary>
     private static async Task UpgradeToVersion5Async(DbConnection connection, CancellationToken cancellationToken)
     {
-        await using var columns = connection.CreateCommand();
-        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('room_sanctions') WHERE name = 'set_at';";
         // A room_sanctions table made by this build has the columns already (SQLite has no ADD COLUMN IF NOT EXISTS).
-        var addColumns = Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0
-            ? "ALTER TABLE room_sanctions ADD COLUMN by_user_id TEXT; ALTER TABLE room_sanctions ADD COLUMN set_at INTEGER;"
-            : string.Empty;
+        var addColumns = await HasColumnAsync(connection, "room_sanctions", "set_at", cancellationToken)
+            ? string.Empty
+            : "ALTER TABLE room_sanctions ADD COLUMN by_user_id TEXT; ALTER TABLE room_sanctions ADD COLUMN set_at INTEGER;";
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await ExecuteAsync(connection, $"""
             BEGIN IMMEDIATE;
@@ -139,6 +169,13 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
             UPDATE schema_version SET version = 5;
             COMMIT;
             """, cancellationToken);
+    }
+
+    private static async Task<bool> HasColumnAsync(DbConnection connection, string table, string column, CancellationToken cancellationToken)
+    {
+        await using var columns = connection.CreateCommand();
+        columns.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}';";
+        return Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     private static async Task<int> ReadVersionAsync(DbConnection connection, CancellationToken cancellationToken)
