@@ -67,7 +67,7 @@ internal sealed class ChatHub(
     public Task<IReadOnlyList<ChatMessage>> GetThread(string room, long rootId, long? afterId, int limit) =>
         reads.ThreadAsync(Caller, room, rootId, afterId, limit, Context.ConnectionAborted);
 
-    public Task<IReadOnlyList<ChatMessage>> GetMessages(string room, long[] ids) => reads.MessagesAsync(Caller, room, ids, Context.ConnectionAborted);
+    public Task<IReadOnlyList<ChatMessage>> GetMessages(string room, IReadOnlyList<long> ids) => reads.MessagesAsync(Caller, room, ids, Context.ConnectionAborted);
 
     public Task<IReadOnlyList<DirectMessage>> GetDirectHistory(string userId, long? beforeId, int limit) =>
         direct.BeforeAsync(Caller, userId, beforeId, limit, Context.ConnectionAborted);
