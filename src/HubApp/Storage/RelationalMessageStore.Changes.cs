@@ -93,7 +93,9 @@ internal abstract partial class RelationalMessageStore
         var id = await session.BumpAsync(change.Room, 1, cancellationToken);
 
         var at = ToUnixMilliseconds(sentAt);
-        var mentions = delete ? [] : MessageMentions.Find(change.Text);
+        // Only an edit changes what its target names (another kind of change, such as a reaction, leaves it).
+        var edit = change.Kind == MessageKinds.Edit;
+        var mentions = edit ? MessageMentions.Find(change.Text) : [];
         await ExecuteAsync(
             session,
             """
@@ -121,7 +123,11 @@ internal abstract partial class RelationalMessageStore
             ("@at", DbType.Int64, at),
             ("@mentions", DbType.String, JoinIds(mentions)));
         // What the target names now: an edit's new text, nothing once deleted. A deleted reply leaves its thread's summary.
-        await ReplaceMentionsAsync(session, change.Room, change.TargetId, target.UserId, mentions, replace: true, cancellationToken);
+        if (edit || delete)
+        {
+            await ReplaceMentionsAsync(session, change.Room, change.TargetId, target.UserId, mentions, replace: true, cancellationToken);
+        }
+
         if (delete && target.ThreadId is { } root)
         {
             await RecountThreadAsync(session, change.Room, root, cancellationToken);

@@ -18,7 +18,7 @@ public sealed class MessagePackShapeTests
         var bytes = MessagePackSerializer.Serialize(message, SignalROptions);
 
         Assert.Equal(
-            """{"id":42,"room":"general","userId":"alice","userName":"Alice","text":"héllo 👋","sentAt":"2026-12-01T09:30:00.0000000Z","kind":"message","targetId":null,"clientMessageId":null,"editedAt":null,"deletedAt":null}""",
+            """{"id":42,"room":"general","userId":"alice","userName":"Alice","text":"héllo 👋","sentAt":"2026-12-01T09:30:00.0000000Z","kind":"message","targetId":null,"clientMessageId":null,"editedAt":null,"deletedAt":null,"replyToId":null,"threadId":null,"thread":null,"reactions":null,"mentions":null,"attachments":null}""",
             MessagePackSerializer.ConvertToJson(bytes, SignalROptions));
         var reader = new MessagePackReader(bytes);
         reader.ReadMapHeader();
@@ -43,7 +43,7 @@ public sealed class MessagePackShapeTests
         Assert.Equal(edit, MessagePackSerializer.Deserialize<ChatMessage>(MessagePackSerializer.Serialize(edit, SignalROptions), SignalROptions));
         Assert.Equal(direct, MessagePackSerializer.Deserialize<DirectMessage>(MessagePackSerializer.Serialize(direct, SignalROptions), SignalROptions));
         Assert.Equal(
-            """{"id":7,"fromUserId":"alice","fromUserName":"Alice","toUserId":"bob","text":"psst","sentAt":"2026-12-01T09:30:00.0000000Z","clientMessageId":"dm_1"}""",
+            """{"id":7,"fromUserId":"alice","fromUserName":"Alice","toUserId":"bob","text":"psst","sentAt":"2026-12-01T09:30:00.0000000Z","clientMessageId":"dm_1","kind":"message","targetId":null,"editedAt":null,"deletedAt":null,"replyToId":null,"reactions":null,"attachments":null}""",
             MessagePackSerializer.ConvertToJson(MessagePackSerializer.Serialize(direct, SignalROptions), SignalROptions));
     }
 

@@ -1,3 +1,6 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using HubApp.Contracts;
 using HubApp.Testing;
 
@@ -30,6 +33,14 @@ public sealed class ThreadTests
         Assert.Equal((long?)root.Id, received[2].ThreadId);
         var history = await alice.HistoryAsync("room", null, 10);
         Assert.Equal((1, (DateTime?)inThread.SentAt, "alice bob"), Summary(history[0]));
+        using (var http = host.CreateHttpClient())
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/rooms/room/messages"))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create("carol", "carol"));
+            using var response = await http.SendAsync(request).DefaultTimeout();
+            var overHttp = await response.Content.ReadFromJsonAsync<ChatMessage[]>(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+            Assert.Equal((1, (DateTime?)inThread.SentAt, "alice bob"), Summary(overHttp![0]));
+        }
 
         // Deleting the only reply of bob's takes him off the thread; catch-up carries the reply and the delete.
         var delete = await bob.InvokeAsync<ChatMessage>(HubMethods.DeleteMessage, "room", inThread.Id);
