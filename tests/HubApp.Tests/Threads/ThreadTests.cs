@@ -140,6 +140,39 @@ public sealed class ThreadTests
         Assert.Single(await reader.MessagesAsync("room", root.Id));
     }
 
+    [Fact]
+    public async Task PostDrawsOnTheMessageAllowanceAndARefusedPostTakesNoId()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Limits:MessagesPerSecond"] = "1",
+            ["Limits:Burst"] = "3",
+        });
+        await using var alice = await RawChatConnection.ConnectAsync(host.BaseAddress, "alice");
+        await alice.JoinAsync("room");
+        var root = await alice.SendAsync("room", "root");
+
+        var accepted = new List<ChatMessage>();
+        var refused = new List<string?>();
+        for (var i = 0; i < 10; i++)
+        {
+            try
+            {
+                accepted.Add(await alice.PostAsync("room", new Draft($"r{i}", ThreadId: root.Id)));
+            }
+            catch (Microsoft.AspNetCore.SignalR.HubException ex)
+            {
+                refused.Add(ErrorCodes.Find(ex.Message));
+            }
+        }
+
+        // The burst (one token went to the root) and what refilled while the loop ran; ten posts take far less than the
+        // seven seconds it would take to refill them all.
+        Assert.True(accepted.Count >= 2 && refused.Count > 0, $"{accepted.Count} accepted, {refused.Count} refused");
+        Assert.All(refused, code => Assert.Equal(ErrorCodes.RateLimited, code));
+        Assert.Equal(Enumerable.Range(2, accepted.Count).Select(i => (long)i), accepted.Select(m => m.Id));
+    }
+
     private static (int Count, DateTime? LastReplyAt, string Participants) Summary(ChatMessage root) =>
         (root.Thread!.ReplyCount, root.Thread.LastReplyAt, string.Join(' ', root.Thread.ParticipantIds));
 }
