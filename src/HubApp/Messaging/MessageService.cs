@@ -30,8 +30,8 @@ internal sealed class MessageService(
     /// </summary>
     /// <remarks>
     /// Decided by <see cref="AllowPostAsync"/>, then not_in_room. The decision completes synchronously on a cached room, so
-    /// the write is still queued in the order the sends arrived, and the caller gets the writer's own task: no async layer
-    /// of this method's (a refusal is thrown, as the hub's filters expect either way).
+    /// the write is still queued in the order the sends arrived, and the caller of a text that mentions no one gets the
+    /// writer's own task: no async layer of this method's (a refusal is thrown, as the hub's filters expect either way).
     /// </remarks>
     public Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, string? clientMessageId, CancellationToken cancellationToken)
     {
