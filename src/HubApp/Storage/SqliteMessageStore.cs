@@ -12,15 +12,16 @@ namespace HubApp.Storage;
 /// The SQL shared with the PostgreSQL store is in <see cref="RelationalMessageStore"/>.
 /// </summary>
 /// <remarks>WAL readers do not block the writer, so reads on pooled connections run concurrently with appends.</remarks>
-internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOptions<RetentionOptions> retention) : RelationalMessageStore(retention)
+internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storage, IOptions<RetentionOptions> retention) : RelationalMessageStore(retention)
 {
     /// <summary>
     /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.
     /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
     /// 4: the room log's entry kinds: a message's kind, target (of an edit or delete), and when it was edited or deleted.
     /// 5: each user's list of rooms, filled from memberships and read markers; who set a ban or mute and when.
+    /// 8: search: FTS5 tables of message entries and direct messages, filled from what is stored (SqliteMessageStore.Search).
     /// </summary>
-    private const int SchemaVersion = 5;
+    private const int SchemaVersion = 8;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
 
@@ -114,6 +115,13 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
                 await UpgradeToVersion5Async(connection, cancellationToken);
             }
 
+            if (found < 8)
+            {
+                await UpgradeToVersion8Async(connection, cancellationToken);
+            }
+
+            // After every upgrade: the triggers follow the columns the tables have now.
+            await CreateSearchTriggersAsync(connection, cancellationToken);
             return 0;
         });
     }
