@@ -17,7 +17,7 @@ internal abstract partial class RelationalMessageStore : ISearchStore
         ArgumentNullException.ThrowIfNull(rooms);
         if (rooms.Count == 0)
         {
-            return [];
+            return Array.Empty<ChatMessage>();
         }
 
         var hits = await Guard(async () =>
@@ -49,8 +49,9 @@ internal abstract partial class RelationalMessageStore : ISearchStore
             }
         }
 
-        // A message deleted between the two reads is left out: its text is gone.
-        return [.. hits.Select(h => stored.GetValueOrDefault(h)).OfType<ChatMessage>().Where(m => m.Kind == MessageKinds.Message && m.DeletedAt is null)];
+        // A message deleted between the two reads is left out: its text is gone. An array, not a collection expression's
+        // list: MessagePack writes arrays and lists, not the compiler's own read-only list type.
+        return hits.Select(h => stored.GetValueOrDefault(h)).OfType<ChatMessage>().Where(m => m.Kind == MessageKinds.Message && m.DeletedAt is null).ToArray();
     }
 
     public async Task<IReadOnlyList<DirectMessage>> SearchDirectMessagesAsync(
@@ -78,7 +79,7 @@ internal abstract partial class RelationalMessageStore : ISearchStore
 
         if (hits.Count == 0)
         {
-            return [];
+            return Array.Empty<DirectMessage>();
         }
 
         var stored = await QueryDirectAsync(
@@ -88,7 +89,7 @@ internal abstract partial class RelationalMessageStore : ISearchStore
             hits.Count,
             descending: false,
             cancellationToken);
-        return [.. stored.Where(m => m.Kind == MessageKinds.Message && m.DeletedAt is null)];
+        return stored.Where(m => m.Kind == MessageKinds.Message && m.DeletedAt is null).ToArray();
     }
 
     /// <summary>

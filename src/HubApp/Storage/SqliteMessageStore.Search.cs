@@ -3,12 +3,13 @@ using System.Globalization;
 
 namespace HubApp.Storage;
 
-// Search on FTS5 (schema version 8). Both tables are contentless (they keep no copy of a text) with contentless_delete,
-// so a row can be taken out by its rowid, and secure-delete, so that a taken-out text's words leave the index's pages
-// rather than waiting for a merge. messages has no rowid (WITHOUT ROWID, keyed by room and id): message_search_keys gives
-// each indexed entry one; direct_message_search uses the direct message's id. The index follows the tables by triggers,
-// whoever writes them: an insert of a message entry adds it, a rewrite of its text (an edit; a delete empties it)
-// replaces it, a removal (pruning) takes it out.
+// Search on FTS5 (schema version 8). Both tables are contentless (they keep no copy of a text) and secure-delete (a text
+// taken out leaves the index's pages at once, rather than at some later merge): a text is taken out with FTS5's 'delete'
+// command and the very text that was indexed, which the triggers have as the old row. messages has no rowid (WITHOUT
+// ROWID, keyed by room and id): message_search_keys gives each indexed entry one, and holds exactly the indexed entries;
+// direct_message_search uses the direct message's id. The index follows the tables by triggers, whoever writes them: an
+// insert of a message entry adds it, a rewrite of its text (an edit; a delete empties it) replaces it, a removal
+// (pruning) takes it out.
 internal sealed partial class SqliteMessageStore
 {
     // Words are runs of letters and decimal digits (SearchWords), as PostgreSQL's index cuts them; case folded.
@@ -33,15 +34,21 @@ internal sealed partial class SqliteMessageStore
     protected override string SearchMatch(SearchWords words) =>
         string.Join(' ', words.Words.Select((w, i) => $"\"{w.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" + (i == words.Words.Count - 1 ? "*" : string.Empty)));
 
-    /// <summary>Version 8: the search tables, filled from what is stored (one transaction, as the upgrades before it).</summary>
+    /// <summary>
+    /// Version 8: the search tables, filled from what is stored (one transaction, as the upgrades before it). Made afresh,
+    /// should a file that says it is older hold them already.
+    /// </summary>
     private static async Task UpgradeToVersion8Async(DbConnection connection, CancellationToken cancellationToken)
     {
         var direct = await DirectSearchableAsync(connection, "d", cancellationToken);
         await ExecuteAsync(connection, $"""
             BEGIN IMMEDIATE;
+            DROP TABLE IF EXISTS message_search_keys;
+            DROP TABLE IF EXISTS message_search;
+            DROP TABLE IF EXISTS direct_message_search;
             CREATE TABLE message_search_keys (search_key INTEGER PRIMARY KEY, room TEXT NOT NULL, id INTEGER NOT NULL, UNIQUE (room, id));
-            CREATE VIRTUAL TABLE message_search USING fts5(text, content='', contentless_delete=1, {SearchTokenizer});
-            CREATE VIRTUAL TABLE direct_message_search USING fts5(text, content='', contentless_delete=1, {SearchTokenizer});
+            CREATE VIRTUAL TABLE message_search USING fts5(text, content='', {SearchTokenizer});
+            CREATE VIRTUAL TABLE direct_message_search USING fts5(text, content='', {SearchTokenizer});
             INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
             INSERT INTO direct_message_search (direct_message_search, rank) VALUES ('secure-delete', 1);
             INSERT INTO message_search_keys (room, id) SELECT room, id FROM messages m WHERE {MessageSearchable("m")} ORDER BY room, id;
@@ -59,10 +66,11 @@ internal sealed partial class SqliteMessageStore
     /// </summary>
     private static async Task CreateSearchTriggersAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        var direct = await DirectSearchableAsync(connection, "new", cancellationToken);
-        const string OldKey = "(SELECT search_key FROM message_search_keys WHERE room = old.room AND id = old.id)";
+        var newDirect = await DirectSearchableAsync(connection, "new", cancellationToken);
+        var oldDirect = await DirectSearchableAsync(connection, "old", cancellationToken);
         const string RemoveOld = $"""
-            DELETE FROM message_search WHERE rowid = {OldKey};
+            INSERT INTO message_search (message_search, rowid, text)
+                SELECT 'delete', search_key, {OldText} FROM message_search_keys WHERE room = old.room AND id = old.id;
             DELETE FROM message_search_keys WHERE room = old.room AND id = old.id;
             """;
         await ExecuteAsync(connection, $"""
@@ -86,19 +94,22 @@ internal sealed partial class SqliteMessageStore
             CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
                 {RemoveOld}
             END;
-            CREATE TRIGGER direct_messages_search_insert AFTER INSERT ON direct_messages WHEN {direct} BEGIN
+            CREATE TRIGGER direct_messages_search_insert AFTER INSERT ON direct_messages WHEN {newDirect} BEGIN
                 INSERT INTO direct_message_search (rowid, text) VALUES (new.id, {SearchText("new.text")});
             END;
             CREATE TRIGGER direct_messages_search_update AFTER UPDATE OF text ON direct_messages BEGIN
-                DELETE FROM direct_message_search WHERE rowid = old.id;
-                INSERT INTO direct_message_search (rowid, text) SELECT new.id, {SearchText("new.text")} WHERE {direct};
+                INSERT INTO direct_message_search (direct_message_search, rowid, text) SELECT 'delete', old.id, {OldText} WHERE {oldDirect};
+                INSERT INTO direct_message_search (rowid, text) SELECT new.id, {SearchText("new.text")} WHERE {newDirect};
             END;
-            CREATE TRIGGER direct_messages_search_delete AFTER DELETE ON direct_messages BEGIN
-                DELETE FROM direct_message_search WHERE rowid = old.id;
+            CREATE TRIGGER direct_messages_search_delete AFTER DELETE ON direct_messages WHEN {oldDirect} BEGIN
+                INSERT INTO direct_message_search (direct_message_search, rowid, text) VALUES ('delete', old.id, {OldText});
             END;
             COMMIT;
             """, cancellationToken);
     }
+
+    // The old row's text, as it was indexed: FTS5's 'delete' takes out exactly the words it is given.
+    private const string OldText = "CAST(old.text AS TEXT)";
 
     // Texts are UTF-8 blobs: FTS5 reads them whole, a NUL separating words as PostgreSQL's index has it.
     private static string SearchText(string column) => $"CAST({column} AS TEXT)";
@@ -107,7 +118,8 @@ internal sealed partial class SqliteMessageStore
 
     /// <summary>
     /// When a direct message row <paramref name="row"/> is indexed: a text, and, once direct_messages has them, the kind
-    /// <c>message</c> and no deletion (until then every row is a message, and a deletion empties the text).
+    /// <c>message</c> and no deletion (until then every row is a message, and a deletion empties the text). Of an old row
+    /// it says whether it was indexed: a row's kind never changes, and its text only through the triggers.
     /// </summary>
     private static async Task<string> DirectSearchableAsync(DbConnection connection, string row, CancellationToken cancellationToken)
     {
