@@ -239,6 +239,8 @@ export const HubMethods = {
   leaveRoomForGood: "LeaveRoomForGood",
   getMyRooms: "GetMyRooms",
   getBans: "GetBans",
+  searchMessages: "SearchMessages",
+  searchDirectMessages: "SearchDirectMessages",
   ping: "Ping",
 } as const;
 

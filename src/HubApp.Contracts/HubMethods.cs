@@ -33,5 +33,7 @@ public static class HubMethods
     public const string LeaveRoomForGood = nameof(LeaveRoomForGood);
     public const string GetMyRooms = nameof(GetMyRooms);
     public const string GetBans = nameof(GetBans);
+    public const string SearchMessages = nameof(SearchMessages);
+    public const string SearchDirectMessages = nameof(SearchDirectMessages);
     public const string Ping = nameof(Ping);
 }

@@ -1,6 +1,8 @@
+using HubApp.Client;
 using HubApp.Contracts;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Testing;
 
@@ -23,11 +25,20 @@ public sealed class RawChatConnection : IAsyncDisposable
 
     public Inbox<DirectMessage> Direct { get; } = new();
 
-    public static async Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, string? userName = null)
+    public static Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, string? userName = null) =>
+        ConnectAsync(baseAddress, userId, ChatProtocol.Json, userName);
+
+    /// <summary>A connection speaking <paramref name="protocol"/>, for calls that must hold in both hub protocols.</summary>
+    public static async Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, ChatProtocol protocol, string? userName = null)
     {
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, HubMethods.Path), HttpTransportType.WebSockets, o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userName ?? userId)))
-            .Build();
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, HubMethods.Path), HttpTransportType.WebSockets, o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userName ?? userId)));
+        if (protocol == ChatProtocol.MessagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var hub = builder.Build();
         var connection = new RawChatConnection(hub);
         await hub.StartAsync().DefaultTimeout();
         return connection;
