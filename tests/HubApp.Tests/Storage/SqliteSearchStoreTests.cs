@@ -54,6 +54,28 @@ public sealed class SqliteSearchStoreTests : SearchStoreTests
     }
 
     [Fact]
+    public async Task OnceDirectMessagesHaveAKindOnlyTheirMessageEntriesAreIndexed()
+    {
+        // As a later schema may give them: direct messages as a log, an edit a row of its own and a deletion emptying the target.
+        await using (var before = await OpenAsync())
+        {
+            await before.Store.AppendAsync(new WriteBatch([], [new("u", "U", "v", "walrus before")], DateTime.UtcNow), null, CancellationToken.None);
+        }
+
+        await ExecuteAsync("ALTER TABLE direct_messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message'; ALTER TABLE direct_messages ADD COLUMN deleted_at INTEGER;");
+        await using var opened = await OpenAsync();
+        await ExecuteAsync("""
+            INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at, conversation, kind)
+            VALUES ('u', 'U', 'v', CAST('walrus edited' AS BLOB), 1764590400000, 'u' || char(31) || 'v', 'edit'),
+                ('u', 'U', 'v', CAST('walrus message' AS BLOB), 1764590400001, 'u' || char(31) || 'v', 'message');
+            UPDATE direct_messages SET text = CAST('' AS BLOB), deleted_at = 1764590400002 WHERE id = 1;
+            """);
+
+        Assert.Equal([3L], (await opened.Search.SearchDirectMessagesAsync(SearchWords.Parse("walrus")!, "u", null, 50, CancellationToken.None)).Select(m => m.Id));
+        Assert.Empty(await TermsAsync("before", "edited"));
+    }
+
+    [Fact]
     public async Task AFileOfThePreviousVersionIsUpgradedAndWhatItHoldsBecomesSearchable()
     {
         var connectionString = ConnectionString;
@@ -105,6 +127,15 @@ public sealed class SqliteSearchStoreTests : SearchStoreTests
             Options.Create(new RetentionOptions { MaxMessagesPerRoom = maxPerRoom ?? 10_000 }));
         await store.InitializeAsync(CancellationToken.None);
         return new OpenSearchStore(store, store, store);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Which of <paramref name="terms"/> the bytes of either search table's index (its shadow table of pages) hold, in order.</summary>
