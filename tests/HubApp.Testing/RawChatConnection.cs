@@ -1,4 +1,3 @@
-using HubApp.Client;
 using HubApp.Contracts;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -19,26 +18,21 @@ public sealed class RawChatConnection : IAsyncDisposable
         _hub = hub;
         hub.On<ReadMarker>(nameof(IChatClient.ReadMarkerMoved), Markers.Add);
         hub.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), Direct.Add);
+        hub.On<ChatMessage>(nameof(IChatClient.MessageReceived), Messages.Add);
     }
 
     public Inbox<ReadMarker> Markers { get; } = new();
 
     public Inbox<DirectMessage> Direct { get; } = new();
 
-    public static Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, string? userName = null) =>
-        ConnectAsync(baseAddress, userId, ChatProtocol.Json, userName);
+    public Inbox<ChatMessage> Messages { get; } = new();
 
-    /// <summary>A connection speaking <paramref name="protocol"/>, for calls that must hold in both hub protocols.</summary>
-    public static async Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, ChatProtocol protocol, string? userName = null)
+    /// <summary>A started connection of <paramref name="userId"/>, on JSON or, with <paramref name="messagePack"/>, on MessagePack.</summary>
+    public static async Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, string? userName = null, bool messagePack = false)
     {
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, HubMethods.Path), HttpTransportType.WebSockets, o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userName ?? userId)));
-        if (protocol == ChatProtocol.MessagePack)
-        {
-            builder.AddMessagePackProtocol();
-        }
-
-        var hub = builder.Build();
+        var hub = (messagePack ? builder.AddMessagePackProtocol() : builder).Build();
         var connection = new RawChatConnection(hub);
         await hub.StartAsync().DefaultTimeout();
         return connection;

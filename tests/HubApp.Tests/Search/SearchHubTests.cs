@@ -21,8 +21,8 @@ public abstract class SearchHubTests : IAsyncLifetime
     public async Task AcrossRoomsASearchCoversTheCallersReadableRoomsOnly(ChatProtocol protocol)
     {
         await using var host = await StartAsync();
-        await using var bob = await RawChatConnection.ConnectAsync(host.BaseAddress, "bob", protocol);
-        await using var carol = await RawChatConnection.ConnectAsync(host.BaseAddress, "carol", protocol);
+        await using var bob = await RawChatConnection.ConnectAsync(host.BaseAddress, "bob", messagePack: protocol == ChatProtocol.MessagePack);
+        await using var carol = await RawChatConnection.ConnectAsync(host.BaseAddress, "carol", messagePack: protocol == ChatProtocol.MessagePack);
         // A room bob joined; an open room he never joined; a private room he was a member of and left; one he never was in.
         await bob.JoinAsync("joined");
         await carol.JoinAsync("joined");
@@ -130,9 +130,9 @@ public abstract class SearchHubTests : IAsyncLifetime
     public async Task DirectSearchCoversTheCallersConversationsAndNeverAnotherPairs(ChatProtocol protocol)
     {
         await using var host = await StartAsync();
-        await using var alice = await RawChatConnection.ConnectAsync(host.BaseAddress, "alice", protocol);
-        await using var bob = await RawChatConnection.ConnectAsync(host.BaseAddress, "bob", protocol);
-        await using var carol = await RawChatConnection.ConnectAsync(host.BaseAddress, "carol", protocol);
+        await using var alice = await RawChatConnection.ConnectAsync(host.BaseAddress, "alice", messagePack: protocol == ChatProtocol.MessagePack);
+        await using var bob = await RawChatConnection.ConnectAsync(host.BaseAddress, "bob", messagePack: protocol == ChatProtocol.MessagePack);
+        await using var carol = await RawChatConnection.ConnectAsync(host.BaseAddress, "carol", messagePack: protocol == ChatProtocol.MessagePack);
         var first = await alice.SendDirectAsync("bob", "pizza tonight?");
         var second = await bob.SendDirectAsync("alice", "Pizza, yes");
         var elsewhere = await carol.SendDirectAsync("dave", "pizza secret");
