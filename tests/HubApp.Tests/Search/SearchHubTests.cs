@@ -146,6 +146,14 @@ public abstract class SearchHubTests : IAsyncLifetime
         Assert.Equal([third.Id, elsewhere.Id], (await SearchDirectAsync(carol, "pizza")).Select(m => m.Id));
         var found = Assert.Single(await SearchDirectAsync(bob, "tonight"));
         Assert.Equal((first.Id, "alice", "bob", "pizza tonight?"), (found.Id, found.FromUserId, found.ToUserId, found.Text));
+
+        // A conversation's edit and delete reach the index as a room's do: the new text only, the deleted one never.
+        await alice.InvokeAsync<DirectMessage>(HubMethods.EditDirectMessage, first.Id, "pasta tonight?");
+        await alice.InvokeAsync<DirectMessage>(HubMethods.DeleteDirectMessage, third.Id);
+        Assert.Equal([second.Id], (await SearchDirectAsync(alice, "pizza")).Select(m => m.Id));
+        var edited = Assert.Single(await SearchDirectAsync(bob, "pasta"));
+        Assert.Equal((first.Id, "pasta tonight?", MessageKinds.Message), (edited.Id, edited.Text, edited.Kind));
+        Assert.NotNull(edited.EditedAt);
     }
 
     [Fact]
