@@ -42,6 +42,21 @@ internal sealed partial class ChatSession
         };
     }
 
+    // A conversation's entries have no number here (the terminal edits no direct message), so each says what it is.
+    private static string FormatDirect(DirectMessage entry)
+    {
+        var head = $"{Time(entry.SentAt)} [dm] {entry.FromUserName}";
+        return entry.Kind switch
+        {
+            MessageKinds.Edit => $"{head} → {entry.ToUserId}: {entry.Text} (edited)",
+            MessageKinds.Delete => $"{head} deleted a message to {entry.ToUserId}",
+            MessageKinds.React => $"{head} reacted {entry.Text} to a message",
+            MessageKinds.Unreact => $"{head} took back {entry.Text} from a message",
+            _ when entry.DeletedAt is not null => $"{head} → {entry.ToUserId}: (message deleted)",
+            _ => $"{head} → {entry.ToUserId}: {entry.Text}{(entry.EditedAt is null ? string.Empty : " (edited)")}{Reactions(entry.Reactions)}",
+        };
+    }
+
     private static string Author(ChatMessage message) => message.ThreadId is { } root ? $"{message.UserName} in thread #{root}" : message.UserName;
 
     private static string Quote(ChatMessage message, Func<long, ChatMessage?>? find)

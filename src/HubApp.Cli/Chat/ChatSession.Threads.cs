@@ -3,7 +3,7 @@ using HubApp.Contracts;
 
 namespace HubApp.Cli.Chat;
 
-// Replies, threads, reactions, mentions and search (contract v3) in the terminal. Each joined room keeps a RoomTimeline:
+// Replies, threads, reactions and mentions (contract v3) in the terminal. Each joined room keeps a RoomTimeline:
 // what the server listed, with the live entries folded on, so that a line can show a message's reactions and thread
 // size and a reply can quote its parent. Replies and reactions go out through the client's outbox, like lines typed.
 internal sealed partial class ChatSession
@@ -61,39 +61,6 @@ internal sealed partial class ChatSession
             {
                 Print(Format(reply));
             }
-        }
-    }
-
-    private async Task SearchAsync(string words, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<ChatMessage> messages;
-        IReadOnlyList<DirectMessage> direct;
-        try
-        {
-            messages = await client.SearchAsync(words, null, null, 20, cancellationToken);
-            direct = await client.SearchDirectAsync(words, null, 20, cancellationToken);
-        }
-        catch (ChatException ex) when (ex.Code == ErrorCodes.InvalidMessage)
-        {
-            Print("! Search for at least one letter or digit, in at most 256 characters.");
-            return;
-        }
-
-        if (messages.Count == 0 && direct.Count == 0)
-        {
-            Print($"— nothing found for “{words}”");
-            return;
-        }
-
-        Print($"— found for “{words}”: {messages.Count} in your rooms, {direct.Count} in direct messages (newest first)");
-        foreach (var message in messages)
-        {
-            Print(Format(message, View(message.Room) is { } view ? view.Timeline.Find : null));
-        }
-
-        foreach (var message in direct)
-        {
-            Print(FormatDirect(message));
         }
     }
 
@@ -159,21 +126,6 @@ internal sealed partial class ChatSession
         return View(message.Room) is null
             ? Show($"{Time(message.SentAt)} @ {message.UserName} mentioned you in {message.Room}: {Shorten(message.Text)} (/join {message.Room})")
             : Task.CompletedTask;
-    }
-
-    // A conversation's entries have no number here (the terminal edits no direct message), so each says what it is.
-    private static string FormatDirect(DirectMessage entry)
-    {
-        var head = $"{Time(entry.SentAt)} [dm] {entry.FromUserName}";
-        return entry.Kind switch
-        {
-            MessageKinds.Edit => $"{head} → {entry.ToUserId}: {entry.Text} (edited)",
-            MessageKinds.Delete => $"{head} deleted a message to {entry.ToUserId}",
-            MessageKinds.React => $"{head} reacted {entry.Text} to a message",
-            MessageKinds.Unreact => $"{head} took back {entry.Text} from a message",
-            _ when entry.DeletedAt is not null => $"{head} → {entry.ToUserId}: (message deleted)",
-            _ => $"{head} → {entry.ToUserId}: {entry.Text}{(entry.EditedAt is null ? string.Empty : " (edited)")}{Reactions(entry.Reactions)}",
-        };
     }
 
     private RoomView? View(string room)
