@@ -61,16 +61,24 @@ public static class LogFolding
     }
 
     /// <summary>
-    /// <paramref name="root"/> without the deleted <paramref name="reply"/>: one reply fewer. The participants stay, since
-    /// the author may have other replies; the root read again tells.
+    /// <paramref name="root"/> without the deleted <paramref name="reply"/>: one reply fewer. Its participants are the
+    /// root's author and the authors of <paramref name="remaining"/> (the thread's other replies not deleted) when those
+    /// are all of them; otherwise they stay as they were, since the author may have replies not held here.
     /// </summary>
-    public static ChatMessage RemoveReply(ChatMessage root, ChatMessage reply)
+    public static ChatMessage RemoveReply(ChatMessage root, ChatMessage reply, IReadOnlyCollection<ChatMessage>? remaining = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(reply);
-        return reply.ThreadId != root.Id || root.Thread is not { ReplyCount: > 0 } thread
-            ? root
-            : root with { Thread = thread with { ReplyCount = thread.ReplyCount - 1 } };
+        if (reply.ThreadId != root.Id || root.Thread is not { ReplyCount: > 0 } thread)
+        {
+            return root;
+        }
+
+        var count = thread.ReplyCount - 1;
+        IReadOnlyList<string> participants = remaining is not null && remaining.Count == count
+            ? [.. remaining.Select(r => r.UserId).Prepend(root.UserId).Distinct(StringComparer.Ordinal).Take(MaxThreadParticipantsListed)]
+            : thread.ParticipantIds;
+        return root with { Thread = thread with { ReplyCount = count, ParticipantIds = participants } };
     }
 
     private static ThreadSummary AddReply(ChatMessage root, ChatMessage reply)

@@ -92,7 +92,8 @@ public sealed class RoomTimeline
         if (entry.Kind == MessageKinds.Delete && held.Message is { DeletedAt: null, ThreadId: { } rootId }
             && _messages.TryGetValue(rootId, out var root) && entry.Id > root.AsOf)
         {
-            var unthreaded = LogFolding.RemoveReply(root.Message, held.Message);
+            var remaining = _messages.Values.Select(m => m.Message).Where(m => m.ThreadId == rootId && m.DeletedAt is null && m.Id != id).ToList();
+            var unthreaded = LogFolding.RemoveReply(root.Message, held.Message, remaining);
             _messages[rootId] = (unthreaded, entry.Id);
             changed.Add(unthreaded);
         }

@@ -45,6 +45,9 @@ public class LogFoldingTests
         Assert.Equal((3, (DateTime?)T0.AddMinutes(3)), (folded.Thread!.ReplyCount, folded.Thread.LastReplyAt));
         Assert.Equal(["alice", "bob", "carol"], folded.Thread.ParticipantIds);
         Assert.Equal(2, LogFolding.RemoveReply(folded, second).Thread!.ReplyCount);
+        // Knowing every reply left, the participants are their authors: carol's only reply gone, she is no more one.
+        Assert.Equal(["alice", "bob"], LogFolding.RemoveReply(folded, third, [first, second]).Thread!.ParticipantIds);
+        Assert.Equal(["alice", "bob", "carol"], LogFolding.RemoveReply(folded, third, [second]).Thread!.ParticipantIds);
         Assert.Same(folded, LogFolding.RemoveReply(folded, Message(5, "dave") with { ThreadId = 9 }));
     }
 

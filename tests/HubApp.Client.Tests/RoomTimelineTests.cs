@@ -19,6 +19,7 @@ public class RoomTimelineTests
         var changed = timeline.Apply(Entry(5, "bob", MessageKinds.Delete, 2, string.Empty));
         Assert.Equal([2L, 1L], changed.Select(m => m.Id));
         Assert.Equal(0, timeline.Find(1)!.Thread!.ReplyCount);
+        Assert.Equal(["alice"], timeline.Find(1)!.Thread!.ParticipantIds);
         Assert.NotNull(timeline.Find(2)!.DeletedAt);
     }
 
