@@ -1,4 +1,3 @@
-using HubApp.Client.Internal;
 using HubApp.Contracts;
 
 namespace HubApp.Client;
@@ -17,11 +16,11 @@ public sealed partial class ChatClient
     public Task<DirectMessage> EditDirectMessageAsync(long messageId, string text, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var send = new OutboxSend(DirectChangesChain, V3Methods.EditDirectMessage, [messageId, text], $"edit of {messageId}", SafeToRepeat: false);
+        var send = new OutboxSend(DirectChangesChain, HubMethods.EditDirectMessage, [messageId, text], $"edit of {messageId}", SafeToRepeat: false);
         return EnqueueSend<DirectMessage>(send, ct);
     }
 
     /// <summary>Deletes the user's own direct message and returns the <c>delete</c> entry: the earlier one when it was deleted before.</summary>
     public Task<DirectMessage> DeleteDirectMessageAsync(long messageId, CancellationToken ct = default) =>
-        EnqueueSend<DirectMessage>(new OutboxSend(DirectChangesChain, V3Methods.DeleteDirectMessage, [messageId], $"delete of {messageId}"), ct);
+        EnqueueSend<DirectMessage>(new OutboxSend(DirectChangesChain, HubMethods.DeleteDirectMessage, [messageId], $"delete of {messageId}"), ct);
 }

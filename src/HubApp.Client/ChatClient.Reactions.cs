@@ -1,4 +1,3 @@
-using HubApp.Client.Internal;
 using HubApp.Contracts;
 
 namespace HubApp.Client;
@@ -18,7 +17,7 @@ public sealed partial class ChatClient
     {
         ArgumentNullException.ThrowIfNull(room);
         ArgumentNullException.ThrowIfNull(emoji);
-        var send = new OutboxSend(RoomChain(room), V3Methods.React, [room, messageId, emoji, add], ReactionLabel(messageId, emoji, add));
+        var send = new OutboxSend(RoomChain(room), HubMethods.React, [room, messageId, emoji, add], ReactionLabel(messageId, emoji, add));
         return EnqueueSend<ChatMessage>(send, ct);
     }
 
@@ -27,7 +26,7 @@ public sealed partial class ChatClient
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(emoji);
-        var send = new OutboxSend(DirectChain(userId), V3Methods.ReactDirect, [userId, messageId, emoji, add], ReactionLabel(messageId, emoji, add));
+        var send = new OutboxSend(DirectChain(userId), HubMethods.ReactDirect, [userId, messageId, emoji, add], ReactionLabel(messageId, emoji, add));
         return EnqueueSend<DirectMessage>(send, ct);
     }
 

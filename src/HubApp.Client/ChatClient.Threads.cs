@@ -32,7 +32,7 @@ public sealed partial class ChatClient
     {
         ArgumentNullException.ThrowIfNull(userId);
         draft = WithClientMessageId(draft);
-        return EnqueueSend<DirectMessage>(new OutboxSend(DirectChain(userId), V3Methods.PostDirect, [userId, draft], draft.ClientMessageId!), ct);
+        return EnqueueSend<DirectMessage>(new OutboxSend(DirectChain(userId), HubMethods.PostDirect, [userId, draft], draft.ClientMessageId!), ct);
     }
 
     /// <summary>The replies of thread <paramref name="rootId"/>, ascending: the oldest <paramref name="limit"/> (1–200) after <paramref name="afterId"/>. Not raised as events.</summary>

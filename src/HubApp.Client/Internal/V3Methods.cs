@@ -4,13 +4,8 @@ namespace HubApp.Client.Internal;
 internal static class V3Methods
 {
     public const string Post = nameof(Post);
-    public const string PostDirect = nameof(PostDirect);
     public const string GetThread = nameof(GetThread);
     public const string GetMessages = nameof(GetMessages);
-    public const string React = nameof(React);
-    public const string ReactDirect = nameof(ReactDirect);
-    public const string EditDirectMessage = nameof(EditDirectMessage);
-    public const string DeleteDirectMessage = nameof(DeleteDirectMessage);
     public const string SearchMessages = nameof(SearchMessages);
     public const string SearchDirectMessages = nameof(SearchDirectMessages);
 }

@@ -51,7 +51,7 @@ public sealed partial class ChatClientV3Tests
         var after = await alice.SendMessageAsync(Room, "after").DefaultTimeout();
         await folded.SeenAsync(after.Id);
 
-        Assert.Equal(2, scene.Host.Recorder.Of("alice").Count(i => i.Method == "React"));
+        Assert.Equal(2, scene.Host.Recorder.Of("alice").Count(i => i.Method == HubMethods.React));
         Assert.Equal($"{Emoji}:1:alice", Reactions(stored.Reactions));
         var history = await RoomHistory.ReadAllAsync(alice, Room);
         Assert.Equal([MessageKinds.Message, MessageKinds.React, MessageKinds.Message], history.Select(m => m.Kind));
