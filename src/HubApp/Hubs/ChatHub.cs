@@ -26,6 +26,7 @@ internal sealed class ChatHub(
     RoomDirectory directory,
     RoomModeration moderation,
     UserRoomList roomList,
+    RoomReads reads,
     IOptions<AuthOptions> auth) : Hub<IChatClient>
 {
     // A JoinRoom's hold on the room's presence events (RoomService.JoinAsync). A hub serves one invocation, and SignalR
@@ -46,6 +47,8 @@ internal sealed class ChatHub(
 
     public Task<ChatMessage> PostMessage(string room, string text, string? clientMessageId) =>
         messages.SendAsync(Caller, room, text, clientMessageId, Context.ConnectionAborted);
+
+    public Task<ChatMessage> Post(string room, Draft draft) => messages.PostDraftAsync(Caller, room, draft, Context.ConnectionAborted);
 
     public Task<ChatMessage> EditMessage(string room, long messageId, string text) =>
         edits.EditAsync(Caller, room, messageId, text, Context.ConnectionAborted);
@@ -73,6 +76,11 @@ internal sealed class ChatHub(
 
     public Task<IReadOnlyList<ChatMessage>> GetHistory(string room, long? beforeId, int limit) =>
         rooms.HistoryAsync(Caller, room, beforeId, limit, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<ChatMessage>> GetThread(string room, long rootId, long? afterId, int limit) =>
+        reads.ThreadAsync(Caller, room, rootId, afterId, limit, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<ChatMessage>> GetMessages(string room, IReadOnlyList<long> ids) => reads.MessagesAsync(Caller, room, ids, Context.ConnectionAborted);
 
     public Task<IReadOnlyList<DirectMessage>> GetDirectHistory(string userId, long? beforeId, int limit) =>
         direct.BeforeAsync(Caller, userId, beforeId, limit, Context.ConnectionAborted);

@@ -210,6 +210,51 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         return await version.ExecuteScalarAsync();
     }
 
+    [Fact]
+    public async Task AVersion5FileIsUpgradedKeepsItsDataFindsItsMentionsAndTakesThreads()
+    {
+        var connectionString = $"Data Source={Path.Combine(_directory.FullName, "v5.db")}";
+        await using (var v5 = Create(connectionString))
+        {
+            // A file of this build is made by upgrading: take it back to version 5's messages table, with two messages.
+            await v5.InitializeAsync(CancellationToken.None);
+        }
+
+        await using (var downgrade = new SqliteConnection(connectionString))
+        {
+            await downgrade.OpenAsync();
+            await using var command = downgrade.CreateCommand();
+            command.CommandText = """
+                DROP INDEX messages_thread;
+                DROP TABLE message_mentions;
+                ALTER TABLE messages DROP COLUMN reply_to_id;
+                ALTER TABLE messages DROP COLUMN thread_id;
+                ALTER TABLE messages DROP COLUMN reply_count;
+                ALTER TABLE messages DROP COLUMN last_reply_at;
+                ALTER TABLE messages DROP COLUMN participants;
+                ALTER TABLE messages DROP COLUMN mentions;
+                UPDATE schema_version SET version = 5;
+                INSERT INTO rooms (name, last_id) VALUES ('a', 2);
+                INSERT INTO messages (room, id, user_id, user_name, text, sent_at, client_message_id, kind)
+                VALUES ('a', 1, 'u', 'U', CAST('hi @Bob.' AS BLOB), 1764590400000, 'c-1', 'message'), ('a', 2, 'v', 'V', CAST('old two' AS BLOB), 1764590400001, NULL, 'message');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = Create(connectionString);
+        await store.InitializeAsync(CancellationToken.None);
+        var reply = await store.AppendAsync(new WriteBatch([new("a", "bob", "Bob", "answer", ThreadId: 1)], [], DateTime.UtcNow), null, CancellationToken.None);
+
+        var history = await store.GetLatestAsync("a", 10, CancellationToken.None);
+        Assert.Equal(
+            [(1L, "hi @Bob.", "c-1", "bob", 1), (2L, "old two", null, "", 0), (3L, "answer", null, "", 0)],
+            history.Select(m => (m.Id, m.Text, m.ClientMessageId, string.Join(' ', m.Mentions ?? []), m.Thread?.ReplyCount ?? 0)));
+        Assert.Equal(1L, reply.Messages[0].ThreadId);
+        Assert.Equal(1, (await ((IReadMarkerStore)store).GetRoomReadStateAsync("bob", "a", 1000, CancellationToken.None)).MentionCount);
+        Assert.Equal(7L, await ReadVersionAsync(connectionString));
+    }
+
     private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)
     {
         var store = Create($"Data Source={Path.Combine(_directory.FullName, "store.db")}", maxPerRoom);
