@@ -1,4 +1,3 @@
-using HubApp.Client.Internal;
 using HubApp.Contracts;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -24,7 +23,7 @@ public sealed partial class ChatClient
     {
         ArgumentNullException.ThrowIfNull(room);
         draft = WithClientMessageId(draft);
-        return EnqueueSend<ChatMessage>(new OutboxSend(RoomChain(room), V3Methods.Post, [room, draft], draft.ClientMessageId!), ct);
+        return EnqueueSend<ChatMessage>(new OutboxSend(RoomChain(room), HubMethods.Post, [room, draft], draft.ClientMessageId!), ct);
     }
 
     /// <summary>As <see cref="PostAsync"/>, for a direct message to <paramref name="userId"/> (no threads there).</summary>
@@ -37,13 +36,13 @@ public sealed partial class ChatClient
 
     /// <summary>The replies of thread <paramref name="rootId"/>, ascending: the oldest <paramref name="limit"/> (1–200) after <paramref name="afterId"/>. Not raised as events.</summary>
     public async Task<IReadOnlyList<ChatMessage>> GetThreadAsync(string room, long rootId, long? afterId = null, int limit = 50, CancellationToken ct = default) =>
-        await Invoke<ChatMessage[]>(V3Methods.GetThread, [Required(room), rootId, afterId, limit], ct).ConfigureAwait(false);
+        await Invoke<ChatMessage[]>(HubMethods.GetThread, [Required(room), rootId, afterId, limit], ct).ConfigureAwait(false);
 
     /// <summary>The room's entries with these ids (at most 100) in their current state, ascending; ids that do not exist are left out.</summary>
     public async Task<IReadOnlyList<ChatMessage>> GetMessagesAsync(string room, IReadOnlyCollection<long> ids, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return await Invoke<ChatMessage[]>(V3Methods.GetMessages, [Required(room), ids.ToArray()], ct).ConfigureAwait(false);
+        return await Invoke<ChatMessage[]>(HubMethods.GetMessages, [Required(room), ids.ToArray()], ct).ConfigureAwait(false);
     }
 
     private static Draft WithClientMessageId(Draft draft)

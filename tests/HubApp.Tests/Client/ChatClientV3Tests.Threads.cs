@@ -50,7 +50,7 @@ public sealed partial class ChatClientV3Tests
         await folded.SeenAsync(after.Id);
 
         Assert.Equal([root.Id, sent.Id, after.Id], (await RoomHistory.ReadAllAsync(alice, Room)).Select(m => m.Id));
-        Assert.Equal(2, scene.Host.Recorder.Of("alice").Count(i => i.Method == "Post"));
+        Assert.Equal(2, scene.Host.Recorder.Of("alice").Count(i => i.Method == HubMethods.Post));
         // The reply counted once on the root, in the store and in the folded room (its entry raised once).
         Assert.Equal(1, (await alice.GetMessagesAsync(Room, [root.Id]).DefaultTimeout()).Single().Thread!.ReplyCount);
         Assert.Equal(1, folded.Find(root.Id)!.Thread!.ReplyCount);
