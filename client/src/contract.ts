@@ -247,6 +247,8 @@ export const HubMethods = {
   postDirect: "PostDirect",
   editDirectMessage: "EditDirectMessage",
   deleteDirectMessage: "DeleteDirectMessage",
+  searchMessages: "SearchMessages",
+  searchDirectMessages: "SearchDirectMessages",
   ping: "Ping",
 } as const;
 

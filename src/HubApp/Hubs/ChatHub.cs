@@ -5,6 +5,7 @@ using HubApp.Messaging;
 using HubApp.Presence;
 using HubApp.ReadState;
 using HubApp.Rooms;
+using HubApp.Search;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ internal sealed class ChatHub(
     RoomModeration moderation,
     UserRoomList roomList,
     RoomReads reads,
+    SearchService search,
     IOptions<AuthOptions> auth) : Hub<IChatClient>
 {
     // A JoinRoom's hold on the room's presence events (RoomService.JoinAsync). A hub serves one invocation, and SignalR
@@ -120,6 +122,12 @@ internal sealed class ChatHub(
     public Task<IReadOnlyList<MyRoom>> GetMyRooms() => roomList.ListAsync(Caller, Context.ConnectionAborted);
 
     public Task<IReadOnlyList<RoomBan>> GetBans(string room) => moderation.BansAsync(Caller, room, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<ChatMessage>> SearchMessages(string query, string? room, long? beforeId, int limit) =>
+        search.MessagesAsync(Caller, query, room, beforeId, limit, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<DirectMessage>> SearchDirectMessages(string query, string? userId, int limit) =>
+        search.DirectAsync(Caller, query, userId, limit, Context.ConnectionAborted);
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "SignalR invokes instance methods only.")]
     public string Ping() => "pong";

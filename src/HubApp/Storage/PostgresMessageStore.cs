@@ -18,7 +18,7 @@ namespace HubApp.Storage;
 /// Texts are stored as UTF-8 <c>bytea</c>: PostgreSQL <c>text</c> cannot hold U+0000, which a message may.
 /// The schema is created or upgraded under an advisory lock, so nodes starting together do not race.
 /// </remarks>
-internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions<RetentionOptions> retention)
+internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions<RetentionOptions> retention)
     : RelationalMessageStore(retention)
 {
     /// <summary>The advisory lock that every schema change of HubApp takes (the store's and the backplane's).</summary>
@@ -131,6 +131,7 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
                 END IF;
             END $upgrade$;
             """, "rooms", RoomTablesVersion, cancellationToken);
+        await InitializeSearchAsync(cancellationToken);
         return 0;
     });
 

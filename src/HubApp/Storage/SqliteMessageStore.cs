@@ -12,7 +12,7 @@ namespace HubApp.Storage;
 /// The SQL shared with the PostgreSQL store is in <see cref="RelationalMessageStore"/>.
 /// </summary>
 /// <remarks>WAL readers do not block the writer, so reads on pooled connections run concurrently with appends.</remarks>
-internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOptions<RetentionOptions> retention) : RelationalMessageStore(retention)
+internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storage, IOptions<RetentionOptions> retention) : RelationalMessageStore(retention)
 {
     /// <summary>
     /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.
@@ -22,8 +22,9 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
     /// 6: replies and threads (a message's parent and root, a root's summary) and stored mentions (per message, and indexed per user).
     /// 7: reactions (who reacted, and a summary on the target's row); a conversation's log: a direct message's kind, target,
     /// reply, and when it was edited or deleted.
+    /// 8: search: FTS5 tables of message entries and direct messages, filled from what is stored (SqliteMessageStore.Search).
     /// </summary>
-    private const int SchemaVersion = 7;
+    private const int SchemaVersion = 8;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
 
@@ -176,6 +177,13 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
                     """, cancellationToken);
             }
 
+            if (found < 8)
+            {
+                await UpgradeToVersion8Async(connection, cancellationToken);
+            }
+
+            // After every upgrade: the triggers follow the columns the tables have now.
+            await CreateSearchTriggersAsync(connection, cancellationToken);
             return 0;
         });
     }
