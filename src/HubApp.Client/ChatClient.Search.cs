@@ -1,4 +1,3 @@
-using HubApp.Client.Internal;
 using HubApp.Contracts;
 
 namespace HubApp.Client;
@@ -13,9 +12,9 @@ public sealed partial class ChatClient
     /// </summary>
     /// <exception cref="ChatException"><c>invalid_message</c> for a query without a letter or digit or over 256 characters; <c>forbidden</c>, <c>rate_limited</c>.</exception>
     public async Task<IReadOnlyList<ChatMessage>> SearchAsync(string query, string? room = null, long? beforeId = null, int limit = 20, CancellationToken ct = default) =>
-        await Invoke<ChatMessage[]>(V3Methods.SearchMessages, [Required(query), room, beforeId, limit], ct).ConfigureAwait(false);
+        await Invoke<ChatMessage[]>(HubMethods.SearchMessages, [Required(query), room, beforeId, limit], ct).ConfigureAwait(false);
 
     /// <summary>As <see cref="SearchAsync"/>, over the user's direct conversations (only the one with <paramref name="userId"/> when given).</summary>
     public async Task<IReadOnlyList<DirectMessage>> SearchDirectAsync(string query, string? userId = null, int limit = 20, CancellationToken ct = default) =>
-        await Invoke<DirectMessage[]>(V3Methods.SearchDirectMessages, [Required(query), userId, limit], ct).ConfigureAwait(false);
+        await Invoke<DirectMessage[]>(HubMethods.SearchDirectMessages, [Required(query), userId, limit], ct).ConfigureAwait(false);
 }
