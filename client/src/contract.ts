@@ -239,6 +239,16 @@ export const HubMethods = {
   leaveRoomForGood: "LeaveRoomForGood",
   getMyRooms: "GetMyRooms",
   getBans: "GetBans",
+  post: "Post",
+  postDirect: "PostDirect",
+  getThread: "GetThread",
+  getMessages: "GetMessages",
+  react: "React",
+  reactDirect: "ReactDirect",
+  editDirectMessage: "EditDirectMessage",
+  deleteDirectMessage: "DeleteDirectMessage",
+  searchMessages: "SearchMessages",
+  searchDirectMessages: "SearchDirectMessages",
   ping: "Ping",
 } as const;
 

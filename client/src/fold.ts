@@ -26,8 +26,13 @@ export interface Shown {
   editId: number;
 }
 
-/** Entries of these kinds change another message and are not lines of their own. */
+/** Entries of these kinds (edit, delete, and v3's react and unreact) change another message and are not lines of their own. */
 export function isChange(entry: Entry): boolean {
+  return entry.kind !== undefined && entry.kind !== "message";
+}
+
+/** An edit or delete: the target's text changed (what was announced of it is out of date). */
+export function rewrites(entry: Entry): boolean {
   return entry.kind === "edit" || entry.kind === "delete";
 }
 
