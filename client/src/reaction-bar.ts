@@ -22,6 +22,6 @@ export function showReactions(item: HTMLLIElement, reactions: Reactions, me: str
     }, el("span", { className: "reaction-emoji", text: reaction.emoji }), el("span", { className: "reaction-count", text: String(reaction.count) }));
   });
   bar.replaceChildren(...buttons,
-    el("button", { className: "reaction reaction-add", text: "☺+", attrs: { type: "button", "data-action": "react", "aria-label": "Add reaction", title: "Add reaction" } }));
+    el("button", { className: "reaction reaction-add", text: "☺+", attrs: { type: "button", "data-action": "react", "aria-label": "Add another reaction", title: "Add reaction" } }));
   bar.classList.toggle("empty", reactions.list.length === 0);
 }
