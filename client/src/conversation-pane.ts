@@ -119,6 +119,9 @@ export class ConversationPane {
       }
     }
     this.parts.thread.arrived(conversation, lines.map((l) => l.line));
+    for (const { line } of lines) {
+      this.parts.replyDraft.changed(line);
+    }
     this.renderNotice();
     return true;
   }

@@ -38,8 +38,17 @@ export class ReplyDraft {
     this.element.hidden = false;
   }
 
+  /** A change in the open conversation: the quoted message deleted meanwhile reads as such. */
+  changed(change: { kind?: string | undefined; targetId?: number | null | undefined }): void {
+    if (change.kind === "delete" && this.replyToId !== null && change.targetId === this.replyToId) {
+      showQuote(this.quote, { authorName: "", text: "deleted message", gone: true });
+    }
+  }
+
+  /** Hidden and emptied: a deleted message's text must not stay in the page, even out of sight. */
   clear(): void {
     this.replyToId = null;
     this.element.hidden = true;
+    showQuote(this.quote, { authorName: "", text: "", gone: false });
   }
 }
