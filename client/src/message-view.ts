@@ -110,6 +110,16 @@ export function regroup(item: HTMLLIElement, now = new Date()): void {
   }
 }
 
+/** Scrolls a line into view, focuses it (for keyboard and screen-reader users) and marks it for a moment. */
+export function revealLine(item: HTMLLIElement): void {
+  item.tabIndex = -1;
+  item.scrollIntoView({ block: "center" });
+  item.focus({ preventScroll: true });
+  item.classList.remove("flash");
+  void item.offsetWidth; // Restarts the animation when the same line is revealed again.
+  item.classList.add("flash");
+}
+
 /** The next message line below this one, or null. */
 export function nextLine(item: Element): HTMLLIElement | null {
   return sibling(item, "nextElementSibling");

@@ -1,4 +1,5 @@
 import type { Conversation } from "./conversation";
+import { keepFocusInside } from "./dismiss";
 import { byId } from "./dom";
 import { describeError } from "./errors";
 import { isChange } from "./fold";
@@ -6,8 +7,11 @@ import { wireLineActions, type LineActions } from "./line-actions";
 import { LineSet } from "./line-set";
 import type { Line } from "./line";
 import { MessageActionsReveal } from "./message-actions";
-import { regroup } from "./message-view";
+import { regroup, revealLine } from "./message-view";
 import { PendingLines } from "./pending-lines";
+
+/** Where the panel takes the whole screen (styles.css's phone width). */
+const phoneWidth = "(max-width: 760px)";
 
 export interface ThreadActions extends LineActions {
   /** Something went wrong that the user should read. */
@@ -38,6 +42,8 @@ export class ThreadPanel {
     wireLineActions(this.list, actions, signal);
     this.reveal = new MessageActionsReveal(this.list, signal);
     byId("thread-close").addEventListener("click", () => this.close(), { signal });
+    // On a phone the panel is the whole screen: Tab stays in it, as in the drawer.
+    keepFocusInside(this.panel, () => this.rootId !== null && window.matchMedia(phoneWidth).matches, signal);
     this.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && !event.defaultPrevented && !(event.target as Element).closest(".message-edit")) {
         this.close();
@@ -142,10 +148,12 @@ export class ThreadPanel {
     this.pending.show(showing ? this.conversation!.pending(this.rootId) : []);
   }
 
-  /** Scrolls a reply into view; false when the panel does not show it. */
+  /** Scrolls a reply into view and focuses it; false when the panel does not show it. */
   show(messageId: number): boolean {
     const item = this.lines.elements.get(messageId);
-    item?.scrollIntoView({ block: "center" });
+    if (item !== undefined) {
+      revealLine(item);
+    }
     return item !== undefined;
   }
 

@@ -4,7 +4,7 @@ import { wireLineActions, type LineActions } from "./line-actions";
 import { LineSet, type LineSource } from "./line-set";
 import { editInline, type InlineEdit } from "./message-edit";
 import { MessageActionsReveal } from "./message-actions";
-import { nextLine, regroup } from "./message-view";
+import { nextLine, regroup, revealLine } from "./message-view";
 import { PendingLines } from "./pending-lines";
 import type { Arrival, Line, PendingLine, PlacedLine } from "./line";
 import { UnreadView } from "./unread-view";
@@ -169,16 +169,10 @@ export class TimelineView {
   /** Scrolls a shown message into view and marks it for a moment; false when it is not shown. */
   reveal(messageId: number): boolean {
     const item = this.lines.elements.get(messageId);
-    if (item === undefined) {
-      return false;
+    if (item !== undefined) {
+      revealLine(item);
     }
-    item.tabIndex = -1;
-    item.scrollIntoView({ block: "center" });
-    item.focus({ preventScroll: true });
-    item.classList.remove("flash");
-    void item.offsetWidth; // Restarts the animation when the same line is revealed again.
-    item.classList.add("flash");
-    return true;
+    return item !== undefined;
   }
 
   /** Shows exactly these outbox lines below the stored ones (see PendingLines), following them when one is added. */
