@@ -48,6 +48,8 @@ export interface Alert {
 
 /** The history page size for scroll-back. */
 export const HistoryPageSize = 50;
+/** Messages one `GetMessages` reads at most (the contract's limit). */
+const maxLoad = 100;
 
 export abstract class Conversation<T extends Identified & { clientMessageId?: string | null } = Identified> {
   readonly timeline = new Timeline<T>();
@@ -97,6 +99,9 @@ export abstract class Conversation<T extends Identified & { clientMessageId?: st
 
   /** Messages read outside the timeline (quoted parents, thread roots), by id; kept so each is read once. */
   private readonly loaded = new Map<number, Line>();
+  /** Reads asked for (answered or on their way), by id, and those not sent yet. */
+  private readonly wanted = new Map<number, Promise<Line | null>>();
+  private readonly wantedBatch: { id: number; resolve(line: Line | null): void; reject(error: unknown): void }[] = [];
 
   /** A message as the page holds it (in the timeline or read for a quote), with its stored state: undefined if not held. */
   find(id: number): Line | undefined {
@@ -104,19 +109,50 @@ export abstract class Conversation<T extends Identified & { clientMessageId?: st
     return item !== undefined ? this.held(item) : this.loaded.get(id);
   }
 
-  /** A message, read from the server when not held; null when it does not exist (never did, or pruned). */
-  async fetch(id: number): Promise<Line | null> {
+  /**
+   * A message, read from the server when not held; null when it does not exist (never did, or pruned). The ids
+   * asked for at once (a page of replies whose parents are not held) go in one read, as reads have an allowance.
+   */
+  fetch(id: number): Promise<Line | null> {
     const held = this.find(id);
     if (held !== undefined) {
-      return held;
+      return Promise.resolve(held);
     }
-    const [item] = await this.load([id]);
-    if (item === undefined || item.id !== id) {
-      return null;
+    let waiting = this.wanted.get(id);
+    if (waiting === undefined) {
+      waiting = new Promise<Line | null>((resolve, reject) => {
+        this.wantedBatch.push({ id, resolve, reject });
+      });
+      this.wanted.set(id, waiting);
+      if (this.wantedBatch.length === 1) {
+        queueMicrotask(() => void this.loadWanted());
+      }
     }
-    const line = this.line(item);
-    this.loaded.set(id, line);
-    return line;
+    return waiting;
+  }
+
+  /** The ids asked for since the last read, read in pages of `maxLoad`; a failed read lets them be asked again. */
+  private async loadWanted(): Promise<void> {
+    const batch = this.wantedBatch.splice(0);
+    for (let start = 0; start < batch.length; start += maxLoad) {
+      const part = batch.slice(start, start + maxLoad);
+      try {
+        const found = new Map((await this.load(part.map((w) => w.id))).map((item) => [item.id, item]));
+        for (const want of part) {
+          const item = found.get(want.id);
+          const line = item === undefined ? null : this.line(item);
+          if (line !== null) {
+            this.loaded.set(want.id, line);
+          }
+          want.resolve(line);
+        }
+      } catch (error) {
+        part.forEach((want) => {
+          this.wanted.delete(want.id);
+          want.reject(error);
+        });
+      }
+    }
   }
 
   /** Where the page's message lists look up quoted parents, and who reads them. */

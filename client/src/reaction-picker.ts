@@ -3,7 +3,8 @@ import { CommonEmoji, validEmoji } from "./reactions";
 
 /**
  * The reaction picker: a small popup of common emoji and a text field for any other (a `:shortcode:` too), by the
- * button that opened it. Escape or a tap outside closes it and focus goes back to that button; one at a time.
+ * button that opened it. Escape or a tap outside closes it and focus goes back to that button (Tab out of it
+ * closes it too); one at a time.
  */
 export class ReactionPicker {
   private readonly input = el("input", { attrs: { type: "text", maxlength: "32", autocomplete: "off", spellcheck: "false", "aria-label": "Other reaction", placeholder: ":shipit:" } });
@@ -41,6 +42,13 @@ export class ReactionPicker {
         this.close(true);
       }
     }, { signal, capture: true });
+    // Tab out of it closes it too: it is a popup, not a place to stay.
+    this.element.addEventListener("focusout", (event) => {
+      const next = event.relatedTarget;
+      if (this.anchor !== null && next instanceof Node && !this.element.contains(next)) {
+        this.close(false);
+      }
+    }, { signal });
     document.addEventListener("pointerdown", (event) => {
       if (this.anchor !== null && event.target instanceof Node && !this.element.contains(event.target) && !this.anchor.contains(event.target)) {
         this.close(false);
