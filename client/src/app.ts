@@ -101,7 +101,7 @@ export class ChatApp implements SessionListener {
     this.admin = new RoomAdmin(session, this.notices, {
       openRoom: () => this.pane.openRoom(),
       noticeChanged: () => this.pane.renderNotice(),
-      setModerating: (moderating) => this.timeline.setModerating(moderating),
+      setModerating: (moderating) => [this.timeline, this.features.thread].forEach((list) => list.setModerating(moderating)),
     }, signal);
     this.membership = new RoomMembership(session, this.notices, {
       openRoom: () => this.pane.openRoom(),
@@ -127,7 +127,7 @@ export class ChatApp implements SessionListener {
       roomNotice: (room) => this.membership.notice(room),
       unreadAfter: (key) => this.readSync.unreadAfter(key),
     });
-    this.editing = new MessageEditing(session, this.timeline, this.notices, {
+    this.editing = new MessageEditing(session, [this.timeline, this.features.thread], this.notices, {
       open: () => this.pane.open(),
       done: () => this.composer.focus(),
     });

@@ -4,7 +4,7 @@ import { describeError } from "./errors";
 import type { Conversation } from "./conversation";
 import type { Notices } from "./notices";
 import type { ChatSession } from "./session";
-import type { TimelineView } from "./timeline-view";
+import type { InlineEdit } from "./message-edit";
 
 export interface EditingHost {
   /** The open conversation, a room or a direct one (v3: both edit and delete); undefined when none is. */
@@ -17,7 +17,8 @@ export interface EditingHost {
 export class MessageEditing {
   constructor(
     private readonly session: ChatSession,
-    private readonly timeline: TimelineView,
+    /** The lists a message may be edited in (the timeline, the thread panel), asked in turn. */
+    private readonly lists: readonly { beginEdit(messageId: number, edit: InlineEdit): boolean }[],
     private readonly notices: Notices,
     private readonly host: EditingHost,
   ) {}
@@ -28,7 +29,7 @@ export class MessageEditing {
     if (room === undefined) {
       return false;
     }
-    return this.timeline.beginEdit(messageId, {
+    const edit: InlineEdit = {
       save: async (text) => {
         try {
           await room.edit(messageId, text);
@@ -39,7 +40,8 @@ export class MessageEditing {
         }
       },
       done: () => this.host.done(),
-    });
+    };
+    return this.lists.some((list) => list.beginEdit(messageId, edit));
   }
 
   /** ↑ in the empty composer: the user's newest message in the open conversation's timeline that is not deleted. */

@@ -5,6 +5,7 @@ import { describeError } from "./errors";
 import { isChange } from "./fold";
 import { wireLineActions, type LineActions } from "./line-actions";
 import { LineSet } from "./line-set";
+import { editInline, type InlineEdit } from "./message-edit";
 import type { Line } from "./line";
 import { MessageActionsReveal } from "./message-actions";
 import { regroup, revealLine } from "./message-view";
@@ -146,6 +147,22 @@ export class ThreadPanel {
   pendingChanged(): void {
     const showing = this.conversation !== null && this.rootId !== null && this.lines.elements.has(this.rootId);
     this.pending.show(showing ? this.conversation!.pending(this.rootId) : []);
+  }
+
+  /** Edits a reply in place (see message-edit.ts); false when the panel does not show it or it is deleted. */
+  beginEdit(messageId: number, edit: InlineEdit): boolean {
+    const item = this.lines.elements.get(messageId);
+    const shown = this.lines.shownOf(messageId);
+    if (item === undefined || shown === undefined || shown.deleted) {
+      return false;
+    }
+    editInline(item, shown.text, { save: edit.save, done: () => this.input.focus() });
+    return true;
+  }
+
+  /** Owners and moderators see Delete on everyone's replies, as in the timeline. */
+  setModerating(moderating: boolean): void {
+    this.list.classList.toggle("moderating", moderating);
   }
 
   /** Scrolls a reply into view and focuses it; false when the panel does not show it. */

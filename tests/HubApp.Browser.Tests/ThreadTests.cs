@@ -82,6 +82,17 @@ public sealed class ThreadTests(Chromium chromium)
         await reply.FillAsync("me!");
         await reply.PressAsync("Enter");
         await Expect(ThreadTexts(alice)).ToHaveTextAsync(["anyone up for a walk?", "me!"]);
+
+        // A reply is edited in place in the thread, as a line of the timeline is.
+        var mine = alice.Thread.Locator("#thread-list > li[data-id]", new() { HasText = "me!" });
+        await mine.Locator(".message-text").TapAsync();
+        await mine.GetByRole(AriaRole.Button, new() { Name = "Edit message" }).TapAsync();
+        var edit = alice.Thread.GetByRole(AriaRole.Textbox, new() { Name = "Edit message", Exact = true });
+        await edit.FillAsync("me! in ten minutes");
+        await edit.PressAsync("Enter");
+        await Expect(ThreadTexts(alice)).ToHaveTextAsync(["anyone up for a walk?", "me! in ten minutes"]);
+        await Expect(alice.Thread.Locator(".message-edited")).ToHaveCountAsync(1);
+
         await alice.Thread.GetByRole(AriaRole.Button, new() { Name = "Close thread" }).TapAsync();
         await Expect(alice.Thread).ToBeHiddenAsync();
         await Expect(alice.Line("anyone up for a walk?").Locator(".thread-line")).ToContainTextAsync("1 reply");
