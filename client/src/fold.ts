@@ -28,10 +28,10 @@ export interface Shown {
 
 /** Entries of these kinds (edit, delete, and v3's react and unreact) change another message and are not lines of their own. */
 export function isChange(entry: Entry): boolean {
-  return entry.kind !== undefined && entry.kind !== "message";
+  return entry.kind === "edit" || entry.kind === "delete" || entry.kind === "react" || entry.kind === "unreact";
 }
 
-/** An edit or delete: the target's text changed (what was announced of it is out of date). */
+/** An edit or delete: the target's text changed (what was announced of it is out of date); a reaction leaves it as it is. */
 export function rewrites(entry: Entry): boolean {
   return entry.kind === "edit" || entry.kind === "delete";
 }
