@@ -106,6 +106,7 @@ try {
   await say(carol, "Feedback welcome before Friday!");
   await alice.locator("#message-list .thread-line", { hasText: "2 replies" }).click();
   await alice.locator("#thread-list .message-text", { hasText: "Same on the EU nodes." }).waitFor();
+  await alice.mouse.move(900, 400); // Over the thread, not a line of the timeline: no line shows its actions.
   await alice.locator("#message-input").fill("Let me take a look after lunch");
   await bob.locator("#message-input").pressSequentially("Sounds good, I", { delay: 40 });
   await alice.locator("#typing", { hasText: "bob is typing…" }).waitFor();
@@ -150,6 +151,8 @@ try {
   await erin.locator("#sidebar").getByRole("button", { name: /^#general/ }).click();
   await erin.locator("#message-list .thread-line", { hasText: "2 replies" }).tap();
   await erin.locator("#thread-list .message-text", { hasText: "Same on the EU nodes." }).waitFor();
+  // Chromium hovers what ends up under the finger once the panel opens: a tap on its title lets that go.
+  await erin.locator("#thread-title").tap();
   await erin.waitForTimeout(300);
   const thread = await erin.screenshot();
   const phoneOutput = path.join(path.dirname(output), "screenshot-phone.png");

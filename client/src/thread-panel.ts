@@ -101,8 +101,10 @@ export class ThreadPanel {
       for (const reply of replies) {
         this.add(reply, asOf);
       }
-      // What arrived while the thread was read: the entries the conversation holds beyond what the read covered.
-      this.arrived(conversation, conversation.lines().filter((line) => line.id > asOf));
+      // What the reads do not cover: a root the timeline holds reads as it arrived (its reactions since are entries of
+      // the timeline), and entries may have arrived while the replies were read. Folding skips what a line has already.
+      const since = Math.min(root.asOf ?? asOf, asOf);
+      this.arrived(conversation, conversation.lines().filter((line) => line.id > since));
       this.pendingChanged();
     } catch (error) {
       this.status.textContent = `The thread could not be loaded: ${describeError(error).message}`;

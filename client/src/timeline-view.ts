@@ -62,6 +62,8 @@ export class TimelineView {
   private readonly actionsReveal: MessageActionsReveal;
   /** The line being edited in place, and how to cancel that. */
   private editing: { id: number; cancel: () => void } | null = null;
+  /** Scrolled to the newest line when last looked (a scroll, or a change of size, keeps it there). */
+  private atBottom = true;
 
   constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal) {
     this.unread = new UnreadView(this.messages, this.list, () => actions.latestSeen(), signal);
@@ -80,10 +82,19 @@ export class TimelineView {
       }
     }, { signal });
     this.messages.addEventListener("scroll", () => {
+      this.atBottom = this.nearBottom();
       if (this.messages.scrollTop < loadOlderPx) {
         actions.loadOlder();
       }
     }, { signal, passive: true });
+    // The list narrows or shortens (the thread panel opens, a phone's keyboard shows): the newest line stays in view.
+    const resized = new ResizeObserver(() => {
+      if (this.atBottom) {
+        this.scrollToBottom();
+      }
+    });
+    resized.observe(this.messages);
+    signal.addEventListener("abort", () => resized.disconnect());
   }
 
   /** Replaces what the pane shows, scrolled to the newest line; null shows the welcome state. */
@@ -113,7 +124,7 @@ export class TimelineView {
    * one; history prepended above keeps what the user was reading in place.
    */
   insert(lines: readonly PlacedLine[], arrival: Arrival): Line[] {
-    const nearBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < stickToBottomPx;
+    const nearBottom = this.nearBottom();
     const heightBefore = this.messages.scrollHeight;
     const prepending = lines.length > 0 && lines[lines.length - 1]!.beforeId !== null && arrival === "history";
     const shown: Line[] = [];
@@ -280,6 +291,10 @@ export class TimelineView {
     }
   }
 
+
+  private nearBottom(): boolean {
+    return this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < stickToBottomPx;
+  }
 
   private scrollToBottom(): void {
     this.messages.scrollTop = this.messages.scrollHeight;

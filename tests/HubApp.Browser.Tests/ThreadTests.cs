@@ -38,8 +38,14 @@ public sealed class ThreadTests(Chromium chromium)
             Assert.Equal(["release plan for friday"], await page.MessageTextsAsync());
         }
 
+        // Bob reacts to the root: alice's page folds it on the line it holds, and the thread's root shows it too.
+        await bob.LineActionAsync("release plan for friday", "Add reaction");
+        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "React with 👍" }).ClickAsync();
+        await Expect(alice.Line("release plan for friday").Locator(".reactions button[data-react=\"👍\"]")).ToHaveTextAsync("👍1");
+
         await aliceThread.ClickAsync();
         await Expect(ThreadTexts(alice)).ToHaveTextAsync(["release plan for friday", "I can do the database part"]);
+        await Expect(alice.Thread.Locator(".thread-root .reactions button[data-react=\"👍\"]")).ToHaveTextAsync("👍1");
         var aliceBox = alice.Page.GetByRole(AriaRole.Textbox, new() { Name = "Reply in thread" });
         await aliceBox.FillAsync("great, thanks");
         await aliceBox.PressAsync("Enter");
