@@ -112,11 +112,14 @@ internal abstract partial class RelationalMessageStore
                 AddParameter(_thread, "@user", DbType.String), AddParameter(_thread, "@other", DbType.String), AddParameter(_thread, "@other_name", DbType.String),
                 AddParameter(_thread, "@last_id", DbType.Int64), AddParameter(_thread, "@count", DbType.Int64), AddParameter(_thread, "@rename", DbType.Boolean),
             ];
+            // As a room's: retention counts message entries, and the entries that refer to a message gone (its edits, deletes
+            // and reactions, whatever their ids) go with it.
             _pruneDirect = Command("""
                 DELETE FROM reactions WHERE log = @conversation
-                AND message_id <= (SELECT id FROM direct_messages WHERE conversation = @conversation ORDER BY id DESC LIMIT 1 OFFSET @keep);
+                AND message_id <= (SELECT id FROM direct_messages WHERE conversation = @conversation AND kind = 'message' ORDER BY id DESC LIMIT 1 OFFSET @keep);
                 DELETE FROM direct_messages WHERE conversation = @conversation
-                AND id <= (SELECT id FROM direct_messages WHERE conversation = @conversation ORDER BY id DESC LIMIT 1 OFFSET @keep);
+                AND (SELECT id FROM direct_messages WHERE conversation = @conversation AND kind = 'message' ORDER BY id DESC LIMIT 1 OFFSET @keep)
+                    >= CASE WHEN target_id IS NULL THEN id ELSE target_id END;
                 """);
             _pruneDirectValues = [AddParameter(_pruneDirect, "@conversation", DbType.String), AddParameter(_pruneDirect, "@keep", DbType.Int32)];
             if (keyLockSql is not null)

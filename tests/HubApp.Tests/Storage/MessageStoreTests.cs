@@ -247,6 +247,23 @@ public abstract partial class MessageStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AConversationsRetentionCountsMessagesAndTakesTheEntriesThatReferToAPrunedMessage()
+    {
+        await using var opened = await OpenAsync(maxPerRoom: 2);
+        var (store, direct) = (opened.Store, (IDirectMessageStore)opened.Store);
+        // 1–63 messages, 64 a reaction to message 1, then message 65 takes the conversation to its pruning step (64 messages):
+        // the newest two messages stay (63 and 65), and the reaction goes with its target although its id is newer.
+        await store.AppendAsync(new WriteBatch([], [.. Enumerable.Range(1, 63).Select(i => new NewDirectMessage("u", "U", "v", $"m{i}"))], DateTime.UtcNow), null, CancellationToken.None);
+        var first = (await direct.GetConversationBeforeAsync("u", "v", long.MaxValue, 200, CancellationToken.None))[0];
+        await store.AppendAsync(new WriteBatch([], [], DateTime.UtcNow, null, [new("v", "V", MessageKinds.React, first.Id, "👍", MaxReactionKinds: 20, OtherUserId: "u")]), null, CancellationToken.None);
+        await store.AppendAsync(new WriteBatch([], [new("u", "U", "v", "m65")], DateTime.UtcNow), null, CancellationToken.None);
+
+        var left = await direct.GetConversationBeforeAsync("u", "v", long.MaxValue, 200, CancellationToken.None);
+
+        Assert.Equal([("m63", MessageKinds.Message), ("m65", MessageKinds.Message)], left.Select(m => (m.Text, m.Kind)));
+    }
+
+    [Fact]
     public async Task UnreadCountsStopAtTheirCapInARoomAndAConversation()
     {
         await using var opened = await OpenAsync();
