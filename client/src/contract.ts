@@ -239,6 +239,11 @@ export const HubMethods = {
   leaveRoomForGood: "LeaveRoomForGood",
   getMyRooms: "GetMyRooms",
   getBans: "GetBans",
+  react: "React",
+  reactDirect: "ReactDirect",
+  postDirect: "PostDirect",
+  editDirectMessage: "EditDirectMessage",
+  deleteDirectMessage: "DeleteDirectMessage",
   ping: "Ping",
 } as const;
 

@@ -26,9 +26,12 @@ export interface Shown {
   editId: number;
 }
 
-/** Entries of these kinds change another message and are not lines of their own. */
+/**
+ * Entries of these kinds change another message and are not lines of their own. A (v3) reaction entry folds onto
+ * nothing here: its target is read with its `reactions` as stored.
+ */
 export function isChange(entry: Entry): boolean {
-  return entry.kind === "edit" || entry.kind === "delete";
+  return entry.kind === "edit" || entry.kind === "delete" || entry.kind === "react" || entry.kind === "unreact";
 }
 
 /** A message as stored: a target read from the store already is in its current state. */

@@ -16,7 +16,7 @@ export interface Line {
   sentAt: string;
   /** The sender's idempotency key: the stored line replaces the pending one that carries it. */
   clientMessageId?: string | null;
-  /** Room log entries only (contract "The room log"): an edit or delete changes `targetId` and is no line of its own. */
+  /** Log entries (contract "The room log"; v3 a conversation's too): an edit or delete changes `targetId` and is no line of its own. */
   kind?: MessageKind;
   targetId?: number | null;
   editedAt?: string | null;
@@ -44,8 +44,9 @@ export const roomLine = (m: ChatMessage): Line => ({
 });
 export const directLine = (m: DirectMessage): Line => ({
   id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
+  kind: m.kind ?? "message", targetId: m.targetId ?? null, editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null,
 });
 
 
-/** A line as unread counting sees it (a direct line has no kind: it reads as a message). */
+/** A line as unread counting sees it (a line without a kind, from a v2 server, reads as a message). */
 export const countable = (line: Line): Countable => ({ id: line.id, authorId: line.authorId, kind: line.kind });

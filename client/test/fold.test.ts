@@ -12,6 +12,14 @@ describe("fold", () => {
     expect(isChange({ id: 1, text: "v1", sentAt: "2026-12-01T09:00:00Z" })).toBe(false);
   });
 
+  it("takes (v3) reaction entries for changes that leave the text as it is", () => {
+    const react: Entry = { id: 2, kind: "react", targetId: 1, text: "👍", sentAt: "2026-12-01T09:01:00Z" };
+    expect(isChange(react)).toBe(true);
+    expect(isChange({ ...react, kind: "unreact" })).toBe(true);
+    const shown = shownOf(message(1, "hello"));
+    expect(fold(shown, react)).toBe(shown);
+  });
+
   it("replaces the text on an edit and marks it edited", () => {
     const shown = fold(shownOf(message(1, "helo")), edit(2, 1, "hello", "2026-12-01T09:01:00Z"));
     expect(shown).toMatchObject({ text: "hello", edited: true, deleted: false });

@@ -33,5 +33,10 @@ public static class HubMethods
     public const string LeaveRoomForGood = nameof(LeaveRoomForGood);
     public const string GetMyRooms = nameof(GetMyRooms);
     public const string GetBans = nameof(GetBans);
+    public const string React = nameof(React);
+    public const string ReactDirect = nameof(ReactDirect);
+    public const string PostDirect = nameof(PostDirect);
+    public const string EditDirectMessage = nameof(EditDirectMessage);
+    public const string DeleteDirectMessage = nameof(DeleteDirectMessage);
     public const string Ping = nameof(Ping);
 }

@@ -1,6 +1,7 @@
 using HubApp.Contracts;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Testing;
 
@@ -17,17 +18,21 @@ public sealed class RawChatConnection : IAsyncDisposable
         _hub = hub;
         hub.On<ReadMarker>(nameof(IChatClient.ReadMarkerMoved), Markers.Add);
         hub.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), Direct.Add);
+        hub.On<ChatMessage>(nameof(IChatClient.MessageReceived), Messages.Add);
     }
 
     public Inbox<ReadMarker> Markers { get; } = new();
 
     public Inbox<DirectMessage> Direct { get; } = new();
 
-    public static async Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, string? userName = null)
+    public Inbox<ChatMessage> Messages { get; } = new();
+
+    /// <summary>A started connection of <paramref name="userId"/>, on JSON or, with <paramref name="messagePack"/>, on MessagePack.</summary>
+    public static async Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, string? userName = null, bool messagePack = false)
     {
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, HubMethods.Path), HttpTransportType.WebSockets, o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userName ?? userId)))
-            .Build();
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, HubMethods.Path), HttpTransportType.WebSockets, o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userName ?? userId)));
+        var hub = (messagePack ? builder.AddMessagePackProtocol() : builder).Build();
         var connection = new RawChatConnection(hub);
         await hub.StartAsync().DefaultTimeout();
         return connection;

@@ -51,6 +51,13 @@ internal sealed record BackplaneEnvelope(
             ? [.. Args.Select((a, i) => a.Deserialize(types[i], json))]
             : [.. Args.Select(a => (object?)a)];
 
+    /// <summary>
+    /// For a room's entry published inside the store transaction that stored it: the entry, read with <paramref name="json"/>
+    /// (the hub protocol's payload options); null for every other send, stored direct messages included.
+    /// </summary>
+    public ChatMessage? StoredRoomEntry(JsonSerializerOptions json) =>
+        StoredBy is not null && Method == nameof(IChatClient.MessageReceived) && Args is [var entry] ? entry.Deserialize<ChatMessage>(json) : null;
+
     /// <summary>A time as <see cref="PublishedAt"/> carries it.</summary>
     public static long ToPublishedAt(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
 

@@ -18,8 +18,8 @@ public static class BackplaneExtensions
     /// <c>Backplane:Provider</c>: with <c>postgres</c>, SignalR sends, room and direct messages, and presence across
     /// every node on the same PostgreSQL database, and a <c>backplane</c> health check. With <c>none</c> (the
     /// default) the node is alone: the single-node parts that each feature registers stay as they are. An engine
-    /// replaces only what it must (the lifetime manager, delivery, presence), so the order of the <c>AddChat…</c>
-    /// calls does not matter.
+    /// replaces only what it must (the lifetime manager, delivery, presence, room changes, a join's room tracking), so
+    /// the order of the <c>AddChat…</c> calls does not matter.
     /// </summary>
     public static WebApplicationBuilder AddChatBackplane(this WebApplicationBuilder builder)
     {
@@ -48,6 +48,7 @@ public static class BackplaneExtensions
     private static void AddPostgres(IServiceCollection services)
     {
         AddSharedPresence(services);
+        AddRoomLog(services);
         services.AddSingleton<PostgresBackplane>();
         services.AddSingleton<PostgresHubLifetimeManager<ChatHub>>();
         services.AddSingleton<IBackplaneInbox>(s => s.GetRequiredService<PostgresHubLifetimeManager<ChatHub>>());
@@ -65,6 +66,7 @@ public static class BackplaneExtensions
     private static void AddRedis(IServiceCollection services)
     {
         AddSharedPresence(services);
+        AddRoomLog(services);
         services.AddSingleton<RedisConnection>();
         services.AddSignalR().AddStackExchangeRedis(_ => { });
         services.AddOptions<RedisOptions>().Configure<RedisConnection>((options, redis) =>
@@ -87,6 +89,14 @@ public static class BackplaneExtensions
         services.AddSingleton<PostgresPresenceDirectory>();
         services.Replace(ServiceDescriptor.Singleton<IPresenceDirectory>(s => s.GetRequiredService<PostgresPresenceDirectory>()));
         services.AddHostedService(s => s.GetRequiredService<PostgresPresenceDirectory>());
+    }
+
+    // One sequencer per node, which the engine's listener feeds and a join tracks its room with; it sends to this node's
+    // members through the registered lifetime manager (ILocalConnections), which needs nothing of it.
+    private static void AddRoomLog(IServiceCollection services)
+    {
+        services.AddSingleton<RoomLogSequencer>();
+        services.Replace(ServiceDescriptor.Singleton<IRoomTracking>(s => s.GetRequiredService<RoomLogSequencer>()));
     }
 
     private static bool IsValidRedisConfiguration(string? configuration)

@@ -1,6 +1,7 @@
 using HubApp.Contracts;
 using HubApp.Hubs;
 using HubApp.Presence;
+using HubApp.Rooms;
 using HubApp.Sending;
 using HubApp.Storage;
 using HubApp.Telemetry;
@@ -15,7 +16,10 @@ namespace HubApp.Backplane;
 /// <see cref="RepairAll"/>: every room held here reads what it missed from the store.
 /// </summary>
 /// <remarks>
-/// A room is held from the first local join (<see cref="TrackAsync"/>, awaited before the joining connection reads
+/// One per node, registered by each engine. The path goes one way: the engine's listener (and, on Redis, this node's
+/// delivery after a commit) offers entries here, and this sends them to this node's members
+/// (<see cref="ILocalConnections"/>); it knows no engine. A room is held from the first local join
+/// (<see cref="TrackAsync"/>, the join's <see cref="IRoomTracking"/> step, awaited before the joining connection reads
 /// history, so that every entry is either in its history or delivered live) while it has members here. Each room has
 /// its own lock; the sends are started under it in id order and not awaited (<see cref="FireAndForget"/>).
 /// Entries waiting behind a hole are bounded (<see cref="MaxWaiting"/>): past it they are dropped and read again from
@@ -27,7 +31,7 @@ internal sealed partial class RoomLogSequencer(
     PresenceTracker presence,
     ChatMetrics metrics,
     TimeProvider time,
-    ILogger<RoomLogSequencer> logger) : IDisposable
+    ILogger<RoomLogSequencer> logger) : IRoomTracking, IDisposable
 {
     /// <summary>How long an entry waits for the ones before it to arrive before they are read from the store.</summary>
     public static readonly TimeSpan HoleWait = TimeSpan.FromMilliseconds(250);
@@ -145,7 +149,7 @@ internal sealed partial class RoomLogSequencer(
         }
     }
 
-    // Idempotent: the container disposes the lifetime manager that owns this once per registration that returns it.
+    // Idempotent: the container disposes it once per registration that returns it (itself, and as IRoomTracking).
     // The token source is cancelled, not disposed, as repairs still running read its token.
     public void Dispose()
     {

@@ -77,6 +77,19 @@ internal static class ChatErrors
     public static ChatRefusedException MessageNotFound(string room, long messageId) =>
         Create(ErrorCodes.NotFound, $"'{room}' has no message {messageId}.");
 
+    /// <summary>Not a message of a conversation of the caller's: the same words whether it exists elsewhere or not.</summary>
+    public static ChatRefusedException DirectMessageNotFound(long messageId) =>
+        Create(ErrorCodes.NotFound, $"none of your conversations has a message {messageId}.");
+
+    /// <summary>An upload id that names no upload of the caller's to this conversation (none can, until attachments come).</summary>
+    public static ChatRefusedException AttachmentNotFound() => Create(ErrorCodes.NotFound, "no upload of yours to this conversation has that id.");
+
+    public static ChatRefusedException InvalidEmoji() =>
+        Create(ErrorCodes.InvalidMessage, "an emoji is 1 to 32 UTF-16 code units with no white space or control characters.");
+
+    public static ChatRefusedException TooManyReactionKinds(long messageId, int max) =>
+        Create(ErrorCodes.InvalidMessage, $"message {messageId} has {max} different reactions, the most a message may have.");
+
     public static ChatRefusedException RoomNotFound(string room) => Create(ErrorCodes.NotFound, $"there is no room '{room}'.");
 
     public static ChatRefusedException RoomExists(string room) => Create(ErrorCodes.RoomExists, $"the name '{room}' is taken.");

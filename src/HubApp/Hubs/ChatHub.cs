@@ -20,6 +20,7 @@ internal sealed class ChatHub(
     RoomService rooms,
     MessageService messages,
     MessageEditService edits,
+    DirectLogService directLog,
     DirectHistoryService direct,
     ReadStateService readState,
     RoomDirectory directory,
@@ -51,12 +52,24 @@ internal sealed class ChatHub(
 
     public Task<ChatMessage> DeleteMessage(string room, long messageId) => edits.DeleteAsync(Caller, room, messageId, Context.ConnectionAborted);
 
+    public Task<ChatMessage> React(string room, long messageId, string emoji, bool add) =>
+        edits.ReactAsync(Caller, room, messageId, emoji, add, Context.ConnectionAborted);
+
     public Task Typing(string room, bool isTyping) => messages.TypingAsync(Caller, room, isTyping, Context.ConnectionAborted);
 
     public Task<DirectMessage> SendDirectMessage(string userId, string text) => PostDirectMessage(userId, text, null);
 
     public Task<DirectMessage> PostDirectMessage(string userId, string text, string? clientMessageId) =>
-        messages.SendDirectAsync(Caller, userId, text, clientMessageId, Context.ConnectionAborted);
+        directLog.SendAsync(Caller, userId, text, clientMessageId, Context.ConnectionAborted);
+
+    public Task<DirectMessage> PostDirect(string userId, Draft draft) => directLog.PostAsync(Caller, userId, draft, Context.ConnectionAborted);
+
+    public Task<DirectMessage> EditDirectMessage(long messageId, string text) => directLog.EditAsync(Caller, messageId, text, Context.ConnectionAborted);
+
+    public Task<DirectMessage> DeleteDirectMessage(long messageId) => directLog.DeleteAsync(Caller, messageId, Context.ConnectionAborted);
+
+    public Task<DirectMessage> ReactDirect(string userId, long messageId, string emoji, bool add) =>
+        directLog.ReactAsync(Caller, userId, messageId, emoji, add, Context.ConnectionAborted);
 
     public Task<IReadOnlyList<ChatMessage>> GetHistory(string room, long? beforeId, int limit) =>
         rooms.HistoryAsync(Caller, room, beforeId, limit, Context.ConnectionAborted);

@@ -9,4 +9,7 @@ internal interface ILocalConnections
 
     /// <summary>Sends to this node's members of <paramref name="groupName"/>, whatever the engine.</summary>
     Task SendLocalGroupAsync(string groupName, string methodName, object?[] args);
+
+    /// <summary>Sends to this node's members of <paramref name="groupName"/> but those excluded, whatever the engine.</summary>
+    Task SendLocalGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds);
 }

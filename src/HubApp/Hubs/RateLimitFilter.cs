@@ -24,7 +24,10 @@ namespace HubApp.Hubs;
 internal sealed class RateLimitFilter : IHubFilter, IDisposable
 {
     private static readonly HashSet<string> MessageMethods =
-        [HubMethods.SendMessage, HubMethods.PostMessage, HubMethods.EditMessage, HubMethods.DeleteMessage, HubMethods.SendDirectMessage, HubMethods.PostDirectMessage];
+    [
+        HubMethods.SendMessage, HubMethods.PostMessage, HubMethods.EditMessage, HubMethods.DeleteMessage, HubMethods.SendDirectMessage, HubMethods.PostDirectMessage,
+        HubMethods.React, HubMethods.PostDirect, HubMethods.EditDirectMessage, HubMethods.DeleteDirectMessage, HubMethods.ReactDirect,
+    ];
 
     /// <summary>Read-marker moves a connection may make per second, and in a burst: far above what scrolling asks for.</summary>
     public const int ReadMarkersPerSecond = 5;

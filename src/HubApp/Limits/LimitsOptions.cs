@@ -8,7 +8,7 @@ namespace HubApp.Limits;
 /// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MaxRoomsPerUser": 500, "MessagesPerSecond": 10, "Burst": 20,
 ///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20, "EditWindow": "1.00:00:00",
 ///             "NegotiationsPerSecond": 20, "NegotiationBurst": 200, "ReadsPerSecond": 10, "ReadBurst": 100,
-///             "RoomsCreatedPerHour": 20, "MaxRoomsOwned": 100 }
+///             "RoomsCreatedPerHour": 20, "MaxRoomsOwned": 100, "MaxReactionKinds": 20 }
 /// </code>
 /// </summary>
 public sealed class LimitsOptions
@@ -30,7 +30,10 @@ public sealed class LimitsOptions
     [Range(1, 100_000)]
     public int MaxRoomsPerUser { get; set; } = 500;
 
-    /// <summary>Sustained rate of SendMessage, PostMessage, EditMessage, DeleteMessage and the direct sends per connection. Default 10.</summary>
+    /// <summary>
+    /// Sustained rate of SendMessage, PostMessage, EditMessage, DeleteMessage, React and their direct counterparts per
+    /// connection. Default 10.
+    /// </summary>
     [Range(1, 1_000_000)]
     public int MessagesPerSecond { get; set; } = 10;
 
@@ -107,6 +110,13 @@ public sealed class LimitsOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxRoomsOwned { get; set; } = 100;
+
+    /// <summary>
+    /// Different emoji one message may carry (contract v3, "Reactions"); a reaction with one more is <c>invalid_message</c>.
+    /// Default 20.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxReactionKinds { get; set; } = 20;
 
     /// <summary>How long after sending its author may edit a message (deleting has no window). Default 24 h; 1 s to 3650 days.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = "Limits:EditWindow must be between 00:00:01 and 3650.00:00:00.")]

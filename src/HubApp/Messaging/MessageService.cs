@@ -1,4 +1,3 @@
-using HubApp.Auth;
 using HubApp.Contracts;
 using HubApp.Limits;
 using HubApp.Presence;
@@ -95,14 +94,5 @@ internal sealed class MessageService(
         }
 
         FireAndForget.Observe(clients.GroupExcept(name, caller.ConnectionId).UserTyping(new TypingEvent(name, caller.UserId, caller.UserName, isTyping)), logger);
-    }
-
-    /// <summary>As <see cref="SendAsync"/>: one direct message per sender, target and <paramref name="clientMessageId"/>.</summary>
-    public async Task<DirectMessage> SendDirectAsync(ChatCaller caller, string? userId, string? text, string? clientMessageId, CancellationToken cancellationToken)
-    {
-        var target = ChatClaims.RequireValidUserId(userId);
-        var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
-        var id = ClientMessageId.Validate(clientMessageId);
-        return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, target, body, id), cancellationToken);
     }
 }

@@ -52,7 +52,8 @@ internal static class MessageText
             or 0x2800 // Braille pattern blank
             or (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF); // variation selectors
 
-    private static bool IsWellFormed(string text)
+    /// <summary>Whether <paramref name="text"/> has no lone UTF-16 surrogate.</summary>
+    internal static bool IsWellFormed(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {

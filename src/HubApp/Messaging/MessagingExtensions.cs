@@ -15,6 +15,7 @@ public static class MessagingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<MessageService>();
         builder.Services.AddSingleton<MessageEditService>();
+        builder.Services.AddSingleton<DirectLogService>();
         builder.Services.TryAddSingleton<IMessageDelivery, LocalMessageDelivery>();
         return builder;
     }

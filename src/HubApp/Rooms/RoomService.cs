@@ -24,6 +24,7 @@ internal sealed partial class RoomService(
     HistoryService history,
     RoomAuthorization authorization,
     IRoomStore rooms,
+    IRoomTracking tracking,
     RoomStateCache roomStates,
     UserRoomList roomList,
     IHubClients<IChatClient> clients,
@@ -99,14 +100,15 @@ internal sealed partial class RoomService(
             throw ChatErrors.TooManyRooms(limits.Value.MaxRoomsPerConnection);
         }
 
-        // Into the group before reading history: a message stored meanwhile then arrives live, in the
-        // snapshot, or both (the client drops the duplicate by id), never neither.
+        // Into the group, and the room tracked here, before reading history: a message stored meanwhile then arrives
+        // live, in the snapshot, or both (the client drops the duplicate by id), never neither.
         await groups.AddToGroupAsync(caller.ConnectionId, name, cancellationToken);
         HistoryPage page;
         RoomReadState read;
         var becamePresent = false;
         try
         {
+            await tracking.TrackAsync(name, cancellationToken);
             // Again, now that the connection is in: a ban or kick told to this node since the first check either finds it
             // here (and removes it) or dropped the cached room, so this reads the change. No removal slips between the two.
             await authorization.RequireReadableAsync(caller, name, cancellationToken);

@@ -6,9 +6,10 @@ public static class RoomsExtensions
 {
     /// <summary>
     /// Rooms: joining and leaving, the directory, moderation, each user's list with its unread counts and mentions, the
-    /// authorization of every room call, and the cache of room state kept true by room changes (told on this node only;
-    /// a backplane engine, <c>AddChatBackplane</c>, replaces the bus with one that reaches every node, before or after
-    /// this call). No section of its own: sizes are <c>Limits</c>' and <c>History</c>'.
+    /// authorization of every room call, and the cache of room state kept true by room changes. Changes are told on this
+    /// node only and a join has no room to track: a backplane engine, <c>AddChatBackplane</c>, replaces the bus with one
+    /// that reaches every node and the tracking with its sequencer's, before or after this call. No section of its own:
+    /// sizes are <c>Limits</c>' and <c>History</c>'.
     /// </summary>
     public static WebApplicationBuilder AddChatRooms(this WebApplicationBuilder builder)
     {
@@ -23,6 +24,7 @@ public static class RoomsExtensions
         builder.Services.AddSingleton<UserRoomList>();
         builder.Services.AddSingleton<MentionCounts>();
         builder.Services.TryAddSingleton<IRoomChangeBus, LocalRoomChangeBus>();
+        builder.Services.TryAddSingleton<IRoomTracking, LocalRoomTracking>();
         return builder;
     }
 }

@@ -23,4 +23,7 @@ public interface IDirectMessageStore
     /// the user's read marker and the messages from the other user after it (at most <paramref name="maxUnread"/>).
     /// </summary>
     Task<IReadOnlyList<Conversation>> GetConversationsAsync(string userId, int count, int maxUnread, CancellationToken cancellationToken);
+
+    /// <summary>(v3) Whether <paramref name="messageId"/> is a <c>message</c> entry of the conversation of the two users (a reply's parent).</summary>
+    Task<bool> IsConversationMessageAsync(string userId, string otherUserId, long messageId, CancellationToken cancellationToken);
 }

@@ -44,27 +44,45 @@ public delegate Task BeforeCommit(DbConnection connection, AppendResult stored, 
 /// </summary>
 public sealed record NewChatMessage(string Room, string UserId, string UserName, string Text, string? ClientMessageId = null);
 
-/// <summary>A direct message to store, before it has an id; at most one per (sender, target, <paramref name="ClientMessageId"/>).</summary>
-public sealed record NewDirectMessage(string FromUserId, string FromUserName, string ToUserId, string Text, string? ClientMessageId = null);
+/// <summary>
+/// A direct message to store, before it has an id; at most one per (sender, target, <paramref name="ClientMessageId"/>).
+/// <paramref name="ReplyToId"/> names a message of the same conversation (checked before: docs/protocol.md, "PostDirect").
+/// </summary>
+public sealed record NewDirectMessage(string FromUserId, string FromUserName, string ToUserId, string Text, string? ClientMessageId = null, long? ReplyToId = null);
 
 /// <summary>
-/// An <c>edit</c> or <c>delete</c> of message <paramref name="TargetId"/> by <paramref name="UserId"/>, before it has
-/// an id. The store decides it inside the append's transaction, on the target as it is then: an edit is the author's,
-/// of a message not deleted and sent less than <paramref name="EditWindow"/> before the batch; a delete is the
-/// author's, or anyone's when <paramref name="MayDeleteOthers"/> (a moderator). <paramref name="Text"/> is the new
-/// text of an edit, empty for a delete.
+/// An <c>edit</c>, <c>delete</c>, <c>react</c> or <c>unreact</c> of message <paramref name="TargetId"/> by
+/// <paramref name="UserId"/>, before it has an id. The store decides it inside the append's transaction, on the target as
+/// it is then: an edit is the author's, of a message not deleted and sent less than <paramref name="EditWindow"/> before
+/// the batch; a delete is the author's, or anyone's when <paramref name="MayDeleteOthers"/> (a moderator); a reaction is
+/// anyone's on a message not deleted, stored only when it changes something, and a new emoji only while the message has
+/// fewer than <paramref name="MaxReactionKinds"/>. <paramref name="Text"/> is the new text of an edit, the emoji of a
+/// reaction, empty for a delete.
 /// </summary>
 public sealed record NewRoomChange(
-    string Room, string UserId, string UserName, string Kind, long TargetId, string Text, bool MayDeleteOthers = false, TimeSpan EditWindow = default);
+    string Room, string UserId, string UserName, string Kind, long TargetId, string Text, bool MayDeleteOthers = false, TimeSpan EditWindow = default,
+    int MaxReactionKinds = 0);
 
 /// <summary>
-/// What one transaction stores, and when (one timestamp for the batch). <paramref name="Changes"/> (edits, deletes)
-/// take their ids after the batch's messages.
+/// (v3) The same changes in a conversation (docs/protocol.md, "A conversation's log"): the target is a <c>message</c> of a
+/// conversation <paramref name="UserId"/> is in (with <paramref name="OtherUserId"/>, when given), and only its author edits
+/// or deletes it.
+/// </summary>
+public sealed record NewDirectChange(
+    string UserId, string UserName, string Kind, long TargetId, string Text, TimeSpan EditWindow = default, int MaxReactionKinds = 0, string? OtherUserId = null);
+
+/// <summary>
+/// What one transaction stores, and when (one timestamp for the batch). <paramref name="Changes"/> (edits, deletes,
+/// reactions) take their ids after the batch's messages, <paramref name="DirectChanges"/> after its direct messages.
 /// </summary>
 public sealed record WriteBatch(
-    IReadOnlyList<NewChatMessage> Messages, IReadOnlyList<NewDirectMessage> DirectMessages, DateTime SentAt, IReadOnlyList<NewRoomChange>? Changes = null);
+    IReadOnlyList<NewChatMessage> Messages,
+    IReadOnlyList<NewDirectMessage> DirectMessages,
+    DateTime SentAt,
+    IReadOnlyList<NewRoomChange>? Changes = null,
+    IReadOnlyList<NewDirectChange>? DirectChanges = null);
 
-/// <summary>How the store decided a <see cref="NewRoomChange"/>.</summary>
+/// <summary>How the store decided a <see cref="NewRoomChange"/> or a <see cref="NewDirectChange"/>.</summary>
 public enum RoomChangeOutcome
 {
     /// <summary>A new entry was stored and its target rewritten.</summary>
@@ -73,7 +91,7 @@ public enum RoomChangeOutcome
     /// <summary>A delete of a message deleted before: the answer is that earlier <c>delete</c> entry; nothing stored.</summary>
     AlreadyDeleted,
 
-    /// <summary>The room has no <c>message</c> entry with that id.</summary>
+    /// <summary>The room (the caller's conversations) has no <c>message</c> entry with that id; for a reaction, also a deleted one.</summary>
     NotFound,
 
     /// <summary>Someone else's message (an edit, or a delete by a non-moderator).</summary>
@@ -84,10 +102,22 @@ public enum RoomChangeOutcome
 
     /// <summary>An edit after the edit window.</summary>
     WindowPassed,
+
+    /// <summary>A reaction already there, or the removal of one not there: nothing stored; the answer's target is as it was.</summary>
+    Unchanged,
+
+    /// <summary>A new emoji on a message that has the most kinds allowed.</summary>
+    TooManyKinds,
 }
 
-/// <summary>The answer to one <see cref="NewRoomChange"/>: its entry (new, or the earlier delete), or why there is none.</summary>
-public sealed record RoomChangeAnswer(RoomChangeOutcome Outcome, ChatMessage? Entry = null);
+/// <summary>
+/// The answer to one <see cref="NewRoomChange"/>: its entry (new, or the earlier delete), or why there is none; for a
+/// reaction, also <paramref name="Target"/> as it is now stored.
+/// </summary>
+public sealed record RoomChangeAnswer(RoomChangeOutcome Outcome, ChatMessage? Entry = null, ChatMessage? Target = null);
+
+/// <summary>The answer to one <see cref="NewDirectChange"/>, as <see cref="RoomChangeAnswer"/>.</summary>
+public sealed record DirectChangeAnswer(RoomChangeOutcome Outcome, DirectMessage? Entry = null, DirectMessage? Target = null);
 
 /// <summary>
 /// What a batch stored and what each of its writes is answered with. <see cref="Messages"/> and
@@ -96,10 +126,13 @@ public sealed record RoomChangeAnswer(RoomChangeOutcome Outcome, ChatMessage? En
 /// order: the new entry, or for a repeated client message id the entry stored first (by an earlier batch, another
 /// node, or an earlier write of this batch). <see cref="Messages"/> holds the new edit and delete entries too, after
 /// the messages (each room's in id order); <see cref="ChangeAnswers"/> has one answer per change of the batch.
+/// <see cref="DirectMessages"/> likewise holds the new entries of direct changes after the direct messages, and
+/// <see cref="DirectChangeAnswers"/> one answer per direct change.
 /// </summary>
 public sealed record AppendResult(
     IReadOnlyList<ChatMessage> Messages,
     IReadOnlyList<DirectMessage> DirectMessages,
     IReadOnlyList<ChatMessage> MessageAnswers,
     IReadOnlyList<DirectMessage> DirectAnswers,
-    IReadOnlyList<RoomChangeAnswer>? ChangeAnswers = null);
+    IReadOnlyList<RoomChangeAnswer>? ChangeAnswers = null,
+    IReadOnlyList<DirectChangeAnswer>? DirectChangeAnswers = null);

@@ -60,6 +60,13 @@ internal sealed partial class MessageWriter(
         return EnqueueAsync(pending, pending.Completion.Task, cancellationToken);
     }
 
+    /// <summary>An edit, delete or reaction in a conversation: decided inside the batch's transaction (see <see cref="NewDirectChange"/>).</summary>
+    public Task<DirectChangeAnswer> WriteAsync(NewDirectChange change, CancellationToken cancellationToken)
+    {
+        var pending = new PendingDirectChange(change);
+        return EnqueueAsync(pending, pending.Completion.Task, cancellationToken);
+    }
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
@@ -111,6 +118,7 @@ internal sealed partial class MessageWriter(
         var messages = new List<NewChatMessage>(batch.Count);
         var direct = new List<NewDirectMessage>();
         var changes = new List<NewRoomChange>();
+        var directChanges = new List<NewDirectChange>();
         foreach (var item in batch)
         {
             switch (item)
@@ -120,6 +128,9 @@ internal sealed partial class MessageWriter(
                     break;
                 case PendingRoomChange change:
                     changes.Add(change.Change);
+                    break;
+                case PendingDirectChange change:
+                    directChanges.Add(change.Change);
                     break;
                 default:
                     direct.Add(((PendingDirectMessage)item).Message);
@@ -134,7 +145,7 @@ internal sealed partial class MessageWriter(
             var now = time.GetUtcNow();
             // Millisecond precision, so that what is sent equals what every store reads back.
             var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()).UtcDateTime;
-            stored = await store.AppendAsync(new WriteBatch(messages, direct, sentAt, changes), delivery.OnCommittingAsync, CancellationToken.None);
+            stored = await store.AppendAsync(new WriteBatch(messages, direct, sentAt, changes, directChanges), delivery.OnCommittingAsync, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -158,7 +169,7 @@ internal sealed partial class MessageWriter(
         delivery.OnCommitted(stored);
         // The first write answered with an entry new in this batch stored it; a later one in the batch repeated it (the
         // same instance). The new entries are in batch order, so one walk over them tells which is which.
-        int m = 0, d = 0, c = 0, created = 0;
+        int m = 0, d = 0, c = 0, dc = 0, created = 0;
         var answers = new Action<PendingWrite>(item =>
         {
             switch (item)
@@ -171,6 +182,9 @@ internal sealed partial class MessageWriter(
                     break;
                 case PendingRoomChange change:
                     change.Completion.TrySetResult(stored.ChangeAnswers![c++]);
+                    break;
+                case PendingDirectChange change:
+                    change.Completion.TrySetResult(stored.DirectChangeAnswers![dc++]);
                     break;
                 default:
                     ((PendingDirectMessage)item).Completion.TrySetResult(stored.DirectAnswers[d++]);
@@ -234,6 +248,15 @@ internal sealed partial class MessageWriter(
         public NewRoomChange Change { get; } = change;
 
         public TaskCompletionSource<RoomChangeAnswer> Completion { get; } = new();
+
+        public override void Fail(Exception error) => Completion.TrySetException(error);
+    }
+
+    private sealed class PendingDirectChange(NewDirectChange change) : PendingWrite
+    {
+        public NewDirectChange Change { get; } = change;
+
+        public TaskCompletionSource<DirectChangeAnswer> Completion { get; } = new();
 
         public override void Fail(Exception error) => Completion.TrySetException(error);
     }

@@ -28,8 +28,10 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.
     /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
     /// 4: the room log's entry kinds: a message's kind, target (of an edit or delete), and when it was edited or deleted.
+    /// 6: reactions (who reacted, and a summary on the target's row); a conversation's log: a direct message's kind, target,
+    /// reply, and when it was edited or deleted.
     /// </summary>
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 6;
 
     /// <summary>
     /// 1: created rooms, members with roles, bans and mutes (RelationalMessageStore.Rooms). 2: each user's list of rooms,
@@ -88,6 +90,17 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
             CREATE INDEX IF NOT EXISTS direct_messages_to ON direct_messages (to_user_id, id);
             CREATE INDEX IF NOT EXISTS direct_messages_from ON direct_messages (from_user_id, id);
             CREATE INDEX IF NOT EXISTS direct_threads_recent ON direct_threads (user_id, last_id);
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS reactions text;
+            ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'message';
+            ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS target_id bigint;
+            ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS edited_at bigint;
+            ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS deleted_at bigint;
+            ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS reply_to_id bigint;
+            ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS reactions text;
+            CREATE INDEX IF NOT EXISTS direct_messages_target ON direct_messages (target_id) WHERE target_id IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS reactions (
+                log text NOT NULL, message_id bigint NOT NULL, emoji text NOT NULL, user_id text NOT NULL, at bigint NOT NULL,
+                PRIMARY KEY (log, message_id, emoji, user_id));
             """, "store", SchemaVersion, cancellationToken);
         // Created rooms: tables that only add, as a component of their own, so the store's versions stay the messages'.
         // Version 2's fill runs once, while the recorded version is older; a sanction set before it was set "now" by nobody known.
@@ -154,6 +167,8 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     // a repeat on another node waits here, then finds the first one committed (see RelationalMessageStore).
     // Texts are bytea: matched as text with bytes past ASCII (and NUL) escaped, which leaves every mention's characters as they are.
     protected override string MentionFilterSql => @"lower(encode(m.text, 'escape')) LIKE @mention ESCAPE '\'";
+
+    protected override string RowLockSql => "FOR UPDATE";
 
     protected override string? KeyLockSql => $"SELECT pg_advisory_xact_lock({DirectKeyLockSpace}, hashtext(@key));";
 

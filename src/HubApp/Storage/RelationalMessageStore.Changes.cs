@@ -4,10 +4,10 @@ using HubApp.Contracts;
 
 namespace HubApp.Storage;
 
-// Edits and deletes (schema version 4; docs/protocol.md, "ChatMessage"): an edit or delete entry takes the room's next
-// id from the same counter bump as a message, in the transaction that rewrites its target, so catch-up by id carries it
-// and history read afresh shows the target as it is now. A delete empties the target and its edit entries, so the
-// deleted text (and every version of it) is gone from the rows themselves, not only from what is read.
+// Edits and deletes (schema version 4; docs/protocol.md, "ChatMessage"), and reactions (version 7): such an entry takes
+// the room's next id from the same counter bump as a message, in the transaction that rewrites its target, so catch-up by
+// id carries it and history read afresh shows the target as it is now. A delete empties the target and its edit entries,
+// so the deleted text (and every version of it) is gone from the rows themselves, not only from what is read.
 internal abstract partial class RelationalMessageStore
 {
     /// <summary>
@@ -67,6 +67,11 @@ internal abstract partial class RelationalMessageStore
     private async Task<RoomChangeAnswer> AppendChangeAsync(WriterSession session, NewRoomChange change, DateTime sentAt, CancellationToken cancellationToken)
     {
         var target = await FindTargetAsync(session, change, cancellationToken);
+        if (change.Kind is MessageKinds.React or MessageKinds.Unreact)
+        {
+            return await AppendReactionAsync(session, change, target, sentAt, cancellationToken);
+        }
+
         var delete = change.Kind == MessageKinds.Delete;
         if (target is null)
         {
@@ -90,13 +95,63 @@ internal abstract partial class RelationalMessageStore
             return new RoomChangeAnswer(RoomChangeOutcome.WindowPassed);
         }
 
+        var entry = await InsertEntryAsync(session, change, delete ? string.Empty : change.Text, sentAt, cancellationToken);
+        var at = ToUnixMilliseconds(sentAt);
+        // A delete also takes the target's reactions with it: who reacted to a deleted message is gone too.
+        await ExecuteAsync(
+            session,
+            delete
+                ? """
+                  UPDATE messages SET text = @text, deleted_at = @at, reactions = NULL WHERE room = @room AND (id = @target OR (target_id = @target AND kind = 'edit'));
+                  DELETE FROM reactions WHERE log = @room AND message_id = @target;
+                  """
+                : "UPDATE messages SET text = @text, edited_at = @at WHERE room = @room AND id = @target;",
+            cancellationToken,
+            ("@room", DbType.String, change.Room),
+            ("@target", DbType.Int64, change.TargetId),
+            ("@text", TextType, TextValue(delete ? string.Empty : change.Text)),
+            ("@at", DbType.Int64, at));
+        return new RoomChangeAnswer(RoomChangeOutcome.Stored, entry);
+    }
+
+    /// <summary>
+    /// A <c>react</c> or <c>unreact</c>: on a message not deleted; stored (with the target's summary rewritten) only when it
+    /// changes the reactions, and then answered with the target as it now reads.
+    /// </summary>
+    private async Task<RoomChangeAnswer> AppendReactionAsync(WriterSession session, NewRoomChange change, ChatMessage? target, DateTime sentAt, CancellationToken cancellationToken)
+    {
+        if (target is null || target.DeletedAt is not null)
+        {
+            return new RoomChangeAnswer(RoomChangeOutcome.NotFound);
+        }
+
+        var (outcome, reactions) = await ApplyReactionAsync(
+            session, change.Room, change.TargetId, target.Reactions, change.Kind, change.Text, change.UserId, change.MaxReactionKinds, sentAt, cancellationToken);
+        if (outcome != RoomChangeOutcome.Stored)
+        {
+            return new RoomChangeAnswer(outcome, Target: outcome == RoomChangeOutcome.Unchanged ? target : null);
+        }
+
+        var entry = await InsertEntryAsync(session, change, change.Text, sentAt, cancellationToken);
+        await ExecuteAsync(
+            session,
+            "UPDATE messages SET reactions = @reactions WHERE room = @room AND id = @target;",
+            cancellationToken,
+            ("@room", DbType.String, change.Room),
+            ("@target", DbType.Int64, change.TargetId),
+            ("@reactions", DbType.String, (object?)ReactionSummary.Format(reactions) ?? DBNull.Value));
+        return new RoomChangeAnswer(RoomChangeOutcome.Stored, entry, target with { Reactions = reactions });
+    }
+
+    /// <summary>The change's entry, stored with the room's next id (pruning the room when due).</summary>
+    private async Task<ChatMessage> InsertEntryAsync(WriterSession session, NewRoomChange change, string text, DateTime sentAt, CancellationToken cancellationToken)
+    {
         var id = await session.BumpAsync(change.Room, 1, cancellationToken);
         if (HistoryPruning.IsDue(id, 1, _maxPerRoom))
         {
             await session.PruneAsync(change.Room, id - _maxPerRoom, cancellationToken);
         }
 
-        var at = ToUnixMilliseconds(sentAt);
         await ExecuteAsync(
             session,
             """
@@ -108,22 +163,11 @@ internal abstract partial class RelationalMessageStore
             ("@id", DbType.Int64, id),
             ("@user_id", DbType.String, change.UserId),
             ("@user_name", DbType.String, change.UserName),
-            ("@text", TextType, TextValue(delete ? string.Empty : change.Text)),
-            ("@sent_at", DbType.Int64, at),
+            ("@text", TextType, TextValue(text)),
+            ("@sent_at", DbType.Int64, ToUnixMilliseconds(sentAt)),
             ("@kind", DbType.String, change.Kind),
             ("@target", DbType.Int64, change.TargetId));
-        await ExecuteAsync(
-            session,
-            delete
-                ? "UPDATE messages SET text = @text, deleted_at = @at WHERE room = @room AND (id = @target OR (target_id = @target AND kind = 'edit'));"
-                : "UPDATE messages SET text = @text, edited_at = @at WHERE room = @room AND id = @target;",
-            cancellationToken,
-            ("@room", DbType.String, change.Room),
-            ("@target", DbType.Int64, change.TargetId),
-            ("@text", TextType, TextValue(delete ? string.Empty : change.Text)),
-            ("@at", DbType.Int64, at));
-        var entry = new ChatMessage(id, change.Room, change.UserId, change.UserName, delete ? string.Empty : change.Text, sentAt, change.Kind, change.TargetId);
-        return new RoomChangeAnswer(RoomChangeOutcome.Stored, entry);
+        return new ChatMessage(id, change.Room, change.UserId, change.UserName, text, sentAt, change.Kind, change.TargetId);
     }
 
     /// <summary>The change's target, when it is a <c>message</c> entry of the room.</summary>

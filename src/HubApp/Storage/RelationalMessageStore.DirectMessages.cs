@@ -11,7 +11,11 @@ namespace HubApp.Storage;
 // other user's name and the user's read marker.
 internal abstract partial class RelationalMessageStore
 {
-    private const string DirectColumns = "id, from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id";
+    private const string DirectColumns =
+        "id, from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at, reply_to_id, reactions";
+
+    /// <summary><see cref="DirectColumns"/> of the conversation's last message (<c>m</c>) in <see cref="GetConversationsAsync"/>.</summary>
+    private static readonly string ConversationLastColumns = string.Join(", ", DirectColumns.Split(", ").Select(c => "m." + c));
 
     /// <summary>
     /// Upserts both users' rows of each conversation the batch wrote to, then prunes the conversations that are due
@@ -109,13 +113,15 @@ internal abstract partial class RelationalMessageStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        // The unread count is bounded per row: a conversation's newest messages, from the other user, after the marker.
-        query.CommandText = """
+        // The unread count is bounded per row: a conversation's newest messages, from the other user, after the marker. Only
+        // message entries count, and last_id names the newest message entry (edits, deletes and reactions leave it be), read in
+        // its current state.
+        query.CommandText = $"""
             SELECT t.other_user_id, t.other_user_name, t.last_read_id,
-                m.id, m.from_user_id, m.from_user_name, m.to_user_id, m.text, m.sent_at, m.client_message_id,
+                {ConversationLastColumns},
                 (SELECT COUNT(*) FROM (
                     SELECT 1 FROM direct_messages u
-                    WHERE u.conversation = m.conversation AND u.from_user_id = t.other_user_id AND u.id > t.last_read_id LIMIT @max) AS unread)
+                    WHERE u.conversation = m.conversation AND u.from_user_id = t.other_user_id AND u.id > t.last_read_id AND u.kind = 'message' LIMIT @max) AS unread)
             FROM direct_threads t JOIN direct_messages m ON m.id = t.last_id
             WHERE t.user_id = @user ORDER BY t.last_id DESC LIMIT @count;
             """;
@@ -127,7 +133,7 @@ internal abstract partial class RelationalMessageStore
         while (await reader.ReadAsync(cancellationToken))
         {
             conversations.Add(new Conversation(
-                reader.GetString(0), reader.GetString(1), ReadDirect(reader, 3), reader.GetInt64(2), Convert.ToInt32(reader.GetValue(10), System.Globalization.CultureInfo.InvariantCulture)));
+                reader.GetString(0), reader.GetString(1), ReadDirect(reader, 3, ReadText), reader.GetInt64(2), Convert.ToInt32(reader.GetValue(16), System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         return (IReadOnlyList<Conversation>)conversations;
@@ -154,7 +160,7 @@ internal abstract partial class RelationalMessageStore
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            messages.Add(ReadDirect(reader, 0));
+            messages.Add(ReadDirect(reader, 0, ReadText));
         }
 
         if (descending)
@@ -165,10 +171,16 @@ internal abstract partial class RelationalMessageStore
         return (IReadOnlyList<DirectMessage>)messages;
     });
 
-    /// <summary>A direct message from the seven columns of <see cref="DirectColumns"/>, starting at <paramref name="at"/>.</summary>
-    private DirectMessage ReadDirect(DbDataReader reader, int at) => new(
-        reader.GetInt64(at), reader.GetString(at + 1), reader.GetString(at + 2), reader.GetString(at + 3), ReadText(reader, at + 4),
-        FromUnixMilliseconds(reader.GetInt64(at + 5)), reader.IsDBNull(at + 6) ? null : reader.GetString(at + 6));
+    /// <summary>A direct message from the thirteen columns of <see cref="DirectColumns"/>, starting at <paramref name="at"/>.</summary>
+    private static DirectMessage ReadDirect(DbDataReader reader, int at, Func<DbDataReader, int, string> readText) => new(
+        reader.GetInt64(at), reader.GetString(at + 1), reader.GetString(at + 2), reader.GetString(at + 3), readText(reader, at + 4),
+        FromUnixMilliseconds(reader.GetInt64(at + 5)), reader.IsDBNull(at + 6) ? null : reader.GetString(at + 6),
+        Kind: reader.GetString(at + 7),
+        TargetId: reader.IsDBNull(at + 8) ? null : reader.GetInt64(at + 8),
+        EditedAt: reader.IsDBNull(at + 9) ? null : FromUnixMilliseconds(reader.GetInt64(at + 9)),
+        DeletedAt: reader.IsDBNull(at + 10) ? null : FromUnixMilliseconds(reader.GetInt64(at + 10)),
+        ReplyToId: reader.IsDBNull(at + 11) ? null : reader.GetInt64(at + 11),
+        Reactions: reader.IsDBNull(at + 12) ? null : ReactionSummary.Parse(reader.GetString(at + 12)));
 
     private sealed class ThreadChange(string name)
     {

@@ -46,7 +46,7 @@ internal abstract partial class RelationalMessageStore
                 """);
             _bumpRoom = AddParameter(_bump, "@room", DbType.String);
             _bumpCount = AddParameter(_bump, "@count", DbType.Int64);
-            _prune = Command("DELETE FROM messages WHERE room = @room AND id <= @id;");
+            _prune = Command("DELETE FROM messages WHERE room = @room AND id <= @id; DELETE FROM reactions WHERE log = @room AND message_id <= @id;");
             _pruneRoom = AddParameter(_prune, "@room", DbType.String);
             _pruneId = AddParameter(_prune, "@id", DbType.Int64);
             _insert = Command("""
@@ -60,8 +60,8 @@ internal abstract partial class RelationalMessageStore
                 AddParameter(_insert, "@client_id", DbType.String),
             ];
             _insertDirect = Command("""
-                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id, conversation)
-                VALUES (@from, @from_name, @to, @text, @sent_at, @client_id, @conversation)
+                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id, conversation, reply_to_id)
+                VALUES (@from, @from_name, @to, @text, @sent_at, @client_id, @conversation, @reply_to)
                 ON CONFLICT (from_user_id, to_user_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING RETURNING id;
                 """);
             _directValues =
@@ -69,12 +69,14 @@ internal abstract partial class RelationalMessageStore
                 AddParameter(_insertDirect, "@from", DbType.String), AddParameter(_insertDirect, "@from_name", DbType.String),
                 AddParameter(_insertDirect, "@to", DbType.String), AddParameter(_insertDirect, "@text", textType), AddParameter(_insertDirect, "@sent_at", DbType.Int64),
                 AddParameter(_insertDirect, "@client_id", DbType.String), AddParameter(_insertDirect, "@conversation", DbType.String),
+                AddParameter(_insertDirect, "@reply_to", DbType.Int64),
             ];
             // The first entry in its current state: it may have been edited or deleted since.
             _find = Command($"SELECT {MessageColumns} FROM messages WHERE room = @room AND user_id = @user_id AND client_message_id = @client_id;");
             _findValues = [AddParameter(_find, "@room", DbType.String), AddParameter(_find, "@user_id", DbType.String), AddParameter(_find, "@client_id", DbType.String)];
-            _findDirect = Command("""
-                SELECT id, from_user_name, text, sent_at FROM direct_messages
+            // As _find: the first message in its current state.
+            _findDirect = Command($"""
+                SELECT {DirectColumns} FROM direct_messages
                 WHERE from_user_id = @from AND to_user_id = @to AND client_message_id = @client_id;
                 """);
             _findDirectValues = [AddParameter(_findDirect, "@from", DbType.String), AddParameter(_findDirect, "@to", DbType.String), AddParameter(_findDirect, "@client_id", DbType.String)];
@@ -95,6 +97,8 @@ internal abstract partial class RelationalMessageStore
                 AddParameter(_thread, "@last_id", DbType.Int64), AddParameter(_thread, "@count", DbType.Int64), AddParameter(_thread, "@rename", DbType.Boolean),
             ];
             _pruneDirect = Command("""
+                DELETE FROM reactions WHERE log = @conversation
+                AND message_id <= (SELECT id FROM direct_messages WHERE conversation = @conversation ORDER BY id DESC LIMIT 1 OFFSET @keep);
                 DELETE FROM direct_messages WHERE conversation = @conversation
                 AND id <= (SELECT id FROM direct_messages WHERE conversation = @conversation ORDER BY id DESC LIMIT 1 OFFSET @keep);
                 """);
@@ -156,6 +160,7 @@ internal abstract partial class RelationalMessageStore
             (_directValues[0].Value, _directValues[1].Value, _directValues[2].Value) = (message.FromUserId, message.FromUserName, message.ToUserId);
             (_directValues[3].Value, _directValues[4].Value) = (text, sentAt);
             _directValues[5].Value = (object?)message.ClientMessageId ?? DBNull.Value;
+            _directValues[7].Value = (object?)message.ReplyToId ?? DBNull.Value;
             var id = await _insertDirect.ExecuteScalarAsync(cancellationToken);
             return id is null or DBNull ? null : Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -173,9 +178,7 @@ internal abstract partial class RelationalMessageStore
         {
             (_findDirectValues[0].Value, _findDirectValues[1].Value, _findDirectValues[2].Value) = (message.FromUserId, message.ToUserId, message.ClientMessageId);
             await using var reader = await _findDirect.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken)
-                ? new DirectMessage(reader.GetInt64(0), message.FromUserId, reader.GetString(1), message.ToUserId, _readText(reader, 2), FromUnixMilliseconds(reader.GetInt64(3)), message.ClientMessageId)
-                : null;
+            return await reader.ReadAsync(cancellationToken) ? ReadDirect(reader, 0, _readText) : null;
         }
 
         /// <summary>Adds <paramref name="count"/> messages up to <paramref name="lastId"/> to the user's side of a conversation; the messages it ever stored.</summary>

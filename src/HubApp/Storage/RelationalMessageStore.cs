@@ -30,7 +30,7 @@ namespace HubApp.Storage;
 internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions> retention) : IMessageStore, IDirectMessageStore, IReadMarkerStore, IAsyncDisposable
 {
     /// <summary>The columns of a room log entry, in the order <see cref="ReadMessage"/> reads them.</summary>
-    private const string MessageColumns = "id, user_id, user_name, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at";
+    private const string MessageColumns = "id, user_id, user_name, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at, reactions";
 
     private readonly int _maxPerRoom = retention.Value.MaxMessagesPerRoom;
     private WriterSession? _writer;
@@ -51,7 +51,14 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
             var (messages, answers) = await AppendMessagesAsync(_writer, batch, cancellationToken);
             var (changed, changeAnswers) = await AppendChangesAsync(_writer, batch, cancellationToken);
             var (direct, directAnswers) = await AppendDirectAsync(_writer, batch, cancellationToken);
-            var stored = new AppendResult(changed.Count == 0 ? messages : [.. messages, .. changed], direct, answers, directAnswers, changeAnswers);
+            var (directChanged, directChangeAnswers) = await AppendDirectChangesAsync(_writer, batch, cancellationToken);
+            var stored = new AppendResult(
+                changed.Count == 0 ? messages : [.. messages, .. changed],
+                directChanged.Count == 0 ? direct : [.. direct, .. directChanged],
+                answers,
+                directAnswers,
+                changeAnswers,
+                directChangeAnswers);
             if (beforeCommit is not null)
             {
                 await beforeCommit(_writer.Connection, stored, cancellationToken);
@@ -239,7 +246,8 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
             var message = writes[i];
             if (await session.InsertDirectAsync(message, ConversationKey(message.FromUserId, message.ToUserId), TextValue(message.Text), sentAt, cancellationToken) is { } messageId)
             {
-                answers[i] = new DirectMessage(messageId, message.FromUserId, message.FromUserName, message.ToUserId, message.Text, batch.SentAt, message.ClientMessageId);
+                answers[i] = new DirectMessage(
+                    messageId, message.FromUserId, message.FromUserName, message.ToUserId, message.Text, batch.SentAt, message.ClientMessageId, ReplyToId: message.ReplyToId);
                 stored.Add(answers[i]);
             }
             else
@@ -309,7 +317,8 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
         TargetId: reader.IsDBNull(7) ? null : reader.GetInt64(7),
         ClientMessageId: reader.IsDBNull(5) ? null : reader.GetString(5),
         EditedAt: reader.IsDBNull(8) ? null : FromUnixMilliseconds(reader.GetInt64(8)),
-        DeletedAt: reader.IsDBNull(9) ? null : FromUnixMilliseconds(reader.GetInt64(9)));
+        DeletedAt: reader.IsDBNull(9) ? null : FromUnixMilliseconds(reader.GetInt64(9)),
+        Reactions: reader.IsDBNull(10) ? null : ReactionSummary.Parse(reader.GetString(10)));
 
     private static long ToUnixMilliseconds(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();
 

@@ -19,8 +19,10 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
     /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
     /// 4: the room log's entry kinds: a message's kind, target (of an edit or delete), and when it was edited or deleted.
     /// 5: each user's list of rooms, filled from memberships and read markers; who set a ban or mute and when.
+    /// 7: reactions (who reacted, and a summary on the target's row); a conversation's log: a direct message's kind, target,
+    /// reply, and when it was edited or deleted.
     /// </summary>
-    private const int SchemaVersion = 5;
+    private const int SchemaVersion = 7;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
 
@@ -112,6 +114,27 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
             if (found < 5)
             {
                 await UpgradeToVersion5Async(connection, cancellationToken);
+            }
+
+            if (found < 7)
+            {
+                // Every direct message stored before is a message (the column's default), never edited, deleted nor reacted to.
+                await ExecuteAsync(connection, """
+                    BEGIN IMMEDIATE;
+                    ALTER TABLE messages ADD COLUMN reactions TEXT;
+                    ALTER TABLE direct_messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message';
+                    ALTER TABLE direct_messages ADD COLUMN target_id INTEGER;
+                    ALTER TABLE direct_messages ADD COLUMN edited_at INTEGER;
+                    ALTER TABLE direct_messages ADD COLUMN deleted_at INTEGER;
+                    ALTER TABLE direct_messages ADD COLUMN reply_to_id INTEGER;
+                    ALTER TABLE direct_messages ADD COLUMN reactions TEXT;
+                    CREATE INDEX direct_messages_target ON direct_messages (target_id) WHERE target_id IS NOT NULL;
+                    CREATE TABLE reactions (
+                        log TEXT NOT NULL, message_id INTEGER NOT NULL, emoji TEXT NOT NULL, user_id TEXT NOT NULL, at INTEGER NOT NULL,
+                        PRIMARY KEY (log, message_id, emoji, user_id)) WITHOUT ROWID;
+                    UPDATE schema_version SET version = 7;
+                    COMMIT;
+                    """, cancellationToken);
             }
 
             return 0;

@@ -14,6 +14,7 @@ public sealed class StartupValidationTests
     [InlineData("Limits__MaxRoomsPerUser", "0", "Limits:MaxRoomsPerUser must be between")]
     [InlineData("Limits__RoomsCreatedPerHour", "0", "Limits:RoomsCreatedPerHour must be between")]
     [InlineData("Limits__MaxRoomsOwned", "-1", "Limits:MaxRoomsOwned must be between")]
+    [InlineData("Limits__MaxReactionKinds", "0", "Limits:MaxReactionKinds must be between")]
     [InlineData("History__JoinCount", "0", "History:JoinCount must be between")]
     [InlineData("Auth__MaxConnectionLifetime", "00:00:00", "Auth:MaxConnectionLifetime")]
     [InlineData("Storage__Provider", "postgres", "ConnectionStrings:Postgres")]

@@ -18,7 +18,7 @@ public sealed class MessagePackShapeTests
         var bytes = MessagePackSerializer.Serialize(message, SignalROptions);
 
         Assert.Equal(
-            """{"id":42,"room":"general","userId":"alice","userName":"Alice","text":"héllo 👋","sentAt":"2026-12-01T09:30:00.0000000Z","kind":"message","targetId":null,"clientMessageId":null,"editedAt":null,"deletedAt":null}""",
+            """{"id":42,"room":"general","userId":"alice","userName":"Alice","text":"héllo 👋","sentAt":"2026-12-01T09:30:00.0000000Z","kind":"message","targetId":null,"clientMessageId":null,"editedAt":null,"deletedAt":null,"replyToId":null,"threadId":null,"thread":null,"reactions":null,"mentions":null,"attachments":null}""",
             MessagePackSerializer.ConvertToJson(bytes, SignalROptions));
         var reader = new MessagePackReader(bytes);
         reader.ReadMapHeader();
@@ -43,8 +43,29 @@ public sealed class MessagePackShapeTests
         Assert.Equal(edit, MessagePackSerializer.Deserialize<ChatMessage>(MessagePackSerializer.Serialize(edit, SignalROptions), SignalROptions));
         Assert.Equal(direct, MessagePackSerializer.Deserialize<DirectMessage>(MessagePackSerializer.Serialize(direct, SignalROptions), SignalROptions));
         Assert.Equal(
-            """{"id":7,"fromUserId":"alice","fromUserName":"Alice","toUserId":"bob","text":"psst","sentAt":"2026-12-01T09:30:00.0000000Z","clientMessageId":"dm_1"}""",
+            """{"id":7,"fromUserId":"alice","fromUserName":"Alice","toUserId":"bob","text":"psst","sentAt":"2026-12-01T09:30:00.0000000Z","clientMessageId":"dm_1","kind":"message","targetId":null,"editedAt":null,"deletedAt":null,"replyToId":null,"reactions":null,"attachments":null}""",
             MessagePackSerializer.ConvertToJson(MessagePackSerializer.Serialize(direct, SignalROptions), SignalROptions));
+    }
+
+    [Fact]
+    public void TheV3FieldsOfAChatMessageAndADirectMessageAreMapsWithCamelCaseKeysAndRoundTrip()
+    {
+        var at = new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Utc);
+        var file = new Attachment("a1", "cat.png", "image/png", 1234, 64, 48, "/api/attachments/a1", "/api/attachments/a1/thumbnail");
+        var root = new ChatMessage(
+            5, "general", "alice", "Alice", "hi @bob", at, ReplyToId: 2, ThreadId: null, Thread: new ThreadSummary(2, at, ["alice", "bob"]),
+            Reactions: [new Reaction("👍", 2, ["alice", "bob"])], Mentions: ["bob"], Attachments: [file]);
+        var direct = new DirectMessage(9, "alice", "Alice", "bob", "👍", at, null, MessageKinds.React, TargetId: 7, ReplyToId: null, Reactions: [new Reaction("x", 1, ["bob"])]);
+
+        var rootJson = MessagePackSerializer.ConvertToJson(MessagePackSerializer.Serialize(root, SignalROptions), SignalROptions);
+        var rootBack = MessagePackSerializer.Deserialize<ChatMessage>(MessagePackSerializer.Serialize(root, SignalROptions), SignalROptions);
+        var directBack = MessagePackSerializer.Deserialize<DirectMessage>(MessagePackSerializer.Serialize(direct, SignalROptions), SignalROptions);
+
+        Assert.Contains("""
+            "replyToId":2,"threadId":null,"thread":{"replyCount":2,"lastReplyAt":"2026-12-01T09:30:00.0000000Z","participantIds":["alice","bob"]},"reactions":[{"emoji":"👍","count":2,"userIds":["alice","bob"]}],"mentions":["bob"],"attachments":[{"id":"a1","name":"cat.png","contentType":"image/png","size":1234,"width":64,"height":48,"url":"/api/attachments/a1","thumbnailUrl":"/api/attachments/a1/thumbnail"}]}
+            """, rootJson, StringComparison.Ordinal);
+        Assert.Equal((2L, 2, "bob", "👍", "bob", file), (rootBack.ReplyToId, rootBack.Thread!.ReplyCount, rootBack.Mentions![0], rootBack.Reactions![0].Emoji, rootBack.Reactions[0].UserIds[1], rootBack.Attachments![0]));
+        Assert.Equal((MessageKinds.React, 7L, "x"), (directBack.Kind, directBack.TargetId, directBack.Reactions![0].Emoji));
     }
 
     [Fact]

@@ -226,19 +226,23 @@ public sealed partial class ChatHubTests
         return root;
     }
 
-    private static async Task<List<string>> ReadStoredTextsAsync(string databasePath)
+    private static Task<List<string>> ReadStoredTextsAsync(string databasePath) =>
+        ReadRowsAsync(databasePath, "SELECT text FROM messages ORDER BY room, id;", r => Encoding.UTF8.GetString(r.GetFieldValue<byte[]>(0)));
+
+    /// <summary>Rows of the host's SQLite file, read as they are stored.</summary>
+    private static async Task<List<T>> ReadRowsAsync<T>(string databasePath, string sql, Func<SqliteDataReader, T> read)
     {
         await using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly");
         await connection.OpenAsync();
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT text FROM messages ORDER BY room, id;";
-        var texts = new List<string>();
+        query.CommandText = sql;
+        var rows = new List<T>();
         await using var reader = await query.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            texts.Add(Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(0)));
+            rows.Add(read(reader));
         }
 
-        return texts;
+        return rows;
     }
 }

@@ -34,7 +34,7 @@ public sealed class WireStringConverterTests
         var json = Write(options);
 
         Assert.Equal(
-            """{"type":1,"target":"MessageReceived","arguments":[{"id":7,"room":"general","userId":"zoë","userName":"Zoë 👋","text":"hi 👋 \u003C/script\u003E \u0026 \u0027x\u0027","sentAt":"2026-12-01T09:30:00Z","kind":"message","targetId":null,"clientMessageId":null,"editedAt":null,"deletedAt":null}]}""",
+            """{"type":1,"target":"MessageReceived","arguments":[{"id":7,"room":"general","userId":"zoë","userName":"Zoë 👋","text":"hi 👋 \u003C/script\u003E \u0026 \u0027x\u0027","sentAt":"2026-12-01T09:30:00Z","kind":"message","targetId":null,"clientMessageId":null,"editedAt":null,"deletedAt":null,"replyToId":null,"threadId":null,"thread":null,"reactions":null,"mentions":null,"attachments":null}]}""",
             json);
     }
 

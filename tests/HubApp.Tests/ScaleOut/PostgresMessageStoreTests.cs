@@ -160,7 +160,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
         Assert.Equal([(1L, "old", (string?)null), (2L, "new", "c-1")], (await opened.Store.GetLatestAsync("a", 10, CancellationToken.None)).Select(m => (m.Id, m.Text, m.ClientMessageId)));
         await using var check = _database.CreateDataSource();
         await using var version = check.CreateCommand("SELECT version FROM hubapp_schema WHERE component = 'store';");
-        Assert.Equal(4, await version.ExecuteScalarAsync());
+        Assert.Equal(6, await version.ExecuteScalarAsync());
 
         // What v2 added works on the upgraded schema: a room is created, a message edited and an old one deleted.
         var rooms = (IRoomStore)opened.Store;
@@ -200,6 +200,47 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
 
         // In one batch the message comes before the edit: 2 is "kept", 3 the (now emptied) edit, 4 the delete.
         Assert.Equal([(1L, MessageKinds.Message, ""), (2L, MessageKinds.Message, "kept"), (3L, MessageKinds.Edit, ""), (4L, MessageKinds.Delete, "")], texts);
+    }
+
+    [Fact]
+    public async Task AVersion4DatabaseIsUpgradedAndItsDirectMessagesBecomeMessageEntriesThatCanBeEditedAndReactedTo()
+    {
+        await using (var v4 = await OpenAsync())
+        {
+            await v4.Store.AppendAsync(new WriteBatch([], [new("u", "U", "v", "direct one", "c-1"), new("v", "V", "u", "direct two")], DateTime.UtcNow), null, CancellationToken.None);
+        }
+
+        // Back to version 4's tables, keeping the rows.
+        await using (var dataSource = _database.CreateDataSource())
+        await using (var downgrade = dataSource.CreateCommand("""
+            DROP TABLE reactions;
+            ALTER TABLE messages DROP COLUMN reactions;
+            ALTER TABLE direct_messages DROP COLUMN kind, DROP COLUMN target_id, DROP COLUMN edited_at, DROP COLUMN deleted_at,
+                DROP COLUMN reply_to_id, DROP COLUMN reactions;
+            UPDATE hubapp_schema SET version = 4 WHERE component = 'store';
+            """))
+        {
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        await using var opened = await OpenAsync();
+        var changed = await opened.Store.AppendAsync(
+            new WriteBatch(
+                [],
+                [],
+                DateTime.UtcNow,
+                DirectChanges: [new("u", "U", MessageKinds.Edit, 1, "direct one, edited", EditWindow: TimeSpan.FromDays(1)), new("u", "U", MessageKinds.React, 2, "👀", MaxReactionKinds: 20)]),
+            null,
+            CancellationToken.None);
+
+        Assert.Equal([RoomChangeOutcome.Stored, RoomChangeOutcome.Stored], changed.DirectChangeAnswers!.Select(a => a.Outcome));
+        var conversation = await ((IDirectMessageStore)opened.Store).GetConversationBeforeAsync("u", "v", long.MaxValue, 10, CancellationToken.None);
+        Assert.Equal(
+            [(1L, MessageKinds.Message, "direct one, edited", "c-1", false), (2L, MessageKinds.Message, "direct two", null, true), (3L, MessageKinds.Edit, "direct one, edited", null, false), (4L, MessageKinds.React, "👀", null, false)],
+            conversation.Select(m => (m.Id, m.Kind, m.Text, m.ClientMessageId, m.Reactions is not null)));
+        await using var check = _database.CreateDataSource();
+        await using var version = check.CreateCommand("SELECT version FROM hubapp_schema WHERE component = 'store';");
+        Assert.Equal(6, await version.ExecuteScalarAsync());
     }
 
     private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)

@@ -4,7 +4,7 @@ using HubApp.Storage;
 namespace HubApp.Tests.Storage;
 
 /// <summary>What every <see cref="IMessageStore"/> does, run against each provider by a subclass.</summary>
-public abstract class MessageStoreTests : IAsyncLifetime
+public abstract partial class MessageStoreTests : IAsyncLifetime
 {
     public virtual Task InitializeAsync() => Task.CompletedTask;
 

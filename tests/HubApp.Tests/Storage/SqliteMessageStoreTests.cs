@@ -8,6 +8,19 @@ namespace HubApp.Tests.Storage;
 /// <summary>The SQLite store on a real file.</summary>
 public sealed class SqliteMessageStoreTests : MessageStoreTests
 {
+    /// <summary>Takes a file of this build back to version 5's tables (or 6's, once there is one), keeping the rows.</summary>
+    private const string UndoVersion7Sql = """
+        DROP TABLE reactions;
+        DROP INDEX direct_messages_target;
+        ALTER TABLE messages DROP COLUMN reactions;
+        ALTER TABLE direct_messages DROP COLUMN kind;
+        ALTER TABLE direct_messages DROP COLUMN target_id;
+        ALTER TABLE direct_messages DROP COLUMN edited_at;
+        ALTER TABLE direct_messages DROP COLUMN deleted_at;
+        ALTER TABLE direct_messages DROP COLUMN reply_to_id;
+        ALTER TABLE direct_messages DROP COLUMN reactions;
+        """;
+
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("hubapp-store-");
 
     public override Task DisposeAsync()
@@ -55,11 +68,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         Assert.Equal([(1L, "old one", (string?)null), (2L, "old two", null), (3L, "new", "c-1")], history.Select(m => (m.Id, m.Text, m.ClientMessageId)));
         Assert.All(history, m => Assert.Equal(MessageKinds.Message, m.Kind));
         Assert.Equal(2, Assert.Single(result.DirectMessages).Id);
-        await using var check = new SqliteConnection(connectionString);
-        await check.OpenAsync();
-        await using var version = check.CreateCommand();
-        version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(5L, await version.ExecuteScalarAsync());
+        Assert.Equal(7L, await ReadVersionAsync(connectionString));
     }
 
     [Fact]
@@ -100,11 +109,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
             [("w", "W", 5L, 1), ("v", "New V", 3L, 2)],
             (await store.GetConversationsAsync("u", 10, 1000, CancellationToken.None)).Select(c => (c.UserId, c.UserName, c.LastMessage.Id, c.UnreadCount)));
         Assert.Equal(5, Assert.Single(added.DirectMessages).Id);
-        await using var check = new SqliteConnection(connectionString);
-        await check.OpenAsync();
-        await using var version = check.CreateCommand();
-        version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(5L, await version.ExecuteScalarAsync());
+        Assert.Equal(7L, await ReadVersionAsync(connectionString));
     }
 
     [Fact]
@@ -121,7 +126,8 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         {
             await downgrade.OpenAsync();
             await using var command = downgrade.CreateCommand();
-            command.CommandText = """
+            command.CommandText = $"""
+                {UndoVersion7Sql}
                 DROP INDEX messages_target;
                 ALTER TABLE messages DROP COLUMN kind;
                 ALTER TABLE messages DROP COLUMN target_id;
@@ -148,11 +154,60 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
             [(1L, "old one, edited", MessageKinds.Message, "c-1", true), (2L, "old two", MessageKinds.Message, null, false), (3L, "old one, edited", MessageKinds.Edit, null, false)],
             history.Select(m => (m.Id, m.Text, m.Kind, m.ClientMessageId, m.EditedAt is not null)));
         Assert.Equal(RoomChangeOutcome.Stored, Assert.Single(edited.ChangeAnswers!).Outcome);
+        Assert.Equal(7L, await ReadVersionAsync(connectionString));
+    }
+
+    [Fact]
+    public async Task AVersion5FileIsUpgradedAndItsDirectMessagesBecomeMessageEntriesThatCanBeEditedAndReactedTo()
+    {
+        var connectionString = $"Data Source={Path.Combine(_directory.FullName, "v5.db")}";
+        await using (var v5 = Create(connectionString))
+        {
+            await v5.InitializeAsync(CancellationToken.None);
+            await v5.AppendAsync(new WriteBatch([new("a", "u", "U", "room one")], [new("u", "U", "v", "direct one", "c-1"), new("v", "V", "u", "direct two")], DateTime.UtcNow), null, CancellationToken.None);
+        }
+
+        // A file of this build is made by upgrading: take it back to version 5's tables, keeping the rows.
+        await using (var downgrade = new SqliteConnection(connectionString))
+        {
+            await downgrade.OpenAsync();
+            await using var command = downgrade.CreateCommand();
+            command.CommandText = $"""
+                {UndoVersion7Sql}
+                UPDATE schema_version SET version = 5;
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = Create(connectionString);
+        await store.InitializeAsync(CancellationToken.None);
+        var changed = await store.AppendAsync(
+            new WriteBatch(
+                [],
+                [],
+                DateTime.UtcNow,
+                [new("a", "v", "V", MessageKinds.React, 1, "👍", MaxReactionKinds: 20)],
+                [new("u", "U", MessageKinds.Edit, 1, "direct one, edited", EditWindow: TimeSpan.FromDays(36500)), new("u", "U", MessageKinds.React, 2, "👀", MaxReactionKinds: 20)]),
+            null,
+            CancellationToken.None);
+
+        Assert.Equal([RoomChangeOutcome.Stored, RoomChangeOutcome.Stored], changed.DirectChangeAnswers!.Select(a => a.Outcome));
+        Assert.Equal("👍", Assert.Single((await store.GetAfterAsync("a", 0, 1, CancellationToken.None)).Single().Reactions!).Emoji);
+        var conversation = await store.GetConversationBeforeAsync("u", "v", long.MaxValue, 10, CancellationToken.None);
+        Assert.Equal(
+            [(1L, MessageKinds.Message, "direct one, edited", "c-1", false), (2L, MessageKinds.Message, "direct two", null, true), (3L, MessageKinds.Edit, "direct one, edited", null, false), (4L, MessageKinds.React, "👀", null, false)],
+            conversation.Select(m => (m.Id, m.Kind, m.Text, m.ClientMessageId, m.Reactions is not null)));
+        Assert.Equal(7L, await ReadVersionAsync(connectionString));
+    }
+
+    private static async Task<object?> ReadVersionAsync(string connectionString)
+    {
         await using var check = new SqliteConnection(connectionString);
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(5L, await version.ExecuteScalarAsync());
+        return await version.ExecuteScalarAsync();
     }
 
     private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)

@@ -1,9 +1,7 @@
 using System.Text.Json;
-using HubApp.Contracts;
 using HubApp.Hubs;
 using HubApp.Presence;
 using HubApp.Sending;
-using HubApp.Storage;
 using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -14,14 +12,15 @@ namespace HubApp.Backplane.Postgres;
 /// SignalR's sends across nodes on PostgreSQL. This node's connections and groups are SignalR's own in-memory
 /// manager (<see cref="ChatLifetimeManager{THub}"/>); every send is delivered to them at once and published through
 /// <see cref="PostgresBackplane"/> for the other nodes, which deliver it to theirs (<see cref="IBackplaneInbox"/>). Arguments travel as the hub protocol's JSON, serialized with
-/// the hub's payload options, and are read back as the client method's types, so they arrive exactly as sent.
+/// the hub's payload options, and are read back as the client method's types, so they arrive exactly as sent. A room's
+/// stored entries do not come here: the listener hands them to the <see cref="RoomLogSequencer"/>.
 /// </summary>
 /// <remarks>
 /// Called concurrently from every connection. Group membership is kept where the connection lives;
 /// adding or removing a connection of another node is forwarded to it without waiting for an answer.
 /// Client results (<c>InvokeConnectionAsync</c>) work only for this node's connections.
 /// </remarks>
-internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeManager<THub>, IBackplaneInbox, IDisposable
+internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeManager<THub>, IBackplaneInbox
     where THub : Hub
 {
     private readonly PostgresBackplane _backplane;
@@ -32,12 +31,9 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeMan
     public PostgresHubLifetimeManager(
         PostgresBackplane backplane,
         JoiningConnections joining,
-        IMessageStore store,
-        PresenceTracker presence,
         IOptions<JsonHubProtocolOptions> json,
         IHostApplicationLifetime lifetime,
         ChatMetrics metrics,
-        TimeProvider time,
         ILoggerFactory loggers)
         : base(joining, lifetime, loggers)
     {
@@ -45,14 +41,7 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeMan
         _json = json.Value.PayloadSerializerOptions;
         _metrics = metrics;
         _logger = loggers.CreateLogger<PostgresHubLifetimeManager<THub>>();
-        RoomLog = new RoomLogSequencer(store, this, presence, metrics, time, loggers.CreateLogger<RoomLogSequencer>());
     }
-
-    /// <summary>
-    /// This node's deliveries of room-log entries. PostgreSQL notifies in commit order, so they arrive in id order; it
-    /// earns its keep after the listener's outage, when each room held here reads what it missed from the store.
-    /// </summary>
-    public RoomLogSequencer RoomLog { get; }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendAsync(SendLocalAllAsync(methodName, args), EnvelopeKind.All, [], null, methodName, args, cancellationToken);
@@ -87,18 +76,10 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeMan
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendAsync(SendLocalUsersAsync(userIds, methodName, args), EnvelopeKind.Users, userIds, null, methodName, args, cancellationToken);
 
-    public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
-    {
-        if (IsLocal(connectionId))
-        {
-            await AddLocalToGroupAsync(connectionId, groupName);
-            await RoomLog.TrackAsync(groupName, cancellationToken);
-        }
-        else
-        {
-            await PublishAsync(EnvelopeKind.AddToGroup, [connectionId, groupName], null, string.Empty, [], cancellationToken);
-        }
-    }
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        IsLocal(connectionId)
+            ? AddLocalToGroupAsync(connectionId, groupName)
+            : PublishAsync(EnvelopeKind.AddToGroup, [connectionId, groupName], null, string.Empty, [], cancellationToken);
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
         IsLocal(connectionId)
@@ -137,12 +118,6 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeMan
     public void Deliver(BackplaneEnvelope envelope)
     {
         var args = envelope.ArgsAsObjects(_json);
-        if (envelope.StoredBy is not null && args is [ChatMessage entry])
-        {
-            RoomLog.Offer(entry);
-            return;
-        }
-
         var targets = envelope.Targets;
         var send = envelope.Kind switch
         {
@@ -163,19 +138,6 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeMan
 
         FireAndForget.Observe(send, _logger);
     }
-
-    // What was notified meanwhile is in the store: every room held here reads it from there. Presence and typing
-    // events of that time are not (they are ephemeral), nor direct messages to this node's users.
-    public void MayHaveMissed()
-    {
-        LogCatchingUp(_logger);
-        RoomLog.RepairAll();
-    }
-
-    public void Dispose() => RoomLog.Dispose();
-
-    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The backplane may have missed notifications: the rooms of this node catch up from the store.")]
-    private static partial void LogCatchingUp(ILogger logger);
 
     [LoggerMessage(EventId = 46, Level = LogLevel.Warning, Message = "'{Method}' could not be published to the other nodes.")]
     private static partial void LogPublishFailed(ILogger logger, string method, Exception exception);

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using HubApp.Telemetry;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -7,20 +9,24 @@ namespace HubApp.Backplane.Postgres;
 
 /// <summary>
 /// The receiving half of the PostgreSQL wire: listens on one dedicated connection (<c>LISTEN</c>) and hands
-/// each envelope to <see cref="IBackplaneInbox"/> one at a time, in the order PostgreSQL delivered them (commit
-/// order). Payload rows older than <see cref="PayloadRetention"/> are deleted here.
+/// each envelope on one at a time, in the order PostgreSQL delivered them (commit order): a room's stored entries to
+/// the <see cref="RoomLogSequencer"/>, room changes to <see cref="PostgresRoomChangeBus"/>, every other send to
+/// <see cref="IBackplaneInbox"/>. Payload rows older than <see cref="PayloadRetention"/> are deleted here.
 /// </summary>
 /// <remarks>
 /// After the listening connection is lost it reconnects with a bounded backoff, logging the loss and the
 /// recovery; <see cref="DisconnectedSince"/> feeds <c>/health</c>. Notifications sent while it was away are
-/// lost to this node, so on recovery it tells the inbox (<see cref="IBackplaneInbox.MayHaveMissed"/>).
+/// lost to this node, so on recovery every room held here reads what it missed from the store
+/// (<see cref="RoomLogSequencer.RepairAll"/>), and the room changes are caught up.
 /// </remarks>
 internal sealed partial class PostgresListener(
     NpgsqlDataSource dataSource,
     PostgresBackplane backplane,
+    RoomLogSequencer roomLog,
     IBackplaneInbox inbox,
     PostgresRoomChangeBus roomChanges,
     IOptions<BackplaneOptions> options,
+    IOptions<JsonHubProtocolOptions> json,
     TimeProvider time,
     ChatMetrics metrics,
     ILogger<PostgresListener> logger) : BackgroundService
@@ -29,6 +35,7 @@ internal sealed partial class PostgresListener(
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(2);
 
     private readonly BackplaneOptions _options = options.Value;
+    private readonly JsonSerializerOptions _json = json.Value.PayloadSerializerOptions;
     private readonly Channel<string> _inbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private volatile bool _missedSome;
 
@@ -147,7 +154,10 @@ internal sealed partial class PostgresListener(
                 {
                     if (payload == ResubscribedMarker)
                     {
-                        inbox.MayHaveMissed();
+                        // What was notified meanwhile is in the store. Presence and typing events of that time are not
+                        // (they are ephemeral), nor direct messages to this node's users.
+                        LogCatchingUp(logger);
+                        roomLog.RepairAll();
                         roomChanges.MayHaveMissed();
                         continue;
                     }
@@ -162,6 +172,10 @@ internal sealed partial class PostgresListener(
                     if (envelope is { Kind: EnvelopeKind.RoomChanged } && envelope.Origin != backplane.NodeId)
                     {
                         roomChanges.Receive(envelope);
+                    }
+                    else if (envelope?.StoredRoomEntry(_json) is { } entry)
+                    {
+                        roomLog.Offer(entry);
                     }
                     else if (envelope is not null && envelope.Origin != backplane.NodeId)
                     {
@@ -189,6 +203,9 @@ internal sealed partial class PostgresListener(
         return await command.ExecuteScalarAsync(cancellationToken) as string
             ?? throw new InvalidOperationException($"Backplane payload {reference} is gone (older than {PayloadRetention}).");
     }
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The backplane may have missed notifications: the rooms of this node catch up from the store.")]
+    private static partial void LogCatchingUp(ILogger logger);
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "Backplane listening on PostgreSQL channel '{Channel}' as node {NodeId} (after an outage of {Outage}).")]
     private static partial void LogListening(ILogger logger, string channel, string nodeId, TimeSpan outage);

@@ -3,8 +3,6 @@ using HubApp.Contracts;
 using HubApp.Hubs;
 using HubApp.Presence;
 using HubApp.Sending;
-using HubApp.Storage;
-using HubApp.Telemetry;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
@@ -14,12 +12,12 @@ namespace HubApp.Backplane.Redis;
 /// <summary>
 /// SignalR's sends across nodes on Redis: every send, group and connection change goes to SignalR's own Redis
 /// lifetime manager (<c>AddStackExchangeRedis</c>), which this wraps. This node's connections and groups are also kept
-/// by <see cref="ChatLifetimeManager{THub}"/>, for the sends that must not wait for Redis: the room log, which
-/// <see cref="RoomLog"/> delivers here in id order (<see cref="RedisRoomLog"/> carries it between nodes).
+/// by <see cref="ChatLifetimeManager{THub}"/>, for the sends that must not wait for Redis: the room log, which the
+/// <see cref="RoomLogSequencer"/> delivers here in id order (<see cref="RedisRoomLog"/> carries it between nodes), and
+/// the presence events.
 /// </summary>
 /// <remarks>
-/// A local connection joining a group holds the group's room in <see cref="RoomLog"/> before the join goes on to
-/// read history. Disposing the Redis manager can throw when Redis is gone; a stopping node logs it and exits cleanly.
+/// Disposing the Redis manager can throw when Redis is gone; a stopping node logs it and exits cleanly.
 /// </remarks>
 internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManager<THub>, IDisposable
     where THub : Hub
@@ -29,17 +27,13 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
     private readonly IServiceProvider _services;
     private int _disposed;
 
-    public RedisChatLifetimeManager(IServiceProvider services, JoiningConnections joining, IMessageStore store, PresenceTracker presence, ChatMetrics metrics, TimeProvider time, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+    public RedisChatLifetimeManager(IServiceProvider services, JoiningConnections joining, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
         : base(joining, lifetime, loggers)
     {
         _services = services;
         _redis = ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<THub>>(services);
         _logger = loggers.CreateLogger<RedisChatLifetimeManager<THub>>();
-        RoomLog = new RoomLogSequencer(store, this, presence, metrics, time, loggers.CreateLogger<RoomLogSequencer>());
     }
-
-    /// <summary>This node's deliveries of room-log entries, in id order.</summary>
-    public RoomLogSequencer RoomLog { get; }
 
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
@@ -58,7 +52,6 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
         if (IsLocal(connectionId))
         {
             await AddLocalToGroupAsync(connectionId, groupName);
-            await RoomLog.TrackAsync(groupName, cancellationToken);
         }
 
         await _redis.AddToGroupAsync(connectionId, groupName, cancellationToken);
@@ -101,7 +94,8 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
 
     // Presence events go to this node's members at once and to the others on HubApp's room-log channel, not SignalR's:
     // every node then delivers them through its own groups, where a joiner's snapshot is waited for (JoiningConnections).
-    // Resolved at first use: the room log is built with this manager.
+    // Resolved at first use: the room log sends to this node's members through this manager (ILocalConnections), so it
+    // cannot be built with it.
     private Task SendPresenceAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excluded)
     {
         FireAndForget.Observe(SendLocalGroupExceptAsync(groupName, methodName, args, excluded), _logger);
@@ -131,7 +125,6 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
             return;
         }
 
-        RoomLog.Dispose();
         try
         {
             _redis.Dispose();

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using HubApp.Contracts;
-using HubApp.Hubs;
 using HubApp.Messaging;
 using HubApp.Storage;
 using HubApp.Telemetry;
@@ -15,7 +14,7 @@ namespace HubApp.Backplane.Redis;
 /// wherever it is. So while Redis is down the sender's node still delivers at once and the others catch up after.
 /// </summary>
 internal sealed class RedisMessageDelivery(
-    RedisChatLifetimeManager<ChatHub> lifetime,
+    RoomLogSequencer sequencer,
     RedisRoomLog log,
     IHubClients<IChatClient> clients,
     ChatMetrics metrics,
@@ -27,7 +26,7 @@ internal sealed class RedisMessageDelivery(
     {
         foreach (var message in stored.Messages)
         {
-            lifetime.RoomLog.Offer(message);
+            sequencer.Offer(message);
         }
 
         log.Publish(stored.Messages);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HubApp.Contracts;
+using HubApp.Hubs;
 using HubApp.Json;
 using HubApp.Rooms;
 using HubApp.Sending;
@@ -29,7 +30,8 @@ namespace HubApp.Backplane.Redis;
 /// </remarks>
 internal sealed partial class RedisRoomLog(
     RedisConnection redis,
-    RedisChatLifetimeManager<Hubs.ChatHub> lifetime,
+    RoomLogSequencer sequencer,
+    ILocalConnections local,
     NodeIdentity node,
     ChatMetrics metrics,
     IOptions<JsonHubProtocolOptions> json,
@@ -45,8 +47,6 @@ internal sealed partial class RedisRoomLog(
     private readonly Dictionary<string, long> _unpublished = new(StringComparer.Ordinal);
     private ISubscriber? _subscriber;
     private ChannelMessageQueue? _queue;
-
-    private RoomLogSequencer Sequencer => lifetime.RoomLog;
 
     /// <summary>
     /// Another node's room change, raised on the receiving loop: the handler must have the removed connections out of
@@ -103,7 +103,7 @@ internal sealed partial class RedisRoomLog(
 
     /// <summary>
     /// Publishes a presence event of a room (<c>UserJoined</c>, <c>UserLeft</c>) to the other nodes, which deliver it to their
-    /// members of the room as this node does (<see cref="Hubs.ChatLifetimeManager{THub}.SendLocalGroupExceptAsync"/>); one that
+    /// members of the room as this node does (<see cref="ILocalConnections.SendLocalGroupExceptAsync"/>); one that
     /// cannot be published is missed there, as SignalR's own would be.
     /// </summary>
     public async Task PublishPresenceAsync(string room, string method, PresenceEvent presence, IReadOnlyList<string> excluded)
@@ -154,7 +154,7 @@ internal sealed partial class RedisRoomLog(
     {
         try
         {
-            Sequencer.RepairAll();
+            sequencer.RepairAll();
             Dictionary<string, long> hints;
             lock (_unpublished)
             {
@@ -168,7 +168,7 @@ internal sealed partial class RedisRoomLog(
             }
 
             await Task.Delay(SecondRepair, time);
-            Sequencer.RepairAll();
+            sequencer.RepairAll();
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -193,13 +193,13 @@ internal sealed partial class RedisRoomLog(
                 {
                     // From the batch's timestamp, taken just before its commit, by the two nodes' clocks.
                     metrics.BackplaneLag(time.GetUtcNow().UtcDateTime - chat.SentAt);
-                    Sequencer.Offer(chat);
+                    sequencer.Offer(chat);
                 }
             }
 
             foreach (var (room, lastId) in envelope.Hints ?? new Dictionary<string, long>())
             {
-                Sequencer.Hint(room, lastId);
+                sequencer.Hint(room, lastId);
             }
 
             if (envelope.Change?.Deserialize<RoomChange>(JsonSerializerOptions.Web) is { } change)
@@ -209,7 +209,7 @@ internal sealed partial class RedisRoomLog(
 
             if (envelope.Presence is { } presence && presence.Event.Deserialize<PresenceEvent>(_json) is { } argument)
             {
-                FireAndForget.Observe(lifetime.SendLocalGroupExceptAsync(presence.Room, presence.Method, [argument], presence.Excluded ?? []), logger);
+                FireAndForget.Observe(local.SendLocalGroupExceptAsync(presence.Room, presence.Method, [argument], presence.Excluded ?? []), logger);
             }
         }
         catch (JsonException ex)
