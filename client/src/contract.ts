@@ -214,10 +214,13 @@ export const HubMethods = {
   leaveRoom: "LeaveRoom",
   sendMessage: "SendMessage",
   postMessage: "PostMessage",
+  post: "Post",
   typing: "Typing",
   sendDirectMessage: "SendDirectMessage",
   postDirectMessage: "PostDirectMessage",
   getHistory: "GetHistory",
+  getThread: "GetThread",
+  getMessages: "GetMessages",
   getDirectHistory: "GetDirectHistory",
   syncDirectMessages: "SyncDirectMessages",
   getConversations: "GetConversations",
@@ -244,6 +247,8 @@ export const HubMethods = {
   postDirect: "PostDirect",
   editDirectMessage: "EditDirectMessage",
   deleteDirectMessage: "DeleteDirectMessage",
+  searchMessages: "SearchMessages",
+  searchDirectMessages: "SearchDirectMessages",
   ping: "Ping",
 } as const;
 

@@ -38,5 +38,10 @@ public static class HubMethods
     public const string PostDirect = nameof(PostDirect);
     public const string EditDirectMessage = nameof(EditDirectMessage);
     public const string DeleteDirectMessage = nameof(DeleteDirectMessage);
+    public const string Post = nameof(Post);
+    public const string GetThread = nameof(GetThread);
+    public const string GetMessages = nameof(GetMessages);
+    public const string SearchMessages = nameof(SearchMessages);
+    public const string SearchDirectMessages = nameof(SearchDirectMessages);
     public const string Ping = nameof(Ping);
 }

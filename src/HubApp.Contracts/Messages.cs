@@ -14,7 +14,7 @@ namespace HubApp.Contracts;
 /// defaults, so that a v1 message reads as a plain <c>message</c> entry.
 /// </summary>
 [MessagePackObject]
-public sealed record ChatMessage(
+public sealed partial record ChatMessage(
     [property: Key("id")] long Id,
     [property: Key("room")] string Room,
     [property: Key("userId")] string UserId,
@@ -39,7 +39,7 @@ public sealed record ChatMessage(
 /// and a stored target reads its current state (<see cref="EditedAt"/>, <see cref="DeletedAt"/>, <see cref="Reactions"/>).
 /// </summary>
 [MessagePackObject]
-public sealed record DirectMessage(
+public sealed partial record DirectMessage(
     [property: Key("id")] long Id,
     [property: Key("fromUserId")] string FromUserId,
     [property: Key("fromUserName")] string FromUserName,
@@ -69,14 +69,14 @@ public sealed record Draft(
 
 /// <summary>(v3) A thread root's replies now: how many are not deleted, when the last was sent, and who took part (at most 20).</summary>
 [MessagePackObject]
-public sealed record ThreadSummary(
+public sealed partial record ThreadSummary(
     [property: Key("replyCount")] int ReplyCount,
     [property: Key("lastReplyAt")] DateTime? LastReplyAt,
     [property: Key("participantIds")] IReadOnlyList<string> ParticipantIds);
 
 /// <summary>(v3) One emoji on a message: how many users put it there, and who (at most 50 listed).</summary>
 [MessagePackObject]
-public sealed record Reaction(
+public sealed partial record Reaction(
     [property: Key("emoji")] string Emoji,
     [property: Key("count")] int Count,
     [property: Key("userIds")] IReadOnlyList<string> UserIds);

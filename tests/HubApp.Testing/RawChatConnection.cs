@@ -7,7 +7,8 @@ namespace HubApp.Testing;
 
 /// <summary>
 /// The official SignalR client on one node, for the hub methods and events that HubApp.Client does not wrap (yet): the
-/// direct-message reads and read markers. Every call is bounded by <see cref="TestTimeouts.Default"/>.
+/// direct-message reads and read markers, and v3's replies, threads and mentions. JSON, or MessagePack when asked. Every
+/// call is bounded by <see cref="TestTimeouts.Default"/>.
 /// </summary>
 public sealed class RawChatConnection : IAsyncDisposable
 {
@@ -19,13 +20,16 @@ public sealed class RawChatConnection : IAsyncDisposable
         hub.On<ReadMarker>(nameof(IChatClient.ReadMarkerMoved), Markers.Add);
         hub.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), Direct.Add);
         hub.On<ChatMessage>(nameof(IChatClient.MessageReceived), Messages.Add);
+        hub.On<ChatMessage>(nameof(IChatClient.Mentioned), Mentions.Add);
     }
+
+    public Inbox<ChatMessage> Messages { get; } = new();
+
+    public Inbox<ChatMessage> Mentions { get; } = new();
 
     public Inbox<ReadMarker> Markers { get; } = new();
 
     public Inbox<DirectMessage> Direct { get; } = new();
-
-    public Inbox<ChatMessage> Messages { get; } = new();
 
     /// <summary>A started connection of <paramref name="userId"/>, on JSON or, with <paramref name="messagePack"/>, on MessagePack.</summary>
     public static async Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, string? userName = null, bool messagePack = false)
@@ -53,6 +57,14 @@ public sealed class RawChatConnection : IAsyncDisposable
     public Task<DirectSync> SyncAsync(long? sinceId) => InvokeAsync<DirectSync>(HubMethods.SyncDirectMessages, sinceId);
 
     public Task<Conversation[]> ConversationsAsync() => InvokeAsync<Conversation[]>(HubMethods.GetConversations);
+
+    public Task<ChatMessage> PostAsync(string room, Draft draft) => InvokeAsync<ChatMessage>(HubMethods.Post, room, draft);
+
+    public Task<ChatMessage[]> ThreadAsync(string room, long rootId, long? afterId, int limit) => InvokeAsync<ChatMessage[]>(HubMethods.GetThread, room, rootId, afterId, limit);
+
+    public Task<ChatMessage[]> MessagesAsync(string room, params long[] ids) => InvokeAsync<ChatMessage[]>(HubMethods.GetMessages, room, ids);
+
+    public Task<ChatMessage[]> HistoryAsync(string room, long? beforeId, int limit) => InvokeAsync<ChatMessage[]>(HubMethods.GetHistory, room, beforeId, limit);
 
     public Task MarkReadAsync(string room, long messageId) => InvokeAsync(HubMethods.MarkRead, room, messageId);
 

@@ -42,6 +42,12 @@ internal sealed class SwitchableStore(IMessageStore inner) : IMessageStore
     public Task<IReadOnlyList<ChatMessage>> GetBeforeAsync(string room, long beforeId, int count, CancellationToken cancellationToken) =>
         _failing ? Fail<IReadOnlyList<ChatMessage>>() : inner.GetBeforeAsync(room, beforeId, count, cancellationToken);
 
+    public Task<IReadOnlyList<ChatMessage>> GetThreadAsync(string room, long rootId, long afterId, int count, CancellationToken cancellationToken) =>
+        _failing ? Fail<IReadOnlyList<ChatMessage>>() : inner.GetThreadAsync(room, rootId, afterId, count, cancellationToken);
+
+    public Task<IReadOnlyList<ChatMessage>> GetByIdsAsync(string room, IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        _failing ? Fail<IReadOnlyList<ChatMessage>>() : inner.GetByIdsAsync(room, ids, cancellationToken);
+
     public Task PingAsync(CancellationToken cancellationToken) => _failing ? Fail<bool>() : inner.PingAsync(cancellationToken);
 
     private static Task<T> Fail<T>() => Task.FromException<T>(new StoreUnavailableException("The test store is down."));

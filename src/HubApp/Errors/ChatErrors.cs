@@ -89,6 +89,17 @@ internal static class ChatErrors
 
     public static ChatRefusedException TooManyReactionKinds(long messageId, int max) =>
         Create(ErrorCodes.InvalidMessage, $"message {messageId} has {max} different reactions, the most a message may have.");
+    /// <summary>A post whose parent or thread root is not a message of the room that can take it (missing, deleted, an edit, a thread reply as root).</summary>
+    public static ChatRefusedException PostTargetNotFound(string room, long? replyToId, long? threadId) =>
+        Create(ErrorCodes.NotFound, (replyToId, threadId) switch
+        {
+            ({ } parent, { } root) => $"'{room}' has no message {parent} to answer, or no thread {root} to join.",
+            ({ } parent, null) => $"'{room}' has no message {parent} to answer.",
+            _ => $"'{room}' has no thread {threadId} to join (a thread root is a message that is no thread reply).",
+        });
+
+    /// <summary>A draft naming uploads the caller cannot use there (none exists, or another's, or used already).</summary>
+    public static ChatRefusedException AttachmentNotFound(string room) => Create(ErrorCodes.NotFound, $"no upload of yours for '{room}' has that id.");
 
     public static ChatRefusedException RoomNotFound(string room) => Create(ErrorCodes.NotFound, $"there is no room '{room}'.");
 

@@ -100,6 +100,14 @@ internal sealed class HistoryService(IMessageStore store, IOptions<HistoryOption
     /// <summary>Up to <paramref name="limit"/> (clamped to 1–200) of the oldest messages after <paramref name="afterId"/>, ascending.</summary>
     public Task<IReadOnlyList<ChatMessage>> AfterAsync(string room, long afterId, int limit, CancellationToken cancellationToken) =>
         store.GetAfterAsync(room, Math.Max(0, afterId), HistoryOptions.PageSize(limit), cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> (clamped to 1–200) of the oldest replies of thread <paramref name="rootId"/> after <paramref name="afterId"/>, ascending.</summary>
+    public Task<IReadOnlyList<ChatMessage>> ThreadAsync(string room, long rootId, long? afterId, int limit, CancellationToken cancellationToken) =>
+        store.GetThreadAsync(room, rootId, Math.Max(0, afterId ?? 0), HistoryOptions.PageSize(limit), cancellationToken);
+
+    /// <summary>The room's entries with these ids, ascending, in their current state; ids not stored are left out.</summary>
+    public Task<IReadOnlyList<ChatMessage>> ByIdsAsync(string room, IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        store.GetByIdsAsync(room, ids, cancellationToken);
 }
 
 /// <summary>Messages for a snapshot, and whether they reach the room's newest.</summary>

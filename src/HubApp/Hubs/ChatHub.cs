@@ -5,6 +5,7 @@ using HubApp.Messaging;
 using HubApp.Presence;
 using HubApp.ReadState;
 using HubApp.Rooms;
+using HubApp.Search;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,8 @@ internal sealed class ChatHub(
     RoomDirectory directory,
     RoomModeration moderation,
     UserRoomList roomList,
+    RoomReads reads,
+    SearchService search,
     IOptions<AuthOptions> auth) : Hub<IChatClient>
 {
     // A JoinRoom's hold on the room's presence events (RoomService.JoinAsync). A hub serves one invocation, and SignalR
@@ -46,6 +49,8 @@ internal sealed class ChatHub(
 
     public Task<ChatMessage> PostMessage(string room, string text, string? clientMessageId) =>
         messages.SendAsync(Caller, room, text, clientMessageId, Context.ConnectionAborted);
+
+    public Task<ChatMessage> Post(string room, Draft draft) => messages.PostDraftAsync(Caller, room, draft, Context.ConnectionAborted);
 
     public Task<ChatMessage> EditMessage(string room, long messageId, string text) =>
         edits.EditAsync(Caller, room, messageId, text, Context.ConnectionAborted);
@@ -73,6 +78,11 @@ internal sealed class ChatHub(
 
     public Task<IReadOnlyList<ChatMessage>> GetHistory(string room, long? beforeId, int limit) =>
         rooms.HistoryAsync(Caller, room, beforeId, limit, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<ChatMessage>> GetThread(string room, long rootId, long? afterId, int limit) =>
+        reads.ThreadAsync(Caller, room, rootId, afterId, limit, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<ChatMessage>> GetMessages(string room, IReadOnlyList<long> ids) => reads.MessagesAsync(Caller, room, ids, Context.ConnectionAborted);
 
     public Task<IReadOnlyList<DirectMessage>> GetDirectHistory(string userId, long? beforeId, int limit) =>
         direct.BeforeAsync(Caller, userId, beforeId, limit, Context.ConnectionAborted);
@@ -112,6 +122,12 @@ internal sealed class ChatHub(
     public Task<IReadOnlyList<MyRoom>> GetMyRooms() => roomList.ListAsync(Caller, Context.ConnectionAborted);
 
     public Task<IReadOnlyList<RoomBan>> GetBans(string room) => moderation.BansAsync(Caller, room, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<ChatMessage>> SearchMessages(string query, string? room, long? beforeId, int limit) =>
+        search.MessagesAsync(Caller, query, room, beforeId, limit, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<DirectMessage>> SearchDirectMessages(string query, string? userId, int limit) =>
+        search.DirectAsync(Caller, query, userId, limit, Context.ConnectionAborted);
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "SignalR invokes instance methods only.")]
     public string Ping() => "pong";

@@ -25,7 +25,7 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
 {
     private static readonly HashSet<string> MessageMethods =
     [
-        HubMethods.SendMessage, HubMethods.PostMessage, HubMethods.EditMessage, HubMethods.DeleteMessage, HubMethods.SendDirectMessage, HubMethods.PostDirectMessage,
+        HubMethods.SendMessage, HubMethods.PostMessage, HubMethods.Post, HubMethods.EditMessage, HubMethods.DeleteMessage, HubMethods.SendDirectMessage, HubMethods.PostDirectMessage,
         HubMethods.React, HubMethods.PostDirect, HubMethods.EditDirectMessage, HubMethods.DeleteDirectMessage, HubMethods.ReactDirect,
     ];
 
@@ -50,13 +50,13 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
     /// Every read (<c>Limits:ReadsPerSecond</c>, burst <c>Limits:ReadBurst</c>): each costs a store read and a reply of up
     /// to a page, so a user who re-joins, pages or lists without end is held to the allowance, per connection and for all
     /// of their connections together; and a user's reads run one after another (<see cref="UserReadGate"/>). A read
-    /// method added to the hub belongs here (still to come of the contract's v3 ones: GetThread, GetMessages,
-    /// SearchMessages, SearchDirectMessages).
+    /// method added to the hub belongs here.
     /// </summary>
     private static readonly HashSet<string> ReadMethods =
     [
         HubMethods.JoinRoom, HubMethods.GetHistory, HubMethods.GetDirectHistory, HubMethods.SyncDirectMessages, HubMethods.GetConversations,
-        HubMethods.ListRooms, HubMethods.GetRoomInfo, HubMethods.GetMyRooms, HubMethods.GetBans,
+        HubMethods.ListRooms, HubMethods.GetRoomInfo, HubMethods.GetMyRooms, HubMethods.GetBans, HubMethods.GetThread, HubMethods.GetMessages,
+        HubMethods.SearchMessages, HubMethods.SearchDirectMessages,
     ];
 
     private readonly UserReadGate _gate;

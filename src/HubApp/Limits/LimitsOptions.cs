@@ -31,7 +31,7 @@ public sealed class LimitsOptions
     public int MaxRoomsPerUser { get; set; } = 500;
 
     /// <summary>
-    /// Sustained rate of SendMessage, PostMessage, EditMessage, DeleteMessage, React and their direct counterparts per
+    /// Sustained rate of SendMessage, PostMessage, Post, EditMessage, DeleteMessage, React and their direct counterparts per
     /// connection. Default 10.
     /// </summary>
     [Range(1, 1_000_000)]
@@ -77,7 +77,7 @@ public sealed class LimitsOptions
 
     /// <summary>
     /// Sustained rate of history reads per connection: JoinRoom (new joins, re-joins and catch-up pages alike), GetHistory,
-    /// GetDirectHistory, SyncDirectMessages, GetMyRooms and GetBans. Default 10. A user's connections together get <see cref="UserReadsPerSecond"/>,
+    /// GetThread, GetMessages, GetDirectHistory, SyncDirectMessages, GetMyRooms and GetBans. Default 10. A user's connections together get <see cref="UserReadsPerSecond"/>,
     /// and the HTTP API's reads (<c>GET /api/rooms…</c>) an allowance of that size per user of their own.
     /// </summary>
     [Range(1, 1_000_000)]

@@ -1,4 +1,5 @@
 using HubApp.Contracts;
+using HubApp.Errors;
 using HubApp.Limits;
 using HubApp.Presence;
 using HubApp.Rooms;
@@ -17,6 +18,7 @@ internal sealed class MessageService(
     PresenceTracker presence,
     RoomAuthorization authorization,
     MessageWriter writer,
+    MentionNotifier mentions,
     IHubClients<IChatClient> clients,
     IOptions<LimitsOptions> limits,
     ILogger<MessageService> logger)
@@ -27,8 +29,8 @@ internal sealed class MessageService(
     /// </summary>
     /// <remarks>
     /// Decided by <see cref="AllowPostAsync"/>, then not_in_room. The decision completes synchronously on a cached room, so
-    /// the write is still queued in the order the sends arrived, and the caller gets the writer's own task: no async layer
-    /// of this method's (a refusal is thrown, as the hub's filters expect either way).
+    /// the write is still queued in the order the sends arrived, and the caller of a text that mentions no one gets the
+    /// writer's own task: no async layer of this method's (a refusal is thrown, as the hub's filters expect either way).
     /// </remarks>
     public Task<ChatMessage> SendAsync(ChatCaller caller, string? room, string? text, string? clientMessageId, CancellationToken cancellationToken)
     {
@@ -39,7 +41,68 @@ internal sealed class MessageService(
         }
 
         presence.RequireJoined(caller, name);
-        return writer.WriteAsync(Validated(caller, name, text, clientMessageId), cancellationToken);
+        return WriteAsync(Validated(caller, name, text, clientMessageId), cancellationToken);
+    }
+
+    /// <summary>
+    /// The hub's Post: <see cref="SendAsync"/> with more to say (docs/protocol.md, "Replies and threads"). The message it
+    /// answers and the thread it joins are decided by the store, inside the append's transaction (<see cref="NewChatMessage"/>):
+    /// <c>not_found</c> when either is not a message of the room that can take it.
+    /// </summary>
+    public async Task<ChatMessage> PostDraftAsync(ChatCaller caller, string? room, Draft? draft, CancellationToken cancellationToken)
+    {
+        await AllowPostAsync(caller, room, out var name, cancellationToken);
+        presence.RequireJoined(caller, name);
+        if (draft is null)
+        {
+            throw ChatErrors.InvalidMessage();
+        }
+
+        RequireAttachments(name, draft.AttachmentIds);
+        var message = Validated(caller, name, draft.Text, draft.ClientMessageId) with { ReplyToId = draft.ReplyToId, ThreadId = draft.ThreadId };
+        return await WriteAsync(message, cancellationToken);
+    }
+
+    /// <summary>
+    /// Where a draft's uploads are to be checked and claimed. No upload can exist yet (attachments come with their own
+    /// endpoints), so any id names nothing the caller uploaded: <c>not_found</c>, as the contract has it for such an id. Until
+    /// then a text that shows nothing is refused whatever the draft carries.
+    /// </summary>
+    private static void RequireAttachments(string room, IReadOnlyList<string>? attachmentIds)
+    {
+        if (attachmentIds is { Count: > 0 })
+        {
+            throw ChatErrors.AttachmentNotFound(room);
+        }
+    }
+
+    /// <summary>
+    /// The writer's own task when the text mentions no one (no async layer on the usual send); otherwise the stored message
+    /// is told to whom it mentions once it is new (a repeated client message id was told when first stored).
+    /// </summary>
+    private Task<ChatMessage> WriteAsync(NewChatMessage message, CancellationToken cancellationToken) =>
+        message.Text.Contains('@', StringComparison.Ordinal) || message.RefersToOthers
+            ? WriteAndNotifyAsync(message, cancellationToken)
+            : writer.WriteAsync(message, cancellationToken);
+
+    private async Task<ChatMessage> WriteAndNotifyAsync(NewChatMessage message, CancellationToken cancellationToken)
+    {
+        WrittenMessage written;
+        try
+        {
+            written = await writer.PostAsync(message, cancellationToken);
+        }
+        catch (PostTargetNotFoundException refused)
+        {
+            throw ChatErrors.PostTargetNotFound(refused.Post.Room, refused.Post.ReplyToId, refused.Post.ThreadId);
+        }
+
+        if (written.Created)
+        {
+            mentions.Notify(written.Message);
+        }
+
+        return written.Message;
     }
 
     /// <summary>
@@ -53,7 +116,13 @@ internal sealed class MessageService(
     {
         await AllowPostAsync(caller, room, out var name, cancellationToken);
         var body = await readBody(cancellationToken);
-        return await writer.PostAsync(Validated(caller, name, body.Text, body.ClientMessageId), cancellationToken);
+        var written = await writer.PostAsync(Validated(caller, name, body.Text, body.ClientMessageId), cancellationToken);
+        if (written.Created)
+        {
+            mentions.Notify(written.Message);
+        }
+
+        return written;
     }
 
     /// <summary>
@@ -72,7 +141,7 @@ internal sealed class MessageService(
     {
         await allowed;
         presence.RequireJoined(caller, name);
-        return await writer.WriteAsync(Validated(caller, name, text, clientMessageId), cancellationToken);
+        return await WriteAsync(Validated(caller, name, text, clientMessageId), cancellationToken);
     }
 
     private NewChatMessage Validated(ChatCaller caller, string room, string? text, string? clientMessageId) =>

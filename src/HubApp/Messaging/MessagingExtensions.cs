@@ -16,6 +16,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<MessageService>();
         builder.Services.AddSingleton<MessageEditService>();
         builder.Services.AddSingleton<DirectLogService>();
+        builder.Services.AddSingleton<MentionNotifier>();
         builder.Services.TryAddSingleton<IMessageDelivery, LocalMessageDelivery>();
         return builder;
     }

@@ -22,7 +22,7 @@ public static class RoomsExtensions
         builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddSingleton<RoomModeration>();
         builder.Services.AddSingleton<UserRoomList>();
-        builder.Services.AddSingleton<MentionCounts>();
+        builder.Services.AddSingleton<RoomReads>();
         builder.Services.TryAddSingleton<IRoomChangeBus, LocalRoomChangeBus>();
         builder.Services.TryAddSingleton<IRoomTracking, LocalRoomTracking>();
         return builder;

@@ -21,7 +21,6 @@ namespace HubApp.Rooms;
 internal sealed class UserRoomList(
     IUserRoomStore store,
     IReadMarkerStore markers,
-    MentionCounts mentions,
     RoomAuthorization authorization,
     IPresenceDirectory presence,
     IHubClients<IChatClient> clients,
@@ -87,32 +86,12 @@ internal sealed class UserRoomList(
     }
 
     /// <summary>The caller's marker in a room, the message entries by others after it and the caller's mentions among them (each at most 1000), for JoinRoom.</summary>
-    public async Task<RoomReadState> ReadStateAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
-    {
-        var read = await markers.GetRoomReadStateAsync(caller.UserId, room, DirectHistoryService.MaxUnread, cancellationToken);
-        // Mentions are among the unread: with none unread there is nothing to look for.
-        return read.UnreadCount == 0 ? read : read with { MentionCount = await mentions.InRoomAsync(caller.UserId, room, cancellationToken) };
-    }
+    public Task<RoomReadState> ReadStateAsync(ChatCaller caller, string room, CancellationToken cancellationToken) =>
+        markers.GetRoomReadStateAsync(caller.UserId, room, DirectHistoryService.MaxUnread, cancellationToken);
 
-    private async Task<IReadOnlyList<MyRoom>> RoomsAsync(string userId, string? room, int limit, CancellationToken cancellationToken)
-    {
-        var rows = await store.GetUserRoomsAsync(userId, room, limit, DirectHistoryService.MaxUnread, cancellationToken);
-        var mentioned = await MentionsAsync(userId, room, rows, cancellationToken);
-        return [.. rows.Select(r => new MyRoom(r.Room, r.Kind, r.Topic, r.LatestId, r.LastActivityAt, r.LastReadId, r.UnreadCount, mentioned.GetValueOrDefault(r.Room)))];
-    }
-
-    private async Task<IReadOnlyDictionary<string, int>> MentionsAsync(string userId, string? room, IReadOnlyList<UserRoomRow> rows, CancellationToken cancellationToken)
-    {
-        if (!rows.Any(r => r.UnreadCount > 0))
-        {
-            // Mentions are among the unread: where nothing is unread there is nothing to look for.
-            return new Dictionary<string, int>();
-        }
-
-        return room is null
-            ? await mentions.InListAsync(userId, cancellationToken)
-            : new Dictionary<string, int> { [room] = await mentions.InRoomAsync(userId, room, cancellationToken) };
-    }
+    private async Task<IReadOnlyList<MyRoom>> RoomsAsync(string userId, string? room, int limit, CancellationToken cancellationToken) =>
+        [.. (await store.GetUserRoomsAsync(userId, room, limit, DirectHistoryService.MaxUnread, cancellationToken))
+            .Select(r => new MyRoom(r.Room, r.Kind, r.Topic, r.LatestId, r.LastActivityAt, r.LastReadId, r.UnreadCount, r.MentionCount))];
 
     private async Task<IReadOnlyList<string>> OtherConnectionsAsync(string userId, string? exceptConnectionId, CancellationToken cancellationToken) =>
         [.. (await presence.ConnectionsOfAsync(userId, cancellationToken)).Where(id => id != exceptConnectionId)];

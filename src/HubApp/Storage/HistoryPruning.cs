@@ -3,8 +3,9 @@ namespace HubApp.Storage;
 /// <summary>
 /// When a log (a room, or a direct conversation) is pruned down to <c>History:MaxMessagesPerRoom</c>: not on every
 /// write, but each time the count of entries it ever stored crosses a multiple of <see cref="Step"/> past the maximum.
-/// So a log holds between the maximum and the maximum + <see cref="Step"/> - 1 entries, and pruning costs one delete per
-/// <see cref="Step"/> writes.
+/// So pruning costs one delete per <see cref="Step"/> writes. A room keeps its newest maximum <c>message</c> entries and
+/// every later entry (edits, deletes and reactions count for nothing), less those that refer to a message pruned
+/// (RelationalMessageStore's pruning statements).
 /// </summary>
 internal static class HistoryPruning
 {

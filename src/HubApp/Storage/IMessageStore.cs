@@ -31,6 +31,15 @@ public interface IMessageStore
     /// <summary>The newest messages with id less than <paramref name="beforeId"/>, ascending, at most <paramref name="count"/>.</summary>
     Task<IReadOnlyList<ChatMessage>> GetBeforeAsync(string room, long beforeId, int count, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The replies of thread <paramref name="rootId"/> with id greater than <paramref name="afterId"/>, oldest first, at
+    /// most <paramref name="count"/>, in their current state.
+    /// </summary>
+    Task<IReadOnlyList<ChatMessage>> GetThreadAsync(string room, long rootId, long afterId, int count, CancellationToken cancellationToken);
+
+    /// <summary>The room's entries with these ids, in their current state, ascending; ids not stored are left out.</summary>
+    Task<IReadOnlyList<ChatMessage>> GetByIdsAsync(string room, IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
+
     /// <summary>Answers when the store can be reached.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }
@@ -40,9 +49,19 @@ public delegate Task BeforeCommit(DbConnection connection, AppendResult stored, 
 
 /// <summary>
 /// A message to store, before it has an id. With a <paramref name="ClientMessageId"/>, the store keeps at most one
-/// message per (room, user, id): a repeat is answered with the one stored first.
+/// message per (room, user, id): a repeat is answered with the one stored first. <paramref name="ReplyToId"/> and
+/// <paramref name="ThreadId"/> are decided inside the append's transaction (as a <see cref="NewRoomChange"/> is): the
+/// message it answers must be a <c>message</c> entry of the room not deleted, the thread root one with no thread of its
+/// own; else nothing is stored and the write is refused (<see cref="PostTargetNotFoundException"/>). The store finds the
+/// mentions in the text itself (<see cref="MessageMentions"/>).
 /// </summary>
-public sealed record NewChatMessage(string Room, string UserId, string UserName, string Text, string? ClientMessageId = null);
+public sealed record NewChatMessage(
+    string Room, string UserId, string UserName, string Text, string? ClientMessageId = null,
+    long? ReplyToId = null, long? ThreadId = null)
+{
+    /// <summary>Whether the store must check what this message refers to before storing it.</summary>
+    public bool RefersToOthers => ReplyToId is not null || ThreadId is not null;
+}
 
 /// <summary>
 /// A direct message to store, before it has an id; at most one per (sender, target, <paramref name="ClientMessageId"/>).
@@ -57,7 +76,7 @@ public sealed record NewDirectMessage(string FromUserId, string FromUserName, st
 /// the batch; a delete is the author's, or anyone's when <paramref name="MayDeleteOthers"/> (a moderator); a reaction is
 /// anyone's on a message not deleted, stored only when it changes something, and a new emoji only while the message has
 /// fewer than <paramref name="MaxReactionKinds"/>. <paramref name="Text"/> is the new text of an edit, the emoji of a
-/// reaction, empty for a delete.
+/// reaction, empty for a delete; an edit's mentions replace the target's.
 /// </summary>
 public sealed record NewRoomChange(
     string Room, string UserId, string UserName, string Kind, long TargetId, string Text, bool MayDeleteOthers = false, TimeSpan EditWindow = default,
@@ -124,7 +143,7 @@ public sealed record DirectChangeAnswer(RoomChangeOutcome Outcome, DirectMessage
 /// <see cref="DirectMessages"/> are the entries new in this batch, in batch order: what delivery gets.
 /// <see cref="MessageAnswers"/> and <see cref="DirectAnswers"/> have one entry per write of the batch, in its
 /// order: the new entry, or for a repeated client message id the entry stored first (by an earlier batch, another
-/// node, or an earlier write of this batch). <see cref="Messages"/> holds the new edit and delete entries too, after
+/// node, or an earlier write of this batch); null for a message whose reply or thread target was not found (nothing stored). <see cref="Messages"/> holds the new edit and delete entries too, after
 /// the messages (each room's in id order); <see cref="ChangeAnswers"/> has one answer per change of the batch.
 /// <see cref="DirectMessages"/> likewise holds the new entries of direct changes after the direct messages, and
 /// <see cref="DirectChangeAnswers"/> one answer per direct change.
@@ -132,7 +151,7 @@ public sealed record DirectChangeAnswer(RoomChangeOutcome Outcome, DirectMessage
 public sealed record AppendResult(
     IReadOnlyList<ChatMessage> Messages,
     IReadOnlyList<DirectMessage> DirectMessages,
-    IReadOnlyList<ChatMessage> MessageAnswers,
+    IReadOnlyList<ChatMessage?> MessageAnswers,
     IReadOnlyList<DirectMessage> DirectAnswers,
     IReadOnlyList<RoomChangeAnswer>? ChangeAnswers = null,
     IReadOnlyList<DirectChangeAnswer>? DirectChangeAnswers = null);

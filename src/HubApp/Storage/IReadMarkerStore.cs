@@ -14,9 +14,12 @@ public interface IReadMarkerStore
     /// <summary>As <see cref="MoveRoomMarkerAsync"/>, in the conversation with <paramref name="otherUserId"/>.</summary>
     Task<long?> MoveDirectMarkerAsync(string userId, string otherUserId, long messageId, CancellationToken cancellationToken);
 
-    /// <summary>The user's marker in the room (0 = none) and the messages of others after it, at most <paramref name="maxUnread"/>.</summary>
+    /// <summary>
+    /// The user's marker in the room (0 = none), the messages of others after it and the user's mentions among them, each
+    /// at most <paramref name="maxUnread"/>.
+    /// </summary>
     Task<RoomReadState> GetRoomReadStateAsync(string userId, string room, int maxUnread, CancellationToken cancellationToken);
 }
 
-/// <summary>A user's read state in a room; <see cref="MentionCount"/> is counted apart (Rooms/MentionCounts).</summary>
+/// <summary>A user's read state in a room: marker, unread messages by others, mentions of the user among them.</summary>
 public sealed record RoomReadState(long LastReadId, int UnreadCount, int MentionCount = 0);

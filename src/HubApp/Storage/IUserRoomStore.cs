@@ -18,18 +18,11 @@ public interface IUserRoomStore
     Task<bool> RemoveUserRoomAsync(string userId, string room, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The user's rooms (only <paramref name="room"/>, when given) with the user's marker and unread count (at most
-    /// <paramref name="maxUnread"/>), most recently active first (a room without messages: by when it was added), at most
+    /// The user's rooms (only <paramref name="room"/>, when given) with the user's marker, unread count and mention count
+    /// (each at most <paramref name="maxUnread"/>), most recently active first (a room without messages: by when it was added), at most
     /// <paramref name="limit"/>.
     /// </summary>
     Task<IReadOnlyList<UserRoomRow>> GetUserRoomsAsync(string userId, string? room, int limit, int maxUnread, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The texts of the <c>message</c> entries by others after the user's marker that may mention them: their text holds
-    /// <c>@</c> and the user id, ignoring case (a coarse filter; <c>MentionCounts</c> decides). In <paramref name="room"/>,
-    /// or in every room of the user's list when null; at most <paramref name="maxPerRoom"/> per room, oldest first.
-    /// </summary>
-    Task<IReadOnlyList<MentionCandidate>> GetMentionCandidatesAsync(string userId, string? room, int maxPerRoom, CancellationToken cancellationToken);
 }
 
 public enum UserRoomAddition
@@ -40,7 +33,4 @@ public enum UserRoomAddition
 }
 
 /// <summary>A room of a user's list: <see cref="Kind"/> a RoomKinds value, <see cref="LatestId"/> 0 for a room without messages.</summary>
-public sealed record UserRoomRow(string Room, string Kind, string? Topic, long LatestId, DateTime? LastActivityAt, long LastReadId, int UnreadCount);
-
-/// <summary>A message text that may mention the user, in <see cref="Room"/>.</summary>
-public sealed record MentionCandidate(string Room, string Text);
+public sealed record UserRoomRow(string Room, string Kind, string? Topic, long LatestId, DateTime? LastActivityAt, long LastReadId, int UnreadCount, int MentionCount);

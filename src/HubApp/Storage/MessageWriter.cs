@@ -175,7 +175,13 @@ internal sealed partial class MessageWriter(
             switch (item)
             {
                 case PendingChatMessage chat:
-                    var answer = stored.MessageAnswers[m++];
+                    if (stored.MessageAnswers[m++] is not { } answer)
+                    {
+                        // Refused by the store: what it answers or joins is not there (see NewChatMessage); nothing stored.
+                        chat.Fail(new PostTargetNotFoundException(chat.Message));
+                        break;
+                    }
+
                     var isNew = created < stored.Messages.Count && ReferenceEquals(answer, stored.Messages[created]);
                     created += isNew ? 1 : 0;
                     chat.Complete(answer, isNew);

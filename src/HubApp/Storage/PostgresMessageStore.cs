@@ -18,7 +18,7 @@ namespace HubApp.Storage;
 /// Texts are stored as UTF-8 <c>bytea</c>: PostgreSQL <c>text</c> cannot hold U+0000, which a message may.
 /// The schema is created or upgraded under an advisory lock, so nodes starting together do not race.
 /// </remarks>
-internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions<RetentionOptions> retention)
+internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions<RetentionOptions> retention)
     : RelationalMessageStore(retention)
 {
     /// <summary>The advisory lock that every schema change of HubApp takes (the store's and the backplane's).</summary>
@@ -28,6 +28,7 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.
     /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
     /// 4: the room log's entry kinds: a message's kind, target (of an edit or delete), and when it was edited or deleted.
+    /// 5: replies and threads (a message's parent and root, a root's summary) and stored mentions (per message, and indexed per user).
     /// 6: reactions (who reacted, and a summary on the target's row); a conversation's log: a direct message's kind, target,
     /// reply, and when it was edited or deleted.
     /// </summary>
@@ -90,6 +91,13 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
             CREATE INDEX IF NOT EXISTS direct_messages_to ON direct_messages (to_user_id, id);
             CREATE INDEX IF NOT EXISTS direct_messages_from ON direct_messages (from_user_id, id);
             CREATE INDEX IF NOT EXISTS direct_threads_recent ON direct_threads (user_id, last_id);
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS reply_to_id bigint;
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS thread_id bigint;
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS reply_count integer NOT NULL DEFAULT 0;
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS last_reply_at bigint;
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS participants text;
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS mentions text;
+            {MentionTableSql}
             ALTER TABLE messages ADD COLUMN IF NOT EXISTS reactions text;
             ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'message';
             ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS target_id bigint;
@@ -101,7 +109,14 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
             CREATE TABLE IF NOT EXISTS reactions (
                 log text NOT NULL, message_id bigint NOT NULL, emoji text NOT NULL, user_id text NOT NULL, at bigint NOT NULL,
                 PRIMARY KEY (log, message_id, emoji, user_id));
-            """, "store", SchemaVersion, cancellationToken);
+            """, "store", SchemaVersion, cancellationToken, async (connection, found, token) =>
+            {
+                // Version 5's finding of the mentions stored before, once, in the same transaction (see BackfillMentionsAsync).
+                if (found is > 0 and < 5)
+                {
+                    await BackfillMentionsAsync(connection, token);
+                }
+            });
         // Created rooms: tables that only add, as a component of their own, so the store's versions stay the messages'.
         // Version 2's fill runs once, while the recorded version is older; a sanction set before it was set "now" by nobody known.
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -116,6 +131,7 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
                 END IF;
             END $upgrade$;
             """, "rooms", RoomTablesVersion, cancellationToken);
+        await InitializeSearchAsync(cancellationToken);
         return 0;
     });
 
@@ -125,7 +141,9 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
     /// earlier version up, e.g. with <c>ADD COLUMN IF NOT EXISTS</c>); refuses a database written by a newer build,
     /// and then changes nothing (the transaction is rolled back).
     /// </summary>
-    public static async Task RunSchemaAsync(NpgsqlDataSource dataSource, string ddl, string component, int version, CancellationToken cancellationToken)
+    public static async Task RunSchemaAsync(
+        NpgsqlDataSource dataSource, string ddl, string component, int version, CancellationToken cancellationToken,
+        Func<DbConnection, int, CancellationToken, Task>? upgrade = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -140,6 +158,14 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
             transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (upgrade is not null)
+        {
+            // The version recorded before this run (0: none), for what must run once; inside the transaction, as the DDL.
+            await using var previous = new NpgsqlCommand("SELECT COALESCE((SELECT version FROM hubapp_schema WHERE component = @component), 0);", connection, transaction);
+            previous.Parameters.AddWithValue("component", component);
+            await upgrade(connection, (int)(await previous.ExecuteScalarAsync(cancellationToken))!, cancellationToken);
         }
 
         await using (var command = new NpgsqlCommand(
@@ -163,11 +189,11 @@ internal sealed class PostgresMessageStore(NpgsqlDataSource dataSource, IOptions
         await transaction.CommitAsync(cancellationToken);
     }
 
+    // Texts are bytea: searched for the byte of "@".
+    protected override string HasAtSignSql => @"position('\x40'::bytea in text) > 0";
+
     // Every node's writer takes these in key order before inserting direct messages with client message ids, so that
     // a repeat on another node waits here, then finds the first one committed (see RelationalMessageStore).
-    // Texts are bytea: matched as text with bytes past ASCII (and NUL) escaped, which leaves every mention's characters as they are.
-    protected override string MentionFilterSql => @"lower(encode(m.text, 'escape')) LIKE @mention ESCAPE '\'";
-
     protected override string RowLockSql => "FOR UPDATE";
 
     protected override string? KeyLockSql => $"SELECT pg_advisory_xact_lock({DirectKeyLockSpace}, hashtext(@key));";

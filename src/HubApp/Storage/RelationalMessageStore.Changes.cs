@@ -97,20 +97,31 @@ internal abstract partial class RelationalMessageStore
 
         var entry = await InsertEntryAsync(session, change, delete ? string.Empty : change.Text, sentAt, cancellationToken);
         var at = ToUnixMilliseconds(sentAt);
-        // A delete also takes the target's reactions with it: who reacted to a deleted message is gone too.
+        // Only an edit changes what its target names; a delete also takes the target's reactions with it: who reacted to a
+        // deleted message is gone too.
+        IReadOnlyList<string> mentions = delete ? [] : MessageMentions.Find(change.Text);
         await ExecuteAsync(
             session,
             delete
                 ? """
-                  UPDATE messages SET text = @text, deleted_at = @at, reactions = NULL WHERE room = @room AND (id = @target OR (target_id = @target AND kind = 'edit'));
+                  UPDATE messages SET text = @text, deleted_at = @at, reactions = NULL, mentions = NULL WHERE room = @room AND (id = @target OR (target_id = @target AND kind = 'edit'));
                   DELETE FROM reactions WHERE log = @room AND message_id = @target;
                   """
-                : "UPDATE messages SET text = @text, edited_at = @at WHERE room = @room AND id = @target;",
+                : "UPDATE messages SET text = @text, edited_at = @at, mentions = @mentions WHERE room = @room AND id = @target;",
             cancellationToken,
             ("@room", DbType.String, change.Room),
             ("@target", DbType.Int64, change.TargetId),
             ("@text", TextType, TextValue(delete ? string.Empty : change.Text)),
-            ("@at", DbType.Int64, at));
+            ("@at", DbType.Int64, at),
+            ("@mentions", DbType.String, JoinIds(mentions)));
+        // What the target names now: an edit's new text, nothing once deleted. A deleted reply leaves its thread's summary.
+        await ReplaceMentionsAsync(session, change.Room, change.TargetId, target.UserId, mentions, replace: true, cancellationToken);
+        if (delete && target.ThreadId is { } root)
+        {
+            await RecountThreadAsync(session, change.Room, root, cancellationToken);
+        }
+
+        await PruneIfDueAsync(session, change.Room, entry.Id, cancellationToken);
         return new RoomChangeAnswer(RoomChangeOutcome.Stored, entry);
     }
 
@@ -140,18 +151,18 @@ internal abstract partial class RelationalMessageStore
             ("@room", DbType.String, change.Room),
             ("@target", DbType.Int64, change.TargetId),
             ("@reactions", DbType.String, (object?)ReactionSummary.Format(reactions) ?? DBNull.Value));
+        await PruneIfDueAsync(session, change.Room, entry.Id, cancellationToken);
         return new RoomChangeAnswer(RoomChangeOutcome.Stored, entry, target with { Reactions = reactions });
     }
 
-    /// <summary>The change's entry, stored with the room's next id (pruning the room when due).</summary>
+    // Last, after the target is rewritten, so that an entry and its target are pruned together when the target is among the oldest.
+    private Task PruneIfDueAsync(WriterSession session, string room, long id, CancellationToken cancellationToken) =>
+        HistoryPruning.IsDue(id, 1, _maxPerRoom) ? session.PruneAsync(room, _maxPerRoom, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>The change's entry, stored with the room's next id.</summary>
     private async Task<ChatMessage> InsertEntryAsync(WriterSession session, NewRoomChange change, string text, DateTime sentAt, CancellationToken cancellationToken)
     {
         var id = await session.BumpAsync(change.Room, 1, cancellationToken);
-        if (HistoryPruning.IsDue(id, 1, _maxPerRoom))
-        {
-            await session.PruneAsync(change.Room, id - _maxPerRoom, cancellationToken);
-        }
-
         await ExecuteAsync(
             session,
             """

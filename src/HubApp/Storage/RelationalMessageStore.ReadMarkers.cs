@@ -35,21 +35,26 @@ internal abstract partial class RelationalMessageStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        // One statement over two primary keys: the marker, and the room's entries after it (by id) by others, bounded.
-        // Only message entries count: an edit or delete is no news to be read (docs/protocol.md, "ChatMessage").
+        // One statement over three primary keys: the marker, and the room's entries after it (by id) by others, and the user's
+        // mention rows after it, bounded. Only message entries count: an edit or delete is no news to be read (docs/protocol.md,
+        // "ChatMessage"); mention rows exist only for message entries by others.
         query.CommandText = """
             SELECT (SELECT COALESCE(MAX(last_read_id), 0) FROM read_markers WHERE user_id = @user AND room = @room),
                 (SELECT COUNT(*) FROM (
                     SELECT 1 FROM messages WHERE room = @room AND user_id <> @user AND kind = 'message'
-                    AND id > (SELECT COALESCE(MAX(last_read_id), 0) FROM read_markers WHERE user_id = @user AND room = @room) LIMIT @max) AS unread);
+                    AND id > (SELECT COALESCE(MAX(last_read_id), 0) FROM read_markers WHERE user_id = @user AND room = @room) LIMIT @max) AS unread),
+                (SELECT COUNT(*) FROM (
+                    SELECT 1 FROM message_mentions WHERE user_id = @mention AND room = @room
+                    AND id > (SELECT COALESCE(MAX(last_read_id), 0) FROM read_markers WHERE user_id = @user AND room = @room) LIMIT @max) AS mentioned);
             """;
         AddParameter(query, "@user", DbType.String, userId);
+        AddParameter(query, "@mention", DbType.String, userId.ToLowerInvariant());
         AddParameter(query, "@room", DbType.String, room);
         AddParameter(query, "@max", DbType.Int32, maxUnread);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var culture = System.Globalization.CultureInfo.InvariantCulture;
-        return new RoomReadState(Convert.ToInt64(reader.GetValue(0), culture), Convert.ToInt32(reader.GetValue(1), culture));
+        return new RoomReadState(Convert.ToInt64(reader.GetValue(0), culture), Convert.ToInt32(reader.GetValue(1), culture), Convert.ToInt32(reader.GetValue(2), culture));
     });
 
     private Task<long?> MoveMarkerAsync(string sql, string userId, string key, long messageId, CancellationToken cancellationToken) => Guard(async () =>

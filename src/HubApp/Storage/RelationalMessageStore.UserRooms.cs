@@ -16,13 +16,6 @@ internal abstract partial class RelationalMessageStore : IUserRoomStore
         ON CONFLICT (user_id, room) DO NOTHING;
         """;
 
-    /// <summary>
-    /// The coarse filter of <see cref="GetMentionCandidatesAsync"/> on <c>m.text</c> (stored as UTF-8 bytes) against
-    /// <c>@mention</c>, a LIKE pattern in lowercase. SQLite's LIKE ignores ASCII case, but matches no BLOB: the bytes are read
-    /// as text (up to a NUL, where SQLite's text ends: a mention after one is missed).
-    /// </summary>
-    protected virtual string MentionFilterSql => @"CAST(m.text AS TEXT) LIKE @mention ESCAPE '\'";
-
     public Task<UserRoomAddition> AddUserRoomAsync(string userId, string room, int max, DateTime at, CancellationToken cancellationToken) => Guard(async () =>
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -66,15 +59,18 @@ internal abstract partial class RelationalMessageStore : IUserRoomStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         // Per listed room: the latest entry one step down its (room, id) key, the marker by its key, and the unread
-        // entries counted along the key from the marker, bounded (as GetRoomReadStateAsync counts them).
+        // entries and the user's mention rows counted along their keys from the marker, bounded (as GetRoomReadStateAsync counts them).
         query.CommandText = """
-            SELECT room, kind, topic, last_id, last_at, last_read, unread FROM (
+            SELECT room, kind, topic, last_id, last_at, last_read, unread, mentioned FROM (
                 SELECT u.room, COALESCE(c.kind, 'open') AS kind, c.topic, COALESCE(r.last_id, 0) AS last_id,
                     (SELECT m.sent_at FROM messages m WHERE m.room = u.room ORDER BY m.id DESC LIMIT 1) AS last_at,
                     COALESCE(k.last_read_id, 0) AS last_read,
                     (SELECT COUNT(*) FROM (
                         SELECT 1 FROM messages m WHERE m.room = u.room AND m.user_id <> @user AND m.kind = 'message'
                         AND m.id > COALESCE(k.last_read_id, 0) LIMIT @max) AS unread_rows) AS unread,
+                    (SELECT COUNT(*) FROM (
+                        SELECT 1 FROM message_mentions n WHERE n.user_id = @mention AND n.room = u.room
+                        AND n.id > COALESCE(k.last_read_id, 0) LIMIT @max) AS mention_rows) AS mentioned,
                     u.added_at
                 FROM user_rooms u
                 LEFT JOIN rooms r ON r.name = u.room
@@ -86,6 +82,7 @@ internal abstract partial class RelationalMessageStore : IUserRoomStore
             """;
         AddParameter(query, "@user", DbType.String, userId);
         AddParameter(query, "@room", DbType.String, room);
+        AddParameter(query, "@mention", DbType.String, userId.ToLowerInvariant());
         AddParameter(query, "@max", DbType.Int32, maxUnread);
         AddParameter(query, "@limit", DbType.Int32, limit);
         var rows = new List<UserRoomRow>();
@@ -95,40 +92,11 @@ internal abstract partial class RelationalMessageStore : IUserRoomStore
         {
             rows.Add(new UserRoomRow(
                 reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : FromUnixMilliseconds(reader.GetInt64(4)), reader.GetInt64(5), Convert.ToInt32(reader.GetValue(6), culture)));
+                reader.IsDBNull(4) ? null : FromUnixMilliseconds(reader.GetInt64(4)), reader.GetInt64(5), Convert.ToInt32(reader.GetValue(6), culture),
+                Convert.ToInt32(reader.GetValue(7), culture)));
         }
 
         return (IReadOnlyList<UserRoomRow>)rows;
-    });
-
-    public Task<IReadOnlyList<MentionCandidate>> GetMentionCandidatesAsync(string userId, string? room, int maxPerRoom, CancellationToken cancellationToken) => Guard(async () =>
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var query = connection.CreateCommand();
-        var rooms = room is null
-            ? "SELECT u.room, COALESCE(k.last_read_id, 0) AS marker FROM user_rooms u LEFT JOIN read_markers k ON k.user_id = u.user_id AND k.room = u.room WHERE u.user_id = @user"
-            : "SELECT @room AS room, COALESCE(MAX(last_read_id), 0) AS marker FROM read_markers WHERE user_id = @user AND room = @room";
-        query.CommandText = $"""
-            SELECT room, text FROM (
-                SELECT m.room, m.text, ROW_NUMBER() OVER (PARTITION BY m.room ORDER BY m.id) AS n
-                FROM ({rooms}) AS listed
-                JOIN messages m ON m.room = listed.room AND m.id > listed.marker
-                WHERE m.user_id <> @user AND m.kind = 'message' AND {MentionFilterSql}) AS candidates
-            WHERE n <= @max
-            ORDER BY room;
-            """;
-        AddParameter(query, "@user", DbType.String, userId);
-        AddParameter(query, "@room", DbType.String, room);
-        AddParameter(query, "@mention", DbType.String, "%@" + EscapeLike(userId.ToLowerInvariant()) + "%");
-        AddParameter(query, "@max", DbType.Int32, maxPerRoom);
-        var candidates = new List<MentionCandidate>();
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            candidates.Add(new MentionCandidate(reader.GetString(0), ReadText(reader, 1)));
-        }
-
-        return (IReadOnlyList<MentionCandidate>)candidates;
     });
 
     private static async Task<bool> IsListedAsync(DbConnection connection, string userId, string room, CancellationToken cancellationToken)

@@ -16,6 +16,8 @@ internal abstract partial class RelationalMessageStore
         private readonly DbCommand _bump;
         private readonly DbParameter _bumpRoom;
         private readonly DbParameter _bumpCount;
+        private readonly DbCommand _pruneCut;
+        private readonly DbParameter[] _pruneCutValues;
         private readonly DbCommand _prune;
         private readonly DbParameter _pruneRoom;
         private readonly DbParameter _pruneId;
@@ -46,18 +48,32 @@ internal abstract partial class RelationalMessageStore
                 """);
             _bumpRoom = AddParameter(_bump, "@room", DbType.String);
             _bumpCount = AddParameter(_bump, "@count", DbType.Int64);
-            _prune = Command("DELETE FROM messages WHERE room = @room AND id <= @id; DELETE FROM reactions WHERE log = @room AND message_id <= @id;");
+            // Retention counts message entries (docs/protocol.md, "Replies and threads"): every entry older than the oldest
+            // message kept goes, and with it every entry that refers to a message gone (its edits, deletes and reactions, the
+            // replies of a thread whose root went, and those replies' own entries) and the mention and reaction rows of all of them.
+            // Four statements, once per HistoryPruning.Step writes; the cut is found along the (room, id) key.
+            _pruneCut = Command("SELECT id FROM messages WHERE room = @room AND kind = 'message' ORDER BY id DESC LIMIT 1 OFFSET @keep;");
+            _pruneCutValues = [AddParameter(_pruneCut, "@room", DbType.String), AddParameter(_pruneCut, "@keep", DbType.Int32)];
+            _prune = Command("""
+                DELETE FROM reactions WHERE log = @room
+                AND (message_id <= @cut OR message_id IN (SELECT r.id FROM messages r WHERE r.room = @room AND r.thread_id <= @cut));
+                DELETE FROM message_mentions WHERE room = @room
+                AND (id <= @cut OR id IN (SELECT r.id FROM messages r WHERE r.room = @room AND r.thread_id <= @cut));
+                DELETE FROM messages WHERE room = @room AND (id <= @cut OR target_id <= @cut OR thread_id <= @cut
+                    OR target_id IN (SELECT r.id FROM messages r WHERE r.room = @room AND r.thread_id <= @cut));
+                """);
             _pruneRoom = AddParameter(_prune, "@room", DbType.String);
-            _pruneId = AddParameter(_prune, "@id", DbType.Int64);
+            _pruneId = AddParameter(_prune, "@cut", DbType.Int64);
             _insert = Command("""
-                INSERT INTO messages (room, id, user_id, user_name, text, sent_at, client_message_id)
-                VALUES (@room, @id, @user_id, @user_name, @text, @sent_at, @client_id);
+                INSERT INTO messages (room, id, user_id, user_name, text, sent_at, client_message_id, reply_to_id, thread_id, mentions)
+                VALUES (@room, @id, @user_id, @user_name, @text, @sent_at, @client_id, @reply_to, @thread, @mentions);
                 """);
             _insertValues =
             [
                 AddParameter(_insert, "@room", DbType.String), AddParameter(_insert, "@id", DbType.Int64), AddParameter(_insert, "@user_id", DbType.String),
                 AddParameter(_insert, "@user_name", DbType.String), AddParameter(_insert, "@text", textType), AddParameter(_insert, "@sent_at", DbType.Int64),
-                AddParameter(_insert, "@client_id", DbType.String),
+                AddParameter(_insert, "@client_id", DbType.String), AddParameter(_insert, "@reply_to", DbType.Int64), AddParameter(_insert, "@thread", DbType.Int64),
+                AddParameter(_insert, "@mentions", DbType.String),
             ];
             _insertDirect = Command("""
                 INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id, conversation, reply_to_id)
@@ -121,7 +137,7 @@ internal abstract partial class RelationalMessageStore
         public bool LocksKeys => _lockKey is not null;
 
         private IEnumerable<DbCommand> Commands =>
-            new[] { _bump, _prune, _insert, _insertDirect, _find, _findDirect, _thread, _pruneDirect, _lockKey }.OfType<DbCommand>();
+            new[] { _bump, _pruneCut, _prune, _insert, _insertDirect, _find, _findDirect, _thread, _pruneDirect, _lockKey }.OfType<DbCommand>();
 
         /// <summary>Points the statements at this batch's transaction (Microsoft.Data.Sqlite insists).</summary>
         public void Enlist(DbTransaction transaction)
@@ -139,17 +155,24 @@ internal abstract partial class RelationalMessageStore
             return Convert.ToInt64(await _bump.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        public async Task PruneAsync(string room, long upToId, CancellationToken cancellationToken)
+        /// <summary>Keeps the newest <paramref name="keep"/> message entries of the room and what refers to them (see the statements).</summary>
+        public async Task PruneAsync(string room, int keep, CancellationToken cancellationToken)
         {
-            (_pruneRoom.Value, _pruneId.Value) = (room, upToId);
-            await _prune.ExecuteNonQueryAsync(cancellationToken);
+            (_pruneCutValues[0].Value, _pruneCutValues[1].Value) = (room, keep);
+            var cut = await _pruneCut.ExecuteScalarAsync(cancellationToken);
+            if (cut is not (null or DBNull))
+            {
+                (_pruneRoom.Value, _pruneId.Value) = (room, Convert.ToInt64(cut, System.Globalization.CultureInfo.InvariantCulture));
+                await _prune.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
-        public async Task InsertAsync(NewChatMessage message, long id, object text, long sentAt, CancellationToken cancellationToken)
+        public async Task InsertAsync(NewChatMessage message, long id, object text, object mentions, long sentAt, CancellationToken cancellationToken)
         {
             (_insertValues[0].Value, _insertValues[1].Value, _insertValues[2].Value) = (message.Room, id, message.UserId);
             (_insertValues[3].Value, _insertValues[4].Value, _insertValues[5].Value) = (message.UserName, text, sentAt);
             _insertValues[6].Value = (object?)message.ClientMessageId ?? DBNull.Value;
+            (_insertValues[7].Value, _insertValues[8].Value, _insertValues[9].Value) = ((object?)message.ReplyToId ?? DBNull.Value, (object?)message.ThreadId ?? DBNull.Value, mentions);
             await _insert.ExecuteNonQueryAsync(cancellationToken);
         }
 

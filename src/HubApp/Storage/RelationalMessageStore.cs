@@ -30,7 +30,11 @@ namespace HubApp.Storage;
 internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions> retention) : IMessageStore, IDirectMessageStore, IReadMarkerStore, IAsyncDisposable
 {
     /// <summary>The columns of a room log entry, in the order <see cref="ReadMessage"/> reads them.</summary>
-    private const string MessageColumns = "id, user_id, user_name, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at, reactions";
+    private const string MessageColumns =
+        "id, user_id, user_name, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at, reply_to_id, thread_id, reply_count, last_reply_at, participants, mentions, reactions";
+
+    /// <summary>The most ids <see cref="GetByIdsAsync"/> reads at once (GetMessages' bound).</summary>
+    public const int MaxIdsPerRead = 100;
 
     private readonly int _maxPerRoom = retention.Value.MaxMessagesPerRoom;
     private WriterSession? _writer;
@@ -83,6 +87,37 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
 
     public Task<IReadOnlyList<ChatMessage>> GetBeforeAsync(string room, long beforeId, int count, CancellationToken cancellationToken) =>
         QueryAsync(room, $"SELECT {MessageColumns} FROM messages WHERE room = @room AND id < @id ORDER BY id DESC LIMIT @count;", beforeId, count, descending: true, cancellationToken);
+
+    public Task<IReadOnlyList<ChatMessage>> GetThreadAsync(string room, long rootId, long afterId, int count, CancellationToken cancellationToken) =>
+        QueryAsync(
+            room,
+            $"SELECT {MessageColumns} FROM messages WHERE room = @room AND thread_id = @root AND id > @id ORDER BY id LIMIT @count;",
+            afterId,
+            count,
+            descending: false,
+            cancellationToken,
+            ("@root", DbType.Int64, rootId));
+
+    public Task<IReadOnlyList<ChatMessage>> GetByIdsAsync(string room, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var wanted = ids.Distinct().Take(MaxIdsPerRead).ToArray();
+        if (wanted.Length == 0)
+        {
+            return Task.FromResult<IReadOnlyList<ChatMessage>>([]);
+        }
+
+        // One parameter per id (at most MaxIdsPerRead): the statement never holds a value of the caller's.
+        var names = wanted.Select((_, i) => $"@i{i}").ToArray();
+        return QueryAsync(
+            room,
+            $"SELECT {MessageColumns} FROM messages WHERE room = @room AND id IN ({string.Join(", ", names)}) ORDER BY id LIMIT @count;",
+            0,
+            wanted.Length,
+            descending: false,
+            cancellationToken,
+            [.. wanted.Select((id, i) => (names[i], DbType.Int64, (object)id))]);
+    }
 
     public Task PingAsync(CancellationToken cancellationToken) => Guard(async () =>
     {
@@ -153,7 +188,7 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
         return parameter;
     }
 
-    private async Task<(IReadOnlyList<ChatMessage> Stored, IReadOnlyList<ChatMessage> Answers)> AppendMessagesAsync(
+    private async Task<(IReadOnlyList<ChatMessage> Stored, IReadOnlyList<ChatMessage?> Answers)> AppendMessagesAsync(
         WriterSession session, WriteBatch batch, CancellationToken cancellationToken)
     {
         var writes = batch.Messages;
@@ -166,22 +201,31 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
         // batch (repeatOf[i] >= 0) takes that one's answer.
         var answers = new ChatMessage?[writes.Count];
         var repeatOf = RepeatsWithinBatch(writes);
+        var refused = new bool[writes.Count];
         var nextIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        var due = new List<string>();
         foreach (var group in Enumerable.Range(0, writes.Count).GroupBy(i => writes[i].Room, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var keyed = group.Where(i => writes[i].ClientMessageId is not null && repeatOf[i] < 0).ToList();
-            if (keyed.Count > 0)
+            var referring = group.Where(i => writes[i].RefersToOthers && repeatOf[i] < 0).ToList();
+            if (keyed.Count > 0 || referring.Count > 0)
             {
-                // Locks the counter row before the lookup (see the remarks): a bump by 0.
+                // Locks the counter row before the lookup (see the remarks): a bump by 0. The same lock holds every change of
+                // the room (an edit, a delete) until this batch commits, so a target found fit here stays so.
                 await session.BumpAsync(group.Key, 0, cancellationToken);
                 foreach (var i in keyed)
                 {
                     answers[i] = await session.FindAsync(writes[i], cancellationToken);
                 }
+
+                foreach (var i in referring.Where(i => answers[i] is null))
+                {
+                    refused[i] = !await TargetsFitAsync(session, writes[i], cancellationToken);
+                }
             }
 
             // One counter bump per room in the batch, for the writes new to it: ids are handed out in batch order.
-            var count = group.Count(i => answers[i] is null && repeatOf[i] < 0);
+            var count = group.Count(i => answers[i] is null && repeatOf[i] < 0 && !refused[i]);
             if (count == 0)
             {
                 continue;
@@ -191,7 +235,7 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
             nextIds[group.Key] = last - count + 1;
             if (HistoryPruning.IsDue(last, count, _maxPerRoom))
             {
-                await session.PruneAsync(group.Key, last - _maxPerRoom, cancellationToken);
+                due.Add(group.Key);
             }
         }
 
@@ -199,7 +243,7 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
         var stored = new List<ChatMessage>(writes.Count);
         for (var i = 0; i < writes.Count; i++)
         {
-            if (answers[i] is not null)
+            if (answers[i] is not null || refused[i])
             {
                 continue;
             }
@@ -212,12 +256,27 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
 
             var message = writes[i];
             var messageId = nextIds[message.Room]++;
-            await session.InsertAsync(message, messageId, TextValue(message.Text), sentAt, cancellationToken);
-            answers[i] = new ChatMessage(messageId, message.Room, message.UserId, message.UserName, message.Text, batch.SentAt, ClientMessageId: message.ClientMessageId);
+            var mentions = MessageMentions.Find(message.Text);
+            await session.InsertAsync(message, messageId, TextValue(message.Text), JoinIds(mentions), sentAt, cancellationToken);
+            await InsertMentionsAsync(session, message.Room, messageId, message.UserId, mentions, cancellationToken);
+            if (message.ThreadId is { } root)
+            {
+                await AddThreadReplyAsync(session, message.Room, root, message.UserId, sentAt, cancellationToken);
+            }
+
+            answers[i] = new ChatMessage(
+                messageId, message.Room, message.UserId, message.UserName, message.Text, batch.SentAt, ClientMessageId: message.ClientMessageId,
+                ReplyToId: message.ReplyToId, ThreadId: message.ThreadId, Mentions: mentions.Count > 0 ? mentions : null);
             stored.Add(answers[i]!);
         }
 
-        return (stored, Array.ConvertAll(answers, a => a!));
+        // After the inserts, so that what they refer to and what is pruned are decided on the same rows.
+        foreach (var room in due)
+        {
+            await session.PruneAsync(room, _maxPerRoom, cancellationToken);
+        }
+
+        return (stored, answers);
     }
 
     private async Task<(IReadOnlyList<DirectMessage> Stored, IReadOnlyList<DirectMessage> Answers)> AppendDirectAsync(
@@ -278,7 +337,8 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
     // User ids carry no control characters (ChatClaims), so the unit separator cannot occur inside a part.
     private static string DirectKey(NewDirectMessage message) => $"{message.FromUserId}\u001f{message.ToUserId}\u001f{message.ClientMessageId}";
 
-    private Task<IReadOnlyList<ChatMessage>> QueryAsync(string room, string sql, long id, int count, bool descending, CancellationToken cancellationToken) => Guard(async () =>
+    private Task<IReadOnlyList<ChatMessage>> QueryAsync(
+        string room, string sql, long id, int count, bool descending, CancellationToken cancellationToken, params (string Name, DbType Type, object Value)[] more) => Guard(async () =>
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
@@ -286,6 +346,11 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
         AddParameter(query, "@room", DbType.String, room);
         AddParameter(query, "@id", DbType.Int64, id);
         AddParameter(query, "@count", DbType.Int32, count);
+        foreach (var (name, type, value) in more)
+        {
+            AddParameter(query, name, type, value);
+        }
+
         var messages = new List<ChatMessage>(Math.Min(count, 256));
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -318,7 +383,19 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
         ClientMessageId: reader.IsDBNull(5) ? null : reader.GetString(5),
         EditedAt: reader.IsDBNull(8) ? null : FromUnixMilliseconds(reader.GetInt64(8)),
         DeletedAt: reader.IsDBNull(9) ? null : FromUnixMilliseconds(reader.GetInt64(9)),
-        Reactions: reader.IsDBNull(10) ? null : ReactionSummary.Parse(reader.GetString(10)));
+        ReplyToId: reader.IsDBNull(10) ? null : reader.GetInt64(10),
+        ThreadId: reader.IsDBNull(11) ? null : reader.GetInt64(11),
+        Thread: reader.IsDBNull(14) ? null : new ThreadSummary(
+            Convert.ToInt32(reader.GetValue(12), System.Globalization.CultureInfo.InvariantCulture),
+            reader.IsDBNull(13) ? null : FromUnixMilliseconds(reader.GetInt64(13)),
+            SplitIds(reader.GetString(14))),
+        Mentions: reader.IsDBNull(15) ? null : SplitIds(reader.GetString(15)),
+        Reactions: reader.IsDBNull(16) ? null : ReactionSummary.Parse(reader.GetString(16)));
+
+    // User ids hold no white space (ChatClaims): a space-separated list of them is unambiguous.
+    private static string[] SplitIds(string joined) => joined.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    private static object JoinIds(IReadOnlyList<string>? ids) => ids is { Count: > 0 } ? string.Join(' ', ids) : DBNull.Value;
 
     private static long ToUnixMilliseconds(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();
 

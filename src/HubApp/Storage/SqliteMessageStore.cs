@@ -12,17 +12,19 @@ namespace HubApp.Storage;
 /// The SQL shared with the PostgreSQL store is in <see cref="RelationalMessageStore"/>.
 /// </summary>
 /// <remarks>WAL readers do not block the writer, so reads on pooled connections run concurrently with appends.</remarks>
-internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOptions<RetentionOptions> retention) : RelationalMessageStore(retention)
+internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storage, IOptions<RetentionOptions> retention) : RelationalMessageStore(retention)
 {
     /// <summary>
     /// 1: rooms, messages, direct messages. 2: client message ids, unique per room and user, and per sender and target.
     /// 3: direct conversations (a key per message, a row per user and conversation) and read markers.
     /// 4: the room log's entry kinds: a message's kind, target (of an edit or delete), and when it was edited or deleted.
     /// 5: each user's list of rooms, filled from memberships and read markers; who set a ban or mute and when.
+    /// 6: replies and threads (a message's parent and root, a root's summary) and stored mentions (per message, and indexed per user).
     /// 7: reactions (who reacted, and a summary on the target's row); a conversation's log: a direct message's kind, target,
     /// reply, and when it was edited or deleted.
+    /// 8: search: FTS5 tables of message entries and direct messages, filled from what is stored (SqliteMessageStore.Search).
     /// </summary>
-    private const int SchemaVersion = 7;
+    private const int SchemaVersion = 8;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
 
@@ -116,20 +118,58 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
                 await UpgradeToVersion5Async(connection, cancellationToken);
             }
 
+            if (found < 6)
+            {
+                // Messages stored before answer nothing and start no thread; their mentions were never stored, so they are
+                // found once here (the old counts read them from the texts) in one transaction, as the upgrades above.
+                // SQLite has no ADD COLUMN IF NOT EXISTS: a file whose recorded version is older than its columns (put back by
+                // hand, say) keeps the ones it has.
+                var addColumns = await HasColumnAsync(connection, "messages", "thread_id", cancellationToken) ? string.Empty : """
+                    ALTER TABLE messages ADD COLUMN reply_to_id INTEGER;
+                    ALTER TABLE messages ADD COLUMN thread_id INTEGER;
+                    ALTER TABLE messages ADD COLUMN reply_count INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE messages ADD COLUMN last_reply_at INTEGER;
+                    ALTER TABLE messages ADD COLUMN participants TEXT;
+                    ALTER TABLE messages ADD COLUMN mentions TEXT;
+                    """;
+                await ExecuteAsync(connection, $"""
+                    BEGIN IMMEDIATE;
+                    {addColumns}
+                    {MentionTableSql}
+                    """, cancellationToken);
+                try
+                {
+                    await BackfillMentionsAsync(connection, cancellationToken);
+                    await ExecuteAsync(connection, "UPDATE schema_version SET version = 6; COMMIT;", cancellationToken);
+                }
+                catch
+                {
+                    await ExecuteAsync(connection, "ROLLBACK;", CancellationToken.None);
+                    throw;
+                }
+            }
+
             if (found < 7)
             {
                 // Every direct message stored before is a message (the column's default), never edited, deleted nor reacted to.
-                await ExecuteAsync(connection, """
-                    BEGIN IMMEDIATE;
+                // Columns a file already has (its recorded version put back by hand, say) are kept, as for version 6.
+                var messageColumns = await HasColumnAsync(connection, "messages", "reactions", cancellationToken) ? string.Empty : """
                     ALTER TABLE messages ADD COLUMN reactions TEXT;
+                    """;
+                var directColumns = await HasColumnAsync(connection, "direct_messages", "kind", cancellationToken) ? string.Empty : """
                     ALTER TABLE direct_messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message';
                     ALTER TABLE direct_messages ADD COLUMN target_id INTEGER;
                     ALTER TABLE direct_messages ADD COLUMN edited_at INTEGER;
                     ALTER TABLE direct_messages ADD COLUMN deleted_at INTEGER;
                     ALTER TABLE direct_messages ADD COLUMN reply_to_id INTEGER;
                     ALTER TABLE direct_messages ADD COLUMN reactions TEXT;
-                    CREATE INDEX direct_messages_target ON direct_messages (target_id) WHERE target_id IS NOT NULL;
-                    CREATE TABLE reactions (
+                    """;
+                await ExecuteAsync(connection, $"""
+                    BEGIN IMMEDIATE;
+                    {messageColumns}
+                    {directColumns}
+                    CREATE INDEX IF NOT EXISTS direct_messages_target ON direct_messages (target_id) WHERE target_id IS NOT NULL;
+                    CREATE TABLE IF NOT EXISTS reactions (
                         log TEXT NOT NULL, message_id INTEGER NOT NULL, emoji TEXT NOT NULL, user_id TEXT NOT NULL, at INTEGER NOT NULL,
                         PRIMARY KEY (log, message_id, emoji, user_id)) WITHOUT ROWID;
                     UPDATE schema_version SET version = 7;
@@ -137,6 +177,13 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
                     """, cancellationToken);
             }
 
+            if (found < 8)
+            {
+                await UpgradeToVersion8Async(connection, cancellationToken);
+            }
+
+            // After every upgrade: the triggers follow the columns the tables have now.
+            await CreateSearchTriggersAsync(connection, cancellationToken);
             return 0;
         });
     }
@@ -147,12 +194,10 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
     /// </summary>
     private static async Task UpgradeToVersion5Async(DbConnection connection, CancellationToken cancellationToken)
     {
-        await using var columns = connection.CreateCommand();
-        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('room_sanctions') WHERE name = 'set_at';";
         // A room_sanctions table made by this build has the columns already (SQLite has no ADD COLUMN IF NOT EXISTS).
-        var addColumns = Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0
-            ? "ALTER TABLE room_sanctions ADD COLUMN by_user_id TEXT; ALTER TABLE room_sanctions ADD COLUMN set_at INTEGER;"
-            : string.Empty;
+        var addColumns = await HasColumnAsync(connection, "room_sanctions", "set_at", cancellationToken)
+            ? string.Empty
+            : "ALTER TABLE room_sanctions ADD COLUMN by_user_id TEXT; ALTER TABLE room_sanctions ADD COLUMN set_at INTEGER;";
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await ExecuteAsync(connection, $"""
             BEGIN IMMEDIATE;
@@ -162,6 +207,13 @@ internal sealed class SqliteMessageStore(IOptions<StorageOptions> storage, IOpti
             UPDATE schema_version SET version = 5;
             COMMIT;
             """, cancellationToken);
+    }
+
+    private static async Task<bool> HasColumnAsync(DbConnection connection, string table, string column, CancellationToken cancellationToken)
+    {
+        await using var columns = connection.CreateCommand();
+        columns.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}';";
+        return Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     private static async Task<int> ReadVersionAsync(DbConnection connection, CancellationToken cancellationToken)

@@ -147,8 +147,9 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
             CREATE TABLE direct_messages (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, from_user_id text NOT NULL, from_user_name text NOT NULL,
                 to_user_id text NOT NULL, text bytea NOT NULL, sent_at bigint NOT NULL);
-            INSERT INTO rooms VALUES ('a', 1);
+            INSERT INTO rooms VALUES ('a', 1), ('c', 1);
             INSERT INTO messages VALUES ('a', 1, 'u', 'U', convert_to('old', 'UTF8'), 1764590400000);
+            INSERT INTO messages VALUES ('c', 1, 'u', 'U', convert_to('old, for @Bob', 'UTF8'), 1764590400000);
             """))
         {
             await create.ExecuteNonQueryAsync();
@@ -161,6 +162,12 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
         await using var check = _database.CreateDataSource();
         await using var version = check.CreateCommand("SELECT version FROM hubapp_schema WHERE component = 'store';");
         Assert.Equal(6, await version.ExecuteScalarAsync());
+
+        // Version 5 found the mentions of what was stored before, and an old message takes thread replies.
+        var thread = await opened.Store.AppendAsync(new WriteBatch([new("c", "bob", "Bob", "an answer", ThreadId: 1)], [], DateTime.UtcNow), null, CancellationToken.None);
+        var old = Assert.Single(await opened.Store.GetByIdsAsync("c", [1], CancellationToken.None));
+        Assert.Equal((2L, "bob", 1, "u bob"), (thread.Messages[0].Id, string.Join(' ', old.Mentions!), old.Thread!.ReplyCount, string.Join(' ', old.Thread.ParticipantIds)));
+        Assert.Equal(1, (await ((IReadMarkerStore)opened.Store).GetRoomReadStateAsync("bob", "c", 1000, CancellationToken.None)).MentionCount);
 
         // What v2 added works on the upgraded schema: a room is created, a message edited and an old one deleted.
         var rooms = (IRoomStore)opened.Store;

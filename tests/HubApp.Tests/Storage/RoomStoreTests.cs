@@ -141,9 +141,9 @@ public abstract class RoomStoreTests : IAsyncLifetime
 
         Assert.Equal(
             [
-                new UserRoomRow("pub", RoomKinds.Public, "cats", 3, CreatedAt.AddMinutes(2), 1, 1),
-                new UserRoomRow("old", RoomKinds.Open, null, 2, CreatedAt.AddMinutes(1), 0, 1),
-                new UserRoomRow("empty", RoomKinds.Open, null, 0, null, 0, 0),
+                new UserRoomRow("pub", RoomKinds.Public, "cats", 3, CreatedAt.AddMinutes(2), 1, 1, 0),
+                new UserRoomRow("old", RoomKinds.Open, null, 2, CreatedAt.AddMinutes(1), 0, 1, 0),
+                new UserRoomRow("empty", RoomKinds.Open, null, 0, null, 0, 0, 0),
             ],
             rooms);
         Assert.Equal(["old"], (await list.GetUserRoomsAsync("bob", "old", 10, 1000, CancellationToken.None)).Select(r => r.Room));
@@ -151,23 +151,27 @@ public abstract class RoomStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MentionCandidatesAreOthersMessagesAfterTheMarkerThatHoldTheIdIgnoringCase()
+    public async Task MentionsAreStoredLowercasedAndCountedOverOthersMessagesAfterTheMarker()
     {
         await using var opened = await OpenAsync();
         var list = (IUserRoomStore)opened.Rooms;
         await opened.Messages.AppendAsync(
-            new WriteBatch([new("a", "alice", "Alice", "read @bob"), new("a", "alice", "Alice", "hi @BOB!"), new("a", "bob", "Bob", "me @bob"), new("a", "alice", "Alice", "no one"), new("a", "alice", "Alice", "é @bobby \0 end")], [], CreatedAt),
+            new WriteBatch([new("a", "alice", "Alice", "read @bob"), new("a", "alice", "Alice", "hi @BOB! and @carol."), new("a", "bob", "Bob", "me @bob"), new("a", "alice", "Alice", "no one"), new("a", "alice", "Alice", "é @bobby \0 end")], [], CreatedAt),
             null,
             CancellationToken.None);
         await opened.Messages.AppendAsync(new WriteBatch([new("b", "alice", "Alice", "@bob_x"), new("b", "alice", "Alice", "@bob")], [], CreatedAt), null, CancellationToken.None);
         await ((IReadMarkerStore)opened.Rooms).MoveRoomMarkerAsync("bob", "a", 1, CancellationToken.None);
         await list.AddUserRoomAsync("bob", "a", 10, CreatedAt, CancellationToken.None);
+        await list.AddUserRoomAsync("bob", "b", 10, CreatedAt, CancellationToken.None);
 
+        var stored = await opened.Messages.GetByIdsAsync("a", [2, 3, 4, 5], CancellationToken.None);
+        Assert.Equal(["bob carol", "bob", "(none)", "bobby"], stored.Select(m => m.Mentions is { } mentions ? string.Join(' ', mentions) : "(none)"));
         Assert.Equal(
-            [new MentionCandidate("a", "hi @BOB!"), new MentionCandidate("a", "é @bobby \0 end")],
-            await list.GetMentionCandidatesAsync("bob", null, 1000, CancellationToken.None));
-        Assert.Equal([new MentionCandidate("b", "@bob_x")], await list.GetMentionCandidatesAsync("bob", "b", 1, CancellationToken.None));
-        Assert.Empty(await list.GetMentionCandidatesAsync("bob_x", "a", 1000, CancellationToken.None));
+            [("a", 1), ("b", 1)],
+            (await list.GetUserRoomsAsync("bob", null, 10, 1000, CancellationToken.None)).Select(r => (r.Room, r.MentionCount)).Order());
+        Assert.Equal(1, (await ((IReadMarkerStore)opened.Rooms).GetRoomReadStateAsync("bob", "a", 1000, CancellationToken.None)).MentionCount);
+        Assert.Equal(0, (await ((IReadMarkerStore)opened.Rooms).GetRoomReadStateAsync("bob_x", "a", 1000, CancellationToken.None)).MentionCount);
+        Assert.Equal(1, (await ((IReadMarkerStore)opened.Rooms).GetRoomReadStateAsync("bob_x", "b", 1000, CancellationToken.None)).MentionCount);
     }
 
     [Fact]

@@ -8,8 +8,13 @@ namespace HubApp.Tests.Storage;
 /// <summary>The SQLite store on a real file.</summary>
 public sealed class SqliteMessageStoreTests : MessageStoreTests
 {
-    /// <summary>Takes a file of this build back to version 5's tables (or 6's, once there is one), keeping the rows.</summary>
+    /// <summary>
+    /// Takes a file of this build back to version 5's tables (or 6's, once there is one), keeping the rows. Version 8's
+    /// search triggers read the direct messages' kind and deletion time, so they go first (a start makes them again).
+    /// </summary>
     private const string UndoVersion7Sql = """
+        DROP TRIGGER messages_search_insert; DROP TRIGGER messages_search_update; DROP TRIGGER messages_search_delete;
+        DROP TRIGGER direct_messages_search_insert; DROP TRIGGER direct_messages_search_update; DROP TRIGGER direct_messages_search_delete;
         DROP TABLE reactions;
         DROP INDEX direct_messages_target;
         ALTER TABLE messages DROP COLUMN reactions;
@@ -68,7 +73,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         Assert.Equal([(1L, "old one", (string?)null), (2L, "old two", null), (3L, "new", "c-1")], history.Select(m => (m.Id, m.Text, m.ClientMessageId)));
         Assert.All(history, m => Assert.Equal(MessageKinds.Message, m.Kind));
         Assert.Equal(2, Assert.Single(result.DirectMessages).Id);
-        Assert.Equal(7L, await ReadVersionAsync(connectionString));
+        Assert.Equal(8L, await ReadVersionAsync(connectionString));
     }
 
     [Fact]
@@ -109,7 +114,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
             [("w", "W", 5L, 1), ("v", "New V", 3L, 2)],
             (await store.GetConversationsAsync("u", 10, 1000, CancellationToken.None)).Select(c => (c.UserId, c.UserName, c.LastMessage.Id, c.UnreadCount)));
         Assert.Equal(5, Assert.Single(added.DirectMessages).Id);
-        Assert.Equal(7L, await ReadVersionAsync(connectionString));
+        Assert.Equal(8L, await ReadVersionAsync(connectionString));
     }
 
     [Fact]
@@ -154,7 +159,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
             [(1L, "old one, edited", MessageKinds.Message, "c-1", true), (2L, "old two", MessageKinds.Message, null, false), (3L, "old one, edited", MessageKinds.Edit, null, false)],
             history.Select(m => (m.Id, m.Text, m.Kind, m.ClientMessageId, m.EditedAt is not null)));
         Assert.Equal(RoomChangeOutcome.Stored, Assert.Single(edited.ChangeAnswers!).Outcome);
-        Assert.Equal(7L, await ReadVersionAsync(connectionString));
+        Assert.Equal(8L, await ReadVersionAsync(connectionString));
     }
 
     [Fact]
@@ -198,7 +203,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         Assert.Equal(
             [(1L, MessageKinds.Message, "direct one, edited", "c-1", false), (2L, MessageKinds.Message, "direct two", null, true), (3L, MessageKinds.Edit, "direct one, edited", null, false), (4L, MessageKinds.React, "👀", null, false)],
             conversation.Select(m => (m.Id, m.Kind, m.Text, m.ClientMessageId, m.Reactions is not null)));
-        Assert.Equal(7L, await ReadVersionAsync(connectionString));
+        Assert.Equal(8L, await ReadVersionAsync(connectionString));
     }
 
     private static async Task<object?> ReadVersionAsync(string connectionString)
@@ -208,6 +213,51 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT MAX(version) FROM schema_version;";
         return await version.ExecuteScalarAsync();
+    }
+
+    [Fact]
+    public async Task AVersion5FileIsUpgradedKeepsItsDataFindsItsMentionsAndTakesThreads()
+    {
+        var connectionString = $"Data Source={Path.Combine(_directory.FullName, "v5.db")}";
+        await using (var v5 = Create(connectionString))
+        {
+            // A file of this build is made by upgrading: take it back to version 5's messages table, with two messages.
+            await v5.InitializeAsync(CancellationToken.None);
+        }
+
+        await using (var downgrade = new SqliteConnection(connectionString))
+        {
+            await downgrade.OpenAsync();
+            await using var command = downgrade.CreateCommand();
+            command.CommandText = """
+                DROP INDEX messages_thread;
+                DROP TABLE message_mentions;
+                ALTER TABLE messages DROP COLUMN reply_to_id;
+                ALTER TABLE messages DROP COLUMN thread_id;
+                ALTER TABLE messages DROP COLUMN reply_count;
+                ALTER TABLE messages DROP COLUMN last_reply_at;
+                ALTER TABLE messages DROP COLUMN participants;
+                ALTER TABLE messages DROP COLUMN mentions;
+                UPDATE schema_version SET version = 5;
+                INSERT INTO rooms (name, last_id) VALUES ('a', 2);
+                INSERT INTO messages (room, id, user_id, user_name, text, sent_at, client_message_id, kind)
+                VALUES ('a', 1, 'u', 'U', CAST('hi @Bob.' AS BLOB), 1764590400000, 'c-1', 'message'), ('a', 2, 'v', 'V', CAST('old two' AS BLOB), 1764590400001, NULL, 'message');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = Create(connectionString);
+        await store.InitializeAsync(CancellationToken.None);
+        var reply = await store.AppendAsync(new WriteBatch([new("a", "bob", "Bob", "answer", ThreadId: 1)], [], DateTime.UtcNow), null, CancellationToken.None);
+
+        var history = await store.GetLatestAsync("a", 10, CancellationToken.None);
+        Assert.Equal(
+            [(1L, "hi @Bob.", "c-1", "bob", 1), (2L, "old two", null, "", 0), (3L, "answer", null, "", 0)],
+            history.Select(m => (m.Id, m.Text, m.ClientMessageId, string.Join(' ', m.Mentions ?? []), m.Thread?.ReplyCount ?? 0)));
+        Assert.Equal(1L, reply.Messages[0].ThreadId);
+        Assert.Equal(1, (await ((IReadMarkerStore)store).GetRoomReadStateAsync("bob", "a", 1000, CancellationToken.None)).MentionCount);
+        Assert.Equal(7L, await ReadVersionAsync(connectionString));
     }
 
     private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)
