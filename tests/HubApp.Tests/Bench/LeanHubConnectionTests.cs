@@ -43,6 +43,34 @@ public sealed class LeanHubConnectionTests
     [Theory]
     [InlineData(ChatProtocol.Json)]
     [InlineData(ChatProtocol.MessagePack)]
+    public async Task PostsAThreadReplyAndReactsAsTheContractsDraftAndArgumentsSay(ChatProtocol protocol)
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
+        using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null, BenchClient.Lean, protocol);
+        await using var connection = await target.ConnectAsync("lean-user", null, CancellationToken.None).DefaultTimeout();
+        await connection.JoinRoomAsync("lean-room", CancellationToken.None).DefaultTimeout();
+
+        var root = await connection.PostStampedAsync("lean-room", 0x42, "lean-1").DefaultTimeout();
+        var again = await connection.PostStampedAsync("lean-room", 0x43, "lean-1").DefaultTimeout();
+        var reply = await connection.PostDraftStampedAsync("lean-room", 0x44, "lean-2", threadId: root).DefaultTimeout();
+        await connection.ReactAsync("lean-room", root, "\U0001F44D", add: true).DefaultTimeout();
+
+        await using var reader = await host.ConnectAsync("history-reader");
+        var stored = await RoomHistory.ReadAllAsync(reader, "lean-room");
+        var dots = new string('.', 48);
+        Assert.Equal(root, again); // a repeat is answered with the first one's id
+        var (first, threaded) = (stored.Single(m => m.Id == root), stored.Single(m => m.Id == reply));
+        Assert.Equal("0000000000000042" + dots, first.Text);
+        Assert.Equal((root, "0000000000000044" + dots), (threaded.ThreadId, threaded.Text));
+        Assert.Equal(1, first.Thread?.ReplyCount);
+        var reaction = Assert.Single(first.Reactions!);
+        Assert.Equal(("\U0001F44D", 1), (reaction.Emoji, reaction.Count));
+        Assert.Single(stored, m => m.Kind == MessageKinds.React && m.TargetId == root);
+    }
+
+    [Theory]
+    [InlineData(ChatProtocol.Json)]
+    [InlineData(ChatProtocol.MessagePack)]
     public async Task AHubErrorFailsTheCallWithItsMessage(ChatProtocol protocol)
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
