@@ -1,5 +1,6 @@
 // Takes docs/screenshot.png from a running HubApp: alice on a desktop-width window and bob on a phone-width one
-// chat in #general, carol posts in #design, bob is caught typing. Then docs/screenshot-phone.png (beside it): erin
+// chat in #general, bob and carol react, carol answers in a thread that alice has open, carol posts in #design,
+// bob is caught typing. Then docs/screenshot-phone.png (beside it): erin
 // on a 390×844 touch phone, new to #general (under "Today" and "New messages", her own line tapped to show its
 // Edit and Delete), with the rooms drawer open, and writing to someone never seen here. Drives Debian's Chromium
 // through playwright-core (client/node_modules, from `npm ci --prefix client`); downloads no browser.
@@ -44,6 +45,27 @@ async function say(page, text) {
   await page.waitForTimeout(250);
 }
 
+/** Reacts to the line that reads `text` with `emoji`, from its actions and the picker. */
+async function react(page, text, emoji) {
+  const line = page.locator("#message-list > li", { has: page.locator(".message-text", { hasText: text }) });
+  await line.hover();
+  await line.locator(".message-actions").getByRole("button", { name: "Add reaction", exact: true }).click();
+  await page.getByRole("button", { name: `React with ${emoji}` }).click();
+  await line.locator(`.reactions button[data-react="${emoji}"][aria-pressed="true"]`).waitFor();
+}
+
+/** Answers the line that reads `text` in its thread, then closes the thread. */
+async function threadReply(page, text, reply) {
+  const line = page.locator("#message-list > li", { has: page.locator(".message-text", { hasText: text }) });
+  await line.hover();
+  await line.getByRole("button", { name: "Reply in thread" }).click();
+  const box = page.getByRole("textbox", { name: "Reply in thread" });
+  await box.fill(reply);
+  await box.press("Enter");
+  await page.locator("#thread-list .message-text", { hasText: reply }).waitFor();
+  await page.getByRole("button", { name: "Close thread" }).click();
+}
+
 /** The shots side by side with their captions, on a plain background, into `file`. */
 async function framed(shots, viewport, file) {
   const frame = await (await browser.newContext({ viewport })).newPage();
@@ -73,9 +95,18 @@ try {
   await say(alice, "Nice. I restarted mine twice and the page caught up by itself.\nNothing missed, nothing twice.");
   await say(carol, "The new room list looks great on my phone too.");
   await say(bob, "<b>Markup</b> shows up as plain text, by the way.");
+  await react(bob, "Morning! Did the 2.4 release go out?", "🎉");
+  await react(carol, "Morning! Did the 2.4 release go out?", "🎉");
+  await react(carol, "It did: all three nodes", "👍");
+  await react(alice, "It did: all three nodes", "🙏");
+  await threadReply(carol, "It did: all three nodes", "Checked the dashboards: latency is flat since the rollout.");
+  await threadReply(bob, "It did: all three nodes", "Same on the EU nodes.");
   await carol.getByRole("button", { name: "#design" }).click();
   await say(carol, "Mock-ups for the settings page are up.");
   await say(carol, "Feedback welcome before Friday!");
+  await alice.locator("#message-list .thread-line", { hasText: "2 replies" }).click();
+  await alice.locator("#thread-list .message-text", { hasText: "Same on the EU nodes." }).waitFor();
+  await alice.mouse.move(900, 400); // Over the thread, not a line of the timeline: no line shows its actions.
   await alice.locator("#message-input").fill("Let me take a look after lunch");
   await bob.locator("#message-input").pressSequentially("Sounds good, I", { delay: 40 });
   await alice.locator("#typing", { hasText: "bob is typing…" }).waitFor();
@@ -115,9 +146,18 @@ try {
   await erin.locator("#conversation-notice", { hasText: "muted" }).waitFor();
   await erin.waitForTimeout(300);
   const muted = await erin.screenshot();
+  // Back in #general, erin opens the thread on bob's answer: the whole screen.
+  await erin.getByRole("button", { name: "Rooms and direct messages" }).click();
+  await erin.locator("#sidebar").getByRole("button", { name: /^#general/ }).click();
+  await erin.locator("#message-list .thread-line", { hasText: "2 replies" }).tap();
+  await erin.locator("#thread-list .message-text", { hasText: "Same on the EU nodes." }).waitFor();
+  // Chromium hovers what ends up under the finger once the panel opens: a tap on its title lets that go.
+  await erin.locator("#thread-title").tap();
+  await erin.waitForTimeout(300);
+  const thread = await erin.screenshot();
   const phoneOutput = path.join(path.dirname(output), "screenshot-phone.png");
   await framed([["new to #general, a line tapped", tapped], ["the rooms drawer", drawer], ["writing to someone never seen", unseen],
-    ["muted in #town", muted]], { width: 1780, height: 930 }, phoneOutput);
+    ["muted in #town", muted], ["a thread, full screen", thread]], { width: 2200, height: 930 }, phoneOutput);
   console.log(`screenshots: ${output}, ${phoneOutput}`);
 } finally {
   await browser.close();

@@ -1,19 +1,20 @@
 import { refusedSignInMessage, type Identity } from "./auth";
 import type { AppConfig } from "./config";
 import type { ConnectionStatus } from "./connection";
-import type { Conversation as ConversationSummary, MyRoom, ReadMarker, RoomInfo, RoomRemoval } from "./contract";
+import type { ChatMessage, Conversation as ConversationSummary, MyRoom, ReadMarker, RoomInfo, RoomRemoval } from "./contract";
 import type { Conversation } from "./conversation";
+import { ConversationFeatures } from "./conversation-features";
 import { ConversationPane } from "./conversation-pane";
 import { Composer } from "./composer";
 import { DirectStart } from "./direct-start";
 import { byId } from "./dom";
 import type { ChatError } from "./errors";
-import { isChange } from "./fold";
-import { countable, type Arrival, type PlacedLine } from "./line";
+import { rewrites } from "./fold";
+import { countable, type Arrival, type Line, type PlacedLine } from "./line";
 import { MembersPanel } from "./members";
 import { MessageEditing } from "./message-editing";
 import { Notices } from "./notices";
-import { DesktopNotifications, shouldNotify } from "./notifications";
+import { DesktopNotifications } from "./notifications";
 import { browserOutboxStorage } from "./outbox-storage";
 import { ReadSync } from "./read-sync";
 import { RoomAdmin } from "./room-admin";
@@ -52,6 +53,7 @@ export class ChatApp implements SessionListener {
   private readonly membership: RoomMembership;
   private readonly editing: MessageEditing;
   private readonly pane: ConversationPane;
+  private readonly features: ConversationFeatures;
 
   /**
    * `onSignOut` returns to the sign-in form: with no reason when the user signed out, with what to tell them
@@ -68,14 +70,18 @@ export class ChatApp implements SessionListener {
       join: (name) => void this.membership.join(name),
       leave: () => void this.admin.leaveOpenRoom(),
     }, signal);
+    this.features = new ConversationFeatures(session, config.maxMessageLength, this.notices, {
+      pane: () => this.pane,
+      editing: () => this.editing,
+      activate: (channel) => this.activate(channel),
+    }, signal);
     this.timeline = new TimelineView(me, {
+      ...this.features.actions,
       loadOlder: () => void this.pane.loadOlder(),
       retry: (id) => session.outbox.retry(id),
       discard: (id) => session.outbox.discard(id),
       latestSeen: () => this.readSync.markSeen(),
-      edit: (id) => void this.editing.begin(id),
-      remove: (id) => void this.editing.remove(id),
-    }, signal, identity.userName);
+    }, signal);
     this.members = new MembersPanel(me, { message: (userId) => this.openConversation(userId) }, signal);
     this.composer = new Composer(config.maxMessageLength, {
       send: (text) => this.pane.send(text),
@@ -95,7 +101,7 @@ export class ChatApp implements SessionListener {
     this.admin = new RoomAdmin(session, this.notices, {
       openRoom: () => this.pane.openRoom(),
       noticeChanged: () => this.pane.renderNotice(),
-      setModerating: (moderating) => this.timeline.setModerating(moderating),
+      setModerating: (moderating) => [this.timeline, this.features.thread].forEach((list) => list.setModerating(moderating)),
     }, signal);
     this.membership = new RoomMembership(session, this.notices, {
       openRoom: () => this.pane.openRoom(),
@@ -116,11 +122,13 @@ export class ChatApp implements SessionListener {
       sidebar: this.sidebar,
       notices: this.notices,
       admin: this.admin,
+      replyDraft: this.features.replyDraft,
+      thread: this.features.thread,
       roomNotice: (room) => this.membership.notice(room),
       unreadAfter: (key) => this.readSync.unreadAfter(key),
     });
-    this.editing = new MessageEditing(session, this.timeline, this.notices, {
-      openRoom: () => this.pane.openRoom(),
+    this.editing = new MessageEditing(session, [this.timeline, this.features.thread], this.notices, {
+      open: () => this.pane.open(),
       done: () => this.composer.focus(),
     });
     document.addEventListener("visibilitychange", () => this.readSync.markSeen(), { signal });
@@ -151,7 +159,7 @@ export class ChatApp implements SessionListener {
   async dispose(): Promise<void> {
     this.abort.abort();
     await this.session.stop();
-    for (const part of [this.timeline, this.sidebar, this.members, this.notices, this.summary, this.notifications, this.directStart, this.pane, this.admin]) {
+    for (const part of [this.timeline, this.sidebar, this.members, this.notices, this.summary, this.notifications, this.directStart, this.pane, this.admin, this.features]) {
       part.clear();
     }
     this.membership.close();
@@ -185,21 +193,29 @@ export class ChatApp implements SessionListener {
     const known = this.sidebar.lists(conversation.channel);
     const open = this.pane.arrived(conversation, lines, arrival);
     for (const { line } of lines) {
-      if (isChange(line) && line.targetId != null) {
+      if (rewrites(line) && line.targetId != null) {
         this.notices.withdraw(conversation.key, line.targetId);
       }
     }
     if (arrival === "new") {
-      for (const { line } of lines) {
-        const alert = conversation.alert(line, this.session.identity.userName);
-        if (this.readSync.reads.counts(countable(line)) && shouldNotify({ direct: alert.direct, mention: alert.mention, open, hidden: document.hidden })) {
-          this.notifications.show({ title: alert.title, body: line.text, tag: conversation.key, onClick: () => this.activate(conversation.channel) });
-        }
-      }
+      const counted = lines.map((l) => l.line).filter((line) => this.readSync.reads.counts(countable(line)));
+      this.notifications.arrived(conversation, counted, open, () => this.activate(conversation.channel));
       this.readSync.arrived(conversation, lines.map((l) => countable(l.line)));
     }
     if (!known) {
       this.renderChannels();
+    }
+  }
+
+  updated(conversation: Conversation, lines: Line[], asOf: number): void {
+    this.pane.updated(conversation, lines, asOf);
+  }
+
+  /** (v3) Counted once with the room's own entry; notified here only for a room this page has not joined. */
+  mentioned(message: ChatMessage): void {
+    this.readSync.mentioned(message.room, { id: message.id, authorId: message.userId, kind: "message" });
+    if (!this.session.rooms.joined.has(message.room)) {
+      this.notifications.mentioned(message, () => this.activate({ kind: "room", name: message.room }));
     }
   }
 
@@ -224,8 +240,8 @@ export class ChatApp implements SessionListener {
     this.pane.pendingChanged();
   }
 
-  roomReadState(room: string, lastReadId: number, unreadCount: number, through: number): void {
-    this.readSync.roomBaseline(room, lastReadId, unreadCount, through);
+  roomReadState(room: string, lastReadId: number, unreadCount: number, through: number, mentionCount: number): void {
+    this.readSync.roomBaseline(room, lastReadId, unreadCount, through, mentionCount);
     void this.admin.load(room); // After every (re)join: roles may have changed while the page was away.
   }
 
@@ -282,6 +298,7 @@ export class ChatApp implements SessionListener {
       partners: [...this.session.direct.conversations.keys()],
       active: this.pane.channel,
       unread: (key) => this.readSync.reads.count(key),
+      mentions: (key) => this.readSync.mentions.count(key),
       nameOf: (userId) => this.session.people.nameOf(userId),
     });
     this.summary.show(this.readSync.reads.total());

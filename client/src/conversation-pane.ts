@@ -2,13 +2,20 @@ import type { Composer } from "./composer";
 import type { Conversation } from "./conversation";
 import { ConversationNotice, type Notice } from "./conversation-notice";
 import { describeError } from "./errors";
-import type { Arrival, PlacedLine } from "./line";
+import type { Arrival, Line, PlacedLine } from "./line";
+import { shownOf } from "./fold";
+import type { ReplyDraft } from "./reply-draft";
+import { quoteOf } from "./reply-quote";
+import type { ThreadPanel } from "./thread-panel";
 import type { MembersPanel } from "./members";
 import type { Notices } from "./notices";
 import type { RoomAdmin } from "./room-admin";
 import { channelKey, type Channel, type Sidebar } from "./rooms";
 import type { ChatSession } from "./session";
 import type { TimelineView } from "./timeline-view";
+
+/** Scroll-back pages a jump to an older message (a quote, a search result) loads at most. */
+const maxJumpPages = 40;
 
 /** The regions the pane shows the open conversation in, and what it asks of the page's other parts. */
 export interface PaneParts {
@@ -18,6 +25,8 @@ export interface PaneParts {
   sidebar: Sidebar;
   notices: Notices;
   admin: RoomAdmin;
+  replyDraft: ReplyDraft;
+  thread: ThreadPanel;
   /** The lasting notice of a room (removed from it, muted in it), null for none. */
   roomNotice(room: string): Notice | null;
   /** Where the "New messages" divider goes in a conversation (after this id; null for none). */
@@ -50,8 +59,12 @@ export class ConversationPane {
     return this.active?.kind === "room" ? this.active.name : null;
   }
 
-  /** Opens a channel (or none); `render` shows it. */
+  /** Opens a channel (or none); `render` shows it. A reply being written and an open thread belong to the one before. */
   select(channel: Channel | null): void {
+    if (this.active === null || channel === null || channelKey(this.active) !== channelKey(channel)) {
+      this.parts.replyDraft.clear();
+      this.parts.thread.clear();
+    }
     this.active = channel;
   }
 
@@ -59,7 +72,7 @@ export class ConversationPane {
     this.renderChrome();
     const key = this.active === null ? null : channelKey(this.active);
     this.parts.timeline.open(key === null ? null : this.open()?.opened(this.parts.unreadAfter(key))
-      ?? { title: `#${this.openRoom()}`, lines: [], pending: [], edge: null, typing: "", unreadAfter: null }); // Removed from it.
+      ?? { title: `#${this.openRoom()}`, lines: [], pending: [], edge: null, typing: "", unreadAfter: null, source: null }); // Removed from it.
   }
 
   /** Everything around the open conversation's lines: its notice, composer, Leave, members and room panel. */
@@ -105,8 +118,71 @@ export class ConversationPane {
         this.parts.notices.announce(`${line.authorName}: ${line.text}`, { channel: conversation.key, id: line.id });
       }
     }
+    this.parts.thread.arrived(conversation, lines.map((l) => l.line));
+    for (const { line } of lines) {
+      this.parts.replyDraft.changed(line);
+    }
     this.renderNotice();
     return true;
+  }
+
+  /** (v3) The server's current state of messages of a conversation (React's answer). */
+  updated(conversation: Conversation, lines: readonly Line[], asOf: number): void {
+    if (this.open() === conversation) {
+      this.parts.timeline.update(lines, asOf);
+      this.parts.thread.updated(conversation, lines, asOf);
+    }
+  }
+
+  /** "Reply": the message quoted above the composer, as the timeline shows it now. */
+  replyTo(messageId: number): void {
+    const line = this.open()?.find(messageId);
+    if (line !== undefined) {
+      this.parts.replyDraft.set(messageId, quoteOf(line, this.parts.timeline.shownOf(messageId) ?? shownOf(line)));
+      this.parts.composer.focus();
+    }
+  }
+
+  /** "Reply in thread", a thread line, or a jump to a thread reply: the thread panel on the root. */
+  async openThread(rootId: number): Promise<void> {
+    const conversation = this.open();
+    if (conversation?.threads) {
+      await this.parts.thread.open(conversation, rootId);
+    }
+  }
+
+  /**
+   * Shows a message of the open conversation: scrolled to in the timeline (older pages loaded until it is there,
+   * a bounded number), or in its thread.
+   */
+  async reveal(messageId: number): Promise<void> {
+    const conversation = this.open();
+    if (conversation === undefined) {
+      return;
+    }
+    try {
+      const target = await conversation.fetch(messageId);
+      if (target === null) {
+        this.parts.notices.toast("That message is no longer there.");
+        return;
+      }
+      if ((target.threadId ?? null) !== null) {
+        await this.openThread(target.threadId!);
+        this.parts.thread.show(messageId);
+        return;
+      }
+      for (let page = 0; page < maxJumpPages && !this.parts.timeline.reveal(messageId); page++) {
+        if (this.open() !== conversation || conversation.historyExhausted || (conversation.timeline.firstId ?? 0) < messageId) {
+          break;
+        }
+        await this.loadOlder();
+      }
+      if (!this.parts.timeline.reveal(messageId) && this.open() === conversation) {
+        this.parts.notices.toast("That message is too far back to show here.");
+      }
+    } catch (error) {
+      this.parts.notices.toast(describeError(error).message);
+    }
   }
 
   typingChanged(room: string): void {
@@ -118,6 +194,7 @@ export class ConversationPane {
   pendingChanged(): void {
     if (this.active) {
       this.parts.timeline.showPending(this.open()?.pending() ?? []);
+      this.parts.thread.pendingChanged();
     }
   }
 
@@ -127,7 +204,8 @@ export class ConversationPane {
     if (conversation === undefined) {
       throw new Error("Open a room or a conversation first.");
     }
-    conversation.send(text);
+    conversation.send(text, this.parts.replyDraft.placing);
+    this.parts.replyDraft.clear();
   }
 
   async loadOlder(): Promise<void> {

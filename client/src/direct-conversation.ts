@@ -1,4 +1,4 @@
-import { HubMethods, type DirectMessage } from "./contract";
+import { HubMethods, type DirectMessage, type Member } from "./contract";
 import type { Notice } from "./conversation-notice";
 import { Conversation, HistoryPageSize, type Alert, type ConversationContext } from "./conversation";
 import { directLine, type Arrival, type Line } from "./line";
@@ -59,6 +59,36 @@ export class DirectConversation extends Conversation<DirectMessage> {
 
   async markRead(messageId: number): Promise<void> {
     await this.context.connection.invoke(HubMethods.markDirectRead, this.partnerId, messageId);
+  }
+
+  /** (v3) EditDirectMessage: the returned `edit` entry is folded on at once, without waiting for its event. */
+  async edit(messageId: number, text: string): Promise<void> {
+    this.merge([await this.context.connection.call<DirectMessage>(HubMethods.editDirectMessage, messageId, text)], "new");
+  }
+
+  /** (v3) DeleteDirectMessage, likewise. */
+  async remove(messageId: number): Promise<void> {
+    this.merge([await this.context.connection.call<DirectMessage>(HubMethods.deleteDirectMessage, messageId)], "new");
+  }
+
+  async react(messageId: number, emoji: string, add: boolean): Promise<void> {
+    this.stored([await this.context.connection.call<DirectMessage>(HubMethods.reactDirect, this.partnerId, messageId, emoji, add)]);
+  }
+
+  /** Direct messages have no GetMessages: the one just before `id + 1` is the message itself, when it exists. */
+  protected async load(ids: readonly number[]): Promise<DirectMessage[]> {
+    const found: DirectMessage[] = [];
+    for (const id of ids) {
+      const [message] = await this.context.connection.call<DirectMessage[]>(HubMethods.getDirectHistory, this.partnerId, id + 1, 1);
+      if (message?.id === id) {
+        found.push(message);
+      }
+    }
+    return found;
+  }
+
+  override mentionable(): Member[] {
+    return [{ userId: this.partnerId, userName: this.partnerName }];
   }
 
   /** Messages of this conversation from anywhere (live, sent, sync, history), each once; returns how many were new. */

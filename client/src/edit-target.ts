@@ -1,5 +1,5 @@
-import type { ChatMessage } from "./contract";
-import { fold, isChange, shownOf, type Shown } from "./fold";
+import { fold, isChange, shownOf, type Entry, type Shown } from "./fold";
+import type { Line } from "./line";
 
 /** One of the user's messages as it reads now, ready to edit. */
 export interface Editable {
@@ -8,7 +8,7 @@ export interface Editable {
 }
 
 /** Every message entry of a room's log with its edits and deletes folded on, by id. */
-export function foldLog(entries: readonly ChatMessage[]): Map<number, Shown> {
+export function foldLog(entries: readonly Entry[]): Map<number, Shown> {
   const shown = new Map<number, Shown>();
   for (const entry of [...entries].sort((a, b) => a.id - b.id)) {
     if (!isChange(entry)) {
@@ -23,13 +23,16 @@ export function foldLog(entries: readonly ChatMessage[]): Map<number, Shown> {
   return shown;
 }
 
-/** What ↑ in an empty composer edits: the user's newest message that is not deleted, with its current text. */
-export function lastEditable(entries: readonly ChatMessage[], me: string): Editable | null {
+/**
+ * What ↑ in an empty composer edits: the user's newest message of the main timeline (not a thread reply) that is
+ * not deleted, with its current text.
+ */
+export function lastEditable(entries: readonly Line[], me: string): Editable | null {
   const shown = foldLog(entries);
   let best: Editable | null = null;
   for (const entry of entries) {
     const state = shown.get(entry.id);
-    if (entry.userId === me && state !== undefined && !state.deleted && (best === null || entry.id > best.id)) {
+    if (entry.authorId === me && (entry.threadId ?? null) === null && state !== undefined && !state.deleted && (best === null || entry.id > best.id)) {
       best = { id: entry.id, text: state.text };
     }
   }

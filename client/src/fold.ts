@@ -26,12 +26,14 @@ export interface Shown {
   editId: number;
 }
 
-/**
- * Entries of these kinds change another message and are not lines of their own. A (v3) reaction entry folds onto
- * nothing here: its target is read with its `reactions` as stored.
- */
+/** Entries of these kinds (edit, delete, and v3's react and unreact) change another message and are not lines of their own. */
 export function isChange(entry: Entry): boolean {
   return entry.kind === "edit" || entry.kind === "delete" || entry.kind === "react" || entry.kind === "unreact";
+}
+
+/** An edit or delete: the target's text changed (what was announced of it is out of date); a reaction leaves it as it is. */
+export function rewrites(entry: Entry): boolean {
+  return entry.kind === "edit" || entry.kind === "delete";
 }
 
 /** A message as stored: a target read from the store already is in its current state. */

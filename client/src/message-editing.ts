@@ -1,33 +1,35 @@
 import { confirmAction } from "./confirm";
 import { lastEditable } from "./edit-target";
 import { describeError } from "./errors";
+import type { Conversation } from "./conversation";
 import type { Notices } from "./notices";
 import type { ChatSession } from "./session";
-import type { TimelineView } from "./timeline-view";
+import type { InlineEdit } from "./message-edit";
 
 export interface EditingHost {
-  /** The open room's name; null when none is open (or a direct conversation is: its messages are not edited). */
-  openRoom(): string | null;
+  /** The open conversation, a room or a direct one (v3: both edit and delete); undefined when none is. */
+  open(): Conversation | undefined;
   /** An edit ended (saved or cancelled): the composer takes the focus back. */
   done(): void;
 }
 
-/** Editing and deleting messages of the open room: in place from a line's buttons, or ↑ in the empty composer. */
+/** Editing and deleting messages of the open conversation: in place from a line's buttons, or ↑ in the empty composer. */
 export class MessageEditing {
   constructor(
     private readonly session: ChatSession,
-    private readonly timeline: TimelineView,
+    /** The lists a message may be edited in (the timeline, the thread panel), asked in turn. */
+    private readonly lists: readonly { beginEdit(messageId: number, edit: InlineEdit): boolean }[],
     private readonly notices: Notices,
     private readonly host: EditingHost,
   ) {}
 
-  /** Edits a message of the open room in place (its Edit button, or ↑ in the empty composer). */
+  /** Edits a message of the open conversation in place (its Edit button, or ↑ in the empty composer). */
   begin(messageId: number): boolean {
-    const room = this.room();
+    const room = this.host.open();
     if (room === undefined) {
       return false;
     }
-    return this.timeline.beginEdit(messageId, {
+    const edit: InlineEdit = {
       save: async (text) => {
         try {
           await room.edit(messageId, text);
@@ -38,18 +40,19 @@ export class MessageEditing {
         }
       },
       done: () => this.host.done(),
-    });
+    };
+    return this.lists.some((list) => list.beginEdit(messageId, edit));
   }
 
-  /** ↑ in the empty composer: the user's newest message in the open room that is not deleted. */
+  /** ↑ in the empty composer: the user's newest message in the open conversation's timeline that is not deleted. */
   editLast(): boolean {
-    const room = this.room();
-    const last = room === undefined ? null : lastEditable(room.timeline.all, this.session.identity.userId);
+    const room = this.host.open();
+    const last = room === undefined ? null : lastEditable(room.lines(), this.session.identity.userId);
     return last !== null && this.begin(last.id);
   }
 
   async remove(messageId: number): Promise<void> {
-    const room = this.room();
+    const room = this.host.open();
     if (room === undefined || !(await confirmAction("Delete this message for everyone?", "Delete"))) {
       return;
     }
@@ -58,10 +61,5 @@ export class MessageEditing {
     } catch (error) {
       this.notices.toast(describeError(error).message);
     }
-  }
-
-  private room() {
-    const name = this.host.openRoom();
-    return name === null ? undefined : this.session.rooms.joined.get(name);
   }
 }

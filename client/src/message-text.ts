@@ -34,14 +34,31 @@ export function linkSegments(text: string): Segment[] {
  * Whether the text mentions `name` as `@name`: case-insensitive, and word-bounded on both sides, so that
  * "bob@alice.org", "@alice.smith" and "@alicexyz" do not mention alice while "@Alice," and "(@alice)" do.
  */
-export function mentions(text: string, name: string): boolean {
+export function mentions(text: string, name: string | readonly string[]): boolean {
   const pattern = mentionPattern(name);
   return pattern !== null && pattern.test(text);
 }
 
-/** The link pieces, with each `@name` in the text pieces as a mention piece of its own. */
-export function messageSegments(text: string, myName: string | null): Segment[] {
-  const pattern = myName ? mentionPattern(myName, "g") : null;
+/** Who the signed-in user is answered to as: `@userId` (what the server finds) or `@userName`. */
+export interface Me {
+  userId: string;
+  userName: string;
+}
+
+/**
+ * Whether a message mentions the user: the server's `mentions` (lowercased user ids, v3) when it sent them,
+ * else the text, as a v2 server leaves them out. The one test of "mentions me" for highlight, badge and notification.
+ */
+export function mentionsMe(message: { text: string; mentions?: readonly string[] | null | undefined }, me: Me): boolean {
+  if (message.mentions != null) {
+    return message.mentions.includes(me.userId.toLowerCase());
+  }
+  return mentions(message.text, [me.userId, me.userName]);
+}
+
+/** The link pieces, with each `@name` (any of `myNames`) in the text pieces as a mention piece of its own. */
+export function messageSegments(text: string, myNames: string | readonly string[] | null): Segment[] {
+  const pattern = myNames ? mentionPattern(myNames, "g") : null;
   if (pattern === null) {
     return linkSegments(text);
   }
@@ -64,13 +81,14 @@ function splitMentions(text: string, pattern: RegExp): Segment[] {
 // mention when no name character follows it ("@alice." ends a sentence, "@alice.smith" is someone else).
 const nameChar = String.raw`[\p{L}\p{N}_\-]`;
 
-function mentionPattern(name: string, flags = ""): RegExp | null {
-  const trimmed = name.trim();
-  if (trimmed === "") {
+function mentionPattern(names: string | readonly string[], flags = ""): RegExp | null {
+  const escaped = [...new Set((typeof names === "string" ? [names] : names).map((n) => n.trim()).filter((n) => n !== ""))]
+    .sort((a, b) => b.length - a.length) // The longest first: "@alice.b" is not "@alice" followed by ".b".
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (escaped.length === 0) {
     return null;
   }
-  const escaped = trimmed.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(String.raw`(?<![\p{L}\p{N}_])@${escaped}(?!${nameChar}|\.${nameChar})`, `iu${flags}`);
+  return new RegExp(String.raw`(?<![\p{L}\p{N}_])@(?:${escaped.join("|")})(?!${nameChar}|\.${nameChar})`, `iu${flags}`);
 }
 
 /** Drops sentence punctuation from the end, and a closing bracket that has no opening one in the URL. */

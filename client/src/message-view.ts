@@ -8,32 +8,42 @@ import type { Line, PendingLine } from "./line";
 // mentions, its edited or deleted state, and how it begins (day separator, grouped under the line above).
 // Every piece of message text goes in through textContent (see dom.ts).
 
-/** A message line's element, not yet grouped: call `regroup` once it is in the list. */
-export function messageElement(line: Line, own: boolean, myName: string | null): HTMLLIElement {
+/** What a line offers besides React, Reply, Edit and Delete. */
+export interface LineOffers {
+  /** "Reply in thread" (a top-level room message). */
+  threads: boolean;
+}
+
+/** A message line's element, not yet grouped: call `regroup` once it is in the list. `myNames`: see `showText`. */
+export function messageElement(line: Line, own: boolean, myNames: readonly string[] | null, offers: LineOffers = { threads: false }): HTMLLIElement {
   const item = el("li", {
     className: own ? "message own" : "message",
-    attrs: { "data-id": String(line.id), "data-author": line.authorId, "data-sent-at": line.sentAt },
+    attrs: { "data-id": String(line.id), "data-author": line.authorId, "data-author-name": line.authorName, "data-sent-at": line.sentAt },
   },
   el("div", { className: "message-meta" },
     el("span", { className: "author", text: own ? "You" : line.authorName, attrs: { title: line.authorId } }),
     timeElement(line.sentAt)),
   el("p", { className: "message-text" }));
-  if (line.kind !== undefined) {
-    item.append(messageActions(own));
-  }
-  showText(item, shownOf(line), own ? null : myName);
+  item.append(messageActions(own, offers));
+  showText(item, shownOf(line), own ? null : myNames);
   return item;
 }
 
 /**
- * A room message's Edit (own lines) and Delete buttons. They sit over the line's corner and show for one line at
- * a time (message-actions.ts), so showing them moves nothing; they are in the tab order all the time. Delete on others'
- * lines shows only while the list is marked `moderating` (see styles.css), so a role change needs no render.
+ * A message's React, Reply, Reply in thread, Edit (own lines) and Delete buttons. They sit over the line's corner and
+ * show for one line at a time (message-actions.ts), so showing them moves nothing; they are in the tab order all the
+ * time. Delete on others' lines shows only while the list is marked `moderating` (see styles.css), so a role change
+ * needs no render.
  */
-function messageActions(own: boolean): HTMLDivElement {
+function messageActions(own: boolean, offers: LineOffers): HTMLDivElement {
   const button = (action: string, text: string, label: string) =>
     el("button", { className: "message-action", text, attrs: { type: "button", "data-action": action, "aria-label": label } });
-  const actions = el("div", { className: "message-actions" });
+  const actions = el("div", { className: "message-actions" },
+    button("react", "React", "Add reaction"),
+    button("reply", "Reply", "Reply"));
+  if (offers.threads) {
+    actions.append(button("thread", "Thread", "Reply in thread"));
+  }
   if (own) {
     actions.append(button("edit", "Edit", "Edit message"));
   }
@@ -42,18 +52,18 @@ function messageActions(own: boolean): HTMLDivElement {
 }
 
 /**
- * Shows a message's current text: links as `<a target="_blank" rel="noopener noreferrer">`, a mention of
- * `myName` (null: none is highlighted, as in one's own lines) as `<mark class="mention">` with the line marked
- * `mentioned`; "(edited)" after an edited text, "message deleted" instead of a deleted one.
+ * Shows a message's current text: links as `<a target="_blank" rel="noopener noreferrer">`, a mention of the user
+ * (any of `myNames`; null: none is highlighted, as in one's own lines) as `<mark class="mention">` with the line
+ * marked `mentioned`; "(edited)" after an edited text, "message deleted" instead of a deleted one.
  */
-export function showText(item: HTMLLIElement, shown: Shown, myName: string | null): void {
+export function showText(item: HTMLLIElement, shown: Shown, myNames: readonly string[] | null): void {
   const paragraph = item.querySelector<HTMLParagraphElement>(".message-text")!;
   item.classList.toggle("deleted", shown.deleted);
-  item.classList.toggle("mentioned", !shown.deleted && myName !== null && mentions(shown.text, myName));
+  item.classList.toggle("mentioned", !shown.deleted && myNames !== null && mentions(shown.text, myNames));
   if (shown.deleted) {
     paragraph.textContent = "message deleted";
   } else {
-    paragraph.replaceChildren(...messageSegments(shown.text, myName).map((segment) => {
+    paragraph.replaceChildren(...messageSegments(shown.text, myNames).map((segment) => {
       switch (segment.kind) {
         case "link":
           return el("a", { text: segment.text, attrs: { href: segment.href, target: "_blank", rel: "noopener noreferrer" } });
@@ -64,9 +74,12 @@ export function showText(item: HTMLLIElement, shown: Shown, myName: string | nul
       }
     }));
   }
-  let marker = item.querySelector(".message-edited");
+  // Right after the text, before the reactions and the thread line (appended later, it would go below them).
+  const marker = item.querySelector(".message-edited");
   if (shown.edited && !shown.deleted) {
-    marker ??= item.appendChild(el("span", { className: "message-edited", text: "(edited)" }));
+    if (marker === null) {
+      paragraph.after(el("span", { className: "message-edited", text: "(edited)" }));
+    }
   } else {
     marker?.remove();
   }
@@ -95,6 +108,16 @@ export function regroup(item: HTMLLIElement, now = new Date()): void {
   } else {
     by?.remove();
   }
+}
+
+/** Scrolls a line into view, focuses it (for keyboard and screen-reader users) and marks it for a moment. */
+export function revealLine(item: HTMLLIElement): void {
+  item.tabIndex = -1;
+  item.scrollIntoView({ block: "center" });
+  item.focus({ preventScroll: true });
+  item.classList.remove("flash");
+  void item.offsetWidth; // Restarts the animation when the same line is revealed again.
+  item.classList.add("flash");
 }
 
 /** The next message line below this one, or null. */

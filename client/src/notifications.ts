@@ -1,10 +1,7 @@
+import type { ChatMessage } from "./contract";
+import type { Conversation } from "./conversation";
 import { byId, el } from "./dom";
-
-/** Whether a message's text mentions `@userName` (case-insensitively, as a whole name). */
-export function mentions(text: string, userName: string): boolean {
-  const name = userName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^\\w@])@${name}(?![\\w.-]*[\\w-])`, "iu").test(text);
-}
+import type { Line } from "./line";
 
 export interface Incoming {
   /** A direct message (else a room message). */
@@ -56,6 +53,21 @@ export class DesktopNotifications {
 
   get enabled(): boolean {
     return "Notification" in window && Notification.permission === "granted" && localStorage.getItem(storageKey) === "on";
+  }
+
+  /** New lines that count (not the user's, not changes): notified if direct or mentioning the user, and not in view. */
+  arrived(conversation: Conversation, lines: readonly Line[], open: boolean, activate: () => void): void {
+    for (const line of lines) {
+      const alert = conversation.alert(line);
+      if (shouldNotify({ direct: alert.direct, mention: alert.mention, open, hidden: document.hidden })) {
+        this.show({ title: alert.title, body: line.text, tag: conversation.key, onClick: activate });
+      }
+    }
+  }
+
+  /** (v3) `Mentioned` from a room this page has not joined (a joined room's own entry is notified by `arrived`). */
+  mentioned(message: ChatMessage, activate: () => void): void {
+    this.show({ title: `${message.userName} in #${message.room}`, body: message.text, tag: `r:${message.room}`, onClick: activate });
   }
 
   show(alert: Alert): void {

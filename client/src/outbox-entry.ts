@@ -1,10 +1,29 @@
 // What the outbox holds: entries, their targets, and which refusals end an entry's attempts. Shared by the outbox's
 // state machine (outbox.ts), its storage format (outbox-storage.ts) and the conversations that show pending lines.
 
+import type { Draft } from "./contract";
 import type { ChatError } from "./errors";
 
 /** Where a message goes: a joined room or a user (a direct message). */
 export type OutboxTarget = { kind: "room"; room: string } | { kind: "dm"; userId: string };
+
+/** (v3) What a composed message answers: a message it quotes (`replyToId`), the thread it goes in (`threadId`). */
+export interface Placing {
+  replyToId: number | null;
+  threadId: number | null;
+}
+
+export const TopLevel: Placing = { replyToId: null, threadId: null };
+
+/** Whether the entry needs a v3 `Post` / `PostDirect` (a reply or a thread reply), not `PostMessage`. */
+export function isPlaced(entry: OutboxEntry): boolean {
+  return (entry.replyToId ?? null) !== null || (entry.threadId ?? null) !== null;
+}
+
+/** (v3) The entry as `Post` / `PostDirect` take it. */
+export function draftOf(entry: OutboxEntry): Draft {
+  return { text: entry.text, clientMessageId: entry.id, replyToId: entry.replyToId ?? null, threadId: entry.threadId ?? null, attachmentIds: null };
+}
 
 /** `r:<room>` or `d:<userId>`, as the sidebar keys channels. */
 export function targetKey(target: OutboxTarget): string {
@@ -22,6 +41,9 @@ export interface OutboxEntry {
   readonly id: string;
   readonly target: OutboxTarget;
   readonly text: string;
+  /** (v3) Where in the conversation it goes: the message it answers, the thread it belongs to (see `Placing`). */
+  readonly replyToId?: number | null;
+  readonly threadId?: number | null;
   /** Epoch milliseconds of composing. */
   readonly createdAt: number;
   status: EntryStatus;

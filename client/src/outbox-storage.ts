@@ -24,6 +24,8 @@ interface SavedEntry {
   text: string;
   createdAt: number;
   failed?: ChatError;
+  replyToId?: number;
+  threadId?: number;
 }
 
 const formatVersion = 1;
@@ -36,6 +38,8 @@ export function serialize(entries: readonly OutboxEntry[]): string {
     target: e.target,
     text: e.text,
     createdAt: e.createdAt,
+    ...(e.replyToId ? { replyToId: e.replyToId } : {}),
+    ...(e.threadId ? { threadId: e.threadId } : {}),
     ...(e.status === "failed" && e.error ? { failed: e.error } : {}),
   }));
   return JSON.stringify({ v: formatVersion, entries: saved });
@@ -79,9 +83,16 @@ function readEntry(raw: unknown): OutboxEntry | null {
   const failed = isObject(raw.failed) && typeof raw.failed.code === "string" && typeof raw.failed.message === "string"
     ? { code: raw.failed.code, message: raw.failed.message }
     : null;
+  const replyToId = readId(raw.replyToId);
+  const threadId = readId(raw.threadId);
+  const placing = { ...(replyToId !== null ? { replyToId } : {}), ...(threadId !== null ? { threadId } : {}) };
   return failed
-    ? { id: raw.id, target, text: raw.text, createdAt: raw.createdAt, status: "failed", attempts: 0, error: failed }
-    : { id: raw.id, target, text: raw.text, createdAt: raw.createdAt, status: "queued", attempts: 0 };
+    ? { id: raw.id, target, text: raw.text, ...placing, createdAt: raw.createdAt, status: "failed", attempts: 0, error: failed }
+    : { id: raw.id, target, text: raw.text, ...placing, createdAt: raw.createdAt, status: "queued", attempts: 0 };
+}
+
+function readId(raw: unknown): number | null {
+  return typeof raw === "number" && Number.isSafeInteger(raw) && raw > 0 ? raw : null;
 }
 
 function readTarget(raw: unknown): OutboxTarget | null {

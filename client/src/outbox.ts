@@ -3,7 +3,7 @@
 // injected, so that the state machine, pacing and persistence are tested on their own (test/outbox.test.ts).
 
 import { describeError, type ChatError } from "./errors";
-import { classify, newClientMessageId, targetKey, type OutboxEntry, type OutboxTarget } from "./outbox-entry";
+import { classify, newClientMessageId, targetKey, TopLevel, type OutboxEntry, type OutboxTarget, type Placing } from "./outbox-entry";
 import type { OutboxStorage } from "./outbox-storage";
 import { DefaultRate, systemClock, TokenBucket, type Clock } from "./pacing";
 
@@ -84,8 +84,8 @@ export class Outbox {
   }
 
   /** A composed message: it is in the outbox (and saved, if storage allows) when this returns. */
-  enqueue(target: OutboxTarget, text: string): OutboxEntry {
-    const entry: OutboxEntry = { id: this.newId(), target, text, createdAt: this.clock.now(), status: "queued", attempts: 0 };
+  enqueue(target: OutboxTarget, text: string, placing: Placing = TopLevel): OutboxEntry {
+    const entry: OutboxEntry = { id: this.newId(), target, text, ...placing, createdAt: this.clock.now(), status: "queued", attempts: 0 };
     this.queue.push(entry);
     this.changed();
     this.pump();

@@ -6,6 +6,8 @@ export interface Countable {
   authorId: string;
   /** Missing (a v1 server, a direct message) reads as "message". */
   kind?: MessageKind | undefined;
+  /** (v3) It mentions the user: mention counts count only these. */
+  mention?: boolean;
 }
 
 interface ChannelRead {
@@ -28,11 +30,12 @@ interface ChannelRead {
 export class ReadState {
   private readonly channels = new Map<string, ChannelRead>();
 
-  constructor(private readonly me: string) {}
+  /** `mentionsOnly`: the counts are of mentions of the user (v3 `mentionCount`), kept as unread counts are. */
+  constructor(private readonly me: string, private readonly mentionsOnly = false) {}
 
-  /** Whether an entry is one that unread counts and notifications count. */
+  /** Whether an entry is one that unread counts and notifications count (mention counts: and it mentions the user). */
   counts(entry: Countable): boolean {
-    return (entry.kind ?? "message") === "message" && entry.authorId !== this.me;
+    return (entry.kind ?? "message") === "message" && entry.authorId !== this.me && (!this.mentionsOnly || entry.mention === true);
   }
 
   count(key: string): number {

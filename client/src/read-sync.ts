@@ -22,18 +22,30 @@ export interface ReadSyncHost {
  */
 export class ReadSync {
   readonly reads: ReadState;
+  /** (v3) Mentions of the user after the read marker, counted as unread messages are (`mentionCount`). */
+  readonly mentions: ReadState;
   /** Per conversation, the newest read marker the server has (or has been sent): MarkRead only moves it further. */
   private readonly confirmed = new Map<string, number>();
 
   constructor(me: string, private readonly host: ReadSyncHost) {
     this.reads = new ReadState(me);
+    this.mentions = new ReadState(me, true);
   }
 
   /** A room's read state after a (re)join. */
-  roomBaseline(room: string, lastReadId: number, unreadCount: number, through: number): void {
-    this.baseline(channelKey({ kind: "room", name: room }), lastReadId, unreadCount, through);
+  roomBaseline(room: string, lastReadId: number, unreadCount: number, through: number, mentionCount: number): void {
+    const key = channelKey({ kind: "room", name: room });
+    this.baseline(key, lastReadId, unreadCount, through);
+    this.mentions.baseline(key, lastReadId, mentionCount, through);
     this.host.countsChanged();
     this.markSeen();
+  }
+
+  /** (v3) `Mentioned`: a message of a room mentions the user (counted once, also when the room's own event brings it). */
+  mentioned(room: string, entry: Countable): void {
+    if (this.mentions.arrived(channelKey({ kind: "room", name: room }), [{ ...entry, mention: true }])) {
+      this.host.countsChanged();
+    }
   }
 
   /** The conversation list's read state, after every (re)connect. */
@@ -55,14 +67,15 @@ export class ReadSync {
     }
     const key = channelKey(channel);
     this.confirm(key, marker.lastReadId);
-    if (this.reads.read(key, marker.lastReadId, this.host.conversationOf(channel)?.held() ?? [])) {
+    if (this.read(key, marker.lastReadId, this.host.conversationOf(channel)?.counted() ?? [])) {
       this.host.countsChanged();
     }
   }
 
   /** New entries in a conversation: counted, and read at once if it is open and its newest line in view. */
   arrived(conversation: Conversation, entries: readonly Countable[]): void {
-    if (this.reads.arrived(conversation.key, entries)) {
+    const mentioned = this.mentions.arrived(conversation.key, entries);
+    if (this.reads.arrived(conversation.key, entries) || mentioned) {
       this.host.countsChanged();
     }
     if (this.host.open() === conversation) {
@@ -84,7 +97,7 @@ export class ReadSync {
     if (newest === null) {
       return;
     }
-    if (newest > this.reads.lastReadId(key) && this.reads.read(key, newest, conversation.held())) {
+    if (newest > this.reads.lastReadId(key) && this.read(key, newest, conversation.counted())) {
       this.host.countsChanged();
     }
     if (newest > (this.confirmed.get(key) ?? 0) && this.host.connected()) {
@@ -106,12 +119,19 @@ export class ReadSync {
   /** A room the session no longer holds: its count and marker go. */
   forget(key: string): void {
     this.reads.forget(key);
+    this.mentions.forget(key);
     this.confirmed.delete(key);
   }
 
   private baseline(key: string, lastReadId: number, unreadCount: number, through: number): void {
     this.reads.baseline(key, lastReadId, unreadCount, through);
     this.confirm(key, lastReadId);
+  }
+
+  /** Both counts after the marker moved; whether it moved. */
+  private read(key: string, throughId: number, held: readonly Countable[]): boolean {
+    this.mentions.read(key, throughId, held);
+    return this.reads.read(key, throughId, held);
   }
 
   private confirm(key: string, lastReadId: number): void {

@@ -1,8 +1,8 @@
 import { HubMethods, type ChatMessage, type Member, type PresenceEvent } from "./contract";
 import { Conversation, HistoryPageSize, type Alert, type ConversationContext } from "./conversation";
 import { roomLine, type Arrival, type Line } from "./line";
-import { mentions } from "./notifications";
-import type { OutboxEntry, OutboxTarget } from "./outbox-entry";
+import { mentionsMe } from "./message-text";
+import type { OutboxEntry, OutboxTarget, Placing } from "./outbox-entry";
 import type { Channel } from "./rooms";
 import type { HistoryEdge } from "./timeline-view";
 import type { RoomTyping } from "./session-typing";
@@ -15,7 +15,11 @@ export interface RoomContext extends ConversationContext {
   holds(room: RoomConversation): boolean;
 }
 
-/** A joined room: its log (messages, edits, deletes) and who is present. */
+/** Replies a thread panel reads at most (pages of the contract's largest `limit`). */
+const maxThreadPages = 10;
+const threadPageSize = 200;
+
+/** A joined room: its log (messages, edits, deletes, reactions, thread replies) and who is present. */
 export class RoomConversation extends Conversation<ChatMessage> {
   readonly members = new Map<string, Member>();
   readonly channel: Channel;
@@ -54,13 +58,45 @@ export class RoomConversation extends Conversation<ChatMessage> {
     return describeTypists(this.room.typing.indicators.names(this.name));
   }
 
-  alert(line: Line, myName: string): Alert {
-    return { title: `${line.authorName} in #${this.name}`, direct: false, mention: mentions(line.text, myName) };
+  alert(line: Line): Alert {
+    return { title: `${line.authorName} in #${this.name}`, direct: false, mention: line.mentionsMe === true };
   }
 
-  override send(text: string): OutboxEntry {
+  override get threads(): boolean {
+    return true;
+  }
+
+  /** GetThread, page after page (bounded): the thread's replies as stored now. */
+  override async thread(rootId: number): Promise<Line[]> {
+    const replies: ChatMessage[] = [];
+    let afterId: number | null = null;
+    for (let page = 0; page < maxThreadPages; page++) {
+      const batch: ChatMessage[] = await this.context.connection.call<ChatMessage[]>(HubMethods.getThread, this.name, rootId, afterId, threadPageSize);
+      replies.push(...batch);
+      if (batch.length < threadPageSize) {
+        break;
+      }
+      afterId = batch[batch.length - 1]!.id;
+    }
+    this.context.people.remember(replies.map((m) => [m.userId, m.userName]));
+    return replies.map((m) => this.line(m));
+  }
+
+  /** Those present and those who wrote what the page holds. */
+  override mentionable(): Member[] {
+    const people = new Map<string, Member>();
+    for (const message of this.timeline.all) {
+      people.set(message.userId, { userId: message.userId, userName: message.userName });
+    }
+    for (const member of this.members.values()) {
+      people.set(member.userId, member);
+    }
+    return [...people.values()];
+  }
+
+  override send(text: string, placing?: Placing): OutboxEntry {
     this.room.typing.notifier.sent();
-    return super.send(text);
+    return super.send(text, placing);
   }
 
   async loadOlder(): Promise<number> {
@@ -84,6 +120,17 @@ export class RoomConversation extends Conversation<ChatMessage> {
 
   async markRead(messageId: number): Promise<void> {
     await this.context.connection.invoke(HubMethods.markRead, this.name, messageId);
+  }
+
+  async react(messageId: number, emoji: string, add: boolean): Promise<void> {
+    const target = await this.context.connection.call<ChatMessage>(HubMethods.react, this.name, messageId, emoji, add);
+    this.stored([target]);
+  }
+
+  protected async load(ids: readonly number[]): Promise<ChatMessage[]> {
+    const found = await this.context.connection.call<ChatMessage[]>(HubMethods.getMessages, this.name, ids);
+    this.context.people.remember(found.map((m) => [m.userId, m.userName]));
+    return found;
   }
 
   /** EditMessage: the returned `edit` entry is folded on at once, without waiting for its event. */
@@ -157,7 +204,7 @@ export class RoomConversation extends Conversation<ChatMessage> {
   }
 
   protected line(item: ChatMessage): Line {
-    return roomLine(item);
+    return roomLine(item, mentionsMe(item, { userId: this.context.me, userName: this.context.people.nameOf(this.context.me) }));
   }
 }
 

@@ -1,5 +1,6 @@
 import { dismissOnEscapeOrOutsideTap, keepFocusInside } from "./dismiss";
 import { byId, el } from "./dom";
+import { badgeText } from "./read-state";
 
 /** What the conversation pane can show: a joined room or a direct conversation. */
 export type Channel = { kind: "room"; name: string } | { kind: "dm"; userId: string };
@@ -19,6 +20,8 @@ export interface ChannelListing {
   partners: readonly string[];
   active: Channel | null;
   unread(key: string): number;
+  /** (v3) Unread messages that mention the user: a badge of its own. */
+  mentions(key: string): number;
   nameOf(userId: string): string;
 }
 
@@ -125,7 +128,9 @@ export class Sidebar {
   private item(listing: ChannelListing, channel: Channel, label: string, state: string | null = null): HTMLLIElement {
     const key = channelKey(channel);
     const count = listing.unread(key);
-    const name = state !== null ? `${label}, ${state}` : count > 0 ? `${label}, ${count} unread` : label;
+    const mentions = listing.mentions(key);
+    const mentionText = mentions > 0 ? `, ${mentions} ${mentions === 1 ? "mention" : "mentions"}` : "";
+    const name = state !== null ? `${label}, ${state}` : count > 0 ? `${label}, ${count} unread${mentionText}` : `${label}${mentionText}`;
     const button = el("button", {
       className: state !== null ? `channel ${state}` : "channel",
       attrs: { type: "button", "data-key": key, "aria-label": name },
@@ -136,8 +141,11 @@ export class Sidebar {
     if (listing.active !== null && channelKey(listing.active) === key) {
       button.setAttribute("aria-current", "page");
     }
+    if (mentions > 0) {
+      button.append(el("span", { className: "badge mention-badge", text: `@${badgeText(mentions)}`, attrs: { "aria-hidden": "true" } }));
+    }
     if (count > 0) {
-      button.append(el("span", { className: "badge", text: count > 99 ? "99+" : String(count), attrs: { "aria-hidden": "true" } }));
+      button.append(el("span", { className: "badge", text: badgeText(count), attrs: { "aria-hidden": "true" } }));
     }
     button.addEventListener("click", () => this.actions.open(channel));
     return el("li", {}, button);

@@ -11,7 +11,7 @@ import {
 import type { ConversationContext } from "./conversation";
 import { describeError } from "./errors";
 import type { Arrival } from "./line";
-import type { OutboxEntry } from "./outbox-entry";
+import { draftOf, isPlaced, type OutboxEntry } from "./outbox-entry";
 import { RoomConversation, type RoomContext } from "./room-conversation";
 import { RoomTyping } from "./session-typing";
 
@@ -21,7 +21,9 @@ export interface RoomsListener {
   membersChanged(room: string): void;
   typingChanged(room: string): void;
   /** (v2) A room's read state after a (re)join: the marker, and the unread count up to `through`. */
-  roomReadState(room: string, lastReadId: number, unreadCount: number, through: number): void;
+  roomReadState(room: string, lastReadId: number, unreadCount: number, through: number, mentionCount: number): void;
+  /** (v3) A message mentions the user (`Mentioned`), in a room this page may not have joined. */
+  mentioned(message: ChatMessage): void;
   /** (v2) A room let the user go (RemovedFromRoom, or a rejoin refused): it is no longer among the joined. */
   roomRemoved(removal: RoomRemoval): void;
   /** (v2) The user was made a member of a private room (AddedToRoom); not joined yet. */
@@ -59,6 +61,7 @@ export class Rooms {
     connection.on<RoomInfo>(ClientEvents.addedToRoom, (info) => listener.roomAdded(info));
     connection.on<RoomRemoval>(ClientEvents.removedFromRoom, (removal) => this.removed(removal));
     connection.on<MyRoom>(ClientEvents.roomAdded, (room) => listener.myRoomAdded(room));
+    connection.on<ChatMessage>(ClientEvents.mentioned, (message) => listener.mentioned(message));
     connection.on<string>(ClientEvents.roomRemoved, (room, current) => {
       // Off the user's list: a RemovedFromRoom says why on a connection that joined it (kicked, banned, left). One
       // that does not come (the join lost on the server's side) lets the room go as left.
@@ -152,7 +155,10 @@ export class Rooms {
    */
   async deliver(entry: OutboxEntry, name: string): Promise<void> {
     const connection = this.context.connection;
-    const post = () => connection.call<ChatMessage>(HubMethods.postMessage, name, entry.text, entry.id);
+    // A reply or a thread reply needs v3's Post; a plain message keeps PostMessage, which every server version has.
+    const post = () => (isPlaced(entry)
+      ? connection.call<ChatMessage>(HubMethods.post, name, draftOf(entry))
+      : connection.call<ChatMessage>(HubMethods.postMessage, name, entry.text, entry.id));
     let message: ChatMessage;
     try {
       message = await post();
@@ -207,7 +213,7 @@ export class Rooms {
       room.historyExhausted = true;
     }
     if (first?.lastReadId !== undefined) {
-      this.listener.roomReadState(room.name, first.lastReadId, first.unreadCount ?? 0, Math.max(covered, sinceIdAtStart ?? 0));
+      this.listener.roomReadState(room.name, first.lastReadId, first.unreadCount ?? 0, Math.max(covered, sinceIdAtStart ?? 0), first.mentionCount ?? 0);
     }
     if (this.context.connection.connected) {
       room.live = true;

@@ -1,8 +1,11 @@
 import { byId } from "./dom";
-import { fold, isChange, shownOf, type Shown } from "./fold";
+import { isChange, type Shown } from "./fold";
+import { wireLineActions, type LineActions } from "./line-actions";
+import { LineSet, type LineSource } from "./line-set";
 import { editInline, type InlineEdit } from "./message-edit";
 import { MessageActionsReveal } from "./message-actions";
-import { messageElement, nextLine, pendingElement, regroup, showText } from "./message-view";
+import { nextLine, regroup, revealLine } from "./message-view";
+import { PendingLines } from "./pending-lines";
 import type { Arrival, Line, PendingLine, PlacedLine } from "./line";
 import { UnreadView } from "./unread-view";
 
@@ -20,9 +23,11 @@ export interface Opened {
   typing: string;
   /** The read marker, for the "New messages" divider above the first unread line; null for none. */
   unreadAfter: number | null;
+  /** Where quoted parents are looked up, and who reads (null: nothing open). */
+  source: LineSource | null;
 }
 
-export interface TimelineActions {
+export interface TimelineActions extends LineActions {
   /** The user asked for older messages (the button, or scrolling near the top). */
   loadOlder(): void;
   /** Send a "not sent" message again (same clientMessageId). */
@@ -31,10 +36,6 @@ export interface TimelineActions {
   discard(clientMessageId: string): void;
   /** The newest line may have come into view (the read marker may move). */
   latestSeen(): void;
-  /** A message's Edit button (own room messages). */
-  edit(messageId: number): void;
-  /** A message's Delete button. */
-  remove(messageId: number): void;
 }
 
 /** Scrolled this close to the bottom, the list follows new messages; this close to the top, it loads older ones. */
@@ -52,32 +53,24 @@ export class TimelineView {
   private readonly loadOlderButton = byId<HTMLButtonElement>("load-older");
   private readonly historyStart = byId("history-start");
   private readonly typingLine = byId("typing");
-  private readonly lineElements = new Map<number, HTMLLIElement>();
-  /** The outbox's lines, by clientMessageId, always after every stored line. */
-  private readonly pendingElements = new Map<string, HTMLLIElement>();
-  /** What each shown line shows now, with the edits and deletes folded on. */
-  private readonly shown = new Map<number, Shown>();
+  /** The message lines and what each shows now (text, reactions, thread, quote). */
+  private readonly lines = new LineSet(this.list);
+  private source: LineSource | null = null;
+  /** The outbox's lines, always after every stored line. */
+  private readonly pending = new PendingLines(this.list);
   private readonly unread: UnreadView;
   private readonly actionsReveal: MessageActionsReveal;
   /** The line being edited in place, and how to cancel that. */
   private editing: { id: number; cancel: () => void } | null = null;
+  /** Scrolled to the newest line when last looked (a scroll, or a change of size, keeps it there). */
+  private atBottom = true;
 
-  /** `myName` is the signed-in user's display name, whose @mentions are highlighted. */
-  constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal, private readonly myName: string | null = null) {
+  constructor(private readonly me: string, actions: TimelineActions, signal: AbortSignal) {
     this.unread = new UnreadView(this.messages, this.list, () => actions.latestSeen(), signal);
     this.actionsReveal = new MessageActionsReveal(this.list, signal);
     this.loadOlderButton.addEventListener("click", () => actions.loadOlder(), { signal });
+    wireLineActions(this.list, actions, signal);
     this.list.addEventListener("click", (event) => {
-      const action = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-action]");
-      const messageId = Number(action?.closest<HTMLElement>("li[data-id]")?.dataset.id);
-      if (action && Number.isInteger(messageId)) {
-        if (action.dataset.action === "edit") {
-          actions.edit(messageId);
-        } else {
-          actions.remove(messageId);
-        }
-        return;
-      }
       const button = (event.target as Element | null)?.closest<HTMLButtonElement>("button[data-outbox]");
       const id = button?.closest<HTMLElement>("li[data-client-id]")?.dataset.clientId;
       if (button && id) {
@@ -89,10 +82,19 @@ export class TimelineView {
       }
     }, { signal });
     this.messages.addEventListener("scroll", () => {
+      this.atBottom = this.nearBottom();
       if (this.messages.scrollTop < loadOlderPx) {
         actions.loadOlder();
       }
     }, { signal, passive: true });
+    // The list narrows or shortens (the thread panel opens, a phone's keyboard shows): the newest line stays in view.
+    const resized = new ResizeObserver(() => {
+      if (this.atBottom) {
+        this.scrollToBottom();
+      }
+    });
+    resized.observe(this.messages);
+    signal.addEventListener("abort", () => resized.disconnect());
   }
 
   /** Replaces what the pane shows, scrolled to the newest line; null shows the welcome state. */
@@ -105,6 +107,8 @@ export class TimelineView {
       return;
     }
     this.title.textContent = opened.title;
+    this.source = opened.source;
+    this.lines.reset(opened.source);
     this.insert(opened.lines.map((line) => ({ line, beforeId: null })), "history");
     this.showPending(opened.pending);
     this.showTyping(opened.typing);
@@ -114,36 +118,39 @@ export class TimelineView {
   }
 
   /**
-   * Adds the lines not shown yet and returns them; edit and delete entries change the line they target
-   * instead. Groups each new line and the one below it again, so that lines inserted above (scroll-back) or
+   * Adds the lines not shown yet and returns them; edit, delete and reaction entries change the line they target
+   * instead, and thread replies their root's thread line (they show in the thread panel). Groups each new line and the one below it again, so that lines inserted above (scroll-back) or
    * between (catch-up) leave the grouping and day separators as a fresh render would. Follows new lines when the user was at the bottom or sent
    * one; history prepended above keeps what the user was reading in place.
    */
   insert(lines: readonly PlacedLine[], arrival: Arrival): Line[] {
-    const nearBottom = this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < stickToBottomPx;
+    const nearBottom = this.nearBottom();
     const heightBefore = this.messages.scrollHeight;
     const prepending = lines.length > 0 && lines[lines.length - 1]!.beforeId !== null && arrival === "history";
     const shown: Line[] = [];
     let ownNew = false;
     const placed = new Set<HTMLLIElement>();
+    // Stored copies are read as of the newest entry of their batch: entries up to it are in their state already.
+    const asOf = lines.reduce((max, { line }) => Math.max(max, line.id), 0);
     for (const { line, beforeId } of lines) {
       if (isChange(line)) {
         this.foldOnto(line);
         continue;
       }
-      if (this.lineElements.has(line.id)) {
+      if ((line.threadId ?? null) !== null) {
+        this.lines.foldThread(line);
         continue;
       }
-      const item = messageElement(line, line.authorId === this.me, this.myName);
+      if (this.lines.elements.has(line.id) || this.source === null) {
+        continue;
+      }
+      const item = this.lines.create(line, asOf);
       if (line.clientMessageId) {
         // Stored: it takes the place of its "sending…" line.
-        this.pendingElements.get(line.clientMessageId)?.remove();
-        this.pendingElements.delete(line.clientMessageId);
+        this.pending.remove(line.clientMessageId);
       }
-      const before = beforeId === null ? this.firstPending() : this.lineElements.get(beforeId) ?? this.firstPending();
+      const before = beforeId === null ? this.pending.first() : this.lines.elements.get(beforeId) ?? this.pending.first();
       this.list.insertBefore(item, before);
-      this.lineElements.set(line.id, item);
-      this.shown.set(line.id, shownOf(line));
       placed.add(item);
       shown.push(line);
       ownNew ||= line.authorId === this.me && arrival === "new";
@@ -158,35 +165,30 @@ export class TimelineView {
     return shown;
   }
 
-  /**
-   * Shows exactly these outbox lines below the stored ones, in this order: new ones are added at the end, the
-   * state of the others updated in place, and those no longer pending removed (a stored line replaced them).
-   */
-  showPending(lines: readonly PendingLine[]): void {
-    const wanted = new Set(lines.map((l) => l.clientMessageId));
-    for (const [id, item] of this.pendingElements) {
-      if (!wanted.has(id)) {
-        item.remove();
-        this.pendingElements.delete(id);
-      }
-    }
-    let added = false;
+  /** The server's current state of shown messages (React's answer), as of entry `asOf`. */
+  update(lines: readonly Line[], asOf: number): void {
     for (const line of lines) {
-      const existing = this.pendingElements.get(line.clientMessageId);
-      const state = line.failed ? "failed" : "sending";
-      if (existing?.dataset.state === state && existing.title === (line.reason ?? "")) {
-        continue;
-      }
-      const item = pendingElement(line);
-      if (existing) {
-        existing.replaceWith(item);
-      } else {
-        this.list.append(item);
-        added = true;
-      }
-      this.pendingElements.set(line.clientMessageId, item);
+      this.lines.update(line, asOf);
     }
-    if (added) {
+  }
+
+  /** What a shown line shows now (edits and deletes folded on); undefined when it is not shown. */
+  shownOf(messageId: number): Shown | undefined {
+    return this.lines.shownOf(messageId);
+  }
+
+  /** Scrolls a shown message into view and marks it for a moment; false when it is not shown. */
+  reveal(messageId: number): boolean {
+    const item = this.lines.elements.get(messageId);
+    if (item !== undefined) {
+      revealLine(item);
+    }
+    return item !== undefined;
+  }
+
+  /** Shows exactly these outbox lines below the stored ones (see PendingLines), following them when one is added. */
+  showPending(lines: readonly PendingLine[]): void {
+    if (this.pending.show(lines)) {
       this.scrollToBottom();
     }
   }
@@ -218,8 +220,8 @@ export class TimelineView {
    * Returns false when there is no such line.
    */
   beginEdit(messageId: number, edit: InlineEdit): boolean {
-    const item = this.lineElements.get(messageId);
-    const shown = this.shown.get(messageId);
+    const item = this.lines.elements.get(messageId);
+    const shown = this.lines.shownOf(messageId);
     if (item === undefined || shown === undefined || shown.deleted) {
       return false;
     }
@@ -251,27 +253,27 @@ export class TimelineView {
     this.unread.clear();
     this.actionsReveal.reset();
     this.list.replaceChildren();
-    this.lineElements.clear();
-    this.pendingElements.clear();
-    this.shown.clear();
+    this.lines.reset(null);
+    this.source = null;
+    this.pending.clear();
     this.typingLine.textContent = "";
   }
 
-  /** An edit or delete of a line not shown is dropped: when history brings that line, it is stored folded. */
+  /**
+   * A change of a line not shown is dropped: when history brings that line, it is stored folded. The delete of a
+   * thread reply takes it off its root's count.
+   */
   private foldOnto(change: Line): void {
     const targetId = change.targetId ?? null;
-    const item = targetId === null ? undefined : this.lineElements.get(targetId);
-    const before = targetId === null ? undefined : this.shown.get(targetId);
-    if (item === undefined || before === undefined) {
+    if (targetId === null) {
       return;
     }
-    const after = fold(before, change);
-    if (after !== before) {
-      this.shown.set(targetId!, after);
-      showText(item, after, item.classList.contains("own") ? null : this.myName);
-      if (after.deleted && this.editing?.id === targetId) {
-        this.editing.cancel(); // Deleted meanwhile (by a moderator, or in another tab): nothing left to edit.
-      }
+    if (this.lines.fold(change) && this.lines.shownOf(targetId)?.deleted && this.editing?.id === targetId) {
+      this.editing.cancel(); // Deleted meanwhile (by a moderator, or in another tab): nothing left to edit.
+    }
+    const target = change.kind === "delete" ? this.source?.find(targetId) : undefined;
+    if (target !== undefined && (target.threadId ?? null) !== null) {
+      this.lines.foldThread(target, change);
     }
   }
 
@@ -289,8 +291,9 @@ export class TimelineView {
     }
   }
 
-  private firstPending(): HTMLLIElement | null {
-    return this.list.querySelector<HTMLLIElement>(":scope > li[data-client-id]");
+
+  private nearBottom(): boolean {
+    return this.messages.scrollHeight - this.messages.scrollTop - this.messages.clientHeight < stickToBottomPx;
   }
 
   private scrollToBottom(): void {

@@ -22,6 +22,8 @@ export interface Placement<T> {
 export class Timeline<T extends Identified> {
   private readonly items: T[] = [];
   private readonly ids = new Set<number>();
+  /** Per item, the newest id its stored copy is known to include (see `asOf`). */
+  private readonly readAsOf = new Map<number, number>();
   private synced: number | null = null;
   private catchingUp = false;
 
@@ -52,12 +54,40 @@ export class Timeline<T extends Identified> {
     return this.ids.has(id);
   }
 
+  /** The item with this id, if held. */
+  get(id: number): T | undefined {
+    if (!this.ids.has(id)) {
+      return undefined;
+    }
+    let low = 0;
+    let high = this.items.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const item = this.items[middle]!;
+      if (item.id === id) {
+        return item;
+      }
+      [low, high] = item.id < id ? [middle + 1, high] : [low, middle - 1];
+    }
+    return undefined;
+  }
+
+  /**
+   * The newest entry an item's stored copy includes: a copy read with a batch (a page, a snapshot) is as new as the
+   * batch and as what the timeline held then; folding the entries after it onto it gives its current state.
+   */
+  asOf(id: number): number {
+    return this.readAsOf.get(id) ?? id;
+  }
+
   /** Adds the items not held yet (in any order, duplicates allowed) and returns them in id order with their place. */
   merge(incoming: readonly T[]): Placement<T>[] {
     const fresh = [...new Map(incoming.filter((m) => !this.ids.has(m.id)).map((m) => [m.id, m])).values()]
       .sort((a, b) => a.id - b.id);
     const placements: Placement<T>[] = [];
+    const asOf = Math.max(this.lastId ?? 0, ...incoming.map((m) => m.id));
     for (const item of fresh) {
+      this.readAsOf.set(item.id, asOf);
       const index = this.insertionIndex(item.id);
       this.items.splice(index, 0, item);
       this.ids.add(item.id);

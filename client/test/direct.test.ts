@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { DirectMessage, DirectSync } from "../src/contract";
 import { partnerOf, resolveUser, syncDirectMessages } from "../src/direct-sync";
-import { mentions, shouldNotify } from "../src/notifications";
+import { mentions } from "../src/message-text";
+import { shouldNotify } from "../src/notifications";
 
 const dm = (id: number, from = "bob", to = "alice"): DirectMessage =>
   ({ id, fromUserId: from, fromUserName: from, toUserId: to, text: `m${id}`, sentAt: "2026-12-01T00:00:00.000Z" });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../src/contract";
 import { foldLog, lastEditable } from "../src/edit-target";
+import type { Line } from "../src/line";
 
-const entry = (id: number, userId: string, text: string, extra: Partial<ChatMessage> = {}): ChatMessage =>
-  ({ id, room: "general", userId, userName: userId, text, sentAt: `2026-12-01T09:00:${String(id).padStart(2, "0")}Z`, kind: "message", ...extra });
+const entry = (id: number, authorId: string, text: string, extra: Partial<Line> = {}): Line =>
+  ({ id, authorId, authorName: authorId, text, sentAt: `2026-12-01T09:00:${String(id).padStart(2, "0")}Z`, kind: "message", ...extra });
 const edit = (id: number, targetId: number, text: string) => entry(id, "me", text, { kind: "edit", targetId });
 const remove = (id: number, targetId: number, by = "me") => entry(id, by, "", { kind: "delete", targetId });
 
@@ -24,6 +24,11 @@ describe("lastEditable", () => {
   it("finds nothing when the user has no message left", () => {
     expect(lastEditable([entry(1, "bob", "hi"), entry(2, "me", "x"), remove(3, 2)], "me")).toBeNull();
     expect(lastEditable([], "me")).toBeNull();
+  });
+
+  it("skips thread replies (they are edited in their thread) and reactions", () => {
+    const react = entry(3, "me", "👍", { kind: "react", targetId: 1 });
+    expect(lastEditable([entry(1, "me", "top"), entry(2, "me", "in a thread", { threadId: 1 }), react], "me")).toEqual({ id: 1, text: "top" });
   });
 });
 

@@ -460,6 +460,13 @@ describe("Outbox persistence", () => {
     expect(keyValueOutboxStorage(null, "alice", "tab1").load()).toEqual([]);
   });
 
+  it("keeps a reply's parent and thread across a reload, and drops ids that are not positive integers", () => {
+    const entry: OutboxEntry = { id: "r1", target: bob, text: "t", replyToId: 7, threadId: 3, createdAt: 1, status: "queued", attempts: 0 };
+    expect(deserialize(serialize([entry]))).toEqual([entry]);
+    const broken = JSON.stringify({ v: 1, entries: [{ id: "r2", target: bob, text: "t", createdAt: 1, replyToId: -1, threadId: "3" }] });
+    expect(deserialize(broken)).toEqual([{ id: "r2", target: bob, text: "t", createdAt: 1, status: "queued", attempts: 0 }]);
+  });
+
   it("an entry in flight is saved as queued: a reload sends it again with its id", () => {
     const entry: OutboxEntry = { id: "abc", target: bob, text: "t", createdAt: 1, status: "sending", attempts: 3 };
     expect(deserialize(serialize([entry]))).toEqual([{ id: "abc", target: bob, text: "t", createdAt: 1, status: "queued", attempts: 0 }]);

@@ -102,3 +102,17 @@ describe("Timeline sync point", () => {
     expect(timeline.syncedId).toBe(4);
   });
 });
+
+describe("Timeline.asOf (how new a stored copy is, for folding v3 reactions and threads)", () => {
+  it("reads an item of a batch as new as the batch and as what was held when it came", () => {
+    const timeline = new Timeline<{ id: number; text: string }>();
+    timeline.mergeLive(m(10));
+    expect(timeline.asOf(10)).toBe(10);
+    timeline.merge([m(3), m(4), m(5)]); // A history page read after 10 was held.
+    expect([timeline.asOf(3), timeline.asOf(5)]).toEqual([10, 10]);
+    timeline.merge([m(11), m(12)]);
+    expect(timeline.asOf(11)).toBe(12);
+    expect(timeline.get(4)).toEqual(m(4));
+    expect(timeline.get(6)).toBeUndefined();
+  });
+});

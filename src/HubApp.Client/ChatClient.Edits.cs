@@ -3,8 +3,9 @@ using HubApp.Contracts;
 namespace HubApp.Client;
 
 // EditMessage and DeleteMessage (contract v2, "The room log"). Their entries arrive as MessageReceived, in id order like
-// messages; fold them onto their targets (TargetId). Neither is retried nor queued: unlike a message, an edit or delete
-// that failed is the user's to make again, and one made twice is harmless (a second delete returns the first).
+// messages; fold them onto their targets (TargetId), as LogFolding and RoomTimeline do. Neither is retried nor queued:
+// unlike a message, an edit or delete that failed is the user's to make again, and one made twice is harmless (a second
+// delete returns the first).
 public sealed partial class ChatClient
 {
     /// <summary>

@@ -34,14 +34,14 @@ public sealed partial class ChatClient
         [LoggerMessage(9, LogLevel.Information, "Stopped by the app.")]
         public static partial void Stopped(ILogger logger);
 
-        [LoggerMessage(10, LogLevel.Debug, "{Method} {ClientMessageId} was refused as rate_limited; posting it again after a pause.")]
-        public static partial void SendPaced(ILogger logger, string method, string clientMessageId);
+        [LoggerMessage(10, LogLevel.Debug, "{Method} {Send} was refused as rate_limited; posting it again after a pause.")]
+        public static partial void SendPaced(ILogger logger, string method, string send);
 
-        [LoggerMessage(11, LogLevel.Information, "{Method} {ClientMessageId} was refused as unavailable; posting it again in {Delay}.")]
-        public static partial void SendRetryingUnavailable(ILogger logger, string method, string clientMessageId, TimeSpan delay);
+        [LoggerMessage(11, LogLevel.Information, "{Method} {Send} was refused as unavailable; posting it again in {Delay}.")]
+        public static partial void SendRetryingUnavailable(ILogger logger, string method, string send, TimeSpan delay);
 
-        [LoggerMessage(12, LogLevel.Information, "{Method} {ClientMessageId} got no answer before the connection went; posting it again once reconnected.")]
-        public static partial void SendInterrupted(ILogger logger, string method, string clientMessageId, Exception exception);
+        [LoggerMessage(12, LogLevel.Information, "{Method} {Send} got no answer before the connection went; posting it again once reconnected.")]
+        public static partial void SendInterrupted(ILogger logger, string method, string send, Exception exception);
 
         [LoggerMessage(13, LogLevel.Information, "A message of room {Room} skipped an id after {LastSeen}; catching the room up.")]
         public static partial void GapDetected(ILogger logger, string room, long lastSeen);

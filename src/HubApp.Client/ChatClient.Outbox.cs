@@ -2,10 +2,12 @@ using HubApp.Contracts;
 
 namespace HubApp.Client;
 
-// The outbox: SendMessageAsync and SendDirectMessageAsync give each message one clientMessageId and post it until
-// the server has stored it. The contract makes that safe: a repeat of PostMessage with the same id returns the
-// entry stored the first time and stores nothing new, so an acknowledgement lost with its connection costs a
-// retry, never a double.
+// The outbox: SendMessageAsync and SendDirectMessageAsync (and, contract v3, PostAsync, PostDirectAsync, the reactions
+// and the direct-message edits and deletes) give each message one clientMessageId and post it until the server has
+// stored it. The contract makes that safe: a repeat of PostMessage (Post) with the same id returns the entry stored
+// the first time and stores nothing new, so an acknowledgement lost with its connection costs a retry, never a double.
+// A reaction or a delete needs no id for that: repeated, it changes nothing. An edit would be stored twice, so it is
+// the one send that a lost connection fails instead (see OutboxSend.SafeToRepeat).
 //
 // What is retried: a connection lost before the answer (after the reconnect and rejoin, so the room is joined
 // again), `rate_limited` (after RateLimitedRetryDelay) and `unavailable` (after UnavailableRetryDelays). Any
@@ -52,8 +54,8 @@ public sealed partial class ChatClient
     {
         ArgumentNullException.ThrowIfNull(room);
         ArgumentNullException.ThrowIfNull(text);
-        object?[] args = [room, text, NewClientMessageId()];
-        return EnqueueSend<ChatMessage>("room:" + RoomKey(room), HubMethods.PostMessage, args, ct);
+        var id = NewClientMessageId();
+        return EnqueueSend<ChatMessage>(new OutboxSend(RoomChain(room), HubMethods.PostMessage, [room, text, id], id), ct);
     }
 
     /// <summary>As <see cref="SendMessageAsync"/>, for a direct message to <paramref name="userId"/>.</summary>
@@ -61,12 +63,17 @@ public sealed partial class ChatClient
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(text);
-        object?[] args = [userId, text, NewClientMessageId()];
-        return EnqueueSend<DirectMessage>("dm:" + userId, HubMethods.PostDirectMessage, args, ct);
+        var id = NewClientMessageId();
+        return EnqueueSend<DirectMessage>(new OutboxSend(DirectChain(userId), HubMethods.PostDirectMessage, [userId, text, id], id), ct);
     }
 
     // 32 hex digits: within the contract's 1-64 letters, digits, '_' and '-'.
     private static string NewClientMessageId() => Guid.NewGuid().ToString("N");
+
+    // The chains sends wait in: one per room, one per direct conversation.
+    private static string RoomChain(string room) => "room:" + RoomKey(room);
+
+    private static string DirectChain(string userId) => "dm:" + userId;
 
     // Call under _gate.
     private void SetState(ChatConnectionState state)
@@ -82,8 +89,9 @@ public sealed partial class ChatClient
         changed.TrySetResult();
     }
 
-    private Task<T> EnqueueSend<T>(string conversation, string method, object?[] args, CancellationToken ct)
+    private Task<T> EnqueueSend<T>(OutboxSend send, CancellationToken ct)
     {
+        var conversation = send.Chain;
         var slot = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task previous;
         lock (_gate)
@@ -105,16 +113,17 @@ public sealed partial class ChatClient
             _sendTails[conversation] = slot.Task;
         }
 
-        return RunSendAsync<T>(conversation, previous, slot, method, args, ct);
+        return RunSendAsync<T>(send, previous, slot, ct);
     }
 
-    private async Task<T> RunSendAsync<T>(string conversation, Task previous, TaskCompletionSource slot, string method, object?[] args, CancellationToken ct)
+    private async Task<T> RunSendAsync<T>(OutboxSend send, Task previous, TaskCompletionSource slot, CancellationToken ct)
     {
+        var conversation = send.Chain;
         try
         {
             // Slots never fault; only the caller's token ends this wait early.
             await previous.WaitAsync(ct).ConfigureAwait(false);
-            return await PostUntilStoredAsync<T>(method, args, ct).ConfigureAwait(false);
+            return await PostUntilStoredAsync<T>(send, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -143,8 +152,9 @@ public sealed partial class ChatClient
         }
     }
 
-    private async Task<T> PostUntilStoredAsync<T>(string method, object?[] args, CancellationToken ct)
+    private async Task<T> PostUntilStoredAsync<T>(OutboxSend send, CancellationToken ct)
     {
+        var (method, args, label) = (send.Method, send.Args, send.Label);
         var unavailable = 0;
         var lost = 0;
         while (true)
@@ -156,21 +166,27 @@ public sealed partial class ChatClient
             }
             catch (ChatException ex) when (ex.Code == ErrorCodes.RateLimited)
             {
-                Log.SendPaced(_logger, method, (string)args[2]!);
+                Log.SendPaced(_logger, method, label);
                 await Task.Delay(_options.RateLimitedRetryDelay, ct).ConfigureAwait(false);
             }
             catch (ChatException ex) when (ex.Code == ErrorCodes.Unavailable)
             {
                 var delays = _options.UnavailableRetryDelays;
                 var delay = delays[Math.Min(unavailable++, delays.Count - 1)];
-                Log.SendRetryingUnavailable(_logger, method, (string)args[2]!, delay);
+                Log.SendRetryingUnavailable(_logger, method, label, delay);
                 await Task.Delay(delay, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not ChatException && !ct.IsCancellationRequested)
             {
                 // The connection went away with the send in flight (or just before it): the message may be stored.
                 // Wait for the client to notice (Reconnecting, then Connected after the rejoin) and post it again.
-                Log.SendInterrupted(_logger, method, (string)args[2]!, ex);
+                Log.SendInterrupted(_logger, method, label, ex);
+                if (!send.SafeToRepeat)
+                {
+                    throw new InvalidOperationException(
+                        $"The connection went before the server answered {method}, which is not repeated: it may or may not have been done.", ex);
+                }
+
                 if (lost + 1 >= _options.MaxInterruptedSendAttempts)
                 {
                     throw new InvalidOperationException(
@@ -216,6 +232,14 @@ public sealed partial class ChatClient
         await Task.WhenAny(changed, Task.Delay(atMost, ct)).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
     }
+
+    /// <summary>
+    /// One send of the outbox: the chain it waits in, the invocation, what the log calls it (its clientMessageId, or the
+    /// action), and whether it may be posted again after a lost connection, which holds when a repeat changes nothing
+    /// (a clientMessageId, a reaction already there, a delete already done). Refusals as <c>rate_limited</c> and
+    /// <c>unavailable</c> stored nothing, so those are retried for every send.
+    /// </summary>
+    private sealed record OutboxSend(string Chain, string Method, object?[] Args, string Label, bool SafeToRepeat = true);
 
     private void ThrowIfStopped(Exception? cause)
     {

@@ -42,6 +42,7 @@ public sealed partial class ChatClient
         _hub.On<ReadMarker>(nameof(IChatClient.ReadMarkerMoved), e => _events.Raise(ReadMarkerMoved, e, nameof(ReadMarkerMoved)));
         RegisterRoomAdminEvents();
         RegisterMyRoomsEvents();
+        RegisterThreadEvents();
     }
 
     private void OnMessageReceived(ChatMessage message)

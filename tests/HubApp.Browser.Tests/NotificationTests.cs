@@ -50,7 +50,8 @@ public sealed class NotificationTests(Chromium chromium)
         await bob.SendMessageAsync("random", "@alice have a look").DefaultTimeout();
         await bob.SendDirectMessageAsync("alice", "psst").DefaultTimeout();
         await Expect(alice.Channel("bob, 1 unread")).ToBeVisibleAsync();
-        await Expect(alice.Channel("#random, 2 unread")).ToBeVisibleAsync();
+        // The mention counts apart too (its own badge), whether the server says so (v3) or the page reads the text.
+        await Expect(alice.Channel("#random, 2 unread, 1 mention")).ToBeVisibleAsync();
         // The room and the direct message travel apart: either may come first.
         Assert.Equal(["bob in #random: @alice have a look", "bob: psst"], (await alice.Page.EvaluateAsync<string[]>("window.__shown")).Order());
     }

@@ -54,17 +54,17 @@ public sealed partial class PageTests
         Assert.Equal("BUTTON", await alice.Page.EvaluateAsync<string>("() => document.activeElement.tagName"));
         await Expect(backdrop).ToBeVisibleAsync();
 
-        // #general, the "Write to" input and its button, the Join input, Join, Browse rooms, New room: Tab goes round
-        // them and never out.
+        // #general, the "Write to" input and its button, the Join input, Join, Browse rooms, New room, the search box
+        // and its button: Tab goes round them and never out.
         var seen = new List<string>();
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < 10; i++)
         {
             await alice.Page.Keyboard.PressAsync("Tab");
             Assert.True(await FocusIsInsideAsync(alice.Page, "#sidebar"), $"Tab {i + 1} left the drawer");
             seen.Add(await alice.Page.EvaluateAsync<string>("() => document.activeElement.textContent.trim() || document.activeElement.id"));
         }
 
-        Assert.Equal(["dm-user", "Write", "join-room", "Join", "Browse rooms", "New room", "#general", "dm-user"], seen);
+        Assert.Equal(["dm-user", "Write", "join-room", "Join", "Browse rooms", "New room", "search-input", "Search", "#general", "dm-user"], seen);
         await alice.Page.Keyboard.PressAsync("Shift+Tab");
         await Expect(sidebar.GetByRole(AriaRole.Button, new() { Name = "#general", Exact = true })).ToBeFocusedAsync();
 

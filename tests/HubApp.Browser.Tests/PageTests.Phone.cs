@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace HubApp.Browser.Tests;
 
-/// <summary>A message's Edit and Delete show for one line at a time, and the headers fit a phone.</summary>
+/// <summary>A message's actions (React, Reply, Reply in thread, Edit, Delete) show for one line at a time, and the headers fit a phone.</summary>
 public sealed partial class PageTests
 {
     /// <summary>The message actions a tap at their middle would reach: hidden ones must reach none.</summary>
@@ -36,7 +36,8 @@ public sealed partial class PageTests
         await Expect(open).ToHaveCountAsync(1);
         await Expect(open.Locator(".message-text")).ToHaveTextAsync("two");
         await Expect(open.GetByRole(AriaRole.Button, new() { Name = "Edit message" })).ToBeVisibleAsync();
-        Assert.Equal(2, await alice.Page.EvaluateAsync<int>(TappableActions));
+        // React, Reply, Reply in thread, Edit and Delete, all within reach of a thumb.
+        Assert.Equal(5, await alice.Page.EvaluateAsync<int>(TappableActions));
 
         await alice.Message("three").TapAsync();
         await Expect(open).ToHaveCountAsync(1);
@@ -66,9 +67,10 @@ public sealed partial class PageTests
 
         await alice.Message("one").HoverAsync();
         await Expect(open.Locator(".message-text")).ToHaveTextAsync("one");
-        // The keyboard reaches the other line's buttons, and only that line shows them.
-        var editTwo = Line(alice, "two").GetByRole(AriaRole.Button, new() { Name = "Edit message" });
-        await editTwo.FocusAsync();
+        // The keyboard reaches the other line's buttons, and only that line shows them; Shift+Tab from its first
+        // goes back to the line before.
+        var reactTwo = Line(alice, "two").GetByRole(AriaRole.Button, new() { Name = "Add reaction", Exact = true });
+        await reactTwo.FocusAsync();
         await Expect(open).ToHaveCountAsync(1);
         await Expect(open.Locator(".message-text")).ToHaveTextAsync("two");
         await alice.Page.Keyboard.PressAsync("Shift+Tab");

@@ -47,8 +47,10 @@ internal sealed partial class ChatSession
             var snapshot = await client.JoinRoomAsync(room, null, cancellationToken);
             lock (_gate)
             {
-                // No messages shown: /history starts from the newest.
-                _rooms[snapshot.Room] = new RoomView(snapshot.Members, null);
+                // No messages shown: /history starts from the newest. They are held, for quotes and reactions.
+                var view = new RoomView(snapshot.Members, null);
+                view.Timeline.Load(snapshot.Messages);
+                _rooms[snapshot.Room] = view;
                 _current = makeCurrent ? snapshot.Room : _current ?? snapshot.Room;
             }
         }

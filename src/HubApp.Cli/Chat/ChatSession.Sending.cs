@@ -77,5 +77,5 @@ internal sealed partial class ChatSession
         }
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 39), "…");
+    private static string Shorten(string text, int length = 40) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 }

@@ -25,6 +25,10 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
           /history [N]      N older messages of the current room (default 20)
           /edit ID TEXT     change the text of your message #ID in the current room
           /delete ID        delete message #ID of the current room (yours, or any as a moderator)
+          /reply ID TEXT    answer message #ID, quoting it
+          /thread ID [TEXT] reply in the thread of message #ID; without TEXT, show the thread
+          /react ID EMOJI   react to message #ID (/unreact ID EMOJI takes it back)
+          /search WORDS     find messages with these words in your rooms and direct messages
           /dm USER TEXT     a direct message
           /typing           tell the room you are typing (clears when you send)
           /quit             leave
@@ -121,6 +125,9 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
                 case "/delete" when TryParseId(rest, out var deleteId):
                     await client.DeleteMessageAsync(RequireCurrent(), deleteId, cancellationToken);
                     break;
+                case "/reply" or "/thread" or "/react" or "/unreact" or "/search" when rest.Length > 0:
+                    await RunThreadCommandAsync(verb, rest, cancellationToken);
+                    break;
                 case "/typing" when _current is not null:
                     await client.TypingAsync(_current, true, cancellationToken);
                     break;
@@ -160,7 +167,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
     {
         ErrorCodes.InvalidRoom => "Room names are 1–64 letters, digits, '_', '-' or '.', starting with a letter or digit.",
         ErrorCodes.NotInRoom => "Join that room first.",
-        ErrorCodes.InvalidMessage => "Empty messages are not sent.",
+        ErrorCodes.InvalidMessage => "The server did not take it: an empty text, or an emoji or value it does not accept.",
         ErrorCodes.MessageTooLong => "That message is too long.",
         ErrorCodes.TooManyRooms => "You have joined as many rooms as allowed; leave one for good first (/leave ROOM).",
         ErrorCodes.InvalidUser => "No such user id.",
@@ -177,14 +184,15 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
     private async Task JoinAsync(string room, CancellationToken cancellationToken)
     {
         var snapshot = await client.JoinRoomAsync(room, null, cancellationToken);
+        var view = new RoomView(snapshot.Members, snapshot.Messages.Count > 0 ? snapshot.Messages[0].Id : null);
         lock (_gate)
         {
-            _rooms[snapshot.Room] = new RoomView(snapshot.Members, snapshot.Messages.Count > 0 ? snapshot.Messages[0].Id : null);
+            _rooms[snapshot.Room] = view;
             _current = snapshot.Room;
         }
 
         Print($"— {snapshot.Room}: {snapshot.Members.Count} present ({string.Join(", ", snapshot.Members.Select(m => m.UserName))})");
-        PrintListing(snapshot.Messages);
+        await ShowListingAsync(snapshot.Room, view, snapshot.Messages, cancellationToken);
     }
 
     private void SwitchTo(string room)
@@ -221,7 +229,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
 
         view.OldestId = older[0].Id;
         Print($"— {older.Count} older messages in {room}:");
-        PrintListing(older);
+        await ShowListingAsync(room, view, older, cancellationToken);
     }
 
     private void PrintMembers()
@@ -239,9 +247,10 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         client.MessageReceived += message =>
         {
             _typing.MessageFrom(message.Room, message.UserId);
-            return Show(Format(message));
+            return Show(FormatLive(message));
         };
-        client.DirectMessageReceived += message => Show($"{Time(message.SentAt)} [dm] {message.FromUserName} → {message.ToUserId}: {message.Text}");
+        client.Mentioned += ShowMention;
+        client.DirectMessageReceived += message => Show(FormatDirect(message));
         client.UserJoined += presence => Presence(presence, joined: true);
         client.UserLeft += presence => Presence(presence, joined: false);
         client.UserTyping += typing => _typing.Update(typing.Room, typing.UserId, typing.IsTyping)
@@ -288,6 +297,9 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
 
     private sealed class RoomView(IReadOnlyList<Member> members, long? oldestId)
     {
+        /// <summary>The room's messages as now, for reactions, thread sizes and quotes. Guarded by the session's gate.</summary>
+        public RoomTimeline Timeline { get; } = new();
+
         public IReadOnlyList<Member> Members { get; set; } = members;
 
         public long? OldestId { get; set; } = oldestId;

@@ -92,6 +92,29 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
 
     public ILocator Message(string text) => Page.Locator("#message-list .message-text", new() { HasTextRegex = new($"^{System.Text.RegularExpressions.Regex.Escape(text)}$") });
 
+    /// <summary>The message line (li) of the main timeline whose text reads exactly <paramref name="text"/>.</summary>
+    public ILocator Line(string text) =>
+        Messages.Filter(new() { Has = Page.Locator(".message-text", new() { HasTextRegex = new($"^{System.Text.RegularExpressions.Regex.Escape(text)}$") }) });
+
+    /// <summary>The thread panel (#thread), a complementary landmark named "Thread".</summary>
+    public ILocator Thread => Page.Locator("#thread");
+
+    /// <summary>Runs one of a line's actions (React, Reply, Reply in thread, Edit, Delete) as a pointer user would: the actions show on hover.</summary>
+    public async Task LineActionAsync(string text, string action)
+    {
+        var line = Line(text);
+        await line.HoverAsync();
+        await line.Locator(".message-actions").GetByRole(AriaRole.Button, new() { Name = action, Exact = true }).ClickAsync();
+    }
+
+    /// <summary>Opens the direct conversation with <paramref name="userName"/> from "Write to".</summary>
+    public async Task WriteToAsync(string userName)
+    {
+        await Page.GetByLabel("Write to").FillAsync(userName);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Write", Exact = true }).ClickAsync();
+        await Expect(Page.Locator("#conversation-title")).ToHaveTextAsync($"@{userName}");
+    }
+
     /// <summary>A room or direct conversation in the sidebar, by its accessible name (e.g. "#random, 2 unread").</summary>
     public ILocator Channel(string name) =>
         Page.Locator("#sidebar").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });

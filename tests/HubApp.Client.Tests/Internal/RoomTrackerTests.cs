@@ -138,6 +138,23 @@ public class RoomTrackerTests
         Assert.True(tracker.Idle);
     }
 
+    [Fact]
+    public void Reactions_and_thread_replies_take_ids_of_the_log_so_a_missing_one_is_a_gap_and_the_repair_brings_it()
+    {
+        var tracker = Joined(Snapshot(complete: true, 1));
+
+        Assert.Equal([2L], Ids(tracker.Live(Message(2) with { Kind = MessageKinds.React, TargetId = 1, Text = "👍" })));
+        Assert.Equal([3L], Ids(tracker.Live(Message(3) with { ThreadId = 1 })));
+        // 4 (an unreact, say) was lost on its way: 5 is held until the repair brings 4.
+        Assert.Empty(tracker.Live(Message(5) with { Kind = MessageKinds.React, TargetId = 3, Text = "❤" }));
+        Assert.True(tracker.TakeRepair());
+        tracker.BeginCatchUp();
+
+        Assert.Equal([4L], Ids(tracker.CatchUp(Snapshot(complete: true, 4))));
+        Assert.Equal([5L], Ids(tracker.EndCatchUp()));
+        Assert.Equal(5, tracker.LastSeen);
+    }
+
     private static RoomTracker Joined(RoomSnapshot snapshot)
     {
         var tracker = new RoomTracker();

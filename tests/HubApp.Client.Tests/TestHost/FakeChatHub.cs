@@ -61,10 +61,60 @@ public sealed class FakeChatHub(FakeChatServer server) : Hub<IChatClient>
 
     public Task<ChatMessage> DeleteMessage(string room, long messageId) => AppendChangeAsync(room, messageId, MessageKinds.Delete, string.Empty);
 
-    public async Task<ChatMessage> PostMessage(string room, string text, string? clientMessageId)
+    public Task<ChatMessage> PostMessage(string room, string text, string? clientMessageId) => PostAsync(nameof(PostMessage), room, new Draft(text, clientMessageId));
+
+    /// <summary>The draft's reply and thread are stored as given: the fake checks neither.</summary>
+    public Task<ChatMessage> Post(string room, Draft draft) => PostAsync(nameof(Post), room, draft);
+
+    /// <summary>A react or unreact entry when it changes the fake user's reactions; the target as stored (without reactions: the fake keeps none).</summary>
+    public async Task<ChatMessage> React(string room, long messageId, string emoji, bool add)
     {
         var name = room.ToLowerInvariant();
-        server.Posts.Enqueue((nameof(PostMessage), clientMessageId));
+        server.Posts.Enqueue((nameof(React), null));
+        if (server.BeforePost is { } before)
+        {
+            await before(null);
+        }
+
+        var target = (server.Snapshot(name, messageId - 1).Messages is [var first, ..] ? first : null)
+            ?? throw new HubException($"{ErrorCodes.NotFound}: '{name}' has no message {messageId}.");
+        if (server.React(name, messageId, emoji, add) is { } entry)
+        {
+            await Clients.Group(name).MessageReceived(entry);
+        }
+
+        if (server.AfterPostStored is { } after)
+        {
+            await after(null);
+        }
+
+        return target;
+    }
+
+    /// <summary>An edit entry of any earlier direct message (the fake checks no author), sent to the caller.</summary>
+    public async Task<DirectMessage> EditDirectMessage(long messageId, string text)
+    {
+        server.Posts.Enqueue((nameof(EditDirectMessage), null));
+        if (server.BeforePost is { } before)
+        {
+            await before(null);
+        }
+
+        var entry = server.AppendDirect("bob", text) with { Kind = MessageKinds.Edit, TargetId = messageId };
+        await Clients.Caller.DirectMessageReceived(entry);
+        if (server.AfterPostStored is { } after)
+        {
+            await after(null);
+        }
+
+        return entry;
+    }
+
+    private async Task<ChatMessage> PostAsync(string method, string room, Draft draft)
+    {
+        var (text, clientMessageId) = (draft.Text, draft.ClientMessageId);
+        var name = room.ToLowerInvariant();
+        server.Posts.Enqueue((method, clientMessageId));
         if (!Context.Items.ContainsKey(name))
         {
             throw new HubException($"{ErrorCodes.NotInRoom}: join '{name}' before sending to it.");
@@ -75,7 +125,7 @@ public sealed class FakeChatHub(FakeChatServer server) : Hub<IChatClient>
             await before(clientMessageId);
         }
 
-        var message = server.Append(name, text, clientMessageId);
+        var message = server.Append(name, text, clientMessageId, draft: draft);
         await Clients.Group(name).MessageReceived(message);
         if (server.AfterPostStored is { } after)
         {

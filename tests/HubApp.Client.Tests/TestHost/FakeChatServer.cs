@@ -17,6 +17,7 @@ public sealed class FakeChatServer
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ChatMessage>> _history = [];
     private readonly List<DirectMessage> _direct = [];
+    private readonly HashSet<(string Room, long Id, string Emoji)> _reactions = [];
     private long _lastDirectId;
     private IHubContext<FakeChatHub, IChatClient>? _hub;
     private RecordingLifetimeManager? _lifetime;
@@ -94,7 +95,7 @@ public sealed class FakeChatServer
     }
 
     /// <summary>Stores a message in the room's history without sending it; ids are consecutive within a room, as in the contract.</summary>
-    public ChatMessage Append(string room, string text, string? clientMessageId = null, string kind = MessageKinds.Message, long? targetId = null)
+    public ChatMessage Append(string room, string text, string? clientMessageId = null, string kind = MessageKinds.Message, long? targetId = null, Draft? draft = null)
     {
         lock (_gate)
         {
@@ -108,7 +109,11 @@ public sealed class FakeChatServer
                 return earlier;
             }
 
-            var message = new ChatMessage(messages.Count + 1, room, "u1", "alice", text, DateTime.UtcNow, kind, targetId, clientMessageId);
+            var message = new ChatMessage(messages.Count + 1, room, "u1", "alice", text, DateTime.UtcNow, kind, targetId, clientMessageId)
+            {
+                ReplyToId = draft?.ReplyToId,
+                ThreadId = draft?.ThreadId,
+            };
             messages.Add(message);
             return message;
         }
@@ -131,6 +136,26 @@ public sealed class FakeChatServer
             return message;
         }
     }
+
+    /// <summary>
+    /// Adds or removes the fake user's reaction; appends a react or unreact entry only when that changes something, as
+    /// the contract says. Returns the entry, or null for no change.
+    /// </summary>
+    public ChatMessage? React(string room, long messageId, string emoji, bool add)
+    {
+        lock (_gate)
+        {
+            if (!(add ? _reactions.Add((room, messageId, emoji)) : _reactions.Remove((room, messageId, emoji))))
+            {
+                return null;
+            }
+        }
+
+        return Append(room, emoji, null, add ? MessageKinds.React : MessageKinds.Unreact, messageId);
+    }
+
+    /// <summary>Sends <c>Mentioned</c> to every connection (the fake has no users).</summary>
+    public Task MentionAsync(ChatMessage message) => _hub!.Clients.All.Mentioned(message);
 
     /// <summary>Sends a direct message to every connection (the fake has no users).</summary>
     public Task PublishDirectAsync(DirectMessage message) => _hub!.Clients.All.DirectMessageReceived(message);

@@ -257,7 +257,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
             history.Select(m => (m.Id, m.Text, m.ClientMessageId, string.Join(' ', m.Mentions ?? []), m.Thread?.ReplyCount ?? 0)));
         Assert.Equal(1L, reply.Messages[0].ThreadId);
         Assert.Equal(1, (await ((IReadMarkerStore)store).GetRoomReadStateAsync("bob", "a", 1000, CancellationToken.None)).MentionCount);
-        Assert.Equal(7L, await ReadVersionAsync(connectionString));
+        Assert.Equal(8L, await ReadVersionAsync(connectionString));
     }
 
     private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)
