@@ -29,7 +29,7 @@ internal static class BenchCommand
     {
         var command = new RootCommand("HubApp's load generator, built on HubApp.Client: fan-out throughput and latency, a fixed offered rate, idle connections, ping.")
         {
-            FanOut(), Idle(), Ping(), Compare(), IdleWorker(),
+            FanOut(), Idle(), Ping(), Compare(), Cost(), IdleWorker(),
         };
         return command;
     }
@@ -150,6 +150,69 @@ internal static class BenchCommand
 
             await Report(parse, pinning, fanOut, fixedRate, idles, pings, roundTrips);
             return fanOut.Concat(fixedRate).Any(r => r.Lost != 0 || r.SendErrors != 0) ? 3 : 0;
+        });
+        return command;
+    }
+
+    private static Command Cost()
+    {
+        var phase = new Option<double>("--phase") { Description = "Seconds measured per phase (one kind of operation at a time).", DefaultValueFactory = _ => 10 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of one phase per kind, after one warm-up phase per kind.", DefaultValueFactory = _ => 2 };
+        var kinds = new Option<OperationKind[]>("--kinds")
+        {
+            Description = "Kinds in each round, the first the reference of the ratios: message (PostMessage), reaction (React), reply (Post in a thread), post (Post without a thread).",
+            DefaultValueFactory = _ => [OperationKind.Message, OperationKind.Reaction, OperationKind.Reply],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var noPin = new Option<bool>("--no-pin") { Description = "Do not pin the server to CPU 0 and the load generator to CPU 1 (taskset)." };
+        var command = new Command("cost", "Server CPU per message, per reaction and per thread reply in one run against one server: a fresh pinned HubApp (SQLite), or --server.")
+        {
+            Server, ServerPid, Protocol, Rooms, Members, Window, Warmup, phase, rounds, Rate, kinds, noPin, JsonFile,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var external = parse.GetResult(Server) is { Implicit: false };
+            var pinning = external || parse.GetValue(noPin) ? Pinning.None : Pinning.Default();
+            await pinning.PinThisProcessAsync(ct);
+            Console.WriteLine($"CPUs: {pinning.Describe()}");
+            var settings = new CostSettings(
+                parse.GetValue(Rooms),
+                parse.GetValue(Members),
+                parse.GetValue(Window),
+                TimeSpan.FromSeconds(parse.GetValue(Warmup)),
+                TimeSpan.FromSeconds(parse.GetValue(phase)),
+                parse.GetValue(rounds),
+                parse.GetResult(Rate) is null ? null : parse.GetValue(Rate),
+                [.. parse.GetValue(kinds)!.Distinct()]);
+            async Task<CostResult> MeasureAsync(Uri url, int? pid)
+            {
+                using var target = new BenchTarget("hubapp", url, authenticate: true, pid is { } p ? new ProcessMeter(p) : null, BenchClient.Lean, parse.GetValue(Protocol));
+                return await new OperationCostWorkload(target, settings, Console.Out, pinning).RunAsync(ct);
+            }
+
+            CostResult result;
+            if (external)
+            {
+                result = await MeasureAsync(parse.GetValue(Server)!, parse.GetValue(ServerPid));
+            }
+            else
+            {
+                await using var server = await ServerProcess.StartHubAppAsync(new Dictionary<string, string>(), pinning, ct);
+                result = await MeasureAsync(server.Url, server.Pid);
+            }
+
+            result = result with { Machine = BenchReport.DescribeMachine(), Pinning = pinning.Describe() };
+            Console.WriteLine();
+            Console.WriteLine($"Machine: {result.Machine}");
+            Console.WriteLine($"Protocol: {parse.GetValue(Protocol)}, lean client");
+            result.Print(Console.Out);
+            if (parse.GetValue(JsonFile) is { } path)
+            {
+                await result.WriteJsonAsync(path);
+                Console.WriteLine($"Figures written to {path}");
+            }
+
+            return result.Costs.Any(c => c.Lost != 0 || c.Errors != 0) ? 3 : 0;
         });
         return command;
     }

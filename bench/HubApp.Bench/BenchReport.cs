@@ -17,7 +17,7 @@ internal sealed record BenchReport(
     IReadOnlyDictionary<string, LatencySummary> Ping,
     IReadOnlyList<RoundTripResult> RoundTrip)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public DateTime RunAt { get; init; } = DateTime.UtcNow;
 
@@ -111,7 +111,7 @@ internal sealed record BenchReport(
 
     public async Task WriteJsonAsync(string path) => await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, Json));
 
-    private static string Format(double value) => double.IsNaN(value) || double.IsInfinity(value)
+    internal static string Format(double value) => double.IsNaN(value) || double.IsInfinity(value)
         ? "–"
         : Math.Abs(value) >= 1000 ? value.ToString("N0", CultureInfo.InvariantCulture) : value.ToString("0.###", CultureInfo.InvariantCulture);
 }

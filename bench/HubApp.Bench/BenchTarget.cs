@@ -23,6 +23,15 @@ internal interface IBenchConnection : IAsyncDisposable
     /// <summary>Sends a 64-character text that carries <paramref name="stamp"/> (Stopwatch ticks) in its first 16 characters, as hex.</summary>
     Task SendStampedAsync(string room, long stamp);
 
+    /// <summary><c>PostMessage</c> of a stamped text; the stored message's id.</summary>
+    Task<long> PostStampedAsync(string room, long stamp, string clientMessageId);
+
+    /// <summary><c>Post</c> of a draft with a stamped text, in thread <paramref name="threadId"/> when given; the stored message's id.</summary>
+    Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId);
+
+    /// <summary><c>React</c>: adds or removes the caller's <paramref name="emoji"/> on message <paramref name="messageId"/>.</summary>
+    Task ReactAsync(string room, long messageId, string emoji, bool add);
+
     Task PingAsync(CancellationToken cancellationToken);
 }
 
@@ -114,6 +123,13 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
 
         public Task SendStampedAsync(string room, long stamp) => connection.SendStampedAsync(room, stamp);
 
+        public Task<long> PostStampedAsync(string room, long stamp, string clientMessageId) => connection.PostStampedAsync(room, stamp, clientMessageId);
+
+        public Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId) =>
+            connection.PostDraftStampedAsync(room, stamp, clientMessageId, threadId);
+
+        public Task ReactAsync(string room, long messageId, string emoji, bool add) => connection.ReactAsync(room, messageId, emoji, add);
+
         public Task PingAsync(CancellationToken cancellationToken) => connection.PingAsync();
 
         public ValueTask DisposeAsync() => connection.DisposeAsync();
@@ -123,17 +139,25 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
     {
         public Task JoinRoomAsync(string room, CancellationToken cancellationToken) => chat.JoinRoomAsync(room, null, cancellationToken);
 
-        public Task SendStampedAsync(string room, long stamp)
+        // The raw single call, as plain SignalR's baseline makes it: SendMessageAsync's outbox would post one
+        // message per room at a time (to keep their order across retries) and so defeat the window.
+        public Task SendStampedAsync(string room, long stamp) => chat.PostMessageAsync(room, StampedText(stamp), clientMessageId: null);
+
+        public async Task<long> PostStampedAsync(string room, long stamp, string clientMessageId) =>
+            (await chat.PostMessageAsync(room, StampedText(stamp), clientMessageId)).Id;
+
+        // The cost workload measures the server, for which the lean client is the instrument.
+        public Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId) =>
+            throw new NotSupportedException("The cost workload drives the lean client only (--client lean).");
+
+        public Task ReactAsync(string room, long messageId, string emoji, bool add) =>
+            throw new NotSupportedException("The cost workload drives the lean client only (--client lean).");
+
+        private static string StampedText(long stamp) => string.Create(LeanHubConnection.TextLength, stamp, (span, s) =>
         {
-            var text = string.Create(LeanHubConnection.TextLength, stamp, (span, s) =>
-            {
-                s.TryFormat(span, out _, "x16", CultureInfo.InvariantCulture);
-                span[LeanHubConnection.StampDigits..].Fill('.');
-            });
-            // The raw single call, as plain SignalR's baseline makes it: SendMessageAsync's outbox would post one
-            // message per room at a time (to keep their order across retries) and so defeat the window.
-            return chat.PostMessageAsync(room, text, clientMessageId: null);
-        }
+            s.TryFormat(span, out _, "x16", CultureInfo.InvariantCulture);
+            span[LeanHubConnection.StampDigits..].Fill('.');
+        });
 
         public Task PingAsync(CancellationToken cancellationToken) => chat.PingAsync(cancellationToken);
 

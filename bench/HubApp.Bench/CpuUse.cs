@@ -87,6 +87,22 @@ internal sealed record CpuUse(double ServerCores, double ClientCores, int Server
         _ => "neither",
     };
 
+    /// <summary>Several measured spans as one: each side's cores and its CPU's busy share weighted by the spans' wall time.</summary>
+    public static CpuUse Combine(IReadOnlyList<CpuUse> parts)
+    {
+        var wall = parts.Sum(p => p.WallSeconds);
+        double Weighted(Func<CpuUse, double> value) => parts.Sum(p => value(p) * p.WallSeconds) / wall;
+        var first = parts[0];
+        return first with
+        {
+            ServerCores = Weighted(p => p.ServerCores),
+            ClientCores = Weighted(p => p.ClientCores),
+            WallSeconds = wall,
+            ServerCpuBusy = Weighted(p => p.ServerCpuBusy),
+            ClientCpuBusy = Weighted(p => p.ClientCpuBusy),
+        };
+    }
+
     /// <summary>Measures from now: <see cref="Stop"/> gives the cores each side used in between.</summary>
     public static Func<CpuUse> Start(ProcessMeter? server, Pinning pinning)
     {

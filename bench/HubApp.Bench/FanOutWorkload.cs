@@ -3,84 +3,43 @@ using System.Diagnostics;
 namespace HubApp.Bench;
 
 /// <summary>
-/// R rooms × M members; one member per room sends 64-character texts, keeping a window of sends
-/// outstanding (or pacing them to an offered rate); every member counts what it receives and how long
-/// after the send it arrived. A delivery is one message reaching one member.
+/// R rooms × M members (<see cref="BenchRooms"/>); one member per room sends 64-character texts, keeping a window of
+/// sends outstanding (or pacing them to an offered rate); every member counts what it receives and how long after the
+/// send it arrived. A delivery is one message reaching one member.
 /// </summary>
-/// <remarks>
-/// Senders and receivers live in this process, so the send time travels in the text itself and is read
-/// against the same Stopwatch. Each connection reports its deliveries one at a time (both clients' contract),
-/// so the per-member recorders need no locks until they are merged after the run.
-/// </remarks>
 internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings, TextWriter progress, Pinning? pinning = null)
 {
-    private readonly MeasurementWindow _window = new();
-
     public async Task<FanOutResult> RunAsync(CancellationToken cancellationToken)
     {
-        var members = new List<Member>(settings.Rooms * settings.Members);
-        try
-        {
-            await ConnectAsync(members, cancellationToken);
-            return await MeasureAsync(members, cancellationToken);
-        }
-        finally
-        {
-            await Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (m, _) => await m.Client!.DisposeAsync());
-        }
+        await using var rooms = await BenchRooms.ConnectAsync(target, settings.Rooms, settings.Members, progress, cancellationToken);
+        return await MeasureAsync(rooms, cancellationToken);
     }
 
-    private async Task ConnectAsync(List<Member> members, CancellationToken cancellationToken)
+    private async Task<FanOutResult> MeasureAsync(BenchRooms rooms, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.StartNew();
-        var all = Enumerable.Range(0, settings.Rooms).SelectMany(r => Enumerable.Range(0, settings.Members).Select(m => (Room: r, Index: m))).ToArray();
-        var connected = new Member[all.Length];
-        await Parallel.ForEachAsync(Enumerable.Range(0, all.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
-        {
-            var (room, index) = all[i];
-            var member = new Member($"bench-room-{room}", _window);
-            member.Client = await target.ConnectAsync($"bench-{room}-{index}", member.OnDelivery, ct);
-            await member.Client.JoinRoomAsync(member.Room, ct);
-            connected[i] = member;
-        });
-        members.AddRange(connected);
-        await progress.WriteLineAsync($"  {target.Name}: {members.Count} clients connected and joined in {started.Elapsed.TotalSeconds:F1} s");
-    }
-
-    private async Task<FanOutResult> MeasureAsync(List<Member> members, CancellationToken cancellationToken)
-    {
-        var senders = members.Where((_, i) => i % settings.Members == 0).ToArray();
+        var senders = rooms.Senders.Select(m => new Sender(m)).ToArray();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var window = _window;
-        var sending = senders.Select(s => Task.Run(() => SendAsync(s, stop.Token), CancellationToken.None)).ToArray();
+        var window = rooms.Window;
+        var interval = SendWindow.Interval(settings.OfferedRate, settings.Rooms, settings.Members);
+        var sending = senders.Select(s => Task.Run(() => SendWindow.RunAsync(() => SendOneAsync(s), settings.Window, interval, stop.Token), CancellationToken.None)).ToArray();
 
         await Task.Delay(settings.Warmup, cancellationToken);
-        var cpu = CpuUse.Start(target.Process, pinning ?? Pinning.None);
-        var serverCpu = target.Process?.CpuSeconds();
         var peakRss = 0L;
-        window.Open();
-        var end = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < end)
+        var measured = await window.MeasureAsync(target.Process, pinning ?? Pinning.None, settings.Duration, async () =>
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
             peakRss = Math.Max(peakRss, target.Process?.RssBytes() ?? 0);
-            await progress.WriteAsync($"\r  {target.Name}: {members.Sum(m => m.InWindow) / window.Elapsed.TotalSeconds,12:N0} deliveries/s over {window.Elapsed.TotalSeconds,4:F0} s   ");
-        }
-
-        window.Close();
-        var seconds = window.Elapsed.TotalSeconds;
-        var cpuUse = cpu();
-        var serverSeconds = target.Process is { } process ? process.CpuSeconds() - serverCpu!.Value : double.NaN;
+            await progress.WriteAsync($"\r  {target.Name}: {rooms.InWindow / window.Elapsed.TotalSeconds,12:N0} deliveries/s over {window.Elapsed.TotalSeconds,4:F0} s   ");
+        }, cancellationToken);
         await progress.WriteLineAsync();
         await stop.CancelAsync();
         await Task.WhenAll(sending).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
 
         var acked = senders.Sum(s => s.Acked);
         var expected = acked * settings.Members;
-        await DrainAsync(members, expected, cancellationToken);
-        var delivered = members.Sum(m => m.InWindow);
-        var latencies = new List<long>(members.Sum(m => m.Latencies.Count));
-        foreach (var member in members)
+        await rooms.DrainAsync(expected, cancellationToken);
+        var delivered = rooms.InWindow;
+        var latencies = new List<long>(rooms.Members.Sum(m => m.Latencies.Count));
+        foreach (var member in rooms.Members)
         {
             latencies.AddRange(member.Latencies);
         }
@@ -88,55 +47,20 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
         return new FanOutResult(
             target.Name,
             settings,
-            DeliveriesPerSecond: delivered / seconds,
+            DeliveriesPerSecond: delivered / measured.Seconds,
             Latency: Percentiles.Summarize(latencies),
-            Lost: expected - members.Sum(m => m.Received),
+            Lost: expected - rooms.Received,
             SendErrors: senders.Sum(s => s.Errors),
-            ServerCpuSecondsPer100k: delivered == 0 ? double.NaN : serverSeconds / delivered * 100_000,
+            ServerCpuSecondsPer100k: delivered == 0 ? double.NaN : measured.ServerCpuSeconds / delivered * 100_000,
             ServerPeakRssMb: target.Process is null ? double.NaN : peakRss / 1048576.0,
-            Cpu: cpuUse);
+            Cpu: measured.Cpu);
     }
 
-    private async Task SendAsync(Member sender, CancellationToken stop)
-    {
-        var outstanding = new List<Task>(settings.Window);
-        // Paced mode: messages per second per room for the offered deliveries per second.
-        var interval = settings.OfferedRate is { } rate ? TimeSpan.FromSeconds(settings.Rooms * settings.Members / rate) : TimeSpan.Zero;
-        var next = Stopwatch.GetTimestamp();
-        while (!stop.IsCancellationRequested)
-        {
-            if (interval > TimeSpan.Zero)
-            {
-                next += (long)(interval.TotalSeconds * Stopwatch.Frequency);
-                var wait = next - Stopwatch.GetTimestamp();
-                if (wait > 0)
-                {
-                    try
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), stop);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            outstanding.Add(SendOneAsync(sender));
-            if (outstanding.Count >= settings.Window)
-            {
-                outstanding.Remove(await Task.WhenAny(outstanding));
-            }
-        }
-
-        await Task.WhenAll(outstanding);
-    }
-
-    private static async Task SendOneAsync(Member sender)
+    private static async Task SendOneAsync(Sender sender)
     {
         try
         {
-            await sender.Client!.SendStampedAsync(sender.Room, Stopwatch.GetTimestamp());
+            await sender.Member.Client!.SendStampedAsync(sender.Member.Room, Stopwatch.GetTimestamp());
             Interlocked.Increment(ref sender.Acked);
         }
         catch (Exception ex) when (ex is HubApp.Client.ChatException or InvalidOperationException or OperationCanceledException)
@@ -145,55 +69,12 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
         }
     }
 
-    private static async Task DrainAsync(List<Member> members, long expected, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
-        while (members.Sum(m => m.Received) < expected && Stopwatch.GetTimestamp() < deadline)
-        {
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    private sealed class Member(string room, MeasurementWindow window)
+    private sealed class Sender(RoomMember member)
     {
         public long Acked;
         public long Errors;
 
-        public IBenchConnection? Client { get; set; }
-
-        public string Room { get; } = room;
-
-        public long Received { get; private set; }
-
-        public long InWindow { get; private set; }
-
-        public List<long> Latencies { get; } = new(4096);
-
-        public void OnDelivery(long sent)
-        {
-            var now = Stopwatch.GetTimestamp();
-            Received++;
-            if (window.IsOpen && sent >= 0)
-            {
-                InWindow++;
-                Latencies.Add(now - sent);
-            }
-        }
-    }
-
-    /// <summary>The measured part of the run, after warm-up and before the drain.</summary>
-    private sealed class MeasurementWindow
-    {
-        private long _opened;
-        private long _closed;
-
-        public bool IsOpen => Volatile.Read(ref _opened) != 0 && Volatile.Read(ref _closed) == 0;
-
-        public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_opened, _closed == 0 ? Stopwatch.GetTimestamp() : _closed);
-
-        public void Open() => Volatile.Write(ref _opened, Stopwatch.GetTimestamp());
-
-        public void Close() => Volatile.Write(ref _closed, Stopwatch.GetTimestamp());
+        public RoomMember Member { get; } = member;
     }
 }
 

@@ -29,10 +29,6 @@ internal sealed class LeanHubConnection : IAsyncDisposable
     // SignalR's server closes a connection that sends nothing for ClientTimeoutInterval (30 s): receivers never send.
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
 
-    private static readonly byte[] JoinRoom = "JoinRoom"u8.ToArray();
-    private static readonly byte[] SendMessage = "SendMessage"u8.ToArray();
-    private static readonly byte[] Ping = "Ping"u8.ToArray();
-
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _messagePackBody;
 
@@ -44,7 +40,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
     private readonly Action<long>? _onDelivery;
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly ArrayBufferWriter<byte> _frame = new(256);
-    private readonly Dictionary<int, TaskCompletionSource<string?>> _pending = [];
+    private readonly Dictionary<int, TaskCompletionSource<Frame>> _pending = [];
     private readonly TaskCompletionSource<string?> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _closing = new();
     private Timer? _keepAlive;
@@ -93,13 +89,24 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         }
     }
 
-    public Task JoinRoomAsync(string room) => InvokeAsync(JoinRoom, room, stamp: null, argumentCount: 2);
+    public Task JoinRoomAsync(string room) => InvokeAsync(LeanInvocation.JoinRoom(room));
 
     /// <summary>SendMessage of a 64-character text whose first 16 characters are <paramref name="stamp"/> in hex.</summary>
-    public Task SendStampedAsync(string room, long stamp) => InvokeAsync(SendMessage, room, stamp, argumentCount: 2);
+    public Task SendStampedAsync(string room, long stamp) => InvokeAsync(LeanInvocation.SendMessage(room, stamp));
+
+    /// <summary>PostMessage of a stamped text; the stored message's id.</summary>
+    public Task<long> PostStampedAsync(string room, long stamp, string clientMessageId) =>
+        InvokeAsync(LeanInvocation.PostMessage(room, stamp, clientMessageId));
+
+    /// <summary>Post of a draft with a stamped text, in thread <paramref name="threadId"/> when given; the stored message's id.</summary>
+    public Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId) =>
+        InvokeAsync(LeanInvocation.Post(room, stamp, clientMessageId, threadId));
+
+    /// <summary>React: adds or removes the caller's <paramref name="emoji"/> on a message.</summary>
+    public Task ReactAsync(string room, long messageId, string emoji, bool add) => InvokeAsync(LeanInvocation.React(room, messageId, emoji, add));
 
     /// <summary>The hub's Ping method (a completion round trip, not SignalR's ping frame).</summary>
-    public Task PingAsync() => InvokeAsync(Ping, room: null, stamp: null, argumentCount: 0);
+    public Task PingAsync() => InvokeAsync(LeanInvocation.Ping);
 
     public async ValueTask DisposeAsync()
     {
@@ -136,12 +143,12 @@ internal sealed class LeanHubConnection : IAsyncDisposable
     }
 
     /// <summary>Writes one invocation frame; its stamp text, when there is one, is made in place (no string).</summary>
-    internal static void WriteInvocation(ChatProtocol protocol, IBufferWriter<byte> output, int invocationId, ReadOnlySpan<byte> target, string? room, long? stamp, int argumentCount)
+    internal static void WriteInvocation(ChatProtocol protocol, IBufferWriter<byte> output, int invocationId, in LeanInvocation call)
     {
         // Scratch from the heap, not the stack: MessagePackWriter is a ref struct that may not be handed stack memory.
         Span<byte> scratch = _scratch ??= new byte[TextLength + 11];
         var text = scratch[..TextLength];
-        if (stamp is { } value)
+        if (call.Stamp is { } value)
         {
             value.TryFormat(text[..StampDigits], out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
             text[StampDigits..].Fill((byte)'.');
@@ -156,9 +163,9 @@ internal sealed class LeanHubConnection : IAsyncDisposable
                 json.WriteStartObject();
                 json.WriteNumber("type"u8, 1);
                 json.WriteString("invocationId"u8, id[..idLength]);
-                json.WriteString("target"u8, target);
+                json.WriteString("target"u8, call.Target);
                 json.WriteStartArray("arguments"u8);
-                WriteArguments(json, room, stamp is null ? default : text, argumentCount);
+                WriteArguments(json, call, text);
                 json.WriteEndArray();
                 json.WriteEndObject();
             }
@@ -175,21 +182,8 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         writer.Write(1);
         writer.WriteMapHeader(0);
         writer.WriteString(id[..idLength]);
-        writer.WriteString(target);
-        writer.WriteArrayHeader(argumentCount);
-        if (argumentCount > 0)
-        {
-            writer.Write(room);
-            if (stamp is null)
-            {
-                writer.WriteNil();
-            }
-            else
-            {
-                writer.WriteString(text);
-            }
-        }
-
+        writer.WriteString(call.Target);
+        WriteArguments(ref writer, call, text);
         writer.Flush();
         WriteVarInt(output, body.WrittenCount);
         output.Write(body.WrittenSpan);
@@ -239,21 +233,105 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         return false;
     }
 
-    private static void WriteArguments(Utf8JsonWriter json, string? room, ReadOnlySpan<byte> text, int argumentCount)
+    // The hub binds arguments by position; a Draft is the contract's object, every key present (camelCase, nulls written).
+    private static void WriteArguments(Utf8JsonWriter json, in LeanInvocation call, ReadOnlySpan<byte> text)
     {
-        if (argumentCount == 0)
+        if (call.Call == LeanCall.Ping)
         {
             return;
         }
 
-        json.WriteStringValue(room);
-        if (text.IsEmpty)
+        json.WriteStringValue(call.Room);
+        switch (call.Call)
         {
-            json.WriteNullValue();
+            case LeanCall.JoinRoom:
+                json.WriteNullValue();
+                break;
+            case LeanCall.SendMessage:
+                json.WriteStringValue(text);
+                break;
+            case LeanCall.PostMessage:
+                json.WriteStringValue(text);
+                json.WriteStringValue(call.ClientMessageId);
+                break;
+            case LeanCall.Post:
+                json.WriteStartObject();
+                json.WriteString("text"u8, text);
+                json.WriteString("clientMessageId"u8, call.ClientMessageId);
+                json.WriteNull("replyToId"u8);
+                if (call.Id is { } thread)
+                {
+                    json.WriteNumber("threadId"u8, thread);
+                }
+                else
+                {
+                    json.WriteNull("threadId"u8);
+                }
+
+                json.WriteNull("attachmentIds"u8);
+                json.WriteEndObject();
+                break;
+            case LeanCall.React:
+                json.WriteNumberValue(call.Id!.Value);
+                json.WriteStringValue(call.Emoji);
+                json.WriteBooleanValue(call.Add);
+                break;
         }
-        else
+    }
+
+    private static void WriteArguments(ref MessagePackWriter writer, in LeanInvocation call, ReadOnlySpan<byte> text)
+    {
+        writer.WriteArrayHeader(call.Call switch
         {
-            json.WriteStringValue(text);
+            LeanCall.Ping => 0,
+            LeanCall.PostMessage => 3,
+            LeanCall.React => 4,
+            _ => 2,
+        });
+        if (call.Call == LeanCall.Ping)
+        {
+            return;
+        }
+
+        writer.Write(call.Room);
+        switch (call.Call)
+        {
+            case LeanCall.JoinRoom:
+                writer.WriteNil();
+                break;
+            case LeanCall.SendMessage:
+                writer.WriteString(text);
+                break;
+            case LeanCall.PostMessage:
+                writer.WriteString(text);
+                writer.Write(call.ClientMessageId);
+                break;
+            case LeanCall.Post:
+                writer.WriteMapHeader(5);
+                writer.Write("text");
+                writer.WriteString(text);
+                writer.Write("clientMessageId");
+                writer.Write(call.ClientMessageId);
+                writer.Write("replyToId");
+                writer.WriteNil();
+                writer.Write("threadId");
+                if (call.Id is { } thread)
+                {
+                    writer.Write(thread);
+                }
+                else
+                {
+                    writer.WriteNil();
+                }
+
+                writer.Write("attachmentIds");
+                writer.WriteNil();
+                break;
+            case LeanCall.React:
+                writer.Write(call.Id!.Value);
+                writer.Write(call.Emoji);
+                writer.Write(call.Add);
+                break;
         }
     }
 
@@ -279,6 +357,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         var delivery = false;
         long stamp = -1;
         string? error = null;
+        long resultId = -1;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("type"u8))
@@ -330,6 +409,28 @@ internal sealed class LeanHubConnection : IAsyncDisposable
                 reader.Read();
                 error = reader.GetString();
             }
+            else if (reader.ValueTextEquals("result"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isId = reader.ValueTextEquals("id"u8);
+                        reader.Read();
+                        if (isId && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
+                        {
+                            resultId = value;
+                        }
+
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
             else
             {
                 reader.Read();
@@ -337,7 +438,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             }
         }
 
-        return Classify(type, delivery, stamp, invocationId, error);
+        return Classify(type, delivery, stamp, invocationId, error, resultId);
     }
 
     private static Frame ReadMessagePackFrame(ReadOnlyMemory<byte> frame)
@@ -382,7 +483,28 @@ internal sealed class LeanHubConnection : IAsyncDisposable
                 }
 
                 var resultKind = reader.ReadInt32();
-                return Classify(type, false, -1, invocationId, resultKind == 1 ? reader.ReadString() ?? "error" : null);
+                if (resultKind == 1)
+                {
+                    return Classify(type, false, -1, invocationId, reader.ReadString() ?? "error");
+                }
+
+                long resultId = -1;
+                if (resultKind == 3 && reader.NextMessagePackType == MessagePackType.Map)
+                {
+                    for (var fields = reader.ReadMapHeader(); fields > 0; fields--)
+                    {
+                        if (reader.TryReadStringSpan(out var key) && key.SequenceEqual("id"u8) && reader.NextMessagePackType == MessagePackType.Integer)
+                        {
+                            resultId = reader.ReadInt64();
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+
+                return Classify(type, false, -1, invocationId, null, resultId);
             }
 
             default:
@@ -390,10 +512,10 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         }
     }
 
-    private static Frame Classify(int type, bool delivery, long stamp, int invocationId, string? error) => type switch
+    private static Frame Classify(int type, bool delivery, long stamp, int invocationId, string? error, long resultId = -1) => type switch
     {
         1 when delivery => new Frame(FrameKind.Delivery, stamp, -1, null),
-        3 => new Frame(FrameKind.Completion, -1, invocationId, error),
+        3 => new Frame(FrameKind.Completion, -1, invocationId, error, resultId),
         7 => new Frame(FrameKind.Close, -1, -1, error),
         _ => new Frame(FrameKind.Other, -1, -1, null),
     };
@@ -416,9 +538,10 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             ?? throw new InvalidOperationException("The negotiate response has no connectionToken.");
     }
 
-    private async Task InvokeAsync(byte[] target, string? room, long? stamp, int argumentCount)
+    /// <summary>Invokes and waits for the completion; the id of its result object (-1 when it has none).</summary>
+    private async Task<long> InvokeAsync(LeanInvocation call)
     {
-        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously);
         int id;
         lock (_pending)
         {
@@ -430,7 +553,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         try
         {
             _frame.ResetWrittenCount();
-            WriteInvocation(_protocol, _frame, id, target, room, stamp, argumentCount);
+            WriteInvocation(_protocol, _frame, id, call);
             await SendFrameAsync();
         }
         finally
@@ -438,10 +561,8 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             _sending.Release();
         }
 
-        if (await completion.Task is { } error)
-        {
-            throw new InvalidOperationException(error);
-        }
+        var answer = await completion.Task;
+        return answer.Error is { } error ? throw new InvalidOperationException(error) : answer.ResultId;
     }
 
     private Task SendFrameAsync()
@@ -537,7 +658,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         finally
         {
             _handshake.TrySetResult(closed);
-            TaskCompletionSource<string?>[] waiting;
+            TaskCompletionSource<Frame>[] waiting;
             lock (_pending)
             {
                 waiting = [.. _pending.Values];
@@ -546,7 +667,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
 
             foreach (var completion in waiting)
             {
-                completion.TrySetResult(closed);
+                completion.TrySetResult(new Frame(FrameKind.Close, -1, -1, closed));
             }
         }
     }
@@ -560,13 +681,13 @@ internal sealed class LeanHubConnection : IAsyncDisposable
                 _onDelivery?.Invoke(frame.Stamp);
                 break;
             case FrameKind.Completion:
-                TaskCompletionSource<string?>? completion;
+                TaskCompletionSource<Frame>? completion;
                 lock (_pending)
                 {
                     _pending.Remove(frame.InvocationId, out completion);
                 }
 
-                completion?.TrySetResult(frame.Error);
+                completion?.TrySetResult(frame);
                 break;
             case FrameKind.Close:
                 _closing.Cancel();
@@ -597,6 +718,9 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         Close,
     }
 
-    /// <summary>One frame as the bench sees it. <see cref="Stamp"/>: a delivery's send stamp, -1 when none.</summary>
-    internal readonly record struct Frame(FrameKind Kind, long Stamp, int InvocationId, string? Error);
+    /// <summary>
+    /// One frame as the bench sees it. <see cref="Stamp"/>: a delivery's send stamp, -1 when none; <see cref="ResultId"/>:
+    /// the <c>id</c> of a completion's result object (the stored message), -1 when none.
+    /// </summary>
+    internal readonly record struct Frame(FrameKind Kind, long Stamp, int InvocationId, string? Error, long ResultId = -1);
 }

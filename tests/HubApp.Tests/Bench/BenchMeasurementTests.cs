@@ -21,6 +21,26 @@ public sealed class BenchMeasurementTests
     }
 
     [Fact]
+    public void CostPerOperationSumsEveryPhaseOfAKindAndHasItsRatioToTheFirstKind()
+    {
+        var cpu = new CpuUse(0.9, 0.3, 1, 1, Pinned: true, WallSeconds: 10);
+        var settings = new CostSettings(1, 10, 4, TimeSpan.Zero, TimeSpan.FromSeconds(10), 2, null, [OperationKind.Message, OperationKind.Reaction]);
+        CostPhase Phase(OperationKind kind, int round, long operations, double cpuSeconds) => new(kind, round, 10, operations, operations * 10, cpuSeconds, 0, 0, cpu);
+
+        var result = CostResult.Of("t", settings, [
+            Phase(OperationKind.Message, 1, 1000, 1.0), Phase(OperationKind.Reaction, 1, 1000, 1.5),
+            Phase(OperationKind.Message, 2, 3000, 2.0), Phase(OperationKind.Reaction, 2, 1000, 1.5)]);
+        var printed = new StringWriter();
+        result.Print(printed);
+
+        var (message, reaction) = (result.Costs[0], result.Costs[1]);
+        Assert.Equal((4000L, 200.0, 0.75, 75.0, 10.0), (message.Operations, message.OperationsPerSecond, message.ServerCpuMsPerOperation, message.ServerCpuMicrosecondsPerDelivery, message.DeliveriesPerOperation));
+        Assert.Equal((2000L, 1.5), (reaction.Operations, reaction.ServerCpuMsPerOperation));
+        Assert.Equal([1.0, 2.0 / 3], message.CpuMsPerOperationByRound);
+        Assert.Contains("| reaction ÷ message | 0.5 | **2** | 2 |", printed.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoSamplesGiveNoFigures() => Assert.True(double.IsNaN(Percentiles.Summarize([]).P50Ms));
 
     [Fact]

@@ -64,4 +64,17 @@ public sealed class CpuUseTests
         Assert.Equal("dotnet", plainName);
         Assert.Equal(["HubApp.dll"], plainArguments);
     }
+
+    [Fact]
+    public void SpansCombineWeightedByTheirWallTime()
+    {
+        var combined = CpuUse.Combine([new CpuUse(1.0, 0.2, 1, 1, Pinned: true, WallSeconds: 1, 1.0, 0.3), new CpuUse(0.5, 0.5, 1, 1, Pinned: true, WallSeconds: 3, 0.6, 0.5)]);
+
+        Assert.Equal(4, combined.WallSeconds);
+        Assert.Equal(0.625, combined.ServerCores, precision: 6);
+        Assert.Equal(0.425, combined.ClientCores, precision: 6);
+        Assert.Equal(0.7, combined.ServerCpuBusy, precision: 6);
+        Assert.Equal(0.45, combined.ClientCpuBusy, precision: 6);
+        Assert.True(combined.Pinned);
+    }
 }
