@@ -29,12 +29,12 @@ public sealed class PushOptions
     /// <summary>Who runs this host, for the push services (RFC 8292 <c>sub</c>): a <c>mailto:</c> or <c>https:</c> URL.</summary>
     public string Subject { get; set; } = "mailto:hubapp@localhost";
 
-    /// <summary>Hosts a subscription's endpoint may name; null: <see cref="DefaultEndpointHosts"/>.</summary>
+    /// <summary>Hosts (or host:port) a subscription's endpoint may name; null: <see cref="DefaultEndpointHosts"/>.</summary>
     public string[]? AllowedEndpointHosts { get; set; }
 
     /// <summary>
-    /// Accepts <c>http:</c> endpoints (on the allowed hosts). For tests against a local receiver only: a push service is
-    /// always <c>https:</c>.
+    /// Accepts <c>http:</c> endpoints on any allowed host. For tests only: a push service is always <c>https:</c>. (An
+    /// <c>http:</c> endpoint on a loopback host listed by name, a local receiver, is accepted without it.)
     /// </summary>
     public bool AllowHttpEndpoints { get; set; }
 

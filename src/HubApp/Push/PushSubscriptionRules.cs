@@ -42,26 +42,40 @@ internal static class PushSubscriptionRules
     {
         if (endpoint is not { Length: > 0 and <= MaxEndpointLength }
             || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
-            || !(uri.Scheme == Uri.UriSchemeHttps || (options.AllowHttpEndpoints && uri.Scheme == Uri.UriSchemeHttp))
+            || uri.Scheme is not ("https" or "http")
             || uri.UserInfo.Length > 0)
         {
             throw ChatErrors.InvalidArgument("endpoint must be an https: URL of a push service.");
         }
 
-        if (!IsAllowedHost(uri.IdnHost, options.EndpointHosts))
+        if (!IsAllowedHost(uri, options.EndpointHosts))
         {
             throw ChatErrors.InvalidArgument($"endpoint's host {uri.IdnHost} is not a push service this server sends to (Push:AllowedEndpointHosts).");
+        }
+
+        // http: only where no network lies between (a loopback host the operator listed by name, a local test receiver),
+        // or when Push:AllowHttpEndpoints says so; the payload is encrypted either way, the VAPID token is not.
+        if (uri.Scheme == Uri.UriSchemeHttp && !options.AllowHttpEndpoints && !(uri.IsLoopback && IsListedExactly(uri, options.EndpointHosts)))
+        {
+            throw ChatErrors.InvalidArgument("endpoint must be an https: URL of a push service.");
         }
 
         return endpoint;
     }
 
-    /// <summary>An exact entry, or a <c>*.domain</c> entry for any subdomain of domain; ignoring case and a trailing dot.</summary>
-    public static bool IsAllowedHost(string host, IEnumerable<string> allowed)
+    /// <summary>
+    /// An exact entry (a host, or host:port), or a <c>*.domain</c> entry for any subdomain of domain; ignoring case and a
+    /// trailing dot.
+    /// </summary>
+    public static bool IsAllowedHost(Uri endpoint, IEnumerable<string> allowed)
     {
-        var name = host.TrimEnd('.');
+        var name = endpoint.IdnHost.TrimEnd('.');
         return allowed.Any(entry => entry.StartsWith("*.", StringComparison.Ordinal)
             ? name.EndsWith(entry[1..], StringComparison.OrdinalIgnoreCase) && name.Length > entry.Length - 1
-            : string.Equals(name, entry.TrimEnd('.'), StringComparison.OrdinalIgnoreCase));
+            : IsListedExactly(endpoint, [entry]));
     }
+
+    private static bool IsListedExactly(Uri endpoint, IEnumerable<string> allowed) =>
+        allowed.Any(entry => string.Equals(endpoint.IdnHost.TrimEnd('.'), entry.TrimEnd('.'), StringComparison.OrdinalIgnoreCase)
+            || string.Equals($"{endpoint.IdnHost}:{endpoint.Port}", entry, StringComparison.OrdinalIgnoreCase));
 }

@@ -7,12 +7,14 @@ namespace HubApp.Tests.Push;
 [Collection(PostgresCluster.Name)]
 public sealed class MultiNodePushTests
 {
-    [Fact]
-    public async Task AUserOnlineOnlyOnNodeBGetsNoPushForADirectMessageStoredOnNodeA()
+    [Theory]
+    [InlineData(Engine.Postgres)]
+    [InlineData(Engine.Redis)]
+    public async Task AUserOnlineOnlyOnNodeBGetsNoPushForADirectMessageStoredOnNodeA(Engine engine)
     {
         await using var receiver = await PushReceiver.StartAsync();
         var settings = PushReceiver.HostSettings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
-        await using var cluster = await ScaleOutCluster.StartAsync(Engine.Postgres, nodes: 2, settings: settings);
+        await using var cluster = await ScaleOutCluster.StartAsync(engine, nodes: 2, settings: settings);
         var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
         using var bob = new PushSubscriber(receiver.EndpointOf("bob"));
         using var carol = new PushSubscriber(receiver.EndpointOf("carol"));

@@ -223,6 +223,25 @@ public sealed class PushTests
         Assert.Equal(HttpStatusCode.Created, await SubscribeAsync(host, "bob", onApple.Json));
     }
 
+    [Theory]
+    [InlineData("127.0.0.1", "false", true)]
+    [InlineData("{authority}", "false", true)]
+    [InlineData("*.example.com", "false", false)]
+    [InlineData("localhost", "false", false)]
+    [InlineData("*.example.com", "true", false)]
+    public async Task AnHttpEndpointIsTakenOnlyOnALoopbackHostListedByNameOrWithAllowHttpEndpoints(string listed, string allowHttp, bool taken)
+    {
+        await using var receiver = await PushReceiver.StartAsync();
+        using var subscriber = new PushSubscriber(receiver.EndpointOf("bob"));
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Push:AllowedEndpointHosts:0"] = listed.Replace("{authority}", receiver.BaseAddress.Authority, StringComparison.Ordinal),
+            ["Push:AllowHttpEndpoints"] = allowHttp,
+        });
+
+        Assert.Equal(taken ? HttpStatusCode.Created : HttpStatusCode.BadRequest, await SubscribeAsync(host, "bob", subscriber.Json));
+    }
+
     [Fact]
     public async Task SubscribingNeedsAToken()
     {
