@@ -85,6 +85,28 @@ public sealed class PushTests
     }
 
     [Fact]
+    public async Task AMentionInAPrivateRoomOfAUserWhoMayNotReadItIsNoPush()
+    {
+        await using var receiver = await PushReceiver.StartAsync();
+        await using var host = await HubAppHost.StartAsync(PushReceiver.HostSettings());
+        using var bob = new PushSubscriber(receiver.EndpointOf("bob"));
+        using var carol = new PushSubscriber(receiver.EndpointOf("carol"));
+        await SubscribeAsync(host, "bob", bob.Json);
+        await SubscribeAsync(host, "carol", carol.Json);
+        await using var alice = await host.ConnectAsync("alice");
+        await alice.CreateRoomAsync("secret", "private").DefaultTimeout();
+        await alice.JoinRoomAsync("secret").DefaultTimeout();
+
+        await alice.SendMessageAsync("secret", "@bob must not hear of this").DefaultTimeout();
+        var barrier = await alice.SendDirectMessageAsync("carol", "barrier").DefaultTimeout();
+
+        var push = await receiver.Received.NextAsync();
+        Assert.Equal("carol", push.Name);
+        Assert.Equal(barrier.Id, carol.Decrypt(push.Body).GetProperty("id").GetInt64());
+        Assert.Single(receiver.Received.All);
+    }
+
+    [Fact]
     public async Task AFullQueueDropsThePushCountsItAndHoldsUpNoMessage()
     {
         await using var receiver = await PushReceiver.StartAsync();
