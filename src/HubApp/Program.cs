@@ -4,6 +4,7 @@ using HubApp.Backplane;
 using HubApp.Client;
 using HubApp.Configuration;
 using HubApp.DirectMessages;
+using HubApp.EventStream;
 using HubApp.Health;
 using HubApp.History;
 using HubApp.Hubs;
@@ -37,6 +38,7 @@ builder.AddChatReadState();
 builder.AddChatSearch();
 builder.AddChatHub();
 builder.AddChatApi();
+builder.AddChatEventStream();
 builder.AddChatBackplane();
 builder.AddChatTelemetry();
 
@@ -58,6 +60,7 @@ app.MapChatAuthentication();
 app.MapChatHub();
 app.MapChatStats();
 app.MapChatApi();
+app.MapChatEventStream();
 app.MapChatMetrics();
 app.MapChatHealth();
 

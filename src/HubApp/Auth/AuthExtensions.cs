@@ -88,11 +88,11 @@ public static class AuthExtensions
             };
         }
 
-        // Browsers cannot set headers on WebSockets or EventSource, so hub requests may carry the token in
-        // the query string; nothing else may, so that tokens do not leak into other URLs.
+        // Browsers cannot set headers on WebSockets or EventSource, so hub requests and the room event stream may
+        // carry the token in the query string; nothing else may, so that tokens do not leak into other URLs.
         private static Task ReadHubTokenFromQuery(MessageReceivedContext context)
         {
-            if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+            if ((context.HttpContext.Request.Path.StartsWithSegments("/hubs") || IsEventStream(context.HttpContext.Request))
                 && string.IsNullOrEmpty(context.Token)
                 && context.Request.Query.TryGetValue("access_token", out var token)
                 && token.Count == 1)
@@ -102,6 +102,15 @@ public static class AuthExtensions
 
             return Task.CompletedTask;
         }
+
+        // GET /api/rooms/{room}/events, and no other path under it.
+        private static bool IsEventStream(HttpRequest request) =>
+            HttpMethods.IsGet(request.Method)
+            && request.Path.StartsWithSegments("/api/rooms", out var rest)
+            && rest.Value is { } tail
+            && tail.EndsWith("/events", StringComparison.Ordinal)
+            && tail.Length > "/events".Length + 1
+            && tail.IndexOf('/', 1) == tail.Length - "/events".Length;
 
         private Task RequireSubject(TokenValidatedContext context, AuthOptions settings)
         {
