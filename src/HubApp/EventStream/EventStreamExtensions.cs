@@ -48,7 +48,7 @@ public static class EventStreamExtensions
                 + "invalid_room, invalid_message 400; forbidden 403; rate_limited 429 (the read allowance, or more than "
                 + "EventStream:MaxStreamsPerUser streams); unavailable 503. The stream ends when the reader is kicked or "
                 + "banned or may no longer read the room.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -29,6 +29,8 @@ public sealed class StartupValidationTests
     [InlineData("Metrics__Enabled", "maybe", "Metrics:Enabled")]
     [InlineData("History__MaxCatchUp", "99999999999", "History:MaxCatchUp")]
     [InlineData("Limits__EditWindow", "00:00:00", "Limits:EditWindow")]
+    [InlineData("EventStream__KeepAliveInterval", "00:00:00", "EventStream:KeepAliveInterval")]
+    [InlineData("EventStream__MaxStreamsPerUser", "0", "EventStream:MaxStreamsPerUser must be between")]
     public async Task ABrokenSettingStopsStartUpWithOneLineNamingTheKey(string variable, string value, string named)
     {
         var (exitCode, stdout, stderr) = await RunHostAsync(new() { [variable] = value, ["ASPNETCORE_ENVIRONMENT"] = "Development" });

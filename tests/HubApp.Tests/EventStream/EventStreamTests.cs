@@ -197,7 +197,8 @@ public sealed class EventStreamTests
         return client;
     }
 
-    private static async Task<List<ChatMessage>> SendAsync(ChatClient client, string room, int count)
+    /// <summary>Sends <paramref name="count"/> messages one after another; the stored entries.</summary>
+    internal static async Task<List<ChatMessage>> SendAsync(ChatClient client, string room, int count)
     {
         var sent = new List<ChatMessage>();
         for (var i = 0; i < count; i++)
