@@ -176,6 +176,19 @@ public sealed class EventStreamTests
     }
 
     [Fact]
+    public async Task ANodeHoldingItsMostStreamsRefusesAnotherWith503()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["EventStream:MaxStreams"] = "1" });
+        using var http = host.CreateHttpClient();
+        await using var bobs = await EventStreamReader.OpenAsync(host.BaseAddress, "bob", "room");
+
+        using var carols = await EventStreamReader.SendAsync(http, "carol", "room");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, carols.StatusCode);
+        Assert.Equal(ErrorCodes.Unavailable, await CodeOfAsync(carols));
+    }
+
+    [Fact]
     public async Task ABrowsersEventSourceMayCarryTheTokenInTheQueryButOnlyOnTheEventStream()
     {
         await using var host = await HubAppHost.StartAsync();
