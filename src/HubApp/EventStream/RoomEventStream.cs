@@ -78,6 +78,9 @@ internal sealed partial class RoomEventStream(
         using var subscription = feed.Subscribe(name, caller, EventStreamOptions.Buffer);
         // Subscribed and tracked before the store is read: every entry stored after that read arrives live.
         await tracking.TrackAsync(name, cancellationToken);
+        // Again, now that it is subscribed (as a join asks again once in the group): a ban applied here since the first
+        // check either ended the subscription or dropped the cached room, so this reads it. None slips between the two.
+        await authorization.RequireReadableAsync(caller, name, cancellationToken);
         var last = after ?? await NewestIdAsync(name, cancellationToken);
 
         var response = context.Response;
