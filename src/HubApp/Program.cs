@@ -1,4 +1,5 @@
 using HubApp.Api;
+using HubApp.Attachments;
 using HubApp.Auth;
 using HubApp.Backplane;
 using HubApp.Client;
@@ -38,6 +39,7 @@ builder.AddChatReadState();
 builder.AddChatSearch();
 builder.AddChatHub();
 builder.AddChatApi();
+builder.AddChatAttachments();
 builder.AddChatEventStream();
 builder.AddChatBackplane();
 builder.AddChatTelemetry();
@@ -50,6 +52,7 @@ if (!app.ValidateConfiguration())
 
 app.UseChatClient();
 app.UseChatSecurity();
+app.UseChatAttachments();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseChatApi();
@@ -60,6 +63,7 @@ app.MapChatAuthentication();
 app.MapChatHub();
 app.MapChatStats();
 app.MapChatApi();
+app.MapChatAttachments();
 app.MapChatEventStream();
 app.MapChatMetrics();
 app.MapChatHealth();
