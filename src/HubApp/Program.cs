@@ -5,6 +5,7 @@ using HubApp.Backplane;
 using HubApp.Client;
 using HubApp.Configuration;
 using HubApp.DirectMessages;
+using HubApp.EventStream;
 using HubApp.Health;
 using HubApp.History;
 using HubApp.Hubs;
@@ -41,6 +42,7 @@ builder.AddChatPush();
 builder.AddChatHub();
 builder.AddChatApi();
 builder.AddChatAttachments();
+builder.AddChatEventStream();
 builder.AddChatBackplane();
 builder.AddChatTelemetry();
 
@@ -65,6 +67,7 @@ app.MapChatStats();
 app.MapChatApi();
 app.MapChatAttachments();
 app.MapChatPush();
+app.MapChatEventStream();
 app.MapChatMetrics();
 app.MapChatHealth();
 

@@ -36,6 +36,8 @@ public sealed class StartupValidationTests
     [InlineData("Push__Subject", "ftp://example.com", "Push:Subject")]
     [InlineData("Push__PublicKey", "BNotAKey", "Push:PublicKey and Push:PrivateKey must be set together")]
     [InlineData("Push__QueueCapacity", "0", "Push:QueueCapacity")]
+    [InlineData("EventStream__KeepAliveInterval", "00:00:00", "EventStream:KeepAliveInterval")]
+    [InlineData("EventStream__MaxStreamsPerUser", "0", "EventStream:MaxStreamsPerUser must be between")]
     public async Task ABrokenSettingStopsStartUpWithOneLineNamingTheKey(string variable, string value, string named)
     {
         var (exitCode, stdout, stderr) = await RunHostAsync(new() { [variable] = value, ["ASPNETCORE_ENVIRONMENT"] = "Development" });
