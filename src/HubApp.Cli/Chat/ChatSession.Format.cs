@@ -38,7 +38,7 @@ internal sealed partial class ChatSession
             { Kind: MessageKinds.React, TargetId: { } target } => $"{time} #{target} [{entry.Room}] {entry.UserName} reacted {entry.Text}",
             { Kind: MessageKinds.Unreact, TargetId: { } target } => $"{time} #{target} [{entry.Room}] {entry.UserName} took back {entry.Text}",
             { DeletedAt: not null } => $"{time} #{entry.Id} [{entry.Room}] (message deleted){Replies(entry)}",
-            _ => $"{Quote(entry, find)}{time} #{entry.Id} [{entry.Room}] {Author(entry)}: {entry.Text}{(entry.EditedAt is null ? string.Empty : " (edited)")}{Files(entry.Attachments, number)}{Reactions(entry.Reactions)}{Replies(entry)}",
+            _ => $"{Quote(entry, find)}{time} #{entry.Id} [{entry.Room}] {Author(entry)}: {Body(entry.Text, entry.EditedAt, entry.Attachments, number)}{Reactions(entry.Reactions)}{Replies(entry)}",
         };
     }
 
@@ -53,8 +53,15 @@ internal sealed partial class ChatSession
             MessageKinds.React => $"{head} reacted {entry.Text} to a message",
             MessageKinds.Unreact => $"{head} took back {entry.Text} from a message",
             _ when entry.DeletedAt is not null => $"{head} → {entry.ToUserId}: (message deleted)",
-            _ => $"{head} → {entry.ToUserId}: {entry.Text}{(entry.EditedAt is null ? string.Empty : " (edited)")}{Files(entry.Attachments, number)}{Reactions(entry.Reactions)}",
+            _ => $"{head} → {entry.ToUserId}: {Body(entry.Text, entry.EditedAt, entry.Attachments, number)}{Reactions(entry.Reactions)}",
         };
+    }
+
+    // The text, whether it was edited, and the files (alone, for a message of files only).
+    private static string Body(string text, DateTime? editedAt, IReadOnlyList<Attachment>? attachments, Func<Attachment, int>? number)
+    {
+        var body = $"{text}{(editedAt is null ? string.Empty : " (edited)")}{Files(attachments, number)}";
+        return text.Length == 0 ? body.TrimStart() : body;
     }
 
     private static string Author(ChatMessage message) => message.ThreadId is { } root ? $"{message.UserName} in thread #{root}" : message.UserName;

@@ -17,7 +17,7 @@ public sealed partial class ChatSessionTests
             "alice: see [file: report.pdf (12 KB)] (/download 7) [file: cat.png (3.4 MB)] (/download 8) [👍 1]",
             ChatSession.Format(message, number: a => a.Id == "f1" ? 7 : 8),
             StringComparison.Ordinal);
-        Assert.EndsWith("[dm] Bob → alice:  [file: report.pdf (12 KB)] (/download 1)", ChatSession.FormatDirect(direct, _ => 1), StringComparison.Ordinal);
+        Assert.EndsWith("[dm] Bob → alice: [file: report.pdf (12 KB)] (/download 1)", ChatSession.FormatDirect(direct, _ => 1), StringComparison.Ordinal);
         Assert.EndsWith("#3 [general] alice: see", ChatSession.Format(message with { Attachments = [], Reactions = null }), StringComparison.Ordinal);
     }
 
