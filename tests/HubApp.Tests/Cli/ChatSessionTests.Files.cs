@@ -1,5 +1,6 @@
 using HubApp.Cli.Chat;
 using HubApp.Contracts;
+using HubApp.Testing;
 
 namespace HubApp.Tests.Cli;
 
@@ -19,6 +20,44 @@ public sealed partial class ChatSessionTests
             StringComparison.Ordinal);
         Assert.EndsWith("[dm] Bob → alice: [file: report.pdf (12 KB)] (/download 1)", ChatSession.FormatDirect(direct, _ => 1), StringComparison.Ordinal);
         Assert.EndsWith("#3 [general] alice: see", ChatSession.Format(message with { Attachments = [], Reactions = null }), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UploadPostsAFileTheOtherSideSeesAndDownloadSavesItByItsNumberNextToTheFilesThereWithoutWritingOverThem()
+    {
+        var folder = Directory.CreateTempSubdirectory("hubapp-terminal-files-");
+        try
+        {
+            await using var host = await HubAppHost.StartAsync();
+            await using var bob = await host.ConnectAsync("bob", "Bob");
+            var bobMessages = new Inbox<ChatMessage>();
+            bob.MessageReceived += bobMessages.Add;
+            await bob.JoinRoomAsync("general").DefaultTimeout();
+            await using var terminal = await Terminal.StartAsync(host, "alice", folder.FullName);
+            terminal.Type("/join general");
+            await terminal.WaitForAsync("— general:");
+            var bytes = new byte[3000];
+            Random.Shared.NextBytes(bytes);
+            var upload = Path.Combine(folder.FullName, "notes.bin");
+            await System.IO.File.WriteAllBytesAsync(upload, bytes);
+
+            terminal.Type($"/upload {upload}");
+            var posted = await bobMessages.NextAsync(m => m.UserId == "alice");
+            await terminal.WaitForAsync("alice: [file: notes.bin (2.9 KB)] (/download 1)");
+            terminal.Type("/download 1");
+            await terminal.WaitForAsync("↓ saved notes.bin");
+            terminal.Type("/download 2");
+            await terminal.WaitForAsync("! No file 2");
+
+            Assert.Equal(("notes.bin", 3000L), (Assert.Single(posted.Attachments!).Name, posted.Attachments![0].Size));
+            Assert.Contains(terminal.Lines, l => l.Contains("↑ notes.bin: 2.9 KB of 2.9 KB (100%)", StringComparison.Ordinal));
+            Assert.Equal(bytes, await System.IO.File.ReadAllBytesAsync(Path.Combine(folder.FullName, "notes (1).bin")));
+            Assert.Equal(bytes, await System.IO.File.ReadAllBytesAsync(upload));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Theory]
