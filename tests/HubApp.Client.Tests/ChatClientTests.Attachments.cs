@@ -79,7 +79,7 @@ public sealed partial class ChatClientTests
         var empty = await Assert.ThrowsAsync<ChatException>(() => client.UploadAsync(AttachmentTarget.Room(Room), new MemoryStream(), "empty.txt").WaitAsync(Timeouts.Default));
         var missing = await Assert.ThrowsAsync<ChatException>(() => client.OpenAttachmentAsync("no-such-file").WaitAsync(Timeouts.Default));
 
-        Assert.Equal(("attachment_too_large", "invalid_attachment", ErrorCodes.NotFound), (tooLarge.Code, empty.Code, missing.Code));
+        Assert.Equal((ErrorCodes.AttachmentTooLarge, ErrorCodes.InvalidAttachment, ErrorCodes.NotFound), (tooLarge.Code, empty.Code, missing.Code));
         Assert.Equal(0, _chat.Attachments.Stored);
     }
 

@@ -185,8 +185,8 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         "not_found" => "There is no such message or room.",
         ErrorCodes.RoomExists => "That room name is taken.",
         // Contract v3 codes, over HTTP.
-        "attachment_too_large" => "That file is larger than the server takes.",
-        "invalid_attachment" => "The server does not take that file: it is empty, or its name is not allowed.",
+        ErrorCodes.AttachmentTooLarge => "That file is larger than the server takes.",
+        ErrorCodes.InvalidAttachment => "The server does not take that file: it is empty, or its name is not allowed.",
         _ => $"The server refused ({code}).",
     };
 

@@ -27,8 +27,8 @@ internal static class HttpRefusals
 
     private static string? CodeOf(HttpStatusCode status) => status switch
     {
-        HttpStatusCode.RequestEntityTooLarge => AttachmentErrorCodes.TooLarge,
-        HttpStatusCode.UnsupportedMediaType => AttachmentErrorCodes.Invalid,
+        HttpStatusCode.RequestEntityTooLarge => ErrorCodes.AttachmentTooLarge,
+        HttpStatusCode.UnsupportedMediaType => ErrorCodes.InvalidAttachment,
         HttpStatusCode.NotFound => ErrorCodes.NotFound,
         HttpStatusCode.Forbidden => ErrorCodes.Forbidden,
         HttpStatusCode.TooManyRequests => ErrorCodes.RateLimited,

@@ -48,7 +48,7 @@ public sealed class FakeAttachments
         Requests.Enqueue((request.Path.Value!, request.Headers.Authorization.ToString(), request.ContentLength));
         if (request.ContentLength > MaxBytes)
         {
-            return Refuse("attachment_too_large", StatusCodes.Status413PayloadTooLarge);
+            return Refuse(ErrorCodes.AttachmentTooLarge, StatusCodes.Status413PayloadTooLarge);
         }
 
         var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(request.ContentType).Boundary).Value!;
@@ -75,7 +75,7 @@ public sealed class FakeAttachments
 
             if (bytes.Length == 0)
             {
-                return Refuse("invalid_attachment", StatusCodes.Status415UnsupportedMediaType);
+                return Refuse(ErrorCodes.InvalidAttachment, StatusCodes.Status415UnsupportedMediaType);
             }
 
             var id = $"file{Interlocked.Increment(ref _lastId)}-{target}";
@@ -84,7 +84,7 @@ public sealed class FakeAttachments
             return Results.Created(attachment.Url, attachment);
         }
 
-        return Refuse("invalid_attachment", StatusCodes.Status415UnsupportedMediaType);
+        return Refuse(ErrorCodes.InvalidAttachment, StatusCodes.Status415UnsupportedMediaType);
     }
 
     private static IResult Refuse(string code, int status) =>

@@ -71,7 +71,7 @@ public sealed class ChatClientAttachmentTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stuck.DefaultTimeout());
         var fits = await alice.UploadAsync(target, new MemoryStream(RandomNumberGenerator.GetBytes(60 * 1024)), "fits.bin").DefaultTimeout();
 
-        Assert.Equal(("attachment_too_large", "attachment_too_large", "invalid_attachment"), (known.Code, chunked.Code, empty.Code));
+        Assert.Equal((ErrorCodes.AttachmentTooLarge, ErrorCodes.AttachmentTooLarge, ErrorCodes.InvalidAttachment), (known.Code, chunked.Code, empty.Code));
         Assert.Equal(60 * 1024, fits.Size);
     }
 
