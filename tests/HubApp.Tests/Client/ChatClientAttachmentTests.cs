@@ -41,6 +41,12 @@ public sealed class ChatClientAttachmentTests
         Assert.Equal(("data.bin", (long)big.Length), (toRoom.Name, toRoom.Size));
         Assert.Equal(toRoom.Id, Assert.Single(seen.Attachments!).Id);
         Assert.Equal(toBob.Id, Assert.Single(seenDirect.Attachments!).Id);
+        await using (var download = await bob.OpenAttachmentAsync(toRoom.Id).DefaultTimeout())
+        {
+            // Random bytes are no image: served to be saved, under their name, as the server typed them.
+            Assert.Equal(((long?)big.Length, "data.bin", toRoom.ContentType, false), (download.Length, download.FileName, download.ContentType, download.Inline));
+        }
+
         Assert.Equal(big, await ReadAllAsync(bob, toRoom.Id));
         Assert.Equal(small, await ReadAllAsync(bob, toBob.Id));
         Assert.Equal(small, await ReadAllAsync(alice, toBob.Id));
