@@ -65,4 +65,34 @@ public sealed class MultiNodeAttachmentTests
             staging.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task UploadsPassThroughTheNginxRecipeAndAnOversizedOneIsRefusedByTheNode()
+    {
+        var staging = Directory.CreateTempSubdirectory("hubapp-attachments-");
+        try
+        {
+            await using var cluster = await ScaleOutCluster.StartAsync(Engine.Postgres, nodes: 2, withNginx: true, settings: new Dictionary<string, string>
+            {
+                ["Attachments__Provider"] = "postgres",
+                ["Attachments__Path"] = staging.FullName,
+                ["Attachments__MaxBytes"] = "1000000",
+            });
+            using var http = new HttpClient { BaseAddress = cluster.Nginx!.BaseAddress, Timeout = TestTimeouts.Default };
+            // Over the recipe's 64 KB for other requests: the upload location lets it through.
+            var bytes = Enumerable.Range(0, 600_000).Select(i => (byte)(i * 3)).ToArray();
+
+            var upload = await UploadOkAsync(http, "alice", "rooms/room", "big.bin", bytes);
+            using var download = await GetAsync(http, "alice", upload.Url);
+            using var tooLarge = await UploadAsync(http, "alice", "rooms/room", "bigger.bin", new byte[2_000_000]);
+
+            Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+            Assert.Equal(ErrorCodes.AttachmentTooLarge, await CodeAsync(tooLarge));
+        }
+        finally
+        {
+            staging.Delete(recursive: true);
+        }
+    }
 }
