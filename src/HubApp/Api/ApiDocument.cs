@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 namespace HubApp.Api;
 
 /// <summary>
-/// The OpenAPI document (served in Development, <see cref="ChatApiExtensions.OpenApiPath"/>): the rooms and files API alone, whose every
+/// The OpenAPI document (served in Development, <see cref="ChatApiExtensions.OpenApiPath"/>): the API under <c>/api</c> alone, whose every
 /// operation takes the hub's bearer tokens. The hub, the dev token issuer and the probes are described by the contract.
 /// </summary>
 internal static class ApiDocument
@@ -12,12 +12,9 @@ internal static class ApiDocument
     /// <summary>The document's name for the bearer scheme.</summary>
     public const string BearerScheme = "Bearer";
 
-    /// <summary>The routes described: the rooms' messages and directory, and the uploads and downloads of files.</summary>
-    private static readonly string[] DocumentedPaths = ["api/rooms", "api/direct/", "api/attachments/"];
-
     public static void Configure(OpenApiOptions openApi)
     {
-        openApi.ShouldInclude = description => description.RelativePath is { } path && DocumentedPaths.Any(p => path.StartsWith(p, StringComparison.Ordinal));
+        openApi.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
         openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Components ??= new OpenApiComponents();
