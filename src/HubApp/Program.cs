@@ -17,6 +17,7 @@ using HubApp.Security;
 using HubApp.Stats;
 using HubApp.Storage;
 using HubApp.Telemetry;
+using HubApp.Webhooks;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -37,6 +38,7 @@ builder.AddChatReadState();
 builder.AddChatSearch();
 builder.AddChatHub();
 builder.AddChatApi();
+builder.AddChatWebhooks();
 builder.AddChatBackplane();
 builder.AddChatTelemetry();
 
@@ -58,6 +60,7 @@ app.MapChatAuthentication();
 app.MapChatHub();
 app.MapChatStats();
 app.MapChatApi();
+app.MapChatWebhooks();
 app.MapChatMetrics();
 app.MapChatHealth();
 

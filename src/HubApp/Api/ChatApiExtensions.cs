@@ -116,8 +116,9 @@ public static class ChatApiExtensions
         return app;
     }
 
-    // Refusals thrown by the services (and the store's unavailability) become problems here, once for every route.
-    private static async ValueTask<object?> RefusalFilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    // Refusals thrown by the services (and the store's unavailability) become problems here, once for every route (the
+    // webhook API's too).
+    internal static async ValueTask<object?> RefusalFilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {

@@ -40,6 +40,9 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
     /// </summary>
     private const int RoomTablesVersion = 2;
 
+    /// <summary>1: webhooks, and per webhook and room a cursor and a lease (RelationalMessageStore.Webhooks).</summary>
+    private const int WebhookTablesVersion = 1;
+
     /// <summary>The first key of the two-key advisory locks on direct messages' client message ids (<see cref="KeyLockSql"/>).</summary>
     private const int DirectKeyLockSpace = 0x4875_6244; // "HubD"
 
@@ -47,6 +50,9 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
     private const int RoomOwnerLockSpace = 0x4875_624F; // "HubO"
 
     protected override string StoreName => "PostgreSQL";
+
+    // The server's clock, the same for every node: leases expire whatever the nodes' clocks say.
+    protected override string NowSql => "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 
     protected override DbType TextType => DbType.Binary;
 
@@ -131,6 +137,7 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
                 END IF;
             END $upgrade$;
             """, "rooms", RoomTablesVersion, cancellationToken);
+        await RunSchemaAsync(dataSource, WebhookTablesSql, "webhooks", WebhookTablesVersion, cancellationToken);
         await InitializeSearchAsync(cancellationToken);
         return 0;
     });

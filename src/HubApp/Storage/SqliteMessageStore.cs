@@ -34,6 +34,9 @@ internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storag
 
     protected override string StoreName => "SQLite";
 
+    // julianday has millisecond precision; one process owns the file (SqliteFileLock), so this clock is the only one.
+    protected override string NowSql => "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         CreateDirectory(_connectionString);
@@ -184,6 +187,9 @@ internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storag
 
             // After every upgrade: the triggers follow the columns the tables have now.
             await CreateSearchTriggersAsync(connection, cancellationToken);
+
+            // Tables that only add, in no version of their own (RelationalMessageStore.Webhooks).
+            await ExecuteAsync(connection, WebhookTablesSql, cancellationToken);
             return 0;
         });
     }
