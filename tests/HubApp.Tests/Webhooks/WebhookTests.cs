@@ -167,8 +167,24 @@ public sealed partial class WebhookTests
         AssertOnlyFailedBatchesCameAgain(receiver.Batches);
         using var metrics = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TestTimeouts.Default };
         // The lag is the next look's: it comes down to 0 once the batch is taken.
-        var scrape = await MetricsScrape.WaitForAsync(metrics, s => s.Has("hubapp_webhook_lag_entries") && s.Value("hubapp_webhook_lag_entries") == 0);
+        var scrape = await MetricsScrape.WaitForAsync(
+            metrics, s => s.Value("hubapp_webhook_deliveries_total", "result=timeout") >= 1 && s.Has("hubapp_webhook_lag_entries") && s.Value("hubapp_webhook_lag_entries") == 0);
         Assert.Equal(1, scrape.Value("hubapp_webhook_deliveries_total", "result=timeout"));
+        Assert.Equal(0, scrape.Value("hubapp_webhook_lag_entries"));
+    }
+
+    [Fact]
+    public async Task TheWebhookMetricsAreExportedAtZeroBeforeAnyWebhook()
+    {
+        await using var host = await HubAppHost.StartAsync(Settings);
+        using var http = host.CreateHttpClient();
+
+        var scrape = await MetricsScrape.WaitForAsync(http, s => s.Has("hubapp_webhook_lag_entries"));
+
+        Assert.All(["success", "http_error", "timeout", "failure"], result => Assert.Contains(
+            scrape.Text.Split('\n'),
+            line => line.StartsWith("hubapp_webhook_deliveries_total{", StringComparison.Ordinal) && line.Contains($"result=\"{result}\"", StringComparison.Ordinal)));
+        Assert.Equal((0d, 0d), (scrape.Value("hubapp_webhook_deliveries_total"), scrape.Value("hubapp_webhook_lag_entries")));
     }
 
     /// <summary>
