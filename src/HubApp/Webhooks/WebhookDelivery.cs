@@ -55,6 +55,11 @@ internal sealed partial class WebhookDelivery(
                 {
                     LogStoreUnavailable(logger, ex.Message);
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A background service that throws stops the host: delivery pauses until the next look instead.
+                    LogScanFailed(logger, ex);
+                }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -192,6 +197,9 @@ internal sealed partial class WebhookDelivery(
 
     [LoggerMessage(EventId = 241, Level = LogLevel.Warning, Message = "Webhook delivery paused: the store is unavailable ({Reason}).")]
     private static partial void LogStoreUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 243, Level = LogLevel.Error, Message = "Webhook delivery failed to look for entries to send; the next look retries.")]
+    private static partial void LogScanFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 242, Level = LogLevel.Error, Message = "Webhook {WebhookId}, room {Room}: the worker failed; the next look retries it.")]
     private static partial void LogWorkerFailed(ILogger logger, string webhookId, string room, Exception exception);
