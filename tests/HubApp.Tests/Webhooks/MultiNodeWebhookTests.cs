@@ -84,6 +84,33 @@ public sealed class MultiNodeWebhookTests
         Assert.Empty(receiver.Overlaps);
     }
 
+    [Fact]
+    public async Task WebhooksGoOnDeliveringFromTheStoreWhileRedisIsDown()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(Engine.Redis, nodes: 2, settings: NodeSettings);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var onA = await cluster.Nodes[0].ConnectAsync("alice");
+        await using var onB = await cluster.Nodes[1].ConnectAsync("bob");
+        using var http = new HttpClient { BaseAddress = cluster.Nodes[0].BaseAddress, Timeout = TestTimeouts.Default };
+        await WebhookTests.RegisterAsync(http, receiver.Url, ["general"]);
+        var before = await WebhookTests.PostAsync(onA, "general", 10);
+        await onB.JoinRoomAsync("general").DefaultTimeout();
+        Assert.Equal(before, await receiver.WaitForAcceptedAsync("general", before.Length));
+
+        // Joins need the backplane, sends do not (the store acknowledges them): both joined before the outage.
+        await cluster.Redis!.KillAsync();
+        var during = new List<long>();
+        during.AddRange(await WebhookTests.PostAsync(onA, "general", 10, join: false));
+        during.AddRange(await WebhookTests.PostAsync(onB, "general", 10, join: false));
+
+        // Delivered while Redis is still down: the store, not the backplane, is what webhooks follow.
+        var accepted = await receiver.WaitForAcceptedAsync("general", before.Length + during.Count);
+        await cluster.Redis.StartAgainAsync();
+        Assert.Equal([.. before, .. during.Order()], accepted);
+        Assert.Empty(receiver.Overlaps);
+        Assert.All(receiver.Batches, b => Assert.Equal(200, b.Status));
+    }
+
     // The lease's owner names its process (WebhookDelivery): the node whose batch the receiver holds.
     private static async Task<NodeProcess> LeaseHolderAsync(ScaleOutCluster cluster)
     {

@@ -231,10 +231,14 @@ public sealed partial class WebhookTests
         return await http.SendAsync(request).DefaultTimeout();
     }
 
-    /// <summary>Posts <paramref name="count"/> messages to <paramref name="room"/> (joining it); returns their ids.</summary>
-    internal static async Task<long[]> PostAsync(ChatClient client, string room, int count)
+    /// <summary>Posts <paramref name="count"/> messages to <paramref name="room"/> (joining it first, unless joined already); returns their ids.</summary>
+    internal static async Task<long[]> PostAsync(ChatClient client, string room, int count, bool join = true)
     {
-        await client.JoinRoomAsync(room).DefaultTimeout();
+        if (join)
+        {
+            await client.JoinRoomAsync(room).DefaultTimeout();
+        }
+
         var ids = new long[count];
         for (var i = 0; i < count; i++)
         {
