@@ -1,4 +1,5 @@
 using HubApp.Api;
+using HubApp.Attachments;
 using HubApp.Auth;
 using HubApp.Backplane;
 using HubApp.Client;
@@ -39,6 +40,7 @@ builder.AddChatSearch();
 builder.AddChatHub();
 builder.AddChatApi();
 builder.AddChatWebhooks();
+builder.AddChatAttachments();
 builder.AddChatBackplane();
 builder.AddChatTelemetry();
 
@@ -50,6 +52,7 @@ if (!app.ValidateConfiguration())
 
 app.UseChatClient();
 app.UseChatSecurity();
+app.UseChatAttachments();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseChatApi();
@@ -61,6 +64,7 @@ app.MapChatHub();
 app.MapChatStats();
 app.MapChatApi();
 app.MapChatWebhooks();
+app.MapChatAttachments();
 app.MapChatMetrics();
 app.MapChatHealth();
 
