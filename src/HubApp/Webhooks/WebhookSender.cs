@@ -49,13 +49,10 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<JsonHub
             using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             return response.IsSuccessStatusCode ? DeliveryResult.Success : DeliveryResult.HttpError;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
-            return DeliveryResult.Timeout;
-        }
-        catch (HttpRequestException)
-        {
-            return DeliveryResult.Failure;
+            // The timeout aborts the connection, which may surface as a failed request rather than a cancellation.
+            return timeout.IsCancellationRequested ? DeliveryResult.Timeout : DeliveryResult.Failure;
         }
     }
 
