@@ -18,6 +18,7 @@ namespace HubApp.Storage;
 internal sealed partial class MessageWriter(
     IMessageStore store,
     IMessageDelivery delivery,
+    IEnumerable<ICommitListener> listeners,
     IOptions<StorageOptions> options,
     TimeProvider time,
     ChatMetrics metrics,
@@ -29,6 +30,8 @@ internal sealed partial class MessageWriter(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly int _maxBatch = Math.Max(1, options.Value.MaxBatchSize);
+
+    private readonly ICommitListener[] _listeners = [.. listeners];
 
     /// <summary>When the last batch failed, until one succeeds again; null while writes go through.</summary>
     public DateTime? FailingSince { get; private set; }
@@ -167,6 +170,11 @@ internal sealed partial class MessageWriter(
 
         // Only what is new in this batch is delivered; a repeated client message id was delivered when first stored.
         delivery.OnCommitted(stored);
+        foreach (var listener in _listeners)
+        {
+            listener.OnCommitted(stored);
+        }
+
         // The first write answered with an entry new in this batch stored it; a later one in the batch repeated it (the
         // same instance). The new entries are in batch order, so one walk over them tells which is which.
         int m = 0, d = 0, c = 0, dc = 0, created = 0;

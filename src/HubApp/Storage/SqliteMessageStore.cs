@@ -210,6 +210,9 @@ internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storag
 
             // Tables that only add, in no version of their own (RelationalMessageStore.Webhooks).
             await ExecuteAsync(connection, WebhookTablesSql, cancellationToken);
+
+            // Push tables only add: outside the numbered versions, which stay the messages'.
+            await ExecuteAsync(connection, PushTablesSql, cancellationToken);
             return 0;
         });
     }

@@ -192,15 +192,15 @@ internal sealed partial class WebhookDelivery(
         return TimeSpan.FromMilliseconds(full * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
-    [LoggerMessage(EventId = 240, Level = LogLevel.Warning, Message = "Webhook {WebhookId}, room {Room}: batch {First}-{Last} failed ({Result}, failure {Failures}); retried in {Delay}.")]
+    [LoggerMessage(EventId = 245, Level = LogLevel.Warning, Message = "Webhook {WebhookId}, room {Room}: batch {First}-{Last} failed ({Result}, failure {Failures}); retried in {Delay}.")]
     private static partial void LogBatchFailed(ILogger logger, string webhookId, string room, long first, long last, DeliveryResult result, int failures, TimeSpan delay);
 
-    [LoggerMessage(EventId = 241, Level = LogLevel.Warning, Message = "Webhook delivery paused: the store is unavailable ({Reason}).")]
+    [LoggerMessage(EventId = 246, Level = LogLevel.Warning, Message = "Webhook delivery paused: the store is unavailable ({Reason}).")]
     private static partial void LogStoreUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 243, Level = LogLevel.Error, Message = "Webhook delivery failed to look for entries to send; the next look retries.")]
+    [LoggerMessage(EventId = 248, Level = LogLevel.Error, Message = "Webhook delivery failed to look for entries to send; the next look retries.")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 242, Level = LogLevel.Error, Message = "Webhook {WebhookId}, room {Room}: the worker failed; the next look retries it.")]
+    [LoggerMessage(EventId = 247, Level = LogLevel.Error, Message = "Webhook {WebhookId}, room {Room}: the worker failed; the next look retries it.")]
     private static partial void LogWorkerFailed(ILogger logger, string webhookId, string room, Exception exception);
 }
