@@ -1,4 +1,5 @@
 import type { Composer } from "./composer";
+import type { Attachment } from "./contract";
 import type { Conversation } from "./conversation";
 import { ConversationNotice, type Notice } from "./conversation-notice";
 import { describeError } from "./errors";
@@ -64,6 +65,7 @@ export class ConversationPane {
     if (this.active === null || channel === null || channelKey(this.active) !== channelKey(channel)) {
       this.parts.replyDraft.clear();
       this.parts.thread.clear();
+      this.parts.composer.files.clear();
     }
     this.active = channel;
   }
@@ -198,13 +200,13 @@ export class ConversationPane {
     }
   }
 
-  /** The composer's text, into the outbox for the conversation open when it was sent (resolves once it is there). */
-  async send(text: string): Promise<void> {
+  /** The composer's message, into the outbox for the conversation open when it was sent (resolves once it is there). */
+  async send(text: string, attachments: readonly Attachment[]): Promise<void> {
     const conversation = this.open();
     if (conversation === undefined) {
       throw new Error("Open a room or a conversation first.");
     }
-    conversation.send(text, this.parts.replyDraft.placing);
+    conversation.send(text, this.parts.replyDraft.placing, attachments);
     this.parts.replyDraft.clear();
   }
 
