@@ -50,6 +50,14 @@ export function uploadErrorMessage(status: number, code: string | null): string 
   return `failed (${code ?? `HTTP ${status}`})`;
 }
 
+/** What a line says in a notification or to a screen reader: its text, or its files when it has no text. */
+export function lineSummary(text: string, attachments: readonly Attachment[] | null | undefined): string {
+  if (text.trim() !== "" || !attachments?.length) {
+    return text;
+  }
+  return attachments.length === 1 ? `📎 ${attachments[0]!.name}` : `📎 ${attachments.length} files`;
+}
+
 /** Whether the page shows it as an image: the server found an image in its bytes and made a thumbnail. */
 export function isImage(attachment: Attachment): boolean {
   return attachment.thumbnailUrl !== null && (attachment.width ?? 0) > 0 && (attachment.height ?? 0) > 0;

@@ -1,3 +1,4 @@
+import { lineSummary } from "./attachment-format";
 import type { Composer } from "./composer";
 import type { Attachment } from "./contract";
 import type { Conversation } from "./conversation";
@@ -117,7 +118,7 @@ export class ConversationPane {
     const me = this.session.identity.userId;
     for (const line of this.parts.timeline.insert(lines, arrival)) {
       if (arrival === "new" && line.authorId !== me) {
-        this.parts.notices.announce(`${line.authorName}: ${line.text}`, { channel: conversation.key, id: line.id });
+        this.parts.notices.announce(`${line.authorName}: ${lineSummary(line.text, line.attachments)}`, { channel: conversation.key, id: line.id });
       }
     }
     this.parts.thread.arrived(conversation, lines.map((l) => l.line));

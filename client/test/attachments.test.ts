@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatSize, isImage, MaxAttachmentBytes, ownUrl, thumbnailBox, uploadErrorMessage } from "../src/attachment-format";
+import { formatSize, isImage, lineSummary, MaxAttachmentBytes, ownUrl, thumbnailBox, uploadErrorMessage } from "../src/attachment-format";
 import { problemCode, uploadPath } from "../src/attachments-upload";
 import type { Attachment } from "../src/contract";
 import { positionText, stepIndex } from "../src/image-viewer";
@@ -177,5 +177,16 @@ describe("the composer's upload queue", () => {
     }, () => {});
     queue.add([{ name: "a", size: 1 }, { name: "b", size: 1 }]);
     expect(queue.uploads.map((x) => x.state)).toEqual(["failed", "uploading"]);
+  });
+});
+
+describe("what a line says when announced or notified", () => {
+  const file = (name: string): Attachment => ({ id: name, name, contentType: "application/pdf", size: 1, width: null, height: null, url: "/u", thumbnailUrl: null });
+
+  it("is its text, or its files when it has none", () => {
+    expect(lineSummary("hello", [file("a.pdf")])).toBe("hello");
+    expect(lineSummary("", [file("a.pdf")])).toBe("📎 a.pdf");
+    expect(lineSummary(" ", [file("a.pdf"), file("b.pdf")])).toBe("📎 2 files");
+    expect(lineSummary("", null)).toBe("");
   });
 });
