@@ -28,6 +28,12 @@ public static class ErrorCodes
     /// <summary><c>CreateRoom</c> with a name that is taken.</summary>
     public const string RoomExists = "room_exists";
 
+    /// <summary>(v3) An upload over <c>Attachments:MaxBytes</c> (HTTP 413).</summary>
+    public const string AttachmentTooLarge = "attachment_too_large";
+
+    /// <summary>(v3) An empty upload or a bad file name (HTTP 415).</summary>
+    public const string InvalidAttachment = "invalid_attachment";
+
     /// <summary>
     /// Finds the code in an error message as a client sees it, after SignalR's own prefix
     /// ("An unexpected error occurred invoking 'X' on the server. HubException: code: text"), or in a close.

@@ -1,4 +1,5 @@
 using HubApp.Api;
+using HubApp.Attachments;
 using HubApp.Auth;
 using HubApp.Backplane;
 using HubApp.Client;
@@ -37,6 +38,7 @@ builder.AddChatReadState();
 builder.AddChatSearch();
 builder.AddChatHub();
 builder.AddChatApi();
+builder.AddChatAttachments();
 builder.AddChatBackplane();
 builder.AddChatTelemetry();
 
@@ -48,6 +50,7 @@ if (!app.ValidateConfiguration())
 
 app.UseChatClient();
 app.UseChatSecurity();
+app.UseChatAttachments();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseChatApi();
@@ -58,6 +61,7 @@ app.MapChatAuthentication();
 app.MapChatHub();
 app.MapChatStats();
 app.MapChatApi();
+app.MapChatAttachments();
 app.MapChatMetrics();
 app.MapChatHealth();
 

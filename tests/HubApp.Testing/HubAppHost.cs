@@ -67,6 +67,8 @@ internal sealed class HubAppHost : IAsyncDisposable
             ["Limits:ReadBurst"] = "100000",
             ["Limits:RoomsCreatedPerHour"] = "100000",
             ["Limits:MaxRoomsOwned"] = "100000",
+            ["Limits:UploadsPerMinute"] = "100000",
+            ["Attachments:Path"] = Path.Combine(directory, "attachments"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 namespace HubApp.Api;
 
 /// <summary>
-/// The OpenAPI document (served in Development, <see cref="ChatApiExtensions.OpenApiPath"/>): the API alone, whose every
+/// The OpenAPI document (served in Development, <see cref="ChatApiExtensions.OpenApiPath"/>): the API under <c>/api</c> alone, whose every
 /// operation takes the hub's bearer tokens. The hub, the dev token issuer and the probes are described by the contract.
 /// </summary>
 internal static class ApiDocument
@@ -14,7 +14,7 @@ internal static class ApiDocument
 
     public static void Configure(OpenApiOptions openApi)
     {
-        openApi.ShouldInclude = description => description.RelativePath?.StartsWith(ChatApiExtensions.RoomsPath[1..], StringComparison.Ordinal) == true;
+        openApi.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
         openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Components ??= new OpenApiComponents();

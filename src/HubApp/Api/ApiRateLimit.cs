@@ -26,6 +26,12 @@ internal static class ApiRateLimit
     public const string ReadPolicy = "chat-api-read";
 
     /// <summary>
+    /// The rate limiter policy over uploads (<c>POST …/attachments</c>): a bucket per user of <c>Limits:UploadsPerMinute</c>,
+    /// refilled over the minute.
+    /// </summary>
+    public const string UploadPolicy = "chat-api-upload";
+
+    /// <summary>
     /// Makes <paramref name="endpoint"/> an HTTP read: the read policy's bucket, then the user's turn among all of their
     /// reads (<see cref="UserReadGate"/>, shared with the hub's), so that one user's reads never slow another's requests.
     /// </summary>
@@ -37,6 +43,7 @@ internal static class ApiRateLimit
     {
         limiter.AddPolicy(PostPolicy, PerUserBucket);
         limiter.AddPolicy(ReadPolicy, PerUserReadBucket);
+        limiter.AddPolicy(UploadPolicy, PerUserUploadBucket);
         limiter.OnRejected = RejectAsync;
     }
 
@@ -50,6 +57,12 @@ internal static class ApiRateLimit
     {
         var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
         return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => TokenBuckets.PerSecond(limits.UserReadsPerSecond, limits.UserReadBurst));
+    }
+
+    private static RateLimitPartition<string> PerUserUploadBucket(HttpContext context)
+    {
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        return RateLimitPartition.GetTokenBucketLimiter(context.User.UserId() ?? string.Empty, _ => TokenBuckets.PerMinute(limits.UploadsPerMinute));
     }
 
     private static async ValueTask<object?> InTurnAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -76,7 +89,12 @@ internal static class ApiRateLimit
         var context = rejected.HttpContext;
         RetryAfter.Set(rejected);
         var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
-        var refusal = HttpMethods.IsGet(context.Request.Method) ? ChatErrors.ReadsRateLimited(limits.UserReadsPerSecond) : ChatErrors.RateLimited(limits.MessagesPerSecond);
+        var refusal = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName switch
+        {
+            UploadPolicy => ChatErrors.UploadsRateLimited(limits.UploadsPerMinute),
+            ReadPolicy => ChatErrors.ReadsRateLimited(limits.UserReadsPerSecond),
+            _ => ChatErrors.RateLimited(limits.MessagesPerSecond),
+        };
         await context.RequestServices.GetRequiredService<ApiRefusals>().Refuse(context, refusal).ExecuteAsync(context);
     }
 }

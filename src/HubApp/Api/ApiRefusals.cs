@@ -28,6 +28,8 @@ internal sealed partial class ApiRefusals(ChatMetrics metrics, ILogger<ApiRefusa
         [ErrorCodes.NotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.RateLimited] = StatusCodes.Status429TooManyRequests,
         [ErrorCodes.Unavailable] = StatusCodes.Status503ServiceUnavailable,
+        [ErrorCodes.AttachmentTooLarge] = StatusCodes.Status413PayloadTooLarge,
+        [ErrorCodes.InvalidAttachment] = StatusCodes.Status415UnsupportedMediaType,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static int StatusOf(string code) => Statuses.GetValueOrDefault(code, StatusCodes.Status400BadRequest);

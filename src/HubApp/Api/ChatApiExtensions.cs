@@ -117,7 +117,7 @@ public static class ChatApiExtensions
     }
 
     // Refusals thrown by the services (and the store's unavailability) become problems here, once for every route.
-    private static async ValueTask<object?> RefusalFilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> RefusalFilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {

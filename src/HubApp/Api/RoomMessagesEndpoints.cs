@@ -74,7 +74,7 @@ internal static class RoomMessagesEndpoints
         TypedResults.Ok(await directory.ListAsync(CallerOf(context, auth.Value), null, DirectoryLimit, cancellationToken));
 
     // An HTTP request is no connection: the caller's connection id only names the request in logs.
-    private static ChatCaller CallerOf(HttpContext context, AuthOptions auth) =>
+    internal static ChatCaller CallerOf(HttpContext context, AuthOptions auth) =>
         context.User.ToCaller("http-" + context.TraceIdentifier, auth.AdminRole);
 
     /// <summary>

@@ -89,10 +89,13 @@ public static class AuthExtensions
         }
 
         // Browsers cannot set headers on WebSockets or EventSource, so hub requests may carry the token in
-        // the query string; nothing else may, so that tokens do not leak into other URLs.
+        // the query string; so may a download of an attachment (an <img> or a link cannot send a header either);
+        // nothing else may, so that tokens do not leak into other URLs.
         private static Task ReadHubTokenFromQuery(MessageReceivedContext context)
         {
-            if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+            var request = context.HttpContext.Request;
+            if ((request.Path.StartsWithSegments("/hubs")
+                    || (request.Path.StartsWithSegments("/api/attachments") && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))))
                 && string.IsNullOrEmpty(context.Token)
                 && context.Request.Query.TryGetValue("access_token", out var token)
                 && token.Count == 1)

@@ -81,8 +81,25 @@ internal static class ChatErrors
     public static ChatRefusedException DirectMessageNotFound(long messageId) =>
         Create(ErrorCodes.NotFound, $"none of your conversations has a message {messageId}.");
 
-    /// <summary>An upload id that names no upload of the caller's to this conversation (none can, until attachments come).</summary>
-    public static ChatRefusedException AttachmentNotFound() => Create(ErrorCodes.NotFound, "no upload of yours to this conversation has that id.");
+    /// <summary>
+    /// A draft naming uploads the caller cannot use there: none has that id, it is another's or for another room or
+    /// conversation, or a message uses it already. The same words for each, so that nothing of others' uploads is learned.
+    /// </summary>
+    public static ChatRefusedException AttachmentNotFound() =>
+        Create(ErrorCodes.NotFound, "an attachment id names no unused upload of yours for this room or conversation.");
+
+    /// <summary>A download the caller may not have: the same answer for an unknown id, another's upload and a deleted message's file.</summary>
+    public static ChatRefusedException FileNotFound() => Create(ErrorCodes.NotFound, "there is no file with that id that you may read.");
+
+    /// <summary>An upload over <c>Attachments:MaxBytes</c>, refused as soon as that is known.</summary>
+    public static ChatRefusedException AttachmentTooLarge(long maxBytes) =>
+        Create(ErrorCodes.AttachmentTooLarge, $"a file is at most {maxBytes} bytes; nothing was stored.");
+
+    /// <summary>An upload that cannot be stored as it is: <paramref name="why"/> says what is wrong with it.</summary>
+    public static ChatRefusedException InvalidAttachment(string why) => Create(ErrorCodes.InvalidAttachment, why);
+
+    public static ChatRefusedException UploadsRateLimited(int perMinute) =>
+        Create(ErrorCodes.RateLimited, $"at most {perMinute} uploads a minute; nothing was stored.");
 
     public static ChatRefusedException InvalidEmoji() =>
         Create(ErrorCodes.InvalidMessage, "an emoji is 1 to 32 UTF-16 code units with no white space or control characters.");
@@ -97,9 +114,6 @@ internal static class ChatErrors
             ({ } parent, null) => $"'{room}' has no message {parent} to answer.",
             _ => $"'{room}' has no thread {threadId} to join (a thread root is a message that is no thread reply).",
         });
-
-    /// <summary>A draft naming uploads the caller cannot use there (none exists, or another's, or used already).</summary>
-    public static ChatRefusedException AttachmentNotFound(string room) => Create(ErrorCodes.NotFound, $"no upload of yours for '{room}' has that id.");
 
     public static ChatRefusedException RoomNotFound(string room) => Create(ErrorCodes.NotFound, $"there is no room '{room}'.");
 

@@ -8,7 +8,8 @@ namespace HubApp.Limits;
 /// "Limits": { "MaxMessageLength": 4000, "MaxRoomsPerConnection": 50, "MaxRoomsPerUser": 500, "MessagesPerSecond": 10, "Burst": 20,
 ///             "TypingPerSecond": 2, "MaxConnectionsPerUser": 20, "EditWindow": "1.00:00:00",
 ///             "NegotiationsPerSecond": 20, "NegotiationBurst": 200, "ReadsPerSecond": 10, "ReadBurst": 100,
-///             "RoomsCreatedPerHour": 20, "MaxRoomsOwned": 100, "MaxReactionKinds": 20 }
+///             "RoomsCreatedPerHour": 20, "MaxRoomsOwned": 100, "MaxReactionKinds": 20,
+///             "UploadsPerMinute": 20 }
 /// </code>
 /// </summary>
 public sealed class LimitsOptions
@@ -117,6 +118,13 @@ public sealed class LimitsOptions
     /// </summary>
     [Range(1, 1000)]
     public int MaxReactionKinds { get; set; } = 20;
+
+    /// <summary>
+    /// Files one user may upload a minute (contract v3, "Attachments"), across rooms and conversations; past it, 429
+    /// <c>rate_limited</c> with <c>Retry-After</c>. Default 20.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int UploadsPerMinute { get; set; } = 20;
 
     /// <summary>How long after sending its author may edit a message (deleting has no window). Default 24 h; 1 s to 3650 days.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = "Limits:EditWindow must be between 00:00:01 and 3650.00:00:00.")]

@@ -17,4 +17,17 @@ internal static class TokenBuckets
         QueueLimit = 0,
         AutoReplenishment = false,
     };
+
+    /// <summary>
+    /// <paramref name="perMinute"/> at once, then one token every minute / <paramref name="perMinute"/>: an allowance counted
+    /// in minutes (uploads), refilled by the same timer as <see cref="PerSecond"/>.
+    /// </summary>
+    public static TokenBucketRateLimiterOptions PerMinute(int perMinute) => new()
+    {
+        TokenLimit = perMinute,
+        TokensPerPeriod = 1,
+        ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
+        QueueLimit = 0,
+        AutoReplenishment = false,
+    };
 }

@@ -13,15 +13,16 @@ namespace HubApp.Messaging;
 /// share its checks, and the edits, deletes and reactions, decided in the store on the target as it is when the change
 /// commits (<see cref="NewDirectChange"/>). Everything goes through the group commit and is delivered to both users.
 /// </summary>
-internal sealed class DirectLogService(MessageWriter writer, IDirectMessageStore store, IOptions<LimitsOptions> limits)
+internal sealed class DirectLogService(MessageWriter writer, IDirectMessageStore store, IOptions<LimitsOptions> limits, IOptions<AttachmentsOptions> attachments)
 {
     /// <summary>SendDirectMessage and PostDirectMessage: a draft with only text and a client message id.</summary>
     public Task<DirectMessage> SendAsync(ChatCaller caller, string? userId, string? text, string? clientMessageId, CancellationToken cancellationToken) =>
-        PostAsync(caller, userId, text, clientMessageId, replyToId: null, cancellationToken);
+        PostAsync(caller, userId, text, clientMessageId, replyToId: null, uploads: null, cancellationToken);
 
     /// <summary>
-    /// PostDirect. Direct messages have no threads: a <c>threadId</c> is <c>invalid_message</c>, whatever it names. No upload
-    /// can belong to a conversation yet, so <c>attachmentIds</c> name none (<c>not_found</c>).
+    /// PostDirect. Direct messages have no threads: a <c>threadId</c> is <c>invalid_message</c>, whatever it names. The uploads
+    /// are claimed by the store, in the append's transaction (<c>not_found</c> when one is not the caller's unused upload for
+    /// this conversation); a draft with some may show no text.
     /// </summary>
     public Task<DirectMessage> PostAsync(ChatCaller caller, string? userId, Draft? draft, CancellationToken cancellationToken)
     {
@@ -35,12 +36,8 @@ internal sealed class DirectLogService(MessageWriter writer, IDirectMessageStore
             throw ChatErrors.InvalidArgument("direct messages have no threads: threadId must be null.");
         }
 
-        if (draft.AttachmentIds is { Count: > 0 })
-        {
-            throw ChatErrors.AttachmentNotFound();
-        }
-
-        return PostAsync(caller, userId, draft.Text, draft.ClientMessageId, draft.ReplyToId, cancellationToken);
+        var uploads = DraftAttachments.Validate(draft.AttachmentIds, attachments.Value.MaxPerMessage);
+        return PostAsync(caller, userId, draft.Text, draft.ClientMessageId, draft.ReplyToId, uploads, cancellationToken);
     }
 
     public async Task<DirectMessage> EditAsync(ChatCaller caller, long messageId, string? text, CancellationToken cancellationToken)
@@ -76,17 +73,24 @@ internal sealed class DirectLogService(MessageWriter writer, IDirectMessageStore
     /// message entry stays one for good (only pruning takes it away), so what is found here is still so at the commit.
     /// </summary>
     private async Task<DirectMessage> PostAsync(
-        ChatCaller caller, string? userId, string? text, string? clientMessageId, long? replyToId, CancellationToken cancellationToken)
+        ChatCaller caller, string? userId, string? text, string? clientMessageId, long? replyToId, IReadOnlyList<string>? uploads, CancellationToken cancellationToken)
     {
         var target = ChatClaims.RequireValidUserId(userId);
-        var body = MessageText.Validate(text, limits.Value.MaxMessageLength);
+        var body = MessageText.Validate(text, limits.Value.MaxMessageLength, mayShowNothing: uploads is not null);
         var id = ClientMessageId.Validate(clientMessageId);
         if (replyToId is { } parent && !await store.IsConversationMessageAsync(caller.UserId, target, parent, cancellationToken))
         {
             throw ChatErrors.DirectMessageNotFound(parent);
         }
 
-        return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, target, body, id, replyToId), cancellationToken);
+        try
+        {
+            return await writer.WriteAsync(new NewDirectMessage(caller.UserId, caller.UserName, target, body, id, replyToId, uploads), cancellationToken);
+        }
+        catch (UploadNotFoundException)
+        {
+            throw ChatErrors.AttachmentNotFound();
+        }
     }
 
     private DirectMessage Answer(DirectChangeAnswer answer, long messageId) => answer switch

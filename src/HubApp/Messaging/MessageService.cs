@@ -21,6 +21,7 @@ internal sealed class MessageService(
     MentionNotifier mentions,
     IHubClients<IChatClient> clients,
     IOptions<LimitsOptions> limits,
+    IOptions<AttachmentsOptions> attachments,
     ILogger<MessageService> logger)
 {
     /// <summary>
@@ -58,22 +59,12 @@ internal sealed class MessageService(
             throw ChatErrors.InvalidMessage();
         }
 
-        RequireAttachments(name, draft.AttachmentIds);
-        var message = Validated(caller, name, draft.Text, draft.ClientMessageId) with { ReplyToId = draft.ReplyToId, ThreadId = draft.ThreadId };
+        // The uploads are claimed by the store, in the append's transaction; a draft with some may show no text.
+        var uploads = DraftAttachments.Validate(draft.AttachmentIds, attachments.Value.MaxPerMessage);
+        var message = new NewChatMessage(
+            name, caller.UserId, caller.UserName, MessageText.Validate(draft.Text, limits.Value.MaxMessageLength, mayShowNothing: uploads is not null),
+            ClientMessageId.Validate(draft.ClientMessageId), draft.ReplyToId, draft.ThreadId, uploads);
         return await WriteAsync(message, cancellationToken);
-    }
-
-    /// <summary>
-    /// Where a draft's uploads are to be checked and claimed. No upload can exist yet (attachments come with their own
-    /// endpoints), so any id names nothing the caller uploaded: <c>not_found</c>, as the contract has it for such an id. Until
-    /// then a text that shows nothing is refused whatever the draft carries.
-    /// </summary>
-    private static void RequireAttachments(string room, IReadOnlyList<string>? attachmentIds)
-    {
-        if (attachmentIds is { Count: > 0 })
-        {
-            throw ChatErrors.AttachmentNotFound(room);
-        }
     }
 
     /// <summary>
@@ -94,7 +85,9 @@ internal sealed class MessageService(
         }
         catch (PostTargetNotFoundException refused)
         {
-            throw ChatErrors.PostTargetNotFound(refused.Post.Room, refused.Post.ReplyToId, refused.Post.ThreadId);
+            throw refused.Post is { ReplyToId: null, ThreadId: null }
+                ? ChatErrors.AttachmentNotFound()
+                : ChatErrors.PostTargetNotFound(refused.Post.Room, refused.Post.ReplyToId, refused.Post.ThreadId);
         }
 
         if (written.Created)

@@ -11,9 +11,20 @@ internal static class MessageText
     /// it will be stored: lone UTF-16 surrogates, which no store can keep as UTF-8, become U+FFFD, so what
     /// the sender is told was stored is exactly what history returns.
     /// </summary>
-    public static string Validate(string? text, int maxLength)
+    public static string Validate(string? text, int maxLength) => Validate(text, maxLength, mayShowNothing: false);
+
+    /// <summary>
+    /// As <see cref="Validate(string?, int)"/>; when <paramref name="mayShowNothing"/> (a draft with attachments), a missing,
+    /// empty or invisible text is allowed (a missing one is stored empty).
+    /// </summary>
+    public static string Validate(string? text, int maxLength, bool mayShowNothing)
     {
-        if (text is null || IsInvisible(text))
+        if (mayShowNothing && text is null)
+        {
+            return string.Empty;
+        }
+
+        if (text is null || (!mayShowNothing && IsInvisible(text)))
         {
             throw ChatErrors.InvalidMessage();
         }

@@ -53,21 +53,26 @@ public delegate Task BeforeCommit(DbConnection connection, AppendResult stored, 
 /// <paramref name="ThreadId"/> are decided inside the append's transaction (as a <see cref="NewRoomChange"/> is): the
 /// message it answers must be a <c>message</c> entry of the room not deleted, the thread root one with no thread of its
 /// own; else nothing is stored and the write is refused (<see cref="PostTargetNotFoundException"/>). The store finds the
-/// mentions in the text itself (<see cref="MessageMentions"/>).
+/// mentions in the text itself (<see cref="MessageMentions"/>). <paramref name="AttachmentIds"/> (distinct) are claimed in
+/// the same transaction: each must be an unused upload of the author's for this room, else the write is refused as above.
 /// </summary>
 public sealed record NewChatMessage(
     string Room, string UserId, string UserName, string Text, string? ClientMessageId = null,
-    long? ReplyToId = null, long? ThreadId = null)
+    long? ReplyToId = null, long? ThreadId = null, IReadOnlyList<string>? AttachmentIds = null)
 {
     /// <summary>Whether the store must check what this message refers to before storing it.</summary>
-    public bool RefersToOthers => ReplyToId is not null || ThreadId is not null;
+    public bool RefersToOthers => ReplyToId is not null || ThreadId is not null || AttachmentIds is { Count: > 0 };
 }
 
 /// <summary>
 /// A direct message to store, before it has an id; at most one per (sender, target, <paramref name="ClientMessageId"/>).
 /// <paramref name="ReplyToId"/> names a message of the same conversation (checked before: docs/protocol.md, "PostDirect").
+/// <paramref name="AttachmentIds"/> (distinct) are claimed inside the append's transaction, as a room message's: a write
+/// naming one that is not an unused upload of the sender's for this conversation is refused (its answer is null).
 /// </summary>
-public sealed record NewDirectMessage(string FromUserId, string FromUserName, string ToUserId, string Text, string? ClientMessageId = null, long? ReplyToId = null);
+public sealed record NewDirectMessage(
+    string FromUserId, string FromUserName, string ToUserId, string Text, string? ClientMessageId = null, long? ReplyToId = null,
+    IReadOnlyList<string>? AttachmentIds = null);
 
 /// <summary>
 /// An <c>edit</c>, <c>delete</c>, <c>react</c> or <c>unreact</c> of message <paramref name="TargetId"/> by
@@ -143,7 +148,8 @@ public sealed record DirectChangeAnswer(RoomChangeOutcome Outcome, DirectMessage
 /// <see cref="DirectMessages"/> are the entries new in this batch, in batch order: what delivery gets.
 /// <see cref="MessageAnswers"/> and <see cref="DirectAnswers"/> have one entry per write of the batch, in its
 /// order: the new entry, or for a repeated client message id the entry stored first (by an earlier batch, another
-/// node, or an earlier write of this batch); null for a message whose reply or thread target was not found (nothing stored). <see cref="Messages"/> holds the new edit and delete entries too, after
+/// node, or an earlier write of this batch); null for a message whose reply or thread target or uploads were not found
+/// (nothing stored). <see cref="Messages"/> holds the new edit and delete entries too, after
 /// the messages (each room's in id order); <see cref="ChangeAnswers"/> has one answer per change of the batch.
 /// <see cref="DirectMessages"/> likewise holds the new entries of direct changes after the direct messages, and
 /// <see cref="DirectChangeAnswers"/> one answer per direct change.
@@ -152,6 +158,6 @@ public sealed record AppendResult(
     IReadOnlyList<ChatMessage> Messages,
     IReadOnlyList<DirectMessage> DirectMessages,
     IReadOnlyList<ChatMessage?> MessageAnswers,
-    IReadOnlyList<DirectMessage> DirectAnswers,
+    IReadOnlyList<DirectMessage?> DirectAnswers,
     IReadOnlyList<RoomChangeAnswer>? ChangeAnswers = null,
     IReadOnlyList<DirectChangeAnswer>? DirectChangeAnswers = null);

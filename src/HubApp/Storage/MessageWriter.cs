@@ -193,7 +193,16 @@ internal sealed partial class MessageWriter(
                     change.Completion.TrySetResult(stored.DirectChangeAnswers![dc++]);
                     break;
                 default:
-                    ((PendingDirectMessage)item).Completion.TrySetResult(stored.DirectAnswers[d++]);
+                    var pending = (PendingDirectMessage)item;
+                    if (stored.DirectAnswers[d++] is { } direct)
+                    {
+                        pending.Completion.TrySetResult(direct);
+                    }
+                    else
+                    {
+                        pending.Fail(new UploadNotFoundException());
+                    }
+
                     break;
             }
         });

@@ -31,8 +31,12 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
     /// 5: replies and threads (a message's parent and root, a root's summary) and stored mentions (per message, and indexed per user).
     /// 6: reactions (who reacted, and a summary on the target's row); a conversation's log: a direct message's kind, target,
     /// reply, and when it was edited or deleted.
+    /// 7: a message's attachment descriptions on its row (the uploads themselves are the 'attachments' component's).
     /// </summary>
-    private const int SchemaVersion = 6;
+    private const int SchemaVersion = 7;
+
+    /// <summary>1: the uploads table (RelationalMessageStore.Attachments) and the chunks of files stored in the database.</summary>
+    private const int AttachmentTablesVersion = 1;
 
     /// <summary>
     /// 1: created rooms, members with roles, bans and mutes (RelationalMessageStore.Rooms). 2: each user's list of rooms,
@@ -109,6 +113,8 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
             CREATE TABLE IF NOT EXISTS reactions (
                 log text NOT NULL, message_id bigint NOT NULL, emoji text NOT NULL, user_id text NOT NULL, at bigint NOT NULL,
                 PRIMARY KEY (log, message_id, emoji, user_id));
+            ALTER TABLE messages ADD COLUMN IF NOT EXISTS attachments text;
+            ALTER TABLE direct_messages ADD COLUMN IF NOT EXISTS attachments text;
             """, "store", SchemaVersion, cancellationToken, async (connection, found, token) =>
             {
                 // Version 5's finding of the mentions stored before, once, in the same transaction (see BackfillMentionsAsync).
@@ -131,6 +137,11 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
                 END IF;
             END $upgrade$;
             """, "rooms", RoomTablesVersion, cancellationToken);
+        // Uploads: tables that only add, as a component of their own (as the rooms'); the chunks serve Attachments:Provider=postgres.
+        await RunSchemaAsync(dataSource, $"""
+            {AttachmentTableSql}
+            CREATE TABLE IF NOT EXISTS attachment_chunks (id text NOT NULL, seq integer NOT NULL, data bytea NOT NULL, PRIMARY KEY (id, seq));
+            """, "attachments", AttachmentTablesVersion, cancellationToken);
         await InitializeSearchAsync(cancellationToken);
         return 0;
     });

@@ -56,6 +56,7 @@ internal abstract partial class RelationalMessageStore
         var answers = new ChatMessage?[writes.Count];
         var repeatOf = RepeatsWithinBatch(writes);
         var refused = new bool[writes.Count];
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
         var nextIds = new Dictionary<string, long>(StringComparer.Ordinal);
         var due = new List<string>();
         foreach (var group in Enumerable.Range(0, writes.Count).GroupBy(i => writes[i].Room, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -74,7 +75,10 @@ internal abstract partial class RelationalMessageStore
 
                 foreach (var i in referring.Where(i => answers[i] is null))
                 {
-                    refused[i] = !await TargetsFitAsync(session, writes[i], cancellationToken);
+                    var write = writes[i];
+                    refused[i] = !await TargetsFitAsync(session, write, cancellationToken)
+                        || (write.AttachmentIds is { Count: > 0 } uploads
+                            && !await UploadsFitAsync(session, write.Room, direct: false, write.UserId, uploads, claimed, cancellationToken));
                 }
             }
 
@@ -111,7 +115,14 @@ internal abstract partial class RelationalMessageStore
             var message = writes[i];
             var messageId = nextIds[message.Room]++;
             var mentions = MessageMentions.Find(message.Text);
-            await session.InsertAsync(message, messageId, TextValue(message.Text), JoinIds(mentions), sentAt, cancellationToken);
+            var attachments = message.AttachmentIds is { Count: > 0 } ids ? await DescribeUploadsAsync(session, ids, cancellationToken) : null;
+            await session.InsertAsync(
+                message, messageId, TextValue(message.Text), JoinIds(mentions), (object?)AttachmentSummary.Format(attachments) ?? DBNull.Value, sentAt, cancellationToken);
+            if (attachments is not null)
+            {
+                await ClaimUploadsAsync(session, message.AttachmentIds!, messageId, cancellationToken);
+            }
+
             await InsertMentionsAsync(session, message.Room, messageId, message.UserId, mentions, cancellationToken);
             if (message.ThreadId is { } root)
             {
@@ -120,7 +131,7 @@ internal abstract partial class RelationalMessageStore
 
             answers[i] = new ChatMessage(
                 messageId, message.Room, message.UserId, message.UserName, message.Text, batch.SentAt, ClientMessageId: message.ClientMessageId,
-                ReplyToId: message.ReplyToId, ThreadId: message.ThreadId, Mentions: mentions.Count > 0 ? mentions : null);
+                ReplyToId: message.ReplyToId, ThreadId: message.ThreadId, Mentions: mentions.Count > 0 ? mentions : null, Attachments: attachments);
             stored.Add(answers[i]!);
         }
 
@@ -133,7 +144,7 @@ internal abstract partial class RelationalMessageStore
         return (stored, answers);
     }
 
-    private async Task<(IReadOnlyList<DirectMessage> Stored, IReadOnlyList<DirectMessage> Answers)> AppendDirectAsync(
+    private async Task<(IReadOnlyList<DirectMessage> Stored, IReadOnlyList<DirectMessage?> Answers)> AppendDirectAsync(
         WriterSession session, WriteBatch batch, CancellationToken cancellationToken)
     {
         var writes = batch.DirectMessages;
@@ -153,15 +164,42 @@ internal abstract partial class RelationalMessageStore
 
         var sentAt = ToUnixMilliseconds(batch.SentAt);
         var stored = new List<DirectMessage>(writes.Count);
-        var answers = new DirectMessage[writes.Count];
+        var answers = new DirectMessage?[writes.Count];
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < writes.Count; i++)
         {
             var message = writes[i];
-            if (await session.InsertDirectAsync(message, ConversationKey(message.FromUserId, message.ToUserId), TextValue(message.Text), sentAt, cancellationToken) is { } messageId)
+            var conversation = ConversationKey(message.FromUserId, message.ToUserId);
+            IReadOnlyList<Attachment>? attachments = null;
+            if (message.AttachmentIds is { Count: > 0 } ids)
             {
+                // A repeat is answered with the first message (its key is locked above), before its uploads, used by then, are checked.
+                if (message.ClientMessageId is not null && await session.FindDirectAsync(message, cancellationToken) is { } first)
+                {
+                    answers[i] = first;
+                    continue;
+                }
+
+                if (!await UploadsFitAsync(session, conversation, direct: true, message.FromUserId, ids, claimed, cancellationToken))
+                {
+                    continue;
+                }
+
+                attachments = await DescribeUploadsAsync(session, ids, cancellationToken);
+            }
+
+            var summary = (object?)AttachmentSummary.Format(attachments) ?? DBNull.Value;
+            if (await session.InsertDirectAsync(message, conversation, TextValue(message.Text), summary, sentAt, cancellationToken) is { } messageId)
+            {
+                if (attachments is not null)
+                {
+                    await ClaimUploadsAsync(session, message.AttachmentIds!, messageId, cancellationToken);
+                }
+
                 answers[i] = new DirectMessage(
-                    messageId, message.FromUserId, message.FromUserName, message.ToUserId, message.Text, batch.SentAt, message.ClientMessageId, ReplyToId: message.ReplyToId);
-                stored.Add(answers[i]);
+                    messageId, message.FromUserId, message.FromUserName, message.ToUserId, message.Text, batch.SentAt, message.ClientMessageId,
+                    ReplyToId: message.ReplyToId, Attachments: attachments);
+                stored.Add(answers[i]!);
             }
             else
             {

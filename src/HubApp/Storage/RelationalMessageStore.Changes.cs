@@ -104,7 +104,7 @@ internal abstract partial class RelationalMessageStore
             session,
             delete
                 ? """
-                  UPDATE messages SET text = @text, deleted_at = @at, reactions = NULL, mentions = NULL WHERE room = @room AND (id = @target OR (target_id = @target AND kind = 'edit'));
+                  UPDATE messages SET text = @text, deleted_at = @at, reactions = NULL, mentions = NULL, attachments = NULL WHERE room = @room AND (id = @target OR (target_id = @target AND kind = 'edit'));
                   DELETE FROM reactions WHERE log = @room AND message_id = @target;
                   """
                 : "UPDATE messages SET text = @text, edited_at = @at, mentions = @mentions WHERE room = @room AND id = @target;",

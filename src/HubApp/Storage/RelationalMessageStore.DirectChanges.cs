@@ -115,7 +115,7 @@ internal abstract partial class RelationalMessageStore
             session,
             delete
                 ? """
-                  UPDATE direct_messages SET text = @text, deleted_at = @at, reactions = NULL WHERE id = @target OR (target_id = @target AND kind = 'edit');
+                  UPDATE direct_messages SET text = @text, deleted_at = @at, reactions = NULL, attachments = NULL WHERE id = @target OR (target_id = @target AND kind = 'edit');
                   DELETE FROM reactions WHERE log = @conversation AND message_id = @target;
                   """
                 : "UPDATE direct_messages SET text = @text, edited_at = @at WHERE id = @target;",

@@ -12,7 +12,7 @@ namespace HubApp.Storage;
 internal abstract partial class RelationalMessageStore
 {
     private const string DirectColumns =
-        "id, from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at, reply_to_id, reactions";
+        "id, from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at, reply_to_id, reactions, attachments";
 
     /// <summary><see cref="DirectColumns"/> of the conversation's last message (<c>m</c>) in <see cref="GetConversationsAsync"/>.</summary>
     private static readonly string ConversationLastColumns = string.Join(", ", DirectColumns.Split(", ").Select(c => "m." + c));
@@ -133,7 +133,7 @@ internal abstract partial class RelationalMessageStore
         while (await reader.ReadAsync(cancellationToken))
         {
             conversations.Add(new Conversation(
-                reader.GetString(0), reader.GetString(1), ReadDirect(reader, 3, ReadText), reader.GetInt64(2), Convert.ToInt32(reader.GetValue(16), System.Globalization.CultureInfo.InvariantCulture)));
+                reader.GetString(0), reader.GetString(1), ReadDirect(reader, 3, ReadText), reader.GetInt64(2), Convert.ToInt32(reader.GetValue(reader.FieldCount - 1), System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         return (IReadOnlyList<Conversation>)conversations;
@@ -171,7 +171,7 @@ internal abstract partial class RelationalMessageStore
         return (IReadOnlyList<DirectMessage>)messages;
     });
 
-    /// <summary>A direct message from the thirteen columns of <see cref="DirectColumns"/>, starting at <paramref name="at"/>.</summary>
+    /// <summary>A direct message from the fourteen columns of <see cref="DirectColumns"/>, starting at <paramref name="at"/>.</summary>
     private static DirectMessage ReadDirect(DbDataReader reader, int at, Func<DbDataReader, int, string> readText) => new(
         reader.GetInt64(at), reader.GetString(at + 1), reader.GetString(at + 2), reader.GetString(at + 3), readText(reader, at + 4),
         FromUnixMilliseconds(reader.GetInt64(at + 5)), reader.IsDBNull(at + 6) ? null : reader.GetString(at + 6),
@@ -180,7 +180,8 @@ internal abstract partial class RelationalMessageStore
         EditedAt: reader.IsDBNull(at + 9) ? null : FromUnixMilliseconds(reader.GetInt64(at + 9)),
         DeletedAt: reader.IsDBNull(at + 10) ? null : FromUnixMilliseconds(reader.GetInt64(at + 10)),
         ReplyToId: reader.IsDBNull(at + 11) ? null : reader.GetInt64(at + 11),
-        Reactions: reader.IsDBNull(at + 12) ? null : ReactionSummary.Parse(reader.GetString(at + 12)));
+        Reactions: reader.IsDBNull(at + 12) ? null : ReactionSummary.Parse(reader.GetString(at + 12)),
+        Attachments: reader.IsDBNull(at + 13) ? null : AttachmentSummary.Parse(reader.GetString(at + 13)));
 
     private sealed class ThreadChange(string name)
     {

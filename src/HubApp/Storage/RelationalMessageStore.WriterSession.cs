@@ -65,19 +65,19 @@ internal abstract partial class RelationalMessageStore
             _pruneRoom = AddParameter(_prune, "@room", DbType.String);
             _pruneId = AddParameter(_prune, "@cut", DbType.Int64);
             _insert = Command("""
-                INSERT INTO messages (room, id, user_id, user_name, text, sent_at, client_message_id, reply_to_id, thread_id, mentions)
-                VALUES (@room, @id, @user_id, @user_name, @text, @sent_at, @client_id, @reply_to, @thread, @mentions);
+                INSERT INTO messages (room, id, user_id, user_name, text, sent_at, client_message_id, reply_to_id, thread_id, mentions, attachments)
+                VALUES (@room, @id, @user_id, @user_name, @text, @sent_at, @client_id, @reply_to, @thread, @mentions, @attachments);
                 """);
             _insertValues =
             [
                 AddParameter(_insert, "@room", DbType.String), AddParameter(_insert, "@id", DbType.Int64), AddParameter(_insert, "@user_id", DbType.String),
                 AddParameter(_insert, "@user_name", DbType.String), AddParameter(_insert, "@text", textType), AddParameter(_insert, "@sent_at", DbType.Int64),
                 AddParameter(_insert, "@client_id", DbType.String), AddParameter(_insert, "@reply_to", DbType.Int64), AddParameter(_insert, "@thread", DbType.Int64),
-                AddParameter(_insert, "@mentions", DbType.String),
+                AddParameter(_insert, "@mentions", DbType.String), AddParameter(_insert, "@attachments", DbType.String),
             ];
             _insertDirect = Command("""
-                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id, conversation, reply_to_id)
-                VALUES (@from, @from_name, @to, @text, @sent_at, @client_id, @conversation, @reply_to)
+                INSERT INTO direct_messages (from_user_id, from_user_name, to_user_id, text, sent_at, client_message_id, conversation, reply_to_id, attachments)
+                VALUES (@from, @from_name, @to, @text, @sent_at, @client_id, @conversation, @reply_to, @attachments)
                 ON CONFLICT (from_user_id, to_user_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING RETURNING id;
                 """);
             _directValues =
@@ -85,7 +85,7 @@ internal abstract partial class RelationalMessageStore
                 AddParameter(_insertDirect, "@from", DbType.String), AddParameter(_insertDirect, "@from_name", DbType.String),
                 AddParameter(_insertDirect, "@to", DbType.String), AddParameter(_insertDirect, "@text", textType), AddParameter(_insertDirect, "@sent_at", DbType.Int64),
                 AddParameter(_insertDirect, "@client_id", DbType.String), AddParameter(_insertDirect, "@conversation", DbType.String),
-                AddParameter(_insertDirect, "@reply_to", DbType.Int64),
+                AddParameter(_insertDirect, "@reply_to", DbType.Int64), AddParameter(_insertDirect, "@attachments", DbType.String),
             ];
             // The first entry in its current state: it may have been edited or deleted since.
             _find = Command($"SELECT {MessageColumns} FROM messages WHERE room = @room AND user_id = @user_id AND client_message_id = @client_id;");
@@ -170,8 +170,9 @@ internal abstract partial class RelationalMessageStore
             }
         }
 
-        public async Task InsertAsync(NewChatMessage message, long id, object text, object mentions, long sentAt, CancellationToken cancellationToken)
+        public async Task InsertAsync(NewChatMessage message, long id, object text, object mentions, object attachments, long sentAt, CancellationToken cancellationToken)
         {
+            _insertValues[10].Value = attachments;
             (_insertValues[0].Value, _insertValues[1].Value, _insertValues[2].Value) = (message.Room, id, message.UserId);
             (_insertValues[3].Value, _insertValues[4].Value, _insertValues[5].Value) = (message.UserName, text, sentAt);
             _insertValues[6].Value = (object?)message.ClientMessageId ?? DBNull.Value;
@@ -180,8 +181,9 @@ internal abstract partial class RelationalMessageStore
         }
 
         /// <summary>The new message's id, or null when one with its client message id is stored already.</summary>
-        public async Task<long?> InsertDirectAsync(NewDirectMessage message, string conversation, object text, long sentAt, CancellationToken cancellationToken)
+        public async Task<long?> InsertDirectAsync(NewDirectMessage message, string conversation, object text, object attachments, long sentAt, CancellationToken cancellationToken)
         {
+            _directValues[8].Value = attachments;
             _directValues[6].Value = conversation;
             (_directValues[0].Value, _directValues[1].Value, _directValues[2].Value) = (message.FromUserId, message.FromUserName, message.ToUserId);
             (_directValues[3].Value, _directValues[4].Value) = (text, sentAt);

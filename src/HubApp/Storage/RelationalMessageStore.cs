@@ -31,7 +31,7 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
 {
     /// <summary>The columns of a room log entry, in the order <see cref="ReadMessage"/> reads them.</summary>
     private const string MessageColumns =
-        "id, user_id, user_name, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at, reply_to_id, thread_id, reply_count, last_reply_at, participants, mentions, reactions";
+        "id, user_id, user_name, text, sent_at, client_message_id, kind, target_id, edited_at, deleted_at, reply_to_id, thread_id, reply_count, last_reply_at, participants, mentions, reactions, attachments";
 
     /// <summary>The most ids <see cref="GetByIdsAsync"/> reads at once (GetMessages' bound).</summary>
     public const int MaxIdsPerRead = 100;
@@ -206,7 +206,8 @@ internal abstract partial class RelationalMessageStore(IOptions<RetentionOptions
             reader.IsDBNull(13) ? null : FromUnixMilliseconds(reader.GetInt64(13)),
             SplitIds(reader.GetString(14))),
         Mentions: reader.IsDBNull(15) ? null : SplitIds(reader.GetString(15)),
-        Reactions: reader.IsDBNull(16) ? null : ReactionSummary.Parse(reader.GetString(16)));
+        Reactions: reader.IsDBNull(16) ? null : ReactionSummary.Parse(reader.GetString(16)),
+        Attachments: reader.IsDBNull(17) ? null : AttachmentSummary.Parse(reader.GetString(17)));
 
     // User ids hold no white space (ChatClaims): a space-separated list of them is unambiguous.
     private static string[] SplitIds(string joined) => joined.Split(' ', StringSplitOptions.RemoveEmptyEntries);

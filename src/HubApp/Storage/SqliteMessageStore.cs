@@ -23,8 +23,9 @@ internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storag
     /// 7: reactions (who reacted, and a summary on the target's row); a conversation's log: a direct message's kind, target,
     /// reply, and when it was edited or deleted.
     /// 8: search: FTS5 tables of message entries and direct messages, filled from what is stored (SqliteMessageStore.Search).
+    /// 9: attachments: the uploads table, and a message's attachment descriptions on its row (RelationalMessageStore.Attachments).
     /// </summary>
-    private const int SchemaVersion = 8;
+    private const int SchemaVersion = 9;
 
     private readonly string _connectionString = storage.Value.SqliteConnectionString;
 
@@ -180,6 +181,25 @@ internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storag
             if (found < 8)
             {
                 await UpgradeToVersion8Async(connection, cancellationToken);
+            }
+
+            if (found < 9)
+            {
+                // Messages stored before carry no attachments (NULL). Columns a file already has are kept, as for version 6.
+                var messageColumns = await HasColumnAsync(connection, "messages", "attachments", cancellationToken) ? string.Empty : """
+                    ALTER TABLE messages ADD COLUMN attachments TEXT;
+                    """;
+                var directColumns = await HasColumnAsync(connection, "direct_messages", "attachments", cancellationToken) ? string.Empty : """
+                    ALTER TABLE direct_messages ADD COLUMN attachments TEXT;
+                    """;
+                await ExecuteAsync(connection, $"""
+                    BEGIN IMMEDIATE;
+                    {messageColumns}
+                    {directColumns}
+                    {AttachmentTableSql}
+                    UPDATE schema_version SET version = 9;
+                    COMMIT;
+                    """, cancellationToken);
             }
 
             // After every upgrade: the triggers follow the columns the tables have now.

@@ -32,7 +32,9 @@ public sealed class ApiDocumentTests
         Assert.Equal(["200", "201", "400", "401", "403", "429", "503"], post.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
         Assert.Equal(["200", "400", "401", "403", "429", "503"], get.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
         Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
-        Assert.Equal(["/api/rooms", "/api/rooms/{room}/messages"], document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(
+            ["/api/attachments/{id}", "/api/attachments/{id}/thumbnail", "/api/direct/{userId}/attachments", "/api/rooms", "/api/rooms/{room}/attachments", "/api/rooms/{room}/messages"],
+            document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("ListRooms", document.RootElement.GetProperty("paths").GetProperty("/api/rooms").GetProperty("get").GetProperty("operationId").GetString());
         Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty(ApiDocument.BearerScheme).GetProperty("scheme").GetString());
         Assert.True(Assert.Single(document.RootElement.GetProperty("security").EnumerateArray()).TryGetProperty(ApiDocument.BearerScheme, out _));

@@ -121,7 +121,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
                 Assert.All(results, node => Assert.Equal(stored, node[r].MessageAnswers[0]));
                 Assert.Single(results.SelectMany(node => node[r].Messages), m => m.ClientMessageId == $"k{r}");
                 Assert.Equal(2, results.SelectMany(node => node[r].DirectMessages).Count());
-                Assert.Single(results.Select(node => node[r].DirectAnswers.OrderBy(m => m.Id).First()).Distinct());
+                Assert.Single(results.Select(node => node[r].DirectAnswers.OrderBy(m => m!.Id).First()).Distinct());
             }
         }
         finally
@@ -161,7 +161,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
         Assert.Equal([(1L, "old", (string?)null), (2L, "new", "c-1")], (await opened.Store.GetLatestAsync("a", 10, CancellationToken.None)).Select(m => (m.Id, m.Text, m.ClientMessageId)));
         await using var check = _database.CreateDataSource();
         await using var version = check.CreateCommand("SELECT version FROM hubapp_schema WHERE component = 'store';");
-        Assert.Equal(6, await version.ExecuteScalarAsync());
+        Assert.Equal(7, await version.ExecuteScalarAsync());
 
         // Version 5 found the mentions of what was stored before, and an old message takes thread replies.
         var thread = await opened.Store.AppendAsync(new WriteBatch([new("c", "bob", "Bob", "an answer", ThreadId: 1)], [], DateTime.UtcNow), null, CancellationToken.None);
@@ -247,7 +247,7 @@ public sealed class PostgresMessageStoreTests : MessageStoreTests
             conversation.Select(m => (m.Id, m.Kind, m.Text, m.ClientMessageId, m.Reactions is not null)));
         await using var check = _database.CreateDataSource();
         await using var version = check.CreateCommand("SELECT version FROM hubapp_schema WHERE component = 'store';");
-        Assert.Equal(6, await version.ExecuteScalarAsync());
+        Assert.Equal(7, await version.ExecuteScalarAsync());
     }
 
     private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)

@@ -171,7 +171,7 @@ public abstract partial class MessageStoreTests
 
         Assert.Equal(parent.Id, reply.ReplyToId);
         Assert.Empty(repeat.DirectMessages);
-        Assert.Equal((reply.Id, "answer, edited", (long?)parent.Id), (repeat.DirectAnswers[0].Id, repeat.DirectAnswers[0].Text, repeat.DirectAnswers[0].ReplyToId));
+        Assert.Equal((reply.Id, "answer, edited", (long?)parent.Id), (repeat.DirectAnswers[0]!.Id, repeat.DirectAnswers[0]!.Text, repeat.DirectAnswers[0]!.ReplyToId));
         Assert.True(await ((IDirectMessageStore)store).IsConversationMessageAsync("u", "v", parent.Id, CancellationToken.None));
         Assert.False(await ((IDirectMessageStore)store).IsConversationMessageAsync("u", "w", parent.Id, CancellationToken.None));
     }

@@ -73,7 +73,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         Assert.Equal([(1L, "old one", (string?)null), (2L, "old two", null), (3L, "new", "c-1")], history.Select(m => (m.Id, m.Text, m.ClientMessageId)));
         Assert.All(history, m => Assert.Equal(MessageKinds.Message, m.Kind));
         Assert.Equal(2, Assert.Single(result.DirectMessages).Id);
-        Assert.Equal(8L, await ReadVersionAsync(connectionString));
+        Assert.Equal(9L, await ReadVersionAsync(connectionString));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
             [("w", "W", 5L, 1), ("v", "New V", 3L, 2)],
             (await store.GetConversationsAsync("u", 10, 1000, CancellationToken.None)).Select(c => (c.UserId, c.UserName, c.LastMessage.Id, c.UnreadCount)));
         Assert.Equal(5, Assert.Single(added.DirectMessages).Id);
-        Assert.Equal(8L, await ReadVersionAsync(connectionString));
+        Assert.Equal(9L, await ReadVersionAsync(connectionString));
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
             [(1L, "old one, edited", MessageKinds.Message, "c-1", true), (2L, "old two", MessageKinds.Message, null, false), (3L, "old one, edited", MessageKinds.Edit, null, false)],
             history.Select(m => (m.Id, m.Text, m.Kind, m.ClientMessageId, m.EditedAt is not null)));
         Assert.Equal(RoomChangeOutcome.Stored, Assert.Single(edited.ChangeAnswers!).Outcome);
-        Assert.Equal(8L, await ReadVersionAsync(connectionString));
+        Assert.Equal(9L, await ReadVersionAsync(connectionString));
     }
 
     [Fact]
@@ -203,7 +203,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
         Assert.Equal(
             [(1L, MessageKinds.Message, "direct one, edited", "c-1", false), (2L, MessageKinds.Message, "direct two", null, true), (3L, MessageKinds.Edit, "direct one, edited", null, false), (4L, MessageKinds.React, "👀", null, false)],
             conversation.Select(m => (m.Id, m.Kind, m.Text, m.ClientMessageId, m.Reactions is not null)));
-        Assert.Equal(8L, await ReadVersionAsync(connectionString));
+        Assert.Equal(9L, await ReadVersionAsync(connectionString));
     }
 
     private static async Task<object?> ReadVersionAsync(string connectionString)
@@ -257,7 +257,7 @@ public sealed class SqliteMessageStoreTests : MessageStoreTests
             history.Select(m => (m.Id, m.Text, m.ClientMessageId, string.Join(' ', m.Mentions ?? []), m.Thread?.ReplyCount ?? 0)));
         Assert.Equal(1L, reply.Messages[0].ThreadId);
         Assert.Equal(1, (await ((IReadMarkerStore)store).GetRoomReadStateAsync("bob", "a", 1000, CancellationToken.None)).MentionCount);
-        Assert.Equal(8L, await ReadVersionAsync(connectionString));
+        Assert.Equal(9L, await ReadVersionAsync(connectionString));
     }
 
     private protected override async Task<OpenStore> OpenAsync(int? maxPerRoom = null)

@@ -110,7 +110,7 @@ public sealed class SqliteSearchStoreTests : SearchStoreTests
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        Assert.Equal(8L, await version.ExecuteScalarAsync());
+        Assert.Equal(9L, await version.ExecuteScalarAsync());
     }
 
     private string ConnectionString => $"Data Source={Path.Combine(_directory.FullName, "store.db")}";

@@ -1,0 +1,48 @@
+using HubApp.Contracts;
+
+namespace HubApp.Storage;
+
+/// <summary>
+/// An upload as the store keeps it: who uploaded it, for which room or conversation (<see cref="Log"/>: the room name, or
+/// the conversation key when <see cref="Direct"/>), what it is, and the message that uses it (<see cref="MessageId"/>, null
+/// before). <see cref="MessageLive"/> tells whether that message is still stored and not deleted.
+/// </summary>
+public sealed record StoredAttachment(
+    string Id,
+    string OwnerId,
+    string Log,
+    bool Direct,
+    string Name,
+    string ContentType,
+    long Size,
+    int? Width,
+    int? Height,
+    DateTime CreatedAt,
+    long? MessageId = null,
+    bool MessageLive = false)
+{
+    /// <summary>The four types served inline, with a size in pixels and a thumbnail (contract v3).</summary>
+    public static bool IsImage(string contentType) => contentType is "image/png" or "image/jpeg" or "image/gif" or "image/webp";
+
+    /// <summary>Where a file is downloaded.</summary>
+    public static string UrlOf(string id) => "/api/attachments/" + id;
+
+    /// <summary>Where an image's thumbnail is downloaded.</summary>
+    public static string ThumbnailUrlOf(string id) => UrlOf(id) + "/thumbnail";
+
+    /// <summary>The wire shape of a file with these facts.</summary>
+    public static Attachment Describe(string id, string name, string contentType, long size, int? width, int? height) =>
+        new(id, name, contentType, size, width, height, UrlOf(id), IsImage(contentType) ? ThumbnailUrlOf(id) : null);
+
+    public Attachment ToAttachment() => Describe(Id, Name, ContentType, Size, Width, Height);
+}
+
+/// <summary>The uploads' descriptions in the message store (the bytes are the attachment content provider's).</summary>
+public interface IAttachmentStore
+{
+    /// <summary>Records a new upload, not yet used by a message.</summary>
+    Task AddUploadAsync(StoredAttachment upload, CancellationToken cancellationToken);
+
+    /// <summary>The upload with this id, with whether the message that uses it is live; null when there is none.</summary>
+    Task<StoredAttachment?> FindUploadAsync(string id, CancellationToken cancellationToken);
+}
