@@ -31,8 +31,9 @@ export class ImageViewer {
   private shown = 0;
 
   constructor(private readonly files: AttachmentFiles, signal: AbortSignal) {
-    this.dialog.addEventListener("keydown", (event) => {
-      if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+    // On the document: focus may leave the dialog's buttons (one is disabled at either end), the keys must not.
+    document.addEventListener("keydown", (event) => {
+      if (this.dialog.open && (event.key === "ArrowLeft" || event.key === "ArrowRight")) {
         event.preventDefault();
         this.step(event.key);
       }
@@ -82,6 +83,11 @@ export class ImageViewer {
     this.position.textContent = positionText(index, all.length);
     this.previous.disabled = stepIndex(index, all.length, "ArrowLeft") === null;
     this.next.disabled = stepIndex(index, all.length, "ArrowRight") === null;
+    const focused = this.dialog.ownerDocument.activeElement;
+    if ((focused === this.previous || focused === this.next) && (focused as HTMLButtonElement).disabled) {
+      // A disabled button loses focus to the page behind: it stays in the dialog, on the way back.
+      (focused === this.next ? this.previous : this.next).focus();
+    }
     this.revoke();
     this.image.removeAttribute("src");
     this.image.alt = name;

@@ -244,6 +244,27 @@ public sealed class AttachmentTests(Chromium chromium)
         release.SetResult();
     }
 
+    [Fact]
+    public async Task A_picture_pasted_into_the_text_box_is_attached_and_the_text_stays()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var alice = await ChatPage.SignInAsync(chromium, host.BaseAddress, "alice");
+        await alice.Composer.FillAsync("from the clipboard");
+        await alice.Page.EvaluateAsync(
+            """
+            (base64) => {
+              const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+              const data = new DataTransfer();
+              data.items.add(new File([bytes], "image.png", { type: "image/png" }));
+              document.getElementById("message-input").dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+            }
+            """,
+            Convert.ToBase64String(RedPng));
+
+        await Expect(alice.Page.Locator("#upload-chips > li[data-state=done]")).ToContainTextAsync("image.png");
+        await Expect(alice.Composer).ToHaveValueAsync("from the clipboard");
+    }
+
     /// <summary>Drops a file on the conversation as a drag from the desktop would: a DataTransfer built in the page.</summary>
     private static async Task DropAsync(IPage page, string name, byte[] bytes) =>
         await page.EvaluateAsync(
