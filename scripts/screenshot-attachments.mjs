@@ -1,7 +1,7 @@
 // Takes docs/screenshot-attachments.png from a running HubApp (issue 23): alice (desktop) posts a photo and a PDF
 // in #general, bob (a 390×844 phone) answers with a second picture; alice's composer holds a file refused as too
-// large; then the image viewer open on both. With SCREENSHOT_VIEWS=<prefix>, each view is also written beside the
-// output as <prefix>-<view>.png for a close look. Same prerequisites as screenshot.mjs.
+// large; then the image viewer open on both. With SCREENSHOT_VIEWS=<path prefix>, each view is also written as
+// <prefix>-<view>.png for a close look. Same prerequisites as screenshot.mjs.
 //   SCREENSHOT_SCRIPT=scripts/screenshot-attachments.mjs scripts/screenshot.sh docs/screenshot-attachments.png
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -60,7 +60,7 @@ async function send(page, text, count) {
 }
 
 try {
-  const alice = await person("alice", { width: 1100, height: 720 });
+  const alice = await person("alice", { width: 1100, height: 940 });
   const bob = await person("bob", { width: 390, height: 844 }, true);
   const pdf = Buffer.from("%PDF-1.4\n% the agenda\n" + "x".repeat(180_000) + "\n%%EOF\n");
   await attach(alice, [
@@ -79,6 +79,8 @@ try {
   await alice.mouse.move(1000, 100);
   await alice.waitForTimeout(300);
   const aliceShot = await alice.screenshot();
+  await bob.locator("#conversation-title").tap(); // A tap outside the lines: none shows its actions.
+  await bob.waitForTimeout(300);
   const bobShot = await bob.screenshot();
   await bob.getByRole("button", { name: "Open image venue.png" }).tap();
   await bob.locator("#image-viewer-image[src^='blob:']").waitFor();
@@ -88,11 +90,10 @@ try {
   await alice.locator("#image-viewer-image[src^='blob:']").waitFor();
   await alice.waitForTimeout(300);
   const aliceViewer = await alice.screenshot();
-  await framed([["alice, desktop", aliceShot], ["bob, phone", bobShot], ["bob's viewer", bobViewer]], { width: 2080, height: 910 }, output);
+  await framed([["alice, desktop", aliceShot], ["bob, phone", bobShot], ["bob's viewer", bobViewer]], { width: 2080, height: 1010 }, output);
   if (views !== "") {
-    const dir = path.dirname(output);
     for (const [name, shot] of [["desktop", aliceShot], ["phone", bobShot], ["phone-viewer", bobViewer], ["desktop-viewer", aliceViewer]]) {
-      await writeFile(path.join(dir, `${views}-${name}.png`), shot);
+      await writeFile(`${views}-${name}.png`, shot);
     }
   }
   console.log(`screenshot: ${output}`);
