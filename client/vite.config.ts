@@ -24,6 +24,7 @@ export default defineConfig({
   server: {
     proxy: {
       "/auth": "http://localhost:5080",
+      "/api": "http://localhost:5080",
       "/app-config.json": "http://localhost:5080",
       "/hubs": { target: "http://localhost:5080", ws: true },
     },

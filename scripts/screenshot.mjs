@@ -3,39 +3,17 @@
 // bob is caught typing. Then docs/screenshot-phone.png (beside it): erin
 // on a 390×844 touch phone, new to #general (under "Today" and "New messages", her own line tapped to show its
 // Edit and Delete), with the rooms drawer open, and writing to someone never seen here. Drives Debian's Chromium
-// through playwright-core (client/node_modules, from `npm ci --prefix client`); downloads no browser.
+// through playwright-core (see screenshot-kit.mjs).
 //   node scripts/screenshot.mjs http://127.0.0.1:5080 [docs/screenshot.png]
 // scripts/screenshot.sh starts a throwaway host and runs this against it.
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const require = createRequire(path.join(root, "client", "package.json"));
-const { chromium } = require("playwright-core");
+import { framed as frame, launch, person as signIn, root } from "./screenshot-kit.mjs";
 
 const baseURL = process.argv[2] ?? "http://127.0.0.1:5080";
 const output = path.resolve(process.argv[3] ?? path.join(root, "docs", "screenshot.png"));
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-
-const browser = await chromium.launch({
-  executablePath,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-  timeout: 30_000,
-});
-
-async function person(name, viewport, touch = false) {
-  const context = await browser.newContext({ baseURL, viewport, locale: "en-US", colorScheme: "light", deviceScaleFactor: 1, hasTouch: touch, isMobile: touch });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await page.goto("/");
-  await page.getByLabel("Your name").fill(name);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.locator("#status-text", { hasText: "Connected" }).waitFor();
-  await page.locator("#conversation-title", { hasText: "#general" }).waitFor();
-  return page;
-}
+const browser = await launch();
+const person = (name, viewport, touch = false) => signIn(browser, baseURL, name, viewport, touch);
+const framed = (shots, viewport, file) => frame(browser, shots, viewport, file);
 
 async function say(page, text) {
   const box = page.locator("#message-input");
@@ -64,17 +42,6 @@ async function threadReply(page, text, reply) {
   await box.press("Enter");
   await page.locator("#thread-list .message-text", { hasText: reply }).waitFor();
   await page.getByRole("button", { name: "Close thread" }).click();
-}
-
-/** The shots side by side with their captions, on a plain background, into `file`. */
-async function framed(shots, viewport, file) {
-  const frame = await (await browser.newContext({ viewport })).newPage();
-  await frame.setContent(`<!doctype html><html><body style="margin:0;background:#c9cde0;font:600 15px system-ui,sans-serif;color:#1c1f2b">
-    <div style="display:flex;gap:30px;padding:20px 30px;align-items:flex-start">
-      ${shots.map(([caption, shot]) => `<figure style="margin:0"><figcaption style="margin-bottom:8px">${caption}</figcaption>
-        <img style="display:block;border-radius:10px;box-shadow:0 8px 30px rgb(0 0 0 / 25%)" src="data:image/png;base64,${shot.toString("base64")}"></figure>`).join("")}
-    </div></body></html>`);
-  await frame.screenshot({ path: file });
 }
 
 try {

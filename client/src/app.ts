@@ -89,11 +89,11 @@ export class ChatApp implements SessionListener {
     }, signal);
     this.members = new MembersPanel(me, { message: (userId) => this.openConversation(userId) }, signal);
     this.composer = new Composer(config.maxMessageLength, {
-      send: (text) => this.pane.send(text),
+      send: (text, attachments) => this.pane.send(text, attachments),
       input: (text) => session.rooms.typing.composing(this.pane.openRoom(), text),
       notify: (message) => this.notices.toast(message),
       editLast: () => this.editing.editLast(),
-    }, signal);
+    }, this.features.files, signal);
     this.notifications = new DesktopNotifications((message) => this.notices.toast(message), signal, this.push);
     onPushClicks((target) => this.openPushTarget(target), signal);
     this.directStart = new DirectStart((userId) => this.openConversation(userId), () => session.people.known(), me, signal);

@@ -1,3 +1,4 @@
+import type { Attachment } from "./contract";
 import { byId } from "./dom";
 import { describeError } from "./errors";
 
@@ -5,8 +6,8 @@ import { describeError } from "./errors";
 const maxInputHeightPx = 200;
 
 export interface ComposerActions {
-  /** Puts the text in the outbox for the active conversation; resolves once it is there, rejects when it is not. */
-  send(text: string): Promise<void>;
+  /** Puts the message in the outbox for the active conversation; resolves once it is there, rejects when it is not. */
+  send(text: string, attachments: readonly Attachment[]): Promise<void>;
   /** The text changed (for the typing notice). */
   input(text: string): void;
   /** Something the user should read: an empty or too long message, a failed send. */
@@ -15,7 +16,18 @@ export interface ComposerActions {
   editLast(): boolean;
 }
 
-/** The message composer (#composer): its text box, character counter and Send button. */
+/** (v3) The files attached to the message being composed (composer-attachments.ts). */
+export interface ComposerFiles {
+  readonly attachments: Attachment[];
+  /** A file is still uploading. */
+  readonly busy: boolean;
+  /** The message went with the uploaded files. */
+  sent(): void;
+  /** Another conversation opened: the files were for the one before. */
+  clear(): void;
+}
+
+/** The message composer (#composer): its text box, character counter, files and Send button. */
 export class Composer {
   private readonly form = byId<HTMLFormElement>("composer");
   private readonly input = byId<HTMLTextAreaElement>("message-input");
@@ -24,7 +36,7 @@ export class Composer {
   private readonly counter = byId("char-count");
   private hasTarget = false;
 
-  constructor(private readonly maxLength: number, private readonly actions: ComposerActions, signal: AbortSignal) {
+  constructor(private readonly maxLength: number, private readonly actions: ComposerActions, readonly files: ComposerFiles, signal: AbortSignal) {
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       void this.submit();
@@ -65,10 +77,16 @@ export class Composer {
 
   private async submit(): Promise<void> {
     const text = this.input.value;
-    if (text.trim() === "" || !this.hasTarget) {
-      if (text.trim() === "") {
-        this.actions.notify(describeError(new Error("HubException: invalid_message: empty")).message);
-      }
+    const attachments = this.files.attachments;
+    if (!this.hasTarget) {
+      return;
+    }
+    if (this.files.busy) {
+      this.actions.notify("Wait until the files have uploaded (or cancel them), then send.");
+      return;
+    }
+    if (text.trim() === "" && attachments.length === 0) {
+      this.actions.notify(describeError(new Error("HubException: invalid_message: empty")).message);
       return;
     }
     if (text.length > this.maxLength) {
@@ -76,12 +94,14 @@ export class Composer {
       return;
     }
     try {
-      await this.actions.send(text);
+      // Text that shows nothing goes as none: the files are the message.
+      await this.actions.send(text.trim() === "" ? "" : text, attachments);
     } catch (error) {
-      // Not in the outbox: the text stays in the box.
+      // Not in the outbox: the text and the files stay in the composer.
       this.actions.notify(describeError(error).message);
       return;
     }
+    this.files.sent();
     // Safely in the outbox (shown as "sending…"): the box is cleared, unless it already holds something else.
     if (this.input.value === text) {
       this.input.value = "";

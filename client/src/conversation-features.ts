@@ -1,4 +1,7 @@
 import "./conversation-features.css";
+import "./attachments.css";
+import { wireAttachmentClicks } from "./attachment-view";
+import { ComposerAttachments } from "./composer-attachments";
 import type { ConversationPane } from "./conversation-pane";
 import { byId } from "./dom";
 import { describeError } from "./errors";
@@ -6,6 +9,7 @@ import type { LineActions } from "./line-actions";
 import { MentionComplete } from "./mention-complete";
 import type { MessageEditing } from "./message-editing";
 import type { Notices } from "./notices";
+import { ImageViewer } from "./image-viewer";
 import { ReactionPicker } from "./reaction-picker";
 import { ReplyDraft } from "./reply-draft";
 import type { Channel } from "./rooms";
@@ -24,7 +28,8 @@ export interface FeaturesHost {
 /**
  * The v3 parts around the open conversation: what a line's buttons do (react, reply, thread, edit, delete, a quote's
  * jump), the thread panel, the reply being written, the reaction picker, `@` completion in both text boxes, and
- * the search box. Each works through the open conversation, never asking "room or DM?".
+ * the search box, and (v3) files: those being attached in the composer, thumbnails opening the image viewer, downloads.
+ * Each works through the open conversation, never asking "room or DM?".
  */
 export class ConversationFeatures {
   readonly thread: ThreadPanel;
@@ -32,6 +37,8 @@ export class ConversationFeatures {
   readonly actions: LineActions;
   private readonly picker: ReactionPicker;
   private readonly search: SearchView;
+  readonly files: ComposerAttachments;
+  private readonly viewer: ImageViewer;
 
   constructor(session: ChatSession, maxLength: number, notices: Notices, host: FeaturesHost, signal: AbortSignal) {
     const me = session.identity.userId;
@@ -55,6 +62,13 @@ export class ConversationFeatures {
     const people = () => open()?.mentionable() ?? [];
     new MentionComplete(byId<HTMLTextAreaElement>("message-input"), people, me, signal);
     new MentionComplete(this.thread.textBox, people, me, signal);
+    this.files = new ComposerAttachments({
+      target: () => open()?.target ?? null,
+      token: () => session.identity.token(),
+      notify: (message) => notices.toast(message),
+    }, signal);
+    this.viewer = new ImageViewer(session.files, signal);
+    wireAttachmentClicks(byId("app"), session.files, { open: (thumbnail) => this.viewer.open(thumbnail), notify: (message) => notices.toast(message) }, signal);
     this.search = new SearchView(session.connection, {
       me,
       jump: (channel, found) => {
@@ -69,5 +83,7 @@ export class ConversationFeatures {
     this.replyDraft.clear();
     this.picker.clear();
     this.search.clear();
+    this.files.clear();
+    this.viewer.clear();
   }
 }

@@ -1,4 +1,6 @@
+import { lineSummary } from "./attachment-format";
 import type { Composer } from "./composer";
+import type { Attachment } from "./contract";
 import type { Conversation } from "./conversation";
 import { ConversationNotice, type Notice } from "./conversation-notice";
 import { describeError } from "./errors";
@@ -64,6 +66,7 @@ export class ConversationPane {
     if (this.active === null || channel === null || channelKey(this.active) !== channelKey(channel)) {
       this.parts.replyDraft.clear();
       this.parts.thread.clear();
+      this.parts.composer.files.clear();
     }
     this.active = channel;
   }
@@ -115,7 +118,7 @@ export class ConversationPane {
     const me = this.session.identity.userId;
     for (const line of this.parts.timeline.insert(lines, arrival)) {
       if (arrival === "new" && line.authorId !== me) {
-        this.parts.notices.announce(`${line.authorName}: ${line.text}`, { channel: conversation.key, id: line.id });
+        this.parts.notices.announce(`${line.authorName}: ${lineSummary(line.text, line.attachments)}`, { channel: conversation.key, id: line.id });
       }
     }
     this.parts.thread.arrived(conversation, lines.map((l) => l.line));
@@ -198,13 +201,13 @@ export class ConversationPane {
     }
   }
 
-  /** The composer's text, into the outbox for the conversation open when it was sent (resolves once it is there). */
-  async send(text: string): Promise<void> {
+  /** The composer's message, into the outbox for the conversation open when it was sent (resolves once it is there). */
+  async send(text: string, attachments: readonly Attachment[]): Promise<void> {
     const conversation = this.open();
     if (conversation === undefined) {
       throw new Error("Open a room or a conversation first.");
     }
-    conversation.send(text, this.parts.replyDraft.placing);
+    conversation.send(text, this.parts.replyDraft.placing, attachments);
     this.parts.replyDraft.clear();
   }
 

@@ -2,8 +2,9 @@
 // session merges what arrives into the conversation it belongs to, and the conversation hands the new lines to
 // the page (session → conversation → view); the page asks the conversation, never "room or DM?".
 
+import type { AttachmentFiles } from "./attachment-files";
 import type { ChatConnection } from "./connection";
-import type { Member } from "./contract";
+import type { Attachment, Member } from "./contract";
 import type { Notice } from "./conversation-notice";
 import type { ChatError } from "./errors";
 import type { Outbox } from "./outbox";
@@ -33,6 +34,8 @@ export interface ConversationContext {
   readonly connection: ChatConnection;
   readonly outbox: Outbox;
   readonly people: People;
+  /** (v3) Reads attachment files with the user's token. */
+  readonly files: AttachmentFiles;
   readonly listener: ConversationListener;
   /** Something the session did by itself (a rejoin, a sync) failed on a live connection: the page says why. */
   report(error: ChatError): void;
@@ -157,9 +160,9 @@ export abstract class Conversation<T extends Identified & { clientMessageId?: st
 
   /** Where the page's message lists look up quoted parents, and who reads them. */
   lineSource(): LineSource {
-    const { me, people } = this.context;
+    const { me, people, files } = this.context;
     return {
-      me, myNames: [me, people.nameOf(me)], threads: this.threads,
+      me, myNames: [me, people.nameOf(me)], threads: this.threads, files,
       nameOf: (id) => people.nameOf(id), find: (id) => this.find(id), fetch: (id) => this.fetch(id),
     };
   }
@@ -201,8 +204,8 @@ export abstract class Conversation<T extends Identified & { clientMessageId?: st
    * Puts a message in the outbox: it shows as "sending…" at once and goes when the conversation is ready on a
    * live connection, at the pace the server allows, retried with the same `clientMessageId` until it is stored.
    */
-  send(text: string, placing: Placing = TopLevel): OutboxEntry {
-    return this.context.outbox.enqueue(this.target, text, placing);
+  send(text: string, placing: Placing = TopLevel, attachments: readonly Attachment[] = []): OutboxEntry {
+    return this.context.outbox.enqueue(this.target, text, placing, attachments);
   }
 
   /** Its outbox entries that the timeline does not hold the stored copy of, in the main timeline or one thread. */
@@ -252,4 +255,5 @@ const pendingLine = (entry: OutboxEntry): PendingLine => ({
   text: entry.text,
   failed: entry.status === "failed",
   ...(entry.error ? { reason: entry.error.message } : {}),
+  ...(entry.attachments?.length ? { attachments: entry.attachments } : {}),
 });

@@ -1,3 +1,5 @@
+import { BlobUrls, type AttachmentFiles } from "./attachment-files";
+import { attachmentsElement } from "./attachment-view";
 import { el, timeElement } from "./dom";
 import { fold, rewrites, shownOf, type Shown } from "./fold";
 import type { Line } from "./line";
@@ -14,6 +16,8 @@ export interface LineSource {
   readonly myNames: readonly string[];
   /** Whether top-level lines offer and show threads (rooms do; direct conversations and a thread's own replies do not). */
   readonly threads: boolean;
+  /** (v3) Where the lines' attachments are read from. */
+  readonly files: AttachmentFiles;
   nameOf(userId: string): string;
   /** A message the conversation holds (or read before), in its stored state. */
   find(id: number): Line | undefined;
@@ -31,6 +35,8 @@ export class LineSet {
   private readonly shown = new Map<number, Shown>();
   private readonly reactions = new Map<number, Reactions>();
   private readonly threads = new Map<number, Thread>();
+  /** The thumbnails' `blob:` URLs, revoked when the lines leave the list. */
+  private readonly blobs = new BlobUrls();
   private source: LineSource | null = null;
 
   constructor(private readonly list: HTMLElement) {}
@@ -38,6 +44,7 @@ export class LineSet {
   /** Empties the set for another conversation (or none). */
   reset(source: LineSource | null): void {
     this.source = source;
+    this.blobs.revokeAll();
     this.elements.clear();
     this.shown.clear();
     this.reactions.clear();
@@ -62,6 +69,9 @@ export class LineSet {
       const quote = quoteElement(line.replyToId!);
       item.insertBefore(quote, item.querySelector(".message-text"));
       void this.fillQuote(quote, line.replyToId!);
+    }
+    if (line.attachments?.length) {
+      item.querySelector(".message-text")!.after(attachmentsElement(line.attachments, (url, apply, failed) => this.blobs.show(source.files.blob(url), apply, failed)));
     }
     this.setReactions(line.id, reactionsOf(line, Math.max(asOf, line.id)));
     if (threads) {

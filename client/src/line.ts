@@ -1,7 +1,7 @@
 // One line of the message list, whichever conversation it is in: what the timeline view shows and what unread
 // counting and notifications read of a message.
 
-import type { ChatMessage, DirectMessage, MessageKind, Reaction, ThreadSummary } from "./contract";
+import type { Attachment, ChatMessage, DirectMessage, MessageKind, Reaction, ThreadSummary } from "./contract";
 import type { Countable } from "./read-state";
 
 /** Why messages reached a timeline: `history` is what the user had not missed (a first join, scroll-back). */
@@ -27,6 +27,8 @@ export interface Line {
   /** (v3) A stored message's current reactions and, on a root, its thread. */
   reactions?: readonly Reaction[] | null;
   thread?: ThreadSummary | null;
+  /** (v3) The files it carries. */
+  attachments?: readonly Attachment[] | null;
   /** (v3) The text mentions the signed-in user (see `mentionsMe`). */
   mentionsMe?: boolean;
   /** The newest entry its stored state includes (see `Timeline.asOf`): only later ones are folded on. */
@@ -40,6 +42,8 @@ export interface PendingLine {
   failed: boolean;
   /** Why it was not sent (failed only). */
   reason?: string;
+  /** (v3) The files it carries (uploaded already). */
+  attachments?: readonly Attachment[];
 }
 
 /** A line and where it goes: before the line with id `beforeId`, or at the end when null (see `Placement`). */
@@ -52,12 +56,14 @@ export const roomLine = (m: ChatMessage, mentionsMe = false): Line => ({
   id: m.id, authorId: m.userId, authorName: m.userName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
   kind: m.kind ?? "message", targetId: m.targetId ?? null, editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null,
   replyToId: m.replyToId ?? null, threadId: m.threadId ?? null, reactions: m.reactions ?? null, thread: m.thread ?? null, mentionsMe,
+  attachments: m.attachments ?? null,
 });
 /** (v3) A conversation is a log like a room's: a v2 server's message without a kind is a message. */
 export const directLine = (m: DirectMessage): Line => ({
   id: m.id, authorId: m.fromUserId, authorName: m.fromUserName, text: m.text, sentAt: m.sentAt, clientMessageId: m.clientMessageId ?? null,
   kind: m.kind ?? "message", targetId: m.targetId ?? null, editedAt: m.editedAt ?? null, deletedAt: m.deletedAt ?? null,
   replyToId: m.replyToId ?? null, threadId: null, reactions: m.reactions ?? null, thread: null,
+  attachments: m.attachments ?? null,
 });
 
 

@@ -1,3 +1,4 @@
+import { pendingAttachmentsElement } from "./attachment-view";
 import { el, timeElement } from "./dom";
 import { shownOf, type Shown } from "./fold";
 import { dayLabel, lineStart, type Stamp } from "./grouping";
@@ -156,5 +157,6 @@ export function pendingElement(line: PendingLine): HTMLLIElement {
     attrs: { "data-client-id": line.clientMessageId, "data-state": state, title: line.reason ?? "" },
   },
   el("div", { className: "message-meta" }, el("span", { className: "author", text: "You" }), delivery),
-  el("p", { className: "message-text", text: line.text }));
+  el("p", { className: "message-text", text: line.text }),
+  ...(line.attachments?.length ? [pendingAttachmentsElement(line.attachments)] : []));
 }

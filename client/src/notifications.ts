@@ -1,3 +1,4 @@
+import { lineSummary } from "./attachment-format";
 import type { ChatMessage } from "./contract";
 import type { Conversation } from "./conversation";
 import { byId, el } from "./dom";
@@ -71,7 +72,7 @@ export class DesktopNotifications {
     for (const line of lines) {
       const alert = conversation.alert(line);
       if (shouldNotify({ direct: alert.direct, mention: alert.mention, open, hidden: document.hidden })) {
-        this.show({ title: alert.title, body: line.text, tag: conversation.key, onClick: activate });
+        this.show({ title: alert.title, body: lineSummary(line.text, line.attachments), tag: conversation.key, onClick: activate });
       }
     }
   }

@@ -1,7 +1,7 @@
 // What the outbox holds: entries, their targets, and which refusals end an entry's attempts. Shared by the outbox's
 // state machine (outbox.ts), its storage format (outbox-storage.ts) and the conversations that show pending lines.
 
-import type { Draft } from "./contract";
+import type { Attachment, Draft } from "./contract";
 import type { ChatError } from "./errors";
 
 /** Where a message goes: a joined room or a user (a direct message). */
@@ -15,14 +15,15 @@ export interface Placing {
 
 export const TopLevel: Placing = { replyToId: null, threadId: null };
 
-/** Whether the entry needs a v3 `Post` / `PostDirect` (a reply or a thread reply), not `PostMessage`. */
-export function isPlaced(entry: OutboxEntry): boolean {
-  return (entry.replyToId ?? null) !== null || (entry.threadId ?? null) !== null;
+/** Whether the entry needs a v3 `Post` / `PostDirect` (a reply, a thread reply, files), not `PostMessage`. */
+export function needsPost(entry: OutboxEntry): boolean {
+  return (entry.replyToId ?? null) !== null || (entry.threadId ?? null) !== null || (entry.attachments?.length ?? 0) > 0;
 }
 
 /** (v3) The entry as `Post` / `PostDirect` take it. */
 export function draftOf(entry: OutboxEntry): Draft {
-  return { text: entry.text, clientMessageId: entry.id, replyToId: entry.replyToId ?? null, threadId: entry.threadId ?? null, attachmentIds: null };
+  const attachmentIds = entry.attachments?.length ? entry.attachments.map((a) => a.id) : null;
+  return { text: entry.text, clientMessageId: entry.id, replyToId: entry.replyToId ?? null, threadId: entry.threadId ?? null, attachmentIds };
 }
 
 /** `r:<room>` or `d:<userId>`, as the sidebar keys channels. */
@@ -44,6 +45,11 @@ export interface OutboxEntry {
   /** (v3) Where in the conversation it goes: the message it answers, the thread it belongs to (see `Placing`). */
   readonly replyToId?: number | null;
   readonly threadId?: number | null;
+  /**
+   * (v3) The files it carries, uploaded before it was composed: their ids go in the draft, their descriptions show
+   * the pending line. Kept with the entry, so that a post interrupted by a closed page goes once when it is back.
+   */
+  readonly attachments?: readonly Attachment[];
   /** Epoch milliseconds of composing. */
   readonly createdAt: number;
   status: EntryStatus;

@@ -1,5 +1,6 @@
 // The outbox's storage format: how entries are kept in localStorage between page loads, per user and tab.
 
+import type { Attachment } from "./contract";
 import type { ChatError } from "./errors";
 import { newClientMessageId, type OutboxEntry, type OutboxTarget } from "./outbox-entry";
 
@@ -26,6 +27,7 @@ interface SavedEntry {
   failed?: ChatError;
   replyToId?: number;
   threadId?: number;
+  attachments?: Attachment[];
 }
 
 const formatVersion = 1;
@@ -40,6 +42,7 @@ export function serialize(entries: readonly OutboxEntry[]): string {
     createdAt: e.createdAt,
     ...(e.replyToId ? { replyToId: e.replyToId } : {}),
     ...(e.threadId ? { threadId: e.threadId } : {}),
+    ...(e.attachments?.length ? { attachments: [...e.attachments] } : {}),
     ...(e.status === "failed" && e.error ? { failed: e.error } : {}),
   }));
   return JSON.stringify({ v: formatVersion, entries: saved });
@@ -73,7 +76,11 @@ export function deserialize(text: string | null): OutboxEntry[] {
 
 function readEntry(raw: unknown): OutboxEntry | null {
   if (!isObject(raw) || typeof raw.id !== "string" || !clientMessageIdPattern.test(raw.id)
-    || typeof raw.text !== "string" || raw.text === "" || typeof raw.createdAt !== "number") {
+    || typeof raw.text !== "string" || typeof raw.createdAt !== "number") {
+    return null;
+  }
+  const attachments = readAttachments(raw.attachments);
+  if (attachments === null || (raw.text === "" && attachments.length === 0)) {
     return null;
   }
   const target = readTarget(raw.target);
@@ -85,10 +92,36 @@ function readEntry(raw: unknown): OutboxEntry | null {
     : null;
   const replyToId = readId(raw.replyToId);
   const threadId = readId(raw.threadId);
-  const placing = { ...(replyToId !== null ? { replyToId } : {}), ...(threadId !== null ? { threadId } : {}) };
+  const placing = {
+    ...(replyToId !== null ? { replyToId } : {}), ...(threadId !== null ? { threadId } : {}),
+    ...(attachments.length > 0 ? { attachments } : {}),
+  };
   return failed
     ? { id: raw.id, target, text: raw.text, ...placing, createdAt: raw.createdAt, status: "failed", attempts: 0, error: failed }
     : { id: raw.id, target, text: raw.text, ...placing, createdAt: raw.createdAt, status: "queued", attempts: 0 };
+}
+
+/** (v3) The files an entry carries: none when absent, null (the entry is unreadable) when one is broken. */
+function readAttachments(raw: unknown): Attachment[] | null {
+  if (raw === undefined) {
+    return [];
+  }
+  if (!Array.isArray(raw)) {
+    return null;
+  }
+  const attachments: Attachment[] = [];
+  for (const a of raw as unknown[]) {
+    if (!isObject(a) || typeof a.id !== "string" || typeof a.name !== "string" || typeof a.contentType !== "string"
+      || typeof a.size !== "number" || typeof a.url !== "string") {
+      return null;
+    }
+    const dimension = (value: unknown) => (typeof value === "number" ? value : null);
+    attachments.push({
+      id: a.id, name: a.name, contentType: a.contentType, size: a.size, width: dimension(a.width), height: dimension(a.height),
+      url: a.url, thumbnailUrl: typeof a.thumbnailUrl === "string" ? a.thumbnailUrl : null,
+    });
+  }
+  return attachments;
 }
 
 function readId(raw: unknown): number | null {

@@ -2,6 +2,7 @@
 // stored it. DOM-free and transport-free: the session supplies delivery, readiness and storage, a clock is
 // injected, so that the state machine, pacing and persistence are tested on their own (test/outbox.test.ts).
 
+import type { Attachment } from "./contract";
 import { describeError, type ChatError } from "./errors";
 import { classify, newClientMessageId, targetKey, TopLevel, type OutboxEntry, type OutboxTarget, type Placing } from "./outbox-entry";
 import type { OutboxStorage } from "./outbox-storage";
@@ -83,9 +84,12 @@ export class Outbox {
     return this.queue.find((e) => e.id === id);
   }
 
-  /** A composed message: it is in the outbox (and saved, if storage allows) when this returns. */
-  enqueue(target: OutboxTarget, text: string, placing: Placing = TopLevel): OutboxEntry {
-    const entry: OutboxEntry = { id: this.newId(), target, text, ...placing, createdAt: this.clock.now(), status: "queued", attempts: 0 };
+  /** A composed message (with the files uploaded for it): in the outbox (and saved, if storage allows) when this returns. */
+  enqueue(target: OutboxTarget, text: string, placing: Placing = TopLevel, attachments: readonly Attachment[] = []): OutboxEntry {
+    const entry: OutboxEntry = {
+      id: this.newId(), target, text, ...placing, ...(attachments.length > 0 ? { attachments: [...attachments] } : {}),
+      createdAt: this.clock.now(), status: "queued", attempts: 0,
+    };
     this.queue.push(entry);
     this.changed();
     this.pump();

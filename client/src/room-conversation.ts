@@ -1,4 +1,4 @@
-import { HubMethods, type ChatMessage, type Member, type PresenceEvent } from "./contract";
+import { HubMethods, type Attachment, type ChatMessage, type Member, type PresenceEvent } from "./contract";
 import { Conversation, HistoryPageSize, type Alert, type ConversationContext } from "./conversation";
 import { roomLine, type Arrival, type Line } from "./line";
 import { mentionsMe } from "./message-text";
@@ -94,9 +94,9 @@ export class RoomConversation extends Conversation<ChatMessage> {
     return [...people.values()];
   }
 
-  override send(text: string, placing?: Placing): OutboxEntry {
+  override send(text: string, placing?: Placing, attachments?: readonly Attachment[]): OutboxEntry {
     this.room.typing.notifier.sent();
-    return super.send(text, placing);
+    return super.send(text, placing, attachments);
   }
 
   async loadOlder(): Promise<number> {

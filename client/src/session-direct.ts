@@ -4,7 +4,7 @@ import { DirectConversation } from "./direct-conversation";
 import { partnerOf, syncDirectMessages } from "./direct-sync";
 import { describeError } from "./errors";
 import type { Arrival } from "./line";
-import { draftOf, isPlaced, type OutboxEntry } from "./outbox-entry";
+import { draftOf, needsPost, type OutboxEntry } from "./outbox-entry";
 
 export interface DirectListener {
   /** (v2) GetConversations answered (after every (re)connect): the conversations, most recent first. */
@@ -63,7 +63,7 @@ export class DirectMessages {
   /** One attempt at a direct message in the outbox (PostDirectMessage, PostDirect for a reply), the stored copy merged like an event. */
   async deliver(entry: OutboxEntry, userId: string): Promise<void> {
     const connection = this.context.connection;
-    const message = isPlaced(entry)
+    const message = needsPost(entry)
       ? await connection.call<DirectMessage>(HubMethods.postDirect, userId, draftOf(entry))
       : await connection.call<DirectMessage>(HubMethods.postDirectMessage, userId, entry.text, entry.id);
     this.merge([message], "new");

@@ -11,7 +11,7 @@ import {
 import type { ConversationContext } from "./conversation";
 import { describeError } from "./errors";
 import type { Arrival } from "./line";
-import { draftOf, isPlaced, type OutboxEntry } from "./outbox-entry";
+import { draftOf, needsPost, type OutboxEntry } from "./outbox-entry";
 import { RoomConversation, type RoomContext } from "./room-conversation";
 import { RoomTyping } from "./session-typing";
 
@@ -156,7 +156,7 @@ export class Rooms {
   async deliver(entry: OutboxEntry, name: string): Promise<void> {
     const connection = this.context.connection;
     // A reply or a thread reply needs v3's Post; a plain message keeps PostMessage, which every server version has.
-    const post = () => (isPlaced(entry)
+    const post = () => (needsPost(entry)
       ? connection.call<ChatMessage>(HubMethods.post, name, draftOf(entry))
       : connection.call<ChatMessage>(HubMethods.postMessage, name, entry.text, entry.id));
     let message: ChatMessage;

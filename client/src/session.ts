@@ -1,3 +1,4 @@
+import { AttachmentFiles } from "./attachment-files";
 import type { Identity } from "./auth";
 import { ChatConnection, type ConnectionStatus } from "./connection";
 import { ClientEvents, type ReadMarker } from "./contract";
@@ -35,6 +36,8 @@ export class ChatSession {
   readonly rooms: Rooms;
   readonly direct: DirectMessages;
   readonly admin: RoomAdministration;
+  /** (v3) Reads attachment files with the user's token. */
+  readonly files: AttachmentFiles;
 
   constructor(readonly identity: Identity, listener: SessionListener, baseUrl = "", outboxStorage: OutboxStorage = memoryOutboxStorage()) {
     this.people = new People(identity.userId, identity.userName);
@@ -60,11 +63,13 @@ export class ChatSession {
       },
       onChange: () => listener.outboxChanged(),
     });
+    this.files = new AttachmentFiles(() => identity.token());
     const context: ConversationContext = {
       me: identity.userId,
       connection: this.connection,
       outbox: this.outbox,
       people: this.people,
+      files: this.files,
       listener,
       report: (error) => {
         if (this.connection.connected) {

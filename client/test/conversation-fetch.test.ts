@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { AttachmentFiles } from "../src/attachment-files";
 import type { ChatConnection } from "../src/connection";
 import type { ChatMessage } from "../src/contract";
 import type { Outbox } from "../src/outbox";
@@ -17,7 +18,7 @@ function room(answer: (ids: number[]) => ChatMessage[] | Promise<ChatMessage[]>)
     },
   } as unknown as ChatConnection;
   const context: RoomContext = {
-    me: "alice", connection, outbox: {} as Outbox, people: new People("alice", "alice"),
+    me: "alice", connection, outbox: {} as Outbox, people: new People("alice", "alice"), files: {} as AttachmentFiles,
     listener: { messages: () => {}, updated: () => {} }, report: () => {}, typing: {} as RoomTyping, holds: () => true,
   };
   return { conversation: new RoomConversation("general", context), calls };

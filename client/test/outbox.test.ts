@@ -4,6 +4,7 @@ import { classify, foldPending, newClientMessageId, type OutboxEntry, type Outbo
 import { deserialize, keyValueOutboxStorage, serialize, type KeyValueStore, type OutboxStorage } from "../src/outbox-storage";
 import { TokenBucket } from "../src/pacing";
 import { Timeline } from "../src/timeline";
+import { memoryStore } from "./memory-store";
 
 const general: OutboxTarget = { kind: "room", room: "general" };
 const random: OutboxTarget = { kind: "room", room: "random" };
@@ -32,20 +33,6 @@ function manualTransport() {
       ready: (t: OutboxTarget) => ready(t),
       deliver: (entry: OutboxEntry) => new Promise<void>((resolve, reject) => calls.push({ entry, resolve, reject })),
     },
-  };
-}
-
-function memoryStore(): KeyValueStore & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (k) => data.get(k) ?? null,
-    setItem: (k, v) => void data.set(k, v),
-    removeItem: (k) => void data.delete(k),
-    get length() {
-      return data.size;
-    },
-    key: (i) => [...data.keys()][i] ?? null,
   };
 }
 

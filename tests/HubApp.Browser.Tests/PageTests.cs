@@ -27,6 +27,9 @@ public sealed partial class PageTests(Chromium chromium)
         Assert.DoesNotContain("'unsafe-eval'", scriptSources, StringComparison.Ordinal);
         Assert.Equal("'none'", Directive(policy, "object-src"));
         Assert.Equal("'none'", Directive(policy, "frame-ancestors"));
+        // (v3) Attachments show from blob: URLs (read with the token in a header); nothing else was added for them.
+        Assert.Equal("'self' data: blob:", Directive(policy, "img-src"));
+        Assert.Equal("'self'", Directive(policy, "connect-src"));
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         // The build emits no inline script: every <script> has a src of the host's own.
