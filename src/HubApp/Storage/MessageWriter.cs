@@ -21,6 +21,7 @@ internal sealed partial class MessageWriter(
     IOptions<StorageOptions> options,
     TimeProvider time,
     ChatMetrics metrics,
+    IEnumerable<IRemovedUploadsObserver> removedUploads,
     ILogger<MessageWriter> logger) : BackgroundService
 {
     private const int QueueCapacity = 10_000;
@@ -167,6 +168,14 @@ internal sealed partial class MessageWriter(
 
         // Only what is new in this batch is delivered; a repeated client message id was delivered when first stored.
         delivery.OnCommitted(stored);
+        if (stored.RemovedUploads is { Count: > 0 } removed)
+        {
+            foreach (var observer in removedUploads)
+            {
+                observer.OnRemoved(removed);
+            }
+        }
+
         // The first write answered with an entry new in this batch stored it; a later one in the batch repeated it (the
         // same instance). The new entries are in batch order, so one walk over them tells which is which.
         int m = 0, d = 0, c = 0, dc = 0, created = 0;
