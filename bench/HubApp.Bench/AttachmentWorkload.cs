@@ -9,11 +9,16 @@ namespace HubApp.Bench;
 /// (MB/s), then downloaded (MB/s); and the host's managed heap during one upload of the largest size, read from its own
 /// runtime metrics on <c>/metrics</c> (<c>dotnet_gc_heap_total_allocated_bytes_total</c>: bytes allocated;
 /// <c>dotnet_gc_last_collection_heap_size_bytes</c>: the heap after the last collection), sampled while the upload runs,
-/// with the process's resident set from /proc. An upload that buffered the file would allocate its size and more.
+/// with the process's resident set from /proc. An upload that buffered the file would allocate its size and more. The
+/// exporter answers from a cache for a moment, so the samples before and after wait that out; those during the upload
+/// are as fresh as the cache allows.
 /// </summary>
 internal sealed class AttachmentWorkload(BenchTarget target, IReadOnlyList<long> sizes, int count, TextWriter output)
 {
     private const string Room = "bench-files";
+
+    /// <summary>Longer than the Prometheus exporter keeps an answer (300 ms), so that the samples around the upload are fresh.</summary>
+    private static readonly TimeSpan ScrapeCache = TimeSpan.FromSeconds(1);
 
     public async Task<AttachmentResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -61,6 +66,7 @@ internal sealed class AttachmentWorkload(BenchTarget target, IReadOnlyList<long>
         try
         {
             using var metrics = new HttpClient { BaseAddress = target.Server, Timeout = TimeSpan.FromSeconds(30) };
+            await Task.Delay(ScrapeCache, cancellationToken);
             var before = await RuntimeSampleAsync(metrics, cancellationToken);
             var peak = before;
             var upload = UploadAsync(http, file, cancellationToken);
@@ -72,6 +78,7 @@ internal sealed class AttachmentWorkload(BenchTarget target, IReadOnlyList<long>
             }
 
             await upload;
+            await Task.Delay(ScrapeCache, cancellationToken);
             var after = await RuntimeSampleAsync(metrics, cancellationToken);
             peak = peak with { HeapAfterGc = Math.Max(peak.HeapAfterGc, after.HeapAfterGc), Rss = Math.Max(peak.Rss, after.Rss) };
             var result = new HeapDuringUpload(size, after.Allocated - before.Allocated, before.HeapAfterGc, after.HeapAfterGc, peak.HeapAfterGc, before.Rss, peak.Rss);
