@@ -39,6 +39,7 @@ internal sealed class AttachmentUploads(
     private const int MaxNameLength = 255;
 
     private readonly long _maxBytes = options.Value.MaxBytes;
+    private readonly long _maxUnused = options.Value.MaxUnusedBytesPerUser;
     private readonly string _staging = AttachmentPaths.Staging(options.Value, environment);
 
     /// <summary>Receives the request's file as an upload of <paramref name="ownerId"/>'s for <paramref name="log"/>.</summary>
@@ -55,6 +56,14 @@ internal sealed class AttachmentUploads(
             bodySize.MaxRequestBodySize = _maxBytes + MultipartAllowance;
         }
 
+        // Before the body is read (and again with its size): a user's waiting uploads are bounded on every node at once.
+        var held = await store.UnusedBytesAsync(ownerId, cancellationToken);
+        if (held >= _maxUnused)
+        {
+            context.Response.Headers.Connection = "close";
+            throw ChatErrors.UnusedUploadsFull(_maxUnused);
+        }
+
         var boundary = Boundary(request.ContentType);
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024, HeadersCountLimit = 16, BodyLengthLimit = _maxBytes + MultipartAllowance };
         Directory.CreateDirectory(_staging);
@@ -65,6 +74,11 @@ internal sealed class AttachmentUploads(
             if (size == 0)
             {
                 throw ChatErrors.InvalidAttachment("the file is empty.");
+            }
+
+            if (held + size > _maxUnused)
+            {
+                throw ChatErrors.UnusedUploadsFull(_maxUnused);
             }
 
             return await StoreAsync(staged, name, ownerId, log, direct, cancellationToken);

@@ -8,7 +8,7 @@ namespace HubApp.Storage;
 /// (<see cref="MaxPerMessage"/>) and keeps their descriptions:
 /// <code>
 /// "Attachments": { "Provider": "filesystem", "Path": "data/attachments", "MaxBytes": 26214400, "MaxPerMessage": 10,
-///                  "UnusedLifetime": "1.00:00:00", "SweepInterval": null }
+///                  "UnusedLifetime": "1.00:00:00", "MaxUnusedBytesPerUser": 262144000, "SweepInterval": null }
 /// </code>
 /// </summary>
 public sealed class AttachmentsOptions
@@ -39,6 +39,13 @@ public sealed class AttachmentsOptions
     /// <summary>How long an upload may wait for a message before it is deleted. Default 24 h.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00", ErrorMessage = "Attachments:UnusedLifetime must be between 00:00:01 and 365.00:00:00.")]
     public TimeSpan UnusedLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The bytes of one user's uploads that no message uses yet, across all nodes (the store counts them): an upload past
+    /// it is <c>rate_limited</c>. Default 250 MB (ten of the largest files).
+    /// </summary>
+    [Range(1, 1L << 40)]
+    public long MaxUnusedBytesPerUser { get; set; } = 250L * 1024 * 1024;
 
     /// <summary>
     /// How often the sweep runs (unused uploads, bytes whose upload is gone, what a crash left). Default: a tenth of

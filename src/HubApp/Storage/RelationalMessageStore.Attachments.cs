@@ -130,6 +130,16 @@ internal abstract partial class RelationalMessageStore : IAttachmentStore
         return (IReadOnlySet<string>)known;
     });
 
+    public Task<long> UnusedBytesAsync(string ownerId, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Along the unused uploads' index: they are few (each user's are bounded by this very check).
+        command.CommandText = "SELECT COALESCE(SUM(size), 0) FROM attachments WHERE message_id IS NULL AND owner_id = @owner;";
+        AddParameter(command, "@owner", DbType.String, ownerId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    });
+
     public Task<long> CountUploadsAsync(CancellationToken cancellationToken) => Guard(async () =>
     {
         await using var connection = await OpenAsync(cancellationToken);

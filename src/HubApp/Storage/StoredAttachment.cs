@@ -58,6 +58,9 @@ public interface IAttachmentStore
     /// <summary>Which of <paramref name="ids"/> have a description.</summary>
     Task<IReadOnlySet<string>> FindKnownUploadsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
 
+    /// <summary>The bytes of <paramref name="ownerId"/>'s uploads that no message uses.</summary>
+    Task<long> UnusedBytesAsync(string ownerId, CancellationToken cancellationToken);
+
     /// <summary>How many uploads are described, used or not.</summary>
     Task<long> CountUploadsAsync(CancellationToken cancellationToken);
 }
