@@ -16,6 +16,7 @@ import { MessageEditing } from "./message-editing";
 import { Notices } from "./notices";
 import { DesktopNotifications } from "./notifications";
 import { browserOutboxStorage } from "./outbox-storage";
+import { onPushClicks, takeUrlTarget, WebPush, type PushTarget } from "./push-subscribe";
 import { ReadSync } from "./read-sync";
 import { RoomAdmin } from "./room-admin";
 import { RoomMembership, type SavedRooms } from "./room-membership";
@@ -47,6 +48,7 @@ export class ChatApp implements SessionListener {
   private readonly composer: Composer;
   private readonly summary = new UnreadSummary();
   private readonly notifications: DesktopNotifications;
+  private readonly push: WebPush;
   private readonly directStart: DirectStart;
   private readonly readSync: ReadSync;
   private readonly admin: RoomAdmin;
@@ -64,7 +66,10 @@ export class ChatApp implements SessionListener {
     const session = this.session;
     const signal = this.abort.signal;
     const me = identity.userId;
-    this.statusBar = new StatusBar(identity, { reconnect: () => void this.connect(), signOut: () => onSignOut() }, signal);
+    this.push = new WebPush(() => identity.token(), (message) => this.notices.toast(message));
+    // Signing out forgets this browser's push subscription first, while the token still works.
+    const signOut = () => void this.push.unsubscribe().finally(() => onSignOut());
+    this.statusBar = new StatusBar(identity, { reconnect: () => void this.connect(), signOut }, signal);
     this.sidebar = new Sidebar({
       open: (channel) => this.activate(channel),
       join: (name) => void this.membership.join(name),
@@ -89,7 +94,8 @@ export class ChatApp implements SessionListener {
       notify: (message) => this.notices.toast(message),
       editLast: () => this.editing.editLast(),
     }, signal);
-    this.notifications = new DesktopNotifications((message) => this.notices.toast(message), signal);
+    this.notifications = new DesktopNotifications((message) => this.notices.toast(message), signal, this.push);
+    onPushClicks((target) => this.openPushTarget(target), signal);
     this.directStart = new DirectStart((userId) => this.openConversation(userId), () => session.people.known(), me, signal);
     this.readSync = new ReadSync(me, {
       open: () => this.pane.open(),
@@ -139,6 +145,10 @@ export class ChatApp implements SessionListener {
   async start(): Promise<void> {
     byId("app").hidden = false;
     await this.connect();
+    const clicked = takeUrlTarget();
+    if (clicked) {
+      this.openPushTarget(clicked);
+    }
   }
 
   /** Connects (again); on the first success joins the user's rooms as the server lists them (GetMyRooms). */
@@ -275,6 +285,22 @@ export class ChatApp implements SessionListener {
     this.session.direct.conversation(userId);
     this.renderChannels();
     this.activate({ kind: "dm", userId });
+  }
+
+  /** A clicked push: its room (joined first if need be), or the conversation with its sender. */
+  private openPushTarget(target: PushTarget): void {
+    if (target.kind === "room") {
+      if (this.session.rooms.joined.has(target.name)) {
+        this.activate({ kind: "room", name: target.name });
+      } else {
+        void this.membership.join(target.name);
+      }
+      return;
+    }
+    const partner = [...this.session.direct.conversations.keys()].find((id) => this.session.people.nameOf(id) === target.fromUserName);
+    if (partner !== undefined) {
+      this.openConversation(partner);
+    }
   }
 
   private activate(target: Channel | null): void {

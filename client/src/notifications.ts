@@ -30,10 +30,17 @@ export interface Alert {
 
 const storageKey = "hubapp.notifications";
 
+/** Web Push for when no page is open (push-subscribe.ts): subscribed once permission is granted here. */
+export interface PushSubscriber {
+  subscribe(): Promise<boolean>;
+  unsubscribe(): Promise<void>;
+}
+
 /**
  * Browser notifications and their toggle in the top bar (#notify-toggle, a pressed/not-pressed button).
  * Permission is asked for only when the user presses it (a user gesture), never on load; the choice to have
- * them on is kept in localStorage. Absent where the browser has no Notification API.
+ * them on is kept in localStorage. Absent where the browser has no Notification API. The one owner of the permission:
+ * turned on, it also subscribes this browser to pushes (`push`), for when no page is open; turned off, unsubscribes.
  */
 export class DesktopNotifications {
   private readonly button = el("button", {
@@ -42,12 +49,16 @@ export class DesktopNotifications {
     attrs: { id: "notify-toggle", type: "button", "aria-pressed": "false", "aria-label": "Notifications", title: "Notify me of direct messages and @mentions" },
   });
 
-  constructor(private readonly explain: (message: string) => void, signal: AbortSignal) {
+  constructor(private readonly explain: (message: string) => void, signal: AbortSignal, private readonly push?: PushSubscriber) {
     if (!("Notification" in window)) {
       return;
     }
     byId("me").before(this.button);
     this.render();
+    if (this.enabled) {
+      // Turned on before (this user, or another on this browser): the subscription is posted again, as this user's.
+      void this.push?.subscribe();
+    }
     this.button.addEventListener("click", () => void this.toggle(), { signal });
   }
 
@@ -89,10 +100,12 @@ export class DesktopNotifications {
   private async toggle(): Promise<void> {
     if (this.enabled) {
       localStorage.setItem(storageKey, "off");
+      void this.push?.unsubscribe();
     } else {
       const permission = Notification.permission === "default" ? await Notification.requestPermission() : Notification.permission;
       if (permission === "granted") {
         localStorage.setItem(storageKey, "on");
+        void this.push?.subscribe();
       } else {
         this.explain("Notifications are blocked for this page. Allow them in the browser’s site settings.");
       }

@@ -68,6 +68,7 @@ public sealed partial class ChatClient : IAsyncDisposable
 
         builder.Services.AddSingleton(loggerFactory);
         _hub = builder.Build();
+        _http = CreateHttpClient(options);
         _hub.ServerTimeout = options.ServerTimeout;
         _hub.KeepAliveInterval = options.KeepAliveInterval;
         _hub.Reconnecting += OnHubReconnectingAsync;
@@ -201,6 +202,7 @@ public sealed partial class ChatClient : IAsyncDisposable
 
         await StopAsync().ConfigureAwait(false);
         await _hub.DisposeAsync().ConfigureAwait(false);
+        _http.Dispose();
         var draining = _events.DrainAsync();
         if (!_events.InHandler)
         {
@@ -208,11 +210,10 @@ public sealed partial class ChatClient : IAsyncDisposable
         }
     }
 
-    private static Uri HubUrl(Uri serverUrl)
-    {
-        var baseUrl = serverUrl.AbsoluteUri.EndsWith('/') ? serverUrl : new Uri(serverUrl.AbsoluteUri + "/");
-        return new Uri(baseUrl, HubMethods.Path.TrimStart('/'));
-    }
+    private static Uri HubUrl(Uri serverUrl) => new(BaseUrl(serverUrl), HubMethods.Path.TrimStart('/'));
+
+    // With a trailing slash, so that paths resolve below it (a server at http://host/chat/ keeps its /chat/).
+    private static Uri BaseUrl(Uri serverUrl) => serverUrl.AbsoluteUri.EndsWith('/') ? serverUrl : new Uri(serverUrl.AbsoluteUri + "/");
 
     private static void ConfigureHttp(HttpConnectionOptions http, ChatClientOptions options)
     {

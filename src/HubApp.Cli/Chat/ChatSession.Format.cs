@@ -22,13 +22,13 @@ internal sealed partial class ChatSession
         {
             if ((entry.TargetId ?? entry.ThreadId) is not { } target || !shown.Contains(target))
             {
-                Print(Format(entry, find));
+                Print(Format(entry, find, Number));
             }
         }
     }
 
     /// <summary>An entry as a line (two, for a reply: the quote, then the message); <paramref name="find"/> gives the messages held, for quotes.</summary>
-    internal static string Format(ChatMessage entry, Func<long, ChatMessage?>? find = null)
+    internal static string Format(ChatMessage entry, Func<long, ChatMessage?>? find = null, Func<Attachment, int>? number = null)
     {
         var time = Time(entry.SentAt);
         return entry switch
@@ -38,12 +38,12 @@ internal sealed partial class ChatSession
             { Kind: MessageKinds.React, TargetId: { } target } => $"{time} #{target} [{entry.Room}] {entry.UserName} reacted {entry.Text}",
             { Kind: MessageKinds.Unreact, TargetId: { } target } => $"{time} #{target} [{entry.Room}] {entry.UserName} took back {entry.Text}",
             { DeletedAt: not null } => $"{time} #{entry.Id} [{entry.Room}] (message deleted){Replies(entry)}",
-            _ => $"{Quote(entry, find)}{time} #{entry.Id} [{entry.Room}] {Author(entry)}: {entry.Text}{(entry.EditedAt is null ? string.Empty : " (edited)")}{Reactions(entry.Reactions)}{Replies(entry)}",
+            _ => $"{Quote(entry, find)}{time} #{entry.Id} [{entry.Room}] {Author(entry)}: {Body(entry.Text, entry.EditedAt, entry.Attachments, number)}{Reactions(entry.Reactions)}{Replies(entry)}",
         };
     }
 
     // A conversation's entries have no number here (the terminal edits no direct message), so each says what it is.
-    private static string FormatDirect(DirectMessage entry)
+    internal static string FormatDirect(DirectMessage entry, Func<Attachment, int>? number = null)
     {
         var head = $"{Time(entry.SentAt)} [dm] {entry.FromUserName}";
         return entry.Kind switch
@@ -53,8 +53,15 @@ internal sealed partial class ChatSession
             MessageKinds.React => $"{head} reacted {entry.Text} to a message",
             MessageKinds.Unreact => $"{head} took back {entry.Text} from a message",
             _ when entry.DeletedAt is not null => $"{head} → {entry.ToUserId}: (message deleted)",
-            _ => $"{head} → {entry.ToUserId}: {entry.Text}{(entry.EditedAt is null ? string.Empty : " (edited)")}{Reactions(entry.Reactions)}",
+            _ => $"{head} → {entry.ToUserId}: {Body(entry.Text, entry.EditedAt, entry.Attachments, number)}{Reactions(entry.Reactions)}",
         };
+    }
+
+    // The text, whether it was edited, and the files (alone, for a message of files only).
+    private static string Body(string text, DateTime? editedAt, IReadOnlyList<Attachment>? attachments, Func<Attachment, int>? number)
+    {
+        var body = $"{text}{(editedAt is null ? string.Empty : " (edited)")}{Files(attachments, number)}";
+        return text.Length == 0 ? body.TrimStart() : body;
     }
 
     private static string Author(ChatMessage message) => message.ThreadId is { } root ? $"{message.UserName} in thread #{root}" : message.UserName;

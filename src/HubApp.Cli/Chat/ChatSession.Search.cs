@@ -30,12 +30,12 @@ internal sealed partial class ChatSession
         Print($"— found for “{words}”: {messages.Count} in your rooms, {direct.Count} in direct messages (newest first)");
         foreach (var message in messages)
         {
-            Print(Format(message, View(message.Room) is { } view ? view.Timeline.Find : null));
+            Print(Format(message, View(message.Room) is { } view ? view.Timeline.Find : null, Number));
         }
 
         foreach (var message in direct)
         {
-            Print(FormatDirect(message));
+            Print(FormatDirect(message, Number));
         }
     }
 }

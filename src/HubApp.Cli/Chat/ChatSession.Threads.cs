@@ -59,7 +59,7 @@ internal sealed partial class ChatSession
         {
             foreach (var reply in replies)
             {
-                Print(Format(reply));
+                Print(Format(reply, number: Number));
             }
         }
     }
@@ -109,14 +109,14 @@ internal sealed partial class ChatSession
         {
             if (View(entry.Room) is not { } view)
             {
-                return Format(entry);
+                return Format(entry, number: Number);
             }
 
             var changed = view.Timeline.Apply(entry);
             var line = entry.Kind is MessageKinds.Edit or MessageKinds.React or MessageKinds.Unreact && changed.FirstOrDefault(m => m.Id == entry.TargetId) is { } target
                 ? target
                 : entry;
-            return Format(line, view.Timeline.Find);
+            return Format(line, view.Timeline.Find, Number);
         }
     }
 

@@ -32,7 +32,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
           /dm USER TEXT     a direct message
           /typing           tell the room you are typing (clears when you send)
           /quit             leave
-        """ + "\n" + RoomAdminHelp;
+        """ + "\n" + FilesHelp + "\n" + RoomAdminHelp;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RoomView> _rooms = new(StringComparer.Ordinal);
@@ -128,6 +128,12 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
                 case "/reply" or "/thread" or "/react" or "/unreact" or "/search" when rest.Length > 0:
                     await RunThreadCommandAsync(verb, rest, cancellationToken);
                     break;
+                case "/upload" when rest.Length > 0:
+                    Upload(rest, cancellationToken);
+                    break;
+                case "/download" when rest.Length > 0:
+                    await DownloadAsync(rest, cancellationToken);
+                    break;
                 case "/typing" when _current is not null:
                     await client.TypingAsync(_current, true, cancellationToken);
                     break;
@@ -178,6 +184,9 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
         "muted" => "You are muted in that room.",
         "not_found" => "There is no such message or room.",
         ErrorCodes.RoomExists => "That room name is taken.",
+        // Contract v3 codes, over HTTP.
+        ErrorCodes.AttachmentTooLarge => "That file is larger than the server takes.",
+        ErrorCodes.InvalidAttachment => "The server does not take that file: it is empty, or its name is not allowed.",
         _ => $"The server refused ({code}).",
     };
 
@@ -250,7 +259,7 @@ internal sealed partial class ChatSession(ChatClient client, IChatTerminal termi
             return Show(FormatLive(message));
         };
         client.Mentioned += ShowMention;
-        client.DirectMessageReceived += message => Show(FormatDirect(message));
+        client.DirectMessageReceived += message => Show(FormatDirect(message, Number));
         client.UserJoined += presence => Presence(presence, joined: true);
         client.UserLeft += presence => Presence(presence, joined: false);
         client.UserTyping += typing => _typing.Update(typing.Room, typing.UserId, typing.IsTyping)

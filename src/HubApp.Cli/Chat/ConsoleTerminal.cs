@@ -48,4 +48,13 @@ internal sealed class ConsoleTerminal : IChatTerminal
             _editor.PrintAbove(text);
         }
     }
+
+    public void SetStatus(string? text)
+    {
+        lock (_gate)
+        {
+            _editor.Status = text;
+            _editor.Redraw();
+        }
+    }
 }

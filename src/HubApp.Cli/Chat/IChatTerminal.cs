@@ -8,4 +8,7 @@ internal interface IChatTerminal
 
     /// <summary>Prints a line (it may hold line breaks) without disturbing a line being typed.</summary>
     void WriteLine(string text);
+
+    /// <summary>Shows <paramref name="text"/> on the status line, in place of what it showed; null clears it.</summary>
+    void SetStatus(string? text);
 }

@@ -34,11 +34,14 @@ internal sealed class LineEditor(TextWriter output, string prompt = "> ")
 
     public string Buffer => _buffer.ToString();
 
+    /// <summary>Shown before the prompt, in brackets, until set to null (an upload's progress).</summary>
+    public string? Status { get; set; }
+
     /// <summary>Draws the prompt and the line typed so far on the current row.</summary>
     public void Redraw()
     {
         output.Write(EraseRow);
-        output.Write(prompt);
+        WritePrompt();
         output.Write(_buffer);
         output.Flush();
     }
@@ -49,9 +52,19 @@ internal sealed class LineEditor(TextWriter output, string prompt = "> ")
         output.Write(EraseRow);
         output.Write(text.ReplaceLineEndings("\n"));
         output.Write('\n');
-        output.Write(prompt);
+        WritePrompt();
         output.Write(_buffer);
         output.Flush();
+    }
+
+    private void WritePrompt()
+    {
+        if (Status is { } status)
+        {
+            output.Write($"[{status}] ");
+        }
+
+        output.Write(prompt);
     }
 
     public LineEditorResult Key(ConsoleKeyInfo key)

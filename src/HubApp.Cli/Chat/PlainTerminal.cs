@@ -15,4 +15,13 @@ internal sealed class PlainTerminal(TextReader input, TextWriter output) : IChat
             output.Flush();
         }
     }
+
+    // A plain stream cannot rewrite a line: each status is a line of its own, and clearing it prints nothing.
+    public void SetStatus(string? text)
+    {
+        if (text is not null)
+        {
+            WriteLine(text);
+        }
+    }
 }

@@ -116,7 +116,7 @@ public static class ChatApiExtensions
         return app;
     }
 
-    // Refusals thrown by the services (and the store's unavailability) become problems here, once for every route.
+    // Refusals thrown by the services (and the store's unavailability) become problems here, once for every route (and Push's).
     internal static async ValueTask<object?> RefusalFilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try

@@ -6,7 +6,7 @@ namespace HubApp.Attachments;
 
 /// <summary>
 /// Deletes what no one may download any more. Right after a batch commits, the bytes of the uploads whose descriptions
-/// it removed (a deleted or pruned message's files, <see cref="IRemovedUploadsObserver"/>). And every
+/// it removed (a deleted or pruned message's files, <see cref="AppendResult.RemovedUploads"/>). And every
 /// <see cref="AttachmentsOptions.EffectiveSweepInterval"/>: the uploads no message used within
 /// <c>Attachments:UnusedLifetime</c>, description and bytes; the bytes whose description is gone (a crash between the
 /// two deletes, a queue that overflowed, an upload on this node expired by another); and what a crash left mid-write
@@ -24,7 +24,7 @@ internal sealed partial class AttachmentSweeper(
     IOptions<AttachmentsOptions> options,
     IHostEnvironment environment,
     TimeProvider time,
-    ILogger<AttachmentSweeper> logger) : BackgroundService, IRemovedUploadsObserver
+    ILogger<AttachmentSweeper> logger) : BackgroundService, ICommitListener
 {
     /// <summary>How old a temporary or staged file must be before it counts as left behind: no upload takes this long.</summary>
     public static readonly TimeSpan AbandonedAge = TimeSpan.FromHours(1);
@@ -41,9 +41,9 @@ internal sealed partial class AttachmentSweeper(
 
     private readonly AttachmentsOptions _options = options.Value;
 
-    public void OnRemoved(IReadOnlyList<string> ids)
+    public void OnCommitted(AppendResult stored)
     {
-        foreach (var id in ids)
+        foreach (var id in stored.RemovedUploads ?? [])
         {
             _removed.Writer.TryWrite(id);
         }

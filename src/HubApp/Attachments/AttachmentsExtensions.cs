@@ -39,7 +39,7 @@ public static class AttachmentsExtensions
             return count;
         });
         builder.Services.AddSingleton<AttachmentSweeper>();
-        builder.Services.AddSingleton<IRemovedUploadsObserver>(services => services.GetRequiredService<AttachmentSweeper>());
+        builder.Services.AddSingleton<ICommitListener>(services => services.GetRequiredService<AttachmentSweeper>());
         builder.Services.AddHostedService(services => services.GetRequiredService<AttachmentSweeper>());
         return builder;
     }

@@ -88,14 +88,15 @@ public static class AuthExtensions
             };
         }
 
-        // Browsers cannot set headers on WebSockets or EventSource, so hub requests may carry the token in
-        // the query string; so may a download of an attachment (an <img> or a link cannot send a header either);
-        // nothing else may, so that tokens do not leak into other URLs.
+        // Browsers cannot set headers on WebSockets or EventSource, so hub requests and the room event stream may
+        // carry the token in the query string; so may a download of an attachment (an <img> or a link cannot send a
+        // header either); nothing else may, so that tokens do not leak into other URLs.
         private static Task ReadHubTokenFromQuery(MessageReceivedContext context)
         {
             var request = context.HttpContext.Request;
             if ((request.Path.StartsWithSegments("/hubs")
-                    || (request.Path.StartsWithSegments("/api/attachments") && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))))
+                    || (request.Path.StartsWithSegments("/api/attachments") && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
+                    || IsEventStream(request))
                 && string.IsNullOrEmpty(context.Token)
                 && context.Request.Query.TryGetValue("access_token", out var token)
                 && token.Count == 1)
@@ -105,6 +106,15 @@ public static class AuthExtensions
 
             return Task.CompletedTask;
         }
+
+        // GET /api/rooms/{room}/events, and no other path under it.
+        private static bool IsEventStream(HttpRequest request) =>
+            HttpMethods.IsGet(request.Method)
+            && request.Path.StartsWithSegments("/api/rooms", out var rest)
+            && rest.Value is { } tail
+            && tail.EndsWith("/events", StringComparison.Ordinal)
+            && tail.Length > "/events".Length + 1
+            && tail.IndexOf('/', 1) == tail.Length - "/events".Length;
 
         private Task RequireSubject(TokenValidatedContext context, AuthOptions settings)
         {

@@ -20,7 +20,8 @@ namespace HubApp.Backplane;
 /// delivery after a commit) offers entries here, and this sends them to this node's members
 /// (<see cref="ILocalConnections"/>); it knows no engine. A room is held from the first local join
 /// (<see cref="TrackAsync"/>, the join's <see cref="IRoomTracking"/> step, awaited before the joining connection reads
-/// history, so that every entry is either in its history or delivered live) while it has members here. Each room has
+/// history, so that every entry is either in its history or delivered live) while it has members here or an event
+/// stream follows it (<see cref="RoomLogFeed"/>, which gets each entry as the members do). Each room has
 /// its own lock; the sends are started under it in id order and not awaited (<see cref="FireAndForget"/>).
 /// Entries waiting behind a hole are bounded (<see cref="MaxWaiting"/>): past it they are dropped and read again from
 /// the store by the repair.
@@ -29,6 +30,7 @@ internal sealed partial class RoomLogSequencer(
     IMessageStore store,
     ILocalConnections local,
     PresenceTracker presence,
+    RoomLogFeed feed,
     ChatMetrics metrics,
     TimeProvider time,
     ILogger<RoomLogSequencer> logger) : IRoomTracking, IDisposable
@@ -198,6 +200,7 @@ internal sealed partial class RoomLogSequencer(
     {
         state.Last = entry.Id;
         FireAndForget.Observe(local.SendLocalGroupAsync(state.Room, nameof(IChatClient.MessageReceived), [entry]), logger);
+        feed.Publish(entry);
         metrics.Delivered();
     }
 
@@ -316,7 +319,7 @@ internal sealed partial class RoomLogSequencer(
             {
                 lock (state)
                 {
-                    if (state.Last is not null && !state.RepairDue && state.Waiting.Count == 0 && !presence.HasMembers(room))
+                    if (state.Last is not null && !state.RepairDue && state.Waiting.Count == 0 && !presence.HasMembers(room) && !feed.HasSubscribers(room))
                     {
                         _rooms.Remove(room);
                     }

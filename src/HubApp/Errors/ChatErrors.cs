@@ -63,6 +63,10 @@ internal static class ChatErrors
 
     public static ChatRefusedException TooManyConnections(int max) => Create(ErrorCodes.TooManyConnections, $"a user may hold at most {max} connections.");
 
+    public static ChatRefusedException TooManyEventStreams(int max) => Create(ErrorCodes.RateLimited, $"a user may hold at most {max} event streams open at once.");
+
+    public static ChatRefusedException EventStreamsFull() => Create(ErrorCodes.Unavailable, "this node holds as many event streams as it may; retry later or on another node.");
+
     /// <summary>
     /// A room the caller may not read (private, not a member; or banned). The same words for every such room but its
     /// name: nothing of the room (topic, owner, members, size) may be learned from it.

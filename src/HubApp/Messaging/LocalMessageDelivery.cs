@@ -1,5 +1,6 @@
 using System.Data.Common;
 using HubApp.Contracts;
+using HubApp.Rooms;
 using HubApp.Sending;
 using HubApp.Storage;
 using HubApp.Telemetry;
@@ -10,9 +11,10 @@ namespace HubApp.Messaging;
 /// <summary>
 /// One node: delivery through SignalR once committed. The sends are started in id order and not awaited: each
 /// connection's writes are queued in that order (its write lock is fair), so id order holds per connection while a
-/// slow one is left to its own buffer (see <see cref="FireAndForget"/>).
+/// slow one is left to its own buffer (see <see cref="FireAndForget"/>). The room's event streams get them too
+/// (<see cref="RoomLogFeed"/>).
 /// </summary>
-internal sealed class LocalMessageDelivery(IHubClients<IChatClient> clients, ChatMetrics metrics, ILogger<LocalMessageDelivery> logger) : IMessageDelivery
+internal sealed class LocalMessageDelivery(IHubClients<IChatClient> clients, RoomLogFeed feed, ChatMetrics metrics, ILogger<LocalMessageDelivery> logger) : IMessageDelivery
 {
     public Task OnCommittingAsync(DbConnection connection, AppendResult stored, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -21,6 +23,7 @@ internal sealed class LocalMessageDelivery(IHubClients<IChatClient> clients, Cha
         foreach (var message in stored.Messages)
         {
             FireAndForget.Observe(clients.Group(message.Room).MessageReceived(message), logger);
+            feed.Publish(message);
         }
 
         foreach (var message in stored.DirectMessages)

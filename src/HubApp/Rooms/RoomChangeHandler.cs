@@ -5,7 +5,7 @@ namespace HubApp.Rooms;
 
 /// <summary>What every node does with a <see cref="RoomChange"/>, whichever node made it.</summary>
 /// <remarks>Called from the node's own callers and from a backplane's receiving loop; must not wait for slow clients.</remarks>
-internal sealed partial class RoomChangeHandler(RoomStateCache cache, RoomService rooms, IPresenceDirectory directory, ILogger<RoomChangeHandler> logger)
+internal sealed partial class RoomChangeHandler(RoomStateCache cache, RoomService rooms, RoomLogFeed feed, IPresenceDirectory directory, ILogger<RoomChangeHandler> logger)
 {
     /// <summary>
     /// Changes may have been missed (the backplane was away): every room is read afresh, and whoever may no longer read a
@@ -20,12 +20,14 @@ internal sealed partial class RoomChangeHandler(RoomStateCache cache, RoomServic
     /// <summary>
     /// Drops the cached room, then takes out of its group every connection here that the change removes, all before the
     /// returned task first waits: a caller that starts this before handing out the room's next entry (or event) has them
-    /// out of the group by then. Presence, <c>UserLeft</c> and <c>RemovedFromRoom</c> follow asynchronously.
+    /// out of the group by then, and the removed readers' event streams ended (<see cref="RoomLogFeed.Apply"/>).
+    /// Presence, <c>UserLeft</c> and <c>RemovedFromRoom</c> follow asynchronously.
     /// </summary>
     public Task ApplyAsync(RoomChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
         cache.Invalidate(change.Room);
+        feed.Apply(change);
         return change.Removal is null ? Task.CompletedTask : rooms.RemoveHereAsync(change);
     }
 

@@ -18,6 +18,7 @@ public static class RoomsExtensions
         builder.Services.AddSingleton<RoomAuthorization>();
         builder.Services.AddSingleton<RoomStateCache>();
         builder.Services.AddSingleton<RoomChangeHandler>();
+        builder.Services.AddSingleton<RoomLogFeed>();
         builder.Services.AddHostedService<RoomReconciler>();
         builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddSingleton<RoomModeration>();

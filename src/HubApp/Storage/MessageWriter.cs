@@ -18,10 +18,10 @@ namespace HubApp.Storage;
 internal sealed partial class MessageWriter(
     IMessageStore store,
     IMessageDelivery delivery,
+    IEnumerable<ICommitListener> listeners,
     IOptions<StorageOptions> options,
     TimeProvider time,
     ChatMetrics metrics,
-    IEnumerable<IRemovedUploadsObserver> removedUploads,
     ILogger<MessageWriter> logger) : BackgroundService
 {
     private const int QueueCapacity = 10_000;
@@ -30,6 +30,8 @@ internal sealed partial class MessageWriter(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly int _maxBatch = Math.Max(1, options.Value.MaxBatchSize);
+
+    private readonly ICommitListener[] _listeners = [.. listeners];
 
     /// <summary>When the last batch failed, until one succeeds again; null while writes go through.</summary>
     public DateTime? FailingSince { get; private set; }
@@ -168,12 +170,9 @@ internal sealed partial class MessageWriter(
 
         // Only what is new in this batch is delivered; a repeated client message id was delivered when first stored.
         delivery.OnCommitted(stored);
-        if (stored.RemovedUploads is { Count: > 0 } removed)
+        foreach (var listener in _listeners)
         {
-            foreach (var observer in removedUploads)
-            {
-                observer.OnRemoved(removed);
-            }
+            listener.OnCommitted(stored);
         }
 
         // The first write answered with an entry new in this batch stored it; a later one in the batch repeated it (the

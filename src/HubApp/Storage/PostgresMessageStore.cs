@@ -44,6 +44,9 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
     /// </summary>
     private const int RoomTablesVersion = 2;
 
+    /// <summary>1: push subscriptions and the cluster's VAPID key pair (RelationalMessageStore.Push).</summary>
+    private const int PushTablesVersion = 1;
+
     /// <summary>The first key of the two-key advisory locks on direct messages' client message ids (<see cref="KeyLockSql"/>).</summary>
     private const int DirectKeyLockSpace = 0x4875_6244; // "HubD"
 
@@ -143,6 +146,7 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
             CREATE TABLE IF NOT EXISTS attachment_chunks (id text NOT NULL, seq integer NOT NULL, data bytea NOT NULL, PRIMARY KEY (id, seq));
             """, "attachments", AttachmentTablesVersion, cancellationToken);
         await InitializeSearchAsync(cancellationToken);
+        await RunSchemaAsync(dataSource, PushTablesSql, "push", PushTablesVersion, cancellationToken);
         return 0;
     });
 

@@ -204,6 +204,8 @@ internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storag
 
             // After every upgrade: the triggers follow the columns the tables have now.
             await CreateSearchTriggersAsync(connection, cancellationToken);
+            // Push tables only add: outside the numbered versions, which stay the messages'.
+            await ExecuteAsync(connection, PushTablesSql, cancellationToken);
             return 0;
         });
     }

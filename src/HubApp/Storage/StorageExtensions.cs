@@ -35,6 +35,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<IRoomStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<IUserRoomStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<IAttachmentStore>(services => services.GetRequiredService<RelationalMessageStore>());
+        builder.Services.AddSingleton<IPushSubscriptionStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<MessageWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MessageWriter>());
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");

@@ -65,12 +65,3 @@ public interface IAttachmentStore
     Task<long> CountUploadsAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>
-/// Told after each committed batch of <see cref="MessageWriter"/> that removed descriptions of uploads (a deleted or pruned
-/// message's): the bytes are someone else's (the attachment content provider's), so they follow after the commit.
-/// </summary>
-public interface IRemovedUploadsObserver
-{
-    /// <summary>Called on the writer's loop: starts the removal, never waits for it.</summary>
-    void OnRemoved(IReadOnlyList<string> ids);
-}

@@ -60,6 +60,9 @@ public sealed class FakeChatServer
 
     public ConcurrentDictionary<string, HubCallerContext> Connections { get; } = new();
 
+    /// <summary>The upload and download endpoints; a draft's attachmentIds name what was uploaded here.</summary>
+    public FakeAttachments Attachments { get; } = new();
+
     public static async Task<(TestServer Host, FakeChatServer Chat)> StartAsync()
     {
         var chat = new FakeChatServer();
@@ -88,6 +91,7 @@ public sealed class FakeChatServer
                     await next(context);
                 });
                 app.MapHub<FakeChatHub>(HubMethods.Path);
+                chat.Attachments.Map(app);
             });
         chat._hub = host.Services.GetRequiredService<IHubContext<FakeChatHub, IChatClient>>();
         chat._lifetime = (RecordingLifetimeManager)host.Services.GetRequiredService<HubLifetimeManager<FakeChatHub>>();
@@ -113,6 +117,7 @@ public sealed class FakeChatServer
             {
                 ReplyToId = draft?.ReplyToId,
                 ThreadId = draft?.ThreadId,
+                Attachments = draft?.AttachmentIds?.Select(id => Attachments.Find(id) ?? throw new HubException($"{ErrorCodes.NotFound}: no upload '{id}'.")).ToList(),
             };
             messages.Add(message);
             return message;

@@ -33,8 +33,13 @@ public sealed class ApiDocumentTests
         Assert.Equal(["200", "400", "401", "403", "429", "503"], get.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
         Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
         Assert.Equal(
-            ["/api/attachments/{id}", "/api/attachments/{id}/thumbnail", "/api/direct/{userId}/attachments", "/api/rooms", "/api/rooms/{room}/attachments", "/api/rooms/{room}/messages"],
+            ["/api/attachments/{id}", "/api/attachments/{id}/thumbnail", "/api/direct/{userId}/attachments", "/api/push/key", "/api/push/subscriptions", "/api/rooms", "/api/rooms/{room}/attachments", "/api/rooms/{room}/events", "/api/rooms/{room}/messages"],
             document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        var events = document.RootElement.GetProperty("paths").GetProperty("/api/rooms/{room}/events").GetProperty("get");
+        Assert.Equal("StreamRoomEvents", events.GetProperty("operationId").GetString());
+        Assert.True(events.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
+        Assert.Equal("GetPushKey", document.RootElement.GetProperty("paths").GetProperty("/api/push/key").GetProperty("get").GetProperty("operationId").GetString());
+        Assert.Equal("SubscribeToPush", document.RootElement.GetProperty("paths").GetProperty("/api/push/subscriptions").GetProperty("post").GetProperty("operationId").GetString());
         Assert.Equal("ListRooms", document.RootElement.GetProperty("paths").GetProperty("/api/rooms").GetProperty("get").GetProperty("operationId").GetString());
         Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty(ApiDocument.BearerScheme).GetProperty("scheme").GetString());
         Assert.True(Assert.Single(document.RootElement.GetProperty("security").EnumerateArray()).TryGetProperty(ApiDocument.BearerScheme, out _));

@@ -173,17 +173,18 @@ public sealed partial class ChatSessionTests
         private readonly HubApp.Client.ChatClient _client;
         private readonly Task<int> _session;
 
-        private Terminal(HubApp.Client.ChatClient client)
+        private Terminal(HubApp.Client.ChatClient client, string? downloads)
         {
             _client = client;
-            _session = new ChatSession(client, new Keyboard(_keyboard.Reader), _screen).RunAsync([], CancellationToken.None);
+            var session = new ChatSession(client, new Keyboard(_keyboard.Reader), _screen) { DownloadDirectory = downloads ?? Path.GetTempPath() };
+            _session = session.RunAsync([], CancellationToken.None);
         }
 
-        public static Task<Terminal> StartAsync(HubAppHost host, string user) => StartAsync(host.CreateClient(user));
+        public static Task<Terminal> StartAsync(HubAppHost host, string user, string? downloads = null) => StartAsync(host.CreateClient(user), downloads);
 
-        public static async Task<Terminal> StartAsync(HubApp.Client.ChatClient client)
+        public static async Task<Terminal> StartAsync(HubApp.Client.ChatClient client, string? downloads = null)
         {
-            var terminal = new Terminal(client);
+            var terminal = new Terminal(client, downloads);
             await terminal.WaitForAsync("Connected.");
             return terminal;
         }

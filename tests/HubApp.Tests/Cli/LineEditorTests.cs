@@ -31,6 +31,21 @@ public sealed class LineEditorTests : IDisposable
     }
 
     [Fact]
+    public void TheStatusIsDrawnBeforeThePromptOnTheInputLineUntilCleared()
+    {
+        Type("hel");
+
+        _editor.Status = "↑ a.pdf: 1 MB of 2 MB (50%)";
+        _editor.Redraw();
+        _editor.PrintAbove("[general] Bob: hi");
+        Assert.Equal(["[general] Bob: hi", "[↑ a.pdf: 1 MB of 2 MB (50%)] > hel"], Screen());
+        _editor.Status = null;
+        _editor.Redraw();
+
+        Assert.Equal(["[general] Bob: hi", "> hel"], Screen());
+    }
+
+    [Fact]
     public void EnterReturnsTheLineAndLeavesAnEmptyPrompt()
     {
         Type("hi there");

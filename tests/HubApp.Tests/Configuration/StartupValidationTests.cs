@@ -33,11 +33,34 @@ public sealed class StartupValidationTests
     [InlineData("Metrics__Enabled", "maybe", "Metrics:Enabled")]
     [InlineData("History__MaxCatchUp", "99999999999", "History:MaxCatchUp")]
     [InlineData("Limits__EditWindow", "00:00:00", "Limits:EditWindow")]
+    [InlineData("Push__Subject", "ftp://example.com", "Push:Subject")]
+    [InlineData("Push__PublicKey", "BNotAKey", "Push:PublicKey and Push:PrivateKey must be set together")]
+    [InlineData("Push__QueueCapacity", "0", "Push:QueueCapacity")]
+    [InlineData("EventStream__KeepAliveInterval", "00:00:00", "EventStream:KeepAliveInterval")]
+    [InlineData("EventStream__MaxStreamsPerUser", "0", "EventStream:MaxStreamsPerUser must be between")]
     public async Task ABrokenSettingStopsStartUpWithOneLineNamingTheKey(string variable, string value, string named)
     {
         var (exitCode, stdout, stderr) = await RunHostAsync(new() { [variable] = value, ["ASPNETCORE_ENVIRONMENT"] = "Development" });
 
         AssertOneLineFailure(exitCode, stdout, stderr, named);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AVapidKeyThatDoesNotParseOrDoesNotMatchStopsStartUpWithOneLine(bool parses)
+    {
+        var pair = HubApp.Push.VapidKeyCodec.Generate();
+        var other = HubApp.Push.VapidKeyCodec.Generate();
+
+        var (exitCode, stdout, stderr) = await RunHostAsync(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Push__PublicKey"] = parses ? pair.PublicKey : "not-a-key",
+            ["Push__PrivateKey"] = other.PrivateKey,
+        });
+
+        AssertOneLineFailure(exitCode, stdout, stderr, parses ? "Push:PrivateKey does not belong to Push:PublicKey." : "Push:PublicKey is not a base64url uncompressed P-256 point");
     }
 
     [Fact]
