@@ -20,6 +20,7 @@ using HubApp.Security;
 using HubApp.Stats;
 using HubApp.Storage;
 using HubApp.Telemetry;
+using HubApp.Webhooks;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -41,6 +42,7 @@ builder.AddChatSearch();
 builder.AddChatPush();
 builder.AddChatHub();
 builder.AddChatApi();
+builder.AddChatWebhooks();
 builder.AddChatAttachments();
 builder.AddChatEventStream();
 builder.AddChatBackplane();
@@ -65,6 +67,7 @@ app.MapChatAuthentication();
 app.MapChatHub();
 app.MapChatStats();
 app.MapChatApi();
+app.MapChatWebhooks();
 app.MapChatAttachments();
 app.MapChatPush();
 app.MapChatEventStream();

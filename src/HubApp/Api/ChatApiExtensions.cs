@@ -116,7 +116,8 @@ public static class ChatApiExtensions
         return app;
     }
 
-    // Refusals thrown by the services (and the store's unavailability) become problems here, once for every route (and Push's).
+    // Refusals thrown by the services (and the store's unavailability) become problems here, once for every route (the
+    // webhook API's and Push's too).
     internal static async ValueTask<object?> RefusalFilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try

@@ -150,13 +150,13 @@ internal sealed partial class AttachmentSweeper(
         return removed;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Attachments swept: {Unused} unused uploads, {Orphans} files without an upload, {Abandoned} left by a crash.")]
+    [LoggerMessage(EventId = 260, Level = LogLevel.Information, Message = "Attachments swept: {Unused} unused uploads, {Orphans} files without an upload, {Abandoned} left by a crash.")]
     private static partial void LogSwept(ILogger logger, int unused, int orphans, int abandoned);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The attachment sweep failed; the next one tries again.")]
+    [LoggerMessage(EventId = 261, Level = LogLevel.Warning, Message = "The attachment sweep failed; the next one tries again.")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "A deleted message's file could not be deleted; the sweep will.")]
+    [LoggerMessage(EventId = 262, Level = LogLevel.Warning, Message = "A deleted message's file could not be deleted; the sweep will.")]
     private static partial void LogDeleteFailed(ILogger logger, Exception exception);
 }
 

@@ -27,7 +27,7 @@ public static class AttachmentsExtensions
         builder.Services.AddSingleton<IValidateOptions<AttachmentsOptions>, AttachmentsOptionsValidator>();
         builder.Services.AddSingleton<IAttachmentContent>(services =>
             services.GetRequiredService<IOptions<AttachmentsOptions>>().Value.Provider == AttachmentsOptions.Postgres
-                ? throw new NotSupportedException("Attachments:Provider 'postgres' comes with stage 2.")
+                ? ActivatorUtilities.CreateInstance<PostgresAttachmentContent>(services)
                 : ActivatorUtilities.CreateInstance<FileSystemAttachmentContent>(services));
         builder.Services.AddSingleton<ImageProcessor>();
         builder.Services.AddSingleton<AttachmentUploads>();

@@ -141,12 +141,12 @@ internal sealed partial class PushSender(
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "A push endpoint of {UserId} answered {Status}: removed.")]
+    [LoggerMessage(EventId = 230, Level = LogLevel.Debug, Message = "A push endpoint of {UserId} answered {Status}: removed.")]
     private static partial void LogGone(ILogger logger, int status, string userId);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "A push to {Host} failed and was dropped: {Reason}")]
+    [LoggerMessage(EventId = 231, Level = LogLevel.Warning, Message = "A push to {Host} failed and was dropped: {Reason}")]
     private static partial void LogSendFailed(ILogger logger, string host, string reason);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "A push for {UserId} was dropped: {Reason}")]
+    [LoggerMessage(EventId = 232, Level = LogLevel.Warning, Message = "A push for {UserId} was dropped: {Reason}")]
     private static partial void LogJobFailed(ILogger logger, string userId, string reason);
 }

@@ -44,6 +44,8 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
     /// </summary>
     private const int RoomTablesVersion = 2;
 
+    /// <summary>1: webhooks, and per webhook and room a cursor and a lease (RelationalMessageStore.Webhooks).</summary>
+    private const int WebhookTablesVersion = 1;
     /// <summary>1: push subscriptions and the cluster's VAPID key pair (RelationalMessageStore.Push).</summary>
     private const int PushTablesVersion = 1;
 
@@ -54,6 +56,9 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
     private const int RoomOwnerLockSpace = 0x4875_624F; // "HubO"
 
     protected override string StoreName => "PostgreSQL";
+
+    // The server's clock, the same for every node: leases expire whatever the nodes' clocks say.
+    protected override string NowSql => "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 
     protected override DbType TextType => DbType.Binary;
 
@@ -140,6 +145,7 @@ internal sealed partial class PostgresMessageStore(NpgsqlDataSource dataSource, 
                 END IF;
             END $upgrade$;
             """, "rooms", RoomTablesVersion, cancellationToken);
+        await RunSchemaAsync(dataSource, WebhookTablesSql, "webhooks", WebhookTablesVersion, cancellationToken);
         // Uploads: tables that only add, as a component of their own (as the rooms'); the chunks serve Attachments:Provider=postgres.
         await RunSchemaAsync(dataSource, $"""
             {AttachmentTableSql}

@@ -243,7 +243,7 @@ internal abstract partial class RelationalMessageStore : IRoomStore
         return result;
     });
 
-    private static async Task<int> RunAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, DbType Type, object? Value)[] parameters)
+    private static async Task<int> RunAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, DbType Type, object? Value)[] parameters)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;

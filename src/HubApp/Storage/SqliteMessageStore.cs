@@ -35,6 +35,9 @@ internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storag
 
     protected override string StoreName => "SQLite";
 
+    // julianday has millisecond precision; one process owns the file (SqliteFileLock), so this clock is the only one.
+    protected override string NowSql => "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         CreateDirectory(_connectionString);
@@ -204,6 +207,10 @@ internal sealed partial class SqliteMessageStore(IOptions<StorageOptions> storag
 
             // After every upgrade: the triggers follow the columns the tables have now.
             await CreateSearchTriggersAsync(connection, cancellationToken);
+
+            // Tables that only add, in no version of their own (RelationalMessageStore.Webhooks).
+            await ExecuteAsync(connection, WebhookTablesSql, cancellationToken);
+
             // Push tables only add: outside the numbered versions, which stay the messages'.
             await ExecuteAsync(connection, PushTablesSql, cancellationToken);
             return 0;

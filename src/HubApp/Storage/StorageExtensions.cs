@@ -23,7 +23,7 @@ public static class StorageExtensions
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton(services => NpgsqlDataSource.Create(PostgresConnectionString(services)));
-        // One store object serves all six seams; each is registered on its own, so that a decorator of one
+        // One store object serves all seven seams; each is registered on its own, so that a decorator of one
         // (a test's failing store, say) does not change what the others reach.
         builder.Services.AddSingleton<RelationalMessageStore>(services =>
             services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageOptions.Postgres
@@ -34,6 +34,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<IReadMarkerStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<IRoomStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<IUserRoomStore>(services => services.GetRequiredService<RelationalMessageStore>());
+        builder.Services.AddSingleton<IWebhookStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<IAttachmentStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<IPushSubscriptionStore>(services => services.GetRequiredService<RelationalMessageStore>());
         builder.Services.AddSingleton<MessageWriter>();

@@ -2,14 +2,12 @@ using System.Net;
 using HubApp.Attachments;
 using HubApp.Contracts;
 using HubApp.Testing;
-using HubApp.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using static HubApp.Tests.Attachments.AttachmentHttp;
 
 namespace HubApp.Tests.Attachments;
 
-// What happens to files after they are posted: deleted with their message, pruned with it, expired when never used,
-// and counted on /metrics.
+// What happens to files after they are posted: deleted with their message, pruned with it, expired when never used.
 public abstract partial class AttachmentTests
 {
     [Fact]
@@ -116,28 +114,6 @@ public abstract partial class AttachmentTests
 
         await WaitUntilAsync(async () => await content.OpenReadAsync(orphan, CancellationToken.None) is null);
         await AssertStoredAsync(host, http, "alice", described);
-    }
-
-    [Fact]
-    public async Task TheMetricsCountBytesStoredAndFilesStored()
-    {
-        await using var host = await StartAsync();
-        using var http = host.CreateHttpClient();
-        await using var alice = await RawChatConnection.ConnectAsync(host.BaseAddress, "alice");
-        await alice.JoinAsync("room");
-        var before = await MetricsScrape.GetAsync(http).DefaultTimeout();
-        Assert.Contains("hubapp_attachments_stored", before.Text, StringComparison.Ordinal);
-
-        var pdf = await UploadOkAsync(http, "alice", "rooms/room", "a.pdf", Pdf);
-        var image = await UploadOkAsync(http, "alice", "rooms/room", "b.png", TestImages.Png(50, 50));
-
-        var after = await MetricsScrape.WaitForAsync(http, s => s.Value("hubapp_attachments_stored") == 2);
-        Assert.Equal(pdf.Size + image.Size, after.Value("hubapp_attachment_bytes_stored_total") - before.Value("hubapp_attachment_bytes_stored_total"));
-        Assert.Equal(2, after.Value("hubapp_attachments_stored"));
-        var posted = await alice.PostAsync("room", new Draft("files", AttachmentIds: [pdf.Id]));
-        await alice.InvokeAsync<ChatMessage>(HubMethods.DeleteMessage, "room", posted.Id);
-        var deleted = await MetricsScrape.WaitForAsync(http, s => s.Value("hubapp_attachments_stored") == 1);
-        Assert.Equal(1, deleted.Value("hubapp_attachments_stored"));
     }
 
     /// <summary>The file and its thumbnail answer 404 as an unknown id does, and their bytes leave the provider.</summary>

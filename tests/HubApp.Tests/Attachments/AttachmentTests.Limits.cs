@@ -173,6 +173,29 @@ public abstract partial class AttachmentTests
     }
 
     [Fact]
+    public async Task DownloadsCountTowardTheReadAllowance()
+    {
+        // Per user: five times 1 a second, a burst of four times 1.
+        await using var host = await StartAsync(new Dictionary<string, string?> { ["Limits:ReadsPerSecond"] = "1", ["Limits:ReadBurst"] = "1" });
+        using var http = host.CreateHttpClient();
+        var upload = await UploadOkAsync(http, "alice", "rooms/general", "a.pdf", Pdf);
+
+        HttpStatusCode status = HttpStatusCode.OK;
+        for (var i = 0; i < 100 && status == HttpStatusCode.OK; i++)
+        {
+            using var download = await GetAsync(http, "alice", upload.Url, method: HttpMethod.Head);
+            status = download.StatusCode;
+            if (status == HttpStatusCode.TooManyRequests)
+            {
+                Assert.NotNull(download.Headers.RetryAfter);
+                AssertSafeHeaders(download);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+    }
+
+    [Fact]
     public async Task OnlyWhoMayPostInARoomUploadsThere()
     {
         await using var host = await StartAsync();

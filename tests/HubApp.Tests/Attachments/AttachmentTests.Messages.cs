@@ -64,8 +64,9 @@ public abstract partial class AttachmentTests
         Assert.Equal(ErrorCodes.InvalidMessage, await RawChatConnection.RefusalAsync(() => bob.PostAsync("room", new Draft("twice", AttachmentIds: [bobs.Id, bobs.Id]))));
         Assert.Equal(ErrorCodes.InvalidMessage, await RawChatConnection.RefusalAsync(() => bob.PostAsync("room", new Draft(" ", AttachmentIds: null))));
         // A refusal leaves the upload unused: it is posted once, and once only.
-        var posted = await bob.PostAsync("room", new Draft("now", AttachmentIds: [bobs.Id]));
+        var posted = await bob.PostAsync("room", new Draft("now with a document", AttachmentIds: [bobs.Id]));
         Assert.Equal([bobs], posted.Attachments!);
+        Assert.Equal(posted, Assert.Single(await alice.InvokeAsync<ChatMessage[]>(HubMethods.SearchMessages, "document", "room", null, 10)));
         Assert.Equal(ErrorCodes.NotFound, await RawChatConnection.RefusalAsync(() => bob.PostAsync("room", new Draft("again", AttachmentIds: [bobs.Id]))));
         Assert.Equal([posted.Id], (await alice.HistoryAsync("room", null, 10)).Select(m => m.Id));
     }
@@ -138,12 +139,13 @@ public abstract partial class AttachmentTests
 
         Assert.Equal(ErrorCodes.NotFound, await RawChatConnection.RefusalAsync(() => alice.InvokeAsync<DirectMessage>(HubMethods.PostDirect, "bob", new Draft("x", AttachmentIds: [forCarol.Id]))));
         Assert.Equal(ErrorCodes.NotFound, await RawChatConnection.RefusalAsync(() => bob.InvokeAsync<DirectMessage>(HubMethods.PostDirect, "alice", new Draft("x", AttachmentIds: [upload.Id]))));
-        var sent = await alice.InvokeAsync<DirectMessage>(HubMethods.PostDirect, "bob", new Draft(string.Empty, "d-1", AttachmentIds: [upload.Id]));
+        var sent = await alice.InvokeAsync<DirectMessage>(HubMethods.PostDirect, "bob", new Draft("a sketch", "d-1", AttachmentIds: [upload.Id]));
         var received = await bob.Direct.NextAsync();
 
         Assert.Equal([upload], sent.Attachments!);
         Assert.Equal(sent, received);
-        Assert.Equal(sent, await alice.InvokeAsync<DirectMessage>(HubMethods.PostDirect, "bob", new Draft(string.Empty, "d-1", AttachmentIds: [upload.Id])));
+        Assert.Equal(sent, await alice.InvokeAsync<DirectMessage>(HubMethods.PostDirect, "bob", new Draft("a sketch", "d-1", AttachmentIds: [upload.Id])));
+        Assert.Equal(sent, Assert.Single(await bob.InvokeAsync<DirectMessage[]>(HubMethods.SearchDirectMessages, "sketch", "alice", 10)));
         Assert.Equal(sent, Assert.Single(await bob.DirectHistoryAsync("alice", null, 10)));
         Assert.Equal(sent, Assert.Single((await bob.SyncAsync(0)).Messages));
         Assert.Equal(ErrorCodes.NotFound, await RawChatConnection.RefusalAsync(() => alice.InvokeAsync<DirectMessage>(HubMethods.PostDirect, "bob", new Draft("again", AttachmentIds: [upload.Id]))));
