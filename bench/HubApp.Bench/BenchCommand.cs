@@ -29,7 +29,7 @@ internal static class BenchCommand
     {
         var command = new RootCommand("HubApp's load generator, built on HubApp.Client: fan-out throughput and latency, a fixed offered rate, idle connections, ping.")
         {
-            FanOut(), Idle(), Ping(), Compare(), Cost(), IdleWorker(),
+            FanOut(), Idle(), Ping(), Compare(), Cost(), Attachments(), IdleWorker(),
         };
         return command;
     }
@@ -213,6 +213,50 @@ internal static class BenchCommand
             }
 
             return result.Costs.Any(c => c.Lost != 0 || c.Errors != 0) ? 3 : 0;
+        });
+        return command;
+    }
+
+    private static Command Attachments()
+    {
+        var count = new Option<int>("--count") { Description = "Files of each size uploaded, then downloaded.", DefaultValueFactory = _ => 10 };
+        var sizes = new Option<int[]>("--sizes-mb")
+        {
+            Description = "File sizes in MB; the largest is also the one whose upload the heap is measured during.",
+            DefaultValueFactory = _ => [1, 25],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("attachments", "Upload and download throughput of files (MB/s) and the host's managed heap during one upload of the largest: a fresh HubApp (SQLite, files on disk), or --server.")
+        {
+            Server, ServerPid, count, sizes,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var bytes = parse.GetValue(sizes)!.Select(mb => mb * 1024L * 1024L).ToArray();
+            async Task<AttachmentResult> MeasureAsync(Uri url, int? pid)
+            {
+                using var target = new BenchTarget("hubapp", url, authenticate: true, pid is { } p ? new ProcessMeter(p) : null);
+                return await new AttachmentWorkload(target, bytes, parse.GetValue(count), Console.Out).RunAsync(ct);
+            }
+
+            Console.WriteLine($"Machine: {BenchReport.DescribeMachine()}");
+            if (parse.GetResult(Server) is { Implicit: false })
+            {
+                await MeasureAsync(parse.GetValue(Server)!, parse.GetValue(ServerPid));
+            }
+            else
+            {
+                // One user's uploads and downloads, not the allowances, are what is measured.
+                await using var server = await ServerProcess.StartHubAppAsync(new Dictionary<string, string>
+                {
+                    ["Limits__UploadsPerMinute"] = "100000",
+                    ["Limits__ReadsPerSecond"] = "100000",
+                    ["Limits__ReadBurst"] = "100000",
+                }, Pinning.None, ct);
+                await MeasureAsync(server.Url, server.Pid);
+            }
+
+            return 0;
         });
         return command;
     }

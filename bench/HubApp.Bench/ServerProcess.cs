@@ -34,6 +34,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             ["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
             ["Auth__DevTokens__Enabled"] = "true",
             ["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(data, "bench.db")}",
+            ["Attachments__Path"] = Path.Combine(data, "attachments"),
             ["Limits__MessagesPerSecond"] = "1000000",
             ["Limits__Burst"] = "1000000",
         }, cancellationToken);

@@ -2,6 +2,7 @@ using HubApp.Contracts;
 using HubApp.Errors;
 using HubApp.Messaging;
 using HubApp.Storage;
+using HubApp.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ internal sealed class AttachmentUploads(
     ImageProcessor images,
     IOptions<AttachmentsOptions> options,
     IHostEnvironment environment,
+    ChatMetrics metrics,
     TimeProvider time)
 {
     /// <summary>What a multipart body may carry beyond the file itself: boundaries, part headers, a few small fields.</summary>
@@ -37,6 +39,7 @@ internal sealed class AttachmentUploads(
     private const int MaxNameLength = 255;
 
     private readonly long _maxBytes = options.Value.MaxBytes;
+    private readonly long _maxUnused = options.Value.MaxUnusedBytesPerUser;
     private readonly string _staging = AttachmentPaths.Staging(options.Value, environment);
 
     /// <summary>Receives the request's file as an upload of <paramref name="ownerId"/>'s for <paramref name="log"/>.</summary>
@@ -53,6 +56,14 @@ internal sealed class AttachmentUploads(
             bodySize.MaxRequestBodySize = _maxBytes + MultipartAllowance;
         }
 
+        // Before the body is read (and again with its size): a user's waiting uploads are bounded on every node at once.
+        var held = await store.UnusedBytesAsync(ownerId, cancellationToken);
+        if (held >= _maxUnused)
+        {
+            context.Response.Headers.Connection = "close";
+            throw ChatErrors.UnusedUploadsFull(_maxUnused);
+        }
+
         var boundary = Boundary(request.ContentType);
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024, HeadersCountLimit = 16, BodyLengthLimit = _maxBytes + MultipartAllowance };
         Directory.CreateDirectory(_staging);
@@ -63,6 +74,11 @@ internal sealed class AttachmentUploads(
             if (size == 0)
             {
                 throw ChatErrors.InvalidAttachment("the file is empty.");
+            }
+
+            if (held + size > _maxUnused)
+            {
+                throw ChatErrors.UnusedUploadsFull(_maxUnused);
             }
 
             return await StoreAsync(staged, name, ownerId, log, direct, cancellationToken);
@@ -113,6 +129,11 @@ internal sealed class AttachmentUploads(
         throw ChatErrors.InvalidAttachment("the body has no part 'file' with a file name.");
     }
 
+    /// <summary>
+    /// The description first, then the bytes: so bytes are only ever stored under a described id, and bytes whose
+    /// description is gone are garbage the sweep may take at any time (<see cref="AttachmentSweeper"/>), never an upload
+    /// still arriving. A failure takes back both; a crash in between leaves an unused description, which expires.
+    /// </summary>
     private async Task<Attachment> StoreAsync(string staged, string name, string ownerId, string log, bool direct, CancellationToken cancellationToken)
     {
         var id = UploadId.New();
@@ -123,29 +144,30 @@ internal sealed class AttachmentUploads(
         {
             var image = await images.ProcessAsync(staged, type, staged + ".image", staged + ".thumb", cancellationToken);
             (type, width, height, source) = (image.ContentType, image.Width, image.Height, staged + ".image");
-            await using var thumbnail = File.OpenRead(staged + ".thumb");
-            await content.WriteAsync(IAttachmentContent.ThumbnailKey(id), thumbnail, long.MaxValue, cancellationToken);
         }
 
-        long size;
-        await using (var file = File.OpenRead(source))
-        {
-            size = await content.WriteAsync(id, file, long.MaxValue, cancellationToken);
-        }
-
-        var upload = new StoredAttachment(id, ownerId, log, direct, name, type, size, width, height, time.GetUtcNow().UtcDateTime);
+        var upload = new StoredAttachment(id, ownerId, log, direct, name, type, new FileInfo(source).Length, width, height, time.GetUtcNow().UtcDateTime);
+        await store.AddUploadAsync(upload, cancellationToken);
         try
         {
-            await store.AddUploadAsync(upload, cancellationToken);
+            if (width is not null)
+            {
+                await using var thumbnail = File.OpenRead(staged + ".thumb");
+                await content.WriteAsync(IAttachmentContent.ThumbnailKey(id), thumbnail, long.MaxValue, cancellationToken);
+            }
+
+            await using var file = File.OpenRead(source);
+            await content.WriteAsync(id, file, long.MaxValue, cancellationToken);
         }
         catch
         {
-            // No description, no file: nothing would ever name these bytes.
             await content.DeleteAsync(id, CancellationToken.None);
             await content.DeleteAsync(IAttachmentContent.ThumbnailKey(id), CancellationToken.None);
+            await store.RemoveUnusedUploadAsync(id, CancellationToken.None);
             throw;
         }
 
+        metrics.AttachmentStored(upload.Size);
         return upload.ToAttachment();
     }
 

@@ -1,6 +1,7 @@
 using HubApp.Api;
 using HubApp.Contracts;
 using HubApp.Storage;
+using HubApp.Telemetry;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -8,7 +9,8 @@ namespace HubApp.Attachments;
 
 /// <summary>
 /// Files and images (contract v3, "Attachments"): <see cref="AttachmentsOptions"/> checked at start, the content provider
-/// of <c>Attachments:Provider</c>, uploads and downloads over HTTP (<see cref="AttachmentEndpoints"/>).
+/// of <c>Attachments:Provider</c>, uploads and downloads over HTTP (<see cref="AttachmentEndpoints"/>), and the sweep that
+/// deletes what no one may download any more (<see cref="AttachmentSweeper"/>).
 /// </summary>
 public static class AttachmentsExtensions
 {
@@ -30,6 +32,15 @@ public static class AttachmentsExtensions
         builder.Services.AddSingleton<ImageProcessor>();
         builder.Services.AddSingleton<AttachmentUploads>();
         builder.Services.AddSingleton<AttachmentAccess>();
+        builder.Services.AddSingleton(services =>
+        {
+            var count = ActivatorUtilities.CreateInstance<AttachmentCount>(services);
+            services.GetRequiredService<ChatMetrics>().ObserveAttachmentsStored(count.Read);
+            return count;
+        });
+        builder.Services.AddSingleton<AttachmentSweeper>();
+        builder.Services.AddSingleton<ICommitListener>(services => services.GetRequiredService<AttachmentSweeper>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<AttachmentSweeper>());
         return builder;
     }
 

@@ -10,12 +10,15 @@ namespace HubApp.Attachments;
 /// </summary>
 internal sealed class FileSystemAttachmentContent(IOptions<AttachmentsOptions> options, IHostEnvironment environment) : IAttachmentContent
 {
+    /// <summary>What a file is called while it is written; one left behind (a crash) is removed by the sweep.</summary>
+    private const string TemporarySuffix = ".tmp";
+
     private readonly string _directory = AttachmentPaths.Directory(options.Value, environment);
 
     public async Task<long> WriteAsync(string key, Stream source, long maxBytes, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_directory);
-        var temporary = Path.Combine(_directory, $"{key}.{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(_directory, $"{key}.{Guid.NewGuid():N}{TemporarySuffix}");
         try
         {
             long written;
@@ -52,6 +55,33 @@ internal sealed class FileSystemAttachmentContent(IOptions<AttachmentsOptions> o
         File.Delete(PathOf(key));
         return Task.CompletedTask;
     }
+
+    public IAsyncEnumerable<string> ListKeysAsync(CancellationToken cancellationToken) => Keys().ToAsyncEnumerable();
+
+    public Task<int> RemoveAbandonedAsync(DateTime writtenBefore, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        if (Directory.Exists(_directory))
+        {
+            foreach (var path in Directory.EnumerateFiles(_directory, "*" + TemporarySuffix))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (File.GetLastWriteTimeUtc(path) < writtenBefore)
+                {
+                    File.Delete(path);
+                    removed++;
+                }
+            }
+        }
+
+        return Task.FromResult(removed);
+    }
+
+    private IEnumerable<string> Keys() =>
+        Directory.Exists(_directory)
+            ? Directory.EnumerateFiles(_directory).Select(Path.GetFileName).OfType<string>()
+                .Where(key => !key.EndsWith(TemporarySuffix, StringComparison.Ordinal) && !key.StartsWith('.'))
+            : [];
 
     // Keys are upload ids (base64url) and their suffixes: never a path of their own.
     private string PathOf(string key) =>

@@ -20,6 +20,18 @@ public interface IAttachmentContent
     /// <summary>Removes what is under <paramref name="key"/>, if anything.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Every key stored, in no set order: the sweep deletes those whose upload has no description.</summary>
+    IAsyncEnumerable<string> ListKeysAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes what writes cut short by a crash left behind, when written before <paramref name="writtenBefore"/>; answers
+    /// how many. Nothing to do for a provider whose writes are transactions.
+    /// </summary>
+    Task<int> RemoveAbandonedAsync(DateTime writtenBefore, CancellationToken cancellationToken);
+
+    /// <summary>The upload a key belongs to: the key itself, or the id before a suffix (<see cref="ThumbnailKey"/>).</summary>
+    public static string UploadIdOf(string key) => key.IndexOf('.', StringComparison.Ordinal) is var dot and > 0 ? key[..dot] : key;
+
     /// <summary>The key of an upload's thumbnail.</summary>
     public static string ThumbnailKey(string id) => id + ".thumb";
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,6 +15,8 @@ internal sealed class PostgresAttachmentContent(NpgsqlDataSource dataSource) : I
 {
     /// <summary>Bytes per row: large enough that a 25 MB file is 100 rows, small enough to hold one in memory per reader.</summary>
     public const int ChunkSize = 256 * 1024;
+
+    private const int KeysPerPage = 500;
 
     public async Task<long> WriteAsync(string key, Stream source, long maxBytes, CancellationToken cancellationToken)
     {
@@ -75,6 +78,42 @@ internal sealed class PostgresAttachmentContent(NpgsqlDataSource dataSource) : I
         delete.Parameters.AddWithValue("id", key);
         await delete.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The keys in pages of <see cref="KeysPerPage"/>, along the primary key, each page on a connection of its own.</summary>
+    public async IAsyncEnumerable<string> ListKeysAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var after = string.Empty;
+        while (true)
+        {
+            var page = new List<string>(KeysPerPage);
+            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+            await using (var select = new NpgsqlCommand("SELECT DISTINCT id FROM attachment_chunks WHERE id > @after ORDER BY id LIMIT @limit;", connection))
+            {
+                select.Parameters.AddWithValue("after", after);
+                select.Parameters.AddWithValue("limit", KeysPerPage);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    page.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var key in page)
+            {
+                yield return key;
+            }
+
+            if (page.Count < KeysPerPage)
+            {
+                yield break;
+            }
+
+            after = page[^1];
+        }
+    }
+
+    /// <summary>Nothing: a key's chunks are written in one transaction, which a crash rolls back.</summary>
+    public Task<int> RemoveAbandonedAsync(DateTime writtenBefore, CancellationToken cancellationToken) => Task.FromResult(0);
 
     /// <summary>A read-only, seekable view of a key's chunks, each fetched when a read reaches it.</summary>
     private sealed class ChunkedStream(NpgsqlDataSource dataSource, string key, long length) : Stream

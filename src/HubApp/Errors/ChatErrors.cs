@@ -105,6 +105,9 @@ internal static class ChatErrors
     public static ChatRefusedException UploadsRateLimited(int perMinute) =>
         Create(ErrorCodes.RateLimited, $"at most {perMinute} uploads a minute; nothing was stored.");
 
+    public static ChatRefusedException UnusedUploadsFull(long maxBytes) =>
+        Create(ErrorCodes.RateLimited, $"at most {maxBytes} bytes of uploads may wait for a message; post or let some expire. Nothing was stored.");
+
     public static ChatRefusedException InvalidEmoji() =>
         Create(ErrorCodes.InvalidMessage, "an emoji is 1 to 32 UTF-16 code units with no white space or control characters.");
 

@@ -8,7 +8,7 @@ namespace HubApp.Storage;
 /// (<see cref="MaxPerMessage"/>) and keeps their descriptions:
 /// <code>
 /// "Attachments": { "Provider": "filesystem", "Path": "data/attachments", "MaxBytes": 26214400, "MaxPerMessage": 10,
-///                  "UnusedLifetime": "1.00:00:00" }
+///                  "UnusedLifetime": "1.00:00:00", "MaxUnusedBytesPerUser": 262144000, "SweepInterval": null }
 /// </code>
 /// </summary>
 public sealed class AttachmentsOptions
@@ -37,6 +37,23 @@ public sealed class AttachmentsOptions
     public int MaxPerMessage { get; set; } = 10;
 
     /// <summary>How long an upload may wait for a message before it is deleted. Default 24 h.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ErrorMessage = "Attachments:UnusedLifetime must be between 00:01:00 and 365.00:00:00.")]
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00", ErrorMessage = "Attachments:UnusedLifetime must be between 00:00:01 and 365.00:00:00.")]
     public TimeSpan UnusedLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The bytes of one user's uploads that no message uses yet, across all nodes (the store counts them): an upload past
+    /// it is <c>rate_limited</c>. Default 250 MB (ten of the largest files).
+    /// </summary>
+    [Range(1, 1L << 40)]
+    public long MaxUnusedBytesPerUser { get; set; } = 250L * 1024 * 1024;
+
+    /// <summary>
+    /// How often the sweep runs (unused uploads, bytes whose upload is gone, what a crash left). Default: a tenth of
+    /// <see cref="UnusedLifetime"/>, at most 10 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00", ErrorMessage = "Attachments:SweepInterval must be between 00:00:00.100 and 1.00:00:00.")]
+    public TimeSpan? SweepInterval { get; set; }
+
+    /// <summary><see cref="SweepInterval"/>, or its default.</summary>
+    public TimeSpan EffectiveSweepInterval => SweepInterval ?? TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(10).Ticks, UnusedLifetime.Ticks / 10));
 }

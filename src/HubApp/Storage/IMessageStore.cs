@@ -152,7 +152,8 @@ public sealed record DirectChangeAnswer(RoomChangeOutcome Outcome, DirectMessage
 /// (nothing stored). <see cref="Messages"/> holds the new edit and delete entries too, after
 /// the messages (each room's in id order); <see cref="ChangeAnswers"/> has one answer per change of the batch.
 /// <see cref="DirectMessages"/> likewise holds the new entries of direct changes after the direct messages, and
-/// <see cref="DirectChangeAnswers"/> one answer per direct change.
+/// <see cref="DirectChangeAnswers"/> one answer per direct change. <see cref="RemovedUploads"/>: the ids of the uploads whose
+/// descriptions left with the batch (a deleted or pruned message's), whose bytes are to follow once it commits.
 /// </summary>
 public sealed record AppendResult(
     IReadOnlyList<ChatMessage> Messages,
@@ -160,4 +161,5 @@ public sealed record AppendResult(
     IReadOnlyList<ChatMessage?> MessageAnswers,
     IReadOnlyList<DirectMessage?> DirectAnswers,
     IReadOnlyList<RoomChangeAnswer>? ChangeAnswers = null,
-    IReadOnlyList<DirectChangeAnswer>? DirectChangeAnswers = null);
+    IReadOnlyList<DirectChangeAnswer>? DirectChangeAnswers = null,
+    IReadOnlyList<string>? RemovedUploads = null);

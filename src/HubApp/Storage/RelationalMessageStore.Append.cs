@@ -14,6 +14,7 @@ internal abstract partial class RelationalMessageStore
             _writer ??= new WriterSession(await OpenWriterAsync(cancellationToken), TextType, ReadText, KeyLockSql);
             await using var transaction = await _writer.Connection.BeginTransactionAsync(cancellationToken);
             _writer.Enlist(transaction);
+            _writer.RemovedUploads.Clear();
             await LockRoomsForChangesAsync(_writer, batch, cancellationToken);
             var (messages, answers) = await AppendMessagesAsync(_writer, batch, cancellationToken);
             var (changed, changeAnswers) = await AppendChangesAsync(_writer, batch, cancellationToken);
@@ -25,7 +26,8 @@ internal abstract partial class RelationalMessageStore
                 answers,
                 directAnswers,
                 changeAnswers,
-                directChangeAnswers);
+                directChangeAnswers,
+                _writer.RemovedUploads.Count == 0 ? null : [.. _writer.RemovedUploads]);
             if (beforeCommit is not null)
             {
                 await beforeCommit(_writer.Connection, stored, cancellationToken);

@@ -74,6 +74,80 @@ internal abstract partial class RelationalMessageStore : IAttachmentStore
             Convert.ToInt64(reader.GetValue(11), System.Globalization.CultureInfo.InvariantCulture) > 0);
     });
 
+    public Task RemoveUnusedUploadAsync(string id, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM attachments WHERE id = @id AND message_id IS NULL;";
+        AddParameter(command, "@id", DbType.String, id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return 0;
+    });
+
+    public Task<IReadOnlyList<string>> RemoveUnusedUploadsAsync(DateTime createdBefore, int limit, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // message_id IS NULL on the row itself too: PostgreSQL re-checks it on a row a post claimed (and locked) meanwhile,
+        // and then leaves it.
+        command.CommandText = """
+            DELETE FROM attachments WHERE message_id IS NULL AND created_at < @before
+            AND id IN (SELECT id FROM attachments WHERE message_id IS NULL AND created_at < @before ORDER BY created_at LIMIT @limit)
+            RETURNING id;
+            """;
+        AddParameter(command, "@before", DbType.Int64, ToUnixMilliseconds(createdBefore));
+        AddParameter(command, "@limit", DbType.Int32, limit);
+        var removed = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            removed.Add(reader.GetString(0));
+        }
+
+        return (IReadOnlyList<string>)removed;
+    });
+
+    public Task<IReadOnlySet<string>> FindKnownUploadsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var chunk in ids.Chunk(100))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT id FROM attachments WHERE id IN ({IdParameters(chunk.Length)});";
+            foreach (var (name, type, value) in IdValues(chunk))
+            {
+                AddParameter(command, name, type, value);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                known.Add(reader.GetString(0));
+            }
+        }
+
+        return (IReadOnlySet<string>)known;
+    });
+
+    public Task<long> UnusedBytesAsync(string ownerId, CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Along the unused uploads' index: they are few (each user's are bounded by this very check).
+        command.CommandText = "SELECT COALESCE(SUM(size), 0) FROM attachments WHERE message_id IS NULL AND owner_id = @owner;";
+        AddParameter(command, "@owner", DbType.String, ownerId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    });
+
+    public Task<long> CountUploadsAsync(CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM attachments;";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    });
+
     /// <summary>
     /// Whether every one of <paramref name="ids"/> is an unused upload of <paramref name="userId"/>'s for this log, and none is
     /// taken by an earlier write of the batch (<paramref name="claimed"/>, which gains them when they fit). The rows are locked

@@ -114,6 +114,17 @@ internal abstract partial class RelationalMessageStore
             ("@text", TextType, TextValue(delete ? string.Empty : change.Text)),
             ("@at", DbType.Int64, at),
             ("@mentions", DbType.String, JoinIds(mentions)));
+        if (delete)
+        {
+            // Its files go with it, in this transaction: a download after the delete is the 404 of an unknown id.
+            await using var uploads = Prepare(
+                session,
+                "DELETE FROM attachments WHERE log = @room AND direct = 0 AND message_id = @target RETURNING id;",
+                ("@room", DbType.String, change.Room),
+                ("@target", DbType.Int64, change.TargetId));
+            await session.RemoveUploadsAsync(uploads, cancellationToken);
+        }
+
         // What the target names now: an edit's new text, nothing once deleted. A deleted reply leaves its thread's summary.
         await ReplaceMentionsAsync(session, change.Room, change.TargetId, target.UserId, mentions, replace: true, cancellationToken);
         if (delete && target.ThreadId is { } root)

@@ -124,6 +124,17 @@ internal abstract partial class RelationalMessageStore
             ("@conversation", DbType.String, conversation),
             ("@text", TextType, TextValue(text)),
             ("@at", DbType.Int64, ToUnixMilliseconds(sentAt)));
+        if (delete)
+        {
+            // As a room message's: its files' descriptions go in this transaction, their bytes after it commits.
+            await using var uploads = Prepare(
+                session,
+                "DELETE FROM attachments WHERE log = @conversation AND direct = 1 AND message_id = @target RETURNING id;",
+                ("@conversation", DbType.String, conversation),
+                ("@target", DbType.Int64, change.TargetId));
+            await session.RemoveUploadsAsync(uploads, cancellationToken);
+        }
+
         return new DirectChangeAnswer(RoomChangeOutcome.Stored, entry);
     }
 

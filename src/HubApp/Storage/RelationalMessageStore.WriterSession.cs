@@ -35,6 +35,10 @@ internal abstract partial class RelationalMessageStore
         private readonly DbParameter[] _threadValues;
         private readonly DbCommand _pruneDirect;
         private readonly DbParameter[] _pruneDirectValues;
+        private readonly DbCommand _pruneUploads;
+        private readonly DbParameter[] _pruneUploadsValues;
+        private readonly DbCommand _pruneDirectUploads;
+        private readonly DbParameter[] _pruneDirectUploadsValues;
 
         private readonly Func<DbDataReader, int, string> _readText;
 
@@ -64,6 +68,14 @@ internal abstract partial class RelationalMessageStore
                 """);
             _pruneRoom = AddParameter(_prune, "@room", DbType.String);
             _pruneId = AddParameter(_prune, "@cut", DbType.Int64);
+            // Before _prune, on its conditions: only message entries carry uploads, and a message goes when it is at or
+            // before the cut or a reply in a thread whose root is.
+            _pruneUploads = Command("""
+                DELETE FROM attachments WHERE log = @room AND direct = 0 AND message_id IS NOT NULL
+                AND (message_id <= @cut OR message_id IN (SELECT r.id FROM messages r WHERE r.room = @room AND r.thread_id <= @cut))
+                RETURNING id;
+                """);
+            _pruneUploadsValues = [AddParameter(_pruneUploads, "@room", DbType.String), AddParameter(_pruneUploads, "@cut", DbType.Int64)];
             _insert = Command("""
                 INSERT INTO messages (room, id, user_id, user_name, text, sent_at, client_message_id, reply_to_id, thread_id, mentions, attachments)
                 VALUES (@room, @id, @user_id, @user_name, @text, @sent_at, @client_id, @reply_to, @thread, @mentions, @attachments);
@@ -122,6 +134,12 @@ internal abstract partial class RelationalMessageStore
                     >= CASE WHEN target_id IS NULL THEN id ELSE target_id END;
                 """);
             _pruneDirectValues = [AddParameter(_pruneDirect, "@conversation", DbType.String), AddParameter(_pruneDirect, "@keep", DbType.Int32)];
+            _pruneDirectUploads = Command("""
+                DELETE FROM attachments WHERE log = @conversation AND direct = 1 AND message_id IS NOT NULL
+                AND message_id <= (SELECT id FROM direct_messages WHERE conversation = @conversation AND kind = 'message' ORDER BY id DESC LIMIT 1 OFFSET @keep)
+                RETURNING id;
+                """);
+            _pruneDirectUploadsValues = [AddParameter(_pruneDirectUploads, "@conversation", DbType.String), AddParameter(_pruneDirectUploads, "@keep", DbType.Int32)];
             if (keyLockSql is not null)
             {
                 _lockKey = Command(keyLockSql);
@@ -136,11 +154,14 @@ internal abstract partial class RelationalMessageStore
 
         public Func<DbDataReader, int, string> ReadText => _readText;
 
+        /// <summary>The uploads whose descriptions this batch deleted (<see cref="AppendResult.RemovedUploads"/>).</summary>
+        public List<string> RemovedUploads { get; } = [];
+
         /// <summary>Whether idempotency keys are locked before direct messages are inserted (a shared database).</summary>
         public bool LocksKeys => _lockKey is not null;
 
         private IEnumerable<DbCommand> Commands =>
-            new[] { _bump, _pruneCut, _prune, _insert, _insertDirect, _find, _findDirect, _thread, _pruneDirect, _lockKey }.OfType<DbCommand>();
+            new[] { _bump, _pruneCut, _prune, _pruneUploads, _insert, _insertDirect, _find, _findDirect, _thread, _pruneDirect, _pruneDirectUploads, _lockKey }.OfType<DbCommand>();
 
         /// <summary>Points the statements at this batch's transaction (Microsoft.Data.Sqlite insists).</summary>
         public void Enlist(DbTransaction transaction)
@@ -166,6 +187,8 @@ internal abstract partial class RelationalMessageStore
             if (cut is not (null or DBNull))
             {
                 (_pruneRoom.Value, _pruneId.Value) = (room, Convert.ToInt64(cut, System.Globalization.CultureInfo.InvariantCulture));
+                (_pruneUploadsValues[0].Value, _pruneUploadsValues[1].Value) = (_pruneRoom.Value, _pruneId.Value);
+                await RemoveUploadsAsync(_pruneUploads, cancellationToken);
                 await _prune.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -221,7 +244,19 @@ internal abstract partial class RelationalMessageStore
         public async Task PruneDirectAsync(string conversation, int keep, CancellationToken cancellationToken)
         {
             (_pruneDirectValues[0].Value, _pruneDirectValues[1].Value) = (conversation, keep);
+            (_pruneDirectUploadsValues[0].Value, _pruneDirectUploadsValues[1].Value) = (conversation, keep);
+            await RemoveUploadsAsync(_pruneDirectUploads, cancellationToken);
             await _pruneDirect.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        /// <summary>Runs a <c>DELETE FROM attachments … RETURNING id</c>, adding the ids to <see cref="RemovedUploads"/>.</summary>
+        public async Task RemoveUploadsAsync(DbCommand delete, CancellationToken cancellationToken)
+        {
+            await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                RemovedUploads.Add(reader.GetString(0));
+            }
         }
 
         public async Task LockKeyAsync(string key, CancellationToken cancellationToken)

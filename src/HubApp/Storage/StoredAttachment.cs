@@ -45,4 +45,23 @@ public interface IAttachmentStore
 
     /// <summary>The upload with this id, with whether the message that uses it is live; null when there is none.</summary>
     Task<StoredAttachment?> FindUploadAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Removes the description of an upload that is not used (an upload that failed before it was answered).</summary>
+    Task RemoveUnusedUploadAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the descriptions of at most <paramref name="limit"/> uploads no message used that were made before
+    /// <paramref name="createdBefore"/>, oldest first; answers their ids. An upload claimed meanwhile is not one of them.
+    /// </summary>
+    Task<IReadOnlyList<string>> RemoveUnusedUploadsAsync(DateTime createdBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Which of <paramref name="ids"/> have a description.</summary>
+    Task<IReadOnlySet<string>> FindKnownUploadsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>The bytes of <paramref name="ownerId"/>'s uploads that no message uses.</summary>
+    Task<long> UnusedBytesAsync(string ownerId, CancellationToken cancellationToken);
+
+    /// <summary>How many uploads are described, used or not.</summary>
+    Task<long> CountUploadsAsync(CancellationToken cancellationToken);
 }
+

@@ -52,6 +52,8 @@ internal sealed class ChatMetrics
     private long _catchUpMessages;
     private long _gapRepairs;
     private long _slowConsumersClosed;
+    private long _attachmentBytesStored;
+    private Func<long> _attachmentsStored = static () => 0;
 
     private readonly Histogram<double> _commitDuration;
     private readonly Histogram<int> _batchSize;
@@ -83,6 +85,10 @@ internal sealed class ChatMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         meter.CreateObservableCounter("hubapp.slow_consumers.closed", () => Volatile.Read(ref _slowConsumersClosed),
             "{connection}", "Connections closed because one send to them waited past the transport send timeout.");
+        meter.CreateObservableCounter("hubapp.attachment.bytes.stored", () => Volatile.Read(ref _attachmentBytesStored),
+            "{byte}", "Bytes of files (not counting thumbnails) that uploads through this node stored.");
+        meter.CreateObservableGauge("hubapp.attachments.stored", () => Volatile.Read(ref _attachmentsStored)(),
+            "{file}", "Uploads described in the store, used or not: every node's, as last counted.");
         meter.CreateObservableGauge("hubapp.rooms.active", presence.ActiveRooms, "{room}", "Rooms where at least one user is present through this node.");
         meter.CreateObservableGauge("hubapp.users.present", presence.UsersPresent, "{user}", "Users present in at least one room through this node.");
     }
@@ -105,6 +111,12 @@ internal sealed class ChatMetrics
 
         Interlocked.Add(ref _directMessagesStored, directMessages);
     }
+
+    /// <summary>An upload of <paramref name="bytes"/> bytes was stored.</summary>
+    public void AttachmentStored(long bytes) => Interlocked.Add(ref _attachmentBytesStored, bytes);
+
+    /// <summary>Where <c>hubapp.attachments.stored</c> is read from: a cheap, cached count (Attachments' <c>AttachmentCount</c>).</summary>
+    public void ObserveAttachmentsStored(Func<long> read) => Volatile.Write(ref _attachmentsStored, read);
 
     public void Delivered(int count = 1) => Interlocked.Add(ref _deliveries, count);
 

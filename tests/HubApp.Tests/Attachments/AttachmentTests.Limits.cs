@@ -150,6 +150,29 @@ public abstract partial class AttachmentTests
     }
 
     [Fact]
+    public async Task AUsersUnusedUploadsAreBoundedInBytesAndPostingThemFreesTheAllowance()
+    {
+        await using var host = await StartAsync(new Dictionary<string, string?> { ["Attachments:MaxUnusedBytesPerUser"] = "100" });
+        using var http = host.CreateHttpClient();
+        await using var alice = await RawChatConnection.ConnectAsync(host.BaseAddress, "alice");
+        await alice.JoinAsync("room");
+        var sixty = new byte[60];
+        sixty.AsSpan().Fill((byte)'x');
+
+        var first = await UploadOkAsync(http, "alice", "rooms/room", "1.txt", sixty);
+        using (var second = await UploadAsync(http, "alice", "direct/bob", "2.txt", sixty))
+        {
+            Assert.Equal((HttpStatusCode.TooManyRequests, ErrorCodes.RateLimited), (second.StatusCode, await CodeAsync(second)));
+            AssertSafeHeaders(second);
+        }
+
+        // Another user's allowance is their own; a posted upload no longer counts.
+        await UploadOkAsync(http, "carol", "rooms/room", "3.txt", sixty);
+        await alice.PostAsync("room", new Draft("posted", AttachmentIds: [first.Id]));
+        await UploadOkAsync(http, "alice", "rooms/room", "4.txt", sixty);
+    }
+
+    [Fact]
     public async Task DownloadsCountTowardTheReadAllowance()
     {
         // Per user: five times 1 a second, a burst of four times 1.
