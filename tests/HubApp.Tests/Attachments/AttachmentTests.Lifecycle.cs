@@ -83,7 +83,7 @@ public abstract partial class AttachmentTests
         // Long enough for the used upload to be posted first on a busy machine; the sweep runs often.
         await using var host = await StartAsync(new Dictionary<string, string?>
         {
-            ["Attachments:UnusedLifetime"] = "00:00:05",
+            ["Attachments:UnusedLifetime"] = "00:00:08",
             ["Attachments:SweepInterval"] = "00:00:00.200",
         });
         using var http = host.CreateHttpClient();
