@@ -5,7 +5,6 @@ using System.Text.Json;
 using HubApp.Push;
 using HubApp.Storage;
 using HubApp.Testing;
-using HubApp.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubApp.Tests.Push;
@@ -98,35 +97,6 @@ public sealed class PushTests
         var barrier = await alice.SendDirectMessageAsync("carol", "barrier").DefaultTimeout();
 
         await OnlyPushIsAsync(receiver, carol, "carol", barrier.Id);
-    }
-
-    [Fact]
-    public async Task AFullQueueDropsThePushCountsItAndHoldsUpNoMessage()
-    {
-        await using var receiver = await PushReceiver.StartAsync();
-        var settings = PushReceiver.HostSettings();
-        settings["Push:QueueCapacity"] = "1";
-        await using var host = await HubAppHost.StartAsync(settings);
-        using var bob = new PushSubscriber(receiver.EndpointOf("bob"));
-        await SubscribeAsync(host, "bob", bob.Json);
-        var held = receiver.Hold("bob");
-        await using var alice = await host.ConnectAsync("alice");
-
-        // The one sender is held by the first push; the second waits in the queue (capacity 1); the third finds it full.
-        await alice.SendDirectMessageAsync("bob", "first").DefaultTimeout();
-        await receiver.Received.NextAsync();
-        var second = await alice.SendDirectMessageAsync("bob", "second").DefaultTimeout();
-        var third = await alice.SendDirectMessageAsync("bob", "third").DefaultTimeout();
-        Assert.Equal(second.Id + 1, third.Id);
-        held.TrySetResult();
-
-        Assert.Equal("second", bob.Decrypt((await receiver.Received.NextAsync()).Body).GetProperty("text").GetString());
-        using var http = host.CreateHttpClient();
-        var scrape = await MetricsScrape.WaitForAsync(http, s => s.Value("hubapp_push_sent_total", "result=sent") == 2).DefaultTimeout();
-        Assert.Equal(1, scrape.Value("hubapp_push_dropped_total"));
-        Assert.Equal(0, scrape.Value("hubapp_push_queue_length"));
-        Assert.Equal(0, scrape.Value("hubapp_push_sent_total", "result=failed"));
-        Assert.Equal(2, receiver.Received.All.Count);
     }
 
     [Theory]
