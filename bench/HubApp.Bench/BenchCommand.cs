@@ -250,6 +250,7 @@ internal static class BenchCommand
                 await using var server = await ServerProcess.StartHubAppAsync(new Dictionary<string, string>
                 {
                     ["Limits__UploadsPerMinute"] = "100000",
+                    ["Attachments__MaxUnusedBytesPerUser"] = "10737418240",
                     ["Limits__ReadsPerSecond"] = "100000",
                     ["Limits__ReadBurst"] = "100000",
                 }, Pinning.None, ct);
