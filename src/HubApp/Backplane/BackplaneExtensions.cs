@@ -96,6 +96,7 @@ public static class BackplaneExtensions
     private static void AddRoomLog(IServiceCollection services)
     {
         services.AddSingleton<RoomLogSequencer>();
+        services.TryAddSingleton<IRoomLogSource, EveryRoomLogSource>();
         services.Replace(ServiceDescriptor.Singleton<IRoomTracking>(s => s.GetRequiredService<RoomLogSequencer>()));
     }
 

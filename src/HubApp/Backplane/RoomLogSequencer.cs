@@ -28,6 +28,7 @@ namespace HubApp.Backplane;
 /// </remarks>
 internal sealed partial class RoomLogSequencer(
     IMessageStore store,
+    IRoomLogSource source,
     ILocalConnections local,
     PresenceTracker presence,
     RoomLogFeed feed,
@@ -163,11 +164,15 @@ internal sealed partial class RoomLogSequencer(
     }
 
     // The room's newest stored id is where live delivery starts: the joining connection reads its history after
-    // this, so it has everything up to here from there.
+    // this, so it has everything up to here from there. The engine is told first, so that nothing published after
+    // the read can pass this node by.
     private async Task StartAsync(RoomState state)
     {
+        var held = false;
         try
         {
+            await source.HoldAsync(state.Room, _stopping.Token);
+            held = true;
             var newest = await store.GetLatestAsync(state.Room, 1, _stopping.Token);
             lock (state)
             {
@@ -190,6 +195,10 @@ internal sealed partial class RoomLogSequencer(
             lock (_roomsGate)
             {
                 _rooms.Remove(state.Room);
+                if (held)
+                {
+                    source.Release(state.Room);
+                }
             }
 
             throw;
@@ -322,6 +331,7 @@ internal sealed partial class RoomLogSequencer(
                     if (state.Last is not null && !state.RepairDue && state.Waiting.Count == 0 && !presence.HasMembers(room) && !feed.HasSubscribers(room))
                     {
                         _rooms.Remove(room);
+                        source.Release(room);
                     }
                 }
             }
