@@ -209,12 +209,12 @@ internal sealed partial class PostgresChannels : IRoomLogSource
                 _pending.Clear();
             }
 
+            // One query is one transaction: an UNLISTEN and a LISTEN of one channel in it leave no moment unheard.
             await using (var command = new NpgsqlCommand(string.Concat(changes.Select(c => Statement(c.Channel, c.Listen is not null))), connection))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            // One query is one transaction: an UNLISTEN and a LISTEN of one channel in it leave no moment unheard.
             foreach (var (_, subscription) in changes)
             {
                 subscription?.Listened.TrySetResult();
