@@ -8,10 +8,11 @@ using Npgsql;
 namespace HubApp.Backplane.Postgres;
 
 /// <summary>
-/// The receiving half of the PostgreSQL wire: listens on one dedicated connection (<c>LISTEN</c>), to the channels
-/// <see cref="PostgresChannels"/> says this node needs, and hands each envelope on one at a time, in the order PostgreSQL delivered them (commit order): a room's stored entries to
-/// the <see cref="RoomLogSequencer"/>, room changes to <see cref="PostgresRoomChangeBus"/>, every other send to
-/// <see cref="IBackplaneInbox"/>. Payload rows older than <see cref="PayloadRetention"/> are deleted here.
+/// The receiving half of the PostgreSQL wire: listens on one dedicated connection (<c>LISTEN</c>) to the channels
+/// this node needs (<see cref="PostgresChannels"/>), and hands each envelope on one at a time, in the order PostgreSQL
+/// delivered them (commit order, across channels too): a room's stored entries to the <see cref="RoomLogSequencer"/>,
+/// room changes to <see cref="PostgresRoomChangeBus"/>, every other send to <see cref="IBackplaneInbox"/>. Payload
+/// rows older than <see cref="PayloadRetention"/> are deleted here.
 /// </summary>
 /// <remarks>
 /// After the listening connection is lost it reconnects with a bounded backoff, logging the loss and the
