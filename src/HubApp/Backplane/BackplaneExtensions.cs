@@ -49,6 +49,8 @@ public static class BackplaneExtensions
     {
         AddSharedPresence(services);
         AddRoomLog(services);
+        services.AddSingleton<PostgresChannels>();
+        services.Replace(ServiceDescriptor.Singleton<IRoomLogSource>(s => s.GetRequiredService<PostgresChannels>()));
         services.AddSingleton<PostgresBackplane>();
         services.AddSingleton<PostgresHubLifetimeManager<ChatHub>>();
         services.AddSingleton<IBackplaneInbox>(s => s.GetRequiredService<PostgresHubLifetimeManager<ChatHub>>());
@@ -131,6 +133,8 @@ public static class BackplaneExtensions
                 ValidateOptionsResult.Fail("Backplane:MaxReconnectDelay must be positive."),
             _ when string.IsNullOrWhiteSpace(options.Channel) || options.Channel.Length > 63 =>
                 ValidateOptionsResult.Fail("Backplane:Channel must be 1–63 characters."),
+            BackplaneOptions.Postgres when System.Text.Encoding.UTF8.GetByteCount(options.Channel) > PostgresChannels.MaxPrefixBytes =>
+                ValidateOptionsResult.Fail($"Backplane:Channel must be at most {PostgresChannels.MaxPrefixBytes} bytes with 'postgres' (PostgreSQL takes 63, and the channels of nodes add 18)."),
             BackplaneOptions.Postgres or BackplaneOptions.Redis => ValidateOptionsResult.Success,
             _ => ValidateOptionsResult.Fail($"Backplane:Provider must be 'none', 'postgres' or 'redis', not '{options.Provider}'."),
         };
