@@ -432,7 +432,7 @@ internal sealed partial class RedisRoomLog(
     [LoggerMessage(EventId = 270, Level = LogLevel.Warning, Message = "Could not subscribe to the channel of room '{Room}'; trying again, and its members here read what they missed from the store.")]
     private static partial void LogSubscribeFailed(ILogger logger, string room, Exception exception);
 
-    [LoggerMessage(EventId = 59, Level = LogLevel.Warning, Message = "An unreadable message on the room-log channel was ignored.")]
+    [LoggerMessage(EventId = 59, Level = LogLevel.Warning, Message = "An unreadable message on a room-log channel was ignored.")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);
 
     /// <summary>
