@@ -5,7 +5,7 @@ namespace HubApp.Backplane.Redis;
 
 /// <summary>
 /// The one Redis connection of this node, shared by SignalR's Redis lifetime manager (through its
-/// <c>ConnectionFactory</c>) and HubApp's room-log channel (<see cref="RedisRoomLog"/>). It never gives up: after a
+/// <c>ConnectionFactory</c>) and HubApp's room channels (<see cref="RedisRoomLog"/>). It never gives up: after a
 /// loss StackExchange.Redis reconnects by itself, and <see cref="DisconnectedSince"/> feeds <c>/health</c>.
 /// </summary>
 /// <remarks>Every channel is prefixed with <c>Backplane:Channel</c>, so clusters can share one Redis.</remarks>
