@@ -60,13 +60,7 @@ internal sealed partial class RedisRoomLog(
         _subscriber = multiplexer.GetSubscriber();
         _queue = await _subscriber.SubscribeAsync(Channel).WaitAsync(cancellationToken);
         _queue.OnMessage(Receive);
-        multiplexer.ConnectionRestored += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Subscription)
-            {
-                _ = RecoverAsync();
-            }
-        };
+        redis.Restored += () => _ = RecoverAsync();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
