@@ -17,19 +17,13 @@ internal sealed partial class RedisRoomChangeBus(
     RoomChangeHandler handler,
     ILogger<RedisRoomChangeBus> logger) : IRoomChangeBus, IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         // ApplyAsync has the removed connections out of their groups before it returns its task: before the log's loop
         // hands out what follows the change.
         log.ChangeReceived += change => FireAndForget.Observe(handler.ApplyAsync(change), logger);
-        var multiplexer = await redis.GetAsync().WaitAsync(cancellationToken);
-        multiplexer.ConnectionRestored += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Subscription)
-            {
-                FireAndForget.Observe(handler.ResyncAsync(), logger);
-            }
-        };
+        redis.Restored += () => FireAndForget.Observe(handler.ResyncAsync(), logger);
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

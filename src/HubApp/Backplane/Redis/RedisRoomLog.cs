@@ -90,13 +90,7 @@ internal sealed partial class RedisRoomLog(
         _subscriber = multiplexer.GetSubscriber();
         _changes = await _subscriber.SubscribeAsync(ChangesChannel).WaitAsync(cancellationToken);
         _changes.OnMessage(Receive);
-        multiplexer.ConnectionRestored += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Subscription)
-            {
-                _ = RecoverAsync();
-            }
-        };
+        redis.Restored += () => _ = RecoverAsync();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
