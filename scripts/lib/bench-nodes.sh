@@ -9,6 +9,22 @@
 log() { echo "$bench_name: $*" >&2; }
 die() { log "$*"; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+# A free port P of 127.0.0.1 with P + 10000 free too (a cluster node's bus port), so P is at most 55535.
+free_cluster_port() {
+  python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    p = random.randint(20000, 45535)
+    try:
+        with socket.socket() as a, socket.socket() as b:
+            a.bind(("127.0.0.1", p)); b.bind(("127.0.0.1", p + 10000))
+        print(p); break
+    except OSError:
+        pass
+else:
+    raise SystemExit("no free pair of ports P, P + 10000")
+PY
+}
 
 node_pids=()
 node_urls=()
@@ -153,12 +169,12 @@ create_database() { pg_as "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U "$pg_
 
 redis_cli() { local port="$1"; shift; timeout 10 redis-cli -h 127.0.0.1 -p "$port" "$@" 2>/dev/null; }
 
-# A redis-server on a free port of 127.0.0.1, answering PING; prints "PORT PID" (the caller adds PID to redis_pids:
-# this runs in a command substitution), or nothing when it did not answer within 10 s. Further arguments go to
-# redis-server.
+# A redis-server on a free port of 127.0.0.1 (one of free_cluster_port's with --cluster-enabled), answering PING;
+# prints "PORT PID" (the caller adds PID to redis_pids: this runs in a command substitution), or nothing when it did
+# not answer within 10 s. Further arguments go to redis-server.
 start_redis_server() {
   local port dir pid i
-  port="$(free_port)"
+  case " $* " in *" --cluster-enabled yes "*) port="$(free_cluster_port)" ;; *) port="$(free_port)" ;; esac
   dir="$work/redis-$port"
   mkdir -p "$dir"
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$dir" "$@" >"$dir/redis.log" 2>&1 &
