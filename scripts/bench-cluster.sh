@@ -15,8 +15,9 @@
 #           reaches the sender's and the recipient's connection), connections on nodes at random.
 # At 1 node the three fan-out placements are one and the same workload: it runs once ("fanout") and is the
 # denominator of all three.
-# Defaults: every engine, nodes "1 2 3", every workload, --warmup 15 --duration 15 (about 20 minutes);
-# --quick: --warmup 4 --duration 5 (about 6–7 minutes on a quiet machine).
+# Defaults: every engine, nodes "1 2 3", every workload, --warmup 15 --duration 15 (about 20 minutes on a quiet
+# machine: 30 runs of about 36 s, each connecting its 1,000 clients, plus publishing and starting nodes);
+# --quick: nodes "1 3" (unless --nodes is given), --warmup 4 --duration 5 (18 runs of about 15 s: about 6 minutes).
 #
 # For each engine and N: a fresh database (and emptied Redis), N nodes (Production, dev tokens, rate limit lifted),
 # /health 200 on each, then each workload in turn against those nodes with rooms and users of its own (--tag), the
@@ -32,13 +33,14 @@ set -euo pipefail
 warmup=15
 duration=15
 engines="postgres redis redis-cluster"
-node_counts="1 2 3"
+node_counts=""
 workloads="random room first direct"
 out=""
 wait_idle=1
+quick=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) warmup=4; duration=5; shift ;;
+    --quick) warmup=4; duration=5; quick=1; shift ;;
     --warmup) warmup="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --engines) engines="$2"; shift 2 ;;
@@ -50,6 +52,7 @@ while [ $# -gt 0 ]; do
     *) echo "bench-cluster.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+[ -n "$node_counts" ] || { [ -n "$quick" ] && node_counts="1 3" || node_counts="1 2 3"; }
 for e in $engines; do case "$e" in postgres|redis|redis-cluster) ;; *) echo "bench-cluster.sh: unknown engine $e" >&2; exit 2 ;; esac; done
 for n in $node_counts; do case "$n" in [1-5]) ;; *) echo "bench-cluster.sh: nodes must be 1..5, not $n" >&2; exit 2 ;; esac; done
 for w in $workloads; do case "$w" in random|room|first|direct) ;; *) echo "bench-cluster.sh: unknown workload $w" >&2; exit 2 ;; esac; done
