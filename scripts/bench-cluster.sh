@@ -189,15 +189,16 @@ def f(x, spec=".2f"):
     return "–" if x is None or x != x else format(x, spec)
 
 lines = [f"Cluster benchmark, started {started_at}, --warmup {warmup:g} --duration {duration:g}; not pinned.", "",
-         "| engine | workload | nodes | deliveries/s | node CPU s / 100k | ÷ 1 node | nodes per message | by node | PostgreSQL CPU s / 100k | Redis CPU s / 100k | lost / duplicated / refused | p50 / p99 ms | node / generator cores | other work, cores |",
-         "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+         "| engine | workload | nodes | deliveries/s | of offered | node CPU s / 100k | ÷ 1 node | nodes per message | by node | PostgreSQL CPU s / 100k | Redis CPU s / 100k | lost / duplicated / refused | p50 / p99 ms | node / generator cores | other work, cores |",
+         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
 for r in rows:
     head = f"| {engine_names[r['engine']]} | {names[r['workload']]} | {r['nodes']} |"
     if "failed" in r:
-        lines.append(head + f" failed: {r['failed']} |" + " |" * 11)
+        lines.append(head + f" failed: {r['failed']} |" + " |" * 12)
         continue
     b = r["backends"]
-    lines.append(head + f" {r['deliveriesPerSecond']:,.0f} | {f(r['nodeCpuSecondsPer100k'])} | {f(r['ratioToOneNode'])} | {f(r['nodesPerMessage'])} | "
+    share = r["deliveriesPerSecond"] / r["offered"] if r["offered"] else None
+    lines.append(head + f" {r['deliveriesPerSecond']:,.0f} | {f(share, '.0%')}{' (saturated?)' if share is not None and share < 0.9 else ''} | {f(r['nodeCpuSecondsPer100k'])} | {f(r['ratioToOneNode'])} | {f(r['nodesPerMessage'])} | "
                  f"{' / '.join(f(x) for x in r['byNode'])} | {f(b.get('postgres'))} | {f(b.get('redis'))} | "
                  f"{r['lost']} / {r['duplicated']} / {r['sendErrors']} | {f(r['p50Ms'], '.1f')} / {f(r['p99Ms'], '.1f')} | "
                  f"{f(r['nodeCores'])} / {f(r['generatorCores'])} | {r['otherWorkCores']}{' (test run)' if r['testRunBeside'] else ''} |")
@@ -213,7 +214,7 @@ for e in engines:
             if n == 1:
                 continue
             r = by_n.get(n)
-            cells.append("–" if r is None else "failed" if "failed" in r else f"{f(r['ratioToOneNode'])}×")
+            cells.append("–" if r is None else "failed" if "failed" in r else "–" if r["ratioToOneNode"] is None else f"{r['ratioToOneNode']:.2f}×")
         top = by_n.get(max(node_counts))
         spread = "–" if top is None or "failed" in top else f(top["nodesPerMessage"])
         lines.append(f"| {engine_names[e]} | {names[w]} | " + " | ".join(cells) + f" | {spread} |")
