@@ -106,7 +106,8 @@ for engine in ("sqlite", "postgres", "redis"):
         path = os.path.join(out, f"{engine}-{n}.json")
         if os.path.exists(path):
             with open(path) as f:
-                rows[(engine, n)] = json.load(f)["FanOut"][0]
+                # The bench writes a figure it could not take (nothing delivered in the window) as the string "NaN".
+                rows[(engine, n)] = json.load(f, object_hook=lambda d: {k: float(v) if v in ("NaN", "Infinity", "-Infinity") else v for k, v in d.items()})["FanOut"][0]
 base = rows.get(("postgres", 1), {}).get("DeliveriesPerSecond")
 print()
 print("| engine | nodes | deliveries/s | ratio to postgres, 1 node | p50 / p99 ms | CPU s / 100k (nodes) | node cores | generator cores | lost | send errors | test run beside it | other work, cores |")
