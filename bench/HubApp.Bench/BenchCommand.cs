@@ -94,8 +94,8 @@ internal static class BenchCommand
             Console.WriteLine($"{name}: CPU s / 100k deliveries {BenchReport.Format(cpu)}");
         }
 
-        Console.WriteLine($"lost {result.Lost}, duplicated {result.Duplicated}, sends refused {result.SendErrors}");
-        return result.Lost == 0 && result.Duplicated == 0 && result.SendErrors == 0 ? 0 : 3;
+        Console.WriteLine($"lost {result.Lost}, duplicated {result.Duplicated}, sends refused {result.SendErrors}, senders unanswered {result.UnansweredSenders}");
+        return result.Lost == 0 && result.Duplicated == 0 && result.SendErrors == 0 && result.UnansweredSenders == 0 ? 0 : 3;
     }
 
     private static Command Idle()

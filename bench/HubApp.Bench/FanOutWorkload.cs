@@ -96,6 +96,9 @@ internal sealed record FanOutResult(
     /// <summary>Deliveries a connection received beyond what was sent to it (counted per connection, as <see cref="Lost"/> is).</summary>
     public long Duplicated { get; init; }
 
+    /// <summary>Senders with a send still unanswered 30 s after the window closed (their messages are in neither count).</summary>
+    public int UnansweredSenders { get; init; }
+
     public int Nodes { get; init; } = 1;
 
     /// <summary>The average over the messages acknowledged in the window of the nodes that held a member of the room (a party of the direct message).</summary>
@@ -119,9 +122,11 @@ internal sealed class DeliveryRun
     private readonly BenchRooms _connections;
     private readonly Measured _measured;
     private readonly long _peakRss;
+    private readonly int _unanswered;
 
-    private DeliveryRun(BenchTarget target, FanOutSettings settings, BenchRooms connections, Measured measured, long peakRss)
+    private DeliveryRun(BenchTarget target, FanOutSettings settings, BenchRooms connections, Measured measured, long peakRss, int unanswered)
     {
+        _unanswered = unanswered;
         _target = target;
         _settings = settings;
         _connections = connections;
@@ -146,9 +151,18 @@ internal sealed class DeliveryRun
         }, cancellationToken, target.Backends);
         await progress.WriteLineAsync();
         await stop.CancelAsync();
-        await Task.WhenAll(sending).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+        try
+        {
+            await Task.WhenAll(sending).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            // An overloaded deployment: the window's figures stand, the senders still waiting are reported.
+            await progress.WriteLineAsync($"  {target.Name}: {sending.Count(t => !t.IsCompleted)} sender(s) still waiting for an answer 30 s after the window");
+        }
+
         await connections.DrainAsync(expected(), cancellationToken);
-        return new DeliveryRun(target, settings, connections, measured, peakRss);
+        return new DeliveryRun(target, settings, connections, measured, peakRss, sending.Count(t => !t.IsCompleted));
     }
 
     /// <param name="perConnection">Each connection's expected and received deliveries over the whole run.</param>
@@ -175,6 +189,7 @@ internal sealed class DeliveryRun
             Cpu: _measured.Cpu)
         {
             Duplicated = duplicated,
+            UnansweredSenders = _unanswered,
             Nodes = _target.Nodes,
             NodesPerMessage = spread.Average,
             NodeCpuSecondsPer100k = [.. _measured.NodeCpuSeconds.Select(Per100k)],
