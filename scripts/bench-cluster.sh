@@ -172,7 +172,7 @@ def load(engine, n, workload):
         "deliveriesPerSecond": r["DeliveriesPerSecond"], "offered": r["Settings"]["OfferedRate"],
         "nodeCpuSecondsPer100k": r["ServerCpuSecondsPer100k"], "byNode": r["NodeCpuSecondsPer100k"],
         "nodesPerMessage": r["NodesPerMessage"], "backends": r["BackendCpuSecondsPer100k"],
-        "lost": r["Lost"], "duplicated": r["Duplicated"], "sendErrors": r["SendErrors"],
+        "lost": r["Lost"], "duplicated": r["Duplicated"], "sendErrors": r["SendErrors"], "unansweredSenders": r.get("UnansweredSenders", 0),
         "p50Ms": r["Latency"]["P50Ms"], "p99Ms": r["Latency"]["P99Ms"], "nodeCores": r["Cpu"]["ServerCores"],
         "generatorCores": r["Cpu"]["ClientCores"], "testRunBeside": not (tb == ta == "no"), "otherWorkCores": others,
     })
@@ -200,7 +200,7 @@ for r in rows:
     share = r["deliveriesPerSecond"] / r["offered"] if r["offered"] else None
     lines.append(head + f" {r['deliveriesPerSecond']:,.0f} | {f(share, '.0%')}{' (saturated?)' if share is not None and share < 0.9 else ''} | {f(r['nodeCpuSecondsPer100k'])} | {f(r['ratioToOneNode'])} | {f(r['nodesPerMessage'])} | "
                  f"{' / '.join(f(x) for x in r['byNode'])} | {f(b.get('postgres'))} | {f(b.get('redis'))} | "
-                 f"{r['lost']} / {r['duplicated']} / {r['sendErrors']} | {f(r['p50Ms'], '.1f')} / {f(r['p99Ms'], '.1f')} | "
+                 f"{r['lost']} / {r['duplicated']} / {r['sendErrors']}{' (' + str(r['unansweredSenders']) + ' senders unanswered)' if r['unansweredSenders'] else ''} | {f(r['p50Ms'], '.1f')} / {f(r['p99Ms'], '.1f')} | "
                  f"{f(r['nodeCores'])} / {f(r['generatorCores'])} | {r['otherWorkCores']}{' (test run)' if r['testRunBeside'] else ''} |")
 lines += ["", "| engine | workload | " + " | ".join(f"{n} nodes" for n in node_counts if n > 1) + f" | least nodes that must handle each message ({max(node_counts)} nodes) |",
           "| --- | --- | " + " | ".join("---:" for n in node_counts if n > 1) + " | ---: |"]
@@ -214,7 +214,8 @@ for e in engines:
             if n == 1:
                 continue
             r = by_n.get(n)
-            cells.append("–" if r is None else "failed" if "failed" in r else "–" if r["ratioToOneNode"] is None else f"{r['ratioToOneNode']:.2f}×")
+            ratio = None if r is None or "failed" in r else r["ratioToOneNode"]
+            cells.append("failed" if r is not None and "failed" in r else "–" if ratio is None or ratio != ratio else f"{ratio:.2f}×")
         top = by_n.get(max(node_counts))
         spread = "–" if top is None or "failed" in top else f(top["nodesPerMessage"])
         lines.append(f"| {engine_names[e]} | {names[w]} | " + " | ".join(cells) + f" | {spread} |")
