@@ -44,8 +44,8 @@ internal sealed class BenchRooms : IAsyncDisposable
             await Parallel.ForEachAsync(Enumerable.Range(0, connected.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
             {
                 var (room, index) = (i / members, i % members);
-                var member = new RoomMember($"bench-room-{room}", window);
-                member.Client = await target.ConnectAsync($"bench-{room}-{index}", member.OnDelivery, ct);
+                var member = new RoomMember($"bench-room-{room}", window) { UserId = $"bench-{room}-{index}" };
+                member.Client = await target.ConnectAsync(member.UserId, member.OnDelivery, ct);
                 connected[i] = member;
                 await member.Client.JoinRoomAsync(member.Room, ct);
             });
@@ -83,10 +83,12 @@ internal sealed class BenchRooms : IAsyncDisposable
         });
 }
 
-/// <summary>One connection of <see cref="BenchRooms"/>: its room, and what it received.</summary>
+/// <summary>One connection of <see cref="BenchRooms"/>: its room, its user (its own, lower case as the development issuer makes ids), and what it received.</summary>
 internal sealed class RoomMember(string room, MeasurementWindow window)
 {
     public IBenchConnection? Client { get; set; }
+
+    public string UserId { get; init; } = string.Empty;
 
     public string Room { get; } = room;
 

@@ -16,7 +16,7 @@ namespace HubApp.Bench;
 /// </summary>
 /// <remarks>
 /// Of what arrives it reads only what the bench needs: a frame's type, a completion's id and error, and a
-/// <c>MessageReceived</c>'s send stamp (the first 16 hex digits of its text, read in place as UTF-8).
+/// <c>MessageReceived</c>'s or <c>DirectMessageReceived</c>'s send stamp (the first 16 hex digits of its text, read in place as UTF-8).
 /// Deliveries are reported from the one receive loop, one at a time, so a handler needs no locks.
 /// Negotiates once (as a browser does), then connects with <c>id</c> and <c>access_token</c> in the query.
 /// </remarks>
@@ -55,7 +55,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         _onDelivery = onDelivery;
     }
 
-    /// <summary>Deliveries (<c>MessageReceived</c>) seen so far.</summary>
+    /// <summary>Deliveries (<c>MessageReceived</c>, <c>DirectMessageReceived</c>) seen so far.</summary>
     public long Deliveries { get; private set; }
 
     /// <summary>
@@ -97,6 +97,10 @@ internal sealed class LeanHubConnection : IAsyncDisposable
     /// <summary>PostMessage of a stamped text; the stored message's id.</summary>
     public Task<long> PostStampedAsync(string room, long stamp, string clientMessageId) =>
         InvokeAsync(LeanInvocation.PostMessage(room, stamp, clientMessageId));
+
+    /// <summary>PostDirectMessage of a stamped text to <paramref name="userId"/>; the stored message's id.</summary>
+    public Task<long> PostDirectStampedAsync(string userId, long stamp, string clientMessageId) =>
+        InvokeAsync(LeanInvocation.PostDirectMessage(userId, stamp, clientMessageId));
 
     /// <summary>Post of a draft with a stamped text, in thread <paramref name="threadId"/> when given; the stored message's id.</summary>
     public Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId) =>
@@ -250,7 +254,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             case LeanCall.SendMessage:
                 json.WriteStringValue(text);
                 break;
-            case LeanCall.PostMessage:
+            case LeanCall.PostMessage or LeanCall.PostDirectMessage:
                 json.WriteStringValue(text);
                 json.WriteStringValue(call.ClientMessageId);
                 break;
@@ -284,7 +288,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         writer.WriteArrayHeader(call.Call switch
         {
             LeanCall.Ping => 0,
-            LeanCall.PostMessage => 3,
+            LeanCall.PostMessage or LeanCall.PostDirectMessage => 3,
             LeanCall.React => 4,
             _ => 2,
         });
@@ -302,7 +306,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             case LeanCall.SendMessage:
                 writer.WriteString(text);
                 break;
-            case LeanCall.PostMessage:
+            case LeanCall.PostMessage or LeanCall.PostDirectMessage:
                 writer.WriteString(text);
                 writer.Write(call.ClientMessageId);
                 break;
@@ -376,7 +380,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             else if (reader.ValueTextEquals("target"u8))
             {
                 reader.Read();
-                delivery = reader.ValueTextEquals("MessageReceived"u8);
+                delivery = reader.ValueTextEquals("MessageReceived"u8) || reader.ValueTextEquals("DirectMessageReceived"u8);
             }
             else if (reader.ValueTextEquals("arguments"u8))
             {
@@ -441,6 +445,8 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         return Classify(type, delivery, stamp, invocationId, error, resultId);
     }
 
+    private static bool IsDelivery(ReadOnlySpan<byte> target) => target.SequenceEqual("MessageReceived"u8) || target.SequenceEqual("DirectMessageReceived"u8);
+
     private static Frame ReadMessagePackFrame(ReadOnlyMemory<byte> frame)
     {
         var reader = new MessagePackReader(frame);
@@ -452,7 +458,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             {
                 reader.Skip(); // headers
                 reader.Skip(); // invocation id: nil for an event
-                var delivery = reader.TryReadStringSpan(out var target) ? target.SequenceEqual("MessageReceived"u8) : reader.ReadString() == "MessageReceived";
+                var delivery = reader.TryReadStringSpan(out var target) ? IsDelivery(target) : reader.ReadString() is "MessageReceived" or "DirectMessageReceived";
                 long stamp = -1;
                 if (delivery && reader.ReadArrayHeader() > 0 && reader.NextMessagePackType == MessagePackType.Map)
                 {

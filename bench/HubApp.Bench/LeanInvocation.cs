@@ -9,12 +9,13 @@ internal enum LeanCall
     PostMessage,
     Post,
     React,
+    PostDirectMessage,
 }
 
 /// <summary>
 /// One invocation of the lean client and its arguments. <see cref="Stamp"/>: the send time the 64-character text
 /// carries (made in place when the frame is written); <see cref="Id"/>: the thread root of a <c>Post</c>, the message
-/// of a <c>React</c>.
+/// of a <c>React</c>; <see cref="Room"/>: the other user of a <c>PostDirectMessage</c>, which takes the arguments of a <c>PostMessage</c>.
 /// </summary>
 internal readonly record struct LeanInvocation(LeanCall Call, string? Room, long? Stamp = null, string? ClientMessageId = null, long? Id = null, string? Emoji = null, bool Add = false)
 {
@@ -28,6 +29,7 @@ internal readonly record struct LeanInvocation(LeanCall Call, string? Room, long
         LeanCall.SendMessage => "SendMessage"u8,
         LeanCall.PostMessage => "PostMessage"u8,
         LeanCall.Post => "Post"u8,
+        LeanCall.PostDirectMessage => "PostDirectMessage"u8,
         _ => "React"u8,
     };
 
@@ -36,6 +38,8 @@ internal readonly record struct LeanInvocation(LeanCall Call, string? Room, long
     public static LeanInvocation SendMessage(string room, long stamp) => new(LeanCall.SendMessage, room, stamp);
 
     public static LeanInvocation PostMessage(string room, long stamp, string clientMessageId) => new(LeanCall.PostMessage, room, stamp, clientMessageId);
+
+    public static LeanInvocation PostDirectMessage(string userId, long stamp, string clientMessageId) => new(LeanCall.PostDirectMessage, userId, stamp, clientMessageId);
 
     public static LeanInvocation Post(string room, long stamp, string clientMessageId, long? threadId) => new(LeanCall.Post, room, stamp, clientMessageId, threadId);
 
