@@ -208,7 +208,7 @@ internal static class BenchCommand
         var rounds = new Option<int>("--rounds") { Description = "Rounds of one phase per kind, after one warm-up phase per kind.", DefaultValueFactory = _ => 2 };
         var kinds = new Option<OperationKind[]>("--kinds")
         {
-            Description = "Kinds in each round, the first the reference of the ratios: message (PostMessage), reaction (React), reply (Post in a thread), post (Post without a thread).",
+            Description = "Kinds in each round, the first the reference of the ratios: message (PostMessage), reaction (React), reply (Post in a thread), post (Post without a thread), direct (PostDirectMessage to a member at random: two deliveries).",
             DefaultValueFactory = _ => [OperationKind.Message, OperationKind.Reaction, OperationKind.Reply],
             AllowMultipleArgumentsPerToken = true,
         };

@@ -106,7 +106,7 @@ internal sealed class BenchRooms : IAsyncDisposable
         });
 }
 
-/// <summary>One connection of <see cref="BenchRooms"/>: its room, and what it received.</summary>
+/// <summary>One connection of <see cref="BenchRooms"/>: its room, its user (its own, lower case as the development issuer makes ids), and what it received.</summary>
 internal sealed class RoomMember(string room, MeasurementWindow window)
 {
     public IBenchConnection? Client { get; set; }

@@ -32,6 +32,9 @@ internal interface IBenchConnection : IAsyncDisposable
     /// <summary><c>Post</c> of a draft with a stamped text, in thread <paramref name="threadId"/> when given; the stored message's id.</summary>
     Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId);
 
+    /// <summary><c>PostDirectMessage</c> of a stamped text to <paramref name="userId"/>; the stored message's id.</summary>
+    Task<long> PostDirectStampedAsync(string userId, long stamp, string clientMessageId);
+
     /// <summary><c>React</c>: adds or removes the caller's <paramref name="emoji"/> on message <paramref name="messageId"/>.</summary>
     Task ReactAsync(string room, long messageId, string emoji, bool add);
 
@@ -150,6 +153,8 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
 
         public Task ReactAsync(string room, long messageId, string emoji, bool add) => connection.ReactAsync(room, messageId, emoji, add);
 
+        public Task<long> PostDirectStampedAsync(string userId, long stamp, string clientMessageId) => connection.PostDirectStampedAsync(userId, stamp, clientMessageId);
+
         public Task PingAsync(CancellationToken cancellationToken) => connection.PingAsync();
 
         public ValueTask DisposeAsync() => connection.DisposeAsync();
@@ -173,6 +178,9 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
             throw new NotSupportedException("The cost workload drives the lean client only (--client lean).");
 
         public Task ReactAsync(string room, long messageId, string emoji, bool add) =>
+            throw new NotSupportedException("The cost workload drives the lean client only (--client lean).");
+
+        public Task<long> PostDirectStampedAsync(string userId, long stamp, string clientMessageId) =>
             throw new NotSupportedException("The cost workload drives the lean client only (--client lean).");
 
         private static string StampedText(long stamp) => string.Create(LeanHubConnection.TextLength, stamp, (span, s) =>

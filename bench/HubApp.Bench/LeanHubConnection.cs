@@ -101,6 +101,10 @@ internal sealed class LeanHubConnection : IAsyncDisposable
     /// <summary>SendDirectMessage of a stamped text to <paramref name="userId"/>.</summary>
     public Task SendDirectStampedAsync(string userId, long stamp) => InvokeAsync(LeanInvocation.SendDirectMessage(userId, stamp));
 
+    /// <summary>PostDirectMessage of a stamped text to <paramref name="userId"/>; the stored message's id.</summary>
+    public Task<long> PostDirectStampedAsync(string userId, long stamp, string clientMessageId) =>
+        InvokeAsync(LeanInvocation.PostDirectMessage(userId, stamp, clientMessageId));
+
     /// <summary>Post of a draft with a stamped text, in thread <paramref name="threadId"/> when given; the stored message's id.</summary>
     public Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId) =>
         InvokeAsync(LeanInvocation.Post(room, stamp, clientMessageId, threadId));
@@ -253,7 +257,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             case LeanCall.SendMessage or LeanCall.SendDirectMessage:
                 json.WriteStringValue(text);
                 break;
-            case LeanCall.PostMessage:
+            case LeanCall.PostMessage or LeanCall.PostDirectMessage:
                 json.WriteStringValue(text);
                 json.WriteStringValue(call.ClientMessageId);
                 break;
@@ -287,7 +291,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         writer.WriteArrayHeader(call.Call switch
         {
             LeanCall.Ping => 0,
-            LeanCall.PostMessage => 3,
+            LeanCall.PostMessage or LeanCall.PostDirectMessage => 3,
             LeanCall.React => 4,
             _ => 2,
         });
@@ -305,7 +309,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             case LeanCall.SendMessage or LeanCall.SendDirectMessage:
                 writer.WriteString(text);
                 break;
-            case LeanCall.PostMessage:
+            case LeanCall.PostMessage or LeanCall.PostDirectMessage:
                 writer.WriteString(text);
                 writer.Write(call.ClientMessageId);
                 break;

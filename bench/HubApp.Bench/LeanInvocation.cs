@@ -10,13 +10,14 @@ internal enum LeanCall
     Post,
     React,
     SendDirectMessage,
+    PostDirectMessage,
 }
 
 /// <summary>
 /// One invocation of the lean client and its arguments. <see cref="Room"/>: the room, or the user a direct message
 /// goes to; <see cref="Stamp"/>: the send time the 64-character text
 /// carries (made in place when the frame is written); <see cref="Id"/>: the thread root of a <c>Post</c>, the message
-/// of a <c>React</c>.
+/// of a <c>React</c>; <see cref="Room"/>: the other user of a <c>PostDirectMessage</c>, which takes the arguments of a <c>PostMessage</c>.
 /// </summary>
 internal readonly record struct LeanInvocation(LeanCall Call, string? Room, long? Stamp = null, string? ClientMessageId = null, long? Id = null, string? Emoji = null, bool Add = false)
 {
@@ -31,6 +32,7 @@ internal readonly record struct LeanInvocation(LeanCall Call, string? Room, long
         LeanCall.PostMessage => "PostMessage"u8,
         LeanCall.Post => "Post"u8,
         LeanCall.SendDirectMessage => "SendDirectMessage"u8,
+        LeanCall.PostDirectMessage => "PostDirectMessage"u8,
         _ => "React"u8,
     };
 
@@ -39,6 +41,8 @@ internal readonly record struct LeanInvocation(LeanCall Call, string? Room, long
     public static LeanInvocation SendMessage(string room, long stamp) => new(LeanCall.SendMessage, room, stamp);
 
     public static LeanInvocation PostMessage(string room, long stamp, string clientMessageId) => new(LeanCall.PostMessage, room, stamp, clientMessageId);
+
+    public static LeanInvocation PostDirectMessage(string userId, long stamp, string clientMessageId) => new(LeanCall.PostDirectMessage, userId, stamp, clientMessageId);
 
     public static LeanInvocation Post(string room, long stamp, string clientMessageId, long? threadId) => new(LeanCall.Post, room, stamp, clientMessageId, threadId);
 

@@ -4,7 +4,10 @@ using System.Text.Json.Serialization;
 
 namespace HubApp.Bench;
 
-/// <summary>What one operation of the cost workload is; each stores one entry of the room log and delivers it to the room.</summary>
+/// <summary>
+/// What one operation of the cost workload is; each stores one entry of the room log and delivers it to the room, but
+/// <see cref="Direct"/>, which stores a direct message and delivers it to its two users.
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<OperationKind>))]
 internal enum OperationKind
 {
@@ -19,6 +22,12 @@ internal enum OperationKind
 
     /// <summary><c>Post</c> of a draft without a thread: the draft's own path, to tell it apart from the thread's.</summary>
     Post,
+
+    /// <summary>
+    /// <c>PostDirectMessage</c> from a room's sender to a member of any room picked at random (every connection is its own
+    /// user): two deliveries, the recipient's copy and the sender's own.
+    /// </summary>
+    Direct,
 }
 
 internal sealed record CostSettings(int Rooms, int Members, int Window, TimeSpan Warmup, TimeSpan Phase, int Rounds, double? OfferedRate, IReadOnlyList<OperationKind> Kinds);
@@ -109,7 +118,7 @@ internal sealed class OperationCostWorkload(BenchTarget target, CostSettings set
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var interval = SendWindow.Interval(settings.OfferedRate, settings.Rooms, settings.Members);
-        var sending = senders.Select(s => Task.Run(() => SendWindow.RunAsync(() => StartOne(s, kind, window), settings.Window, interval, stop.Token), CancellationToken.None)).ToArray();
+        var sending = senders.Select(s => Task.Run(() => SendWindow.RunAsync(() => StartOne(s, kind, rooms), settings.Window, interval, stop.Token), CancellationToken.None)).ToArray();
 
         await Task.Delay(duration < 2 * Settle ? duration / 2 : Settle, cancellationToken);
         var measured = await window.MeasureAsync(target.Process, pinning ?? Pinning.None, duration, () => progress.WriteAsync(
@@ -120,7 +129,7 @@ internal sealed class OperationCostWorkload(BenchTarget target, CostSettings set
 
         var acked = senders.Sum(s => s.Acked) - ackedBefore;
         _acknowledged[kind] = _acknowledged.GetValueOrDefault(kind) + acked;
-        var expected = receivedBefore + (acked * settings.Members);
+        var expected = receivedBefore + (acked * (kind == OperationKind.Direct ? 2 : settings.Members));
         await rooms.DrainAsync(expected, cancellationToken);
         var deliveryLatencies = new List<long>();
         for (var i = 0; i < latencyMarks.Length; i++)
@@ -146,8 +155,9 @@ internal sealed class OperationCostWorkload(BenchTarget target, CostSettings set
     }
 
     /// <summary>Starts one operation of <paramref name="kind"/>; called from the sender's one loop, so its state needs no lock here.</summary>
-    private Task StartOne(Sender sender, OperationKind kind, MeasurementWindow window)
+    private Task StartOne(Sender sender, OperationKind kind, BenchRooms rooms)
     {
+        var window = rooms.Window;
         var client = sender.Member.Client!;
         var room = sender.Member.Room;
         switch (kind)
@@ -168,6 +178,12 @@ internal sealed class OperationCostWorkload(BenchTarget target, CostSettings set
                 return MeasureAsync(sender, () => client.PostDraftStampedAsync(room, Stopwatch.GetTimestamp(), id, root), Task.CompletedTask, window);
             }
 
+            case OperationKind.Direct:
+            {
+                var (id, to) = (sender.NextClientMessageId(_run), PickRecipient(rooms.Members, sender.Member).UserId);
+                return MeasureAsync(sender, () => client.PostDirectStampedAsync(to, Stopwatch.GetTimestamp(), id), Task.CompletedTask, window);
+            }
+
             case OperationKind.Post:
             {
                 var id = sender.NextClientMessageId(_run);
@@ -180,6 +196,13 @@ internal sealed class OperationCostWorkload(BenchTarget target, CostSettings set
                 return MeasureAsync(sender, () => client.PostStampedAsync(room, Stopwatch.GetTimestamp(), id), Task.CompletedTask, window);
             }
         }
+    }
+
+    // Anyone but the sender: a note to self would be one delivery, not two.
+    private static RoomMember PickRecipient(IReadOnlyList<RoomMember> members, RoomMember sender)
+    {
+        var pick = Random.Shared.Next(members.Count);
+        return ReferenceEquals(members[pick], sender) ? members[(pick + 1) % members.Count] : members[pick];
     }
 
     /// <summary>Runs one operation after <paramref name="after"/> (which never faults): its errors are counted, never thrown.</summary>

@@ -9,8 +9,8 @@ namespace HubApp.Hubs;
 
 /// <summary>
 /// SignalR's in-memory lifetime manager, plus what every node needs whatever its engine: the registry of this
-/// node's connections (to close one that is refused, or all of them on shutdown: <see cref="ShutdownClose"/>) and
-/// sends that reach this node's connections only. A single node uses it as it is; a backplane engine derives from
+/// node's connections (to close one that is refused, or all of them on shutdown: <see cref="ShutdownClose"/>), an
+/// index of them by user, and sends that reach this node's connections only. A single node uses it as it is; a backplane engine derives from
 /// it and overrides the sends that must reach other nodes, keeping the base ones for its local deliveries.
 /// </summary>
 /// <remarks>OnConnected and OnDisconnected run concurrently for many connections.</remarks>
@@ -23,6 +23,11 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
     // without a lock; changed under _membersGate, so that a group emptied and dropped never swallows a member added meanwhile.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HubConnectionContext>> _members = new(StringComparer.Ordinal);
     private readonly Lock _membersGate = new();
+
+    // A user's connections here, for the user sends: SignalR's own walk every connection of the node per send. Each array
+    // is replaced whole under _usersGate, so a send reads one without a lock.
+    private readonly ConcurrentDictionary<string, HubConnectionContext[]> _users = new(StringComparer.Ordinal);
+    private readonly Lock _usersGate = new();
     private readonly JoiningConnections _joining;
     private readonly ILogger _logger;
 
@@ -46,6 +51,14 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         _connections[connection.ConnectionId] = connection;
+        if (connection.UserIdentifier is { } userId)
+        {
+            lock (_usersGate)
+            {
+                _users[userId] = _users.TryGetValue(userId, out var others) ? [.. others, connection] : [connection];
+            }
+        }
+
         return base.OnConnectedAsync(connection);
     }
 
@@ -58,6 +71,25 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
             Forget(connection.ConnectionId, group);
         }
 
+        if (connection.UserIdentifier is { } userId)
+        {
+            lock (_usersGate)
+            {
+                if (_users.TryGetValue(userId, out var all))
+                {
+                    var left = Array.FindAll(all, c => c != connection);
+                    if (left.Length == 0)
+                    {
+                        _users.TryRemove(userId, out _);
+                    }
+                    else
+                    {
+                        _users[userId] = left;
+                    }
+                }
+            }
+        }
+
         return base.OnDisconnectedAsync(connection);
     }
 
@@ -67,6 +99,13 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
         RemoveLocalFromGroupAsync(connectionId, groupName);
+
+    // Alone, a node's user sends are its local ones; an engine overrides these and sends locally through SendLocalUsersAsync.
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendLocalUsersAsync([userId], methodName, args);
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendLocalUsersAsync(userIds, methodName, args);
 
     // Alone, a node's group sends are its local ones; an engine overrides these and sends locally through the ones below.
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
@@ -99,7 +138,51 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
     public Task SendLocalConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args) =>
         base.SendConnectionsAsync(connectionIds, methodName, args);
 
-    public Task SendLocalUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args) => base.SendUsersAsync(userIds, methodName, args);
+    /// <summary>
+    /// To every connection here of each user (a user named twice is sent to once), through the index: serialized once
+    /// per protocol for all of them, as a group send is.
+    /// </summary>
+    public Task SendLocalUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args)
+    {
+        SerializedHubMessage? message = null;
+        List<Task>? pending = null;
+        for (var i = 0; i < userIds.Count; i++)
+        {
+            if (!_users.TryGetValue(userIds[i], out var connections) || IndexOf(userIds, userIds[i]) < i)
+            {
+                continue;
+            }
+
+            message ??= new SerializedHubMessage(new InvocationMessage(methodName, args));
+            foreach (var connection in connections)
+            {
+                var write = connection.WriteAsync(message);
+                if (write.IsCompletedSuccessfully)
+                {
+                    write.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    (pending ??= []).Add(write.AsTask());
+                }
+            }
+        }
+
+        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> userIds, string userId)
+    {
+        for (var i = 0; i < userIds.Count; i++)
+        {
+            if (string.Equals(userIds[i], userId, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     public Task AddLocalToGroupAsync(string connectionId, string groupName)
     {

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using HubApp.Contracts;
+using HubApp.Presence;
 using HubApp.Storage;
 using Microsoft.Extensions.Options;
 
@@ -24,10 +25,12 @@ internal sealed record PushPayload(string Kind, string? Room, long Id, string Fr
 
 /// <summary>
 /// Between the writer and the senders (<see cref="PushSender"/>): each direct message and each mention a batch stored
-/// becomes a job for the user it is for, without a look at whether they are away (the sender asks, off the writer's loop).
+/// becomes a job for the user it is for, unless that user has a connection on this node (an in-memory count: a user
+/// online here is not away). Whether any other user is away the sender asks, off the writer's loop: on a cluster that
+/// is a look-up in the presence directory, which a direct message between two users online here so never costs.
 /// The queue is bounded: when it is full the job is dropped and counted, and the writer goes on.
 /// </summary>
-internal sealed class PushQueue(IOptions<PushOptions> options) : ICommitListener
+internal sealed class PushQueue(IOptions<PushOptions> options, PresenceTracker tracker) : ICommitListener
 {
     private readonly Channel<PushJob> _jobs = Channel.CreateBounded<PushJob>(
         new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
@@ -50,7 +53,7 @@ internal sealed class PushQueue(IOptions<PushOptions> options) : ICommitListener
         foreach (var message in stored.DirectMessages)
         {
             // A note to self tells no one anything; edits, deletes and reactions are not news worth a push.
-            if (message.Kind == MessageKinds.Message && message.FromUserId != message.ToUserId)
+            if (message.Kind == MessageKinds.Message && message.FromUserId != message.ToUserId && !IsOnlineHere(message.ToUserId))
             {
                 Enqueue(new PushJob(message.ToUserId, new PushPayload(PushPayload.Direct, null, message.Id, message.FromUserName, PushPayload.Excerpt(message.Text))));
             }
@@ -64,7 +67,7 @@ internal sealed class PushQueue(IOptions<PushOptions> options) : ICommitListener
             }
 
             var payload = new PushPayload(PushPayload.Mention, message.Room, message.Id, message.UserName, PushPayload.Excerpt(message.Text));
-            foreach (var userId in mentions.Where(u => !string.Equals(u, message.UserId, StringComparison.OrdinalIgnoreCase)))
+            foreach (var userId in mentions.Where(u => !string.Equals(u, message.UserId, StringComparison.OrdinalIgnoreCase) && !IsOnlineHere(u)))
             {
                 Enqueue(new PushJob(userId, payload));
             }
@@ -73,6 +76,8 @@ internal sealed class PushQueue(IOptions<PushOptions> options) : ICommitListener
 
     /// <summary>Stops taking jobs: the senders finish what is queued and end.</summary>
     public void Complete() => _jobs.Writer.TryComplete();
+
+    private bool IsOnlineHere(string userId) => tracker.ConnectionsOf(userId) > 0;
 
     private void Enqueue(PushJob job)
     {

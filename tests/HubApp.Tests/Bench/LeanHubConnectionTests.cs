@@ -43,6 +43,40 @@ public sealed class LeanHubConnectionTests
     [Theory]
     [InlineData(ChatProtocol.Json)]
     [InlineData(ChatProtocol.MessagePack)]
+    public async Task PostsADirectMessageThatBothUsersReceiveAsADeliveryWithItsStamp(ChatProtocol protocol)
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
+        using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, process: null, BenchClient.Lean, protocol);
+        var (senderStamps, recipientStamps) = (new List<long>(), new List<long>());
+        var (senderGot, recipientGot) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await using var sender = await target.ConnectAsync("lean-sender", stamp =>
+        {
+            senderStamps.Add(stamp);
+            senderGot.TrySetResult();
+        }, CancellationToken.None).DefaultTimeout();
+        await using var recipient = await target.ConnectAsync("lean-recipient", stamp =>
+        {
+            recipientStamps.Add(stamp);
+            recipientGot.TrySetResult();
+        }, CancellationToken.None).DefaultTimeout();
+
+        var id = await sender.PostDirectStampedAsync("lean-recipient", 0x42, "lean-1").DefaultTimeout();
+        var again = await sender.PostDirectStampedAsync("lean-recipient", 0x43, "lean-1").DefaultTimeout();
+        await Task.WhenAll(senderGot.Task, recipientGot.Task).DefaultTimeout();
+        await sender.PingAsync(CancellationToken.None).DefaultTimeout();
+        await recipient.PingAsync(CancellationToken.None).DefaultTimeout();
+
+        // The sender's own copy and the recipient's; a repeat is delivered to no one.
+        Assert.Equal([0x42], senderStamps);
+        Assert.Equal([0x42], recipientStamps);
+        await using var reader = await host.ConnectAsync("lean-recipient");
+        var stored = Assert.Single(await reader.GetDirectHistoryAsync("lean-sender", null, 10));
+        Assert.Equal((id, id, "0000000000000042" + new string('.', 48)), (stored.Id, again, stored.Text));
+    }
+
+    [Theory]
+    [InlineData(ChatProtocol.Json)]
+    [InlineData(ChatProtocol.MessagePack)]
     public async Task PostsAThreadReplyAndReactsAsTheContractsDraftAndArgumentsSay(ChatProtocol protocol)
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });

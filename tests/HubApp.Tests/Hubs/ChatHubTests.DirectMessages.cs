@@ -36,6 +36,84 @@ public sealed partial class ChatHubTests
         Assert.True(barrier.Id > sent.Id);
     }
 
+    [Fact]
+    public async Task OnANodeWithManyUsersADirectMessageReachesEveryConnectionOfBothUsersOnlyAndANoteToSelfEachOfTheUsersOnce()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        var connections = new List<ChatClient>();
+        try
+        {
+            async Task<(ChatClient Client, Inbox<DirectMessage> Inbox)> ConnectAsync(string userId)
+            {
+                var connection = await host.ConnectAsync(userId);
+                connections.Add(connection);
+                var inbox = new Inbox<DirectMessage>();
+                connection.DirectMessageReceived += inbox.Add;
+                return (connection, inbox);
+            }
+
+            // Users whose ids share a prefix with the two, several with two connections, connected before and after them.
+            var others = new List<(string UserId, Inbox<DirectMessage> Inbox)>();
+            for (var i = 0; i < 30; i++)
+            {
+                var userId = i % 3 == 0 ? $"bob{i}" : $"user-{i}";
+                others.Add((userId, (await ConnectAsync(userId)).Inbox));
+                if (i % 4 == 0)
+                {
+                    others.Add((userId, (await ConnectAsync(userId)).Inbox));
+                }
+            }
+
+            var alice = new[] { await ConnectAsync("alice"), await ConnectAsync("alice") };
+            var bob = new[] { await ConnectAsync("bob"), await ConnectAsync("bob"), await ConnectAsync("bob") };
+            others.Add(("al", (await ConnectAsync("al")).Inbox));
+            var zed = (await ConnectAsync("zed")).Client;
+
+            // One of bob's connections closes: his others still get what is sent to him.
+            connections.Remove(bob[1].Client);
+            await bob[1].Client.DisposeAsync();
+            var sender = alice[0].Client;
+
+            var sent = await sender.SendDirectMessageAsync("bob", "psst").DefaultTimeout();
+            foreach (var (_, inbox) in alice.Concat([bob[0], bob[2]]))
+            {
+                Assert.Equal(sent, await inbox.NextAsync());
+            }
+
+            var note = await sender.SendDirectMessageAsync("alice", "note to self").DefaultTimeout();
+            foreach (var (_, inbox) in alice)
+            {
+                Assert.Equal(note, await inbox.NextAsync());
+            }
+
+            // A later direct message to each other user arriving first proves neither of the two above reached them.
+            foreach (var userId in others.Select(o => o.UserId).Distinct())
+            {
+                await zed.SendDirectMessageAsync(userId, "barrier").DefaultTimeout();
+            }
+
+            foreach (var (userId, inbox) in others)
+            {
+                var first = await inbox.NextAsync();
+                Assert.Equal(("barrier", userId), (first.Text, first.ToUserId));
+            }
+
+            // And the note to self reached each of alice's connections once: the next thing either sees is this.
+            var after = await sender.SendDirectMessageAsync("alice", "after").DefaultTimeout();
+            foreach (var (_, inbox) in alice)
+            {
+                Assert.Equal(after, await inbox.NextAsync());
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData(" ")]
