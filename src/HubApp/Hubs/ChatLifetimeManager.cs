@@ -25,6 +25,7 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
         _joining = joining;
         _logger = loggers.CreateLogger<ChatLifetimeManager<THub>>();
         joining.SendToConnection = (connectionId, method, args) => FireAndForget.Observe(base.SendConnectionAsync(connectionId, method, args), _logger);
+        joining.SendToGroupExcept = (group, method, args, excluded) => base.SendGroupExceptAsync(group, method, args, excluded);
         lifetime.ApplicationStopping.Register(() => ShutdownClose.Sweep(() => [.. _connections.Values], _logger));
     }
 
@@ -48,7 +49,13 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
         return base.OnDisconnectedAsync(connection);
     }
 
-    // Alone, a node's group sends are its local ones; an engine overrides these and sends locally through the ones below.
+    // Alone, a node's group changes and sends are its local ones; an engine overrides these and sends locally through the ones below.
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        AddLocalToGroupAsync(connectionId, groupName);
+
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        RemoveLocalFromGroupAsync(connectionId, groupName);
+
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendLocalGroupAsync(groupName, methodName, args);
 
@@ -59,7 +66,8 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
         SendLocalGroupsAsync(groupNames, methodName, args);
 
     // Every local send of a presence event to a room's group passes JoiningConnections, which holds it back from joiners
-    // whose snapshot is not yet on the wire; everything else (every room entry) goes straight to the group.
+    // whose snapshot is not yet on the wire and batches it for the connections that take batched presence; everything else
+    // (every room entry) goes straight to the group.
     public Task SendLocalGroupAsync(string groupName, string methodName, object?[] args) =>
         JoiningConnections.IsHeld(methodName) ? SendLocalGroupExceptAsync(groupName, methodName, args, []) : base.SendGroupAsync(groupName, methodName, args);
 
@@ -68,7 +76,7 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
 
     public Task SendLocalGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds) =>
         JoiningConnections.IsHeld(methodName)
-            ? _joining.Send(groupName, methodName, args, excludedConnectionIds, excluded => base.SendGroupExceptAsync(groupName, methodName, args, excluded))
+            ? _joining.SendPresence(groupName, methodName, args, excludedConnectionIds)
             : base.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds);
 
     public Task SendLocalAllAsync(string methodName, object?[] args) => base.SendAllAsync(methodName, args);
@@ -81,7 +89,15 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
 
     public Task SendLocalUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args) => base.SendUsersAsync(userIds, methodName, args);
 
-    public Task AddLocalToGroupAsync(string connectionId, string groupName) => base.AddToGroupAsync(connectionId, groupName);
+    // A connection that takes batched presence is in the room's presence group too, wherever its join was decided. Both
+    // base calls complete at once for a local connection (an in-memory dictionary).
+    public Task AddLocalToGroupAsync(string connectionId, string groupName) =>
+        _joining.PresenceGroup(connectionId, groupName) is { } presence
+            ? Task.WhenAll(base.AddToGroupAsync(connectionId, groupName), base.AddToGroupAsync(connectionId, presence))
+            : base.AddToGroupAsync(connectionId, groupName);
 
-    public Task RemoveLocalFromGroupAsync(string connectionId, string groupName) => base.RemoveFromGroupAsync(connectionId, groupName);
+    public Task RemoveLocalFromGroupAsync(string connectionId, string groupName) =>
+        _joining.PresenceGroup(connectionId, groupName) is { } presence
+            ? Task.WhenAll(base.RemoveFromGroupAsync(connectionId, groupName), base.RemoveFromGroupAsync(connectionId, presence))
+            : base.RemoveFromGroupAsync(connectionId, groupName);
 }
