@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using HubApp.Cli;
 using HubApp.Client;
 using HubApp.Contracts;
@@ -29,13 +30,21 @@ internal static class BenchCommand
         Description = "How the connections hear of joins and leaves: each (UserJoined/UserLeft, as any SignalR client) or batched (PresenceChanged, as HubApp's own clients).",
         DefaultValueFactory = _ => PresenceModes.Each,
     }.AcceptOnlyFromAmong(PresenceModes.Each, PresenceModes.Batched);
+    private static readonly Option<Placement> PlacementOption = new("--placement")
+    {
+        Description = "Which node each connection goes to: turn (connection k on node k mod N), random (seeded, as a load balancer would), room (room r's members on node r mod N), first (all on the first node).",
+        DefaultValueFactory = _ => Placement.Turn,
+    };
+
+    private static readonly Option<string> Tag = new("--tag") { Description = "Put into room and user names (bench-TAGroom-R, bench-TAGR-I), so that runs against the same nodes use their own.", DefaultValueFactory = _ => string.Empty };
+    private static readonly Option<string[]> Backends = new("--backend") { Description = "NAME=PID[,PID…] (repeatable): a process the nodes depend on (the store, the bus), measured with its descendants; its CPU per 100k deliveries is reported beside the nodes'." };
     private static readonly Option<string?> JsonFile = new("--json") { Description = "Also write the figures to this JSON file." };
 
     public static RootCommand Create()
     {
         var command = new RootCommand("HubApp's load generator, built on HubApp.Client: fan-out throughput and latency, a fixed offered rate, idle connections, ping.")
         {
-            FanOut(), Idle(), Ping(), Compare(), Cost(), Attachments(), IdleWorker(),
+            FanOut(), Direct(), Idle(), Ping(), Compare(), Cost(), Attachments(), IdleWorker(),
         };
         return command;
     }
@@ -44,16 +53,55 @@ internal static class BenchCommand
     {
         var command = new Command("fanout", "R rooms × M members, one sender per room; deliveries/s, latency, loss, server CPU and memory.")
         {
-            Server, AlsoServers, NoAuth, ServerPid, AlsoPids, ClientKind, Protocol, Rooms, Members, Window, Warmup, Duration, Rate, JsonFile,
+            Server, AlsoServers, NoAuth, ServerPid, AlsoPids, Backends, ClientKind, Protocol, Rooms, Members, Window, Warmup, Duration, Rate, PlacementOption, Tag, JsonFile,
         };
         command.SetAction(async (parse, ct) =>
         {
             using var target = Target(parse, "host");
-            var result = await new FanOutWorkload(target, Settings(parse), Console.Out).RunAsync(ct);
-            await Report(parse, Pinning.None, result.Settings.OfferedRate is null ? [result] : [], result.Settings.OfferedRate is null ? [] : [result], [], new Dictionary<string, LatencySummary>(), []);
-            return result.Lost == 0 && result.SendErrors == 0 ? 0 : 3;
+            return await ReportDeliveries(parse, await new FanOutWorkload(target, Settings(parse), Console.Out).RunAsync(ct));
         });
         return command;
+    }
+
+    private static Command Direct()
+    {
+        var users = new Option<int>("--users") { Description = "Users, one connection each; every message goes from one to another drawn at random.", DefaultValueFactory = _ => 1000 };
+        var command = new Command("direct", "Direct messages between users at random (each delivered to the sender's and the recipient's connection); deliveries/s, latency, loss, nodes per message, CPU.")
+        {
+            Server, AlsoServers, NoAuth, ServerPid, AlsoPids, Backends, ClientKind, Protocol, users, Window, Warmup, Duration, Rate, PlacementOption, Tag, JsonFile,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(PlacementOption) == Placement.Room)
+            {
+                Console.Error.WriteLine("direct: --placement room has no meaning here (no rooms): use turn, random or first.");
+                return 2;
+            }
+
+            using var target = Target(parse, "host");
+            var settings = Settings(parse) with { Rooms = parse.GetValue(users), Members = 1, Direct = true };
+            return await ReportDeliveries(parse, await new DirectWorkload(target, settings, Console.Out).RunAsync(ct));
+        });
+        return command;
+    }
+
+    // Saturation into the fan-out list, a fixed rate into the fixed-rate one; exit 3 when anything was lost, duplicated or refused.
+    private static async Task<int> ReportDeliveries(ParseResult parse, FanOutResult result)
+    {
+        var saturated = result.Settings.OfferedRate is null;
+        await Report(parse, Pinning.None, saturated ? [result] : [], saturated ? [] : [result], [], new Dictionary<string, LatencySummary>(), []);
+        if (result.Nodes > 1 || result.Settings.Placement != Placement.Turn)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Settings.Placement.ToString().ToLowerInvariant()} placement over {result.Nodes} node(s): {result.NodesPerMessage:0.00} nodes per message; node CPU s / 100k by node: {string.Join(" / ", result.NodeCpuSecondsPer100k.Select(BenchReport.Format))}"));
+        }
+
+        foreach (var (name, cpu) in result.BackendCpuSecondsPer100k)
+        {
+            Console.WriteLine($"{name}: CPU s / 100k deliveries {BenchReport.Format(cpu)}");
+        }
+
+        Console.WriteLine($"lost {result.Lost}, duplicated {result.Duplicated}, sends refused {result.SendErrors}, senders unanswered {result.UnansweredSenders}");
+        return result.Lost == 0 && result.Duplicated == 0 && result.SendErrors == 0 && result.UnansweredSenders == 0 ? 0 : 3;
     }
 
     private static Command Idle()
@@ -287,7 +335,30 @@ internal static class BenchCommand
     {
         Uri[] servers = [parse.GetValue(Server)!, .. (parse.GetValue(AlsoServers) ?? []).Select(u => new Uri(u))];
         int[] pids = [.. parse.GetValue(ServerPid) is { } pid ? [pid] : Array.Empty<int>(), .. parse.GetValue(AlsoPids) ?? []];
-        return new(name, servers, !parse.GetValue(NoAuth), pids.Length > 0 ? new ProcessMeter(pids) : null, parse.GetValue(ClientKind), parse.GetValue(Protocol)) { BatchedPresence = batchedPresence };
+        return new(name, servers, !parse.GetValue(NoAuth), pids.Length > 0 ? new ProcessMeter(pids) : null, parse.GetValue(ClientKind), parse.GetValue(Protocol))
+        {
+            BatchedPresence = batchedPresence,
+            Backends = ParseBackends(parse.GetResult(Backends) is null ? [] : parse.GetValue(Backends) ?? []),
+        };
+    }
+
+    /// <summary>NAME=PID[,PID…] each, into a meter per name over those processes and their descendants.</summary>
+    internal static Dictionary<string, ProcessMeter> ParseBackends(IEnumerable<string> specs)
+    {
+        var backends = new Dictionary<string, ProcessMeter>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            var equals = spec.IndexOf('=', StringComparison.Ordinal);
+            var pids = equals <= 0 ? [] : spec[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (pids.Length == 0 || !pids.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            {
+                throw new ArgumentException($"--backend {spec}: expected NAME=PID[,PID…]");
+            }
+
+            backends[spec[..equals]] = ProcessMeter.Tree([.. pids.Select(p => int.Parse(p, CultureInfo.InvariantCulture))]);
+        }
+
+        return backends;
     }
 
     private static FanOutSettings Settings(ParseResult parse) => new(
@@ -296,7 +367,11 @@ internal static class BenchCommand
         parse.GetValue(Window),
         TimeSpan.FromSeconds(parse.GetValue(Warmup)),
         TimeSpan.FromSeconds(parse.GetValue(Duration)),
-        parse.GetResult(Rate) is null ? null : parse.GetValue(Rate));
+        parse.GetResult(Rate) is null ? null : parse.GetValue(Rate))
+    {
+        Placement = parse.GetResult(PlacementOption) is null ? Placement.Turn : parse.GetValue(PlacementOption),
+        Tag = parse.GetResult(Tag) is null ? string.Empty : parse.GetValue(Tag) ?? string.Empty,
+    };
 
     private const string RoundTripLabel = "SQLite sync=FULL";
     private const string NormalRoundTripLabel = "SQLite sync=NORMAL";

@@ -15,17 +15,22 @@ namespace HubApp.Bench;
 internal sealed class BenchRooms : IAsyncDisposable
 {
     private readonly RoomMember[] _members;
+    private readonly int[] _nodesOfRoom;
 
     private BenchRooms(RoomMember[] members, int perRoom, MeasurementWindow window)
     {
         _members = members;
         Window = window;
+        PerRoom = perRoom;
         Senders = [.. members.Where((_, i) => i % perRoom == 0)];
+        _nodesOfRoom = [.. members.Chunk(perRoom).Select(room => Placements.DistinctNodes([.. room.Select(m => m.Node)]))];
     }
 
     public IReadOnlyList<RoomMember> Members => _members;
 
     public IReadOnlyList<RoomMember> Senders { get; }
+
+    public int PerRoom { get; }
 
     public MeasurementWindow Window { get; }
 
@@ -33,21 +38,33 @@ internal sealed class BenchRooms : IAsyncDisposable
 
     public long InWindow => _members.Sum(m => m.InWindow);
 
-    /// <summary>Connects and joins every member (16 at a time); on failure the ones connected are closed again.</summary>
-    public static async Task<BenchRooms> ConnectAsync(BenchTarget target, int rooms, int members, TextWriter progress, CancellationToken cancellationToken)
+    /// <summary>The nodes that hold a member of room <paramref name="room"/> (by number): the least a message to it must reach.</summary>
+    public int NodesOfRoom(int room) => _nodesOfRoom[room];
+
+    /// <summary>
+    /// Connects and joins every member (16 at a time), each on the node <paramref name="placement"/> gives it; on
+    /// failure the ones connected are closed again. Rooms are <c>bench-{tag}room-{r}</c>, users <c>bench-{tag}{r}-{i}</c>;
+    /// with <paramref name="join"/> false nobody joins (members of a room are then just users).
+    /// </summary>
+    public static async Task<BenchRooms> ConnectAsync(
+        BenchTarget target, int rooms, int members, TextWriter progress, CancellationToken cancellationToken, Placement placement = Placement.Turn, string tag = "", bool join = true)
     {
         var started = Stopwatch.StartNew();
         var window = new MeasurementWindow();
         var connected = new RoomMember[rooms * members];
+        var nodes = Placements.Assign(placement, rooms, members, target.Nodes, PlacementSeed);
         try
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, connected.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
             {
                 var (room, index) = (i / members, i % members);
-                var member = new RoomMember($"bench-room-{room}", window);
-                member.Client = await target.ConnectAsync($"bench-{room}-{index}", member.OnDelivery, ct);
+                var member = new RoomMember($"bench-{tag}room-{room}", window) { UserName = $"bench-{tag}{room}-{index}", RoomIndex = room, Node = nodes[i] };
+                member.Client = await target.ConnectAsync(member.UserName, member.OnDelivery, ct, member.Node);
                 connected[i] = member;
-                await member.Client.JoinRoomAsync(member.Room, ct);
+                if (join)
+                {
+                    await member.Client.JoinRoomAsync(member.Room, ct);
+                }
             });
         }
         catch
@@ -57,9 +74,15 @@ internal sealed class BenchRooms : IAsyncDisposable
         }
 
         var result = new BenchRooms(connected, members, window);
-        await progress.WriteLineAsync($"  {target.Name}: {connected.Length} clients connected and joined in {started.Elapsed.TotalSeconds:F1} s");
+        await progress.WriteLineAsync($"  {target.Name}: {connected.Length} clients connected{(join ? " and joined" : string.Empty)} in {started.Elapsed.TotalSeconds:F1} s ({Describe(placement, target.Nodes, nodes)})");
         return result;
     }
+
+    /// <summary>The same draw in every run, so that two runs of a placement compare the same layout.</summary>
+    public const int PlacementSeed = 25;
+
+    private static string Describe(Placement placement, int nodes, int[] assigned) =>
+        $"{placement.ToString().ToLowerInvariant()} placement over {nodes} node(s): " + string.Join(" / ", Enumerable.Range(0, nodes).Select(n => assigned.Count(a => a == n)));
 
     /// <summary>Waits (at most 10 s) until the members have received <paramref name="expected"/> deliveries in all.</summary>
     public async Task DrainAsync(long expected, CancellationToken cancellationToken)
@@ -89,6 +112,16 @@ internal sealed class RoomMember(string room, MeasurementWindow window)
     public IBenchConnection? Client { get; set; }
 
     public string Room { get; } = room;
+
+    public string UserName { get; init; } = string.Empty;
+
+    /// <summary>The user id the host gives <see cref="UserName"/> (the development issuer's: the name in lower case).</summary>
+    public string UserId => UserName.ToLowerInvariant();
+
+    public int RoomIndex { get; init; }
+
+    /// <summary>The node (0-based) this connection is on.</summary>
+    public int Node { get; init; }
 
     public long Received { get; private set; }
 
@@ -133,12 +166,15 @@ internal sealed class MeasurementWindow
 
     /// <summary>
     /// Open for <paramref name="duration"/>, calling <paramref name="tick"/> every quarter second (for progress); then
-    /// closed: the wall-seconds, the cores each side used and the server's CPU-seconds over that time.
+    /// closed: the wall-seconds, the cores each side used and the server's CPU-seconds over that time, in all and per
+    /// process (node), and those of each of <paramref name="backends"/>.
     /// </summary>
-    public async Task<Measured> MeasureAsync(ProcessMeter? server, Pinning pinning, TimeSpan duration, Func<Task> tick, CancellationToken cancellationToken)
+    public async Task<Measured> MeasureAsync(ProcessMeter? server, Pinning pinning, TimeSpan duration, Func<Task> tick, CancellationToken cancellationToken, IReadOnlyDictionary<string, ProcessMeter>? backends = null)
     {
+        backends ??= new Dictionary<string, ProcessMeter>();
         var cpu = CpuUse.Start(server, pinning);
-        var serverCpu = server?.CpuSeconds();
+        var serverCpu = server?.CpuSecondsEach();
+        var backendCpu = backends.ToDictionary(b => b.Key, b => b.Value.CpuSeconds());
         Open();
         var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < end)
@@ -148,11 +184,22 @@ internal sealed class MeasurementWindow
         }
 
         Close();
-        return new Measured(Elapsed.TotalSeconds, cpu(), server is null ? double.NaN : server.CpuSeconds() - serverCpu!.Value);
+        double[] nodes = server is null ? [] : [.. server.CpuSecondsEach().Zip(serverCpu!, (now, then) => now - then)];
+        return new Measured(Elapsed.TotalSeconds, cpu(), server is null ? double.NaN : nodes.Sum())
+        {
+            NodeCpuSeconds = nodes,
+            BackendCpuSeconds = backends.ToDictionary(b => b.Key, b => b.Value.CpuSeconds() - backendCpu[b.Key]),
+        };
     }
 
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 }
 
 /// <summary>What <see cref="MeasurementWindow.MeasureAsync"/> measured.</summary>
-internal sealed record Measured(double Seconds, CpuUse Cpu, double ServerCpuSeconds);
+internal sealed record Measured(double Seconds, CpuUse Cpu, double ServerCpuSeconds)
+{
+    /// <summary>The server's CPU-seconds process by process (node by node), in the order of its meter.</summary>
+    public IReadOnlyList<double> NodeCpuSeconds { get; init; } = [];
+
+    public IReadOnlyDictionary<string, double> BackendCpuSeconds { get; init; } = new Dictionary<string, double>();
+}

@@ -26,6 +26,9 @@ internal interface IBenchConnection : IAsyncDisposable
     /// <summary><c>PostMessage</c> of a stamped text; the stored message's id.</summary>
     Task<long> PostStampedAsync(string room, long stamp, string clientMessageId);
 
+    /// <summary><c>SendDirectMessage</c> of a stamped text to <paramref name="userId"/>.</summary>
+    Task SendDirectStampedAsync(string userId, long stamp);
+
     /// <summary><c>Post</c> of a draft with a stamped text, in thread <paramref name="threadId"/> when given; the stored message's id.</summary>
     Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId);
 
@@ -63,6 +66,12 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
 
     public ProcessMeter? Process => process;
 
+    /// <summary>The nodes of the deployment: a connection may be placed on any of them (<see cref="ConnectAsync"/>).</summary>
+    public int Nodes => servers.Count;
+
+    /// <summary>Processes the nodes depend on (the store, the bus), by name, whose CPU is reported beside the nodes'.</summary>
+    public IReadOnlyDictionary<string, ProcessMeter> Backends { get; init; } = new Dictionary<string, ProcessMeter>();
+
     public BenchClient Client => client;
 
     public ChatProtocol Protocol => protocol;
@@ -80,11 +89,12 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
     /// <summary>
     /// A started connection for <paramref name="userName"/>; no automatic reconnect, so a drop shows up as lost messages.
     /// <paramref name="onDelivery"/> gets each delivery's send stamp (-1 when its text has none), one at a time per connection.
+    /// On node <paramref name="node"/> (0-based) when given, else on the nodes in turn.
     /// </summary>
-    public async Task<IBenchConnection> ConnectAsync(string userName, Action<long>? onDelivery, CancellationToken cancellationToken)
+    public async Task<IBenchConnection> ConnectAsync(string userName, Action<long>? onDelivery, CancellationToken cancellationToken, int? node = null)
     {
         var token = await TokenAsync(userName, cancellationToken);
-        var server = servers[(int)((uint)Interlocked.Increment(ref _next) % (uint)servers.Count)];
+        var server = servers[node ?? (int)((uint)Interlocked.Increment(ref _next) % (uint)servers.Count)];
         if (client == BenchClient.Lean)
         {
             return new Lean(await LeanHubConnection.ConnectAsync(_negotiate, server, token, protocol, onDelivery, cancellationToken, BatchedPresence));
@@ -106,7 +116,12 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
         {
             chat.MessageReceived += message =>
             {
-                onDelivery(long.TryParse(message.Text.AsSpan(0, Math.Min(LeanHubConnection.StampDigits, message.Text.Length)), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var sent) ? sent : -1);
+                onDelivery(StampOf(message.Text));
+                return Task.CompletedTask;
+            };
+            chat.DirectMessageReceived += message =>
+            {
+                onDelivery(StampOf(message.Text));
                 return Task.CompletedTask;
             };
         }
@@ -114,6 +129,9 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
         await chat.StartAsync(cancellationToken);
         return new Full(chat);
     }
+
+    private static long StampOf(string text) =>
+        long.TryParse(text.AsSpan(0, Math.Min(LeanHubConnection.StampDigits, text.Length)), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var sent) ? sent : -1;
 
     public void Dispose()
     {
@@ -132,6 +150,8 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
         public Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId) =>
             connection.PostDraftStampedAsync(room, stamp, clientMessageId, threadId);
 
+        public Task SendDirectStampedAsync(string userId, long stamp) => connection.SendDirectStampedAsync(userId, stamp);
+
         public Task ReactAsync(string room, long messageId, string emoji, bool add) => connection.ReactAsync(room, messageId, emoji, add);
 
         public Task PingAsync(CancellationToken cancellationToken) => connection.PingAsync();
@@ -149,6 +169,8 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
 
         public async Task<long> PostStampedAsync(string room, long stamp, string clientMessageId) =>
             (await chat.PostMessageAsync(room, StampedText(stamp), clientMessageId)).Id;
+
+        public Task SendDirectStampedAsync(string userId, long stamp) => chat.PostDirectMessageAsync(userId, StampedText(stamp), clientMessageId: null);
 
         // The cost workload measures the server, for which the lean client is the instrument.
         public Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId) =>

@@ -16,7 +16,7 @@ namespace HubApp.Bench;
 /// </summary>
 /// <remarks>
 /// Of what arrives it reads only what the bench needs: a frame's type, a completion's id and error, and a
-/// <c>MessageReceived</c>'s send stamp (the first 16 hex digits of its text, read in place as UTF-8).
+/// <c>MessageReceived</c>'s or <c>DirectMessageReceived</c>'s send stamp (the first 16 hex digits of its text, read in place as UTF-8).
 /// Deliveries are reported from the one receive loop, one at a time, so a handler needs no locks.
 /// Negotiates once (as a browser does), then connects with <c>id</c> and <c>access_token</c> in the query.
 /// </remarks>
@@ -55,7 +55,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
         _onDelivery = onDelivery;
     }
 
-    /// <summary>Deliveries (<c>MessageReceived</c>) seen so far.</summary>
+    /// <summary>Deliveries (<c>MessageReceived</c> and <c>DirectMessageReceived</c>) seen so far.</summary>
     public long Deliveries { get; private set; }
 
     /// <summary>
@@ -99,6 +99,9 @@ internal sealed class LeanHubConnection : IAsyncDisposable
     /// <summary>PostMessage of a stamped text; the stored message's id.</summary>
     public Task<long> PostStampedAsync(string room, long stamp, string clientMessageId) =>
         InvokeAsync(LeanInvocation.PostMessage(room, stamp, clientMessageId));
+
+    /// <summary>SendDirectMessage of a stamped text to <paramref name="userId"/>.</summary>
+    public Task SendDirectStampedAsync(string userId, long stamp) => InvokeAsync(LeanInvocation.SendDirectMessage(userId, stamp));
 
     /// <summary>Post of a draft with a stamped text, in thread <paramref name="threadId"/> when given; the stored message's id.</summary>
     public Task<long> PostDraftStampedAsync(string room, long stamp, string clientMessageId, long? threadId) =>
@@ -249,7 +252,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             case LeanCall.JoinRoom:
                 json.WriteNullValue();
                 break;
-            case LeanCall.SendMessage:
+            case LeanCall.SendMessage or LeanCall.SendDirectMessage:
                 json.WriteStringValue(text);
                 break;
             case LeanCall.PostMessage:
@@ -301,7 +304,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             case LeanCall.JoinRoom:
                 writer.WriteNil();
                 break;
-            case LeanCall.SendMessage:
+            case LeanCall.SendMessage or LeanCall.SendDirectMessage:
                 writer.WriteString(text);
                 break;
             case LeanCall.PostMessage:
@@ -378,7 +381,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             else if (reader.ValueTextEquals("target"u8))
             {
                 reader.Read();
-                delivery = reader.ValueTextEquals("MessageReceived"u8);
+                delivery = reader.ValueTextEquals("MessageReceived"u8) || reader.ValueTextEquals("DirectMessageReceived"u8);
             }
             else if (reader.ValueTextEquals("arguments"u8))
             {
@@ -454,7 +457,7 @@ internal sealed class LeanHubConnection : IAsyncDisposable
             {
                 reader.Skip(); // headers
                 reader.Skip(); // invocation id: nil for an event
-                var delivery = reader.TryReadStringSpan(out var target) ? target.SequenceEqual("MessageReceived"u8) : reader.ReadString() == "MessageReceived";
+                var delivery = reader.TryReadStringSpan(out var target) ? IsDelivery(target) : reader.ReadString() is "MessageReceived" or "DirectMessageReceived";
                 long stamp = -1;
                 if (delivery && reader.ReadArrayHeader() > 0 && reader.NextMessagePackType == MessagePackType.Map)
                 {
@@ -513,6 +516,9 @@ internal sealed class LeanHubConnection : IAsyncDisposable
                 return Classify(type, false, -1, -1, null);
         }
     }
+
+    // A room's entry or a direct message: both carry the stamped text.
+    private static bool IsDelivery(ReadOnlySpan<byte> target) => target.SequenceEqual("MessageReceived"u8) || target.SequenceEqual("DirectMessageReceived"u8);
 
     private static Frame Classify(int type, bool delivery, long stamp, int invocationId, string? error, long resultId = -1) => type switch
     {

@@ -9,10 +9,12 @@ internal enum LeanCall
     PostMessage,
     Post,
     React,
+    SendDirectMessage,
 }
 
 /// <summary>
-/// One invocation of the lean client and its arguments. <see cref="Stamp"/>: the send time the 64-character text
+/// One invocation of the lean client and its arguments. <see cref="Room"/>: the room, or the user a direct message
+/// goes to; <see cref="Stamp"/>: the send time the 64-character text
 /// carries (made in place when the frame is written); <see cref="Id"/>: the thread root of a <c>Post</c>, the message
 /// of a <c>React</c>.
 /// </summary>
@@ -28,6 +30,7 @@ internal readonly record struct LeanInvocation(LeanCall Call, string? Room, long
         LeanCall.SendMessage => "SendMessage"u8,
         LeanCall.PostMessage => "PostMessage"u8,
         LeanCall.Post => "Post"u8,
+        LeanCall.SendDirectMessage => "SendDirectMessage"u8,
         _ => "React"u8,
     };
 
@@ -38,6 +41,8 @@ internal readonly record struct LeanInvocation(LeanCall Call, string? Room, long
     public static LeanInvocation PostMessage(string room, long stamp, string clientMessageId) => new(LeanCall.PostMessage, room, stamp, clientMessageId);
 
     public static LeanInvocation Post(string room, long stamp, string clientMessageId, long? threadId) => new(LeanCall.Post, room, stamp, clientMessageId, threadId);
+
+    public static LeanInvocation SendDirectMessage(string userId, long stamp) => new(LeanCall.SendDirectMessage, userId, stamp);
 
     public static LeanInvocation React(string room, long messageId, string emoji, bool add) => new(LeanCall.React, room, Id: messageId, Emoji: emoji, Add: add);
 }

@@ -8,8 +8,22 @@ internal sealed class ProcessMeter(params int[] pids)
     // USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux this runs on.
     private const double TicksPerSecond = 100;
 
+    private readonly bool _tree;
+
+    private ProcessMeter(int[] roots, bool tree)
+        : this(roots) => _tree = tree;
+
+    /// <summary>
+    /// The processes and all their descendants, live or exited: for a server that works in child processes, as
+    /// PostgreSQL does (a backend per connection).
+    /// </summary>
+    public static ProcessMeter Tree(params int[] roots) => new(roots, tree: true);
+
     /// <summary>User plus system CPU seconds the processes have used so far.</summary>
-    public double CpuSeconds() => pids.Sum(CpuSeconds);
+    public double CpuSeconds() => _tree ? TreeCpuSeconds() : pids.Sum(CpuSeconds);
+
+    /// <summary>User plus system CPU seconds of each process so far, in the order given (without descendants).</summary>
+    public double[] CpuSecondsEach() => [.. pids.Select(CpuSeconds)];
 
     /// <summary>Resident set size now, in bytes.</summary>
     public long RssBytes() => pids.Sum(pid => StatusKilobytes(pid, "VmRSS:") * 1024);
@@ -42,12 +56,57 @@ internal sealed class ProcessMeter(params int[] pids)
 
     private static double CpuSeconds(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var stat = Stat(File.ReadAllText($"/proc/{pid}/stat"));
+        return stat.Own / TicksPerSecond;
+    }
+
+    // Each live process's own time and that of its children it has reaped: a process that exits moves all of its
+    // figure into its parent's reaped one, so the sum only grows.
+    private double TreeCpuSeconds()
+    {
+        var all = new Dictionary<int, (int Parent, long Own, long Reaped)>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                try
+                {
+                    all[pid] = Stat(File.ReadAllText(Path.Combine(directory, "stat")));
+                }
+                catch (IOException)
+                {
+                    // Exited since the listing: its time is in its parent's reaped figure now.
+                }
+            }
+        }
+
+        var children = all.ToLookup(p => p.Value.Parent, p => p.Key);
+        var ticks = 0L;
+        var todo = new Stack<int>(pids);
+        var seen = new HashSet<int>();
+        while (todo.TryPop(out var pid))
+        {
+            if (!seen.Add(pid) || !all.TryGetValue(pid, out var stat))
+            {
+                continue;
+            }
+
+            ticks += stat.Own + stat.Reaped;
+            foreach (var child in children[pid])
+            {
+                todo.Push(child);
+            }
+        }
+
+        return ticks / TicksPerSecond;
+    }
+
+    private static (int Parent, long Own, long Reaped) Stat(string stat)
+    {
         // Fields after the command name, which is in parentheses and may contain spaces.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var utime = long.Parse(fields[11], CultureInfo.InvariantCulture);
-        var stime = long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return (utime + stime) / TicksPerSecond;
+        long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+        return ((int)Field(1), Field(11) + Field(12), Field(13) + Field(14));
     }
 
     private static long StatusKilobytes(int pid, string field)

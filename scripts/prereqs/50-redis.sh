@@ -1,7 +1,8 @@
 # Sourced by test.sh: redis-server (Debian package) for the scale-out tests on the Redis engine. Each test
 # cluster starts its own throwaway server on 127.0.0.1 at a free port (the fault tests kill and restart it), so
-# this only makes sure the binary is there and exports it as HUBAPP_TEST_REDIS_SERVER. The package's own
-# service is not used. Never exits: returns 1 on failure.
+# this only makes sure the binary is there and exports it as HUBAPP_TEST_REDIS_SERVER, and redis-cli (which the Redis
+# Cluster tests create their six-node clusters with) as HUBAPP_TEST_REDIS_CLI. The package's own service is not used.
+# Never exits: returns 1 on failure.
 
 hubapp_redis_server="$(command -v redis-server || true)"
 [ -z "$hubapp_redis_server" ] && [ -x /usr/bin/redis-server ] && hubapp_redis_server=/usr/bin/redis-server
@@ -18,5 +19,9 @@ if [ -z "$hubapp_redis_server" ]; then
   [ -x "$hubapp_redis_server" ] || { echo "50-redis.sh: no redis-server after installing the package" >&2; return 1; }
 fi
 export HUBAPP_TEST_REDIS_SERVER="$hubapp_redis_server"
+# redis-cli comes with redis-server (Debian's redis-tools, which the server package depends on).
+hubapp_redis_cli="$(command -v redis-cli || echo "$(dirname "$hubapp_redis_server")/redis-cli")"
+[ -x "$hubapp_redis_cli" ] || { echo "50-redis.sh: no redis-cli beside $hubapp_redis_server" >&2; return 1; }
+export HUBAPP_TEST_REDIS_CLI="$hubapp_redis_cli"
 echo "50-redis.sh: $("$hubapp_redis_server" --version | awk '{print $3}') at $hubapp_redis_server" >&2
-unset hubapp_redis_server hubapp_redis_policy
+unset hubapp_redis_server hubapp_redis_cli hubapp_redis_policy

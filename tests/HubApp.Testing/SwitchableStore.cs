@@ -7,11 +7,13 @@ namespace HubApp.Testing;
 /// <summary>
 /// The host's own store, but for the time <see cref="Failing"/> is set: then every call throws
 /// <see cref="StoreUnavailableException"/>, as a store that cannot be reached does. Reads and writes alike,
-/// which a SQLite write lock cannot give (readers go on in WAL mode).
+/// which a SQLite write lock cannot give (readers go on in WAL mode). <see cref="HoldAppends"/> holds the writer instead.
 /// </summary>
 internal sealed class SwitchableStore(IMessageStore inner) : IMessageStore
 {
     private volatile bool _failing;
+    private volatile HeldAppends? _held;
+    private readonly Inbox<int> _appended = new();
 
     public bool Failing
     {
@@ -30,8 +32,30 @@ internal sealed class SwitchableStore(IMessageStore inner) : IMessageStore
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
-    public Task<AppendResult> AppendAsync(WriteBatch batch, BeforeCommit? beforeCommit, CancellationToken cancellationToken) =>
-        _failing ? Fail<AppendResult>() : inner.AppendAsync(batch, beforeCommit, cancellationToken);
+    /// <summary>
+    /// The appends from now on wait until <see cref="HeldAppends.Release"/>, the writer's loop with them: what is written
+    /// meanwhile queues up and goes in the next batch, whole.
+    /// </summary>
+    public HeldAppends HoldAppends() => _held = new HeldAppends(this);
+
+    /// <summary>How many room messages each append carried, in order.</summary>
+    public IReadOnlyList<int> AppendedMessages => _appended.All;
+
+    public Task<AppendResult> AppendAsync(WriteBatch batch, BeforeCommit? beforeCommit, CancellationToken cancellationToken)
+    {
+        _appended.Add(batch.Messages.Count);
+        return _failing ? Fail<AppendResult>()
+            : _held is { } held ? AppendWhenReleasedAsync(held, batch, beforeCommit, cancellationToken)
+            : inner.AppendAsync(batch, beforeCommit, cancellationToken);
+    }
+
+    internal void Unhold(HeldAppends held) => Interlocked.CompareExchange(ref _held, null, held);
+
+    private async Task<AppendResult> AppendWhenReleasedAsync(HeldAppends held, WriteBatch batch, BeforeCommit? beforeCommit, CancellationToken cancellationToken)
+    {
+        await held.EnterAsync(batch);
+        return await inner.AppendAsync(batch, beforeCommit, cancellationToken);
+    }
 
     public Task<IReadOnlyList<ChatMessage>> GetLatestAsync(string room, int count, CancellationToken cancellationToken) =>
         _failing ? Fail<IReadOnlyList<ChatMessage>>() : inner.GetLatestAsync(room, count, cancellationToken);
@@ -51,4 +75,26 @@ internal sealed class SwitchableStore(IMessageStore inner) : IMessageStore
     public Task PingAsync(CancellationToken cancellationToken) => _failing ? Fail<bool>() : inner.PingAsync(cancellationToken);
 
     private static Task<T> Fail<T>() => Task.FromException<T>(new StoreUnavailableException("The test store is down."));
+}
+
+/// <summary>See <see cref="SwitchableStore.HoldAppends"/>.</summary>
+internal sealed class HeldAppends(SwitchableStore store)
+{
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Inbox<WriteBatch> _entered = new();
+
+    /// <summary>The next batch that reached the store while held.</summary>
+    public Task<WriteBatch> NextBatchAsync() => _entered.NextAsync();
+
+    public async Task EnterAsync(WriteBatch batch)
+    {
+        await _entered.Add(batch);
+        await _released.Task;
+    }
+
+    public void Release()
+    {
+        store.Unhold(this);
+        _released.TrySetResult();
+    }
 }

@@ -26,6 +26,8 @@ public static class AuthExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         builder.Services.AddSingleton<SigningKeyProvider>();
+        // Keep "sub" and "name" as they are in the token instead of the WS-* claim URIs.
+        builder.Services.AddSingleton(new OnceValidatedTokens(new JsonWebTokenHandler { MapInboundClaims = false }));
         builder.Services.AddSingleton<DevTokenIssuer>();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -42,7 +44,7 @@ public static class AuthExtensions
 
     public static IEndpointRouteBuilder MapChatAuthentication(this IEndpointRouteBuilder app) => app.MapDevTokens();
 
-    private sealed class ConfigureJwtBearer(IOptions<AuthOptions> auth, SigningKeyProvider keys, TimeProvider time) : IConfigureNamedOptions<JwtBearerOptions>
+    private sealed class ConfigureJwtBearer(IOptions<AuthOptions> auth, SigningKeyProvider keys, OnceValidatedTokens tokens, TimeProvider time) : IConfigureNamedOptions<JwtBearerOptions>
     {
         public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
 
@@ -54,8 +56,10 @@ public static class AuthExtensions
             }
 
             var settings = auth.Value;
-            // Keep "sub" and "name" as they are in the token instead of the WS-* claim URIs.
             options.MapInboundClaims = false;
+            // A connection presents its token twice (negotiate, then the WebSocket request), and again on each reconnect.
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(tokens);
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,

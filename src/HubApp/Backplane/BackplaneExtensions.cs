@@ -26,7 +26,14 @@ public static class BackplaneExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<BackplaneOptions>()
             .BindConfiguration(BackplaneOptions.SectionName)
-            .Configure<IConfiguration>((options, configuration) => options.RedisConnectionString = configuration.GetConnectionString("Redis"))
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.RedisConnectionString = configuration.GetConnectionString("Redis");
+                if (configuration.GetValue<TimeSpan?>($"{BackplaneOptions.SectionName}:{nameof(BackplaneOptions.RoomSweepInterval)}") is { } sweep && sweep > TimeSpan.Zero)
+                {
+                    options.RoomSweepInterval = sweep;
+                }
+            })
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BackplaneOptions>, BackplaneOptionsValidator>();
 
@@ -49,6 +56,8 @@ public static class BackplaneExtensions
     {
         AddSharedPresence(services);
         AddRoomLog(services);
+        services.AddSingleton<PostgresChannels>();
+        services.Replace(ServiceDescriptor.Singleton<IRoomLogSource>(s => s.GetRequiredService<PostgresChannels>()));
         services.AddSingleton<PostgresBackplane>();
         services.AddSingleton<PostgresHubLifetimeManager<ChatHub>>();
         services.AddSingleton<IBackplaneInbox>(s => s.GetRequiredService<PostgresHubLifetimeManager<ChatHub>>());
@@ -61,8 +70,8 @@ public static class BackplaneExtensions
         services.AddHealthChecks().AddCheck<PostgresBackplaneHealthCheck>("backplane");
     }
 
-    // Redis carries the sends (SignalR's own Redis manager, and HubApp's room-log channel); PostgreSQL keeps what is
-    // state (history, ids, presence and node heartbeats), as with the PostgreSQL engine.
+    // Redis carries the sends (SignalR's own Redis manager, and HubApp's channel per room, subscribed while the room is
+    // held here); PostgreSQL keeps what is state (history, ids, presence and node heartbeats), as with the PostgreSQL engine.
     private static void AddRedis(IServiceCollection services)
     {
         AddSharedPresence(services);
@@ -75,6 +84,7 @@ public static class BackplaneExtensions
         services.Replace(ServiceDescriptor.Singleton<HubLifetimeManager<ChatHub>>(s => s.GetRequiredService<RedisChatLifetimeManager<ChatHub>>()));
         services.AddSingleton<RedisRoomLog>();
         services.AddHostedService(s => s.GetRequiredService<RedisRoomLog>());
+        services.Replace(ServiceDescriptor.Singleton<IRoomLogSource>(s => s.GetRequiredService<RedisRoomLog>()));
         services.Replace(ServiceDescriptor.Singleton<IMessageDelivery, RedisMessageDelivery>());
         services.AddSingleton<RedisRoomChangeBus>();
         services.AddHostedService(s => s.GetRequiredService<RedisRoomChangeBus>());
@@ -131,6 +141,8 @@ public static class BackplaneExtensions
                 ValidateOptionsResult.Fail("Backplane:MaxReconnectDelay must be positive."),
             _ when string.IsNullOrWhiteSpace(options.Channel) || options.Channel.Length > 63 =>
                 ValidateOptionsResult.Fail("Backplane:Channel must be 1–63 characters."),
+            BackplaneOptions.Postgres when System.Text.Encoding.UTF8.GetByteCount(options.Channel) > PostgresChannels.MaxPrefixBytes =>
+                ValidateOptionsResult.Fail($"Backplane:Channel must be at most {PostgresChannels.MaxPrefixBytes} bytes with 'postgres' (PostgreSQL takes 63, and the channels of nodes add 18)."),
             BackplaneOptions.Postgres or BackplaneOptions.Redis => ValidateOptionsResult.Success,
             _ => ValidateOptionsResult.Fail($"Backplane:Provider must be 'none', 'postgres' or 'redis', not '{options.Provider}'."),
         };

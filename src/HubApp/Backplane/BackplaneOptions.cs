@@ -38,4 +38,10 @@ public sealed class BackplaneOptions
 
     /// <summary>Longest wait between attempts to reconnect to PostgreSQL after an outage. Default 5 s.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often a node lets go of the rooms it has no member of any more (and, on Redis, unsubscribes from them). Not a
+    /// documented setting: tests shorten it (<c>Backplane:RoomSweepInterval</c>) to watch a room being let go. Default 30 s.
+    /// </summary>
+    internal TimeSpan RoomSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

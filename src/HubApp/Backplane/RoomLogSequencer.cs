@@ -5,6 +5,7 @@ using HubApp.Rooms;
 using HubApp.Sending;
 using HubApp.Storage;
 using HubApp.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace HubApp.Backplane;
 
@@ -33,6 +34,7 @@ internal sealed partial class RoomLogSequencer(
     PresenceTracker presence,
     RoomLogFeed feed,
     ChatMetrics metrics,
+    IOptions<BackplaneOptions> options,
     TimeProvider time,
     ILogger<RoomLogSequencer> logger) : IRoomTracking, IDisposable
 {
@@ -41,7 +43,6 @@ internal sealed partial class RoomLogSequencer(
 
     private const int MaxWaiting = 10_000;
     private const int RepairPage = 500;
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly Lock _roomsGate = new();
@@ -56,7 +57,7 @@ internal sealed partial class RoomLogSequencer(
         RoomState state;
         lock (_roomsGate)
         {
-            _sweep ??= time.CreateTimer(_ => Sweep(), null, SweepInterval, SweepInterval);
+            _sweep ??= time.CreateTimer(_ => Sweep(), null, options.Value.RoomSweepInterval, options.Value.RoomSweepInterval);
             if (!_rooms.TryGetValue(room, out state!))
             {
                 state = new RoomState(room);

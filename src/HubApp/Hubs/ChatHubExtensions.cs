@@ -1,6 +1,7 @@
 using HubApp.Contracts;
 using HubApp.Json;
 using HubApp.Limits;
+using HubApp.Sending;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,7 @@ public static class ChatHubExtensions
         builder.Services.AddSingleton<ConnectionRefusal>();
         builder.Services.TryAddSingleton<HubLifetimeManager<ChatHub>, ChatLifetimeManager<ChatHub>>();
         builder.Services.AddSingleton(services => (ILocalConnections)services.GetRequiredService<HubLifetimeManager<ChatHub>>());
+        builder.Services.AddSingleton(services => (ILocalGroupBatches)services.GetRequiredService<HubLifetimeManager<ChatHub>>());
         // What the services send through: the hub's clients and groups, not IHubContext<ChatHub>, whose hub type
         // would make Rooms and Messaging depend on Hubs while Hubs depends on them.
         builder.Services.AddSingleton(services => services.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Clients);

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using HubApp.Presence;
 using HubApp.Sending;
+using Microsoft.AspNetCore.Connections.Abstractions;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace HubApp.Hubs;
 
@@ -12,10 +14,15 @@ namespace HubApp.Hubs;
 /// it and overrides the sends that must reach other nodes, keeping the base ones for its local deliveries.
 /// </summary>
 /// <remarks>OnConnected and OnDisconnected run concurrently for many connections.</remarks>
-internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILocalConnections
+internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILocalConnections, ILocalGroupBatches
     where THub : Hub
 {
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
+
+    // Each group's members here, kept beside the base's own (private) list, which the batched sends cannot reach. Read
+    // without a lock; changed under _membersGate, so that a group emptied and dropped never swallows a member added meanwhile.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HubConnectionContext>> _members = new(StringComparer.Ordinal);
+    private readonly Lock _membersGate = new();
     private readonly JoiningConnections _joining;
     private readonly ILogger _logger;
 
@@ -46,16 +53,23 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
         _connections.TryRemove(connection.ConnectionId, out _);
+        // As the base does for its list: every group is looked at, which spares each connection a list of its groups.
+        foreach (var group in _members.Keys)
+        {
+            Forget(connection.ConnectionId, group);
+        }
+
         return base.OnDisconnectedAsync(connection);
     }
 
-    // Alone, a node's group changes and sends are its local ones; an engine overrides these and sends locally through the ones below.
+    // Alone, a node's membership changes are its local ones; an engine overrides these and changes locally through the ones below.
     public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
         AddLocalToGroupAsync(connectionId, groupName);
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
         RemoveLocalFromGroupAsync(connectionId, groupName);
 
+    // Alone, a node's group sends are its local ones; an engine overrides these and sends locally through the ones below.
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendLocalGroupAsync(groupName, methodName, args);
 
@@ -89,15 +103,133 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
 
     public Task SendLocalUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args) => base.SendUsersAsync(userIds, methodName, args);
 
-    // A connection that takes batched presence is in the room's presence group too, wherever its join was decided. Both
-    // base calls complete at once for a local connection (an in-memory dictionary).
-    public Task AddLocalToGroupAsync(string connectionId, string groupName) =>
-        _joining.PresenceGroup(connectionId, groupName) is { } presence
+    public Task AddLocalToGroupAsync(string connectionId, string groupName)
+    {
+        if (_connections.TryGetValue(connectionId, out var connection))
+        {
+            lock (_membersGate)
+            {
+                _members.GetOrAdd(groupName, static _ => new(StringComparer.Ordinal))[connectionId] = connection;
+            }
+
+            // A disconnect that ran meanwhile may have looked before this entry was there.
+            if (!_connections.ContainsKey(connectionId))
+            {
+                Forget(connectionId, groupName);
+            }
+        }
+
+        // A connection that takes batched presence is in the room's presence group too, wherever its join was decided.
+        return _joining.PresenceGroup(connectionId, groupName) is { } presence
             ? Task.WhenAll(base.AddToGroupAsync(connectionId, groupName), base.AddToGroupAsync(connectionId, presence))
             : base.AddToGroupAsync(connectionId, groupName);
+    }
 
-    public Task RemoveLocalFromGroupAsync(string connectionId, string groupName) =>
-        _joining.PresenceGroup(connectionId, groupName) is { } presence
+    public Task RemoveLocalFromGroupAsync(string connectionId, string groupName)
+    {
+        Forget(connectionId, groupName);
+        return _joining.PresenceGroup(connectionId, groupName) is { } presence
             ? Task.WhenAll(base.RemoveFromGroupAsync(connectionId, groupName), base.RemoveFromGroupAsync(connectionId, presence))
             : base.RemoveFromGroupAsync(connectionId, groupName);
+    }
+
+    /// <summary>
+    /// Each entry serialized once per protocol, as the base's group sends do; a connection then gets all of them in one
+    /// write (one flush, one wake of its send loop) where the plain sends would make one write each. A connection with
+    /// stateful reconnect gets one write per entry: its reconnect buffer counts writes as messages and keeps for replay
+    /// only what it can see is an invocation, and a joined frame is neither.
+    /// </summary>
+    public Task SendLocalGroupInOrderAsync<T>(string groupName, string methodName, IReadOnlyList<T> arguments)
+    {
+        if (arguments.Count == 0 || !_members.TryGetValue(groupName, out var members) || members.IsEmpty)
+        {
+            return Task.CompletedTask;
+        }
+
+        var entries = new SerializedHubMessage[arguments.Count];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = new SerializedHubMessage(new InvocationMessage(methodName, [arguments[i]]));
+        }
+
+        var joined = new JoinedFrames(entries);
+        List<Task>? pending = null;
+        foreach (var connection in members.Values)
+        {
+            if (entries.Length == 1 || HasReconnectBuffer(connection))
+            {
+                foreach (var entry in entries)
+                {
+                    Track(connection.WriteAsync(entry), ref pending);
+                }
+            }
+            else
+            {
+                Track(connection.WriteAsync(joined.For(connection.Protocol)), ref pending);
+            }
+        }
+
+        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
+    }
+
+    // Only whether the feature is there: SignalR sets it on a connection that negotiated stateful reconnect, and its
+    // preview status concerns implementing or calling it, which this does not.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2252", Justification = "A presence check of the feature, no use of its members.")]
+    private static bool HasReconnectBuffer(HubConnectionContext connection) => connection.Features.Get<IStatefulReconnectFeature>() is not null;
+
+    private static void Track(ValueTask write, ref List<Task>? pending)
+    {
+        if (!write.IsCompletedSuccessfully)
+        {
+            (pending ??= []).Add(write.AsTask());
+        }
+    }
+
+    private void Forget(string connectionId, string groupName)
+    {
+        lock (_membersGate)
+        {
+            if (_members.TryGetValue(groupName, out var members) && members.TryRemove(connectionId, out _) && members.IsEmpty)
+            {
+                _members.TryRemove(groupName, out _);
+            }
+        }
+    }
+
+    /// <summary>A batch's entries as one frame per protocol: each protocol's framed messages one after the other, as a transport would send them when several are queued.</summary>
+    private sealed class JoinedFrames(SerializedHubMessage[] entries)
+    {
+        private readonly List<(string Protocol, SerializedHubMessage Frames)> _joined = new(2);
+
+        public SerializedHubMessage For(IHubProtocol protocol)
+        {
+            foreach (var (name, frames) in _joined)
+            {
+                if (string.Equals(name, protocol.Name, StringComparison.Ordinal))
+                {
+                    return frames;
+                }
+            }
+
+            var parts = new ReadOnlyMemory<byte>[entries.Length];
+            var length = 0;
+            for (var i = 0; i < parts.Length; i++)
+            {
+                parts[i] = entries[i].GetSerializedMessage(protocol);
+                length += parts[i].Length;
+            }
+
+            var bytes = new byte[length];
+            var offset = 0;
+            foreach (var part in parts)
+            {
+                part.Span.CopyTo(bytes.AsSpan(offset));
+                offset += part.Length;
+            }
+
+            var joined = new SerializedHubMessage([new SerializedMessage(protocol.Name, bytes)]);
+            _joined.Add((protocol.Name, joined));
+            return joined;
+        }
+    }
 }

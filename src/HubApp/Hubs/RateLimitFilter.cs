@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using HubApp.Contracts;
 using HubApp.Errors;
 using HubApp.Limits;
@@ -18,10 +17,11 @@ namespace HubApp.Hubs;
 /// connection and per user, and then wait for the user's turn (<see cref="UserReadGate"/>).
 /// </summary>
 /// <remarks>
-/// One partitioned limiter for all connections: its single timer replenishes every bucket, instead of a
-/// timer per connection; a bucket left full for a while (a closed or quiet connection) is dropped by it.
+/// The connection's buckets are held by the connection (<see cref="ConnectionAllowance"/>, made as it connects, gone with
+/// it), and each refills from the time elapsed when it is next used: no timer walks the buckets, and a closed connection
+/// leaves nothing behind. The user's read allowance is one bucket per user on this node (<see cref="UserBuckets"/>).
 /// </remarks>
-internal sealed class RateLimitFilter : IHubFilter, IDisposable
+internal sealed class RateLimitFilter : IHubFilter
 {
     private static readonly HashSet<string> MessageMethods =
     [
@@ -60,67 +60,57 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
     ];
 
     private readonly UserReadGate _gate;
+    private readonly TimeProvider _time;
+    private readonly LimitsOptions _limits;
+    private readonly UserBuckets _userReads;
 
-    private readonly PartitionedRateLimiter<string> _messages;
-    private readonly PartitionedRateLimiter<string> _reads;
-    private readonly PartitionedRateLimiter<string> _userReads;
-    private readonly int _readsPerSecond;
-    private readonly PartitionedRateLimiter<string> _readMarkers = PerConnection(ReadMarkersPerSecond, ReadMarkersBurst);
-    private readonly PartitionedRateLimiter<string> _roomChanges = PerConnection(ReadMarkersPerSecond, ReadMarkersBurst);
-    private readonly PartitionedRateLimiter<string> _typing;
-    private readonly int _messagesPerSecond;
-    private readonly int _typingPerSecond;
-
-    public RateLimitFilter(IOptions<LimitsOptions> options, UserReadGate gate)
+    public RateLimitFilter(IOptions<LimitsOptions> options, UserReadGate gate, TimeProvider time)
     {
         _gate = gate;
-        var limits = options.Value;
-        _messagesPerSecond = limits.MessagesPerSecond;
-        _typingPerSecond = limits.TypingPerSecond;
-        _messages = PerConnection(limits.MessagesPerSecond, limits.Burst);
-        _typing = PerConnection(limits.TypingPerSecond, limits.TypingBurst);
-        _readsPerSecond = limits.ReadsPerSecond;
-        _reads = PerConnection(limits.ReadsPerSecond, limits.ReadBurst);
-        _userReads = PerConnection(limits.UserReadsPerSecond, limits.UserReadBurst);
+        _time = time;
+        _limits = options.Value;
+        _userReads = new UserBuckets(_limits.UserReadsPerSecond, _limits.UserReadBurst, time);
+    }
+
+    public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        // Before any invocation of the connection is dispatched: every call finds the allowance and none makes a second.
+        context.Context.Features.Set(new ConnectionAllowance());
+        return next(context);
     }
 
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var method = invocationContext.HubMethodName;
+        var hub = invocationContext.Context;
         if (method == HubMethods.Typing)
         {
-            Acquire(_typing, invocationContext.Context.ConnectionId, ChatErrors.TypingRateLimited, _typingPerSecond);
+            Take(hub, AllowanceKind.Typing, _limits.TypingPerSecond, _limits.TypingBurst, ChatErrors.TypingRateLimited);
         }
         else if (MessageMethods.Contains(method))
         {
-            Acquire(_messages, invocationContext.Context.ConnectionId, ChatErrors.RateLimited, _messagesPerSecond);
+            Take(hub, AllowanceKind.Messages, _limits.MessagesPerSecond, _limits.Burst, ChatErrors.RateLimited);
         }
         else if (ReadMarkerMethods.Contains(method))
         {
-            Acquire(_readMarkers, invocationContext.Context.ConnectionId, ChatErrors.ReadMarkersRateLimited, ReadMarkersPerSecond);
+            Take(hub, AllowanceKind.ReadMarkers, ReadMarkersPerSecond, ReadMarkersBurst, ChatErrors.ReadMarkersRateLimited);
         }
         else if (ReadMethods.Contains(method))
         {
-            Acquire(_reads, invocationContext.Context.ConnectionId, ChatErrors.ReadsRateLimited, _readsPerSecond);
-            Acquire(_userReads, invocationContext.Context.UserIdentifier ?? string.Empty, ChatErrors.ReadsRateLimited, _readsPerSecond);
+            Take(hub, AllowanceKind.Reads, _limits.ReadsPerSecond, _limits.ReadBurst, ChatErrors.ReadsRateLimited);
+            if (!_userReads.TryTake(hub.UserIdentifier ?? string.Empty))
+            {
+                throw ChatErrors.ReadsRateLimited(_limits.ReadsPerSecond);
+            }
+
             return ReadAsync(invocationContext, next);
         }
         else if (RoomChangeMethods.Contains(method))
         {
-            Acquire(_roomChanges, invocationContext.Context.ConnectionId, ChatErrors.RoomChangesRateLimited, ReadMarkersPerSecond);
+            Take(hub, AllowanceKind.RoomChanges, ReadMarkersPerSecond, ReadMarkersBurst, ChatErrors.RoomChangesRateLimited);
         }
 
         return next(invocationContext);
-    }
-
-    public void Dispose()
-    {
-        _messages.Dispose();
-        _typing.Dispose();
-        _readMarkers.Dispose();
-        _roomChanges.Dispose();
-        _reads.Dispose();
-        _userReads.Dispose();
     }
 
     private async ValueTask<object?> ReadAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -132,22 +122,12 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
 
     // The refusal comes as a method group and its number, not a lambda over this filter's fields, which would allocate a
     // closure on every invocation (refused or not).
-    private static void Acquire(PartitionedRateLimiter<string> limiter, string connectionId, Func<int, ChatRefusedException> refusal, int perSecond)
+    private void Take(HubCallerContext hub, AllowanceKind kind, int perSecond, int burst, Func<int, ChatRefusedException> refusal)
     {
-        using var lease = limiter.AttemptAcquire(connectionId);
-        if (!lease.IsAcquired)
+        var allowance = hub.Features.Get<ConnectionAllowance>() ?? throw new InvalidOperationException("The connection has no allowance: RateLimitFilter.OnConnectedAsync did not run.");
+        if (!allowance.TryTake(kind, _time, perSecond, burst))
         {
             throw refusal(perSecond);
         }
-    }
-
-    private static PartitionedRateLimiter<string> PerConnection(int perSecond, int burst)
-    {
-        var bucket = TokenBuckets.PerSecond(perSecond, burst);
-        // One factory for every partition, made here: RateLimitPartition.GetTokenBucketLimiter (as a lambda over the bucket
-        // would) makes a closure and a delegate on every acquire, that is on every message. The bucket's AutoReplenishment is
-        // off already, which is all GetTokenBucketLimiter adds.
-        Func<string, RateLimiter> factory = _ => new TokenBucketRateLimiter(bucket);
-        return PartitionedRateLimiter.Create<string, string>(connectionId => new RateLimitPartition<string>(connectionId, factory), StringComparer.Ordinal);
     }
 }

@@ -2,7 +2,10 @@ using System.Threading.RateLimiting;
 
 namespace HubApp.Limits;
 
-/// <summary>The token buckets of every allowance (hub methods, the HTTP API, negotiations): refilled once a second.</summary>
+/// <summary>
+/// The token buckets of the framework's rate limiter (the HTTP API, negotiations): refilled once a second. The hub's own
+/// allowances are <see cref="RefillingBucket"/>s, which need no timer.
+/// </summary>
 internal static class TokenBuckets
 {
     /// <summary>

@@ -9,20 +9,25 @@ using Microsoft.AspNetCore.SignalR;
 namespace HubApp.Messaging;
 
 /// <summary>
-/// One node: delivery through SignalR once committed. The sends are started in id order and not awaited: each
-/// connection's writes are queued in that order (its write lock is fair), so id order holds per connection while a
-/// slow one is left to its own buffer (see <see cref="FireAndForget"/>). The room's event streams get them too
-/// (<see cref="RoomLogFeed"/>).
+/// One node: delivery through SignalR once committed. A room's entries of the batch go out together, in id order
+/// (<see cref="ILocalGroupBatches"/>: one write per member where its transport allows), started and not awaited:
+/// each connection's writes are queued in call order (its write lock is fair), so id order holds per room and
+/// connection while a slow one is left to its own buffer (see <see cref="FireAndForget"/>). The room's event streams
+/// get them too (<see cref="RoomLogFeed"/>).
 /// </summary>
-internal sealed class LocalMessageDelivery(IHubClients<IChatClient> clients, RoomLogFeed feed, ChatMetrics metrics, ILogger<LocalMessageDelivery> logger) : IMessageDelivery
+internal sealed class LocalMessageDelivery(IHubClients<IChatClient> clients, ILocalGroupBatches groups, RoomLogFeed feed, ChatMetrics metrics, ILogger<LocalMessageDelivery> logger) : IMessageDelivery
 {
     public Task OnCommittingAsync(DbConnection connection, AppendResult stored, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void OnCommitted(AppendResult stored)
     {
+        foreach (var (room, entries) in ByRoom(stored.Messages))
+        {
+            FireAndForget.Observe(groups.SendLocalGroupInOrderAsync(room, nameof(IChatClient.MessageReceived), entries), logger);
+        }
+
         foreach (var message in stored.Messages)
         {
-            FireAndForget.Observe(clients.Group(message.Room).MessageReceived(message), logger);
             feed.Publish(message);
         }
 
@@ -32,6 +37,23 @@ internal sealed class LocalMessageDelivery(IHubClients<IChatClient> clients, Roo
         }
 
         metrics.Delivered(stored.Messages.Count + stored.DirectMessages.Count);
+    }
+
+    /// <summary>A batch's entries by room, each room's in id order (the batch's).</summary>
+    private static Dictionary<string, List<ChatMessage>> ByRoom(IReadOnlyList<ChatMessage> messages)
+    {
+        var rooms = new Dictionary<string, List<ChatMessage>>(StringComparer.Ordinal);
+        foreach (var message in messages)
+        {
+            if (!rooms.TryGetValue(message.Room, out var entries))
+            {
+                rooms[message.Room] = entries = [];
+            }
+
+            entries.Add(message);
+        }
+
+        return rooms;
     }
 
     /// <summary>A direct message to every connection of both users (once to a note to self), started, not awaited.</summary>

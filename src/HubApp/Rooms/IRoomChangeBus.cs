@@ -13,9 +13,10 @@ namespace HubApp.Rooms;
 /// the connections that may no longer read the room out of its group before it delivers anything more there: applying a
 /// change removes them before its first await (<see cref="RoomService.RemoveHereAsync"/>), and each engine hands a node its
 /// changes on the path that also hands it the room's entries, in the order they were sent (PostgreSQL: the listener's one
-/// loop; Redis: the room-log channel). A notice lost between nodes (a backplane outage) leaves the other nodes' copies
-/// stale for at most <see cref="RoomStateCache.MaxAge"/>; a removed connection there is taken out of the room when the
-/// backplane comes back (<see cref="RoomChangeHandler.ResyncAsync"/>) or by the next <see cref="RoomReconciler"/> round.
+/// loop; Redis: the room's channel, and a changes channel for the nodes that do not hold the room). A notice lost between
+/// nodes (a backplane outage) leaves the other nodes' copies stale for at most <see cref="RoomStateCache.MaxAge"/>; a
+/// removed connection there is taken out of the room when the backplane comes back
+/// (<see cref="RoomChangeHandler.ResyncAsync"/>) or by the next <see cref="RoomReconciler"/> round.
 /// </remarks>
 internal interface IRoomChangeBus
 {

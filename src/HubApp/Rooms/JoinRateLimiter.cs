@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using HubApp.Limits;
 
 namespace HubApp.Rooms;
 
@@ -14,9 +14,10 @@ namespace HubApp.Rooms;
 /// <c>Limits:MaxRoomsPerConnection</c>'s default (50): a client rejoining every room after a reconnect, even
 /// twice in a row, or several tabs of one user after a server restart, are never refused. Only joins of a room
 /// the connection has not joined count (see <see cref="RoomService.JoinAsync"/>). Called concurrently from
-/// every connection; the partitioned limiter's one timer refills every bucket and drops buckets that stay full.
+/// every connection; each user's bucket refills from the time elapsed when it is next used (<see cref="UserBuckets"/>:
+/// no timer).
 /// </remarks>
-internal sealed class JoinRateLimiter : IDisposable
+internal sealed class JoinRateLimiter(TimeProvider time)
 {
     /// <summary>Joins a user may make at once.</summary>
     public const int Burst = 200;
@@ -24,24 +25,9 @@ internal sealed class JoinRateLimiter : IDisposable
     /// <summary>Joins a user may make per minute once the burst is spent.</summary>
     public const int PerMinute = 60;
 
-    private static readonly TokenBucketRateLimiterOptions Bucket = new()
-    {
-        TokenLimit = Burst,
-        TokensPerPeriod = 1,
-        ReplenishmentPeriod = TimeSpan.FromMinutes(1.0 / PerMinute),
-        QueueLimit = 0,
-        AutoReplenishment = false,
-    };
-
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(
-        userId => RateLimitPartition.GetTokenBucketLimiter(userId, _ => Bucket), StringComparer.Ordinal);
+    // One a second: PerMinute spread over the minute, as the framework's bucket had it.
+    private readonly UserBuckets _buckets = new(PerMinute / 60, Burst, time);
 
     /// <summary>Takes one join from the user's allowance; false when it is spent.</summary>
-    public bool TryAcquire(string userId)
-    {
-        using var lease = _limiter.AttemptAcquire(userId);
-        return lease.IsAcquired;
-    }
-
-    public void Dispose() => _limiter.Dispose();
+    public bool TryAcquire(string userId) => _buckets.TryTake(userId);
 }

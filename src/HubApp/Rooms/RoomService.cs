@@ -32,9 +32,9 @@ internal sealed partial class RoomService(
     ChatMetrics metrics,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
-    ILogger<RoomService> logger) : IDisposable
+    ILogger<RoomService> logger)
 {
-    private readonly JoinRateLimiter _joins = new();
+    private readonly JoinRateLimiter _joins = new(time);
 
     // This node's admin connections: a reconciliation decides for them as their calls are decided (admins read every room).
     private readonly ConcurrentDictionary<string, byte> _admins = new(StringComparer.Ordinal);
@@ -268,8 +268,6 @@ internal sealed partial class RoomService(
             FireAndForget.Observe(clients.Group(name).UserLeft(new PresenceEvent(name, caller.UserId, caller.UserName, Now())), logger);
         }
     }
-
-    public void Dispose() => _joins.Dispose();
 
     // The working set keeps no open room that nobody on this node is in (RoomStateCache.ForgetOpen).
     private void ForgetIfEmpty(IReadOnlyList<string> rooms)

@@ -25,6 +25,44 @@ public sealed class BenchWorkloadTests
     }
 
     [Fact]
+    public async Task PlacedOverTwoNodesTheFanOutCountsTheNodesEachMessageNeedsAndEachNodesCpu()
+    {
+        // Both "nodes" are this one host: what is tested is where the bench puts connections and what it counts.
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
+        using var target = new BenchTarget("host", [host.BaseAddress, host.BaseAddress], authenticate: true, new ProcessMeter(Environment.ProcessId, Environment.ProcessId))
+        {
+            Backends = BenchCommand.ParseBackends([$"store={Environment.ProcessId}"]),
+        };
+        var settings = new FanOutSettings(Rooms: 3, Members: 4, Window: 4, Warmup: TimeSpan.FromMilliseconds(300), Duration: TimeSpan.FromSeconds(1), OfferedRate: null);
+
+        var byRoom = await new FanOutWorkload(target, settings with { Placement = Placement.Room, Tag = "r-" }, TextWriter.Null).RunAsync(CancellationToken.None).DefaultTimeout(TestTimeouts.Slow);
+        var byTurn = await new FanOutWorkload(target, settings with { Placement = Placement.Turn, Tag = "t-" }, TextWriter.Null).RunAsync(CancellationToken.None).DefaultTimeout(TestTimeouts.Slow);
+
+        Assert.Equal((0L, 0L, 0L), (byRoom.Lost, byRoom.Duplicated, byRoom.SendErrors));
+        Assert.Equal((2, 1.0), (byRoom.Nodes, byRoom.NodesPerMessage));
+        Assert.Equal(2.0, byTurn.NodesPerMessage); // members 0 and 2 on the first node, 1 and 3 on the second
+        Assert.Equal(2, byRoom.NodeCpuSecondsPer100k.Count);
+        Assert.True(byRoom.BackendCpuSecondsPer100k["store"] > 0);
+    }
+
+    [Fact]
+    public async Task EveryDirectMessageReachesTheSendersAndTheRecipientsConnectionOnce()
+    {
+        await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });
+        using var target = new BenchTarget("host", host.BaseAddress, authenticate: true, new ProcessMeter(Environment.ProcessId));
+        var settings = new FanOutSettings(Rooms: 6, Members: 1, Window: 2, Warmup: TimeSpan.FromMilliseconds(300), Duration: TimeSpan.FromSeconds(1), OfferedRate: null) { Direct = true, Tag = "dm-" };
+
+        var result = await new DirectWorkload(target, settings, TextWriter.Null).RunAsync(CancellationToken.None).DefaultTimeout(TestTimeouts.Slow);
+
+        Assert.True(result.DeliveriesPerSecond > 0);
+        Assert.Equal((0L, 0L, 0L), (result.Lost, result.Duplicated, result.SendErrors));
+        Assert.Equal(1.0, result.NodesPerMessage);
+        Assert.True(result.Latency.Samples > 0);
+        await using var reader = await host.ConnectAsync("bench-dm-0-0");
+        Assert.NotEmpty((await reader.SyncDirectMessagesAsync(null)).Messages);
+    }
+
+    [Fact]
     public async Task TheFullClientStillDrivesTheFanOutForCorrectnessRuns()
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Auth:DevTokens:Enabled"] = "true" });

@@ -94,6 +94,21 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task APostgresBackplaneChannelLongerThanItsChannelsAllowStopsStartUpWithOneLine()
+    {
+        var (exitCode, stdout, stderr) = await RunHostAsync(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Storage__Provider"] = "postgres",
+            ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={ClosedPort()};Username=hubapp;Database=hubapp;Timeout=5",
+            ["Backplane__Provider"] = "postgres",
+            ["Backplane__Channel"] = new string('c', 46),
+        });
+
+        AssertOneLineFailure(exitCode, stdout, stderr, "Backplane:Channel must be at most 45 bytes");
+    }
+
+    [Fact]
     public async Task AnUnreachableRedisStopsStartUpWithOneLine()
     {
         var (exitCode, stdout, stderr) = await RunHostAsync(new()

@@ -8,4 +8,10 @@ public enum Engine
 
     /// <summary><c>Backplane:Provider=redis</c>: a <see cref="HubApp.Testing.TestRedis"/> of the cluster's own.</summary>
     Redis,
+
+    /// <summary>
+    /// <c>Backplane:Provider=redis</c> on a <see cref="HubApp.Testing.TestRedisCluster"/> of the cluster's own: three
+    /// masters, each with a replica, all six listed in <c>ConnectionStrings:Redis</c>.
+    /// </summary>
+    RedisCluster,
 }

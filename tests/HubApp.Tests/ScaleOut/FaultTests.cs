@@ -12,7 +12,7 @@ namespace HubApp.Tests.ScaleOut;
 /// messages in id order.
 /// </summary>
 [Collection(PostgresCluster.Name)]
-public sealed class FaultTests
+public sealed partial class FaultTests
 {
     // The room of LoadAroundAsync's and OnePerNode's clients.
     private const string Room = "room";

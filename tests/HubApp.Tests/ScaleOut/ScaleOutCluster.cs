@@ -5,7 +5,8 @@ namespace HubApp.Tests.ScaleOut;
 
 /// <summary>
 /// Several nodes on one fresh PostgreSQL database (the store and presence) and one backplane engine, optionally
-/// behind nginx; all torn down on dispose. On <see cref="Engine.Redis"/> the cluster has a Redis server of its own.
+/// behind nginx; all torn down on dispose. On <see cref="Engine.Redis"/> the cluster has a Redis server of its own, on
+/// <see cref="Engine.RedisCluster"/> a Redis Cluster of its own.
 /// </summary>
 internal sealed class ScaleOutCluster : IAsyncDisposable
 {
@@ -15,10 +16,11 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     // Nodes that were restarted, kept for their logs and disposed with the rest.
     private readonly List<NodeProcess> _stopped = [];
 
-    private ScaleOutCluster(TestPostgres database, TestRedis? redis, List<NodeProcess> nodes, Dictionary<string, string> nodeSettings, NginxProcess? nginx)
+    private ScaleOutCluster(TestPostgres database, TestRedis? redis, TestRedisCluster? redisCluster, List<NodeProcess> nodes, Dictionary<string, string> nodeSettings, NginxProcess? nginx)
     {
         Database = database;
         Redis = redis;
+        RedisCluster = redisCluster;
         _nodes = nodes;
         _nodeSettings = nodeSettings;
         Nginx = nginx;
@@ -28,6 +30,9 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
 
     /// <summary>The Redis backplane's server, for a test to kill and start again; null on <see cref="Engine.Postgres"/>.</summary>
     public TestRedis? Redis { get; }
+
+    /// <summary>The Redis Cluster of <see cref="Engine.RedisCluster"/>, for a test to kill masters of; null on the others.</summary>
+    public TestRedisCluster? RedisCluster { get; }
 
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
@@ -41,6 +46,7 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     {
         var database = await TestPostgres.CreateAsync();
         TestRedis? redis = null;
+        TestRedisCluster? redisCluster = null;
         var started = new List<NodeProcess>();
         try
         {
@@ -51,6 +57,12 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
                 nodeSettings["Backplane__Provider"] = "redis";
                 nodeSettings["ConnectionStrings__Redis"] = redis.ConnectionString;
             }
+            else if (engine == Engine.RedisCluster)
+            {
+                redisCluster = await TestRedisCluster.StartAsync();
+                nodeSettings["Backplane__Provider"] = "redis";
+                nodeSettings["ConnectionStrings__Redis"] = redisCluster.ConnectionString;
+            }
 
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
@@ -59,11 +71,11 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
 
             await StartNodesAsync(nodes, database.ConnectionString, nodeSettings, started);
             var nginx = withNginx ? await NginxProcess.StartAsync(started.Select(n => n.Port)) : null;
-            return new ScaleOutCluster(database, redis, started, nodeSettings, nginx);
+            return new ScaleOutCluster(database, redis, redisCluster, started, nodeSettings, nginx);
         }
         catch
         {
-            await DisposeAsync(null, started, redis, database);
+            await DisposeAsync(null, started, redis, redisCluster, database);
             throw;
         }
     }
@@ -119,9 +131,10 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     public string Logs() =>
         string.Join(Environment.NewLine, EveryNodeProcess.Select(n => $"--- {n.Name} ---{Environment.NewLine}{n.Output}"))
         + Environment.NewLine + Nginx?.ErrorLog()
-        + (Redis is null ? string.Empty : $"{Environment.NewLine}--- redis ---{Environment.NewLine}{Redis.Output}");
+        + (Redis is null ? string.Empty : $"{Environment.NewLine}--- redis ---{Environment.NewLine}{Redis.Output}")
+        + (RedisCluster is null ? string.Empty : $"{Environment.NewLine}--- redis cluster ---{Environment.NewLine}{RedisCluster.Output}");
 
-    public ValueTask DisposeAsync() => DisposeAsync(Nginx, EveryNodeProcess, Redis, Database);
+    public ValueTask DisposeAsync() => DisposeAsync(Nginx, EveryNodeProcess, Redis, RedisCluster, Database);
 
     // The nodes start together, as after a deploy: the schema is created under the advisory lock. Those that started are
     // added to started, also when another did not (for the caller to dispose).
@@ -139,7 +152,7 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     }
 
     // Nodes first: Redis and the database then go away with nobody left to reconnect to them.
-    private static async ValueTask DisposeAsync(NginxProcess? nginx, IEnumerable<NodeProcess> nodes, TestRedis? redis, TestPostgres database)
+    private static async ValueTask DisposeAsync(NginxProcess? nginx, IEnumerable<NodeProcess> nodes, TestRedis? redis, TestRedisCluster? redisCluster, TestPostgres database)
     {
         if (nginx is not null)
         {
@@ -154,6 +167,11 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
         if (redis is not null)
         {
             await redis.DisposeAsync();
+        }
+
+        if (redisCluster is not null)
+        {
+            await redisCluster.DisposeAsync();
         }
 
         await database.DisposeAsync();

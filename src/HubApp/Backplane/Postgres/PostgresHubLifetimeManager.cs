@@ -24,12 +24,14 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeMan
     where THub : Hub
 {
     private readonly PostgresBackplane _backplane;
+    private readonly PostgresChannels _channels;
     private readonly JsonSerializerOptions _json;
     private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
 
     public PostgresHubLifetimeManager(
         PostgresBackplane backplane,
+        PostgresChannels channels,
         JoiningConnections joining,
         IOptions<JsonHubProtocolOptions> json,
         IHostApplicationLifetime lifetime,
@@ -38,9 +40,32 @@ internal sealed partial class PostgresHubLifetimeManager<THub> : ChatLifetimeMan
         : base(joining, lifetime, loggers)
     {
         _backplane = backplane;
+        _channels = channels;
         _json = json.Value.PayloadSerializerOptions;
         _metrics = metrics;
         _logger = loggers.CreateLogger<PostgresHubLifetimeManager<THub>>();
+    }
+
+    // What is sent to the user (direct messages, other user sends) reaches this node once this returns, before the
+    // connection can call the hub; what was sent before, it reads as it syncs.
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await base.OnConnectedAsync(connection);
+        if (connection.UserIdentifier is { } userId)
+        {
+            await _channels.HoldUserAsync(userId, connection.ConnectionAborted);
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await base.OnDisconnectedAsync(connection);
+        if (connection.UserIdentifier is { } userId)
+        {
+            _channels.ReleaseUser(userId);
+        }
     }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>

@@ -8,10 +8,11 @@ using Npgsql;
 namespace HubApp.Backplane.Postgres;
 
 /// <summary>
-/// The receiving half of the PostgreSQL wire: listens on one dedicated connection (<c>LISTEN</c>) and hands
-/// each envelope on one at a time, in the order PostgreSQL delivered them (commit order): a room's stored entries to
-/// the <see cref="RoomLogSequencer"/>, room changes to <see cref="PostgresRoomChangeBus"/>, every other send to
-/// <see cref="IBackplaneInbox"/>. Payload rows older than <see cref="PayloadRetention"/> are deleted here.
+/// The receiving half of the PostgreSQL wire: listens on one dedicated connection (<c>LISTEN</c>) to the channels
+/// this node needs (<see cref="PostgresChannels"/>), and hands each envelope on one at a time, in the order PostgreSQL
+/// delivered them (commit order, across channels too): a room's stored entries to the <see cref="RoomLogSequencer"/>,
+/// room changes to <see cref="PostgresRoomChangeBus"/>, every other send to <see cref="IBackplaneInbox"/>. Payload
+/// rows older than <see cref="PayloadRetention"/> are deleted here.
 /// </summary>
 /// <remarks>
 /// After the listening connection is lost it reconnects with a bounded backoff, logging the loss and the
@@ -22,6 +23,7 @@ namespace HubApp.Backplane.Postgres;
 internal sealed partial class PostgresListener(
     NpgsqlDataSource dataSource,
     PostgresBackplane backplane,
+    PostgresChannels channels,
     RoomLogSequencer roomLog,
     IBackplaneInbox inbox,
     PostgresRoomChangeBus roomChanges,
@@ -60,11 +62,15 @@ internal sealed partial class PostgresListener(
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => _inbox.Writer.TryWrite(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN \"{_options.Channel.Replace("\"", "\"\"", StringComparison.Ordinal)}\";", connection))
+                connection.Notification += (_, e) =>
                 {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
+                    if (e.Payload != PostgresChannels.WakePayload)
+                    {
+                        _inbox.Writer.TryWrite(e.Payload);
+                    }
+                };
+                // Every channel held, before recovery is announced: the repair that follows then misses nothing.
+                await channels.ListenAllAsync(connection, backplane.NodeId, stoppingToken);
 
                 if (DisconnectedSince is { } since)
                 {
@@ -122,6 +128,7 @@ internal sealed partial class PostgresListener(
                 _inbox.Writer.TryWrite(ResubscribedMarker);
             }
 
+            await channels.ApplyAsync(connection, stoppingToken);
             if (await connection.WaitAsync(PingInterval, stoppingToken))
             {
                 continue;

@@ -10,7 +10,8 @@ namespace HubApp.Backplane.Postgres;
 
 /// <summary>
 /// Room and direct messages with the PostgreSQL backplane: published inside the transaction that stored
-/// them, and delivered by every node, this one included, from the notification stream. PostgreSQL delivers notifications in commit order, and the room's counter row lock
+/// them, on the channels of the room's or the users' buckets (<see cref="PostgresChannels"/>), and delivered by every
+/// node that listens to them, this one included, from the notification stream. PostgreSQL delivers notifications in commit order, and the room's counter row lock
 /// orders the commits of a room as its ids, so every node hands a room's messages to SignalR in id order,
 /// whichever node stored them. A batch that fails to commit notifies nobody.
 /// </summary>

@@ -92,7 +92,7 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
             ? SendPresenceAsync(groupName, methodName, args, excludedConnectionIds)
             : _redis.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken);
 
-    // Presence events go to this node's members at once and to the others on HubApp's room-log channel, not SignalR's:
+    // Presence events go to this node's members at once and to the others on the room's channel of HubApp's own, not SignalR's:
     // every node then delivers them through its own groups, where a joiner's snapshot is waited for (JoiningConnections).
     // Resolved at first use: the room log sends to this node's members through this manager (ILocalConnections), so it
     // cannot be built with it.

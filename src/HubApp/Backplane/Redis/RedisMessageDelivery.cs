@@ -9,7 +9,7 @@ namespace HubApp.Backplane.Redis;
 
 /// <summary>
 /// Room and direct messages with the Redis engine, once committed: room entries go to this node's members at once,
-/// in id order (<see cref="RoomLogSequencer"/>), and to the other nodes on HubApp's room-log channel
+/// in id order (<see cref="RoomLogSequencer"/>), and to the other nodes holding the room on its channel
 /// (<see cref="RedisRoomLog"/>); direct messages through SignalR's Redis manager, to every connection of both users
 /// wherever it is. So while Redis is down the sender's node still delivers at once and the others catch up after.
 /// </summary>

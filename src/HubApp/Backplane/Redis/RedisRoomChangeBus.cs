@@ -5,9 +5,9 @@ using StackExchange.Redis;
 namespace HubApp.Backplane.Redis;
 
 /// <summary>
-/// Room changes between nodes on the Redis engine, on the room-log channel (<see cref="RedisRoomLog"/>), so that each node
-/// receives a room's changes and entries in the order they were sent: applied here at once, then published; every other
-/// node applies what it receives. After a lost subscription a node drops every cached room (what was published meanwhile
+/// Room changes between nodes on the Redis engine, on the room's channel (<see cref="RedisRoomLog"/>), so that each node
+/// holding the room receives its changes and entries in the order they were sent, and on the changes channel every node
+/// hears: applied here at once, then published; every other node applies the first copy it receives. After a lost subscription a node drops every cached room (what was published meanwhile
 /// did not arrive).
 /// </summary>
 /// <remarks>A change that cannot be published reaches the other nodes when their copies expire (<see cref="RoomStateCache.MaxAge"/>).</remarks>
@@ -17,19 +17,13 @@ internal sealed partial class RedisRoomChangeBus(
     RoomChangeHandler handler,
     ILogger<RedisRoomChangeBus> logger) : IRoomChangeBus, IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         // ApplyAsync has the removed connections out of their groups before it returns its task: before the log's loop
         // hands out what follows the change.
         log.ChangeReceived += change => FireAndForget.Observe(handler.ApplyAsync(change), logger);
-        var multiplexer = await redis.GetAsync().WaitAsync(cancellationToken);
-        multiplexer.ConnectionRestored += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Subscription)
-            {
-                FireAndForget.Observe(handler.ResyncAsync(), logger);
-            }
-        };
+        redis.Restored += () => FireAndForget.Observe(handler.ResyncAsync(), logger);
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

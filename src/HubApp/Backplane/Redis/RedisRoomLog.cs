@@ -13,78 +13,150 @@ using StackExchange.Redis;
 namespace HubApp.Backplane.Redis;
 
 /// <summary>
-/// Room-log entries between nodes on a Redis channel of HubApp's own (<c>{Channel}:log</c>), beside SignalR's: Redis
+/// Room-log entries between nodes on Redis channels of HubApp's own, beside SignalR's: one sharded channel per room
+/// (<c>{Channel}:room:{room}</c>, <c>SSUBSCRIBE</c>/<c>SPUBLISH</c>), which a node subscribes to only while it holds the
+/// room (<see cref="IRoomLogSource"/>: it has members there or an event stream follows it), so a node hears nothing of
+/// the rooms it does not hold, and on Redis Cluster each room's traffic stays on the shard its name hashes to. Redis
 /// keeps the order of one publisher's messages but not across nodes, so every node puts them back in id order
 /// (<see cref="RoomLogSequencer"/>). Redis is a fast hint and the store the truth: what a node misses (an outage, a
 /// publish that failed) it reads from the store.
 /// </summary>
 /// <remarks>
-/// Recovery: when the subscription is back, every node repairs each room it holds from the store, at once and again
-/// <see cref="SecondRepair"/> later (the subscription may come back a moment after the connection); a node whose
-/// publishes failed meanwhile then publishes a hint per room (its newest id), so that the others read those entries
-/// too even if nothing else is sent in the room. Received messages are handled one at a time, in arrival order.
-/// Room changes travel on this channel too (<see cref="PublishChangeAsync"/>, <see cref="ChangeReceived"/>): Redis keeps the
-/// order of one channel, so a node applies a change before it receives any entry sent after the change was published.
-/// So do presence events (<see cref="PublishPresenceAsync"/>): every node delivers them through its own groups, where a
-/// joiner's snapshot is waited for (<see cref="Presence.JoiningConnections"/>), and after the changes sent before them.
+/// <para>
+/// A room's channel carries its entries (with their payload), its presence events (<see cref="PublishPresenceAsync"/>),
+/// its changes and its hints. Each room's subscription has a queue of its own, handled one message at a time in arrival
+/// order: a node applies a change of the room before any entry or event published in it after the change, and delivers
+/// presence events through its own groups, where a joiner's snapshot is waited for (<see cref="Presence.JoiningConnections"/>).
+/// Subscribing, and letting go, are done one after the other per room, in the order the sequencer asks for them.
+/// </para>
+/// <para>
+/// Room changes (<see cref="PublishChangeAsync"/>, <see cref="ChangeReceived"/>) also have an effect on nodes that do
+/// not hold the room: the room's cached state (<see cref="Rooms.RoomStateCache"/>) and <c>RemovedFromRoom</c> to every
+/// connection of a removed user. So each change is published twice, on the room's channel (for the order above) and on
+/// one sharded channel every node subscribes to (<c>{Channel}:changes</c>; changes are rare), each with an id; a node
+/// applies whichever copy comes first and drops the other (the last <see cref="RememberedChanges"/> ids are kept).
+/// </para>
+/// <para>
+/// Recovery: when a subscription connection is back (StackExchange.Redis subscribes its channels again by itself), every
+/// node repairs each room it holds from the store, at once and again <see cref="SecondRepair"/> later (the
+/// subscriptions may come back a moment after the connection); a node whose publishes failed meanwhile then publishes a
+/// hint on each such room's channel (its newest id), so that the nodes holding it read those entries too even if
+/// nothing else is sent in the room. A room held while its subscription cannot be made (Redis is down) is held all the
+/// same, and subscribed to again with a backoff; once that succeeds the room repairs from the store.
+/// </para>
 /// </remarks>
 internal sealed partial class RedisRoomLog(
     RedisConnection redis,
-    RoomLogSequencer sequencer,
+    IServiceProvider services,
     ILocalConnections local,
     NodeIdentity node,
     ChatMetrics metrics,
     IOptions<JsonHubProtocolOptions> json,
     TimeProvider time,
-    ILogger<RedisRoomLog> logger) : IHostedService
+    ILogger<RedisRoomLog> logger) : IHostedService, IRoomLogSource
 {
     private static readonly TimeSpan SecondRepair = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxSubscribeRetryDelay = TimeSpan.FromSeconds(5);
     private const int MaxUnpublishedRooms = 10_000;
-    private static readonly RedisChannel Channel = RedisChannel.Literal("log");
+    private const int RememberedChanges = 1024;
+    private static readonly RedisChannel ChangesChannel = RedisChannel.Sharded("changes");
     private static readonly JsonSerializerOptions EnvelopeOptions = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = WireJsonEncoder.Instance };
 
     private readonly JsonSerializerOptions _json = json.Value.PayloadSerializerOptions;
     private readonly Dictionary<string, long> _unpublished = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HeldRoom> _held = new(StringComparer.Ordinal);
+    private readonly HashSet<Guid> _seenChanges = [];
+    private readonly Queue<Guid> _seenOrder = new();
+    private volatile bool _stopping;
     private ISubscriber? _subscriber;
-    private ChannelMessageQueue? _queue;
+    private ChannelMessageQueue? _changes;
+    private RoomLogSequencer? _sequencer;
 
     /// <summary>
-    /// Another node's room change, raised on the receiving loop: the handler must have the removed connections out of
-    /// their groups before it returns (what comes next on the channel is delivered right after), and wait for nothing.
+    /// Another node's room change, raised on a receiving loop: the handler must have the removed connections out of
+    /// their groups before it returns (what comes next on the room's channel is delivered right after), and wait for nothing.
     /// </summary>
     public event Action<RoomChange>? ChangeReceived;
+
+    // Resolved at first use: the sequencer holds rooms through this (IRoomLogSource), so it cannot be built with it.
+    private RoomLogSequencer Sequencer => _sequencer ??= services.GetRequiredService<RoomLogSequencer>();
+
+    /// <summary>The channel of <paramref name="room"/>'s entries, events and changes.</summary>
+    public static RedisChannel RoomChannel(string room) => RedisChannel.Sharded("room:" + room);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var multiplexer = await redis.GetAsync().WaitAsync(cancellationToken);
         _subscriber = multiplexer.GetSubscriber();
-        _queue = await _subscriber.SubscribeAsync(Channel).WaitAsync(cancellationToken);
-        _queue.OnMessage(Receive);
-        multiplexer.ConnectionRestored += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Subscription)
-            {
-                _ = RecoverAsync();
-            }
-        };
+        _changes = await _subscriber.SubscribeAsync(ChangesChannel).WaitAsync(cancellationToken);
+        _changes.OnMessage(Receive);
+        redis.Restored += () => _ = RecoverAsync();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_queue is not null)
+        _stopping = true;
+        ChannelMessageQueue[] queues;
+        lock (_held)
         {
-            try
-            {
-                await _queue.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
-            {
-                // Redis is gone: nothing to unsubscribe from.
-            }
+            queues = [.. _held.Values.Select(r => r.Queue).OfType<ChannelMessageQueue>()];
+        }
+
+        try
+        {
+            await Task.WhenAll([.. queues.Append(_changes).OfType<ChannelMessageQueue>().Select(q => q.UnsubscribeAsync())])
+                .WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
+        {
+            // Redis is gone: nothing to unsubscribe from.
         }
     }
 
-    /// <summary>Publishes a committed batch's entries; not awaited by the writer. A publish that fails is remembered for the hint.</summary>
+    /// <summary>
+    /// Subscribes to the room's channel; returns once Redis confirmed it. While Redis cannot be reached the room is held
+    /// without it (and subscribed to later, with a repair from the store), so that joins go on during an outage.
+    /// </summary>
+    public Task HoldAsync(string room, CancellationToken cancellationToken)
+    {
+        Task subscribed;
+        lock (_held)
+        {
+            if (!_held.TryGetValue(room, out var held))
+            {
+                held = new HeldRoom(room);
+                _held[room] = held;
+            }
+
+            held.Wanted = true;
+            subscribed = Then(held, () => SubscribeAsync(held, repair: false));
+        }
+
+        return subscribed.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Unsubscribes from the room's channel, after whatever was asked for the room before.</summary>
+    public void Release(string room)
+    {
+        lock (_held)
+        {
+            if (!_held.TryGetValue(room, out var held))
+            {
+                return;
+            }
+
+            held.Wanted = false;
+            var released = Then(held, () => UnsubscribeAsync(held));
+            released.ContinueWith(
+                (_, state) => ((RedisRoomLog)state!).Forget(held, released),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Publishes a committed batch's entries, on each room's channel; not awaited by the writer. A publish that fails is remembered for the hint.</summary>
     public void Publish(IReadOnlyList<ChatMessage> entries)
     {
         if (entries.Count == 0 || _subscriber is null)
@@ -92,18 +164,22 @@ internal sealed partial class RedisRoomLog(
             return;
         }
 
-        var payload = JsonSerializer.Serialize(new LogEnvelope(node.Id, [.. entries.Select(e => JsonSerializer.SerializeToElement(e, _json))], null), EnvelopeOptions);
-        _subscriber.PublishAsync(Channel, payload).ContinueWith(
-            (task, state) => ((RedisRoomLog)state!).PublishFailed(entries, task.Exception!),
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        foreach (var room in entries.GroupBy(e => e.Room, StringComparer.Ordinal))
+        {
+            IReadOnlyList<ChatMessage> inRoom = [.. room];
+            var payload = JsonSerializer.Serialize(new LogEnvelope(node.Id, [.. inRoom.Select(e => JsonSerializer.SerializeToElement(e, _json))], null), EnvelopeOptions);
+            _subscriber.PublishAsync(RoomChannel(room.Key), payload).ContinueWith(
+                (task, state) => ((RedisRoomLog)state!).PublishFailed(inRoom, task.Exception!),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
     }
 
     /// <summary>
-    /// Publishes a presence event of a room (<c>UserJoined</c>, <c>UserLeft</c>) to the other nodes, which deliver it to their
-    /// members of the room as this node does (<see cref="ILocalConnections.SendLocalGroupExceptAsync"/>); one that
+    /// Publishes a presence event of a room (<c>UserJoined</c>, <c>UserLeft</c>) to the other nodes holding it, which deliver
+    /// it to their members of the room as this node does (<see cref="ILocalConnections.SendLocalGroupExceptAsync"/>); one that
     /// cannot be published is missed there, as SignalR's own would be.
     /// </summary>
     public async Task PublishPresenceAsync(string room, string method, PresenceEvent presence, IReadOnlyList<string> excluded)
@@ -116,7 +192,7 @@ internal sealed partial class RedisRoomLog(
         try
         {
             var payload = new PresenceSend(room, method, JsonSerializer.SerializeToElement(presence, _json), excluded.Count == 0 ? null : excluded);
-            await _subscriber.PublishAsync(Channel, JsonSerializer.Serialize(new LogEnvelope(node.Id, null, null, Presence: payload), EnvelopeOptions));
+            await _subscriber.PublishAsync(RoomChannel(room), JsonSerializer.Serialize(new LogEnvelope(node.Id, null, null, Presence: payload), EnvelopeOptions));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -129,8 +205,8 @@ internal sealed partial class RedisRoomLog(
     {
         if (_subscriber is not null)
         {
-            var payload = JsonSerializer.Serialize(new LogEnvelope(node.Id, null, null, JsonSerializer.SerializeToElement(change, JsonSerializerOptions.Web)), EnvelopeOptions);
-            await _subscriber.PublishAsync(Channel, payload).WaitAsync(cancellationToken);
+            var payload = JsonSerializer.Serialize(new LogEnvelope(node.Id, null, null, JsonSerializer.SerializeToElement(change, JsonSerializerOptions.Web), ChangeId: Guid.NewGuid()), EnvelopeOptions);
+            await Task.WhenAll(_subscriber.PublishAsync(RoomChannel(change.Room), payload), _subscriber.PublishAsync(ChangesChannel, payload)).WaitAsync(cancellationToken);
         }
     }
 
@@ -154,7 +230,7 @@ internal sealed partial class RedisRoomLog(
     {
         try
         {
-            sequencer.RepairAll();
+            Sequencer.RepairAll();
             Dictionary<string, long> hints;
             lock (_unpublished)
             {
@@ -162,18 +238,138 @@ internal sealed partial class RedisRoomLog(
                 _unpublished.Clear();
             }
 
-            if (hints.Count > 0 && _subscriber is not null)
+            if (hints.Count > 0 && _subscriber is { } subscriber)
             {
-                await _subscriber.PublishAsync(Channel, JsonSerializer.Serialize(new LogEnvelope(node.Id, null, hints), EnvelopeOptions));
+                await Task.WhenAll(hints.Select(hint => subscriber.PublishAsync(
+                    RoomChannel(hint.Key),
+                    JsonSerializer.Serialize(new LogEnvelope(node.Id, null, new Dictionary<string, long> { [hint.Key] = hint.Value }), EnvelopeOptions))));
             }
 
             await Task.Delay(SecondRepair, time);
-            sequencer.RepairAll();
+            Sequencer.RepairAll();
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Lost again: the next restore recovers.
             LogRecoveryFailed(logger, ex);
+        }
+    }
+
+    // Called under _held's lock: runs step after whatever was asked for the room before, so that the subscription ends up
+    // as the last call wanted, and the steps of one room never overlap.
+    private static Task Then(HeldRoom held, Func<Task> step)
+    {
+        var next = held.Steps.ContinueWith(_ => step(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        held.Steps = next;
+        return next;
+    }
+
+    // A step of its room (Then): it alone touches held.Queue. Never throws; a room it cannot subscribe now is subscribed later.
+    private async Task SubscribeAsync(HeldRoom held, bool repair)
+    {
+        if (!held.Wanted || held.Queue is not null || _stopping)
+        {
+            return;
+        }
+
+        var channel = RoomChannel(held.Room);
+        if (_subscriber is { } subscriber && subscriber.IsConnected(channel))
+        {
+            try
+            {
+                var queue = await subscriber.SubscribeAsync(channel);
+                queue.OnMessage(Receive);
+                held.Queue = queue;
+                held.Attempts = 0;
+                if (repair)
+                {
+                    // Published while it was not subscribed: read from the store.
+                    Sequencer.Hint(held.Room, long.MaxValue);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                LogSubscribeFailed(logger, held.Room, ex);
+                // The failed call left its queue registered, out of reach: every subscription of the channel goes with
+                // it (the room's steps never overlap, so there is no other).
+                try
+                {
+                    await subscriber.UnsubscribeAsync(channel);
+                }
+                catch (Exception again) when (again is RedisException or TimeoutException)
+                {
+                    // Not subscribed on the server either.
+                }
+            }
+        }
+
+        _ = SubscribeLaterAsync(held);
+    }
+
+    private async Task SubscribeLaterAsync(HeldRoom held)
+    {
+        held.Attempts++;
+        var delay = TimeSpan.FromMilliseconds(Math.Min(MaxSubscribeRetryDelay.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(held.Attempts, 5))));
+        await Task.Delay(delay, time);
+        lock (_held)
+        {
+            if (!_stopping && held.Wanted && _held.TryGetValue(held.Room, out var current) && current == held)
+            {
+                _ = Then(held, () => SubscribeAsync(held, repair: true));
+            }
+        }
+    }
+
+    // A step of its room (Then).
+    private static async Task UnsubscribeAsync(HeldRoom held)
+    {
+        if (held.Wanted || held.Queue is not { } queue)
+        {
+            return;
+        }
+
+        held.Queue = null;
+        try
+        {
+            await queue.UnsubscribeAsync();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Taken off here already; Redis forgets it with the lost connection.
+        }
+    }
+
+    // Once its last step ran, a room let go and not held again is forgotten.
+    private void Forget(HeldRoom held, Task last)
+    {
+        lock (_held)
+        {
+            if (!held.Wanted && held.Steps == last && _held.TryGetValue(held.Room, out var current) && current == held)
+            {
+                _held.Remove(held.Room);
+            }
+        }
+    }
+
+    // Each change comes twice (its room's channel and the changes channel): the first copy is applied.
+    private bool FirstSeen(Guid change)
+    {
+        lock (_seenChanges)
+        {
+            if (!_seenChanges.Add(change))
+            {
+                return false;
+            }
+
+            _seenOrder.Enqueue(change);
+            if (_seenOrder.Count > RememberedChanges)
+            {
+                _seenChanges.Remove(_seenOrder.Dequeue());
+            }
+
+            return true;
         }
     }
 
@@ -193,16 +389,16 @@ internal sealed partial class RedisRoomLog(
                 {
                     // From the batch's timestamp, taken just before its commit, by the two nodes' clocks.
                     metrics.BackplaneLag(time.GetUtcNow().UtcDateTime - chat.SentAt);
-                    sequencer.Offer(chat);
+                    Sequencer.Offer(chat);
                 }
             }
 
             foreach (var (room, lastId) in envelope.Hints ?? new Dictionary<string, long>())
             {
-                sequencer.Hint(room, lastId);
+                Sequencer.Hint(room, lastId);
             }
 
-            if (envelope.Change?.Deserialize<RoomChange>(JsonSerializerOptions.Web) is { } change)
+            if (envelope.Change?.Deserialize<RoomChange>(JsonSerializerOptions.Web) is { } change && FirstSeen(envelope.ChangeId ?? Guid.NewGuid()))
             {
                 ChangeReceived?.Invoke(change);
             }
@@ -227,16 +423,43 @@ internal sealed partial class RedisRoomLog(
     [LoggerMessage(EventId = 65, Level = LogLevel.Debug, Message = "A presence event of room '{Room}' could not be published to Redis; the other nodes' members of the room miss it.")]
     private static partial void LogPresenceNotPublished(ILogger logger, string room, Exception exception);
 
-    [LoggerMessage(EventId = 59, Level = LogLevel.Warning, Message = "An unreadable message on the room-log channel was ignored.")]
+    [LoggerMessage(EventId = 270, Level = LogLevel.Warning, Message = "Could not subscribe to the channel of room '{Room}'; trying again, and its members here read what they missed from the store.")]
+    private static partial void LogSubscribeFailed(ILogger logger, string room, Exception exception);
+
+    [LoggerMessage(EventId = 59, Level = LogLevel.Warning, Message = "An unreadable message on a room-log channel was ignored.")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);
 
-    /// <summary>What travels on the channel: entries of one committed batch, the newest ids of rooms whose publish failed, or a room change.</summary>
+    /// <summary>
+    /// What travels on a room's channel: its entries of one committed batch, its newest id when its publish failed, a room
+    /// change (with an id, as it travels on the changes channel too) or a presence event.
+    /// </summary>
     private sealed record LogEnvelope(
         [property: JsonPropertyName("o")] string Origin,
         [property: JsonPropertyName("e")] IReadOnlyList<JsonElement>? Entries,
         [property: JsonPropertyName("h")] IReadOnlyDictionary<string, long>? Hints,
         [property: JsonPropertyName("c")] JsonElement? Change = null,
-        [property: JsonPropertyName("p")] PresenceSend? Presence = null);
+        [property: JsonPropertyName("p")] PresenceSend? Presence = null,
+        [property: JsonPropertyName("i")] Guid? ChangeId = null);
+
+    /// <summary>
+    /// A room this node holds, or did and is letting go: its subscription (<see cref="Queue"/>, null while there is none) is
+    /// changed only by its steps, one after the other (<see cref="Steps"/>, chained under the lock of the held rooms).
+    /// </summary>
+    private sealed class HeldRoom(string room)
+    {
+        public string Room { get; } = room;
+
+        /// <summary>Whether the sequencer holds it: what the next step makes the subscription agree with. Under the lock.</summary>
+        public bool Wanted { get; set; }
+
+        /// <summary>The last step asked for. Under the lock.</summary>
+        public Task Steps { get; set; } = Task.CompletedTask;
+
+        public ChannelMessageQueue? Queue { get; set; }
+
+        /// <summary>Failed subscribe attempts in a row, for the backoff.</summary>
+        public int Attempts { get; set; }
+    }
 
     /// <summary>A presence event for a room's members on every node but those excluded.</summary>
     private sealed record PresenceSend(
