@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HubApp.Cli;
 using HubApp.Client;
+using HubApp.Contracts;
 
 namespace HubApp.Bench;
 
@@ -24,6 +25,11 @@ internal static class BenchCommand
     private static readonly Option<int> InFlight = new("--in-flight") { Description = "Connects in flight at once.", DefaultValueFactory = _ => 100 };
     private static readonly Option<BenchClient> ClientKind = new("--client") { Description = "lean: raw WebSockets with SignalR's framing (cheap per delivery); full: the ChatClient, for correctness runs.", DefaultValueFactory = _ => BenchClient.Lean };
     private static readonly Option<ChatProtocol> Protocol = new("--protocol") { Description = "Hub protocol: Json or MessagePack.", DefaultValueFactory = _ => ChatProtocol.Json };
+    private static readonly Option<string> Presence = new Option<string>("--presence")
+    {
+        Description = "How the connections hear of joins and leaves: each (UserJoined/UserLeft, as any SignalR client) or batched (PresenceChanged, as HubApp's own clients).",
+        DefaultValueFactory = _ => PresenceModes.Each,
+    }.AcceptOnlyFromAmong(PresenceModes.Each, PresenceModes.Batched);
     private static readonly Option<Placement> PlacementOption = new("--placement")
     {
         Description = "Which node each connection goes to: turn (connection k on node k mod N), random (seeded, as a load balancer would), room (room r's members on node r mod N), first (all on the first node).",
@@ -102,11 +108,11 @@ internal static class BenchCommand
     {
         var command = new Command("idle", "Open N idle connections (spread over worker processes), report connect rate and server memory per connection.")
         {
-            Server, NoAuth, ServerPid, ClientKind, Protocol, Connections, InFlight, Warmup, JsonFile,
+            Server, NoAuth, ServerPid, ClientKind, Protocol, Presence, Connections, InFlight, Warmup, JsonFile,
         };
         command.SetAction(async (parse, ct) =>
         {
-            using var target = Target(parse, "host");
+            using var target = Target(parse, "host", parse.GetValue(Presence) == PresenceModes.Batched);
             var result = await new IdleWorkload(target, parse.GetValue(Connections), 100, !parse.GetValue(NoAuth), Console.Out, TimeSpan.FromSeconds(parse.GetValue(Warmup)), parse.GetValue(InFlight)).RunAsync(ct);
             await Report(parse, Pinning.None, [], [], [result], new Dictionary<string, LatencySummary>(), []);
             return 0;
@@ -315,22 +321,23 @@ internal static class BenchCommand
         var offset = new Option<int>("--offset");
         var count = new Option<int>("--count");
         var rooms = new Option<int>("--rooms") { DefaultValueFactory = _ => 100 };
-        var command = new Command("idle-worker", "Internal: holds a share of the idle connections for `idle`.") { Server, NoAuth, ClientKind, Protocol, offset, count, rooms };
+        var command = new Command("idle-worker", "Internal: holds a share of the idle connections for `idle`.") { Server, NoAuth, ClientKind, Protocol, Presence, offset, count, rooms };
         command.Hidden = true;
         command.SetAction(async (parse, ct) =>
         {
-            using var target = Target(parse, "host");
+            using var target = Target(parse, "host", parse.GetValue(Presence) == PresenceModes.Batched);
             return await IdleWorkload.RunWorkerAsync(target, parse.GetValue(offset), parse.GetValue(count), parse.GetValue(rooms), ct);
         });
         return command;
     }
 
-    private static BenchTarget Target(ParseResult parse, string name)
+    private static BenchTarget Target(ParseResult parse, string name, bool batchedPresence = false)
     {
         Uri[] servers = [parse.GetValue(Server)!, .. (parse.GetValue(AlsoServers) ?? []).Select(u => new Uri(u))];
         int[] pids = [.. parse.GetValue(ServerPid) is { } pid ? [pid] : Array.Empty<int>(), .. parse.GetValue(AlsoPids) ?? []];
         return new(name, servers, !parse.GetValue(NoAuth), pids.Length > 0 ? new ProcessMeter(pids) : null, parse.GetValue(ClientKind), parse.GetValue(Protocol))
         {
+            BatchedPresence = batchedPresence,
             Backends = ParseBackends(parse.GetResult(Backends) is null ? [] : parse.GetValue(Backends) ?? []),
         };
     }

@@ -79,6 +79,9 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
 
     public ChatProtocol Protocol => protocol;
 
+    /// <summary>Connections ask for batched presence (<c>--presence batched</c>), as HubApp's own clients do.</summary>
+    public bool BatchedPresence { get; init; }
+
     public bool Authenticates => authenticate;
 
     /// <summary>The token for <paramref name="userName"/> (fetched once), or null for a host that takes none.</summary>
@@ -97,7 +100,7 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
         var server = servers[node ?? (int)((uint)Interlocked.Increment(ref _next) % (uint)servers.Count)];
         if (client == BenchClient.Lean)
         {
-            return new Lean(await LeanHubConnection.ConnectAsync(_negotiate, server, token, protocol, onDelivery, cancellationToken));
+            return new Lean(await LeanHubConnection.ConnectAsync(_negotiate, server, token, protocol, onDelivery, cancellationToken, BatchedPresence));
         }
 
         // WebSockets without negotiate, as the figures before the lean client were measured, and no stateful-reconnect
@@ -110,6 +113,7 @@ internal sealed class BenchTarget(string name, IReadOnlyList<Uri> servers, bool 
             Transports = HttpTransportType.WebSockets,
             SkipNegotiation = true,
             Protocol = protocol,
+            BatchedPresence = BatchedPresence,
         });
         if (onDelivery is not null)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HubApp.Contracts;
 
 namespace HubApp.Bench;
 
@@ -173,7 +174,7 @@ internal sealed class IdleWorkload(BenchTarget target, int connections, int room
 
         foreach (var argument in (string[])["idle-worker", "--server", target.Server.ToString(), "--offset", offset.ToString(CultureInfo.InvariantCulture),
                      "--count", count.ToString(CultureInfo.InvariantCulture), "--rooms", rooms.ToString(CultureInfo.InvariantCulture),
-                     "--client", "full", "--protocol", target.Protocol.ToString()])
+                     "--client", "full", "--protocol", target.Protocol.ToString(), "--presence", target.BatchedPresence ? PresenceModes.Batched : PresenceModes.Each])
         {
             start.ArgumentList.Add(argument);
         }

@@ -62,13 +62,15 @@ internal sealed class LeanHubConnection : IAsyncDisposable
     /// Negotiates, connects and completes the handshake. <paramref name="onDelivery"/> gets each delivery's send
     /// stamp (Stopwatch ticks), or -1 for a text that carries none.
     /// </summary>
-    public static async Task<LeanHubConnection> ConnectAsync(HttpClient http, Uri server, string? accessToken, ChatProtocol protocol, Action<long>? onDelivery, CancellationToken cancellationToken)
+    /// <paramref name="batchedPresence"/>: asks for <c>PresenceChanged</c> instead of <c>UserJoined</c>/<c>UserLeft</c>.
+    public static async Task<LeanHubConnection> ConnectAsync(HttpClient http, Uri server, string? accessToken, ChatProtocol protocol, Action<long>? onDelivery, CancellationToken cancellationToken, bool batchedPresence = false)
     {
         var connection = new LeanHubConnection(protocol, onDelivery);
         try
         {
             var connectionToken = await NegotiateAsync(http, server, accessToken, cancellationToken);
-            var query = $"id={Uri.EscapeDataString(connectionToken)}" + (accessToken is null ? string.Empty : $"&access_token={Uri.EscapeDataString(accessToken)}");
+            var query = $"id={Uri.EscapeDataString(connectionToken)}" + (accessToken is null ? string.Empty : $"&access_token={Uri.EscapeDataString(accessToken)}")
+                + (batchedPresence ? $"&{PresenceModes.QueryParameter}={PresenceModes.Batched}" : string.Empty);
             var url = new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = HubMethods.Path, Query = query }.Uri;
             await connection._socket.ConnectAsync(url, cancellationToken);
             connection._receiving = Task.Run(connection.ReceiveAsync, CancellationToken.None);

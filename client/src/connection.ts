@@ -1,6 +1,7 @@
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
 import type { Identity } from "./auth";
 import { fromWire, HubPath } from "./contract";
+import { batchedPresenceQuery } from "./presence-batch";
 import { describeError, type ChatError } from "./errors";
 import { ReconnectPolicy } from "./retry";
 import { connectionPlans, hubProtocol, mayFallBack, type ConnectionPlan } from "./transports";
@@ -109,7 +110,7 @@ export class ChatConnection {
   private build(plan: ConnectionPlan): HubConnection {
     const retries = new ReconnectPolicy();
     const connection = new HubConnectionBuilder()
-      .withUrl(this.baseUrl + HubPath, { accessTokenFactory: () => this.identity.token(), transport: plan.transport })
+      .withUrl(this.baseUrl + HubPath + batchedPresenceQuery, { accessTokenFactory: () => this.identity.token(), transport: plan.transport })
       .withHubProtocol(hubProtocol(plan))
       .withAutomaticReconnect(retries)
       .withStatefulReconnect()

@@ -112,6 +112,14 @@ export interface PresenceEvent {
   at: string;
 }
 
+/** (v3) The argument of PresenceChanged, to connections that asked for batched presence (`?presence=batched`). */
+export interface PresenceBatch {
+  room: string;
+  joined: Member[];
+  left: Member[];
+  at: string;
+}
+
 export interface TypingEvent {
   room: string;
   userId: string;
@@ -256,6 +264,7 @@ export const ClientEvents = {
   messageReceived: "MessageReceived",
   userJoined: "UserJoined",
   userLeft: "UserLeft",
+  presenceChanged: "PresenceChanged",
   userTyping: "UserTyping",
   directMessageReceived: "DirectMessageReceived",
   readMarkerMoved: "ReadMarkerMoved",

@@ -3,6 +3,7 @@ import {
   HubMethods,
   type ChatMessage,
   type MyRoom,
+  type PresenceBatch,
   type PresenceEvent,
   type RoomInfo,
   type RoomRemoval,
@@ -12,6 +13,7 @@ import type { ConversationContext } from "./conversation";
 import { describeError } from "./errors";
 import type { Arrival } from "./line";
 import { draftOf, needsPost, type OutboxEntry } from "./outbox-entry";
+import { presenceChanges } from "./presence-batch";
 import { RoomConversation, type RoomContext } from "./room-conversation";
 import { RoomTyping } from "./session-typing";
 
@@ -56,8 +58,10 @@ export class Rooms {
     this.typing = new RoomTyping(connection, context.me, (room) => this.joined.has(room), (room) => listener.typingChanged(room));
     this.context = { ...context, typing: this.typing, holds: (room) => this.joined.get(room.name) === room };
     connection.on<ChatMessage>(ClientEvents.messageReceived, (m) => this.onMessage(m));
-    connection.on<PresenceEvent>(ClientEvents.userJoined, (e) => this.onPresence(e, true));
-    connection.on<PresenceEvent>(ClientEvents.userLeft, (e) => this.onPresence(e, false));
+    connection.on<PresenceEvent>(ClientEvents.userJoined, (e) => this.onPresence([[e, true]]));
+    connection.on<PresenceEvent>(ClientEvents.userLeft, (e) => this.onPresence([[e, false]]));
+    // (v3) The page asks for batched presence (connection.ts); the single events above stay for a host that does not batch.
+    connection.on<PresenceBatch>(ClientEvents.presenceChanged, (batch) => this.onPresence(presenceChanges(batch)));
     connection.on<RoomInfo>(ClientEvents.addedToRoom, (info) => listener.roomAdded(info));
     connection.on<RoomRemoval>(ClientEvents.removedFromRoom, (removal) => this.removed(removal));
     connection.on<MyRoom>(ClientEvents.roomAdded, (room) => listener.myRoomAdded(room));
@@ -276,15 +280,19 @@ export class Rooms {
     })();
   }
 
-  private onPresence(event: PresenceEvent, present: boolean): void {
-    const room = this.joined.get(event.room) ?? this.joining.get(event.room);
+  /** Applies presence changes of one room (a batch's, or a single event), then redraws its members once. */
+  private onPresence(changes: readonly [PresenceEvent, boolean][]): void {
+    const name = changes[0]?.[0].room;
+    const room = name === undefined ? undefined : this.joined.get(name) ?? this.joining.get(name);
     if (!room) {
       return;
     }
-    room.presenceDuringJoin?.push([event, present]);
-    room.setPresent(event, present);
-    if (this.joined.has(event.room)) {
-      this.listener.membersChanged(event.room);
+    for (const [event, present] of changes) {
+      room.presenceDuringJoin?.push([event, present]);
+      room.setPresent(event, present);
+    }
+    if (this.joined.has(room.name)) {
+      this.listener.membersChanged(room.name);
     }
   }
 }

@@ -37,12 +37,28 @@ public sealed partial class ChatClient
         _hub.On<ChatMessage>(nameof(IChatClient.MessageReceived), OnMessageReceived);
         _hub.On<PresenceEvent>(nameof(IChatClient.UserJoined), e => _events.Raise(UserJoined, e, nameof(UserJoined)));
         _hub.On<PresenceEvent>(nameof(IChatClient.UserLeft), e => _events.Raise(UserLeft, e, nameof(UserLeft)));
+        _hub.On<PresenceBatch>(nameof(IChatClient.PresenceChanged), OnPresenceChanged);
         _hub.On<TypingEvent>(nameof(IChatClient.UserTyping), e => _events.Raise(UserTyping, e, nameof(UserTyping)));
         _hub.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), OnDirectMessageReceived);
         _hub.On<ReadMarker>(nameof(IChatClient.ReadMarkerMoved), e => _events.Raise(ReadMarkerMoved, e, nameof(ReadMarkerMoved)));
         RegisterRoomAdminEvents();
         RegisterMyRoomsEvents();
         RegisterThreadEvents();
+    }
+
+    // Leaves first: a batch names each user once, so the order within it says nothing, and a list that is shown between the
+    // handlers is then never longer than before and after.
+    private void OnPresenceChanged(PresenceBatch batch)
+    {
+        foreach (var member in batch.Left)
+        {
+            _events.Raise(UserLeft, new PresenceEvent(batch.Room, member.UserId, member.UserName, batch.At), nameof(UserLeft));
+        }
+
+        foreach (var member in batch.Joined)
+        {
+            _events.Raise(UserJoined, new PresenceEvent(batch.Room, member.UserId, member.UserName, batch.At), nameof(UserJoined));
+        }
     }
 
     private void OnMessageReceived(ChatMessage message)

@@ -50,7 +50,7 @@ public sealed partial class ChatClient : IAsyncDisposable
 
         _policy = new ReconnectPolicy(options.ReconnectDelays, options.MaxReconnectAttempts);
 
-        var builder = new HubConnectionBuilder().WithUrl(HubUrl(options.ServerUrl), options.Transports, http => ConfigureHttp(http, options));
+        var builder = new HubConnectionBuilder().WithUrl(HubUrl(options.ServerUrl, options.BatchedPresence), options.Transports, http => ConfigureHttp(http, options));
         if (options.Protocol == ChatProtocol.MessagePack)
         {
             builder.AddMessagePackProtocol();
@@ -210,7 +210,8 @@ public sealed partial class ChatClient : IAsyncDisposable
         }
     }
 
-    private static Uri HubUrl(Uri serverUrl) => new(BaseUrl(serverUrl), HubMethods.Path.TrimStart('/'));
+    private static Uri HubUrl(Uri serverUrl, bool batchedPresence) =>
+        new(BaseUrl(serverUrl), HubMethods.Path.TrimStart('/') + (batchedPresence ? $"?{PresenceModes.QueryParameter}={PresenceModes.Batched}" : string.Empty));
 
     // With a trailing slash, so that paths resolve below it (a server at http://host/chat/ keeps its /chat/).
     private static Uri BaseUrl(Uri serverUrl) => serverUrl.AbsoluteUri.EndsWith('/') ? serverUrl : new Uri(serverUrl.AbsoluteUri + "/");

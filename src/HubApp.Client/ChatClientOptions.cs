@@ -30,6 +30,15 @@ public sealed class ChatClientOptions
     /// </summary>
     public bool SkipNegotiation { get; init; }
 
+    /// <summary>
+    /// Asks the server for batched presence (<c>?presence=batched</c>, docs/protocol.md "Batched presence"): a room's joins and
+    /// leaves come as one <c>PresenceChanged</c> at most every 200 ms, which the client raises as <see cref="ChatClient.UserJoined"/>
+    /// and <see cref="ChatClient.UserLeft"/> (one per user named, leaves first; <c>At</c> is when the server sent the batch). So
+    /// a user who joined and left within one window is raised as left only, and one who left and came back as joined only: fine
+    /// for a member list, not for a log of every join. Default: false, every change raised as it happens.
+    /// </summary>
+    public bool BatchedPresence { get; init; }
+
     /// <summary>The hub protocol. Default: <see cref="ChatProtocol.Json"/>.</summary>
     public ChatProtocol Protocol { get; init; } = ChatProtocol.Json;
 

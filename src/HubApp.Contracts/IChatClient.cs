@@ -9,6 +9,12 @@ public interface IChatClient
 
     Task UserLeft(PresenceEvent presence);
 
+    /// <summary>
+    /// (v3, opt-in) The room's joins and leaves of the last 200 ms at most, in one event, instead of <c>UserJoined</c> and
+    /// <c>UserLeft</c>: to connections that opted in (<see cref="PresenceModes"/>).
+    /// </summary>
+    Task PresenceChanged(PresenceBatch batch);
+
     Task UserTyping(TypingEvent typing);
 
     Task DirectMessageReceived(DirectMessage message);

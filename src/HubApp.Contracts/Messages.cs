@@ -125,6 +125,18 @@ public sealed record PresenceEvent(
     [property: Key("userName")] string UserName,
     [property: Key("at")] DateTime At);
 
+/// <summary>
+/// (v3, opt-in) The argument of <c>PresenceChanged</c>: who became present in the room, and who is no longer present, since
+/// the room's previous batch to the connection, each user at most once, in the list of their state at the end of the window.
+/// <see cref="At"/> is when the host sent it.
+/// </summary>
+[MessagePackObject]
+public sealed record PresenceBatch(
+    [property: Key("room")] string Room,
+    [property: Key("joined")] IReadOnlyList<Member> Joined,
+    [property: Key("left")] IReadOnlyList<Member> Left,
+    [property: Key("at")] DateTime At);
+
 /// <summary>The argument of <c>UserTyping</c>.</summary>
 [MessagePackObject]
 public sealed record TypingEvent(

@@ -21,7 +21,17 @@ public sealed class RawChatConnection : IAsyncDisposable
         hub.On<DirectMessage>(nameof(IChatClient.DirectMessageReceived), Direct.Add);
         hub.On<ChatMessage>(nameof(IChatClient.MessageReceived), Messages.Add);
         hub.On<ChatMessage>(nameof(IChatClient.Mentioned), Mentions.Add);
+        hub.On<PresenceEvent>(nameof(IChatClient.UserJoined), Joined.Add);
+        hub.On<PresenceEvent>(nameof(IChatClient.UserLeft), Left.Add);
+        hub.On<PresenceBatch>(nameof(IChatClient.PresenceChanged), PresenceBatches.Add);
     }
+
+    public Inbox<PresenceEvent> Joined { get; } = new();
+
+    public Inbox<PresenceEvent> Left { get; } = new();
+
+    /// <summary>(v3) What a connection that asked for batched presence gets instead of <see cref="Joined"/> and <see cref="Left"/>.</summary>
+    public Inbox<PresenceBatch> PresenceBatches { get; } = new();
 
     public Inbox<ChatMessage> Messages { get; } = new();
 
@@ -31,11 +41,15 @@ public sealed class RawChatConnection : IAsyncDisposable
 
     public Inbox<DirectMessage> Direct { get; } = new();
 
-    /// <summary>A started connection of <paramref name="userId"/>, on JSON or, with <paramref name="messagePack"/>, on MessagePack.</summary>
-    public static async Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, string? userName = null, bool messagePack = false)
+    /// <summary>
+    /// A started connection of <paramref name="userId"/>, on JSON or, with <paramref name="messagePack"/>, on MessagePack;
+    /// with <paramref name="batchedPresence"/>, asking for batched presence (<c>?presence=batched</c>).
+    /// </summary>
+    public static async Task<RawChatConnection> ConnectAsync(Uri baseAddress, string userId, string? userName = null, bool messagePack = false, bool batchedPresence = false)
     {
+        var query = batchedPresence ? $"?{PresenceModes.QueryParameter}={PresenceModes.Batched}" : string.Empty;
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, HubMethods.Path), HttpTransportType.WebSockets, o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userName ?? userId)));
+            .WithUrl(new Uri(baseAddress, HubMethods.Path + query), HttpTransportType.WebSockets, o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userName ?? userId)));
         var hub = (messagePack ? builder.AddMessagePackProtocol() : builder).Build();
         var connection = new RawChatConnection(hub);
         await hub.StartAsync().DefaultTimeout();

@@ -31,7 +31,7 @@ internal static class ChatCommand
 
             var url = parse.GetValue(server)!;
             using var tokens = new TokenSource(url, name, given);
-            await using var client = new ChatClient(new ChatClientOptions { ServerUrl = url, AccessTokenProvider = tokens.GetAsync });
+            await using var client = new ChatClient(new ChatClientOptions { ServerUrl = url, AccessTokenProvider = tokens.GetAsync, BatchedPresence = true });
             // Key by key with a line editor on a terminal; line by line when piped (scripts, tests).
             IChatTerminal terminal = Console.IsInputRedirected || Console.IsOutputRedirected ? new PlainTerminal(Console.In, Console.Out) : new ConsoleTerminal();
             var session = new ChatSession(client, terminal);

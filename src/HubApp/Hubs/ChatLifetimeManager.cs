@@ -37,6 +37,7 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
         _joining = joining;
         _logger = loggers.CreateLogger<ChatLifetimeManager<THub>>();
         joining.SendToConnection = (connectionId, method, args) => FireAndForget.Observe(base.SendConnectionAsync(connectionId, method, args), _logger);
+        joining.SendToGroupExcept = (group, method, args, excluded) => base.SendGroupExceptAsync(group, method, args, excluded);
         lifetime.ApplicationStopping.Register(() => ShutdownClose.Sweep(() => [.. _connections.Values], _logger));
     }
 
@@ -118,7 +119,8 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
         SendLocalGroupsAsync(groupNames, methodName, args);
 
     // Every local send of a presence event to a room's group passes JoiningConnections, which holds it back from joiners
-    // whose snapshot is not yet on the wire; everything else (every room entry) goes straight to the group.
+    // whose snapshot is not yet on the wire and batches it for the connections that take batched presence; everything else
+    // (every room entry) goes straight to the group.
     public Task SendLocalGroupAsync(string groupName, string methodName, object?[] args) =>
         JoiningConnections.IsHeld(methodName) ? SendLocalGroupExceptAsync(groupName, methodName, args, []) : base.SendGroupAsync(groupName, methodName, args);
 
@@ -127,7 +129,7 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
 
     public Task SendLocalGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds) =>
         JoiningConnections.IsHeld(methodName)
-            ? _joining.Send(groupName, methodName, args, excludedConnectionIds, excluded => base.SendGroupExceptAsync(groupName, methodName, args, excluded))
+            ? _joining.SendPresence(groupName, methodName, args, excludedConnectionIds)
             : base.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds);
 
     public Task SendLocalAllAsync(string methodName, object?[] args) => base.SendAllAsync(methodName, args);
@@ -200,13 +202,18 @@ internal class ChatLifetimeManager<THub> : DefaultHubLifetimeManager<THub>, ILoc
             }
         }
 
-        return base.AddToGroupAsync(connectionId, groupName);
+        // A connection that takes batched presence is in the room's presence group too, wherever its join was decided.
+        return _joining.PresenceGroup(connectionId, groupName) is { } presence
+            ? Task.WhenAll(base.AddToGroupAsync(connectionId, groupName), base.AddToGroupAsync(connectionId, presence))
+            : base.AddToGroupAsync(connectionId, groupName);
     }
 
     public Task RemoveLocalFromGroupAsync(string connectionId, string groupName)
     {
         Forget(connectionId, groupName);
-        return base.RemoveFromGroupAsync(connectionId, groupName);
+        return _joining.PresenceGroup(connectionId, groupName) is { } presence
+            ? Task.WhenAll(base.RemoveFromGroupAsync(connectionId, groupName), base.RemoveFromGroupAsync(connectionId, presence))
+            : base.RemoveFromGroupAsync(connectionId, groupName);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using HubApp.Auth;
+using HubApp.Contracts;
 using HubApp.Presence;
 using Microsoft.AspNetCore.SignalR;
 
@@ -25,8 +26,13 @@ internal static class ConnectionCaller
             return caller;
         }
 
-        caller = context.User.ToCaller(context.ConnectionId, adminRole);
+        caller = context.User.ToCaller(context.ConnectionId, adminRole) with { BatchedPresence = AsksForBatchedPresence(context) };
         context.Features.Set(caller);
         return caller;
     }
+
+    // Chosen in the hub URL, so that every transport and every reconnect of the connection carries it, and no call is
+    // needed before the first JoinRoom.
+    private static bool AsksForBatchedPresence(HubCallerContext context) =>
+        context.GetHttpContext()?.Request.Query[PresenceModes.QueryParameter] is [PresenceModes.Batched];
 }

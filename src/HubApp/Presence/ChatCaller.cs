@@ -9,6 +9,9 @@ namespace HubApp.Presence;
 /// </summary>
 public sealed record ChatCaller(string ConnectionId, Member Member, bool IsAdmin = false)
 {
+    /// <summary>The connection asked for batched presence (<see cref="PresenceModes"/>): <c>PresenceChanged</c>, not <c>UserJoined</c>/<c>UserLeft</c>.</summary>
+    public bool BatchedPresence { get; init; }
+
     public string UserId => Member.UserId;
 
     public string UserName => Member.UserName;

@@ -20,8 +20,16 @@ public sealed class PresenceTracker
     private readonly Dictionary<string, Dictionary<string, UserEntry>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _connectionsPerUser = new(StringComparer.Ordinal);
 
-    /// <summary>Registers a connection; false when the user already holds <paramref name="maxPerUser"/> connections.</summary>
-    public bool TryConnect(string connectionId, string userId, string userName, int maxPerUser)
+    // Per room, this node's joined connections that take batched presence (PresenceModes.Batched): a room without any
+    // sends its presence events as it always did.
+    private readonly Dictionary<string, int> _batchedPerRoom = new(StringComparer.Ordinal);
+    private int _batchedConnections;
+
+    /// <summary>
+    /// Registers a connection; false when the user already holds <paramref name="maxPerUser"/> connections.
+    /// <paramref name="batched"/>: it takes <c>PresenceChanged</c> instead of <c>UserJoined</c>/<c>UserLeft</c>.
+    /// </summary>
+    public bool TryConnect(string connectionId, string userId, string userName, int maxPerUser, bool batched = false)
     {
         lock (_gate)
         {
@@ -32,7 +40,12 @@ public sealed class PresenceTracker
             }
 
             _connectionsPerUser[userId] = count + 1;
-            _connections[connectionId] = new ConnectionEntry(new Member(userId, userName));
+            _connections[connectionId] = new ConnectionEntry(new Member(userId, userName), batched);
+            if (batched)
+            {
+                _batchedConnections++;
+            }
+
             return true;
         }
     }
@@ -53,10 +66,15 @@ public sealed class PresenceTracker
                 _connectionsPerUser.Remove(userId);
             }
 
+            if (entry.Batched)
+            {
+                _batchedConnections--;
+            }
+
             var left = new List<string>();
             foreach (var room in entry.Rooms)
             {
-                if (RemoveFromRoom(room, userId))
+                if (RemoveFromRoom(room, userId, entry.Batched))
                 {
                     left.Add(room);
                 }
@@ -82,6 +100,11 @@ public sealed class PresenceTracker
             }
 
             entry.Rooms = entry.Rooms.Add(room);
+            if (entry.Batched)
+            {
+                _batchedPerRoom[room] = _batchedPerRoom.GetValueOrDefault(room) + 1;
+            }
+
             if (!_rooms.TryGetValue(room, out var users))
             {
                 _rooms[room] = users = new Dictionary<string, UserEntry>(StringComparer.Ordinal);
@@ -110,7 +133,7 @@ public sealed class PresenceTracker
             }
 
             entry.Rooms = entry.Rooms.Remove(room);
-            return RemoveFromRoom(room, entry.Member.UserId);
+            return RemoveFromRoom(room, entry.Member.UserId, entry.Batched);
         }
     }
 
@@ -133,6 +156,21 @@ public sealed class PresenceTracker
     /// <summary>This node's connections that have joined <paramref name="room"/>, with their members: a walk over them all, taken without the lock.</summary>
     public IReadOnlyList<(string ConnectionId, Member Member)> ConnectionsIn(string room) =>
         [.. _connections.Where(c => c.Value.Rooms.Contains(room)).Select(c => (c.Key, c.Value.Member))];
+
+    /// <summary>Whether the connection takes batched presence; takes no lock.</summary>
+    public bool IsBatched(string connectionId) => _connections.TryGetValue(connectionId, out var entry) && entry.Batched;
+
+    /// <summary>Whether any connection of this node takes batched presence (a read without the lock: a hint).</summary>
+    public bool AnyBatched => Volatile.Read(ref _batchedConnections) > 0;
+
+    /// <summary>Whether a connection of this node that takes batched presence has joined <paramref name="room"/>.</summary>
+    public bool HasBatched(string room)
+    {
+        lock (_gate)
+        {
+            return _batchedPerRoom.ContainsKey(room);
+        }
+    }
 
     public bool IsInRoom(string connectionId, string room) =>
         _connections.TryGetValue(connectionId, out var entry) && entry.Rooms.Contains(room);
@@ -187,8 +225,13 @@ public sealed class PresenceTracker
         return users.Count;
     }
 
-    private bool RemoveFromRoom(string room, string userId)
+    private bool RemoveFromRoom(string room, string userId, bool batched)
     {
+        if (batched && --_batchedPerRoom[room] == 0)
+        {
+            _batchedPerRoom.Remove(room);
+        }
+
         var users = _rooms[room];
         var user = users[userId];
         if (--user.Connections > 0)
@@ -205,9 +248,11 @@ public sealed class PresenceTracker
         return true;
     }
 
-    private sealed class ConnectionEntry(Member member)
+    private sealed class ConnectionEntry(Member member, bool batched)
     {
         public Member Member { get; } = member;
+
+        public bool Batched { get; } = batched;
 
         // Replaced, never mutated, so that readers outside the lock see a whole set.
         public volatile ImmutableHashSet<string> Rooms = ImmutableHashSet.Create<string>(StringComparer.Ordinal);

@@ -48,7 +48,7 @@ internal sealed partial class RoomService(
 
         // This node's count first (no round trip for a flood from one user), then every node's.
         var max = limits.Value.MaxConnectionsPerUser;
-        var admitted = presence.TryConnect(caller.ConnectionId, caller.UserId, caller.UserName, max);
+        var admitted = presence.TryConnect(caller.ConnectionId, caller.UserId, caller.UserName, max, caller.BatchedPresence);
         if (admitted && !await directory.ConnectedAsync(caller.ConnectionId, caller.Member, max, cancellationToken))
         {
             presence.Disconnect(caller.ConnectionId);

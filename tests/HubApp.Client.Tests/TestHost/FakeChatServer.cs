@@ -162,6 +162,9 @@ public sealed class FakeChatServer
     /// <summary>Sends <c>Mentioned</c> to every connection (the fake has no users).</summary>
     public Task MentionAsync(ChatMessage message) => _hub!.Clients.All.Mentioned(message);
 
+    /// <summary>Sends a presence batch to every connection, whatever it asked for (the fake has no presence).</summary>
+    public Task PresenceChangedAsync(PresenceBatch batch) => _hub!.Clients.All.PresenceChanged(batch);
+
     /// <summary>Sends a direct message to every connection (the fake has no users).</summary>
     public Task PublishDirectAsync(DirectMessage message) => _hub!.Clients.All.DirectMessageReceived(message);
 

@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace HubApp.Tests.Hubs;
 
@@ -28,7 +29,7 @@ public sealed class InvocationLoggingFilterTests : IDisposable
     {
         _metrics = new ChatMetrics(_services.GetRequiredService<IMeterFactory>(), new PresenceTracker());
         // No connection registered, so a refusal at connect falls back to SignalR's own: a HubException.
-        var lifetime = new ChatLifetimeManager<ChatHub>(new JoiningConnections(new PresenceTracker()), new NoLifetime(), NullLoggerFactory.Instance);
+        var lifetime = new ChatLifetimeManager<ChatHub>(new JoiningConnections(new PresenceTracker(), new PresenceBatcher(Options.Create(new PresenceBatchOptions()), TimeProvider.System, NullLogger<PresenceBatcher>.Instance)), new NoLifetime(), NullLoggerFactory.Instance);
         _filter = new InvocationLoggingFilter(_metrics, new ConnectionRefusal(lifetime, _metrics), new Logger<InvocationLoggingFilter>(new LoggerFactory([_logs])));
     }
 

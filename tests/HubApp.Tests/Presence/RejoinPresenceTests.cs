@@ -25,24 +25,28 @@ public sealed class RejoinPresenceTests : IAsyncLifetime
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Theory]
-    [InlineData(ChatProtocol.Json)]
-    [InlineData(ChatProtocol.MessagePack)]
-    public async Task TwoUsersRejoiningAtOnceEachListTheOtherEveryTime(ChatProtocol protocol)
+    [InlineData(ChatProtocol.Json, false)]
+    [InlineData(ChatProtocol.MessagePack, false)]
+    [InlineData(ChatProtocol.Json, true)]
+    [InlineData(ChatProtocol.MessagePack, true)]
+    public async Task TwoUsersRejoiningAtOnceEachListTheOtherEveryTime(ChatProtocol protocol, bool batched)
     {
         for (var round = 0; round < Rounds; round++)
         {
-            RejoinProbe.AssertBothListed(round, await RejoinProbe.RejoinAsync(_host.BaseAddress, _host.BaseAddress, protocol, NewRoom()));
+            RejoinProbe.AssertBothListed(round, await RejoinProbe.RejoinAsync(_host.BaseAddress, _host.BaseAddress, protocol, NewRoom(), batched));
         }
     }
 
     [Theory]
-    [InlineData(ChatProtocol.Json)]
-    [InlineData(ChatProtocol.MessagePack)]
-    public async Task AJoinMadeWhileAnotherJoinsSnapshotIsStillOnItsWayReachesThatJoinerAfterItsSnapshot(ChatProtocol protocol)
+    [InlineData(ChatProtocol.Json, false)]
+    [InlineData(ChatProtocol.MessagePack, false)]
+    [InlineData(ChatProtocol.Json, true)]
+    [InlineData(ChatProtocol.MessagePack, true)]
+    public async Task AJoinMadeWhileAnotherJoinsSnapshotIsStillOnItsWayReachesThatJoinerAfterItsSnapshot(ChatProtocol protocol, bool batched)
     {
         var room = NewRoom();
-        await using var alice = await RejoinProbe.Page.StartAsync(_host.BaseAddress, "alice", protocol);
-        await using var bob = await RejoinProbe.Page.StartAsync(_host.BaseAddress, "bob", protocol);
+        await using var alice = await RejoinProbe.Page.StartAsync(_host.BaseAddress, "alice", protocol, batched);
+        await using var bob = await RejoinProbe.Page.StartAsync(_host.BaseAddress, "bob", protocol, batched);
         // Alice's join reads the members (alone), then waits for bob's join to read them: bob becomes present, and his
         // UserJoined is sent, while alice's snapshot is still to be written.
         var aliceRead = _gate.Hold(room);

@@ -24,10 +24,10 @@ internal static class RejoinProbe
     /// One rejoin: alice on <paramref name="aliceServer"/>, bob on <paramref name="bobServer"/>, joining <paramref name="room"/>
     /// at once; waits (bounded) until each lists the other, and answers what each lists then, or when the bound ran out.
     /// </summary>
-    public static async Task<(IReadOnlyList<string> Alice, IReadOnlyList<string> Bob)> RejoinAsync(Uri aliceServer, Uri bobServer, ChatProtocol protocol, string room)
+    public static async Task<(IReadOnlyList<string> Alice, IReadOnlyList<string> Bob)> RejoinAsync(Uri aliceServer, Uri bobServer, ChatProtocol protocol, string room, bool batched = false)
     {
-        await using var alice = await Page.StartAsync(aliceServer, "alice", protocol);
-        await using var bob = await Page.StartAsync(bobServer, "bob", protocol);
+        await using var alice = await Page.StartAsync(aliceServer, "alice", protocol, batched);
+        await using var bob = await Page.StartAsync(bobServer, "bob", protocol, batched);
         await Task.WhenAll(alice.JoinAsync(room), bob.JoinAsync(room)).DefaultTimeout();
         return await ListedByBothAsync(alice, bob);
     }
@@ -100,15 +100,27 @@ internal static class RejoinProbe
             // (ArrivalOrder), so a handler knows whether the join's answer came before its event.
             hub.On<PresenceEvent>(nameof(IChatClient.UserJoined), e => Apply(e, present: true));
             hub.On<PresenceEvent>(nameof(IChatClient.UserLeft), e => Apply(e, present: false));
+            hub.On<PresenceBatch>(nameof(IChatClient.PresenceChanged), batch =>
+            {
+                foreach (var member in batch.Left)
+                {
+                    Apply(new PresenceEvent(batch.Room, member.UserId, member.UserName, batch.At), present: false);
+                }
+
+                foreach (var member in batch.Joined)
+                {
+                    Apply(new PresenceEvent(batch.Room, member.UserId, member.UserName, batch.At), present: true);
+                }
+            });
         }
 
-
-        public static async Task<Page> StartAsync(Uri server, string userId, ChatProtocol protocol)
+        /// <summary><paramref name="batched"/>: the page asks for batched presence (<c>PresenceChanged</c>).</summary>
+        public static async Task<Page> StartAsync(Uri server, string userId, ChatProtocol protocol, bool batched = false)
         {
             Page? page = null;
             IHubProtocol inner = protocol == ChatProtocol.MessagePack ? new MessagePackHubProtocol() : new JsonHubProtocol();
             var builder = new HubConnectionBuilder().WithUrl(
-                new Uri(server, HubMethods.Path),
+                new Uri(server, HubMethods.Path + (batched ? $"?{PresenceModes.QueryParameter}={PresenceModes.Batched}" : string.Empty)),
                 HttpTransportType.WebSockets,
                 o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create(userId, userId)));
             builder.Services.AddSingleton<IHubProtocol>(new ArrivalOrder(inner, message => page!.Parsed(message)));
