@@ -140,13 +140,16 @@ internal static class BenchCommand
         var noPin = new Option<bool>("--no-pin") { Description = "Do not pin the servers to CPU 0 and the load generator to CPU 1 (taskset)." };
         var command = new Command("compare", "Start the plain SignalR baseline, HubApp (SQLite, JSON) and HubApp over MessagePack on 127.0.0.1, a fresh server per workload; print every figure with ratios to the baseline.")
         {
-            ClientKind, Rooms, Members, Window, Warmup, Duration, rate, idle, InFlight, PingCount, noPin, JsonFile,
+            ClientKind, Rooms, Members, Window, Warmup, Duration, rate, idle, InFlight, PingCount, noPin, JsonFile, Presence,
         };
         command.SetAction(async (parse, ct) =>
         {
             var pinning = parse.GetValue(noPin) ? Pinning.None : Pinning.Default();
             await pinning.PinThisProcessAsync(ct);
             Console.WriteLine($"CPUs: {pinning.Describe()}");
+            // HubApp's own clients ask for batched presence; the baseline has no presence to batch.
+            var batchedPresence = parse.GetValue(Presence) == PresenceModes.Batched;
+            Console.WriteLine($"HubApp's presence: {parse.GetValue(Presence)}");
             var client = parse.GetValue(ClientKind);
             var fanOut = new List<FanOutResult>();
             var fixedRate = new List<FanOutResult>();
@@ -161,7 +164,7 @@ internal static class BenchCommand
                     await using var server = authenticate
                         ? await ServerProcess.StartHubAppAsync(settings ?? [], pinning, ct)
                         : await ServerProcess.StartBaselineAsync(pinning, ct);
-                    using var target = new BenchTarget(name, server.Url, authenticate, new ProcessMeter(server.Pid), client, protocol);
+                    using var target = new BenchTarget(name, server.Url, authenticate, new ProcessMeter(server.Pid), client, protocol) { BatchedPresence = authenticate && batchedPresence };
                     return await workload(target);
                 }
 
