@@ -23,6 +23,12 @@ namespace HubApp.Backplane.Redis;
 /// </summary>
 /// <remarks>
 /// <para>
+/// Direct messages travel the same way on a sharded channel per user (<c>{Channel}:user:{userId}</c>,
+/// <see cref="PublishDirect"/>), held while the node has a connection of the user (<see cref="HoldUserAsync"/>, through
+/// the same per-channel steps as a room's): one node's messages to a user keep their order, which SignalR's per-user
+/// channels lose on Redis Cluster. There is no repair from the store for them: one missed is caught up by the client's sync.
+/// </para>
+/// <para>
 /// A room's channel carries its entries (with their payload), its presence events (<see cref="PublishPresenceAsync"/>),
 /// its changes and its hints. Each room's subscription has a queue of its own, handled one message at a time in arrival
 /// order: a node applies a change of the room before any entry or event published in it after the change, and delivers
@@ -208,14 +214,14 @@ internal sealed partial class RedisRoomLog(
         }
 
         var payload = JsonSerializer.SerializeToElement(message, _json);
-        PublishDirect(message.ToUserId, payload);
+        PublishOnUserChannel(message.ToUserId, payload);
         if (!string.Equals(message.FromUserId, message.ToUserId, StringComparison.Ordinal))
         {
-            PublishDirect(message.FromUserId, payload);
+            PublishOnUserChannel(message.FromUserId, payload);
         }
     }
 
-    private void PublishDirect(string userId, JsonElement message)
+    private void PublishOnUserChannel(string userId, JsonElement message)
     {
         var payload = JsonSerializer.Serialize(new LogEnvelope(node.Id, null, null, Direct: message, User: userId), EnvelopeOptions);
         _subscriber!.PublishAsync(UserChannel(userId), payload).ContinueWith(
