@@ -53,20 +53,21 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         await base.OnConnectedAsync(connection);
-        await _redis.OnConnectedAsync(connection);
+        // Counted before anything here can fail, so that the count agrees with the disconnect that takes it off.
+        var held = Task.CompletedTask;
         if (connection.UserIdentifier is { } user)
         {
-            // Awaited, so that a direct message committed once the client is connected and synced reaches it from any node.
             var log = Log;
-            Task held;
             lock (_userConnections)
             {
                 _userConnections[user] = _userConnections.GetValueOrDefault(user) + 1;
                 held = log.HoldUserAsync(user, CancellationToken.None);
             }
-
-            await held;
         }
+
+        await _redis.OnConnectedAsync(connection);
+        // Awaited, so that a direct message committed once the client is connected and synced reaches it from any node.
+        await held;
     }
 
     public override async Task OnDisconnectedAsync(HubConnectionContext connection)
