@@ -12,4 +12,7 @@ internal interface ILocalConnections
 
     /// <summary>Sends to this node's members of <paramref name="groupName"/> but those excluded, whatever the engine.</summary>
     Task SendLocalGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds);
+
+    /// <summary>Sends to this node's connections of the users named, whatever the engine.</summary>
+    Task SendLocalUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args);
 }

@@ -57,7 +57,7 @@ internal sealed class LocalMessageDelivery(IHubClients<IChatClient> clients, ILo
     }
 
     /// <summary>A direct message to every connection of both users (once to a note to self), started, not awaited.</summary>
-    public static void SendDirect(IHubClients<IChatClient> clients, DirectMessage message, ILogger logger)
+    private static void SendDirect(IHubClients<IChatClient> clients, DirectMessage message, ILogger logger)
     {
         var recipients = message.FromUserId == message.ToUserId
             ? clients.User(message.ToUserId)

@@ -38,8 +38,8 @@ public sealed class RedisRoomChannelTests
         await alice.JoinRoomAsync("quiet").DefaultTimeout();
         await alice.JoinRoomAsync("both").DefaultTimeout();
         await bob.JoinRoomAsync("both").DefaultTimeout();
-        Assert.Equal(1, await ShardSubscribersAsync(redis, "quiet"));
-        Assert.Equal(2, await ShardSubscribersAsync(redis, "both"));
+        Assert.Equal(1, await ShardSubscribersAsync(redis, RoomChannel("quiet")));
+        Assert.Equal(2, await ShardSubscribersAsync(redis, RoomChannel("both")));
         await SendAsync(alice, "quiet", 3);
         // Redis keeps one publisher's order: had b heard 'quiet', those arrived before this.
         var marker = await alice.SendMessageAsync("both", "marker 1").DefaultTimeout();
@@ -48,14 +48,14 @@ public sealed class RedisRoomChannelTests
 
         // Once bob joins, b hears the room.
         await bob.JoinRoomAsync("quiet").DefaultTimeout();
-        Assert.Equal(2, await ShardSubscribersAsync(redis, "quiet"));
+        Assert.Equal(2, await ShardSubscribersAsync(redis, RoomChannel("quiet")));
         var heard = await alice.SendMessageAsync("quiet", "heard").DefaultTimeout();
         Assert.Equal(heard, await bobMessages.NextAsync());
         await AssertReceivedAsync(httpB, 2, cluster);
 
         // After bob leaves, the sweep lets the room go and b unsubscribes: it hears nothing of it again.
         await bob.LeaveRoomAsync("quiet").DefaultTimeout();
-        await WaitForShardSubscribersAsync(redis, "quiet", 1);
+        await WaitForShardSubscribersAsync(redis, RoomChannel("quiet"), 1);
         await SendAsync(alice, "quiet", 3);
         marker = await alice.SendMessageAsync("both", "marker 2").DefaultTimeout();
         Assert.Equal(marker, await bobMessages.NextAsync());
@@ -76,13 +76,17 @@ public sealed class RedisRoomChannelTests
         var direct = await alice.SendDirectMessageAsync("bob", "psst").DefaultTimeout();
         Assert.Equal(direct, await bobDirect.NextAsync());
 
-        // A direct message is published on each of its users' channels (SignalR's, per user): the third node holds
-        // neither user and is subscribed to neither, so it never receives the message.
-        Assert.Equal(1, await SubscribersAsync(cluster.Redis!, UserChannel("alice")));
-        Assert.Equal(1, await SubscribersAsync(cluster.Redis!, UserChannel("bob")));
+        // A direct message is published on each of its users' sharded channels: the third node holds neither user and
+        // is subscribed to neither, so it never receives the message.
+        Assert.Equal(1, await ShardSubscribersAsync(cluster.Redis!, UserChannel("alice")));
+        Assert.Equal(1, await ShardSubscribersAsync(cluster.Redis!, UserChannel("bob")));
+
+        // Once bob's last connection on b is gone, b lets his channel go.
+        await bob.DisposeAsync();
+        await WaitForShardSubscribersAsync(cluster.Redis!, UserChannel("bob"), 0);
     }
 
-    private static string UserChannel(string userId) => $"hubapp:HubApp.Hubs.ChatHub:user:{userId}";
+    private static string UserChannel(string userId) => $"hubapp:user:{userId}";
 
     private static async Task SendAsync(HubApp.Client.ChatClient client, string room, int count)
     {
@@ -99,17 +103,17 @@ public sealed class RedisRoomChannelTests
         Assert.True(scrape.Value(LagCount) == entries, $"node b received {scrape.Value(LagCount)} entries, not {entries}:\n{scrape.HubAppLines()}\n{cluster.Logs()}");
     }
 
-    private static Task<long> ShardSubscribersAsync(TestRedis redis, string room) => CountAsync(redis, "SHARDNUMSUB", $"hubapp:room:{room}");
+    private static Task<long> ShardSubscribersAsync(TestRedis redis, string channel) => CountAsync(redis, "SHARDNUMSUB", channel);
 
-    private static Task<long> SubscribersAsync(TestRedis redis, string channel) => CountAsync(redis, "NUMSUB", channel);
+    private static string RoomChannel(string room) => $"hubapp:room:{room}";
 
-    private static async Task WaitForShardSubscribersAsync(TestRedis redis, string room, long expected)
+    private static async Task WaitForShardSubscribersAsync(TestRedis redis, string channel, long expected)
     {
         var deadline = DateTime.UtcNow + TestTimeouts.Slow;
         long count;
-        while ((count = await ShardSubscribersAsync(redis, room)) != expected)
+        while ((count = await ShardSubscribersAsync(redis, channel)) != expected)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{count} nodes still subscribe to room '{room}', not {expected}");
+            Assert.True(DateTime.UtcNow < deadline, $"{count} nodes still subscribe to '{channel}', not {expected}");
             await Task.Delay(200);
         }
     }

@@ -13,11 +13,17 @@ namespace HubApp.Backplane.Redis;
 /// SignalR's sends across nodes on Redis: every send, group and connection change goes to SignalR's own Redis
 /// lifetime manager (<c>AddStackExchangeRedis</c>), which this wraps. This node's connections and groups are also kept
 /// by <see cref="ChatLifetimeManager{THub}"/>, for the sends that must not wait for Redis: the room log, which the
-/// <see cref="RoomLogSequencer"/> delivers here in id order (<see cref="RedisRoomLog"/> carries it between nodes), and
-/// the presence events.
+/// <see cref="RoomLogSequencer"/> delivers here in id order (<see cref="RedisRoomLog"/> carries it between nodes), the
+/// presence events and the direct messages.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A node holds a user's channel of direct messages (<see cref="RedisRoomLog.HoldUserAsync"/>) while it has a connection
+/// of the user: a connection is usable only once the subscription is there, and the user's last one here lets it go.
+/// </para>
+/// <para>
 /// Disposing the Redis manager can throw when Redis is gone; a stopping node logs it and exits cleanly.
+/// </para>
 /// </remarks>
 internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManager<THub>, IDisposable
     where THub : Hub
@@ -25,6 +31,11 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
     private readonly RedisHubLifetimeManager<THub> _redis;
     private readonly ILogger _logger;
     private readonly IServiceProvider _services;
+
+    // This node's connections per user: a user's channel is held while there is one. Under its own lock, which also
+    // orders the holds and releases of a user as the counts change.
+    private readonly Dictionary<string, int> _userConnections = new(StringComparer.Ordinal);
+    private RedisRoomLog? _log;
     private int _disposed;
 
     public RedisChatLifetimeManager(IServiceProvider services, JoiningConnections joining, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
@@ -35,14 +46,52 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
         _logger = loggers.CreateLogger<RedisChatLifetimeManager<THub>>();
     }
 
+    // Resolved at first use: the room log sends to this node's connections through this manager (ILocalConnections), so
+    // it cannot be built with it.
+    private RedisRoomLog Log => _log ??= _services.GetRequiredService<RedisRoomLog>();
+
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         await base.OnConnectedAsync(connection);
+        // Counted before anything here can fail, so that the count agrees with the disconnect that takes it off.
+        var held = Task.CompletedTask;
+        if (connection.UserIdentifier is { } user)
+        {
+            var log = Log;
+            lock (_userConnections)
+            {
+                _userConnections[user] = _userConnections.GetValueOrDefault(user) + 1;
+                held = log.HoldUserAsync(user, CancellationToken.None);
+            }
+        }
+
         await _redis.OnConnectedAsync(connection);
+        // Awaited, so that a direct message committed once the client is connected and synced reaches it from any node.
+        await held;
     }
 
     public override async Task OnDisconnectedAsync(HubConnectionContext connection)
     {
+        if (connection.UserIdentifier is { } user)
+        {
+            var log = Log;
+            lock (_userConnections)
+            {
+                if (_userConnections.TryGetValue(user, out var count))
+                {
+                    if (count > 1)
+                    {
+                        _userConnections[user] = count - 1;
+                    }
+                    else
+                    {
+                        _userConnections.Remove(user);
+                        log.ReleaseUser(user);
+                    }
+                }
+            }
+        }
+
         await base.OnDisconnectedAsync(connection);
         await _redis.OnDisconnectedAsync(connection);
     }
@@ -94,13 +143,11 @@ internal sealed partial class RedisChatLifetimeManager<THub> : ChatLifetimeManag
 
     // Presence events go to this node's members at once and to the others on the room's channel of HubApp's own, not SignalR's:
     // every node then delivers them through its own groups, where a joiner's snapshot is waited for (JoiningConnections).
-    // Resolved at first use: the room log sends to this node's members through this manager (ILocalConnections), so it
-    // cannot be built with it.
     private Task SendPresenceAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excluded)
     {
         FireAndForget.Observe(SendLocalGroupExceptAsync(groupName, methodName, args, excluded), _logger);
         return args is [PresenceEvent presence]
-            ? _services.GetRequiredService<RedisRoomLog>().PublishPresenceAsync(groupName, methodName, presence, excluded)
+            ? Log.PublishPresenceAsync(groupName, methodName, presence, excluded)
             : Task.CompletedTask;
     }
 

@@ -23,6 +23,12 @@ namespace HubApp.Backplane.Redis;
 /// </summary>
 /// <remarks>
 /// <para>
+/// Direct messages travel the same way on a sharded channel per user (<c>{Channel}:user:{userId}</c>,
+/// <see cref="PublishDirect"/>), held while the node has a connection of the user (<see cref="HoldUserAsync"/>, through
+/// the same per-channel steps as a room's): one node's messages to a user keep their order, which SignalR's per-user
+/// channels lose on Redis Cluster. There is no repair from the store for them: one missed is caught up by the client's sync.
+/// </para>
+/// <para>
 /// A room's channel carries its entries (with their payload), its presence events (<see cref="PublishPresenceAsync"/>),
 /// its changes and its hints. Each room's subscription has a queue of its own, handled one message at a time in arrival
 /// order: a node applies a change of the room before any entry or event published in it after the change, and delivers
@@ -64,7 +70,8 @@ internal sealed partial class RedisRoomLog(
 
     private readonly JsonSerializerOptions _json = json.Value.PayloadSerializerOptions;
     private readonly Dictionary<string, long> _unpublished = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HeldRoom> _held = new(StringComparer.Ordinal);
+    // Keyed by channel name (room:…, user:…).
+    private readonly Dictionary<string, HeldChannel> _held = new(StringComparer.Ordinal);
     private readonly HashSet<Guid> _seenChanges = [];
     private readonly Queue<Guid> _seenOrder = new();
     private volatile bool _stopping;
@@ -83,6 +90,9 @@ internal sealed partial class RedisRoomLog(
 
     /// <summary>The channel of <paramref name="room"/>'s entries, events and changes.</summary>
     public static RedisChannel RoomChannel(string room) => RedisChannel.Sharded("room:" + room);
+
+    /// <summary>The channel of <paramref name="userId"/>'s direct messages.</summary>
+    public static RedisChannel UserChannel(string userId) => RedisChannel.Sharded("user:" + userId);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -117,15 +127,30 @@ internal sealed partial class RedisRoomLog(
     /// Subscribes to the room's channel; returns once Redis confirmed it. While Redis cannot be reached the room is held
     /// without it (and subscribed to later, with a repair from the store), so that joins go on during an outage.
     /// </summary>
-    public Task HoldAsync(string room, CancellationToken cancellationToken)
+    public Task HoldAsync(string room, CancellationToken cancellationToken) => HoldAsync(RoomChannel(room), room, cancellationToken);
+
+    /// <summary>Unsubscribes from the room's channel, after whatever was asked for the room before.</summary>
+    public void Release(string room) => Release(RoomChannel(room));
+
+    /// <summary>
+    /// Subscribes to the user's channel of direct messages, as <see cref="HoldAsync(string, CancellationToken)"/> does a
+    /// room's; asked once per connection of the user here, each returning once the subscription is there (or put off by an outage).
+    /// </summary>
+    public Task HoldUserAsync(string userId, CancellationToken cancellationToken) => HoldAsync(UserChannel(userId), null, cancellationToken);
+
+    /// <summary>Unsubscribes from the user's channel, once its last connection here is gone.</summary>
+    public void ReleaseUser(string userId) => Release(UserChannel(userId));
+
+    private Task HoldAsync(RedisChannel channel, string? room, CancellationToken cancellationToken)
     {
         Task subscribed;
         lock (_held)
         {
-            if (!_held.TryGetValue(room, out var held))
+            var key = channel.ToString();
+            if (!_held.TryGetValue(key, out var held))
             {
-                held = new HeldRoom(room);
-                _held[room] = held;
+                held = new HeldChannel(key, channel, room);
+                _held[key] = held;
             }
 
             held.Wanted = true;
@@ -135,12 +160,11 @@ internal sealed partial class RedisRoomLog(
         return subscribed.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Unsubscribes from the room's channel, after whatever was asked for the room before.</summary>
-    public void Release(string room)
+    private void Release(RedisChannel channel)
     {
         lock (_held)
         {
-            if (!_held.TryGetValue(room, out var held))
+            if (!_held.TryGetValue(channel.ToString(), out var held))
             {
                 return;
             }
@@ -175,6 +199,36 @@ internal sealed partial class RedisRoomLog(
                 TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
         }
+    }
+
+    /// <summary>
+    /// Publishes a committed direct message on its recipient's channel and its sender's (once for a note to self), each
+    /// naming that user; not awaited by the writer. The sender's node has delivered it to its own connections of both already.
+    /// One that cannot be published is missed by the other nodes until their clients sync (it is in the store).
+    /// </summary>
+    public void PublishDirect(DirectMessage message)
+    {
+        if (_subscriber is null)
+        {
+            return;
+        }
+
+        var payload = JsonSerializer.SerializeToElement(message, _json);
+        PublishOnUserChannel(message.ToUserId, payload);
+        if (!string.Equals(message.FromUserId, message.ToUserId, StringComparison.Ordinal))
+        {
+            PublishOnUserChannel(message.FromUserId, payload);
+        }
+    }
+
+    private void PublishOnUserChannel(string userId, JsonElement message)
+    {
+        var payload = JsonSerializer.Serialize(new LogEnvelope(node.Id, null, null, Direct: message, User: userId), EnvelopeOptions);
+        _subscriber!.PublishAsync(UserChannel(userId), payload).ContinueWith(
+            task => LogDirectNotPublished(logger, userId, task.Exception!),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary>
@@ -255,24 +309,24 @@ internal sealed partial class RedisRoomLog(
         }
     }
 
-    // Called under _held's lock: runs step after whatever was asked for the room before, so that the subscription ends up
-    // as the last call wanted, and the steps of one room never overlap.
-    private static Task Then(HeldRoom held, Func<Task> step)
+    // Called under _held's lock: runs step after whatever was asked for the channel before, so that the subscription ends
+    // up as the last call wanted, and the steps of one channel never overlap.
+    private static Task Then(HeldChannel held, Func<Task> step)
     {
         var next = held.Steps.ContinueWith(_ => step(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
         held.Steps = next;
         return next;
     }
 
-    // A step of its room (Then): it alone touches held.Queue. Never throws; a room it cannot subscribe now is subscribed later.
-    private async Task SubscribeAsync(HeldRoom held, bool repair)
+    // A step of its channel (Then): it alone touches held.Queue. Never throws; a channel it cannot subscribe now is subscribed later.
+    private async Task SubscribeAsync(HeldChannel held, bool repair)
     {
         if (!held.Wanted || held.Queue is not null || _stopping)
         {
             return;
         }
 
-        var channel = RoomChannel(held.Room);
+        var channel = held.Channel;
         if (_subscriber is { } subscriber && subscriber.IsConnected(channel))
         {
             try
@@ -281,7 +335,7 @@ internal sealed partial class RedisRoomLog(
                 queue.OnMessage(Receive);
                 held.Queue = queue;
                 held.Attempts = 0;
-                if (repair)
+                if (repair && held.Room is not null)
                 {
                     // Published while it was not subscribed: read from the store.
                     Sequencer.Hint(held.Room, long.MaxValue);
@@ -291,9 +345,17 @@ internal sealed partial class RedisRoomLog(
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                LogSubscribeFailed(logger, held.Room, ex);
+                if (held.Room is null)
+                {
+                    LogUserSubscribeFailed(logger, held.Key, ex);
+                }
+                else
+                {
+                    LogSubscribeFailed(logger, held.Room, ex);
+                }
+
                 // The failed call left its queue registered, out of reach: every subscription of the channel goes with
-                // it (the room's steps never overlap, so there is no other).
+                // it (the channel's steps never overlap, so there is no other).
                 try
                 {
                     await subscriber.UnsubscribeAsync(channel);
@@ -308,22 +370,22 @@ internal sealed partial class RedisRoomLog(
         _ = SubscribeLaterAsync(held);
     }
 
-    private async Task SubscribeLaterAsync(HeldRoom held)
+    private async Task SubscribeLaterAsync(HeldChannel held)
     {
         held.Attempts++;
         var delay = TimeSpan.FromMilliseconds(Math.Min(MaxSubscribeRetryDelay.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(held.Attempts, 5))));
         await Task.Delay(delay, time);
         lock (_held)
         {
-            if (!_stopping && held.Wanted && _held.TryGetValue(held.Room, out var current) && current == held)
+            if (!_stopping && held.Wanted && _held.TryGetValue(held.Key, out var current) && current == held)
             {
                 _ = Then(held, () => SubscribeAsync(held, repair: true));
             }
         }
     }
 
-    // A step of its room (Then).
-    private static async Task UnsubscribeAsync(HeldRoom held)
+    // A step of its channel (Then).
+    private static async Task UnsubscribeAsync(HeldChannel held)
     {
         if (held.Wanted || held.Queue is not { } queue)
         {
@@ -341,14 +403,14 @@ internal sealed partial class RedisRoomLog(
         }
     }
 
-    // Once its last step ran, a room let go and not held again is forgotten.
-    private void Forget(HeldRoom held, Task last)
+    // Once its last step ran, a channel let go and not held again is forgotten.
+    private void Forget(HeldChannel held, Task last)
     {
         lock (_held)
         {
-            if (!held.Wanted && held.Steps == last && _held.TryGetValue(held.Room, out var current) && current == held)
+            if (!held.Wanted && held.Steps == last && _held.TryGetValue(held.Key, out var current) && current == held)
             {
-                _held.Remove(held.Room);
+                _held.Remove(held.Key);
             }
         }
     }
@@ -403,6 +465,12 @@ internal sealed partial class RedisRoomLog(
                 ChangeReceived?.Invoke(change);
             }
 
+            // Named by the channel it came on: a node holding both users of a message gets it once for each, on each user's.
+            if (envelope.Direct?.Deserialize<DirectMessage>(_json) is { } direct && envelope.User is { } user)
+            {
+                FireAndForget.Observe(local.SendLocalUsersAsync([user], nameof(IChatClient.DirectMessageReceived), [direct]), logger);
+            }
+
             if (envelope.Presence is { } presence && presence.Event.Deserialize<PresenceEvent>(_json) is { } argument)
             {
                 FireAndForget.Observe(local.SendLocalGroupExceptAsync(presence.Room, presence.Method, [argument], presence.Excluded ?? []), logger);
@@ -426,12 +494,19 @@ internal sealed partial class RedisRoomLog(
     [LoggerMessage(EventId = 270, Level = LogLevel.Warning, Message = "Could not subscribe to the channel of room '{Room}'; trying again, and its members here read what they missed from the store.")]
     private static partial void LogSubscribeFailed(ILogger logger, string room, Exception exception);
 
+    [LoggerMessage(EventId = 271, Level = LogLevel.Debug, Message = "A direct message could not be published on the channel of user '{User}'; that user's connections on other nodes get it by their next sync.")]
+    private static partial void LogDirectNotPublished(ILogger logger, string user, Exception exception);
+
+    [LoggerMessage(EventId = 272, Level = LogLevel.Warning, Message = "Could not subscribe to the direct-message channel '{Channel}'; trying again.")]
+    private static partial void LogUserSubscribeFailed(ILogger logger, string channel, Exception exception);
+
     [LoggerMessage(EventId = 59, Level = LogLevel.Warning, Message = "An unreadable message on a room-log channel was ignored.")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);
 
     /// <summary>
     /// What travels on a room's channel: its entries of one committed batch, its newest id when its publish failed, a room
-    /// change (with an id, as it travels on the changes channel too) or a presence event.
+    /// change (with an id, as it travels on the changes channel too) or a presence event; on a user's channel, a direct
+    /// message for that user's connections.
     /// </summary>
     private sealed record LogEnvelope(
         [property: JsonPropertyName("o")] string Origin,
@@ -439,17 +514,25 @@ internal sealed partial class RedisRoomLog(
         [property: JsonPropertyName("h")] IReadOnlyDictionary<string, long>? Hints,
         [property: JsonPropertyName("c")] JsonElement? Change = null,
         [property: JsonPropertyName("p")] PresenceSend? Presence = null,
-        [property: JsonPropertyName("i")] Guid? ChangeId = null);
+        [property: JsonPropertyName("i")] Guid? ChangeId = null,
+        [property: JsonPropertyName("d")] JsonElement? Direct = null,
+        [property: JsonPropertyName("u")] string? User = null);
 
     /// <summary>
-    /// A room this node holds, or did and is letting go: its subscription (<see cref="Queue"/>, null while there is none) is
-    /// changed only by its steps, one after the other (<see cref="Steps"/>, chained under the lock of the held rooms).
+    /// A room or user channel this node holds, or did and is letting go: its subscription (<see cref="Queue"/>, null while
+    /// there is none) is changed only by its steps, one after the other (<see cref="Steps"/>, chained under the lock of the
+    /// held channels).
     /// </summary>
-    private sealed class HeldRoom(string room)
+    private sealed class HeldChannel(string key, RedisChannel channel, string? room)
     {
-        public string Room { get; } = room;
+        public string Key { get; } = key;
 
-        /// <summary>Whether the sequencer holds it: what the next step makes the subscription agree with. Under the lock.</summary>
+        public RedisChannel Channel { get; } = channel;
+
+        /// <summary>The room, whose entries are read from the store when its subscription comes late; null for a user's channel.</summary>
+        public string? Room { get; } = room;
+
+        /// <summary>Whether the room or user is held here: what the next step makes the subscription agree with. Under the lock.</summary>
         public bool Wanted { get; set; }
 
         /// <summary>The last step asked for. Under the lock.</summary>
