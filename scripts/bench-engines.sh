@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fan-out figures for 1, 2 and 3 nodes on each multi-node engine (Backplane:Provider=postgres and redis, both
-# on Storage:Provider=postgres), as in docs/performance.md "Engines: 1, 2 and 3 nodes".
+# on Storage:Provider=postgres), as in docs/performance-history.md "Engines: 1, 2 and 3 nodes".
 #
 #   scripts/bench-engines.sh [--warmup S] [--duration S] [--only ENGINE:N]... [--out DIR] [--no-wait]
 #
