@@ -30,6 +30,8 @@ public sealed class OutboxTests(Chromium chromium)
             await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob");
             await alice.SendAsync("before the crash");
             await Expect(bob.Message("before the crash")).ToHaveCountAsync(1);
+            // Bob may see the message before Alice's page has its acknowledgement: a kill in between leaves it pending too.
+            await Expect(alice.Pending).ToHaveCountAsync(0);
 
             await host.KillAsync();
             await Expect(alice.Status).ToHaveTextAsync("Reconnecting…");
@@ -125,6 +127,8 @@ public sealed class OutboxTests(Chromium chromium)
             await using var bob = await ChatPage.SignInAsync(chromium, host.BaseAddress, "bob");
             await alice.SendAsync("first");
             await Expect(bob.Message("first")).ToHaveCountAsync(1);
+            // As above: acknowledged before the kill, so that only the message sent while down is pending.
+            await Expect(alice.Pending).ToHaveCountAsync(0);
 
             await host.KillAsync();
             await Expect(alice.Status).ToHaveTextAsync("Reconnecting…");
