@@ -29,7 +29,7 @@ internal sealed class DirectWorkload(BenchTarget target, FanOutSettings settings
             users,
             pinning,
             progress,
-            stop => senders.Select(s => Task.Run(() => SendWindow.RunAsync(() => SendOneAsync(s, senders, users.Window, spread), settings.Window, interval, stop), CancellationToken.None)),
+            stop => senders.Select((s, i) => Task.Run(() => SendWindow.RunAsync(() => SendOneAsync(s, senders, users.Window, spread), settings.Window, interval, stop, SendWindow.Phase(i, senders.Length, interval)), CancellationToken.None)),
             () => senders.Sum(s => Volatile.Read(ref s.Expected)),
             cancellationToken);
         return run.Result(senders.Select(s => (Volatile.Read(ref s.Expected), s.Member.Received)), senders.Sum(s => s.Errors), spread);

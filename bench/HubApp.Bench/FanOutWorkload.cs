@@ -26,7 +26,7 @@ internal sealed class FanOutWorkload(BenchTarget target, FanOutSettings settings
             rooms,
             pinning,
             progress,
-            stop => senders.Select(s => Task.Run(() => SendWindow.RunAsync(() => SendOneAsync(s, rooms, spread), settings.Window, interval, stop), CancellationToken.None)),
+            stop => senders.Select((s, i) => Task.Run(() => SendWindow.RunAsync(() => SendOneAsync(s, rooms, spread), settings.Window, interval, stop, SendWindow.Phase(i, senders.Length, interval)), CancellationToken.None)),
             () => senders.Sum(s => s.Acked) * settings.Members,
             cancellationToken);
         return run.Result(

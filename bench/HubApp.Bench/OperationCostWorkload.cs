@@ -118,7 +118,7 @@ internal sealed class OperationCostWorkload(BenchTarget target, CostSettings set
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var interval = SendWindow.Interval(settings.OfferedRate, settings.Rooms, settings.Members);
-        var sending = senders.Select(s => Task.Run(() => SendWindow.RunAsync(() => StartOne(s, kind, rooms), settings.Window, interval, stop.Token), CancellationToken.None)).ToArray();
+        var sending = senders.Select((s, i) => Task.Run(() => SendWindow.RunAsync(() => StartOne(s, kind, rooms), settings.Window, interval, stop.Token, SendWindow.Phase(i, senders.Length, interval)), CancellationToken.None)).ToArray();
 
         await Task.Delay(duration < 2 * Settle ? duration / 2 : Settle, cancellationToken);
         var measured = await window.MeasureAsync(target.Process, pinning ?? Pinning.None, duration, () => progress.WriteAsync(
