@@ -57,6 +57,8 @@ public static class AuthExtensions
 
             var settings = auth.Value;
             options.MapInboundClaims = false;
+            // Nothing reads the token back from the authentication properties, which a hub connection keeps for its life.
+            options.SaveToken = false;
             // A connection presents its token twice (negotiate, then the WebSocket request), and again on each reconnect.
             options.TokenHandlers.Clear();
             options.TokenHandlers.Add(tokens);
