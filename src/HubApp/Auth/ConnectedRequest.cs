@@ -6,8 +6,9 @@ namespace HubApp.Auth;
 
 /// <summary>
 /// What a hub connection's request lets go of once the connection is up. A WebSocket (or Server-Sent Events) request
-/// stays open for the connection's life, and with it whatever its authentication left on it: the parsed query with the
-/// token (about 0.7 KB) and the bearer handler with its authentication result (about 0.5 KB). The connection needs only
+/// stays open for the connection's life, and with it whatever its authentication left on it: the token, in the parsed
+/// query (about 0.7 KB) or the <c>Authorization</c> header, and the bearer handler with its authentication result (about
+/// 0.5 KB). The connection needs only
 /// its principal, which SignalR copied from <see cref="HttpContext.User"/> with the token's expiry (for
 /// <c>CloseOnAuthenticationExpiration</c>) before the hub's <c>OnConnectedAsync</c>.
 /// </summary>
@@ -29,9 +30,14 @@ internal static class ConnectedRequest
     }
 
     // Only the parsed query is replaced: the query string and request target are Kestrel's, which keeps its own copies of
-    // them for the next request on the connection.
+    // them for the next request on the connection. A header is the request's alone.
     private static void DropToken(HttpContext context)
     {
+        if (context.Request.Headers.Authorization.Count > 0)
+        {
+            context.Request.Headers.Authorization = StringValues.Empty;
+        }
+
         var query = context.Request.Query;
         if (!query.ContainsKey(TokenParameter))
         {

@@ -57,6 +57,8 @@ public sealed class ConnectedRequestTests
         await using var scope = app.Services.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         context.Request.QueryString = new QueryString("?id=abc&presence=batched&access_token=the-token");
+        context.Request.Headers.Authorization = "Bearer the-token";
+        context.Request.Headers.Origin = "http://localhost";
         var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
         var before = await handlers.GetHandlerAsync(context, JwtBearerDefaults.AuthenticationScheme);
         Assert.Same(before, await handlers.GetHandlerAsync(context, JwtBearerDefaults.AuthenticationScheme));
@@ -64,6 +66,8 @@ public sealed class ConnectedRequestTests
         ConnectedRequest.Release(context);
 
         Assert.False(context.Request.Query.ContainsKey(ConnectedRequest.TokenParameter));
+        Assert.Equal(0, context.Request.Headers.Authorization.Count);
+        Assert.Equal("http://localhost", context.Request.Headers.Origin);
         Assert.Equal("abc", context.Request.Query["id"]);
         Assert.Equal(PresenceModes.Batched, context.Request.Query[PresenceModes.QueryParameter]);
         var after = await handlers.GetHandlerAsync(context, JwtBearerDefaults.AuthenticationScheme);
