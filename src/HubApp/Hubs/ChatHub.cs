@@ -41,7 +41,9 @@ internal sealed class ChatHub(
 
     public override Task OnConnectedAsync()
     {
-        if (Context.GetHttpContext() is { } request && Context.Features.Get<IHttpTransportFeature>()?.TransportType is HttpTransportType.WebSockets or HttpTransportType.ServerSentEvents)
+        // A WebSocket or SSE request lasts as long as the connection; long polling's context is SignalR's copy of a poll.
+        if (Context.GetHttpContext() is { } request
+            && Context.Features.Get<IHttpTransportFeature>()?.TransportType is HttpTransportType.WebSockets or HttpTransportType.ServerSentEvents)
         {
             ConnectedRequest.Release(request);
         }
