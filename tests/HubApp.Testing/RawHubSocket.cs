@@ -22,10 +22,11 @@ internal sealed class RawHubSocket : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<RawHubSocket> ConnectAsync(HubAppHost host, string userId, bool handshake = true, string? userName = null)
+    /// <summary>A connection made as a browser makes it: the token in the query string (<paramref name="token"/>, or a fresh one for the user).</summary>
+    public static async Task<RawHubSocket> ConnectAsync(HubAppHost host, string userId, bool handshake = true, string? userName = null, string? token = null)
     {
         var socket = new RawHubSocket();
-        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = HubMethods.Path, Query = $"access_token={TestTokens.Create(userId, userName)}" }.Uri;
+        var url = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = HubMethods.Path, Query = $"access_token={token ?? TestTokens.Create(userId, userName)}" }.Uri;
         await socket._socket.ConnectAsync(url, CancellationToken.None).DefaultTimeout();
         if (handshake)
         {

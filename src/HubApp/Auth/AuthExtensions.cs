@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -33,6 +34,8 @@ public static class AuthExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // A hub connection's request lets its handlers go once the connection is up (ConnectedRequest).
+        builder.Services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider, ReleasableHandlerProvider>());
         // Configured from AuthOptions only when first used, so that a broken configuration is reported by
         // options validation at start-up rather than by a key constructor.
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
@@ -57,6 +60,8 @@ public static class AuthExtensions
 
             var settings = auth.Value;
             options.MapInboundClaims = false;
+            // Nothing reads the token back from the authentication properties, which a hub connection keeps for its life.
+            options.SaveToken = false;
             // A connection presents its token twice (negotiate, then the WebSocket request), and again on each reconnect.
             options.TokenHandlers.Clear();
             options.TokenHandlers.Add(tokens);

@@ -7,6 +7,8 @@ using HubApp.ReadState;
 using HubApp.Rooms;
 using HubApp.Search;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +39,17 @@ internal sealed class ChatHub(
 
     private ChatCaller Caller => ConnectionCaller.Of(Context, auth.Value.AdminRole);
 
-    public override Task OnConnectedAsync() => rooms.ConnectAsync(Caller, Context.ConnectionAborted);
+    public override Task OnConnectedAsync()
+    {
+        // A WebSocket or SSE request lasts as long as the connection; long polling's context is SignalR's copy of a poll.
+        if (Context.GetHttpContext() is { } request
+            && Context.Features.Get<IHttpTransportFeature>()?.TransportType is HttpTransportType.WebSockets or HttpTransportType.ServerSentEvents)
+        {
+            ConnectedRequest.Release(request);
+        }
+
+        return rooms.ConnectAsync(Caller, Context.ConnectionAborted);
+    }
 
     public override Task OnDisconnectedAsync(Exception? exception) => rooms.DisconnectAsync(Caller);
 
