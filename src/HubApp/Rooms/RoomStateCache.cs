@@ -25,7 +25,16 @@ internal sealed class RoomStateCache(IRoomStore store, TimeProvider time)
     /// <summary>Rooms kept before the cache starts afresh (a bound on memory, not a working-set size).</summary>
     public const int MaxRooms = 10_000;
 
+    /// <summary>
+    /// Users noted as having a room on their list (<see cref="NoteListed"/>), across rooms, beyond which no more are noted
+    /// (a bound on memory: a join past it reads the store, as before).
+    /// </summary>
+    public const int MaxListed = 100_000;
+
     private readonly ConcurrentDictionary<string, Entry> _rooms = new(StringComparer.Ordinal);
+
+    // Roughly the users noted in the entries held (an entry dropped takes its count with it).
+    private int _listed;
 
     // Bumped by every invalidation: a load that began before one may have read the state from before the change, and is
     // not kept once it ends (its callers, who asked before the change, still get it).
@@ -46,7 +55,7 @@ internal sealed class RoomStateCache(IRoomStore store, TimeProvider time)
 
         if (_rooms.Count >= MaxRooms)
         {
-            _rooms.Clear();
+            Clear();
         }
 
         var loading = new Entry(LoadAsync(room), now);
@@ -62,7 +71,7 @@ internal sealed class RoomStateCache(IRoomStore store, TimeProvider time)
     {
         if (_rooms.TryGetValue(room, out var entry) && entry.Load.IsCompletedSuccessfully && entry.Load.Result.Kind == RoomKinds.Open)
         {
-            _rooms.TryRemove(new KeyValuePair<string, Entry>(room, entry));
+            Remove(room, entry);
         }
     }
 
@@ -73,14 +82,63 @@ internal sealed class RoomStateCache(IRoomStore store, TimeProvider time)
     public void Invalidate(string room)
     {
         Interlocked.Increment(ref _generation);
-        _rooms.TryRemove(room, out _);
+        if (_rooms.TryRemove(room, out var entry))
+        {
+            Interlocked.Add(ref _listed, -entry.ListedCount);
+        }
     }
 
     /// <summary>Drops every room: changes may have been missed (a backplane outage).</summary>
     public void InvalidateAll()
     {
         Interlocked.Increment(ref _generation);
+        Clear();
+    }
+
+    /// <summary>The count of invalidations so far: taken before the store read whose answer <see cref="NoteListed"/> notes.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    /// <summary>
+    /// Whether <paramref name="userId"/> has <paramref name="room"/> on their list, as noted since this node's copy of the room
+    /// was read. Every change that takes a room off a list (a kick, a ban, leaving for good) is a change of the room, which
+    /// drops the copy and what was noted with it, on every node; a notice lost between nodes is bounded as the copy's state
+    /// is, by <see cref="MaxAge"/> (a refresh starts the notes afresh) and a resync.
+    /// </summary>
+    public bool IsListed(string room, string userId) => _rooms.TryGetValue(room, out var entry) && entry.IsListed(userId);
+
+    /// <summary>
+    /// Notes that the store answered <paramref name="room"/> to be on <paramref name="userId"/>'s list, unless the room was
+    /// invalidated since <paramref name="generation"/> (<see cref="Generation"/> before that read): the answer may be from
+    /// before a removal.
+    /// </summary>
+    public void NoteListed(string room, string userId, long generation)
+    {
+        if (Volatile.Read(ref _listed) >= MaxListed || !_rooms.TryGetValue(room, out var entry) || !entry.NoteListed(userId))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _listed);
+        // An invalidation bumps the generation before it removes the entry: either it is seen here, or it removes the entry
+        // (and this note with it) after.
+        if (Interlocked.Read(ref _generation) != generation && entry.ForgetListed(userId))
+        {
+            Interlocked.Decrement(ref _listed);
+        }
+    }
+
+    private void Remove(string room, Entry entry)
+    {
+        if (_rooms.TryRemove(new KeyValuePair<string, Entry>(room, entry)))
+        {
+            Interlocked.Add(ref _listed, -entry.ListedCount);
+        }
+    }
+
+    private void Clear()
+    {
         _rooms.Clear();
+        Volatile.Write(ref _listed, 0);
     }
 
     private void Refresh(string room, Entry stale, long now)
@@ -88,13 +146,14 @@ internal sealed class RoomStateCache(IRoomStore store, TimeProvider time)
         // Only one refresh wins; an invalidation meanwhile removed the stale entry, and this must not bring it back.
         if (_rooms.TryUpdate(room, new Entry(stale.Load, now), stale))
         {
+            Interlocked.Add(ref _listed, -stale.ListedCount);
             var next = new Entry(LoadAsync(room), now);
             next.Load.ContinueWith(
                 task =>
                 {
-                    if (task.IsCompletedSuccessfully && _rooms.TryGetValue(room, out var current) && current.Load == stale.Load)
+                    if (task.IsCompletedSuccessfully && _rooms.TryGetValue(room, out var current) && current.Load == stale.Load && _rooms.TryUpdate(room, next, current))
                     {
-                        _rooms.TryUpdate(room, next, current);
+                        Interlocked.Add(ref _listed, -current.ListedCount);
                     }
                 },
                 CancellationToken.None,
@@ -113,7 +172,7 @@ internal sealed class RoomStateCache(IRoomStore store, TimeProvider time)
                 var keep = task.IsCompletedSuccessfully && Interlocked.Read(ref _generation) == generation;
                 if (!keep && _rooms.TryGetValue(room, out var entry) && entry.Load == task)
                 {
-                    _rooms.TryRemove(new KeyValuePair<string, Entry>(room, entry));
+                    Remove(room, entry);
                 }
             },
             CancellationToken.None,
@@ -122,5 +181,49 @@ internal sealed class RoomStateCache(IRoomStore store, TimeProvider time)
         return load;
     }
 
-    private sealed record Entry(Task<StoredRoom> Load, long LoadedAt);
+    // A refresh past MaxAge makes a new entry, so what was noted starts afresh with it.
+    private sealed class Entry(Task<StoredRoom> load, long loadedAt)
+    {
+        private readonly Lock _gate = new();
+        private HashSet<string>? _listed;
+
+        public Task<StoredRoom> Load { get; } = load;
+
+        public long LoadedAt { get; } = loadedAt;
+
+        public int ListedCount
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _listed?.Count ?? 0;
+                }
+            }
+        }
+
+        public bool IsListed(string userId)
+        {
+            lock (_gate)
+            {
+                return _listed?.Contains(userId) == true;
+            }
+        }
+
+        public bool NoteListed(string userId)
+        {
+            lock (_gate)
+            {
+                return (_listed ??= new HashSet<string>(StringComparer.Ordinal)).Add(userId);
+            }
+        }
+
+        public bool ForgetListed(string userId)
+        {
+            lock (_gate)
+            {
+                return _listed?.Remove(userId) == true;
+            }
+        }
+    }
 }

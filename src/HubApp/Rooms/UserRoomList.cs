@@ -22,6 +22,7 @@ internal sealed class UserRoomList(
     IUserRoomStore store,
     IReadMarkerStore markers,
     RoomAuthorization authorization,
+    RoomStateCache roomStates,
     IPresenceDirectory presence,
     IHubClients<IChatClient> clients,
     IOptions<LimitsOptions> limits,
@@ -32,21 +33,33 @@ internal sealed class UserRoomList(
     /// Puts <paramref name="room"/> on the caller's list, <c>RoomAdded</c> to their other connections when it was not there;
     /// <c>too_many_rooms</c> when the list is full. The caller may read the room (JoinRoom checked it).
     /// </summary>
+    /// <remarks>
+    /// A room this node has seen on the caller's list since it last read the room (<see cref="RoomStateCache.IsListed"/>) is
+    /// not asked of the store again: nearly every join is of a room listed already (another tab, a reconnect).
+    /// </remarks>
     public async Task AddAsync(ChatCaller caller, string room, CancellationToken cancellationToken)
     {
-        var max = limits.Value.MaxRoomsPerUser;
-        switch (await store.AddUserRoomAsync(caller.UserId, room, max, time.GetUtcNow().UtcDateTime, cancellationToken))
+        if (roomStates.IsListed(room, caller.UserId))
         {
-            case UserRoomAddition.ListFull:
-                throw ChatErrors.TooManyRoomsListed(max);
-            case UserRoomAddition.Added:
-                var others = await OtherConnectionsAsync(caller.UserId, caller.ConnectionId, cancellationToken);
-                if (others.Count > 0 && await RoomsAsync(caller.UserId, room, 1, cancellationToken) is [var added, ..])
-                {
-                    FireAndForget.Observe(clients.Clients(others).RoomAdded(added), logger);
-                }
+            return;
+        }
 
-                break;
+        var max = limits.Value.MaxRoomsPerUser;
+        var generation = roomStates.Generation;
+        var addition = await store.AddUserRoomAsync(caller.UserId, room, max, time.GetUtcNow().UtcDateTime, cancellationToken);
+        if (addition == UserRoomAddition.ListFull)
+        {
+            throw ChatErrors.TooManyRoomsListed(max);
+        }
+
+        roomStates.NoteListed(room, caller.UserId, generation);
+        if (addition == UserRoomAddition.Added)
+        {
+            var others = await OtherConnectionsAsync(caller.UserId, caller.ConnectionId, cancellationToken);
+            if (others.Count > 0 && await RoomsAsync(caller.UserId, room, 1, cancellationToken) is [var added, ..])
+            {
+                FireAndForget.Observe(clients.Clients(others).RoomAdded(added), logger);
+            }
         }
     }
 

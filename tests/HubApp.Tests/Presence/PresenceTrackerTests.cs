@@ -53,4 +53,27 @@ public sealed class PresenceTrackerTests
         Assert.Equal(JoinResult.TooManyRooms, presence.Join("c1", "b", 1));
         Assert.False(presence.IsInRoom("c1", "b"));
     }
+
+    [Fact]
+    public void AUsersConnectionsAreTheOnesOpenNowAndNoOneElses()
+    {
+        var presence = new PresenceTracker();
+        presence.TryConnect("c1", "alice", "Alice", 5);
+        presence.TryConnect("c2", "bob", "Bob", 5);
+        presence.TryConnect("c3", "alice", "Alice", 5);
+        presence.TryConnect("c4", "alice", "Alice", 5);
+        Assert.False(presence.TryConnect("c5", "alice", "Alice", 3));
+
+        Assert.Equal(["c1", "c3", "c4"], presence.ConnectionIdsOf("alice"));
+        Assert.Equal(["c2"], presence.ConnectionIdsOf("bob"));
+        presence.Disconnect("c3");
+        Assert.Equal(["c1", "c4"], presence.ConnectionIdsOf("alice"));
+        Assert.Equal(2, presence.ConnectionsOf("alice"));
+        presence.Disconnect("c1");
+        presence.Disconnect("c4");
+        Assert.Empty(presence.ConnectionIdsOf("alice"));
+        Assert.Equal(0, presence.ConnectionsOf("alice"));
+        Assert.Equal(1, presence.Counts().Users);
+        Assert.Empty(presence.ConnectionIdsOf("carol"));
+    }
 }

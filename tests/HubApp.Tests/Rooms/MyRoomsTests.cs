@@ -94,6 +94,33 @@ public sealed class MyRoomsTests
     }
 
     [Fact]
+    public async Task AJoinAfterAKickOrALeaveForGoodListsTheRoomAgainThoughThisNodeHadSeenItListed()
+    {
+        await using var host = await HubAppHost.StartAsync();
+        await using var owner = await host.ConnectAsync("owner");
+        await using var phone = await host.ConnectAsync("bob");
+        await using var laptop = await host.ConnectAsync("bob");
+        await owner.CreateRoomAsync("kick-me", RoomKinds.Public).DefaultTimeout();
+        // Carol stays in the open room, so that this node keeps its copy of it (and what it saw listed) throughout.
+        await using var carol = await host.ConnectAsync("carol");
+        await carol.JoinRoomAsync("open-room").DefaultTimeout();
+        foreach (var room in new[] { "kick-me", "open-room" })
+        {
+            // The second join is of a room this node has seen on bob's list: the store is not asked again.
+            await phone.JoinRoomAsync(room).DefaultTimeout();
+            await laptop.JoinRoomAsync(room).DefaultTimeout();
+        }
+
+        await owner.KickAsync("kick-me", "bob").DefaultTimeout();
+        await phone.LeaveRoomForGoodAsync("open-room").DefaultTimeout();
+        Assert.Empty(await laptop.GetMyRoomsAsync().DefaultTimeout());
+        await laptop.JoinRoomAsync("kick-me").DefaultTimeout();
+        await laptop.JoinRoomAsync("open-room").DefaultTimeout();
+
+        Assert.Equal(["kick-me", "open-room"], (await phone.GetMyRoomsAsync().DefaultTimeout()).Select(r => r.Room).Order());
+    }
+
+    [Fact]
     public async Task AJoinOfOneRoomBeyondMaxRoomsPerUserIsRefusedWithTooManyRoomsUntilOneIsLeftForGood()
     {
         await using var host = await HubAppHost.StartAsync(new Dictionary<string, string?> { ["Limits:MaxRoomsPerUser"] = "2" });
