@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Primitives;
 
 namespace HubApp.Auth;
@@ -21,6 +24,18 @@ internal static class ConnectedRequest
 {
     /// <summary>The query parameter browsers carry the token in (AuthExtensions' <c>ReadHubTokenFromQuery</c>).</summary>
     public const string TokenParameter = "access_token";
+
+    /// <summary>Releases the request of a connection that keeps its request for its life (WebSockets, Server-Sent Events).</summary>
+    public static void Release(HubCallerContext connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        // Long polling's context is SignalR's copy of one poll, not a request that lasts.
+        if (connection.GetHttpContext() is { } request
+            && connection.Features.Get<IHttpTransportFeature>()?.TransportType is HttpTransportType.WebSockets or HttpTransportType.ServerSentEvents)
+        {
+            Release(request);
+        }
+    }
 
     public static void Release(HttpContext context)
     {

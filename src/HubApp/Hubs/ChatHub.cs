@@ -7,8 +7,6 @@ using HubApp.ReadState;
 using HubApp.Rooms;
 using HubApp.Search;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -41,13 +39,7 @@ internal sealed class ChatHub(
 
     public override Task OnConnectedAsync()
     {
-        // A WebSocket or SSE request lasts as long as the connection; long polling's context is SignalR's copy of a poll.
-        if (Context.GetHttpContext() is { } request
-            && Context.Features.Get<IHttpTransportFeature>()?.TransportType is HttpTransportType.WebSockets or HttpTransportType.ServerSentEvents)
-        {
-            ConnectedRequest.Release(request);
-        }
-
+        ConnectedRequest.Release(Context);
         return rooms.ConnectAsync(Caller, Context.ConnectionAborted);
     }
 
