@@ -46,7 +46,7 @@ internal sealed class RoomModeration(
 
         if (rights.RoleOf(target) is null)
         {
-            await store.SetMemberAsync(name, target, target, RoomRoles.Member, cancellationToken);
+            await store.AddMemberAsync(name, target, target, cancellationToken);
         }
 
         var info = await ChangedAsync(name, cancellationToken);

@@ -136,7 +136,7 @@ internal sealed partial class RoomService(
         {
             // Whoever joins a public room is a member of it. Only the member list changes (no decision turns on it), which
             // every node reads from the store, so this node's copy is all there is to drop.
-            await rooms.SetMemberAsync(name, caller.UserId, caller.UserName, RoomRoles.Member, cancellationToken);
+            await rooms.AddMemberAsync(name, caller.UserId, caller.UserName, cancellationToken);
             roomStates.Invalidate(name);
         }
 

@@ -24,8 +24,12 @@ public interface IRoomStore
 
     Task SetTopicAsync(string room, string? topic, CancellationToken cancellationToken);
 
-    /// <summary>Makes the user a member with <paramref name="role"/>, or changes their role (roles set by an owner: see <see cref="SetRoleAsync"/>).</summary>
-    Task SetMemberAsync(string room, string userId, string userName, string role, CancellationToken cancellationToken);
+    /// <summary>
+    /// Makes the user a member, unless they are one already: then their role stays as it is. A join or an invite is
+    /// decided on a cached copy of the room, which may not yet show a role given on another node; roles change only
+    /// through <see cref="SetRoleAsync"/>.
+    /// </summary>
+    Task AddMemberAsync(string room, string userId, string userName, CancellationToken cancellationToken);
 
     /// <summary>
     /// In one transaction, decided on the room as the change before left it: gives <paramref name="userId"/>

@@ -128,8 +128,16 @@ internal abstract partial class RelationalMessageStore : IRoomStore
     public Task SetTopicAsync(string room, string? topic, CancellationToken cancellationToken) => InTransactionAsync((connection, transaction) =>
         RunAsync(connection, transaction, "UPDATE created_rooms SET topic = @topic WHERE name = @room;", cancellationToken, ("@room", DbType.String, room), ("@topic", DbType.String, topic)), cancellationToken);
 
-    public Task SetMemberAsync(string room, string userId, string userName, string role, CancellationToken cancellationToken) => InTransactionAsync((connection, transaction) =>
-        UpsertMemberAsync(connection, transaction, room, userId, userName, role, cancellationToken), cancellationToken);
+    public Task AddMemberAsync(string room, string userId, string userName, CancellationToken cancellationToken) => InTransactionAsync((connection, transaction) =>
+        RunAsync(connection, transaction, """
+            INSERT INTO room_members (room, user_id, user_name, role) VALUES (@room, @user, @name, @role)
+            ON CONFLICT (room, user_id) DO NOTHING;
+            """,
+            cancellationToken,
+            ("@room", DbType.String, room),
+            ("@user", DbType.String, userId),
+            ("@name", DbType.String, userName),
+            ("@role", DbType.String, RoomRoles.Member)), cancellationToken);
 
     public Task<bool> SetRoleAsync(string room, string? byOwnerId, string userId, string userName, string role, CancellationToken cancellationToken) => InTransactionAsync(async (connection, transaction) =>
     {

@@ -19,8 +19,9 @@ public abstract class RoomStoreTests : IAsyncLifetime
         {
             var store = first.Rooms;
             Assert.Equal(RoomCreation.Created, await store.CreateRoomAsync(new NewRoom("club", RoomKinds.Private, "secret things", "alice", "Alice", CreatedAt), claimOpen: false, CancellationToken.None));
-            await store.SetMemberAsync("club", "bob", "Bob", RoomRoles.Moderator, CancellationToken.None);
-            await store.SetMemberAsync("club", "carol", "carol", RoomRoles.Member, CancellationToken.None);
+            await store.AddMemberAsync("club", "bob", "Bob", CancellationToken.None);
+            Assert.True(await store.SetRoleAsync("club", "alice", "bob", "Bob", RoomRoles.Moderator, CancellationToken.None));
+            await store.AddMemberAsync("club", "carol", "carol", CancellationToken.None);
             await store.SetSanctionAsync("club", "carol", SanctionKind.Mute, CreatedAt.AddHours(1), "bob", CreatedAt.AddMinutes(5), CancellationToken.None);
             await store.SetSanctionAsync("club", "dave", SanctionKind.Ban, null, "alice", CreatedAt.AddMinutes(6), CancellationToken.None);
         }
@@ -54,13 +55,33 @@ public abstract class RoomStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddingAMemberAgainKeepsTheRoleTheyHave()
+    {
+        await using var opened = await OpenAsync();
+        var store = opened.Rooms;
+        await store.CreateRoomAsync(new NewRoom("club", RoomKinds.Public, null, "alice", "Alice", CreatedAt), false, CancellationToken.None);
+        await store.AddMemberAsync("club", "bob", "Bob", CancellationToken.None);
+        Assert.True(await store.SetRoleAsync("club", "alice", "bob", "Bob", RoomRoles.Moderator, CancellationToken.None));
+
+        // A join decided on a copy of the room from before bob's promotion, and one of its owner.
+        await store.AddMemberAsync("club", "bob", "Bob", CancellationToken.None);
+        await store.AddMemberAsync("club", "alice", "Alice", CancellationToken.None);
+        await store.AddMemberAsync("club", "carol", "Carol", CancellationToken.None);
+
+        var room = await store.GetRoomAsync("club", CancellationToken.None);
+        Assert.Equal(
+            [("alice", RoomRoles.Owner), ("bob", RoomRoles.Moderator), ("carol", RoomRoles.Member)],
+            room.Members.OrderBy(m => m.UserId, StringComparer.Ordinal).Select(m => (m.UserId, m.Role)));
+    }
+
+    [Fact]
     public async Task AHandOverMakesTheOldOwnerAModeratorAndABanEndsTheMembership()
     {
         await using var opened = await OpenAsync();
         var store = opened.Rooms;
         await store.CreateRoomAsync(new NewRoom("club", RoomKinds.Private, null, "alice", "Alice", CreatedAt), false, CancellationToken.None);
-        await store.SetMemberAsync("club", "bob", "Bob", RoomRoles.Member, CancellationToken.None);
-        await store.SetMemberAsync("club", "carol", "Carol", RoomRoles.Member, CancellationToken.None);
+        await store.AddMemberAsync("club", "bob", "Bob", CancellationToken.None);
+        await store.AddMemberAsync("club", "carol", "Carol", CancellationToken.None);
 
         Assert.True(await store.SetRoleAsync("club", "alice", "bob", "Bob", RoomRoles.Owner, CancellationToken.None));
         Assert.False(await store.SetRoleAsync("club", "alice", "carol", "Carol", RoomRoles.Owner, CancellationToken.None));
@@ -181,7 +202,7 @@ public abstract class RoomStoreTests : IAsyncLifetime
         {
             await before.Messages.AppendAsync(new WriteBatch([new("lobby", "alice", "Alice", "kept")], [], CreatedAt), null, CancellationToken.None);
             await before.Rooms.CreateRoomAsync(new NewRoom("club", RoomKinds.Private, null, "alice", "Alice", CreatedAt), false, CancellationToken.None);
-            await before.Rooms.SetMemberAsync("club", "bob", "Bob", RoomRoles.Member, CancellationToken.None);
+            await before.Rooms.AddMemberAsync("club", "bob", "Bob", CancellationToken.None);
             await before.Rooms.SetSanctionAsync("club", "dave", SanctionKind.Ban, null, "alice", CreatedAt, CancellationToken.None);
             var markers = (IReadMarkerStore)before.Rooms;
             await markers.MoveRoomMarkerAsync("carol", "lobby", 1, CancellationToken.None);
